@@ -1,0 +1,1 @@
+"""boto3 repository layer (never imports textual)."""

@@ -1,0 +1,182 @@
+"""Command line: argument parsing and the headless subcommands (``schedtui next ...``).
+
+Imports stay light here: ``schedtui next`` in a shell loop must not pay for textual or
+boto3, so heavy modules are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import NoReturn
+
+from schedtui import __version__
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """Errors as one clear line on stderr and exit 2, never a usage dump or a traceback."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
+
+def _instant(text: str) -> datetime:
+    """ISO-8601 with Z or an offset; a naive value is taken as UTC (AWS dates are UTC)."""
+    if text.strip().lower() == "now":
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an ISO-8601 instant such as 2026-12-01T09:30:00Z"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of runs (0 or more)")
+    return int(text)
+
+
+def _window(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1440:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a flexible window of 1-1440 minutes (MaximumWindowInMinutes)"
+        )
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="schedtui",
+        description="A terminal UI for operating AWS EventBridge Scheduler.",
+    )
+    parser.add_argument("--version", action="version", version=f"schedtui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    nxt = commands.add_parser(
+        "next",
+        help="print the next run times of a schedule expression",
+        description=(
+            "Print the next run times of an EventBridge Scheduler expression, one line per "
+            "run: the UTC instant (YYYY-MM-DDTHH:MM:SSZ), then the wall-clock time in the zone."
+        ),
+    )
+    nxt.add_argument("expression", help="at(...), rate(...) or cron(...), quoted")
+    nxt.add_argument("--tz", default="UTC", metavar="ZONE", help="IANA time zone (default UTC)")
+    nxt.add_argument(
+        "--from",
+        dest="after",
+        type=_instant,
+        metavar="INSTANT",
+        help="list runs strictly after this instant (default: now)",
+    )
+    nxt.add_argument(
+        "-n", dest="count", type=_count, default=10, metavar="N", help="how many runs (10)"
+    )
+    nxt.add_argument(
+        "--start-date",
+        type=_instant,
+        metavar="INSTANT",
+        help="StartDate: anchors rate(), bounds cron() (ignored by AWS for at())",
+    )
+    nxt.add_argument(
+        "--end-date",
+        type=_instant,
+        metavar="INSTANT",
+        help="EndDate: no runs after it (ignored by AWS for at())",
+    )
+    nxt.add_argument(
+        "--created",
+        type=_instant,
+        metavar="INSTANT",
+        help="creation time: anchors rate() when there is no --start-date (default: --from)",
+    )
+    nxt.add_argument(
+        "--window",
+        type=_window,
+        metavar="MINUTES",
+        help="flexible time window: also print the latest instant of each invocation",
+    )
+    output = nxt.add_mutually_exclusive_group()
+    output.add_argument(
+        "--explain", action="store_true", help="describe the expression in English first"
+    )
+    output.add_argument("--json", action="store_true", help="print one JSON document")
+    return parser
+
+
+def _utc_text(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _run_next(args: argparse.Namespace) -> int:
+    from schedtui.core.describe import describe
+    from schedtui.core.errors import ExpressionError, ZoneError
+    from schedtui.core.expression import AtExpression, parse_expression
+    from schedtui.core.next_runs import next_runs
+    from schedtui.core.timezones import load_zone
+
+    after = args.after or datetime.now(UTC)
+    try:
+        parsed = parse_expression(args.expression)
+        zone = load_zone(args.tz)
+        runs = next_runs(
+            parsed,
+            args.tz,
+            after=after,
+            count=args.count,
+            start_date=args.start_date,
+            end_date=args.end_date,
+            anchor=args.created,
+            window_minutes=args.window,
+        )
+    except (ExpressionError, ZoneError) as error:
+        print(f"schedtui next: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(parsed, AtExpression) and (args.start_date or args.end_date):
+        print(
+            "schedtui next: note: EventBridge Scheduler ignores StartDate and EndDate for "
+            "one-time at() schedules",
+            file=sys.stderr,
+        )
+    description = describe(parsed, args.tz)
+    if args.json:
+        document = {
+            "expression": parsed.text,
+            "timezone": args.tz,
+            "description": description,
+            "runs": [
+                {
+                    "utc": _utc_text(run.at),
+                    "local": run.at.astimezone(zone).isoformat(),
+                    "window_end": _utc_text(run.window_end) if run.window_end else None,
+                }
+                for run in runs
+            ],
+        }
+        print(json.dumps(document, indent=2))
+        return 0
+    if args.explain:
+        print(f"# {description}")
+    for run in runs:
+        local = run.at.astimezone(zone)
+        line = f"{_utc_text(run.at)}  {local:%a %Y-%m-%d %H:%M:%S} {local:%Z} {local:%z}"
+        if run.window_end is not None:
+            line += f"  window until {_utc_text(run.window_end)}"
+        print(line)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "next":
+        return _run_next(args)
+    parser.print_help()
+    return 0

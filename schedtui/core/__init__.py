@@ -1,0 +1,1 @@
+"""Pure domain layer: models and the schedule-expression engine (no textual, rich or boto3)."""

@@ -1,0 +1,49 @@
+"""IANA time zones as EventBridge Scheduler accepts them (absent means UTC)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import cache, lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from schedtui.core.errors import ZoneError
+
+MAX_ZONE_LENGTH = 50
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """Every IANA zone name known here (from the system database or the tzdata package)."""
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1024)
+def load_zone(name: str | None) -> ZoneInfo:
+    """The zone for a ScheduleExpressionTimezone value; None or "" means UTC, as in AWS."""
+    if not name:
+        return ZoneInfo("UTC")
+    if len(name) > MAX_ZONE_LENGTH:
+        raise ZoneError(f"time zone: '{name}' is longer than {MAX_ZONE_LENGTH} characters")
+    # Membership first: ZoneInfo() would also open odd files such as 'localtime'.
+    if name not in zone_names():
+        raise ZoneError(f"time zone: '{name}' is not an IANA time zone name (e.g. Europe/Madrid)")
+    return ZoneInfo(name)
+
+
+def utc(instant: datetime) -> datetime:
+    """An aware instant in UTC; naive instants are taken as UTC, as AWS dates are."""
+    if instant.tzinfo is None:
+        return instant.replace(tzinfo=UTC)
+    return instant.astimezone(UTC)
+
+
+def localize(wall: datetime, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant of a naive wall-clock time in ``zone``, by AWS's daylight-saving rule.
+
+    A wall time skipped at spring-forward does not exist and gives None (it does not run);
+    a wall time repeated at fall-back resolves to its first occurrence (fold=0).
+    """
+    instant = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != wall:
+        return None
+    return instant
