@@ -1,0 +1,110 @@
+"""Schedule expressions: ``at()``, ``rate()`` and ``cron()``, parsed and validated as AWS does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from schedtui.core.cron import CronSpec, parse_cron
+from schedtui.core.errors import ExpressionError
+
+__all__ = [
+    "AtExpression",
+    "CronExpression",
+    "ExpressionError",
+    "ParsedExpression",
+    "RateExpression",
+    "parse_expression",
+]
+
+MAX_EXPRESSION_LENGTH = 256
+
+_AT = re.compile(r"at\((.*)\)", re.DOTALL)
+_AT_BODY = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+_RATE = re.compile(r"rate\((.*)\)", re.DOTALL)
+_RATE_BODY = re.compile(r"(\S+) (\S+)")
+_CRON = re.compile(r"cron\((.*)\)", re.DOTALL)
+_RATE_UNITS = {
+    "minute": timedelta(minutes=1),
+    "minutes": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "hours": timedelta(hours=1),
+    "day": timedelta(days=1),  # always 24 hours, whatever daylight saving does
+    "days": timedelta(days=1),
+}
+
+
+@dataclass(frozen=True)
+class AtExpression:
+    """A one-time schedule: a naive wall-clock time in the schedule's zone."""
+
+    text: str
+    wall: datetime
+
+
+@dataclass(frozen=True)
+class RateExpression:
+    text: str
+    value: int
+    unit: str  # "minute", "hour" or "day"
+
+    @property
+    def period(self) -> timedelta:
+        return self.value * _RATE_UNITS[self.unit]
+
+
+@dataclass(frozen=True)
+class CronExpression:
+    text: str
+    spec: CronSpec
+
+
+ParsedExpression = AtExpression | RateExpression | CronExpression
+
+
+def _parse_at(text: str, body: str) -> AtExpression:
+    if not _AT_BODY.fullmatch(body):
+        raise ExpressionError("at", body, "must be yyyy-mm-ddThh:mm:ss, e.g. 2026-12-01T09:30:00")
+    try:
+        wall = datetime.strptime(body, "%Y-%m-%dT%H:%M:%S")
+    except ValueError:
+        raise ExpressionError("at", body, "is not a real date and time") from None
+    return AtExpression(text, wall)
+
+
+def _parse_rate(text: str, body: str) -> RateExpression:
+    match = _RATE_BODY.fullmatch(body)
+    if not match:
+        raise ExpressionError("rate", body, "must be 'value unit', e.g. rate(5 minutes)")
+    value_text, unit = match.groups()
+    if not value_text.isdigit() or int(value_text) < 1:
+        raise ExpressionError("rate", value_text, "must be a positive whole number")
+    if unit not in _RATE_UNITS:
+        raise ExpressionError("rate", unit, "must be minute(s), hour(s) or day(s)")
+    return RateExpression(text, int(value_text), unit.rstrip("s"))
+
+
+@lru_cache(maxsize=16384)
+def parse_expression(text: str) -> ParsedExpression:
+    """Parse a ScheduleExpression; raise ExpressionError naming field, token and rule.
+
+    Cached: a list of 100,000 schedules repeats a few thousand distinct expressions.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise ExpressionError("expression", text, "is empty")
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(
+            "expression", text[:40] + "...", f"is longer than {MAX_EXPRESSION_LENGTH} characters"
+        )
+    if match := _AT.fullmatch(stripped):
+        return _parse_at(stripped, match.group(1))
+    if match := _RATE.fullmatch(stripped):
+        return _parse_rate(stripped, match.group(1))
+    if match := _CRON.fullmatch(stripped):
+        return CronExpression(stripped, parse_cron(match.group(1)))
+    raise ExpressionError(
+        "expression", stripped, "must be at(...), rate(...) or cron(...) (lower case)"
+    )
