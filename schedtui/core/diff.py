@@ -28,6 +28,11 @@ def field_diff(
     return changes
 
 
+def field_values(model: ApiModel) -> dict[str, Any]:
+    """``{dotted AWS-name path: value}`` of every member set (the audit of a create or delete)."""
+    return _leaves(model, "", False)
+
+
 def _leaves(model: ApiModel, prefix: str, include_read_only: bool) -> dict[str, Any]:
     skipped = frozenset() if include_read_only or prefix else model.READ_ONLY_MEMBERS
     found: dict[str, Any] = {}

@@ -1,0 +1,187 @@
+"""The handful of typed errors an operator understands, translated from boto and botocore.
+
+Views show ``str(error)``: one line saying what happened and what to do. The raw AWS code
+and message stay on the error (``code``, ``aws_message``) for the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+    TokenRetrievalError,
+)
+
+
+class AwsError(Exception):
+    """Base of every error the repository layer raises."""
+
+    def __init__(self, message: str, *, code: str = "", aws_message: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.aws_message = aws_message
+
+
+class NotFoundError(AwsError):
+    pass
+
+
+class ConflictError(AwsError):
+    """AWS's ConflictException: e.g. a schedule or group with that name already exists."""
+
+
+class StaleScheduleError(AwsError):
+    """The schedule changed on the server since the operator loaded it; nothing was sent."""
+
+    def __init__(self, message: str, *, changes: dict[str, tuple[object, object]]) -> None:
+        super().__init__(message, code="StaleSchedule")
+        self.changes = changes  # field path -> (what the operator saw, what is there now)
+
+
+class ValidationFailedError(AwsError):
+    """AWS (or botocore's parameter check) refused the request; the message says why."""
+
+
+class ThrottledError(AwsError):
+    pass
+
+
+class QuotaExceededError(AwsError):
+    pass
+
+
+class AccessDeniedError(AwsError):
+    pass
+
+
+class CredentialsExpiredError(AwsError):
+    pass
+
+
+class CredentialsMissingError(AwsError):
+    pass
+
+
+class NoRegionConfiguredError(AwsError):
+    pass
+
+
+class EndpointUnreachableError(AwsError):
+    pass
+
+
+class RequestTimeoutError(AwsError):
+    pass
+
+
+class ServiceFailureError(AwsError):
+    """Anything else AWS answered with (InternalServerException, unknown codes)."""
+
+
+class ReadOnlyError(AwsError):
+    """A mutation refused because schedtui runs read-only; nothing was sent."""
+
+
+class UnsafeWriteError(AwsError):
+    """A write refused because it would lose data (e.g. members this botocore cannot send)."""
+
+
+class ConfirmationRequiredError(AwsError):
+    """A write that needs the operator's explicit consent first (the message says why)."""
+
+
+_CODES: dict[str, tuple[type[AwsError], str]] = {
+    "ResourceNotFoundException": (NotFoundError, "not found"),
+    "NotFoundException": (NotFoundError, "not found"),
+    "AWS.SimpleQueueService.NonExistentQueue": (NotFoundError, "queue does not exist"),
+    "QueueDoesNotExist": (NotFoundError, "queue does not exist"),
+    "ConflictException": (ConflictError, "conflict"),
+    "ValidationException": (ValidationFailedError, "rejected by AWS"),
+    "InvalidParameterValue": (ValidationFailedError, "rejected by AWS"),
+    "InvalidParameterCombination": (ValidationFailedError, "rejected by AWS"),
+    "ThrottlingException": (ThrottledError, "throttled by AWS; retrying later"),
+    "Throttling": (ThrottledError, "throttled by AWS; retrying later"),
+    "TooManyRequestsException": (ThrottledError, "throttled by AWS; retrying later"),
+    "RequestLimitExceeded": (ThrottledError, "throttled by AWS; retrying later"),
+    "ServiceQuotaExceededException": (QuotaExceededError, "service quota exceeded"),
+    "AccessDeniedException": (AccessDeniedError, "access denied"),
+    "AccessDenied": (AccessDeniedError, "access denied"),
+    "UnauthorizedOperation": (AccessDeniedError, "access denied"),
+    "ExpiredToken": (CredentialsExpiredError, "credentials expired"),
+    "ExpiredTokenException": (CredentialsExpiredError, "credentials expired"),
+    "RequestExpired": (CredentialsExpiredError, "credentials expired"),
+    "InvalidClientTokenId": (CredentialsExpiredError, "credentials are not valid"),
+    "UnrecognizedClientException": (CredentialsExpiredError, "credentials are not valid"),
+    "InternalServerException": (ServiceFailureError, "AWS had an internal error"),
+}
+_HINTS: dict[type[AwsError], str] = {
+    AccessDeniedError: "check the IAM policy of your role",
+    CredentialsExpiredError: "refresh your credentials (e.g. aws sso login) and press r",
+    ThrottledError: "schedtui backs off and tries again",
+}
+
+
+def translate(error: Exception, action: str) -> AwsError:
+    """One typed, one-line error for anything boto3 or botocore raised during ``action``.
+
+    ``action`` is what the operator asked for, e.g. "UpdateSchedule orders/nightly".
+    """
+    if isinstance(error, AwsError):
+        return error
+    if isinstance(error, ClientError):
+        info = error.response.get("Error", {})
+        code = str(info.get("Code", "")) or "Unknown"
+        message = str(info.get("Message", "")) or str(error)
+        kind, summary = _CODES.get(code, (ServiceFailureError, f"AWS error {code}"))
+        text = f"{action}: {summary}: {message}" if message else f"{action}: {summary}"
+        if hint := _HINTS.get(kind):
+            text += f" ({hint})"
+        return kind(text, code=code, aws_message=message)
+    if isinstance(error, NoCredentialsError | PartialCredentialsError | ProfileNotFound):
+        return CredentialsMissingError(
+            f"{action}: no usable AWS credentials ({error}); set a profile with --profile or "
+            "AWS_PROFILE, or try schedtui --demo",
+            code=type(error).__name__,
+        )
+    if isinstance(error, TokenRetrievalError):
+        return CredentialsExpiredError(
+            f"{action}: credentials expired ({error}); run aws sso login and press r",
+            code=type(error).__name__,
+        )
+    if isinstance(error, NoRegionError):
+        return NoRegionConfiguredError(
+            f"{action}: no AWS region configured; use --region or AWS_REGION, or try "
+            "schedtui --demo",
+            code="NoRegion",
+        )
+    if isinstance(error, ConnectTimeoutError | ReadTimeoutError):
+        return RequestTimeoutError(f"{action}: timed out ({error})", code=type(error).__name__)
+    if isinstance(error, EndpointConnectionError):
+        return EndpointUnreachableError(
+            f"{action}: endpoint unreachable ({error})", code=type(error).__name__
+        )
+    if isinstance(error, ParamValidationError):
+        return ValidationFailedError(
+            f"{action}: refused before sending: {error}", code="ParamValidation"
+        )
+    return ServiceFailureError(f"{action}: {type(error).__name__}: {error}", code="Unexpected")
+
+
+@contextmanager
+def aws_call(action: str) -> Iterator[None]:
+    """Run boto3 calls, re-raising whatever fails as a typed AwsError."""
+    try:
+        yield
+    except (ClientError, BotoCoreError) as error:
+        raise translate(error, action) from error

@@ -1,0 +1,136 @@
+"""One place that makes boto3 sessions and clients: profile, region, endpoint, retries.
+
+Clients are created once and shared by worker threads (boto3 clients are thread-safe; the
+session that makes them is not, hence the lock). boto3 is imported here, lazily, so that the
+UI can paint before paying for it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from schedtui import __version__
+from schedtui.aws.errors import ReadOnlyError, aws_call
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sts import STSClient
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    profile: str | None = None
+    region: str | None = None
+    # None: the standard AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> variables apply.
+    endpoint_url: str | None = None
+    read_only: bool = False
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_attempts: int = 8  # adaptive retries: throttling slows us down instead of failing
+    max_pool_connections: int = 32
+
+
+# Operation names that change something; in read-only mode no client sends one of them.
+_MUTATING_PREFIXES = (
+    "Create", "Update", "Delete", "Tag", "Untag", "Put", "Send", "Set", "Purge", "Change",
+    "Start", "Stop", "Enable", "Disable",
+)  # fmt: skip
+
+
+def _refuse_mutations(model: Any, **_: Any) -> None:
+    """Second line of the read-only guard, under the mutation chokepoint: even a call that
+    bypassed it by mistake never leaves the machine."""
+    if str(model.name).startswith(_MUTATING_PREFIXES):
+        raise ReadOnlyError(
+            f"{model.name}: refused, schedtui is read-only (started with --read-only)",
+            code="ReadOnly",
+        )
+
+
+@dataclass(frozen=True)
+class CallerIdentity:
+    account: str
+    arn: str
+
+
+class AwsClients:
+    """The shared clients of one profile and region."""
+
+    def __init__(self, settings: AwsSettings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._clients: dict[str, Any] = {}
+        self._identity: CallerIdentity | None = None
+
+    def _client(self, service: str) -> Any:
+        with self._lock:
+            if service not in self._clients:
+                import boto3
+                from botocore.config import Config
+
+                if self._session is None:
+                    self._session = boto3.session.Session(
+                        profile_name=self.settings.profile, region_name=self.settings.region
+                    )
+                config = Config(
+                    retries={"mode": "adaptive", "total_max_attempts": self.settings.max_attempts},
+                    connect_timeout=self.settings.connect_timeout,
+                    read_timeout=self.settings.read_timeout,
+                    max_pool_connections=self.settings.max_pool_connections,
+                    user_agent_extra=f"schedtui/{__version__}",
+                )
+                with aws_call(f"connect to {service}"):
+                    client = self._session.client(
+                        service, endpoint_url=self.settings.endpoint_url, config=config
+                    )
+                if self.settings.read_only:
+                    client.meta.events.register_first("before-call", _refuse_mutations)
+                self._clients[service] = client
+            return self._clients[service]
+
+    @property
+    def scheduler(self) -> EventBridgeSchedulerClient:
+        client: EventBridgeSchedulerClient = self._client("scheduler")
+        return client
+
+    @property
+    def cloudwatch(self) -> CloudWatchClient:
+        client: CloudWatchClient = self._client("cloudwatch")
+        return client
+
+    @property
+    def sqs(self) -> SQSClient:
+        client: SQSClient = self._client("sqs")
+        return client
+
+    @property
+    def sts(self) -> STSClient:
+        client: STSClient = self._client("sts")
+        return client
+
+    @property
+    def region(self) -> str:
+        return str(self.scheduler.meta.region_name)
+
+    @property
+    def endpoint_overridden(self) -> str | None:
+        """The endpoint when it is not AWS's own (flag or AWS_ENDPOINT_URL*), for the header."""
+        return (
+            self.settings.endpoint_url
+            or os.environ.get("AWS_ENDPOINT_URL_SCHEDULER")
+            or (os.environ.get("AWS_ENDPOINT_URL"))
+        )
+
+    def caller_identity(self) -> CallerIdentity:
+        """Account and ARN of the caller, fetched once (the header and the audit log use it)."""
+        if self._identity is None:
+            with aws_call("GetCallerIdentity"):
+                found = self.sts.get_caller_identity()
+            self._identity = CallerIdentity(account=found["Account"], arn=found["Arn"])
+        return self._identity
