@@ -1,0 +1,169 @@
+"""Full schedule definitions, cached by ARN and refetched only when they changed.
+
+ListSchedules returns summaries only; the expression, zone, input, retry policy and DLQ cost
+one GetSchedule each. A summary's LastModificationDate tells whether the cached copy is
+still the server's, so a refresh where nothing changed costs list pages only.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
+from schedtui.aws.scheduler_repo import SchedulerRepository
+from schedtui.core.schedule import Schedule, ScheduleSummary
+
+Outcome = Schedule | AwsError
+
+
+class RateLimiter:
+    """A token bucket shared by the fetching threads: at most ``rate`` calls per second.
+
+    Throttling halves the rate (at most once a second, so one burst of refusals counts
+    once); each success wins a little of it back, up to the ceiling.
+    """
+
+    def __init__(self, rate: float, burst: int = 10) -> None:
+        self.ceiling = rate
+        self.rate = rate
+        self.burst = burst
+        self._tokens = float(burst)
+        self._stamp = time.monotonic()
+        self._slowed_at = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        while True:
+            with self._lock:
+                now = time.monotonic()
+                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+                self._stamp = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                wait = (1 - self._tokens) / self.rate
+            time.sleep(wait)
+
+    def slow_down(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if now - self._slowed_at >= 1.0:
+                self.rate = max(1.0, self.rate / 2)
+                self._slowed_at = now
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self.rate = min(self.ceiling, self.rate + self.ceiling / 50)
+
+
+class DetailsCache:
+    def __init__(
+        self,
+        repository: SchedulerRepository,
+        *,
+        max_workers: int = 8,
+        # GetSchedule quotas are "250 to 1000 TPS" per region: stay under the lowest, and
+        # leave room for other tools using the same account.
+        max_rate: float = 200.0,
+        max_throttle_retries: int = 8,
+        retry_delay: float = 0.5,
+    ) -> None:
+        self.repository = repository
+        self.max_workers = max_workers
+        self.limiter = RateLimiter(max_rate)
+        self.max_throttle_retries = max_throttle_retries
+        self.retry_delay = retry_delay
+        self._by_arn: dict[str, Schedule] = {}
+        self._lock = threading.Lock()
+
+    def cached(self, summary: ScheduleSummary) -> Schedule | None:
+        """The cached definition when it is still the server's, else None."""
+        with self._lock:
+            found = self._by_arn.get(summary.arn)
+        if found is None or found.last_modification_date != summary.last_modification_date:
+            return None
+        return found
+
+    def stale(self, summaries: Iterable[ScheduleSummary]) -> list[ScheduleSummary]:
+        return [summary for summary in summaries if self.cached(summary) is None]
+
+    def store(self, schedule: Schedule) -> None:
+        """Keep a definition read elsewhere (e.g. after a mutation)."""
+        if schedule.arn:
+            with self._lock:
+                self._by_arn[schedule.arn] = schedule
+
+    def forget(self, arn: str) -> None:
+        with self._lock:
+            self._by_arn.pop(arn, None)
+
+    def retain(self, arns: set[str]) -> None:
+        """Drop schedules that are gone from the account, so memory tracks the list."""
+        with self._lock:
+            for arn in [arn for arn in self._by_arn if arn not in arns]:
+                del self._by_arn[arn]
+
+    def _fetch_one(self, summary: ScheduleSummary) -> Outcome:
+        delay = self.retry_delay
+        for _ in range(self.max_throttle_retries + 1):
+            self.limiter.acquire()
+            try:
+                schedule = self.repository.get_schedule(summary.group_name, summary.name)
+            except ThrottledError:
+                # botocore's adaptive retries already backed off; slow the whole pool down
+                # and try again rather than fail: throttling costs time, never data.
+                self.limiter.slow_down()
+                time.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            except NotFoundError as error:
+                self.forget(summary.arn)  # deleted since the list (or ActionAfterCompletion)
+                return error
+            except AwsError as error:
+                return error
+            self.limiter.succeeded()
+            self.store(schedule)
+            return schedule
+        return ThrottledError(
+            f"GetSchedule {summary.group_name}/{summary.name}: still throttled; will retry on "
+            "the next refresh",
+            code="ThrottlingException",
+        )
+
+    def fetch(
+        self,
+        summaries: Iterable[ScheduleSummary],
+        *,
+        on_each: Callable[[ScheduleSummary, Outcome], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> dict[str, Outcome]:
+        """Definitions for ``summaries``, fetching only stale ones, ``max_workers`` at a time.
+
+        ``on_each`` is called (from a worker thread) as each answer arrives, so a view can
+        fill rows progressively; setting ``stop`` abandons what has not started yet.
+        """
+        results: dict[str, Outcome] = {}
+        missing: list[ScheduleSummary] = []
+        for summary in summaries:
+            found = self.cached(summary)
+            if found is None:
+                missing.append(summary)
+            else:
+                results[summary.arn] = found
+        if not missing:
+            return results
+
+        def work(summary: ScheduleSummary) -> None:
+            if stop is not None and stop.is_set():
+                return
+            outcome = self._fetch_one(summary)
+            results[summary.arn] = outcome
+            if on_each is not None:
+                on_each(summary, outcome)
+
+        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="schedtui-details") as pool:
+            list(pool.map(work, missing))
+        return results
