@@ -142,7 +142,8 @@ def translate(error: Exception, action: str) -> AwsError:
     if isinstance(error, ClientError):
         info = error.response.get("Error", {})
         code = str(info.get("Code", "")) or "Unknown"
-        message = str(info.get("Message", "")) or str(error)
+        # One line whatever AWS wrote: views show it in a banner or a table cell.
+        message = " ".join((str(info.get("Message", "")) or str(error)).split())
         kind, summary = _CODES.get(code, (ServiceFailureError, f"AWS error {code}"))
         text = f"{action}: {summary}: {message}" if message else f"{action}: {summary}"
         if hint := _HINTS.get(kind):
