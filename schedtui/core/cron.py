@@ -215,6 +215,9 @@ def _week_days(text: str) -> WeekDays:
         if not 1 <= occurrence <= 5:
             raise ExpressionError(DAY_OF_WEEK.name, text, "has an occurrence outside 1-5 after '#'")
         return WeekDays(nth=(weekday, occurrence))
+    if "/" in text:
+        # AWS lists ', - * ? L #' for day-of-week: unlike the other fields, no steps.
+        raise ExpressionError(DAY_OF_WEEK.name, text, "cannot use '/': day-of-week takes no steps")
     if "W" in upper.replace("WED", ""):
         raise ExpressionError(DAY_OF_WEEK.name, text, "cannot use 'W': it is for day-of-month")
     if upper.endswith("L") and upper not in DAY_NAMES:

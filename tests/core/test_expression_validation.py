@@ -66,6 +66,8 @@ from schedtui.core.expression import (
         ("cron(0 10 ? * 8#1 *)", "day-of-week: '8#1' is outside 1-7 (1 = Sunday)"),
         ("cron(0 10 ? * 8L *)", "day-of-week: '8L' is outside 1-7 (1 = Sunday)"),
         ("cron(0 10 ? * 2-6L *)", "day-of-week: '2-6L' uses 'L', which must stand alone"),
+        ("cron(0 10 ? * */2 *)", "day-of-week: '*/2' cannot use '/': day-of-week takes no steps"),
+        ("cron(0 10 ? * 2-6/2 *)", "day-of-week: '2-6/2' cannot use '/'"),
         # rate() and at().
         ("rate(0 minutes)", "rate: '0' must be a positive whole number"),
         ("rate(-5 minutes)", "rate: '-5' must be a positive whole number"),
