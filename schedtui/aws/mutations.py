@@ -77,15 +77,23 @@ class Mutations:
                 response = call()
         except Exception as error:
             self.audit.record(
-                action=action, arn=arn, changes=changes, caller_arn=identity.arn,
-                profile=settings.profile, region=self.clients.region,
+                action=action,
+                arn=arn,
+                changes=changes,
+                caller_arn=identity.arn,
+                profile=settings.profile,
+                region=self.clients.region,
                 outcome=f"failed: {error}",
-            )  # fmt: skip
+            )
             raise
         self.audit.record(
-            action=action, arn=arn, changes=changes, caller_arn=identity.arn,
-            profile=settings.profile, region=self.clients.region,
-        )  # fmt: skip
+            action=action,
+            arn=arn,
+            changes=changes,
+            caller_arn=identity.arn,
+            profile=settings.profile,
+            region=self.clients.region,
+        )
         return response
 
     # -- schedules ------------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""Everything the UI needs from AWS, wired once per profile and region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from schedtui.aws.audit import AuditLog
+from schedtui.aws.details_cache import DetailsCache
+from schedtui.aws.mutations import Mutations
+from schedtui.aws.scheduler_repo import SchedulerRepository
+from schedtui.aws.session import AwsClients, AwsSettings
+
+
+@dataclass
+class Backend:
+    clients: AwsClients
+    scheduler: SchedulerRepository
+    details: DetailsCache
+    mutations: Mutations
+
+    @property
+    def settings(self) -> AwsSettings:
+        return self.clients.settings
+
+    @classmethod
+    def connect(cls, settings: AwsSettings, *, audit_path: Path | None = None) -> Backend:
+        """No network here: clients are made on first use, in a worker thread."""
+        clients = AwsClients(settings)
+        scheduler = SchedulerRepository(clients)
+        return cls(
+            clients=clients,
+            scheduler=scheduler,
+            details=DetailsCache(scheduler),
+            mutations=Mutations(scheduler, AuditLog(audit_path)),
+        )

@@ -1,0 +1,70 @@
+"""The two header lines: who and where you are, and how fresh the data is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widgets import Static
+
+from schedtui.core.text import printable
+
+
+@dataclass
+class HeaderInfo:
+    account: str = "…"
+    caller_arn: str = "…"
+    profile: str | None = None
+    region: str = "…"
+    endpoint: str | None = None
+    read_only: bool = False
+    demo: bool = False
+
+
+class StatusHeader(Static):
+    DEFAULT_CSS = """
+    StatusHeader {
+        dock: top;
+        height: 2;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, info: HeaderInfo, state: tuple[str, str] = ("starting…", "dim")) -> None:
+        super().__init__()
+        self.info = info
+        self.state, self.state_style = state
+
+    def set_info(self, info: HeaderInfo) -> None:
+        self.info = info
+        self.refresh_text()
+
+    def set_state(self, text: str, style: str = "") -> None:
+        self.state, self.state_style = text, style
+        self.refresh_text()
+
+    def on_mount(self) -> None:
+        self.refresh_text()
+
+    def refresh_text(self) -> None:
+        info = self.info
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("schedtui", style="bold")
+        if info.demo:
+            line.append("  ")
+            line.append(" DEMO ", style="reverse")
+        if info.read_only:
+            line.append("  ")
+            line.append(" READ-ONLY ", style="reverse bold")
+        line.append(f"  acct {printable(info.account)}  {printable(info.region)}")
+        if info.profile:
+            line.append(f"  profile {printable(info.profile)}")
+        if info.endpoint:
+            line.append(f"  endpoint {printable(info.endpoint)}", style="italic")
+        line.append("\n")
+        line.append(printable(self.state), style=self.state_style)
+        line.append("  ")
+        line.append(printable(info.caller_arn), style="dim")
+        self.update(line)

@@ -1,0 +1,770 @@
+"""A keyboard-driven table that stays fast at 100,000+ rows.
+
+Textual's `DataTable` builds per-row structures and takes 10-15 s to add 100k rows (see
+design.md). This table keeps the caller's rows in a plain list plus a key -> position dict
+and renders only the lines on screen through the Line API (`ScrollView.render_line`), the way
+Toolong renders multi-gigabyte logs. Replacing the whole list (a filter, a refresh) is one
+O(n) pass with no widgets per row; scrolling re-renders about a screenful of lines, most of
+them straight from an LRU cache.
+
+Layout: a one-line header, then one line per row. Each line starts with a 2-cell gutter that
+shows the mark glyph. Columns keep their minimum width, flexible columns share the spare
+width, and cells longer than their column end in an ellipsis. When the columns do not fit,
+the first column stays put and the rest scroll sideways a column at a time (left/right), so
+the row's identity stays on screen; angle quotes in the header say columns are hidden.
+
+Cell text is untrusted (it comes from AWS): it is passed through `printable()` and put into
+Segments as plain strings, so markup such as `[bold]` and escape sequences are shown literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from schedtui.core.text import printable
+
+ELLIPSIS = "…"
+MARK_GLYPH = "●"
+GUTTER = 2  # the mark glyph and a space
+GAP = 1  # cells between two columns
+SORT_ASCENDING = "▲"
+SORT_DESCENDING = "▼"
+HIDDEN_LEFT = "\u2039"  # single left-pointing angle quotation mark
+HIDDEN_RIGHT = "\u203a"  # single right-pointing angle quotation mark
+
+_ROW_STYLE_CLASSES: dict[str, str] = {
+    "dim": "virtual-table--dim",
+    "warning": "virtual-table--warning",
+    "error": "virtual-table--error",
+}
+# A screenful is ~50 lines; each row has up to four cached variants (cursor x mark), and a
+# few screens of history make paging back and forth free.
+_LINE_CACHE_SIZE = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: `width` is its minimum width in cells; `flex` columns share spare width."""
+
+    key: str
+    label: str
+    width: int
+    flex: bool = False
+    align: Literal["left", "right"] = "left"
+
+    def __post_init__(self) -> None:
+        if self.width < 1:
+            raise ValueError(f"column {self.key!r}: width must be at least 1, not {self.width}")
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One row. `cells` are plain text shown literally (never parsed as markup).
+
+    `sort_keys[i]` is the value column i sorts by (the cell text when missing); `None` sorts
+    last in both directions. `style` picks a component class: "", "dim", "warning", "error".
+    """
+
+    key: str
+    cells: tuple[str, ...]
+    sort_keys: tuple[Any, ...] = ()
+    style: str = ""
+
+
+def column_widths(columns: Sequence[Column], width: int) -> tuple[int, ...]:
+    """The width of each column for a table `width` cells wide (gutter and gaps included).
+
+    Columns never go below their minimum (a truncated ARN is worse than a scrolled one); the
+    spare width, if any, is shared evenly by the flexible columns, leftmost first for the
+    remainder.
+    """
+    widths = [column.width for column in columns]
+    spare = width - GUTTER - GAP * max(0, len(columns) - 1) - sum(widths)
+    flexible = [index for index, column in enumerate(columns) if column.flex]
+    if spare > 0 and flexible:
+        share, extra = divmod(spare, len(flexible))
+        for rank, index in enumerate(flexible):
+            widths[index] += share + (1 if rank < extra else 0)
+    return tuple(widths)
+
+
+def fit(text: str, width: int, align: str = "left") -> str:
+    """`text` (already printable) cut with an ellipsis or padded to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    # After printable() an ASCII string is one cell per character: skip the cell-width tables.
+    length = len(text) if text.isascii() else cell_len(text)
+    if length > width:
+        if text.isascii():
+            return text[: width - 1] + ELLIPSIS
+        # set_cell_size pads with a space when it would split a double-width character.
+        return set_cell_size(text, width - 1) + ELLIPSIS
+    padding = " " * (width - length)
+    return padding + text if align == "right" else text + padding
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Which columns are on screen, at which widths, for one (width, horizontal offset)."""
+
+    width: int
+    widths: tuple[int, ...]  # every column's full width
+    visible: tuple[tuple[int, int], ...]  # (column index, cells shown) left to right
+    hidden_left: bool
+    hidden_right: bool
+    padding: int  # blank cells after the last column
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """A virtual, keyboard-driven table: only the visible lines are ever rendered."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--cursor",
+        "virtual-table--mark",
+        "virtual-table--dim",
+        "virtual-table--warning",
+        "virtual-table--error",
+    }
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        /* Sideways movement is by column (left/right), never by the terminal's scrollbar. */
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+
+        & > .virtual-table--header {
+            background: $panel;
+            color: $foreground;
+            text-style: bold;
+        }
+        & > .virtual-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .virtual-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .virtual-table--mark {
+            color: $accent;
+            text-style: bold;
+        }
+        & > .virtual-table--dim {
+            color: $text-muted;
+        }
+        & > .virtual-table--warning {
+            color: $text-warning;
+        }
+        & > .virtual-table--error {
+            color: $text-error;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
+        Binding("pageup", "cursor_page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "cursor_page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home", "cursor_home", "First row", show=False, id="table.home"),
+        Binding("end", "cursor_end", "Last row", show=False, id="table.end"),
+        Binding("left", "column_left", "Columns left", show=False, id="table.left"),
+        Binding("right", "column_right", "Columns right", show=False, id="table.right"),
+        Binding("space", "toggle_mark", "Mark", id="table.mark"),
+        Binding("enter", "select_row", "Open", id="table.select"),
+    ]
+
+    class RowSelected(Message):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: VirtualTable, key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class CursorMoved(Message):
+        """The cursor is on a different row (`key` is None when the table became empty)."""
+
+        def __init__(self, table: VirtualTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class MarksChanged(Message):
+        """The set of marked rows changed."""
+
+        def __init__(self, table: VirtualTable, keys: frozenset[str]) -> None:
+            super().__init__()
+            self.table = table
+            self.keys = keys
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        if not columns:
+            raise ValueError("a table needs at least one column")
+        self._columns: tuple[Column, ...] = tuple(columns)
+        self._column_index = {column.key: index for index, column in enumerate(self._columns)}
+        if len(self._column_index) != len(self._columns):
+            raise ValueError("column keys must be unique")
+        self._rows: list[TableRow] = []
+        self._index: dict[str, int] = {}
+        self._cursor = 0
+        self._marks: set[str] = set()
+        self._sort_column: int | None = None
+        self._sort_reverse = False
+        self._first_scrolled = 1  # the leftmost column after the frozen first one
+        self._announced_key: str | None = None  # the key last sent in CursorMoved
+        self._plan: _Plan | None = None
+        self._line_cache: LRUCache[tuple[str, bool, bool], Strip] = LRUCache(_LINE_CACHE_SIZE)
+        self._style_cache: dict[tuple[str, bool, bool], Style] = {}
+        self._header_cache: Strip | None = None
+        self.virtual_size = Size(self._minimum_width(), 1)
+
+    # -- public API -----------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor, None when the table is empty."""
+        return self._rows[self._cursor].key if self._rows else None
+
+    @property
+    def cursor_row(self) -> TableRow | None:
+        return self._rows[self._cursor] if self._rows else None
+
+    def row_keys(self) -> list[str]:
+        """Every row key in display order (after filtering and sorting)."""
+        return [row.key for row in self._rows]
+
+    def visible_keys(self) -> list[str]:
+        """Keys of the rows on screen, top to bottom (what to fetch details for first)."""
+        top = self.scroll_offset.y
+        return [row.key for row in self._rows[top : top + self._page_height()]]
+
+    @property
+    def sort_column(self) -> str | None:
+        return None if self._sort_column is None else self._columns[self._sort_column].key
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self._sort_reverse
+
+    @property
+    def marks(self) -> set[str]:
+        """The marked keys (a copy: assign to `marks` or use toggle_mark/clear_marks to change)."""
+        return set(self._marks)
+
+    @marks.setter
+    def marks(self, keys: Iterable[str]) -> None:
+        # Only rows on the list can be marked: a bulk action must never reach a hidden row.
+        self._set_marks({key for key in keys if key in self._index})
+
+    def set_rows(self, rows: Sequence[TableRow]) -> None:
+        """Replace the list (already filtered by the caller) in one O(n) pass.
+
+        The cursor stays on its key when that row is still listed; otherwise it goes to the
+        nearest row after it that survived (before it, failing that), the way an editor
+        behaves when a line is deleted. The scroll position is kept while the cursor row is
+        still on screen (a refresh); when it is not (a filter moved it far), the view follows
+        it so it keeps its line on screen. Marks on rows no longer listed are dropped, so a
+        bulk action only touches rows the operator can see. Call from the UI thread.
+        """
+        old_rows, old_cursor, old_key = self._rows, self._cursor, self.cursor_key
+        old_line = old_cursor - self.scroll_offset.y
+        new_rows = list(rows)
+        if self._sort_column is not None:
+            new_rows = self._sorted(new_rows)
+        index = {row.key: position for position, row in enumerate(new_rows)}
+        if len(index) != len(new_rows):
+            raise ValueError("row keys must be unique")
+        self._rows, self._index = new_rows, index
+        self._cursor = self._surviving_position(old_rows, old_cursor, old_key)
+        # Same keys may come back with new cells (a refresh): every cached line is suspect.
+        self._line_cache.clear()
+        self.virtual_size = Size(self._minimum_width(), len(new_rows) + 1)
+        self._keep_cursor_line(old_line)
+        self.refresh()
+        if self._marks:
+            self._set_marks({key for key in self._marks if key in index})
+        self._announce_cursor()
+
+    def update_rows(self, rows: Iterable[TableRow]) -> None:
+        """Replace rows in place by key; only changed, visible lines repaint.
+
+        Rows whose key is not listed are ignored (use set_rows to add rows). The order is
+        kept unless the table is sorted by a column whose sort value changed.
+        """
+        changed: list[int] = []
+        resort = False
+        sort_column = self._sort_column
+        for row in rows:
+            position = self._index.get(row.key)
+            if position is None:
+                continue
+            old = self._rows[position]
+            if old == row:
+                continue
+            self._rows[position] = row
+            changed.append(position)
+            if sort_column is not None and not resort:
+                resort = _sort_value(old, sort_column) != _sort_value(row, sort_column)
+        for position in changed:
+            self._forget_lines(self._rows[position].key)
+        if resort:
+            self._resort()
+            return
+        for position in changed:
+            self._refresh_row(position)
+
+    def sort_by(self, column_key: str, *, reverse: bool | None = None) -> None:
+        """Sort by a column; `reverse=None` flips the direction when it is already the sort."""
+        column = self._column_index.get(column_key)
+        if column is None:
+            raise KeyError(f"no column {column_key!r}")
+        if reverse is None:
+            reverse = not self._sort_reverse if column == self._sort_column else False
+        self._sort_column, self._sort_reverse = column, reverse
+        self._resort()
+
+    def move_to(self, key: str) -> bool:
+        """Put the cursor on `key`; False (cursor unchanged) when it is not listed."""
+        position = self._index.get(key)
+        if position is None:
+            return False
+        self._move_cursor(position)
+        return True
+
+    def toggle_mark(self) -> None:
+        """Mark or unmark the cursor row, then move down (so space space space marks a run)."""
+        key = self.cursor_key
+        if key is None:
+            return
+        marks = set(self._marks)
+        marks.symmetric_difference_update((key,))
+        self._set_marks(marks)
+        self._move_cursor(self._cursor + 1)
+
+    def clear_marks(self) -> None:
+        self._set_marks(set())
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor + 1)
+
+    def action_cursor_page_up(self) -> None:
+        page = self._page_height()
+        self._move_cursor(self._cursor - page, scroll_by=-page)
+
+    def action_cursor_page_down(self) -> None:
+        page = self._page_height()
+        self._move_cursor(self._cursor + page, scroll_by=page)
+
+    def action_cursor_home(self) -> None:
+        self._move_cursor(0)
+
+    def action_cursor_end(self) -> None:
+        self._move_cursor(len(self._rows) - 1)
+
+    def action_column_left(self) -> None:
+        self._scroll_columns(-1)
+
+    def action_column_right(self) -> None:
+        self._scroll_columns(1)
+
+    def action_toggle_mark(self) -> None:
+        self.toggle_mark()
+
+    def action_select_row(self) -> None:
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, key))
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None:
+                self.sort_by(self._columns[column].key)
+            return
+        position = self.scroll_offset.y + offset.y - 1
+        if 0 <= position < len(self._rows):
+            self._move_cursor(position)
+            if event.chain == 2:
+                self.action_select_row()
+
+    def on_resize(self, _: events.Resize) -> None:
+        # A taller or shorter window can leave the cursor off screen.
+        self._scroll_cursor_into_view()
+
+    def notify_style_update(self) -> None:
+        # A theme change or focus change (the cursor style differs when blurred) invalidates
+        # every resolved style, hence every cached line.
+        super().notify_style_update()
+        self._style_cache.clear()
+        self._line_cache.clear()
+        self._header_cache = None
+        self.refresh()
+
+    # -- rendering ------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        plan = self._current_plan()
+        if y == 0:
+            if self._header_cache is None:
+                self._header_cache = self._render_header(plan)
+            return self._header_cache
+        position = self.scroll_offset.y + y - 1
+        if position >= len(self._rows):
+            return Strip.blank(plan.width, self.rich_style)
+        row = self._rows[position]
+        is_cursor = position == self._cursor
+        is_marked = row.key in self._marks
+        cache_key = (row.key, is_cursor, is_marked)
+        strip = self._line_cache.get(cache_key)
+        if strip is None:
+            strip = self._render_row(plan, row, is_cursor, is_marked)
+            self._line_cache.set(cache_key, strip)
+        return strip
+
+    def _render_row(self, plan: _Plan, row: TableRow, is_cursor: bool, is_marked: bool) -> Strip:
+        cells = row.cells
+        columns = self._columns
+        parts = [MARK_GLYPH + " " if is_marked else "  "]
+        for rank, (column, shown) in enumerate(plan.visible):
+            if rank:
+                parts.append(" ")
+            text = printable(cells[column]) if column < len(cells) else ""
+            parts.append(fit(text, shown, columns[column].align))
+        parts.append(" " * plan.padding)
+        style = self._line_style(row.style, is_marked, is_cursor)
+        return self._strip("".join(parts), plan.width, style)
+
+    def _render_header(self, plan: _Plan) -> Strip:
+        parts = [" " * GUTTER]
+        for rank, (column, shown) in enumerate(plan.visible):
+            if rank:
+                # The gap before the first scrolled column says "columns hidden to the left".
+                parts.append(HIDDEN_LEFT if rank == 1 and plan.hidden_left else " ")
+            parts.append(self._header_cell(column, shown))
+        parts.append(" " * plan.padding)
+        text = "".join(parts)
+        if plan.hidden_right and plan.width > GUTTER:
+            text = set_cell_size(text, plan.width - 1) + HIDDEN_RIGHT
+        style = self.rich_style + self._layer("virtual-table--header")
+        return self._strip(text, plan.width, style)
+
+    def _header_cell(self, column: int, shown: int) -> str:
+        spec = self._columns[column]
+        label = printable(spec.label)
+        if column != self._sort_column:
+            return fit(label, shown, spec.align)
+        arrow = SORT_DESCENDING if self._sort_reverse else SORT_ASCENDING
+        length = cell_len(label)
+        # The arrow must always show; the space before it and then the label give way.
+        if length + 2 <= shown:
+            label = f"{label} {arrow}"
+        elif length + 1 <= shown:
+            label = label + arrow
+        else:
+            label = fit(label, shown - 1) + arrow
+        return fit(label, shown, spec.align)
+
+    @staticmethod
+    def _strip(text: str, width: int, style: Style) -> Strip:
+        # Every part of a line is fitted to its exact cell width, so the line is exactly
+        # `width` cells and need not be measured again (measuring non-ASCII text cell by
+        # cell was a visible share of a page-down). Only a window narrower than the gutter
+        # overflows.
+        if width < GUTTER:
+            text = set_cell_size(text, width)
+        return Strip([Segment(text, style)], width)
+
+    def _line_style(self, kind: str, marked: bool, cursor: bool) -> Style:
+        key = (kind, marked, cursor)
+        style = self._style_cache.get(key)
+        if style is None:
+            # Layered so a theme can style each aspect alone: row kind, then mark, then cursor.
+            style = self.rich_style
+            if kind in _ROW_STYLE_CLASSES:
+                style += self._layer(_ROW_STYLE_CLASSES[kind])
+            if marked:
+                style += self._layer("virtual-table--mark")
+            if cursor:
+                style += self._layer("virtual-table--cursor")
+            self._style_cache[key] = style
+        return style
+
+    def _layer(self, name: str) -> Style:
+        """Only what the component class sets, with colours blended as Textual would."""
+        partial = self.get_component_rich_style(name, partial=True)
+        full = self.get_component_rich_style(name)
+        # The full style resolves alpha ("$accent 30%") against the widget background but
+        # also inherits the widget's colour, which would hide a row's own colour: keep a
+        # colour only where the component sets one.
+        return partial + Style(
+            color=full.color if partial.color is not None else None,
+            bgcolor=full.bgcolor if partial.bgcolor is not None else None,
+        )
+
+    def _current_plan(self) -> _Plan:
+        width = self.scrollable_content_region.width
+        plan = self._plan
+        if plan is None or plan.width != width:
+            plan = self._plan = self._make_plan(width)
+            self._line_cache.clear()
+            self._header_cache = None
+        return plan
+
+    def _make_plan(self, width: int) -> _Plan:
+        widths = column_widths(self._columns, width)
+        # Keep the horizontal offset valid for this width (a wider window shows more).
+        limit = _last_first_scrolled(widths, width)
+        self._first_scrolled = max(1, min(self._first_scrolled, limit))
+        room = width - GUTTER
+        visible: list[tuple[int, int]] = []
+        hidden_right = False
+        for rank, column in enumerate([0, *range(self._first_scrolled, len(widths))]):
+            available = room - (GAP if rank else 0)
+            if available <= 0:
+                hidden_right = True
+                break
+            shown = min(widths[column], available)
+            visible.append((column, shown))
+            room = available - shown
+            if shown < widths[column]:
+                hidden_right = True  # the right edge cuts this column
+                break
+        return _Plan(
+            width=width,
+            widths=widths,
+            visible=tuple(visible),
+            hidden_left=self._first_scrolled > 1,
+            hidden_right=hidden_right,
+            padding=max(0, room),
+        )
+
+    def _scroll_columns(self, step: int) -> None:
+        plan = self._current_plan()
+        limit = _last_first_scrolled(plan.widths, plan.width)
+        first = max(1, min(self._first_scrolled + step, limit))
+        if first != self._first_scrolled:
+            self._first_scrolled = first
+            self._plan = None
+            self._line_cache.clear()
+            self._header_cache = None
+            self.refresh()
+
+    def _column_at(self, x: int) -> int | None:
+        plan = self._current_plan()
+        left = GUTTER
+        for rank, (column, shown) in enumerate(plan.visible):
+            left += GAP if rank else 0
+            if left <= x < left + shown:
+                return column
+            left += shown
+        return None
+
+    # -- cursor and scrolling -------------------------------------------------------------------
+
+    def _page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # minus the header line
+
+    def _move_cursor(self, position: int, *, scroll_by: int = 0) -> None:
+        if not self._rows:
+            return
+        position = max(0, min(position, len(self._rows) - 1))
+        if scroll_by:
+            # Paging moves the view with the cursor, so the cursor keeps its line on screen.
+            self.scroll_to(y=self.scroll_offset.y + scroll_by, animate=False)
+        old = self._cursor
+        self._cursor = position
+        if old != position:
+            self._refresh_row(old)
+            self._refresh_row(position)
+        self._scroll_cursor_into_view()
+        self._announce_cursor()
+
+    def _scroll_cursor_into_view(self) -> None:
+        if not self.size.height:
+            return  # not laid out yet: on_resize does it
+        top = self.scroll_offset.y
+        page = self._page_height()
+        if self._cursor < top:
+            top = self._cursor
+        elif self._cursor >= top + page:
+            top = self._cursor - page + 1
+        else:
+            return
+        self.scroll_to(y=top, animate=False)
+
+    def _keep_cursor_line(self, line: int, *, always: bool = False) -> None:
+        """After the rows changed under the cursor, put it back on screen line `line`.
+
+        Unless `always`, the view only moves when the cursor left the screen: a refresh
+        that shifts the cursor row by a line or two should not scroll the list.
+        """
+        if not self.size.height:
+            return  # not laid out yet: on_resize does it
+        top, page = self.scroll_offset.y, self._page_height()
+        on_screen = top <= self._cursor < top + page
+        if (always or not on_screen) and 0 <= line < page:
+            self.scroll_to(y=max(0, self._cursor - line), animate=False)
+        self._scroll_cursor_into_view()
+
+    def _refresh_row(self, position: int) -> None:
+        line = position - self.scroll_offset.y  # 0-based among the row lines
+        if 0 <= line < self._page_height():
+            self.refresh_line(position + 1)  # virtual line: the header is line 0
+
+    def _announce_cursor(self) -> None:
+        key = self.cursor_key
+        if key != self._announced_key:
+            self._announced_key = key
+            self.post_message(self.CursorMoved(self, key))
+
+    def _surviving_position(
+        self, old_rows: list[TableRow], old_cursor: int, key: str | None
+    ) -> int:
+        index = self._index
+        if not self._rows:
+            return 0
+        if key is not None and key in index:
+            return index[key]
+        if key is None:
+            return min(old_cursor, len(self._rows) - 1)
+        for row in old_rows[old_cursor + 1 :]:
+            if row.key in index:
+                return index[row.key]
+        for row in reversed(old_rows[:old_cursor]):
+            if row.key in index:
+                return index[row.key]
+        return min(old_cursor, len(self._rows) - 1)
+
+    # -- sorting and marks ----------------------------------------------------------------------
+
+    def _sorted(self, rows: list[TableRow]) -> list[TableRow]:
+        column = self._sort_column
+        assert column is not None
+        # Sort positions by a flat list of keys: no (key, row) tuple per row, which at 100k
+        # rows costs more than the sort itself (allocation and garbage-collector passes).
+        keys = [
+            row.sort_keys[column]
+            if column < len(row.sort_keys)
+            else (row.cells[column] if column < len(row.cells) else "")
+            for row in rows
+        ]
+        order = list(range(len(rows)))
+        missing: list[int] = []
+        if None in keys:
+            order = [position for position in order if keys[position] is not None]
+            missing = [position for position, key in enumerate(keys) if key is None]
+        try:
+            order.sort(key=keys.__getitem__, reverse=self._sort_reverse)
+        except TypeError:
+            # Mixed types in one column (a caller bug, or unexpected data): text order beats
+            # a crash in the middle of an incident.
+            order.sort(key=lambda position: str(keys[position]), reverse=self._sort_reverse)
+        return [rows[position] for position in order + missing]
+
+    def _resort(self) -> None:
+        key = self.cursor_key
+        screen_line = self._cursor - self.scroll_offset.y
+        self._rows = self._sorted(self._rows)
+        self._index = {row.key: position for position, row in enumerate(self._rows)}
+        if key is not None:
+            self._cursor = self._index[key]
+            self._keep_cursor_line(screen_line, always=True)
+        # Cached lines stay valid (keyed by row, not position); the header arrow changed.
+        self._header_cache = None
+        self.refresh()
+
+    def _set_marks(self, marks: set[str]) -> None:
+        if marks == self._marks:
+            return
+        for key in marks ^ self._marks:
+            position = self._index.get(key)
+            if position is not None:
+                self._refresh_row(position)
+        self._marks = marks
+        self.post_message(self.MarksChanged(self, frozenset(marks)))
+
+    def _forget_lines(self, key: str) -> None:
+        for is_cursor in (False, True):
+            for is_marked in (False, True):
+                self._line_cache.discard((key, is_cursor, is_marked))
+
+    def _minimum_width(self) -> int:
+        columns = self._columns
+        return GUTTER + sum(column.width for column in columns) + GAP * (len(columns) - 1)
+
+
+def _last_first_scrolled(widths: tuple[int, ...], width: int) -> int:
+    """The largest useful horizontal offset: the first one that shows the last column whole."""
+    count = len(widths)
+    room = width - GUTTER - widths[0]
+    first = count
+    while first > 1 and room >= GAP + widths[first - 1]:
+        room -= GAP + widths[first - 1]
+        first -= 1
+    # Even when the last column alone does not fit, offsets stop at it.
+    return max(1, min(first, count - 1))
+
+
+def _sort_value(row: TableRow, column: int) -> Any:
+    if column < len(row.sort_keys):
+        return row.sort_keys[column]
+    return row.cells[column] if column < len(row.cells) else ""

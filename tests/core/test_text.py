@@ -1,0 +1,87 @@
+"""printable(): untrusted text never reaches the terminal with a control character in it."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from schedtui.core.text import printable
+
+# Everything a terminal may act on: C0, DEL, C1, line separators, bidi controls.
+UNSAFE = {
+    *range(0x00, 0x20),
+    0x7F,
+    *range(0x80, 0xA0),
+    0x2028,
+    0x2029,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+}
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("\x1b[31mred\x1b[0m", "␛[31mred␛[0m"),
+        ("\x1b]8;;https://evil\x07click\x1b]8;;\x07", "␛]8;;https://evil␇click␛]8;;␇"),
+        ("a\x00b", "a␀b"),
+        ("tab\there", "tab␉here"),
+        ("two\nlines\r\n", "two␊lines␍␊"),
+        ("del\x7f", "del␡"),
+        ("csi\x9b31m", "csi\\x9b31m"),
+        ("\x85next line", "\\x85next line"),
+        ("abc\u202edcba", "abc\\u202edcba"),
+        ("sep\u2028x", "sep\\u2028x"),
+    ],
+)
+def test_controls_become_visible(raw: str, shown: str) -> None:
+    assert printable(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain",
+        "[bold]not markup[/]",
+        "[link=https://x]y[/link]",
+        "日本語",
+        "é",
+        "a\u0301",
+        "🙂",
+    ],
+)
+def test_safe_text_is_returned_unchanged(text: str) -> None:
+    assert printable(text) == text
+
+
+def test_keep_newlines_keeps_only_line_feeds() -> None:
+    assert printable("a\nb\r\x1bc", keep_newlines=True) == "a\nb␍␛c"
+    assert printable("a\nb") == "a␊b"
+
+
+@given(st.text())
+def test_no_control_character_survives(text: str) -> None:
+    out = printable(text)
+    assert not {ord(char) for char in out} & UNSAFE
+    # Unicode "Cc" (control) is exactly C0 + DEL + C1.
+    assert all(unicodedata.category(char) != "Cc" for char in out)
+
+
+@given(st.text())
+def test_a_per_character_mapping_that_keeps_safe_characters(text: str) -> None:
+    out = printable(text)
+    # Nothing is dropped, merged or reordered: each character maps on its own.
+    assert out == "".join(printable(char) for char in text)
+    assert all(printable(char) == char for char in text if ord(char) not in UNSAFE)
+    assert printable(out) == out
+
+
+@given(st.text())
+def test_keep_newlines_differs_only_at_line_feeds(text: str) -> None:
+    assert printable(text, keep_newlines=True).split("\n") == [
+        printable(part) for part in text.split("\n")
+    ]
