@@ -52,12 +52,53 @@ def _window(text: str) -> int:
     return int(text)
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (0 or more)")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="schedtui",
         description="A terminal UI for operating AWS EventBridge Scheduler.",
     )
     parser.add_argument("--version", action="version", version=f"schedtui {__version__}")
+    parser.add_argument("--profile", help="AWS profile (default: the standard AWS variables)")
+    parser.add_argument("--region", help="AWS region (default: the profile's or AWS_REGION)")
+    parser.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        help="Scheduler/CloudWatch/SQS endpoint (default: AWS, or AWS_ENDPOINT_URL)",
+    )
+    parser.add_argument(
+        "--read-only", action="store_true", help="refuse every change before it is sent"
+    )
+    parser.add_argument("--theme", help="colour theme (see the command palette for the list)")
+    parser.add_argument(
+        "--refresh",
+        type=_seconds,
+        default=30.0,
+        metavar="SECONDS",
+        help="automatic refresh interval, 0 to turn it off (default 30)",
+    )
+    parser.add_argument("--group", metavar="G", help="open this group's schedules")
+    parser.add_argument("--schedule", metavar="G/NAME", help="open this schedule")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="run against an embedded moto server with realistic data (no AWS account needed)",
+    )
+    parser.add_argument(
+        "--demo-size",
+        type=_count,
+        metavar="N",
+        help="with --demo: seed N schedules (the curated ones first, then generated ones)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     nxt = commands.add_parser(
         "next",
@@ -178,5 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "next":
         return _run_next(args)
-    parser.print_help()
-    return 0
+    if args.demo_size is not None and not args.demo:
+        parser.error("--demo-size goes with --demo")
+    if args.schedule and "/" not in args.schedule:
+        parser.error(f"--schedule: '{args.schedule}' is not GROUP/NAME")
+    from schedtui.ui.run import run_tui
+
+    return run_tui(args)

@@ -1,0 +1,549 @@
+"""The Textual app: screens, global keys, refresh loop and the toggle flow.
+
+The UI never waits for the API: every AWS call runs in a thread worker and hands its result
+to the main thread; refreshes chain (the next is scheduled when the last finished), so they
+never overlap, and they skip while a dialog or the filter is open.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+
+from schedtui.aws.backend import Backend
+from schedtui.aws.errors import AwsError, ReadOnlyError
+from schedtui.aws.mutations import START_DATE_GRACE
+from schedtui.core.expression import AtExpression, RateExpression, parse_expression
+from schedtui.core.next_runs import NextRunCache
+from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedule_rows import build_row
+from schedtui.core.text import printable
+from schedtui.core.timezones import load_zone, localize, utc
+from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen, MessageScreen
+from schedtui.ui.screens.lists import GroupsScreen, TableScreen
+from schedtui.ui.store import AccountStore, schedule_table_row
+from schedtui.ui.themes import choose_theme, load_themes
+from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
+
+COMMANDS = {
+    "groups": "Show schedule groups",
+    "schedules": "Show schedules (optionally of one group: schedules GROUP)",
+    "monitor": "Monitoring panel",
+    "dlq": "Dead-letter queues",
+    "help": "Keys for this screen",
+    "q": "Quit",
+}
+ALIASES = {
+    "g": "groups",
+    "gr": "groups",
+    "s": "schedules",
+    "sc": "schedules",
+    "quit": "q",
+    "m": "monitor",
+    "mon": "monitor",
+    "?": "help",
+}
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    refresh_seconds: float = 30.0
+    group: str | None = None  # deep link: open this group's schedules
+    schedule: str | None = None  # deep link: GROUP/NAME
+    theme: str | None = None
+    demo: bool = False
+    clock: Callable[[], datetime] | None = None  # fixed clock for screenshots and tests
+
+
+class CommandsProvider(Provider):
+    """The same commands as the `:` command line, in the palette."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, SchedtuiApp)
+        matcher = self.matcher(query)
+        for command, help_text in COMMANDS.items():
+            score = matcher.match(command)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(command),
+                    lambda c=command: app.run_command(c),
+                    help=help_text,
+                )
+        for group in sorted(app.store.groups):
+            text = f"schedules {group}"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(text),
+                    lambda t=text: app.run_command(t),
+                    help="Show this group's schedules",
+                )
+
+
+class SchedtuiApp(App[None]):
+    TITLE = "schedtui"
+    COMMANDS = App.COMMANDS | {CommandsProvider}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("colon", "command_line", "Command", id="app.command"),
+        Binding("q", "back", "Back/Quit", id="app.back"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("m", "not_yet('Monitoring panel')", "Monitor", show=False, id="app.monitor"),
+        Binding("e", "not_yet('Editing')", "Edit", show=False, id="app.edit"),
+        Binding("n", "not_yet('Creating')", "New", show=False, id="app.new"),
+        Binding("c", "not_yet('Cloning')", "Clone", show=False, id="app.clone"),
+        Binding("ctrl+d", "not_yet('Deleting')", "Delete", show=False, id="app.delete"),
+    ]
+
+    def __init__(self, backend: Backend, options: AppOptions | None = None) -> None:
+        super().__init__()
+        self.backend = backend
+        self.options = options or AppOptions()
+        self.store = AccountStore()
+        settings = backend.settings
+        self.header_info = HeaderInfo(
+            profile=settings.profile,
+            region=settings.region or "…",
+            endpoint=None,
+            read_only=settings.read_only,
+            demo=self.options.demo,
+        )
+        self.header_state = ("starting…", "dim")
+        self.error_log: list[str] = []  # every error shown this session, oldest first
+        self._refresh_timer: Timer | None = None
+        self._refreshing = False
+        self._stop_details = threading.Event()
+        self._deep_link_done = False
+
+    # -- time -----------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        clock = self.options.clock
+        return clock() if clock else datetime.now(UTC)
+
+    # -- startup --------------------------------------------------------------------------------
+
+    def _apply_themes(self) -> None:
+        loaded = load_themes()
+        for theme in loaded.themes.values():
+            self.register_theme(theme)
+        name, message = choose_theme(self.options.theme, self.available_themes)
+        self.theme = name
+        for problem in [*loaded.problems, *([message] if message else [])]:
+            self.notify(problem, title="Theme", severity="warning", markup=False)
+
+    def on_mount(self) -> None:
+        self._apply_themes()
+        self.push_screen(GroupsScreen())
+        if self.options.group:
+            from schedtui.ui.screens.schedules import SchedulesScreen
+
+            self.push_screen(SchedulesScreen(group=self.options.group))
+        self.set_headers("connecting…", "dim")
+        self.load_identity()
+        self.refresh_data()
+
+    @work(thread=True, group="identity")
+    def load_identity(self) -> None:
+        clients = self.backend.clients
+        try:
+            identity = clients.caller_identity()
+            region = clients.region
+            endpoint = clients.endpoint_overridden
+        except AwsError as error:
+            self.call_from_thread(self.show_error, error)
+            return
+
+        def apply() -> None:
+            info = self.header_info
+            info.account, info.caller_arn = identity.account, identity.arn
+            info.region, info.endpoint = region, endpoint
+            self.update_headers()
+
+        self.call_from_thread(apply)
+
+    # -- headers and errors ---------------------------------------------------------------------
+
+    def _headers(self) -> list[StatusHeader]:
+        found: list[StatusHeader] = []
+        for screen in self.screen_stack:
+            found.extend(screen.query(StatusHeader))
+        return found
+
+    def update_headers(self) -> None:
+        for header in self._headers():
+            header.set_info(self.header_info)
+
+    def set_headers(self, text: str, style: str = "") -> None:
+        self.header_state = (text, style)
+        for header in self._headers():
+            header.set_state(text, style)
+
+    def show_error(self, error: Exception) -> None:
+        message = printable(str(error))
+        self.notify(message, title="AWS", severity="error", timeout=8, markup=False)
+        self.store.last_error = message
+        self.error_log.append(message)
+        self.set_headers(f"error: {message}", "bold red")
+
+    # -- refresh --------------------------------------------------------------------------------
+
+    def _busy_with_dialog(self) -> bool:
+        if isinstance(self.screen, ModalScreen):
+            return True
+        screen = self.screen
+        return isinstance(screen, TableScreen) and screen.filter_open
+
+    def _schedule_next_refresh(self) -> None:
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+        if self.options.refresh_seconds > 0:
+            self._refresh_timer = self.set_timer(self.options.refresh_seconds, self._auto_refresh)
+
+    def _auto_refresh(self) -> None:
+        if self._busy_with_dialog():
+            self._schedule_next_refresh()  # try again later; never pull rows under a dialog
+            return
+        self.refresh_data()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+        screen = self.screen
+        if hasattr(screen, "reload") and not isinstance(screen, TableScreen):
+            screen.reload()
+
+    def refresh_data(self) -> None:
+        if self._refreshing:
+            return  # the one in flight will do; refreshes never overlap
+        self._refreshing = True
+        self._stop_details.set()  # a new list supersedes the details still being fetched
+        self._stop_details = threading.Event()
+        self.store.loading = True
+        self.set_headers("refreshing…", "dim")
+        self._refresh_worker(self._stop_details)
+
+    @work(thread=True, group="refresh")
+    def _refresh_worker(self, stop: threading.Event) -> None:
+        backend = self.backend
+        started = time.monotonic()
+        try:
+            groups = backend.scheduler.list_groups()
+            self.call_from_thread(self._apply_groups, groups)
+            seen: set[str] = set()
+            for page in backend.scheduler.iter_schedule_pages():
+                cache = NextRunCache(self.now())
+                rows = [
+                    (summary, row, schedule_table_row(row, self.now()))
+                    for summary in page
+                    for row in [build_row(summary, backend.details.cached(summary), cache)]
+                ]
+                seen.update(summary.arn for summary in page)
+                self.call_from_thread(self._apply_rows, rows)
+            self.call_from_thread(self._finish_listing, seen, time.monotonic() - started)
+            self._fetch_group_tags(groups)
+            self._fetch_details(stop)
+        except AwsError as error:
+            self.call_from_thread(self._refresh_failed, error)
+            return
+        self.call_from_thread(self._refresh_done)
+
+    def _fetch_group_tags(self, groups: Sequence[object]) -> None:
+        from schedtui.core.group import ScheduleGroup
+
+        tags = {}
+        for group in groups:
+            if isinstance(group, ScheduleGroup) and group.arn:
+                try:
+                    tags[group.arn] = self.backend.scheduler.group_tags(group.arn)
+                except AwsError:
+                    continue  # tags are a nicety; the list must not fail for them
+        self.call_from_thread(self._apply_tags, tags)
+
+    def _fetch_details(self, stop: threading.Event) -> None:
+        backend = self.backend
+        visible: list[str] = self.call_from_thread(self._visible_keys)
+        summaries = dict(self.store.summaries)
+        order = [summaries[key] for key in visible if key in summaries]
+        order += [s for key, s in summaries.items() if key not in set(visible)]
+        stale = backend.details.stale(order)
+        if not stale:
+            return
+        lock = threading.Lock()
+        batch: list[tuple[ScheduleSummary, Schedule]] = []
+        last_flush = [time.monotonic()]
+
+        def flush() -> None:
+            with lock:
+                ready, batch[:] = list(batch), []
+                last_flush[0] = time.monotonic()
+            if ready:
+                cache = NextRunCache(self.now())
+                rows = [
+                    (summary, row, schedule_table_row(row, self.now()))
+                    for summary, schedule in ready
+                    for row in [build_row(summary, schedule, cache)]
+                ]
+                self.call_from_thread(self._apply_rows, rows)
+
+        def arrived(summary: ScheduleSummary, outcome: object) -> None:
+            if isinstance(outcome, Schedule):
+                with lock:
+                    batch.append((summary, outcome))
+                    due = len(batch) >= 200 or time.monotonic() - last_flush[0] > 0.3
+                if due:
+                    flush()
+
+        backend.details.fetch(stale, on_each=arrived, stop=stop)
+        flush()
+
+    def _visible_keys(self) -> list[str]:
+        screen = self.screen
+        if isinstance(screen, TableScreen):
+            return screen.table.visible_keys()
+        return []
+
+    def _apply_groups(self, groups: list[object]) -> None:
+        from schedtui.core.group import ScheduleGroup
+
+        self.store.groups = {g.name: g for g in groups if isinstance(g, ScheduleGroup)}
+        self._reload_lists()
+
+    def _apply_tags(self, tags: dict[str, dict[str, str]]) -> None:
+        self.store.group_tags.update(tags)
+        self._reload_lists()
+
+    def _apply_rows(self, rows: list[tuple[ScheduleSummary | None, object, object]]) -> None:
+        self.store.put_rows(rows)  # type: ignore[arg-type]
+        self._reload_lists()
+
+    def _finish_listing(self, seen: set[str], seconds: float) -> None:
+        self.store.keep_only(seen)
+        self.backend.details.retain(seen)
+        self.store.listed = True
+        self._reload_lists()
+        self.set_headers(f"listed {len(seen):,} schedules in {seconds:.1f} s; loading details…")
+        self._open_deep_link()
+
+    def _refresh_done(self) -> None:
+        self._refreshing = False
+        self.store.loading = False
+        self.store.last_error = None
+        self.store.last_refreshed = self.now()
+        self._reload_lists()
+        self.set_headers(f"refreshed {self.store.last_refreshed:%H:%M:%S}Z", "")
+        self._schedule_next_refresh()
+
+    def _refresh_failed(self, error: AwsError) -> None:
+        self._refreshing = False
+        self.store.loading = False
+        self.show_error(error)
+        self._schedule_next_refresh()  # and try again: the app keeps working
+
+    def _reload_lists(self) -> None:
+        screen = self.screen
+        if isinstance(screen, TableScreen):
+            screen.reload()
+
+    def _open_deep_link(self) -> None:
+        if self._deep_link_done or not self.options.schedule:
+            return
+        self._deep_link_done = True
+        group, _, name = self.options.schedule.partition("/")
+        for summary in self.store.summaries.values():
+            if summary.group_name == group and summary.name == name:
+                from schedtui.ui.screens.detail import DetailScreen
+
+                self.push_screen(DetailScreen(summary))
+                return
+        self.notify(
+            f"No schedule {printable(self.options.schedule)}", severity="warning", markup=False
+        )
+
+    # -- navigation and commands ----------------------------------------------------------------
+
+    def action_back(self) -> None:
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.exit()
+
+    def action_help(self) -> None:
+        screen = self.screen
+        keys = list(getattr(screen, "HELP", []))
+        self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), keys))
+
+    def action_command_line(self) -> None:
+        self.push_screen(CommandPrompt(), self.run_command)
+
+    def action_not_yet(self, what: str) -> None:
+        self.notify(f"{what} is not available in this version yet.", severity="warning")
+
+    def run_command(self, text: str | None) -> None:
+        if not text:
+            return
+        word, _, argument = text.strip().lstrip(":").partition(" ")
+        command = ALIASES.get(word.lower(), word.lower())
+        if command == "q":
+            self.exit()
+        elif command == "groups":
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+        elif command == "schedules":
+            from schedtui.ui.screens.schedules import SchedulesScreen
+
+            self.push_screen(SchedulesScreen(group=argument.strip() or None))
+        elif command == "help":
+            self.action_help()
+        elif command in ("monitor", "dlq"):
+            self.action_not_yet("The monitoring panel" if command == "monitor" else "The DLQ view")
+        else:
+            self.notify(f"Unknown command: {printable(text)}", severity="warning", markup=False)
+
+    def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh", "Refresh now (r)", self.action_refresh)
+
+    # -- toggle ---------------------------------------------------------------------------------
+
+    def toggle(
+        self, seen: Sequence[Schedule | ScheduleSummary], on_done: Callable[[], None] | None = None
+    ) -> None:
+        if self.backend.settings.read_only:
+            self.show_error(ReadOnlyError("Toggle refused: schedtui is read-only (--read-only)"))
+            return
+        self._prepare_toggle(list(seen), on_done)
+
+    @work(thread=True, group="toggle")
+    def _prepare_toggle(
+        self, seen: list[Schedule | ScheduleSummary], on_done: Callable[[], None] | None
+    ) -> None:
+        """Read each schedule fresh, so the dialog can warn about what AWS will do."""
+        plans: list[tuple[Schedule | ScheduleSummary, Schedule, str, list[str]]] = []
+        for item in seen:
+            try:
+                current = self.backend.scheduler.get_schedule(*item.key)
+            except AwsError as error:
+                self.call_from_thread(self.show_error, error)
+                return
+            new_state = "DISABLED" if current.enabled else "ENABLED"
+            plans.append(
+                (item, current, new_state, toggle_warnings(current, new_state, self.now()))
+            )
+        self.call_from_thread(self._confirm_toggle, plans, on_done)
+
+    def _confirm_toggle(
+        self,
+        plans: list[tuple[Schedule | ScheduleSummary, Schedule, str, list[str]]],
+        on_done: Callable[[], None] | None,
+    ) -> None:
+        body = Text()
+        for _, current, new_state, warnings in plans:
+            body.append(printable(f"{current.group_name}/{current.name}"), style="bold")
+            body.append(f"  {current.state} → ")
+            body.append(new_state, style="bold")
+            body.append("\n")
+            for warning in warnings:
+                body.append(f"  ⚠ {printable(warning)}\n", style="yellow")
+        body.append(
+            "\nEvery other field is sent back unchanged; a change made meanwhile on the "
+            "server stops the toggle.",
+            style="dim",
+        )
+        states = {plan[2] for plan in plans}
+        verb = (
+            "Disable" if states == {"DISABLED"} else "Enable" if states == {"ENABLED"} else "Toggle"
+        )
+        count = len(plans)
+        title = f"{verb} {count} schedule{'s' if count != 1 else ''}?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run_toggle(plans, on_done)
+
+        self.push_screen(ConfirmScreen(title, body, verb), answered)
+
+    @work(thread=True, group="toggle")
+    def _run_toggle(
+        self,
+        plans: list[tuple[Schedule | ScheduleSummary, Schedule, str, list[str]]],
+        on_done: Callable[[], None] | None,
+    ) -> None:
+        results: list[tuple[str, str | None]] = []
+        for seen, current, new_state, warnings in plans:
+            name = f"{current.group_name}/{current.name}"
+            try:
+                # The dialog showed the re-anchor warning when it applied: consent is given.
+                result = self.backend.mutations.update_schedule(
+                    seen,
+                    {"state": new_state},
+                    check_rules=False,
+                    accept_rate_reanchor=any("re-anchor" in w for w in warnings),
+                )
+            except AwsError as error:
+                results.append((name, str(error)))
+                continue
+            if result.schedule is not None:
+                self.backend.details.store(result.schedule)
+            results.append((name, None))
+        self.call_from_thread(self._toggle_finished, results, on_done)
+
+    def _toggle_finished(
+        self, results: list[tuple[str, str | None]], on_done: Callable[[], None] | None
+    ) -> None:
+        failed = [(name, error) for name, error in results if error]
+        if len(results) == 1:
+            name, error = results[0]
+            if error:
+                self.show_error(AwsError(error))
+            else:
+                self.notify(f"{printable(name)}: done", markup=False)
+        else:
+            body = Text()
+            for name, error in results:
+                body.append("✗ " if error else "✓ ", style="red" if error else "green")
+                body.append(printable(name) + (f": {printable(error)}" if error else "") + "\n")
+            self.push_screen(
+                MessageScreen(f"{len(results) - len(failed)} of {len(results)} done", body)
+            )
+        if on_done is not None:
+            on_done()
+        self._refreshing = False  # a toggle always wins over a pending refresh
+        self.refresh_data()
+
+
+def toggle_warnings(schedule: Schedule, new_state: str, now: datetime) -> list[str]:
+    """What AWS will do that the operator may not expect (facts sheet)."""
+    warnings: list[str] = []
+    try:
+        parsed = parse_expression(schedule.schedule_expression)
+    except ValueError:
+        return warnings
+    if new_state == "ENABLED":
+        if isinstance(parsed, AtExpression):
+            instant = localize(parsed.wall, load_zone(schedule.schedule_expression_timezone))
+            if instant is not None and instant <= utc(now):
+                warnings.append("its at() time has passed: enabling it may fire it at once")
+        if schedule.end_date and utc(schedule.end_date) < utc(now):
+            warnings.append("its EndDate has passed: it will say ENABLED but never fire")
+    start = schedule.start_date
+    if start and utc(start) < utc(now) - START_DATE_GRACE and isinstance(parsed, RateExpression):
+        warnings.append(
+            f"its StartDate {utc(start):%Y-%m-%d %H:%M}Z is in the past and AWS refuses it: "
+            "it is dropped, which re-anchors the rate to now (later runs shift)"
+        )
+    return warnings

@@ -1,0 +1,41 @@
+"""Start the TUI from parsed command-line arguments (real AWS or the embedded demo)."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import ExitStack
+from dataclasses import replace
+
+from schedtui.aws.backend import Backend
+from schedtui.aws.session import AwsSettings
+from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.themes import drop_empty_no_color
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    drop_empty_no_color()  # no-color.org: an empty NO_COLOR means unset; Textual disagrees
+    with ExitStack() as stack:
+        settings = AwsSettings(
+            profile=args.profile,
+            region=args.region,
+            endpoint_url=args.endpoint_url,
+            read_only=args.read_only,
+        )
+        if args.demo:
+            # The embedded moto server: never AWS, whatever profile or endpoint was given.
+            from schedtui.demo.server import DemoBackend
+
+            demo = stack.enter_context(DemoBackend(size=args.demo_size))
+            settings = replace(demo, read_only=args.read_only)
+        app = SchedtuiApp(
+            Backend.connect(settings),
+            AppOptions(
+                refresh_seconds=args.refresh,
+                group=args.group,
+                schedule=args.schedule,
+                theme=args.theme,
+                demo=args.demo,
+            ),
+        )
+        app.run()
+    return app.return_code or 0

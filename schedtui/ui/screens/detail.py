@@ -1,0 +1,222 @@
+"""One schedule in full: every field, findings, the next 10 runs and the input as JSON."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from schedtui.aws.errors import AwsError
+from schedtui.core.describe import describe
+from schedtui.core.errors import ExpressionError, ZoneError
+from schedtui.core.health import Severity, findings
+from schedtui.core.next_runs import next_runs
+from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.text import printable
+from schedtui.ui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from schedtui.ui.app import SchedtuiApp
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def _fields_table(schedule: Schedule, tags: dict[str, str]) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    target = schedule.target
+
+    def add(label: str, value: Any) -> None:
+        if value is None or value == "":
+            return
+        text = value.isoformat() if isinstance(value, datetime) else str(value)
+        table.add_row(label, Text(printable(text)))
+
+    add("Name", schedule.name)
+    add("Group", schedule.group_name)
+    add("State", schedule.state)
+    add("Description", schedule.description)
+    add("Expression", schedule.schedule_expression)
+    add("Time zone", schedule.timezone_name)
+    add("Start date", schedule.start_date)
+    add("End date", schedule.end_date)
+    window = schedule.flexible_time_window
+    add(
+        "Flexible window",
+        f"{window.maximum_window_in_minutes} min" if window.mode == "FLEXIBLE" else "off",
+    )
+    add("After completion", schedule.action_after_completion)
+    add("Target", f"{target.kind.value}: {target.arn}")
+    add("Execution role", target.role_arn)
+    policy = target.retry_policy
+    if policy is None:
+        add("Retry policy", "AWS defaults (185 attempts, 24 h)")
+    else:
+        add(
+            "Retry policy",
+            f"{policy.effective_maximum_retry_attempts} attempts, "
+            f"max event age {policy.effective_maximum_event_age_in_seconds} s",
+        )
+    dlq = target.dead_letter_config
+    add("Dead-letter queue", dlq.arn if dlq and dlq.arn else "none")
+    add("KMS key", schedule.kms_key_arn)
+    for block, value in target.to_api().items():
+        if block.endswith("Parameters"):
+            add(block, json.dumps(value, default=str))
+    add("ARN", schedule.arn)
+    add("Created", schedule.creation_date)
+    add("Last modified", schedule.last_modification_date)
+    add("Group tags", ", ".join(f"{k}={v}" for k, v in sorted(tags.items())) or "none")
+    for path in schedule.unknown_members():
+        add("Unknown member", path)
+    return table
+
+
+def _runs_table(schedule: Schedule, now: datetime) -> Table | Text:
+    window = schedule.flexible_time_window
+    minutes = window.maximum_window_in_minutes if window.mode == "FLEXIBLE" else None
+    try:
+        runs = next_runs(
+            schedule.schedule_expression,
+            schedule.schedule_expression_timezone,
+            after=now,
+            count=10,
+            start_date=schedule.start_date,
+            end_date=schedule.end_date,
+            anchor=schedule.creation_date,
+            window_minutes=minutes,
+        )
+    except (ExpressionError, ZoneError) as error:
+        return Text(printable(str(error)), style="red")
+    if not runs:
+        return Text("No runs left.", style="yellow")
+    from schedtui.core.timezones import load_zone
+
+    zone = load_zone(schedule.schedule_expression_timezone)
+    table = Table(box=None, padding=(0, 2, 0, 0))
+    table.add_column(f"Local ({schedule.timezone_name})")
+    table.add_column("UTC")
+    if minutes:
+        table.add_column("Window ends (UTC)")
+    for run in runs:
+        local = run.at.astimezone(zone)
+        cells = [f"{local:%a %Y-%m-%d %H:%M %Z}", f"{run.at:%Y-%m-%d %H:%M}Z"]
+        if run.window_end:
+            cells.append(f"{run.window_end:%Y-%m-%d %H:%M}Z")
+        table.add_row(*cells)
+    return table
+
+
+def _input_text(raw: str | None) -> Text:
+    if not raw:
+        return Text("(no input)", style="dim")
+    try:
+        pretty = json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
+    except ValueError:
+        pretty = raw
+    return Text(printable(pretty, keep_newlines=True))
+
+
+class DetailScreen(Screen[None]):
+    DEFAULT_CSS = """
+    DetailScreen VerticalScroll { padding: 0 1; }
+    DetailScreen .section { text-style: bold; margin-top: 1; color: $accent; }
+    """
+    BINDINGS = [
+        Binding("t", "toggle", "Toggle", id="detail.toggle"),
+        Binding("escape", "back", "Back", id="detail.back"),
+    ]
+    HELP = [("t", "toggle ENABLED/DISABLED"), ("r", "refresh"), ("esc / q", "back")]
+
+    def __init__(self, summary: ScheduleSummary) -> None:
+        super().__init__()
+        self.summary = summary
+        self.schedule: Schedule | None = None
+
+    @property
+    def schedtui(self) -> SchedtuiApp:
+        from schedtui.ui.app import SchedtuiApp
+
+        assert isinstance(self.app, SchedtuiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        with VerticalScroll():
+            yield Static(
+                Text(printable(f"{self.summary.group_name}/{self.summary.name}")),
+                id="title",
+                classes="section",
+            )
+            yield Static(Text("Loading…", style="dim"), id="description")
+            yield Static(id="findings")
+            yield Static(Text("Next runs"), classes="section")
+            yield Static(id="runs")
+            yield Static(Text("Schedule"), classes="section")
+            yield Static(id="fields")
+            yield Static(Text("Target input"), classes="section")
+            yield Static(id="input")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load(self) -> None:
+        backend = self.schedtui.backend
+        try:
+            schedule = backend.scheduler.get_schedule(self.summary.group_name, self.summary.name)
+            backend.details.store(schedule)
+            groups = self.schedtui.store.groups
+            group = groups.get(schedule.group_name)
+            tags = self.schedtui.store.group_tags.get(group.arn or "", {}) if group else {}
+        except AwsError as error:
+            self.app.call_from_thread(self.schedtui.show_error, error)
+            return
+        self.app.call_from_thread(self.show, schedule, tags)
+
+    def show(self, schedule: Schedule, tags: dict[str, str]) -> None:
+        self.schedule = schedule
+        now = self.schedtui.now()
+        try:
+            description = describe(schedule.schedule_expression, schedule.timezone_name)
+        except ExpressionError as error:
+            description = str(error)
+        self.query_one("#description", Static).update(Text(printable(description), style="italic"))
+        found = Text()
+        for finding in findings(schedule, now):
+            found.append("● ", style=_SEVERITY_STYLE[finding.severity])
+            found.append(printable(finding.message) + "\n")
+        found.rstrip()
+        panel = self.query_one("#findings", Static)
+        panel.update(found)
+        panel.display = bool(found)
+        self.query_one("#runs", Static).update(_runs_table(schedule, now))
+        self.query_one("#fields", Static).update(_fields_table(schedule, tags))
+        self.query_one("#input", Static).update(_input_text(schedule.target.input))
+
+    def action_toggle(self) -> None:
+        self.schedtui.toggle([self.schedule or self.summary], on_done=self.load)
+
+    def action_back(self) -> None:
+        self.schedtui.action_back()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

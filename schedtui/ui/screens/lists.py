@@ -1,0 +1,185 @@
+"""The two list screens: schedule groups, and schedules (all groups or one)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from schedtui.core.schedule_rows import RowFilter, parse_filter
+from schedtui.ui.store import GROUP_COLUMNS
+from schedtui.ui.widgets.status_header import StatusHeader
+from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+
+if TYPE_CHECKING:
+    from schedtui.ui.app import SchedtuiApp
+
+LIST_CSS = """
+TableScreen VirtualTable {
+    height: 1fr;
+}
+TableScreen #filter {
+    display: none;
+    border: tall $accent;
+}
+TableScreen #filter.open {
+    display: block;
+}
+TableScreen #status {
+    height: 1;
+    background: $panel;
+    color: $text-muted;
+    padding: 0 1;
+}
+"""
+
+
+class TableScreen(Screen[None]):
+    """A header, a virtual table, a `/` filter and a status line."""
+
+    DEFAULT_CSS = LIST_CSS
+    COLUMNS: tuple[Column, ...] = ()
+    HELP: list[tuple[str, str]] = []
+    BINDINGS = [
+        Binding("slash", "open_filter", "Filter", id="list.filter"),
+        Binding("escape", "escape", "Back", show=False, id="list.escape"),
+        Binding("s", "sort_next", "Sort", id="list.sort"),
+        Binding("S", "sort_reverse", "Reverse", show=False, id="list.reverse"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.row_filter = RowFilter()
+        self.filter_text = ""
+        self._filter_timer: Timer | None = None
+
+    @property
+    def schedtui(self) -> SchedtuiApp:
+        from schedtui.ui.app import SchedtuiApp
+
+        assert isinstance(self.app, SchedtuiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield VirtualTable(self.COLUMNS, id="table")
+        yield Input(
+            placeholder="filter: words, state:disabled group:NAME target:lambda tz:ZONE",
+            id="filter",
+        )
+        yield Static(id="status")
+        yield Footer()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#table", VirtualTable)
+
+    @property
+    def filter_open(self) -> bool:
+        return self.query_one("#filter", Input).has_class("open")
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    # Subclasses provide the rows and what enter does.
+    def rows(self) -> list[TableRow]:
+        raise NotImplementedError
+
+    def status_text(self, shown: int) -> str:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Rebuild the visible list from the store (cheap: no widgets per row)."""
+        rows = self.rows()
+        self.table.set_rows(rows)
+        self.query_one("#status", Static).update(Text(self.status_text(len(rows))))
+
+    # -- filter ---------------------------------------------------------------------------------
+
+    def action_open_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("open")
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
+        self.filter_text = event.value
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        # A short debounce: typing "state:disabled" filters once, not fourteen times.
+        self._filter_timer = self.set_timer(0.05, self._apply_filter)
+
+    def _apply_filter(self) -> None:
+        self.row_filter = parse_filter(self.filter_text)
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.table.focus()
+
+    def action_escape(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.has_class("open") or self.filter_text:
+            field.value = ""
+            field.remove_class("open")
+            self.filter_text = ""
+            self.row_filter = RowFilter()
+            self.reload()
+            self.table.focus()
+        else:
+            self.schedtui.action_back()
+
+    # -- sort -----------------------------------------------------------------------------------
+
+    def _sort_position(self) -> int:
+        """The current sort column (a header click may have changed it), -1 when unsorted."""
+        keys = [column.key for column in self.COLUMNS]
+        current = self.table.sort_column
+        return keys.index(current) if current in keys else -1
+
+    def action_sort_next(self) -> None:
+        position = (self._sort_position() + 1) % len(self.COLUMNS)
+        self.table.sort_by(self.COLUMNS[position].key, reverse=False)
+
+    def action_sort_reverse(self) -> None:
+        self.table.sort_by(self.COLUMNS[max(self._sort_position(), 0)].key)
+
+
+class GroupsScreen(TableScreen):
+    COLUMNS = GROUP_COLUMNS
+    HELP = [
+        ("enter", "open the group's schedules"),
+        ("/", "filter groups by name"),
+        ("s / S", "sort by the next column / reverse"),
+        ("q", "quit"),
+    ]
+
+    def rows(self) -> list[TableRow]:
+        rows = self.schedtui.store.group_table_rows()
+        words = self.filter_text.lower().split()
+        return [row for row in rows if all(word in row.key.lower() for word in words)]
+
+    def status_text(self, shown: int) -> str:
+        store = self.schedtui.store
+        total = len(store.rows)
+        disabled = sum(1 for row in store.rows.values() if row.state == "DISABLED")
+        return (
+            f"{shown} of {len(store.groups)} groups · {total:,} schedules "
+            f"({total - disabled:,} enabled, {disabled:,} disabled)"
+            + ("" if store.listed else " · loading…")
+        )
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        from schedtui.ui.screens.schedules import SchedulesScreen
+
+        self.app.push_screen(SchedulesScreen(group=event.key))

@@ -1,0 +1,73 @@
+"""The schedules list: every schedule (or one group's) with what fires next."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from schedtui.ui.screens.lists import TableScreen
+from schedtui.ui.store import SCHEDULE_COLUMNS
+from schedtui.ui.widgets.virtual_table import TableRow, VirtualTable
+
+
+class SchedulesScreen(TableScreen):
+    COLUMNS = SCHEDULE_COLUMNS
+    HELP = [
+        ("enter", "open the schedule"),
+        ("t", "toggle ENABLED/DISABLED (all marked rows when any are marked)"),
+        ("space", "mark / unmark the row"),
+        ("/", "filter: words, state:disabled group:NAME target:lambda tz:ZONE name:TEXT"),
+        ("s / S", "sort by the next column / reverse"),
+        ("esc", "clear the filter, then back"),
+    ]
+    BINDINGS = [
+        Binding("t", "toggle", "Toggle", id="schedules.toggle"),
+        Binding("space", "mark", "Mark", id="schedules.mark"),
+    ]
+
+    def __init__(self, group: str | None = None) -> None:
+        super().__init__()
+        self.group = group
+
+    def rows(self) -> list[TableRow]:
+        return self.schedtui.store.visible(self.group, self.row_filter)
+
+    def status_text(self, shown: int) -> str:
+        store = self.schedtui.store
+        rows = [r for r in store.rows.values() if self.group is None or r.group == self.group]
+        disabled = sum(1 for row in rows if row.state == "DISABLED")
+        pending = sum(1 for row in rows if not row.detailed)
+        where = f"group {self.group}" if self.group else "all groups"
+        marked = len(self.table.marks)
+        return (
+            f"{where} · {shown:,} shown of {len(rows):,} · {len(rows) - disabled:,} enabled · "
+            f"{disabled:,} disabled"
+            + (f" · {marked} marked" if marked else "")
+            + (f" · details loading ({pending:,} left)" if pending else "")
+            + ("" if store.listed else " · listing…")
+        )
+
+    def action_mark(self) -> None:
+        self.table.toggle_mark()
+
+    def on_virtual_table_marks_changed(self, _: VirtualTable.MarksChanged) -> None:
+        self.reload_status()
+
+    def reload_status(self) -> None:
+        from rich.text import Text
+        from textual.widgets import Static
+
+        self.query_one("#status", Static).update(Text(self.status_text(self.table.row_count)))
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        from schedtui.ui.screens.detail import DetailScreen
+
+        summary = self.schedtui.store.summaries.get(event.key)
+        if summary is not None:
+            self.app.push_screen(DetailScreen(summary))
+
+    def action_toggle(self) -> None:
+        store = self.schedtui.store
+        keys = sorted(self.table.marks) if self.table.marks else [self.table.cursor_key]
+        summaries = [store.summaries[key] for key in keys if key and key in store.summaries]
+        if summaries:
+            self.schedtui.toggle(summaries, on_done=self.table.clear_marks)

@@ -1,0 +1,181 @@
+"""What the app knows about the account, updated by refresh workers, read by the screens.
+
+Only the main thread mutates the store (workers hand over through ``call_from_thread``);
+rows and their cells are built in the worker, so that 100,000 of them never block a key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from schedtui.core.group import ScheduleGroup
+from schedtui.core.schedule import ScheduleSummary
+from schedtui.core.schedule_rows import RowFilter, ScheduleRow, relative_text
+from schedtui.core.text import printable
+from schedtui.ui.widgets.virtual_table import Column, TableRow
+
+# What fires next comes first: at 80 columns an operator still sees name, state and next run.
+SCHEDULE_COLUMNS = (
+    Column("name", "NAME", 22, flex=True),
+    Column("state", "STATE", 8),
+    Column("next", "NEXT RUN", 10, align="right"),
+    Column("expression", "EXPRESSION", 20, flex=True),
+    Column("zone", "ZONE", 12),
+    Column("group", "GROUP", 12),
+    Column("next_at", "NEXT (UTC)", 12),
+    Column("target", "TARGET", 18, flex=True),
+    Column("dlq", "DLQ", 10),
+    Column("retry", "RETRY", 7),
+    Column("modified", "MODIFIED", 16),
+)
+GROUP_COLUMNS = (
+    Column("name", "NAME", 24, flex=True),
+    Column("state", "STATE", 8),
+    Column("schedules", "SCHEDULES", 9, align="right"),
+    Column("enabled", "ENABLED", 8, align="right"),
+    Column("disabled", "DISABLED", 8, align="right"),
+    Column("created", "CREATED", 16),
+    Column("tags", "TAGS", 20, flex=True),
+)
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+def _stamp(instant: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    return instant.astimezone(UTC).strftime(pattern) if instant else ""
+
+
+def schedule_table_row(row: ScheduleRow, now: datetime) -> TableRow:
+    """The cells of one schedule; every AWS string made printable (never markup)."""
+    pending = "…" if not row.detailed else ""
+    target = f"{row.target_kind}: {row.target_name}" if row.target_name else row.target_kind
+    style = ""
+    if row.state == "DISABLED":
+        style = "dim"
+    elif row.detailed and row.next_run is None:
+        style = "warning"  # enabled, yet nothing will ever fire
+    next_text = relative_text(row.next_run, now) if row.detailed else pending
+    if row.detailed and row.next_run is None:
+        next_text = "never" if row.state == "ENABLED" else ""
+    return TableRow(
+        key=row.arn,
+        cells=(
+            printable(row.name),
+            row.state,
+            next_text,
+            printable(row.expression or pending),
+            row.zone or pending,
+            printable(row.group),
+            _stamp(row.next_run, "%m-%d %H:%MZ"),
+            printable(target),
+            printable(row.dlq or ("—" if row.detailed else pending)),
+            row.retry or pending,
+            _stamp(row.last_modified),
+        ),
+        sort_keys=(
+            row.name,
+            row.state,
+            row.next_run or _FAR_FUTURE,
+            row.expression or "",
+            row.zone or "",
+            row.group,
+            row.next_run or _FAR_FUTURE,
+            target,
+            row.dlq or "",
+            row.retry or "",
+            row.last_modified or _FAR_FUTURE,
+        ),
+        style=style,
+    )
+
+
+@dataclass
+class GroupCounts:
+    total: int = 0
+    enabled: int = 0
+    disabled: int = 0
+
+
+@dataclass
+class AccountStore:
+    groups: dict[str, ScheduleGroup] = field(default_factory=dict)
+    group_tags: dict[str, dict[str, str]] = field(default_factory=dict)
+    summaries: dict[str, ScheduleSummary] = field(default_factory=dict)
+    rows: dict[str, ScheduleRow] = field(default_factory=dict)
+    table_rows: dict[str, TableRow] = field(default_factory=dict)
+    loading: bool = False
+    listed: bool = False  # the list has been read completely at least once
+    last_refreshed: datetime | None = None
+    last_error: str | None = None
+
+    def put_rows(self, rows: list[tuple[ScheduleSummary | None, ScheduleRow, TableRow]]) -> None:
+        for summary, row, table_row in rows:
+            if summary is not None:
+                self.summaries[row.arn] = summary
+            self.rows[row.arn] = row
+            self.table_rows[row.arn] = table_row
+
+    def keep_only(self, arns: set[str]) -> list[str]:
+        """Forget schedules that are gone; return their ARNs."""
+        gone = [arn for arn in self.summaries if arn not in arns]
+        for arn in gone:
+            self.summaries.pop(arn, None)
+            self.rows.pop(arn, None)
+            self.table_rows.pop(arn, None)
+        return gone
+
+    def counts(self) -> dict[str, GroupCounts]:
+        found: dict[str, GroupCounts] = {}
+        for row in self.rows.values():
+            counts = found.setdefault(row.group, GroupCounts())
+            counts.total += 1
+            if row.state == "DISABLED":
+                counts.disabled += 1
+            else:
+                counts.enabled += 1
+        return found
+
+    def visible(self, group: str | None, row_filter: RowFilter) -> list[TableRow]:
+        """The table rows of one group (or all) that pass the filter, in store order."""
+        rows = self.rows
+        tables = self.table_rows
+        return [
+            tables[arn]
+            for arn, row in rows.items()
+            if (group is None or row.group == group)
+            and (row_filter.empty or row_filter.matches(row))
+        ]
+
+    def group_table_rows(self) -> list[TableRow]:
+        counts = self.counts()
+        rows = []
+        for name, group in sorted(self.groups.items()):
+            count = counts.get(name, GroupCounts())
+            tags = self.group_tags.get(group.arn or "", {})
+            tag_text = ", ".join(f"{k}={v}" for k, v in sorted(tags.items()))
+            created = group.creation_date
+            rows.append(
+                TableRow(
+                    key=name,
+                    cells=(
+                        printable(name),
+                        str(group.state or ""),
+                        str(count.total) if self.listed or count.total else "…",
+                        str(count.enabled),
+                        str(count.disabled),
+                        _stamp(created),
+                        printable(tag_text),
+                    ),
+                    sort_keys=(
+                        name,
+                        str(group.state),
+                        count.total,
+                        count.enabled,
+                        count.disabled,
+                        created or _FAR_FUTURE,
+                        tag_text,
+                    ),
+                    style="dim" if group.state == "DELETING" else "",
+                )
+            )
+        return rows

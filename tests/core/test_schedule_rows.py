@@ -1,0 +1,116 @@
+"""List rows and the `/` filter language: what an operator types, what they get."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from schedtui.core.next_runs import NextRunCache
+from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedule_rows import build_row, duration_text, parse_filter, relative_text
+
+NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
+ROLE = "arn:aws:iam::123456789012:role/r"
+
+
+def schedule(name: str, group: str, **members: object) -> tuple[ScheduleSummary, Schedule]:
+    target = {"Arn": "arn:aws:lambda:us-east-1:123456789012:function:backup", "RoleArn": ROLE}
+    data = {
+        "Name": name,
+        "GroupName": group,
+        "Arn": f"arn:aws:scheduler:us-east-1:123456789012:schedule/{group}/{name}",
+        "ScheduleExpression": "cron(0 2 * * ? *)",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "State": "ENABLED",
+        "Target": target,
+        "LastModificationDate": NOW - timedelta(days=1),
+        **members,
+    }
+    full = Schedule.from_api(data)
+    summary = ScheduleSummary.from_api(
+        {k: data[k] for k in ("Arn", "Name", "GroupName", "State", "LastModificationDate")}
+        | {
+            "Target": {
+                "Arn": target["Arn"] if "Target" not in members else members["Target"]["Arn"]
+            }
+        }  # type: ignore[index]
+    )
+    return summary, full
+
+
+def rows() -> list:  # type: ignore[type-arg]
+    cache = NextRunCache(NOW)
+    specs = [
+        schedule(
+            "daily-backup-schedule", "batch-jobs-group", ScheduleExpressionTimezone="Europe/Madrid"
+        ),
+        schedule("nightly-report", "billing", State="DISABLED"),
+        schedule(
+            "sync-orders",
+            "orders",
+            ScheduleExpression="rate(5 minutes)",
+            Target={"Arn": "arn:aws:sqs:us-east-1:123456789012:orders", "RoleArn": ROLE},
+        ),
+    ]
+    return [build_row(summary, full, cache) for summary, full in specs]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", ["daily-backup-schedule", "nightly-report", "sync-orders"]),
+        ("daily", ["daily-backup-schedule"]),
+        ("DAILY", ["daily-backup-schedule"]),
+        ("backup", ["daily-backup-schedule", "nightly-report"]),  # the target is function:backup
+        ("state:disabled", ["nightly-report"]),
+        ("state:enabled", ["daily-backup-schedule", "sync-orders"]),
+        ("group:orders", ["sync-orders"]),
+        ("target:lambda", ["daily-backup-schedule", "nightly-report"]),
+        ("target:sqs", ["sync-orders"]),
+        ("tz:europe", ["daily-backup-schedule"]),
+        ("tz:utc", ["nightly-report", "sync-orders"]),
+        ("name:report", ["nightly-report"]),
+        ("rate", ["sync-orders"]),  # words also match the expression
+        ("state:enabled group:batch-jobs-group", ["daily-backup-schedule"]),
+        ("daily sync", []),  # every word must match
+        ("nosuchkey:x", []),  # an unknown key is just a word
+    ],
+)
+def test_filter_terms(text: str, expected: list[str]) -> None:
+    row_filter = parse_filter(text)
+    assert [row.name for row in rows() if row_filter.matches(row)] == expected
+
+
+def test_row_columns() -> None:
+    backup, disabled, rate = rows()
+    assert backup.expression == "cron(0 2 * * ? *)"
+    assert backup.zone == "Europe/Madrid"
+    assert backup.next_run == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 02:00 CET
+    assert (backup.target_kind, backup.target_name) == ("Lambda", "backup")
+    assert backup.retry == "default"
+    assert disabled.next_run is None  # a disabled schedule does not fire
+    assert rate.target_kind == "SQS"
+    assert rate.next_run is not None
+
+
+def test_summary_only_rows_wait_for_details() -> None:
+    summary, _ = schedule("x", "g")
+    row = build_row(summary, None, NextRunCache(NOW))
+    assert (row.detailed, row.expression, row.next_run) == (False, None, None)
+    assert row.target_kind == "Lambda"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(5, "5s"), (59, "59s"), (60, "1m"), (3599, "59m"), (3600, "1h"), (3900, "1h05m"),
+     (86400, "1d"), (90000, "1d01h"), (86400 * 150, "150d")],
+)  # fmt: skip
+def test_durations(seconds: int, text: str) -> None:
+    assert duration_text(timedelta(seconds=seconds)) == text
+
+
+def test_relative_text() -> None:
+    assert relative_text(NOW + timedelta(hours=3, minutes=5), NOW) == "in 3h05m"
+    assert relative_text(NOW - timedelta(minutes=2), NOW) == "2m ago"
+    assert relative_text(None, NOW) == ""

@@ -1,0 +1,325 @@
+"""The operator TUI driven with Textual's pilot against moto over HTTP, seeded like the demo."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from textual.geometry import Region
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from schedtui.aws.audit import AuditLog
+from schedtui.aws.backend import Backend
+from schedtui.aws.session import AwsSettings
+from schedtui.demo.seed import seed_demo
+from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen, MessageScreen
+from schedtui.ui.screens.lists import GroupsScreen
+from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.widgets.virtual_table import VirtualTable
+
+FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def settings(moto_endpoint: str) -> AwsSettings:
+    seed_demo(moto_endpoint, now=FIXED)
+    return AwsSettings(region="us-east-1", endpoint_url=moto_endpoint, max_attempts=2)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> Callable[..., SchedtuiApp]:
+    def make(settings: AwsSettings, **options: Any) -> SchedtuiApp:
+        backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
+        return SchedtuiApp(backend, AppOptions(refresh_seconds=0, clock=lambda: FIXED, **options))
+
+    return make
+
+
+def scheduler(settings: AwsSettings) -> Any:
+    return boto3.client("scheduler", region_name="us-east-1", endpoint_url=settings.endpoint_url)
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20) -> None:
+    for _ in range(int(timeout / 0.05)):
+        await pilot.pause()
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the app did not get there in time")
+
+
+async def loaded(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    await wait_for(
+        pilot,
+        lambda: (
+            app.store.listed
+            and bool(app.store.rows)
+            and all(row.detailed for row in app.store.rows.values())
+            and not app._refreshing
+        ),
+    )
+
+
+def table(app: SchedtuiApp) -> VirtualTable:
+    return app.screen.query_one(VirtualTable)
+
+
+def shown_names(app: SchedtuiApp) -> list[str]:
+    store = app.store
+    return [store.rows[key].name for key in table(app).row_keys()]
+
+
+def static_text(app: SchedtuiApp, selector: str) -> str:
+    """The text a widget puts on screen, line by line, as the operator reads it."""
+    widget = app.screen.query_one(selector, Static)
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text for strip in widget.render_lines(region))
+
+
+async def open_group(pilot: Pilot[None], group: str) -> None:
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    assert table(app).move_to(group)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+
+
+async def test_groups_screen_counts_schedules_per_group(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert isinstance(app.screen, GroupsScreen)
+        rows = {row.key: row.cells for row in app.store.group_table_rows()}
+        assert rows["batch-jobs-group"][2:5] == ("2", "2", "0")
+        assert "Environment=prod" in rows["batch-jobs-group"][6]
+        assert len(rows) >= 7
+        status = static_text(app, "#status")
+        assert f"{len(app.store.rows):,} schedules" in status
+
+
+async def test_navigation_and_q_goes_back_then_quits(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await open_group(pilot, "batch-jobs-group")
+        assert sorted(shown_names(app)) == [
+            "daily-backup-schedule",
+            "weekly-maintenance-schedule",
+        ]
+        assert table(app).move_to(next(iter(table(app).row_keys())))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await pilot.press("q")
+        assert isinstance(app.screen, SchedulesScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, GroupsScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_filter_terms_and_escape_clears(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.run_command("schedules")
+        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+        everything = len(shown_names(app))
+        await pilot.press("slash", *"state:disabled")
+        await wait_for(pilot, lambda: len(shown_names(app)) < everything)
+        disabled = [app.store.rows[key] for key in table(app).row_keys()]
+        assert disabled
+        assert all(row.state == "DISABLED" for row in disabled)
+        expected = sum(1 for row in app.store.rows.values() if row.state == "DISABLED")
+        assert len(disabled) == expected
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(shown_names(app)) == everything)
+        await pilot.press("slash", *"target:ecs group:batch-jobs-group")
+        await wait_for(pilot, lambda: shown_names(app) == ["weekly-maintenance-schedule"])
+        await pilot.press("enter")  # keeps the filter, back to the table
+        assert app.screen.focused is table(app)
+
+
+async def test_sort_by_column(settings: AwsSettings, make_app: Callable[..., SchedtuiApp]) -> None:
+    app = make_app(settings, group="orders")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        await pilot.press("s")  # the first column: name
+        names = shown_names(app)
+        assert names == sorted(names)
+        await pilot.press("S")
+        assert shown_names(app) == sorted(names, reverse=True)
+
+
+async def test_bulk_toggle_with_marks(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group="batch-jobs-group")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("home", "space", "space")
+        assert len(table(app).marks) == 2
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        body = static_text(app, "#confirm-body")
+        assert "batch-jobs-group/daily-backup-schedule  ENABLED → DISABLED" in body
+        assert "batch-jobs-group/weekly-maintenance-schedule  ENABLED → DISABLED" in body
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+        assert "2 of 2 done" in str(app.screen.query_one(".title", Static).render())
+        client = scheduler(settings)
+        for name in ("daily-backup-schedule", "weekly-maintenance-schedule"):
+            found = client.get_schedule(GroupName="batch-jobs-group", Name=name)
+            assert found["State"] == "DISABLED"
+            assert found["Target"]["RetryPolicy"]["MaximumRetryAttempts"] in (3, 2)
+            assert found["FlexibleTimeWindow"]["Mode"] == "FLEXIBLE"
+        assert len(AuditLog(app.backend.mutations.audit.path).entries()) == 2
+
+
+async def test_cancel_changes_nothing(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group="batch-jobs-group")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+        states = {
+            s["State"]
+            for s in scheduler(settings).list_schedules(GroupName="batch-jobs-group")["Schedules"]
+        }
+        assert states == {"ENABLED"}
+
+
+async def test_toggle_refuses_when_the_schedule_changed_behind_the_operators_back(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group="batch-jobs-group")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        table(app).move_to(
+            next(k for k in table(app).row_keys() if k.endswith("daily-backup-schedule"))
+        )
+        client = scheduler(settings)
+        current = client.get_schedule(GroupName="batch-jobs-group", Name="daily-backup-schedule")
+        read_only = ("Arn", "CreationDate", "LastModificationDate", "ResponseMetadata")
+        request = {k: v for k, v in current.items() if k not in read_only}
+        client.update_schedule(**{**request, "Description": "edited by a colleague"})
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any("changed on the server" in e for e in app.error_log))
+        after = client.get_schedule(GroupName="batch-jobs-group", Name="daily-backup-schedule")
+        assert (after["State"], after["Description"]) == ("ENABLED", "edited by a colleague")
+
+
+async def test_read_only_refuses_with_a_message(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    read_only = AwsSettings(region="us-east-1", endpoint_url=settings.endpoint_url, read_only=True)
+    app = make_app(read_only, group="batch-jobs-group")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert "READ-ONLY" in static_text(app, "StatusHeader")
+        await pilot.press("t")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any("read-only" in error for error in app.error_log)
+        states = {
+            s["State"]
+            for s in scheduler(settings).list_schedules(GroupName="batch-jobs-group")["Schedules"]
+        }
+        assert states == {"ENABLED"}
+
+
+async def test_endpoint_down_shows_an_error_and_the_app_keeps_working(
+    make_app: Callable[..., SchedtuiApp],
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = AwsSettings(
+        region="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        max_attempts=1,
+        connect_timeout=1,
+    )
+    app = make_app(down)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.store.last_error is not None)
+        assert "unreachable" in (app.store.last_error or "")
+        assert "error:" in static_text(app, "StatusHeader")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("escape")
+        await pilot.press("r")  # retrying is allowed and fails the same way, without a crash
+        await wait_for(pilot, lambda: not app._refreshing)
+        assert isinstance(app.screen, GroupsScreen)
+
+
+async def test_deep_link_to_a_schedule(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, schedule="batch-jobs-group/daily-backup-schedule")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        await wait_for(pilot, lambda: screen.schedule is not None)
+        assert "At 02:00, every day, in UTC" in static_text(app, "#description")
+        runs = static_text(app, "#runs")
+        assert "2026-11-30 02:00Z" in runs  # the next run after the fixed clock
+        fields = static_text(app, "#fields")
+        assert "3 attempts" in fields
+        assert "arn:aws:sqs:us-east-1:123456789012:scheduler-dlq" in fields
+        assert '"operation": "backup"' in static_text(app, "#input")
+
+
+async def test_markup_and_escapes_from_aws_are_shown_literally(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    found = [
+        s
+        for page in scheduler(settings).get_paginator("list_schedules").paginate()
+        for s in page["Schedules"]
+        if s["Name"] in ("promo-banner-rotate", "legacy-report-mailer")
+    ]
+    assert len(found) == 2
+    for summary in found:
+        app = make_app(settings, schedule=f"{summary['GroupName']}/{summary['Name']}")
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda a=app: isinstance(a.screen, DetailScreen))
+            screen = app.screen
+            assert isinstance(screen, DetailScreen)
+            await wait_for(pilot, lambda s=screen: s.schedule is not None)
+            shown = static_text(app, "#fields") + static_text(app, "#input")
+            assert "\x1b" not in shown  # no escape sequence reaches the terminal
+            if summary["Name"] == "legacy-report-mailer":
+                assert "[bold]DO NOT DELETE[/] owned by [link=https://wiki.example.com" in shown
+                assert "␛[31mlegacy␛[0m [red]mailer[/red] [/]" in shown
+                assert '"subject": "[bold red]Weekly report[/]"' in shown
+            else:
+                assert "Rotates the promo banner ␛[2J␛[H" in shown
+                assert "[i]unbalanced[/b] \\[escaped]" in shown

@@ -1,0 +1,105 @@
+"""SVG snapshots of the key screens, on the demo data with a fixed clock.
+
+Update after an intended change with `pytest tests/ui/test_snapshots.py --snapshot-update`,
+then look at the SVGs (tests/ui/__snapshots__/) before committing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from schedtui.aws.backend import Backend
+from schedtui.aws.session import AwsSettings
+from schedtui.demo.seed import seed_demo
+from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from tests.ui.test_app import FIXED, SIZE, loaded, table, wait_for
+
+SnapCompare = Callable[..., bool]
+
+
+@pytest.fixture
+def app(moto_endpoint: str, tmp_path: Path) -> SchedtuiApp:
+    seed_demo(moto_endpoint, now=FIXED)
+    settings = AwsSettings(region="us-east-1", endpoint_url=moto_endpoint)
+    backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
+    return SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
+
+
+def steady(then: Callable[[Pilot[None]], Awaitable[None]] | None = None) -> Any:
+    """Wait for every row and definition, pin the random endpoint, then drive the app."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        app = pilot.app
+        assert isinstance(app, SchedtuiApp)
+        await loaded(pilot)
+        app.header_info.endpoint = "http://127.0.0.1:4566"
+        app.update_headers()
+        if then is not None:
+            await then(pilot)
+        await pilot.pause()
+
+    return run_before
+
+
+async def open_batch_jobs(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    table(app).move_to("batch-jobs-group")
+    await pilot.press("enter")
+    await pilot.pause()
+    app.header_info.endpoint = "http://127.0.0.1:4566"
+    app.update_headers()
+
+
+async def open_daily_backup(pilot: Pilot[None]) -> None:
+    await open_batch_jobs(pilot)
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    key = next(k for k in table(app).row_keys() if k.endswith("/daily-backup-schedule"))
+    table(app).move_to(key)
+    await pilot.press("enter")
+    screen_ready = lambda: getattr(app.screen, "schedule", None) is not None  # noqa: E731
+    await wait_for(pilot, screen_ready)
+    app.update_headers()
+
+
+async def toggle_dialog(pilot: Pilot[None]) -> None:
+    await open_daily_backup(pilot)
+    await pilot.press("t")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+
+
+async def help_screen(pilot: Pilot[None]) -> None:
+    await open_batch_jobs(pilot)
+    await pilot.press("question_mark")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+
+
+def test_groups_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady())
+
+
+def test_schedules_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(open_batch_jobs))
+
+
+def test_detail_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(open_daily_backup))
+
+
+def test_toggle_dialog(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(toggle_dialog))
+
+
+def test_help_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(help_screen))
+
+
+def test_schedules_at_80x24(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(open_batch_jobs))
