@@ -176,7 +176,13 @@ class GroupsScreen(TableScreen):
         return (
             f"{shown} of {len(store.groups)} groups · {total:,} schedules "
             f"({total - disabled:,} enabled, {disabled:,} disabled)"
-            + ("" if store.listed else " · loading…")
+            + (
+                ""
+                if store.listed
+                else " · not loaded (see the error above)"
+                if store.last_error
+                else " · loading…"
+            )
         )
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
