@@ -110,10 +110,10 @@ _CODES: dict[str, tuple[type[AwsError], str]] = {
     "ValidationException": (ValidationFailedError, "rejected by AWS"),
     "InvalidParameterValue": (ValidationFailedError, "rejected by AWS"),
     "InvalidParameterCombination": (ValidationFailedError, "rejected by AWS"),
-    "ThrottlingException": (ThrottledError, "throttled by AWS; retrying later"),
-    "Throttling": (ThrottledError, "throttled by AWS; retrying later"),
-    "TooManyRequestsException": (ThrottledError, "throttled by AWS; retrying later"),
-    "RequestLimitExceeded": (ThrottledError, "throttled by AWS; retrying later"),
+    "ThrottlingException": (ThrottledError, "throttled by AWS"),
+    "Throttling": (ThrottledError, "throttled by AWS"),
+    "TooManyRequestsException": (ThrottledError, "throttled by AWS"),
+    "RequestLimitExceeded": (ThrottledError, "throttled by AWS"),
     "ServiceQuotaExceededException": (QuotaExceededError, "service quota exceeded"),
     "AccessDeniedException": (AccessDeniedError, "access denied"),
     "AccessDenied": (AccessDeniedError, "access denied"),
@@ -128,22 +128,30 @@ _CODES: dict[str, tuple[type[AwsError], str]] = {
 _HINTS: dict[type[AwsError], str] = {
     AccessDeniedError: "check the IAM policy of your role",
     CredentialsExpiredError: "refresh your credentials (e.g. aws sso login) and press r",
-    ThrottledError: "schedtui backs off and tries again",
+    ThrottledError: "retries ran out; schedtui slows down and tries again on the next refresh",
 }
 
 
-def translate(error: Exception, action: str) -> AwsError:
-    """One typed, one-line error for anything boto3 or botocore raised during ``action``.
+def _one_line(text: str) -> str:
+    """Views show errors in a banner or a cell: one line, whatever AWS or botocore wrote."""
+    return "; ".join(part.strip() for part in text.splitlines() if part.strip())
 
-    ``action`` is what the operator asked for, e.g. "UpdateSchedule orders/nightly".
-    """
+
+def translate(error: Exception, action: str) -> AwsError:
+    """One typed, one-line error for anything boto3 or botocore raised during ``action``."""
+    typed = _translate(error, action)
+    typed.args = (_one_line(str(typed)),)
+    return typed
+
+
+def _translate(error: Exception, action: str) -> AwsError:
+    """The typed error, before its message is folded to one line."""
     if isinstance(error, AwsError):
         return error
     if isinstance(error, ClientError):
         info = error.response.get("Error", {})
         code = str(info.get("Code", "")) or "Unknown"
-        # One line whatever AWS wrote: views show it in a banner or a table cell.
-        message = " ".join((str(info.get("Message", "")) or str(error)).split())
+        message = str(info.get("Message", "")) or str(error)
         kind, summary = _CODES.get(code, (ServiceFailureError, f"AWS error {code}"))
         text = f"{action}: {summary}: {message}" if message else f"{action}: {summary}"
         if hint := _HINTS.get(kind):
