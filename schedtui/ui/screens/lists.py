@@ -100,7 +100,11 @@ class TableScreen(Screen[None]):
     def reload(self) -> None:
         """Rebuild the visible list from the store (cheap: no widgets per row)."""
         rows = self.rows()
-        self.table.set_rows(rows)
+        table = self.table
+        if len(rows) == table.row_count and {row.key for row in rows} == set(table.row_keys()):
+            table.update_rows(rows)  # same rows (a refresh): repaint only the changed ones
+        else:
+            table.set_rows(rows)
         self.query_one("#status", Static).update(Text(self.status_text(len(rows))))
 
     # -- filter ---------------------------------------------------------------------------------
