@@ -7,6 +7,8 @@ from pathlib import Path
 
 from schedtui.aws.audit import AuditLog
 from schedtui.aws.details_cache import DetailsCache
+from schedtui.aws.dlq_repo import DlqRepository
+from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.mutations import Mutations
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
@@ -18,6 +20,8 @@ class Backend:
     scheduler: SchedulerRepository
     details: DetailsCache
     mutations: Mutations
+    metrics: MetricsRepository
+    dlqs: DlqRepository
 
     @property
     def settings(self) -> AwsSettings:
@@ -33,4 +37,6 @@ class Backend:
             scheduler=scheduler,
             details=DetailsCache(scheduler),
             mutations=Mutations(scheduler, AuditLog(audit_path)),
+            metrics=MetricsRepository(clients),
+            dlqs=DlqRepository(clients),
         )

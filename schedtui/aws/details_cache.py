@@ -87,6 +87,11 @@ class DetailsCache:
             return None
         return found
 
+    def schedules(self) -> list[Schedule]:
+        """Every cached definition (e.g. to find which schedules use which DLQ)."""
+        with self._lock:
+            return list(self._by_arn.values())
+
     def stale(self, summaries: Iterable[ScheduleSummary]) -> list[ScheduleSummary]:
         return [summary for summary in summaries if self.cached(summary) is None]
 

@@ -59,6 +59,7 @@ ALIASES = {
 @dataclass(frozen=True)
 class AppOptions:
     refresh_seconds: float = 30.0
+    monitor_refresh_seconds: float = 60.0
     group: str | None = None  # deep link: open this group's schedules
     schedule: str | None = None  # deep link: GROUP/NAME
     theme: str | None = None
@@ -103,7 +104,7 @@ class SchedtuiApp(App[None]):
         Binding("q", "back", "Back/Quit", id="app.back"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
-        Binding("m", "not_yet('Monitoring panel')", "Monitor", show=False, id="app.monitor"),
+        Binding("m", "monitor", "Monitor", id="app.monitor"),
         Binding("e", "not_yet('Editing')", "Edit", show=False, id="app.edit"),
         Binding("n", "not_yet('Creating')", "New", show=False, id="app.new"),
         Binding("c", "not_yet('Cloning')", "Clone", show=False, id="app.clone"),
@@ -390,6 +391,16 @@ class SchedtuiApp(App[None]):
     def action_command_line(self) -> None:
         self.push_screen(CommandPrompt(), self.run_command)
 
+    def action_monitor(self, focus: str = "metrics") -> None:
+        from schedtui.ui.screens.monitor import MonitorScreen
+        from schedtui.ui.widgets.virtual_table import VirtualTable
+
+        screen = self.screen
+        if not isinstance(screen, MonitorScreen):
+            screen = MonitorScreen()
+            self.push_screen(screen)
+        self.call_after_refresh(lambda: screen.query_one(f"#{focus}", VirtualTable).focus())
+
     def action_not_yet(self, what: str) -> None:
         self.notify(f"{what} is not available in this version yet.", severity="warning")
 
@@ -410,7 +421,7 @@ class SchedtuiApp(App[None]):
         elif command == "help":
             self.action_help()
         elif command in ("monitor", "dlq"):
-            self.action_not_yet("The monitoring panel" if command == "monitor" else "The DLQ view")
+            self.action_monitor(focus="dlqs" if command == "dlq" else "metrics")
         else:
             self.notify(f"Unknown command: {printable(text)}", severity="warning", markup=False)
 

@@ -18,6 +18,6 @@ KEYMAP: tuple[tuple[str, str, str], ...] = (
     ("n", "lists", "new schedule / group (not yet available)"),
     ("c", "schedule list or detail", "clone (not yet available)"),
     ("ctrl+d", "lists or detail", "delete (not yet available)"),
-    ("m", "anywhere", "monitoring panel (not yet available)"),
+    ("m", "anywhere", "monitoring panel (metrics, DLQs, alarms); w window, p peek a DLQ"),
     ("y / n", "confirmation dialogs", "confirm / cancel (enter confirms the focused button)"),
 )

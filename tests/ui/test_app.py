@@ -6,20 +6,16 @@ import asyncio
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import boto3
-import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from schedtui.aws.audit import AuditLog
-from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
-from schedtui.demo.seed import seed_demo
-from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen, MessageScreen
 from schedtui.ui.screens.lists import GroupsScreen
@@ -28,21 +24,6 @@ from schedtui.ui.widgets.virtual_table import VirtualTable
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 SIZE = (120, 36)
-
-
-@pytest.fixture
-def settings(moto_endpoint: str) -> AwsSettings:
-    seed_demo(moto_endpoint, now=FIXED)
-    return AwsSettings(region="us-east-1", endpoint_url=moto_endpoint, max_attempts=2)
-
-
-@pytest.fixture
-def make_app(tmp_path: Path) -> Callable[..., SchedtuiApp]:
-    def make(settings: AwsSettings, **options: Any) -> SchedtuiApp:
-        backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
-        return SchedtuiApp(backend, AppOptions(refresh_seconds=0, clock=lambda: FIXED, **options))
-
-    return make
 
 
 def scheduler(settings: AwsSettings) -> Any:

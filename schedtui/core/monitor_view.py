@@ -1,0 +1,111 @@
+"""What the monitoring panel says about each group: sparklines, figures, trouble first.
+
+Pure functions over MetricSeries, so the ranking and the text are tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from schedtui.core.monitoring import MetricAlarm, MetricSeries
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+# (metric, short column label, counts as trouble when non-zero)
+PANEL_METRICS: tuple[tuple[str, str, bool], ...] = (
+    ("InvocationAttemptCount", "ATTEMPTS", False),
+    ("TargetErrorCount", "TARGET ERR", True),
+    ("TargetErrorThrottledCount", "TGT THROTTLED", True),
+    ("InvocationThrottleCount", "INV THROTTLED", True),
+    ("InvocationDroppedCount", "DROPPED", True),
+    ("InvocationsSentToDeadLetterCount", "TO DLQ", True),
+    ("InvocationsFailedToBeSentToDeadLetterCount", "DLQ FAILED", True),
+    ("InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded", "TRUNCATED", True),
+)
+# Losing invocations outright is worse than a target error that was retried.
+_WEIGHTS = {
+    "InvocationDroppedCount": 100,
+    "InvocationsFailedToBeSentToDeadLetterCount": 100,
+    "InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded": 10,
+    "InvocationsSentToDeadLetterCount": 10,
+}
+ACCOUNT = "(account)"
+
+# The windows an operator picks: label -> (seconds, period in seconds).
+WINDOWS: dict[str, tuple[int, int]] = {
+    "1h": (3600, 60),
+    "3h": (3 * 3600, 300),
+    "24h": (24 * 3600, 900),
+    "7d": (7 * 24 * 3600, 3600),
+}
+
+
+def sparkline(values: Sequence[float], width: int) -> str:
+    """``width`` cells; each the largest value of its bucket. Zero stays blank, and any
+    non-zero value shows at least the lowest block, so a single error is never invisible."""
+    if not values or width <= 0:
+        return " " * max(width, 0)
+    buckets: list[float] = []
+    for cell in range(width):
+        start = cell * len(values) // width
+        end = max(start + 1, (cell + 1) * len(values) // width)
+        buckets.append(max(values[start:end]) if start < len(values) else 0.0)
+    top = max(buckets)
+    if top <= 0:
+        return " " * width
+    return "".join(
+        " " if value <= 0 else _BLOCKS[min(len(_BLOCKS) - 1, int(value / top * (len(_BLOCKS) - 1)))]
+        for value in buckets
+    )
+
+
+def figure(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+@dataclass(frozen=True)
+class GroupHealth:
+    group: str  # ACCOUNT for the account-wide series
+    series: dict[str, MetricSeries]
+    alarms: tuple[MetricAlarm, ...]
+
+    @property
+    def trouble(self) -> float:
+        return sum(
+            self.series[metric].total * _WEIGHTS.get(metric, 1)
+            for metric, _, bad in PANEL_METRICS
+            if bad and metric in self.series
+        ) + 1000 * sum(1 for alarm in self.alarms if alarm.state == "ALARM")
+
+    def total(self, metric: str) -> float:
+        found = self.series.get(metric)
+        return found.total if found else 0.0
+
+    def latest(self, metric: str) -> float:
+        found = self.series.get(metric)
+        return found.latest if found else 0.0
+
+
+def group_health(
+    series: Iterable[MetricSeries], alarms: Iterable[MetricAlarm]
+) -> list[GroupHealth]:
+    """One entry per group (and the account), the account first, then trouble first."""
+    by_group: dict[str, dict[str, MetricSeries]] = {}
+    for item in series:
+        by_group.setdefault(item.group or ACCOUNT, {})[item.metric] = item
+    alarm_list = list(alarms)
+    found = [
+        GroupHealth(
+            group,
+            metrics,
+            tuple(alarm for alarm in alarm_list if (alarm.group or ACCOUNT) == group),
+        )
+        for group, metrics in by_group.items()
+    ]
+    account = [health for health in found if health.group == ACCOUNT]
+    groups = sorted(
+        (health for health in found if health.group != ACCOUNT),
+        key=lambda health: (-health.trouble, health.group),
+    )
+    return account + groups

@@ -1,0 +1,163 @@
+"""Messages peeked from one DLQ, grouped by schedule, with a jump to the schedule."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from schedtui.core.arns import target_resource_name
+from schedtui.core.monitoring import DlqMessage
+from schedtui.core.text import printable
+from schedtui.ui.widgets.status_header import StatusHeader
+from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+
+if TYPE_CHECKING:
+    from schedtui.ui.app import SchedtuiApp
+
+COLUMNS = (
+    Column("schedule", "SCHEDULE", 30, flex=True),
+    Column("scheduled", "SCHEDULED (UTC)", 17),
+    Column("error", "ERROR CODE", 24, flex=True),
+    Column("retries", "RETRIES", 7, align="right"),
+    Column("exhausted", "EXHAUSTED", 22),
+    Column("received", "RECEIVED", 8, align="right"),
+)
+
+
+def _row(message: DlqMessage) -> TableRow:
+    schedule = f"{message.group}/{message.name}" if message.name else "(not from Scheduler)"
+    when = message.scheduled_time.strftime("%Y-%m-%d %H:%M") if message.scheduled_time else ""
+    return TableRow(
+        key=message.message_id,
+        cells=(
+            printable(schedule),
+            when,
+            printable(message.error_code or ""),
+            "" if message.retry_attempts is None else str(message.retry_attempts),
+            printable(message.exhausted_retry_condition or ""),
+            "" if message.receive_count is None else str(message.receive_count),
+        ),
+        style="error" if message.error_code else "",
+    )
+
+
+def _details(message: DlqMessage) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for label, value in (
+        ("Error", message.error_message),
+        ("Error code", message.error_code),
+        ("Exhausted", message.exhausted_retry_condition),
+        ("Retry attempts", message.retry_attempts),
+        ("Payload truncated", "yes" if message.is_payload_truncated else "no"),
+        ("Scheduled time", message.scheduled_time),
+        ("Schedule", message.schedule_arn),
+        ("Target", message.target_arn),
+        ("Execution id", message.execution_id),
+        ("Message id", message.message_id),
+    ):
+        if value not in (None, ""):
+            table.add_row(label, Text(printable(str(value))))
+    try:
+        body = json.dumps(json.loads(message.body), indent=2, ensure_ascii=False)
+    except ValueError:
+        body = message.body
+    table.add_row("Body", Text(printable(body, keep_newlines=True)))
+    return table
+
+
+class DlqMessagesScreen(Screen[None]):
+    DEFAULT_CSS = """
+    DlqMessagesScreen #messages { height: 1fr; }
+    DlqMessagesScreen #detail { height: 1fr; padding: 0 1; border-top: solid $panel; }
+    DlqMessagesScreen #note { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="dlq.back"),
+        Binding("g", "go_to_schedule", "Go to schedule", id="dlq.goto"),
+    ]
+    HELP = [
+        ("up / down", "choose a message; its error and body show below"),
+        ("enter / g", "open the schedule the message came from"),
+        ("esc / q", "back"),
+    ]
+
+    def __init__(self, queue_arn: str, messages: list[DlqMessage]) -> None:
+        super().__init__()
+        self.queue_arn = queue_arn
+        from schedtui.ui.screens.monitor import messages_by_schedule
+
+        self.messages = messages_by_schedule(messages)
+
+    @property
+    def schedtui(self) -> SchedtuiApp:
+        from schedtui.ui.app import SchedtuiApp
+
+        assert isinstance(self.app, SchedtuiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield Static(
+            Text(
+                printable(
+                    f"{target_resource_name(self.queue_arn)}: {len(self.messages)} message(s) "
+                    "peeked (left on the queue; their receive count went up)"
+                )
+            ),
+            id="note",
+        )
+        yield VirtualTable(COLUMNS, id="messages")
+        with VerticalScroll(id="detail"):
+            yield Static(id="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#messages", VirtualTable)
+        table.set_rows([_row(message) for message in self.messages])
+        table.focus()
+        self._show_selected()
+
+    def on_virtual_table_cursor_moved(self, _: VirtualTable.CursorMoved) -> None:
+        self._show_selected()
+
+    def _selected(self) -> DlqMessage | None:
+        key = self.query_one("#messages", VirtualTable).cursor_key
+        return next((m for m in self.messages if m.message_id == key), None)
+
+    def _show_selected(self) -> None:
+        message = self._selected()
+        panel = self.query_one("#message", Static)
+        panel.update(_details(message) if message else Text("The queue is empty.", style="dim"))
+
+    def on_virtual_table_row_selected(self, _: VirtualTable.RowSelected) -> None:
+        self.action_go_to_schedule()
+
+    def action_go_to_schedule(self) -> None:
+        message = self._selected()
+        if message is None or not message.name:
+            return
+        store = self.schedtui.store
+        for summary in store.summaries.values():
+            if summary.group_name == message.group and summary.name == message.name:
+                from schedtui.ui.screens.detail import DetailScreen
+
+                self.app.push_screen(DetailScreen(summary))
+                return
+        self.app.notify(
+            printable(f"{message.group}/{message.name} is not in the schedule list (deleted?)"),
+            severity="warning",
+            markup=False,
+        )
+
+    def action_back(self) -> None:
+        self.schedtui.action_back()

@@ -1,0 +1,389 @@
+"""Live monitoring and triage: AWS/Scheduler metrics per group, DLQ depths, alarms, messages.
+
+Each refresh makes one GetMetricData call per 500 series, one DescribeAlarms listing and a
+bounded, concurrent batch of DLQ depth calls. Refreshes chain (the next is scheduled when
+the last one finished), pause while the screen is not visible, and each panel shows its own
+failure while the others keep working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from schedtui.aws.errors import AwsError
+from schedtui.core.arns import parse_sqs_queue_arn, target_resource_name
+from schedtui.core.monitor_view import (
+    ACCOUNT,
+    PANEL_METRICS,
+    WINDOWS,
+    GroupHealth,
+    figure,
+    group_health,
+    sparkline,
+)
+from schedtui.core.monitoring import DlqMessage, MetricAlarm, QueueDepth
+from schedtui.core.text import printable
+from schedtui.ui.screens.dialogs import ConfirmScreen
+from schedtui.ui.widgets.status_header import StatusHeader
+from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+
+if TYPE_CHECKING:
+    from schedtui.ui.app import SchedtuiApp
+
+SPARK = 8
+METRIC_COLUMNS = (
+    Column("group", "GROUP", 18),
+    *(Column(metric, label, SPARK + 6, align="right") for metric, label, _ in PANEL_METRICS),
+    Column("alarms", "ALARMS", 12, flex=True),
+)
+DLQ_COLUMNS = (
+    Column("queue", "DEAD-LETTER QUEUE", 24, flex=True),
+    Column("visible", "VISIBLE", 8, align="right"),
+    Column("in_flight", "IN FLIGHT", 9, align="right"),
+    Column("delayed", "DELAYED", 8, align="right"),
+    Column("trend", "TREND", 10),
+    Column("schedules", "SCHEDULES", 28, flex=True),
+    Column("finding", "FINDING", 20, flex=True),
+)
+ALARM_COLUMNS = (
+    Column("name", "ALARM", 24, flex=True),
+    Column("state", "STATE", 17),
+    Column("metric", "WATCHES", 28),
+    Column("topics", "NOTIFIES (SNS)", 30, flex=True),
+)
+
+
+@dataclass
+class Snapshot:
+    """One refresh: every part may have failed on its own."""
+
+    health: list[GroupHealth] | AwsError
+    alarms: list[MetricAlarm] | AwsError
+    depths: dict[str, QueueDepth | AwsError]
+    references: dict[str, list[str]]  # DLQ ARN -> "group/name" of schedules using it
+
+
+def _metric_cell(health: GroupHealth, metric: str) -> str:
+    found = health.series.get(metric)
+    values = found.values if found else ()
+    return f"{sparkline(values, SPARK)} {figure(health.latest(metric))}"
+
+
+def _health_row(health: GroupHealth) -> TableRow:
+    alarms = ", ".join(f"{a.name}:{a.state}" for a in health.alarms)
+    troubled = any(bad and health.total(metric) > 0 for metric, _, bad in PANEL_METRICS)
+    in_alarm = any(alarm.state == "ALARM" for alarm in health.alarms)
+    return TableRow(
+        key=health.group,
+        cells=(
+            printable(health.group),
+            *(_metric_cell(health, metric) for metric, _, _ in PANEL_METRICS),
+            printable(alarms),
+        ),
+        sort_keys=(
+            health.group,
+            *(health.total(metric) for metric, _, _ in PANEL_METRICS),
+            alarms,
+        ),
+        style="error" if in_alarm or troubled else "",
+    )
+
+
+class MonitorScreen(Screen[None]):
+    DEFAULT_CSS = """
+    MonitorScreen #window { height: 1; padding: 0 1; background: $panel; }
+    MonitorScreen #metrics { height: 1fr; }
+    MonitorScreen #dlqs { height: 9; }
+    MonitorScreen #alarms { height: 6; }
+    MonitorScreen .panel-error { height: auto; color: $error; padding: 0 1; }
+    MonitorScreen #totals { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("w", "next_window", "Window", id="monitor.window"),
+        Binding("escape", "back", "Back", id="monitor.back"),
+        Binding("p", "peek", "Peek DLQ", id="monitor.peek"),
+    ]
+    HELP = [
+        ("w", "cycle the window: 1h, 3h, 24h, 7d"),
+        ("tab", "move between the metrics, DLQ and alarm panels"),
+        ("enter / p", "on a DLQ: peek at its messages (raises their receive count)"),
+        ("r", "refresh now"),
+        ("esc / q", "back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = "3h"
+        self.depth_history: dict[str, list[int]] = {}
+        self._timer: Timer | None = None
+        self._busy = False
+        self.refreshes = 0
+        self.last: Snapshot | None = None
+
+    @property
+    def schedtui(self) -> SchedtuiApp:
+        from schedtui.ui.app import SchedtuiApp
+
+        assert isinstance(self.app, SchedtuiApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield Static(id="window")
+        yield VirtualTable(METRIC_COLUMNS, id="metrics")
+        yield Static(id="totals")
+        yield Static(classes="panel-error", id="metrics-error")
+        yield VirtualTable(DLQ_COLUMNS, id="dlqs")
+        yield Static(classes="panel-error", id="dlq-error")
+        yield VirtualTable(ALARM_COLUMNS, id="alarms")
+        yield Static(classes="panel-error", id="alarm-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#metrics", VirtualTable).focus()
+        self._show_window()
+        self.reload()
+
+    # -- the refresh chain: pause while hidden, never overlap ------------------------------------
+
+    def on_screen_suspend(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def on_screen_resume(self) -> None:
+        if self.last is not None:
+            self.reload()
+
+    def _chain(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        seconds = self.schedtui.options.monitor_refresh_seconds
+        if seconds > 0 and self.app.screen is self:
+            self._timer = self.set_timer(seconds, self.reload)
+
+    def reload(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._fetch(self.window)
+
+    @work(thread=True, group="monitor")
+    def _fetch(self, window: str) -> None:
+        app = self.schedtui
+        backend = app.backend
+        seconds, period = WINDOWS[window]
+        end = app.now()
+        start = end - timedelta(seconds=seconds)
+        groups = sorted(app.store.groups)
+        alarms: list[MetricAlarm] | AwsError
+        try:
+            alarms = backend.metrics.alarms()
+        except AwsError as error:
+            alarms = error
+        health: list[GroupHealth] | AwsError
+        try:
+            series = backend.metrics.fetch(groups, start, end, period)
+            health = group_health(series, alarms if isinstance(alarms, list) else [])
+        except AwsError as error:
+            health = error
+        references: dict[str, list[str]] = {}
+        for schedule in backend.details.schedules():
+            dlq = schedule.target.dead_letter_config
+            if dlq and dlq.arn:
+                references.setdefault(dlq.arn, []).append(f"{schedule.group_name}/{schedule.name}")
+        depths = backend.dlqs.depths(sorted(references))
+        app.call_from_thread(self._show, Snapshot(health, alarms, depths, references))
+
+    def _show(self, snapshot: Snapshot) -> None:
+        self._busy = False
+        self.last = snapshot
+        self.refreshes += 1
+        self._show_metrics(snapshot)
+        self._show_dlqs(snapshot)
+        self._show_alarms(snapshot)
+        self._chain()
+
+    # -- panels ---------------------------------------------------------------------------------
+
+    def _error(self, selector: str, error: AwsError | None) -> None:
+        panel = self.query_one(selector, Static)
+        panel.update(Text(printable(str(error))) if error else Text())
+        panel.display = error is not None
+
+    def _show_metrics(self, snapshot: Snapshot) -> None:
+        table = self.query_one("#metrics", VirtualTable)
+        if isinstance(snapshot.health, AwsError):
+            self._error("#metrics-error", snapshot.health)
+            return
+        self._error("#metrics-error", None)
+        table.set_rows([_health_row(health) for health in snapshot.health])
+        self._show_totals()
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        if event.control.id == "metrics":
+            self._show_totals()
+
+    def _show_totals(self) -> None:
+        snapshot = self.last
+        key = self.query_one("#metrics", VirtualTable).cursor_key
+        if snapshot is None or isinstance(snapshot.health, AwsError) or key is None:
+            return
+        health = next((h for h in snapshot.health if h.group == key), None)
+        if health is None:
+            return
+        parts = [f"{label.lower()} {figure(health.total(m))}" for m, label, _ in PANEL_METRICS]
+        self.query_one("#totals", Static).update(
+            Text(printable(f"{key}, {self.window} totals: " + " · ".join(parts)))
+        )
+
+    def _show_dlqs(self, snapshot: Snapshot) -> None:
+        rows: list[TableRow] = []
+        failures = 0
+        for arn, outcome in snapshot.depths.items():
+            users = snapshot.references.get(arn, [])
+            queue = parse_sqs_queue_arn(arn)
+            finding = ""
+            if isinstance(outcome, AwsError):
+                failures += 1
+                finding = str(outcome)
+                visible = in_flight = delayed = "?"
+                total = None
+            else:
+                visible, in_flight, delayed = (
+                    f"{outcome.visible:,}",
+                    f"{outcome.in_flight:,}",
+                    f"{outcome.delayed:,}",
+                )
+                total = outcome.total
+            if queue is not None and queue.fifo:
+                finding = "FIFO queue: Scheduler needs a standard queue"
+            history = self.depth_history.setdefault(arn, [])
+            if total is not None:
+                history.append(total)
+                del history[:-30]
+            rows.append(
+                TableRow(
+                    key=arn,
+                    cells=(
+                        printable(target_resource_name(arn)),
+                        visible,
+                        in_flight,
+                        delayed,
+                        sparkline(history, 10),
+                        printable(
+                            ", ".join(users[:3]) + (f" +{len(users) - 3}" if len(users) > 3 else "")
+                        ),
+                        printable(finding),
+                    ),
+                    sort_keys=(arn, total or 0, 0, 0, 0, len(users), finding),
+                    style="error" if finding else ("warning" if total else ""),
+                )
+            )
+        rows.sort(key=lambda row: (row.style != "error", row.style != "warning", row.key))
+        self.query_one("#dlqs", VirtualTable).set_rows(rows)
+        self._error("#dlq-error", None)
+
+    def _show_alarms(self, snapshot: Snapshot) -> None:
+        if isinstance(snapshot.alarms, AwsError):
+            self._error("#alarm-error", snapshot.alarms)
+            return
+        self._error("#alarm-error", None)
+        rows = []
+        for alarm in snapshot.alarms:
+            watches = f"{alarm.metric or '?'} ({alarm.group or ACCOUNT})"
+            topics = ", ".join(target_resource_name(t) for t in alarm.alarm_topic_arns)
+            rows.append(
+                TableRow(
+                    key=alarm.name,
+                    cells=(
+                        printable(alarm.name),
+                        alarm.state,
+                        printable(watches),
+                        printable(topics),
+                    ),
+                    style="error" if alarm.state == "ALARM" else "",
+                )
+            )
+        self.query_one("#alarms", VirtualTable).set_rows(rows)
+
+    # -- window, peek, back ---------------------------------------------------------------------
+
+    def _show_window(self) -> None:
+        period = WINDOWS[self.window][1]
+        choices = "  ".join(f"[{w}]" if w == self.window else w for w in WINDOWS)
+        self.query_one("#window", Static).update(
+            Text(
+                f"window {choices}  (w to change) · period {period // 60} min · refresh "
+                f"every {self.schedtui.options.monitor_refresh_seconds:g} s"
+            )
+        )
+
+    def action_next_window(self) -> None:
+        names = list(WINDOWS)
+        self.window = names[(names.index(self.window) + 1) % len(names)]
+        self._show_window()
+        self.reload()
+
+    def action_back(self) -> None:
+        self.schedtui.action_back()
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        if event.control.id == "dlqs":
+            self._ask_peek(event.key)
+
+    def action_peek(self) -> None:
+        key = self.query_one("#dlqs", VirtualTable).cursor_key
+        if key:
+            self._ask_peek(key)
+
+    def _ask_peek(self, queue_arn: str) -> None:
+        body = Text(
+            "Receiving messages raises each one's receive count, and can trigger the queue's "
+            "own redrive policy (maxReceiveCount). schedtui leaves them on the queue "
+            "(visibility timeout 0) and never deletes them.",
+        )
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._peek(queue_arn)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Peek at up to 10 messages of {target_resource_name(queue_arn)}?", body, "Peek"
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="peek")
+    def _peek(self, queue_arn: str) -> None:
+        try:
+            messages = self.schedtui.backend.dlqs.peek(queue_arn, 10)
+        except AwsError as error:
+            self.app.call_from_thread(self.schedtui.show_error, error)
+            return
+        from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
+
+        self.app.call_from_thread(self.app.push_screen, DlqMessagesScreen(queue_arn, messages))
+
+
+def messages_by_schedule(messages: list[DlqMessage]) -> list[DlqMessage]:
+    """Grouped by schedule, newest scheduled time first within each."""
+    return sorted(
+        messages,
+        key=lambda m: (
+            m.group or "",
+            m.name or "",
+            -(m.scheduled_time.timestamp() if m.scheduled_time else 0),
+        ),
+    )
