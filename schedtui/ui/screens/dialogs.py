@@ -116,8 +116,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         here = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+        here.add_column("key", style="bold", no_wrap=True)
+        here.add_column("action")
         for key, description in self.screen_keys:
-            here.add_row(Text(key, style="bold"), Text(description))
+            here.add_row(key, description)
         everywhere = Table(box=None, padding=(0, 2, 0, 0))
         everywhere.add_column("key", style="bold")
         everywhere.add_column("where")
