@@ -4,6 +4,9 @@
         clients = AwsClients(settings)  # and on as with a real account
 
 ``backend.endpoint_url`` is the bare URL; ``seed_result`` and ``startup_seconds`` the figures.
+With ``simulate=True`` the monitoring data comes alive too (``schedtui.demo.simulator``): a week
+of AWS/Scheduler metrics, DLQ messages and alarms are written after seeding, and a daemon thread
+adds the current minute's datapoints until ``stop``.
 
 What it changes in the process, and why (all of it restored by ``stop``):
 - ``AwsSettings`` carries no credentials and ``AwsClients`` builds its boto3 session from the
@@ -42,6 +45,8 @@ from schedtui.demo.seed import DEMO_ACCOUNT, DEMO_REGION, FAKE_CREDENTIALS, Seed
 
 if TYPE_CHECKING:
     from moto.server import ThreadedMotoServer
+
+    from schedtui.demo.simulator import DemoSimulator
 
 _log = logging.getLogger(__name__)
 
@@ -118,6 +123,8 @@ class DemoBackend:
 
     ``size=None`` seeds the default demo, ``size=N`` exactly N schedules, ``seed=False``
     nothing. ``start`` (or ``with``) returns the ``AwsSettings`` to build clients from.
+    ``simulate=True`` also backfills metrics, DLQ messages and alarms and starts the live
+    simulator (``simulator``; its clock is ``now`` when given, frozen, else the real one).
     """
 
     def __init__(
@@ -127,14 +134,18 @@ class DemoBackend:
         now: datetime | None = None,
         seed: bool = True,
         region: str = DEMO_REGION,
+        simulate: bool = False,
     ) -> None:
         self.size = size
         self.now = now
         self.seed = seed
         self.region = region
+        self.simulate = simulate
         self.settings: AwsSettings | None = None
         self.seed_result: SeedResult | None = None
-        self.startup_seconds: float | None = None  # server start + seeding (moto import apart)
+        # server start + seeding + simulator backfill (moto import apart)
+        self.startup_seconds: float | None = None
+        self.simulator: DemoSimulator | None = None
         self._server: ThreadedMotoServer | None = None
         self._saved_environment: dict[str, str | None] | None = None
 
@@ -159,14 +170,32 @@ class DemoBackend:
             _reset(server)
             if self.seed:
                 self.seed_result = seed_demo(self.settings, self.size, self.now)
+            if self.simulate:
+                self._start_simulator(self.settings)
         except BaseException:
             self.stop()
             raise
         self.startup_seconds = time.perf_counter() - started
         return self.settings
 
+    def _start_simulator(self, settings: AwsSettings) -> None:
+        from schedtui.demo.simulator import DemoSimulator
+
+        fixed = self.now
+        simulator = (
+            DemoSimulator(settings) if fixed is None else DemoSimulator(settings, now=lambda: fixed)
+        )
+        self.simulator = simulator
+        simulator.backfill()
+        simulator.create_alarms()
+        simulator.start()
+
     def stop(self) -> None:
-        """Reset moto's state, shut the server down, restore the environment (idempotent)."""
+        """Stop the simulator, reset moto's state, shut the server down, restore the
+        environment (idempotent)."""
+        simulator, self.simulator = self.simulator, None
+        if simulator is not None:
+            simulator.stop()  # first: its thread must not talk to a server going away
         server, self._server = self._server, None
         try:
             if server is not None:

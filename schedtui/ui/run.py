@@ -25,7 +25,7 @@ def run_tui(args: argparse.Namespace) -> int:
             # The embedded moto server: never AWS, whatever profile or endpoint was given.
             from schedtui.demo.server import DemoBackend
 
-            demo = stack.enter_context(DemoBackend(size=args.demo_size))
+            demo = stack.enter_context(DemoBackend(size=args.demo_size, simulate=True))
             settings = replace(demo, read_only=args.read_only)
         app = SchedtuiApp(
             Backend.connect(settings),

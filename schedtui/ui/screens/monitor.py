@@ -23,7 +23,6 @@ from textual.widgets import Footer, Static
 from schedtui.aws.errors import AwsError
 from schedtui.core.arns import parse_sqs_queue_arn, target_resource_name
 from schedtui.core.monitor_view import (
-    ACCOUNT,
     PANEL_METRICS,
     WINDOWS,
     GroupHealth,
@@ -97,6 +96,15 @@ def _health_row(health: GroupHealth) -> TableRow:
         ),
         style="error" if in_alarm or troubled else "",
     )
+
+
+def _trend(history: list[int]) -> str:
+    """Depth over the last refreshes: flat when it has not moved, scaled when it has."""
+    recent = history[-10:]
+    if len(set(recent)) <= 1:
+        return "─" * len(recent)
+    low = min(recent)
+    return sparkline([value - low + 0.5 for value in recent], len(recent))
 
 
 class MonitorScreen(Screen[None]):
@@ -280,7 +288,7 @@ class MonitorScreen(Screen[None]):
                         visible,
                         in_flight,
                         delayed,
-                        sparkline(history, 10),
+                        _trend(history),
                         printable(
                             ", ".join(users[:3]) + (f" +{len(users) - 3}" if len(users) > 3 else "")
                         ),
@@ -301,7 +309,7 @@ class MonitorScreen(Screen[None]):
         self._error("#alarm-error", None)
         rows = []
         for alarm in snapshot.alarms:
-            watches = f"{alarm.metric or '?'} ({alarm.group or ACCOUNT})"
+            watches = f"{alarm.metric or '?'} ({alarm.group or 'account'})"
             topics = ", ".join(target_resource_name(t) for t in alarm.alarm_topic_arns)
             rows.append(
                 TableRow(

@@ -1,0 +1,139 @@
+"""GetMetricData for the demo's moto: exact dimension matching, in one pass over the data.
+
+moto 5.2's ``CloudWatchBackend.get_metric_data`` differs from CloudWatch in two ways that the
+demo's monitoring data runs into:
+
+- A query without dimensions sums every datapoint of that metric name, whatever its
+  dimensions. Scheduler publishes an account-wide series (no dimension) *and* one per group,
+  so moto would show the account-wide figures doubled. CloudWatch matches the exact set of
+  dimensions: a query without dimensions reads only the series published without any.
+- It rescans every datapoint of the window for every query and every period, which is
+  O(queries x periods x datapoints). The app asks 8 metrics x (1 + groups) series; for the 7-day
+  window (168 hourly periods) over a few thousand datapoints that is seconds per refresh.
+
+``install_exact_metric_reads`` replaces the method on one backend *instance* (moto's reset
+builds new instances, so ``DemoBackend.stop`` removes it) with a version that indexes the
+window's datapoints once per call: O(datapoints + queries x non-empty periods). Statistics
+are computed by moto's own ``Statistics`` class, so Sum/Average/Minimum/Maximum/SampleCount
+mean exactly what they mean in moto; anything else (metric math, Metrics Insights, percentiles)
+is handed to moto's original method unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from moto.cloudwatch.models import CloudWatchBackend, MetricDatumBase
+
+_SIMPLE_STATS: Final = frozenset({"Sum", "Average", "Minimum", "Maximum", "SampleCount"})
+_MARKER: Final = "_schedtui_exact_metric_reads"
+
+_SeriesKey = tuple[str, str, frozenset[tuple[str | None, str | None]]]
+
+
+def install_exact_metric_reads(backend: CloudWatchBackend) -> bool:
+    """Give ``backend`` the exact, indexed GetMetricData; False if it already has it."""
+    if getattr(backend, _MARKER, False):
+        return False
+    original = backend.get_metric_data
+
+    def get_metric_data(
+        queries: list[dict[str, Any]],
+        start_time: datetime,
+        end_time: datetime,
+        scan_by: str = "TimestampAscending",
+    ) -> list[dict[str, Any]]:
+        if not queries or not all(_simple(query) for query in queries):
+            return original(queries, start_time, end_time, scan_by)
+        return _exact_metric_data(backend, queries, start_time, end_time, scan_by)
+
+    # An instance attribute shadows the class's method for this backend only.
+    backend.get_metric_data = get_metric_data  # type: ignore[method-assign]
+    setattr(backend, _MARKER, True)
+    return True
+
+
+def _simple(query: dict[str, Any]) -> bool:
+    stat = query.get("MetricStat")
+    return isinstance(stat, dict) and stat.get("Stat") in _SIMPLE_STATS
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    # moto stores and parses timestamps as naive UTC.
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def _series_key(
+    namespace: str, name: str, dimensions: Any, read: Callable[[Any], tuple[Any, Any]]
+) -> _SeriesKey:
+    return (namespace, name, frozenset(read(dimension) for dimension in dimensions))
+
+
+def _exact_metric_data(
+    backend: CloudWatchBackend,
+    queries: list[dict[str, Any]],
+    start_time: datetime,
+    end_time: datetime,
+    scan_by: str,
+) -> list[dict[str, Any]]:
+    from moto.cloudwatch.exceptions import ValidationError
+    from moto.cloudwatch.models import Statistics
+
+    start, end = _naive_utc(start_time), _naive_utc(end_time)
+    if start > end:
+        raise ValidationError("The parameter EndTime must be greater than StartTime.")
+    if start == end:
+        raise ValidationError("The parameter StartTime must not equal parameter EndTime.")
+    # One pass: the window's datapoints by exact series. ``get_all_metrics`` returns a new
+    # list, so a datapoint appended meanwhile by another request thread is harmless.
+    series: dict[Hashable, list[MetricDatumBase]] = defaultdict(list)
+    for datum in backend.get_all_metrics():
+        if start <= datum.timestamp < end:
+            key = _series_key(
+                datum.namespace, datum.name, datum.dimensions, lambda d: (d.name, d.value)
+            )
+            series[key].append(datum)
+    results = []
+    for query in queries:
+        stat_query = query["MetricStat"]
+        metric = stat_query["Metric"]
+        stat = stat_query["Stat"]
+        unit = stat_query.get("Unit")
+        period = timedelta(seconds=int(stat_query["Period"]))
+        key = _series_key(
+            metric["Namespace"],
+            metric["MetricName"],
+            metric.get("Dimensions", []),
+            lambda d: (d["Name"], d.get("Value")),
+        )
+        buckets: dict[int, list[MetricDatumBase]] = defaultdict(list)
+        for datum in series.get(key, ()):
+            if not unit or datum.unit == unit:
+                buckets[(datum.timestamp - start) // period].append(datum)
+        timestamps: list[datetime] = []
+        values: list[Any] = []
+        for index in sorted(buckets):
+            statistics = Statistics([stat], start + index * period)
+            statistics.metric_data = buckets[index]
+            timestamps.append(statistics.timestamp)
+            values.append(statistics.get_statistics_for_type(stat))
+        if scan_by == "TimestampDescending":
+            timestamps.reverse()
+            values.reverse()
+        if query.get("ReturnData", True):
+            results.append(
+                {
+                    "id": query["Id"],
+                    "label": query.get("Label") or f"{metric['MetricName']} {stat}",
+                    "values": values,
+                    "timestamps": timestamps,
+                    "status_code": "Complete",
+                }
+            )
+    return results
