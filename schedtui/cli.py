@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="automatic refresh interval, 0 to turn it off (default 30)",
     )
+    parser.add_argument(
+        "--monitor-refresh",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="monitoring panel refresh interval, 0 to turn it off (default 60)",
+    )
     parser.add_argument("--group", metavar="G", help="open this group's schedules")
     parser.add_argument("--schedule", metavar="G/NAME", help="open this schedule")
     parser.add_argument(

@@ -31,6 +31,7 @@ def run_tui(args: argparse.Namespace) -> int:
             Backend.connect(settings),
             AppOptions(
                 refresh_seconds=args.refresh,
+                monitor_refresh_seconds=args.monitor_refresh,
                 group=args.group,
                 schedule=args.schedule,
                 theme=args.theme,

@@ -169,6 +169,23 @@ async def test_dlq_depths_findings_peek_and_jump_to_the_schedule(
         assert detail_screen.summary.name == name
 
 
+async def test_a_missing_dlq_is_a_finding_not_a_crash(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    sqs = client(settings, "sqs")
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="orders-scheduler-dlq")["QueueUrl"])
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_monitor(pilot)
+        missing = cells(screen, "dlqs", ORDERS_DLQ)
+        assert missing[1] == "?"
+        assert "queue does not exist" in missing[6]
+        assert screen.query_one("#dlqs", VirtualTable).row_keys()[0] in (
+            ORDERS_DLQ,
+            f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-events-dlq.fifo",
+        )  # findings first
+
+
 async def test_alarms_with_their_sns_topics(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:

@@ -103,3 +103,23 @@ def test_help_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
 
 def test_schedules_at_80x24(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=steady(open_batch_jobs))
+
+
+def test_monitor_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    from schedtui.demo.simulator import DemoSimulator
+    from schedtui.ui.screens.monitor import MonitorScreen
+
+    simulator = DemoSimulator(app.backend.settings, now=lambda: FIXED)
+    simulator.backfill()  # a week of metrics and DLQ messages, orders failing
+    simulator.create_alarms()
+
+    async def monitor(pilot: Pilot[None]) -> None:
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, MonitorScreen))
+        screen = pilot.app.screen
+        assert isinstance(screen, MonitorScreen)
+        await wait_for(pilot, lambda: screen.refreshes >= 1)
+        assert isinstance(pilot.app, SchedtuiApp)
+        pilot.app.update_headers()
+
+    assert snap_compare(app, terminal_size=(130, 40), run_before=steady(monitor))
