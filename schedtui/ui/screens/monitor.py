@@ -210,6 +210,8 @@ class MonitorScreen(Screen[None]):
             dlq = schedule.target.dead_letter_config
             if dlq and dlq.arn:
                 references.setdefault(dlq.arn, []).append(f"{schedule.group_name}/{schedule.name}")
+        for users in references.values():
+            users.sort()  # stable across refreshes, whatever order the details arrived in
         depths = backend.dlqs.depths(sorted(references))
         app.call_from_thread(self._show, Snapshot(health, alarms, depths, references))
 
