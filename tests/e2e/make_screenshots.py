@@ -1,0 +1,153 @@
+"""Make the README screenshots: the demo at a fixed instant, driven to each key screen, as SVG.
+
+    .venv/bin/python -m tests.e2e.make_screenshots  # from the repository root
+
+Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, help.svg and
+monitor.svg (the simulator's week of metrics, its live thread stopped so nothing moves).
+The output is stable from run to run: the demo is seeded and the app's clock both fixed at
+``FIXED``, every list waits until it is completely loaded (listed, every row's details
+fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
+random port. Nothing is changed on the demo: the toggle dialog is cancelled, and the audit
+log goes to a temporary directory anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from schedtui.aws.backend import Backend
+from schedtui.demo.server import DemoBackend
+from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from schedtui.ui.screens.lists import GroupsScreen
+from schedtui.ui.screens.monitor import MonitorScreen
+from schedtui.ui.screens.schedules import SchedulesScreen
+
+FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
+SIZE = (120, 36)
+ENDPOINT = "http://127.0.0.1:4566"  # what the header shows instead of the random port
+OUTPUT = Path(__file__).resolve().parents[2] / "screenshots"
+TIMEOUT = 60.0
+SCHEDULE = ("batch-jobs-group", "daily-backup-schedule")
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up after {TIMEOUT:.0f} s waiting for {what}")
+        await pilot.pause(0.05)
+    await pilot.pause()  # let the screen repaint what the condition saw
+
+
+def fully_loaded(app: SchedtuiApp) -> bool:
+    store = app.store
+    return (
+        store.listed
+        and not store.loading
+        and bool(store.rows)
+        and all(row.detailed for row in store.rows.values())
+        and app.header_info.caller_arn != "…"
+        # no refresh, identity, tags or details fetch still running
+        and all(worker.is_finished for worker in app.workers)
+    )
+
+
+async def shoot(pilot: Pilot[None], name: str) -> Path:
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    app.header_info.endpoint = ENDPOINT
+    app.update_headers()
+    await pilot.pause()
+    saved = Path(app.save_screenshot(filename=name, path=str(OUTPUT)))
+    print(f"{saved}  ({type(app.screen).__name__})")
+    return saved
+
+
+async def make() -> list[Path]:
+    OUTPUT.mkdir(exist_ok=True)
+    made: list[Path] = []
+    demo = DemoBackend(now=FIXED, simulate=True)
+    settings = demo.start()
+    if demo.simulator is not None:
+        demo.simulator.stop()  # keep the backfilled week; no live ticks while shooting
+    with tempfile.TemporaryDirectory() as state:
+        backend = Backend.connect(settings, audit_path=Path(state) / "audit.jsonl")
+        app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: fully_loaded(app), "the demo to load completely")
+            assert isinstance(app.screen, GroupsScreen)
+            made.append(await shoot(pilot, "groups.svg"))
+
+            # Every schedule, in the order the API lists them.
+            app.run_command("schedules")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, SchedulesScreen), "the schedules list"
+            )
+            made.append(await shoot(pilot, "schedules.svg"))
+
+            # The detail of daily-backup-schedule: cursor on its row, enter.
+            screen = app.screen
+            assert isinstance(screen, SchedulesScreen)
+            key = next(
+                arn
+                for arn, summary in app.store.summaries.items()
+                if (summary.group_name, summary.name) == SCHEDULE
+            )
+            assert screen.table.move_to(key), f"{SCHEDULE} is not on the list"
+            await pilot.press("enter")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, DetailScreen) and app.screen.schedule is not None,
+                "the detail screen",
+            )
+            made.append(await shoot(pilot, "detail.svg"))
+
+            # t: the confirmation, then n (nothing is sent).
+            await pilot.press("t")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, ConfirmScreen), "the toggle dialog"
+            )
+            made.append(await shoot(pilot, "toggle-dialog.svg"))
+            await pilot.press("n")
+            await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail")
+
+            # The help of the schedules list (it has the most keys of its own).
+            await pilot.press("escape")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, SchedulesScreen), "the schedules list"
+            )
+            await pilot.press("question_mark")
+            await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+            made.append(await shoot(pilot, "help.svg"))
+            await pilot.press("escape")
+
+            # The monitoring panel: metrics per group, DLQ depths, alarms.
+            await pilot.press("m")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, MonitorScreen) and app.screen.refreshes >= 1,
+                "the monitoring panel",
+            )
+            made.append(await shoot(pilot, "monitor.svg"))
+    demo.stop()
+    return made
+
+
+def main() -> int:
+    made = asyncio.run(make())
+    print(f"{len(made)} screenshots in {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
