@@ -71,29 +71,25 @@ class Mutations:
     ) -> Any:
         self._refuse_if_read_only(action)
         identity = self.clients.caller_identity()
-        settings = self.clients.settings
-        try:
-            with aws_call(action):
-                response = call()
-        except Exception as error:
+
+        def audit(outcome: str) -> None:
             self.audit.record(
                 action=action,
                 arn=arn,
                 changes=changes,
                 caller_arn=identity.arn,
-                profile=settings.profile,
+                profile=self.clients.settings.profile,
                 region=self.clients.region,
-                outcome=f"failed: {error}",
+                outcome=outcome,
             )
+
+        try:
+            with aws_call(action):
+                response = call()
+        except Exception as error:
+            audit(f"failed: {error}")
             raise
-        self.audit.record(
-            action=action,
-            arn=arn,
-            changes=changes,
-            caller_arn=identity.arn,
-            profile=settings.profile,
-            region=self.clients.region,
-        )
+        audit("ok")
         return response
 
     # -- schedules ------------------------------------------------------------------------------

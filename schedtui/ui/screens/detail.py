@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -12,7 +12,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from schedtui.aws.errors import AwsError
@@ -22,10 +21,8 @@ from schedtui.core.health import Severity, findings
 from schedtui.core.next_runs import next_runs
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
+from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.status_header import StatusHeader
-
-if TYPE_CHECKING:
-    from schedtui.ui.app import SchedtuiApp
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -127,7 +124,7 @@ def _input_text(raw: str | None) -> Text:
     return Text(printable(pretty, keep_newlines=True))
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(AppScreen):
     DEFAULT_CSS = """
     DetailScreen VerticalScroll { padding: 0 1; }
     DetailScreen .section { text-style: bold; margin-top: 1; color: $accent; }
@@ -142,13 +139,6 @@ class DetailScreen(Screen[None]):
         super().__init__()
         self.summary = summary
         self.schedule: Schedule | None = None
-
-    @property
-    def schedtui(self) -> SchedtuiApp:
-        from schedtui.ui.app import SchedtuiApp
-
-        assert isinstance(self.app, SchedtuiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from schedtui.core.arns import target_resource_name
 from schedtui.core.monitoring import DlqMessage
 from schedtui.core.text import printable
+from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.status_header import StatusHeader
 from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
-
-if TYPE_CHECKING:
-    from schedtui.ui.app import SchedtuiApp
 
 COLUMNS = (
     Column("schedule", "SCHEDULE", 30, flex=True),
@@ -75,7 +71,7 @@ def _details(message: DlqMessage) -> Table:
     return table
 
 
-class DlqMessagesScreen(Screen[None]):
+class DlqMessagesScreen(AppScreen):
     DEFAULT_CSS = """
     DlqMessagesScreen #messages { height: 1fr; }
     DlqMessagesScreen #detail { height: 1fr; padding: 0 1; border-top: solid $panel; }
@@ -97,13 +93,6 @@ class DlqMessagesScreen(Screen[None]):
         from schedtui.ui.screens.monitor import messages_by_schedule
 
         self.messages = messages_by_schedule(messages)
-
-    @property
-    def schedtui(self) -> SchedtuiApp:
-        from schedtui.ui.app import SchedtuiApp
-
-        assert isinstance(self.app, SchedtuiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)

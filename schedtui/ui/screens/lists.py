@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from schedtui.core.schedule_rows import RowFilter, parse_filter
+from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.store import GROUP_COLUMNS
 from schedtui.ui.widgets.status_header import StatusHeader
 from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
-
-if TYPE_CHECKING:
-    from schedtui.ui.app import SchedtuiApp
 
 LIST_CSS = """
 TableScreen VirtualTable {
@@ -39,7 +34,7 @@ TableScreen #status {
 """
 
 
-class TableScreen(Screen[None]):
+class TableScreen(AppScreen):
     """A header, a virtual table, a `/` filter and a status line."""
 
     DEFAULT_CSS = LIST_CSS
@@ -57,13 +52,6 @@ class TableScreen(Screen[None]):
         self.row_filter = RowFilter()
         self.filter_text = ""
         self._filter_timer: Timer | None = None
-
-    @property
-    def schedtui(self) -> SchedtuiApp:
-        from schedtui.ui.app import SchedtuiApp
-
-        assert isinstance(self.app, SchedtuiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
@@ -32,12 +30,10 @@ from schedtui.core.monitor_view import (
 )
 from schedtui.core.monitoring import DlqMessage, MetricAlarm, QueueDepth
 from schedtui.core.text import printable
+from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.widgets.status_header import StatusHeader
 from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
-
-if TYPE_CHECKING:
-    from schedtui.ui.app import SchedtuiApp
 
 SPARK = 8
 METRIC_COLUMNS = (
@@ -107,7 +103,7 @@ def _trend(history: list[int]) -> str:
     return sparkline([value - low + 0.5 for value in recent], len(recent))
 
 
-class MonitorScreen(Screen[None]):
+class MonitorScreen(AppScreen):
     DEFAULT_CSS = """
     MonitorScreen #window { height: 1; padding: 0 1; background: $panel; }
     MonitorScreen #metrics { height: 1fr; }
@@ -137,13 +133,6 @@ class MonitorScreen(Screen[None]):
         self._busy = False
         self.refreshes = 0
         self.last: Snapshot | None = None
-
-    @property
-    def schedtui(self) -> SchedtuiApp:
-        from schedtui.ui.app import SchedtuiApp
-
-        assert isinstance(self.app, SchedtuiApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
