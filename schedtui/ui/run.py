@@ -25,7 +25,10 @@ def run_tui(args: argparse.Namespace) -> int:
             # The embedded moto server: never AWS, whatever profile or endpoint was given.
             from schedtui.demo.server import DemoBackend
 
-            demo = stack.enter_context(DemoBackend(size=args.demo_size, simulate=True))
+            # The simulator derives a week of metrics from every fire time: fine for the curated
+            # demo, far too slow for --demo-size 100000, which is for list-scale testing.
+            simulate = args.demo_size is None
+            demo = stack.enter_context(DemoBackend(size=args.demo_size, simulate=simulate))
             settings = replace(demo, read_only=args.read_only)
         app = SchedtuiApp(
             Backend.connect(settings),
