@@ -56,6 +56,11 @@ ALIASES = {
 }
 
 
+# Above this many schedules, list updates are batched at most every _COALESCE_SECONDS.
+_COALESCE_ABOVE = 5_000
+_COALESCE_SECONDS = 0.5
+
+
 @dataclass(frozen=True)
 class AppOptions:
     refresh_seconds: float = 30.0
@@ -127,6 +132,7 @@ class SchedtuiApp(App[None]):
         self.header_state = ("starting…", "dim")
         self.error_log: list[str] = []  # every error shown this session, oldest first
         self._refresh_timer: Timer | None = None
+        self._reload_pending = False
         self._refreshing = False
         self._stop_details = threading.Event()
         self._deep_link_done = False
@@ -356,6 +362,18 @@ class SchedtuiApp(App[None]):
         self._schedule_next_refresh()  # and try again: the app keeps working
 
     def _reload_lists(self) -> None:
+        """Show the store's new rows; coalesced, because while 100,000 schedules stream in,
+        rebuilding the visible list for every page would keep the UI thread busy."""
+        if self._reload_pending:
+            return
+        self._reload_pending = True
+        if len(self.store.rows) > _COALESCE_ABOVE:
+            self.set_timer(_COALESCE_SECONDS, self._reload_now)
+        else:
+            self.call_later(self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_pending = False
         screen = self.screen
         if isinstance(screen, TableScreen):
             screen.reload()
