@@ -6,8 +6,10 @@ be rebuilt for 100,000 schedules in a worker thread and filtered in well under 1
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from schedtui.core.arns import target_kind, target_resource_name
 from schedtui.core.errors import ExpressionError, ZoneError
@@ -128,21 +130,47 @@ class RowFilter:
         return not self.words and not self.terms
 
     def matches(self, row: ScheduleRow) -> bool:
-        for key, value in self.terms:
-            if key == "state" and row.state.lower() != value:
-                return False
-            if key == "group" and row.group.lower() != value:
-                return False
-            if key == "target" and not row.target_kind.lower().replace(" ", "").startswith(value):
-                return False
-            if key == "tz" and not (row.zone or "").lower().startswith(value):
-                return False
-            if key == "name" and value not in row.name.lower():
-                return False
-        if self.words:
-            haystack = row.haystack
-            return all(word in haystack for word in self.words)
-        return True
+        return self.predicate()(row)
+
+    def predicate(self) -> Callable[[ScheduleRow], bool]:
+        """One compiled test for all terms: a 100,000-row filter must stay under 100 ms, so
+        each value is normalised once here instead of once per row."""
+        checks = [_term_check(key, value) for key, value in self.terms]
+        checks += [_word_check(word) for word in self.words]
+        if not checks:
+            return lambda row: True
+        test = checks[0]
+        for check in checks[1:]:
+            test = _both(test, check)  # chained 'and': cheaper than all() over a generator
+        return test
+
+
+def _both(
+    first: Callable[[ScheduleRow], bool], second: Callable[[ScheduleRow], bool]
+) -> Callable[[ScheduleRow], bool]:
+    return lambda row: first(row) and second(row)
+
+
+def _word_check(word: str) -> Callable[[ScheduleRow], bool]:
+    return lambda row: word in row.haystack
+
+
+def _term_check(key: str, value: str) -> Callable[[ScheduleRow], bool]:
+    if key == "state":
+        state = value.upper()
+        return lambda row: row.state == state
+    if key == "group":
+        return lambda row: row.group.lower() == value
+    if key == "target":
+        return lambda row: _kind_key(row.target_kind).startswith(value)
+    if key == "tz":
+        return lambda row: (row.zone or "").lower().startswith(value)
+    return lambda row: value in row.name.lower()  # name:
+
+
+@lru_cache(maxsize=64)
+def _kind_key(kind: str) -> str:
+    return kind.lower().replace(" ", "")
 
 
 def parse_filter(text: str) -> RowFilter:

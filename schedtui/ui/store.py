@@ -137,14 +137,14 @@ class AccountStore:
 
     def visible(self, group: str | None, row_filter: RowFilter) -> list[TableRow]:
         """The table rows of one group (or all) that pass the filter, in store order."""
-        rows = self.rows
         tables = self.table_rows
-        return [
-            tables[arn]
-            for arn, row in rows.items()
-            if (group is None or row.group == group)
-            and (row_filter.empty or row_filter.matches(row))
-        ]
+        rows: list[ScheduleRow] = list(self.rows.values())
+        if group is not None:
+            rows = [row for row in rows if row.group == group]
+        if row_filter.empty:
+            return [tables[row.arn] for row in rows]
+        test = row_filter.predicate()
+        return [tables[row.arn] for row in rows if test(row)]
 
     def group_table_rows(self) -> list[TableRow]:
         counts = self.counts()
