@@ -1,20 +1,26 @@
-"""Full schedule definitions, cached by ARN and refetched only when they changed.
+"""Schedule definitions, cached by ARN and refetched only when they changed.
 
 ListSchedules returns summaries only; the expression, zone, input, retry policy and DLQ cost
 one GetSchedule each. A summary's LastModificationDate tells whether the cached copy is
 still the server's, so a refresh where nothing changed costs list pages only.
+
+Every schedule keeps a compact digest (what the list shows); only the most recently read
+full definitions are kept whole, because at 100,000 schedules the full models would take
+440 MB on their own.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedule_rows import ScheduleDigest
 
 Outcome = Schedule | AwsError
 
@@ -70,46 +76,65 @@ class DetailsCache:
         max_rate: float = 200.0,
         max_throttle_retries: int = 8,
         retry_delay: float = 0.5,
+        keep_whole: int = 2_000,
     ) -> None:
         self.repository = repository
         self.max_workers = max_workers
         self.limiter = RateLimiter(max_rate)
         self.max_throttle_retries = max_throttle_retries
         self.retry_delay = retry_delay
-        self._by_arn: dict[str, Schedule] = {}
+        self.keep_whole = keep_whole
+        self._digests: dict[str, ScheduleDigest] = {}
+        self._whole: OrderedDict[str, Schedule] = OrderedDict()  # least recently stored first
         self._lock = threading.Lock()
 
-    def cached(self, summary: ScheduleSummary) -> Schedule | None:
-        """The cached definition when it is still the server's, else None."""
+    def digest(self, summary: ScheduleSummary) -> ScheduleDigest | None:
+        """The digest when it is still the server's (same LastModificationDate), else None."""
         with self._lock:
-            found = self._by_arn.get(summary.arn)
+            found = self._digests.get(summary.arn)
         if found is None or found.last_modification_date != summary.last_modification_date:
             return None
         return found
 
-    def schedules(self) -> list[Schedule]:
-        """Every cached definition (e.g. to find which schedules use which DLQ)."""
+    def cached(self, summary: ScheduleSummary) -> Schedule | None:
+        """The whole definition when it is still the server's and still kept, else None."""
         with self._lock:
-            return list(self._by_arn.values())
+            found = self._whole.get(summary.arn)
+        if found is None or found.last_modification_date != summary.last_modification_date:
+            return None
+        return found
+
+    def digests(self) -> list[ScheduleDigest]:
+        """Every known digest (e.g. to find which schedules use which DLQ)."""
+        with self._lock:
+            return list(self._digests.values())
 
     def stale(self, summaries: Iterable[ScheduleSummary]) -> list[ScheduleSummary]:
-        return [summary for summary in summaries if self.cached(summary) is None]
+        return [summary for summary in summaries if self.digest(summary) is None]
 
     def store(self, schedule: Schedule) -> None:
         """Keep a definition read elsewhere (e.g. after a mutation)."""
-        if schedule.arn:
-            with self._lock:
-                self._by_arn[schedule.arn] = schedule
+        if not schedule.arn:
+            return
+        digest = ScheduleDigest.of(schedule)
+        with self._lock:
+            self._digests[schedule.arn] = digest
+            self._whole[schedule.arn] = schedule
+            self._whole.move_to_end(schedule.arn)
+            while len(self._whole) > self.keep_whole:
+                self._whole.popitem(last=False)
 
     def forget(self, arn: str) -> None:
         with self._lock:
-            self._by_arn.pop(arn, None)
+            self._digests.pop(arn, None)
+            self._whole.pop(arn, None)
 
     def retain(self, arns: set[str]) -> None:
         """Drop schedules that are gone from the account, so memory tracks the list."""
         with self._lock:
-            for arn in [arn for arn in self._by_arn if arn not in arns]:
-                del self._by_arn[arn]
+            for arn in [arn for arn in self._digests if arn not in arns]:
+                del self._digests[arn]
+                self._whole.pop(arn, None)
 
     def _fetch_one(self, summary: ScheduleSummary) -> Outcome:
         delay = self.retry_delay
@@ -145,19 +170,14 @@ class DetailsCache:
         on_each: Callable[[ScheduleSummary, Outcome], None] | None = None,
         stop: threading.Event | None = None,
     ) -> dict[str, Outcome]:
-        """Definitions for ``summaries``, fetching only stale ones, ``max_workers`` at a time.
+        """Fetch the definitions of the stale ``summaries``, ``max_workers`` at a time.
 
-        ``on_each`` is called (from a worker thread) as each answer arrives, so a view can
-        fill rows progressively; setting ``stop`` abandons what has not started yet.
+        Returns what was fetched now (fresh ones are skipped: see ``digest``). ``on_each`` is
+        called (from a worker thread) as each answer arrives, so a view can fill rows
+        progressively; setting ``stop`` abandons what has not started yet.
         """
         results: dict[str, Outcome] = {}
-        missing: list[ScheduleSummary] = []
-        for summary in summaries:
-            found = self.cached(summary)
-            if found is None:
-                missing.append(summary)
-            else:
-                results[summary.arn] = found
+        missing = self.stale(summaries)
         if not missing:
             return results
 

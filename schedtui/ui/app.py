@@ -27,7 +27,7 @@ from schedtui.aws.mutations import START_DATE_GRACE
 from schedtui.core.expression import AtExpression, RateExpression, parse_expression
 from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_rows import build_row
+from schedtui.core.schedule_rows import ScheduleDigest, build_row
 from schedtui.core.text import printable
 from schedtui.core.timezones import load_zone, localize, utc
 from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen, MessageScreen
@@ -257,7 +257,7 @@ class SchedtuiApp(App[None]):
                 rows = [
                     (summary, row, schedule_table_row(row, self.now()))
                     for summary in page
-                    for row in [build_row(summary, backend.details.cached(summary), cache)]
+                    for row in [build_row(summary, backend.details.digest(summary), cache)]
                 ]
                 seen.update(summary.arn for summary in page)
                 self.call_from_thread(self._apply_rows, rows)
@@ -303,7 +303,7 @@ class SchedtuiApp(App[None]):
                 rows = [
                     (summary, row, schedule_table_row(row, self.now()))
                     for summary, schedule in ready
-                    for row in [build_row(summary, schedule, cache)]
+                    for row in [build_row(summary, ScheduleDigest.of(schedule), cache)]
                 ]
                 self.call_from_thread(self._apply_rows, rows)
 

@@ -45,16 +45,30 @@ def test_cold_then_warm_then_only_what_changed(
     gets.clear()
     warm = cache.fetch(summaries(repo))
     assert gets == []
-    assert warm == cold
+    assert warm == {}  # nothing was stale: nothing fetched
+    assert all(cache.digest(summary) is not None for summary in summaries(repo))
 
     current = cold[listed[0].arn]
     assert isinstance(current, Schedule)
     clients.scheduler.update_schedule(**current.replace(description="moved").to_update_request())
     cache.fetch(summaries(repo))
     assert gets == [listed[0].name]
-    refreshed = cache.cached(next(s for s in summaries(repo) if s.arn == listed[0].arn))
+    moved = next(s for s in summaries(repo) if s.arn == listed[0].arn)
+    refreshed = cache.cached(moved)
     assert refreshed is not None
     assert refreshed.description == "moved"
+    assert cache.digest(moved) is not None
+
+
+def test_only_the_most_recent_definitions_are_kept_whole(repo: SchedulerRepository) -> None:
+    seed(12)
+    cache = DetailsCache(repo, keep_whole=5)
+    listed = summaries(repo)
+    cache.fetch(listed)
+    whole = [summary for summary in listed if cache.cached(summary) is not None]
+    assert len(whole) == 5
+    assert all(cache.digest(summary) is not None for summary in listed)  # every row still known
+    assert {d.arn for d in cache.digests()} == {s.arn for s in listed}
 
 
 def test_deleted_between_list_and_get_is_reported_and_evicted(

@@ -8,7 +8,13 @@ import pytest
 
 from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_rows import build_row, duration_text, parse_filter, relative_text
+from schedtui.core.schedule_rows import (
+    ScheduleDigest,
+    build_row,
+    duration_text,
+    parse_filter,
+    relative_text,
+)
 
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -53,7 +59,7 @@ def rows() -> list:  # type: ignore[type-arg]
             Target={"Arn": "arn:aws:sqs:us-east-1:123456789012:orders", "RoleArn": ROLE},
         ),
     ]
-    return [build_row(summary, full, cache) for summary, full in specs]
+    return [build_row(summary, ScheduleDigest.of(full), cache) for summary, full in specs]
 
 
 @pytest.mark.parametrize(

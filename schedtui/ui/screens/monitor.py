@@ -195,10 +195,9 @@ class MonitorScreen(AppScreen):
         except AwsError as error:
             health = error
         references: dict[str, list[str]] = {}
-        for schedule in backend.details.schedules():
-            dlq = schedule.target.dead_letter_config
-            if dlq and dlq.arn:
-                references.setdefault(dlq.arn, []).append(f"{schedule.group_name}/{schedule.name}")
+        for digest in backend.details.digests():
+            if digest.dlq_arn:
+                references.setdefault(digest.dlq_arn, []).append(f"{digest.group}/{digest.name}")
         for users in references.values():
             users.sort()  # stable across refreshes, whatever order the details arrived in
         depths = backend.dlqs.depths(sorted(references))
