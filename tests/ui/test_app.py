@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
+from textual.events import Key
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -304,3 +305,24 @@ async def test_markup_and_escapes_from_aws_are_shown_literally(
             else:
                 assert "Rotates the promo banner ␛[2J␛[H" in shown
                 assert "[i]unbalanced[/b] \\[escaped]" in shown
+
+
+async def test_keys_typed_right_after_slash_never_reach_the_table(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group="batch-jobs-group")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        # One burst, as a fast typist or a paste delivers it: 't' and 's' are table keys.
+        for key in ("slash", "t", "s"):
+            app.post_message(Key(key, "/" if key == "slash" else key))
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert table(app).sort_column is None
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        states = {
+            s["State"]
+            for s in scheduler(settings).list_schedules(GroupName="batch-jobs-group")["Schedules"]
+        }
+        assert states == {"ENABLED"}

@@ -100,7 +100,9 @@ class TableScreen(AppScreen):
     def action_open_filter(self) -> None:
         field = self.query_one("#filter", Input)
         field.add_class("open")
-        field.focus()
+        # Focus now, not after the queued keys: a burst like '/t' must never reach the
+        # table, where 't' would start a toggle.
+        self.set_focus(field)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "filter":
@@ -117,7 +119,7 @@ class TableScreen(AppScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.table.focus()
+            self.set_focus(self.table)
 
     def action_escape(self) -> None:
         field = self.query_one("#filter", Input)
