@@ -64,6 +64,7 @@ class ScheduleRow:
     name: str
     group: str
     state: str
+    target_arn: str
     expression: str | None  # None until the definition has been fetched
     zone: str | None
     next_run: datetime | None
@@ -113,6 +114,7 @@ def build_row(
         name=summary.name,
         group=summary.group_name,
         state=summary.state or (digest.state if digest else "?"),
+        target_arn=arn,
         expression=expression,
         zone=zone,
         next_run=next_run,

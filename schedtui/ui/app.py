@@ -27,14 +27,15 @@ from schedtui.aws.mutations import START_DATE_GRACE
 from schedtui.core.expression import AtExpression, RateExpression, parse_expression
 from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_rows import ScheduleDigest, build_row
+from schedtui.core.schedule_rows import ScheduleDigest, ScheduleRow, build_row
 from schedtui.core.text import printable
 from schedtui.core.timezones import load_zone, localize, utc
 from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen, MessageScreen
 from schedtui.ui.screens.lists import GroupsScreen, TableScreen
-from schedtui.ui.store import AccountStore, schedule_table_row
+from schedtui.ui.store import AccountStore, schedule_table_row, summary_of
 from schedtui.ui.themes import choose_theme, load_themes
 from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
+from schedtui.ui.widgets.virtual_table import TableRow
 
 COMMANDS = {
     "groups": "Show schedule groups",
@@ -255,7 +256,7 @@ class SchedtuiApp(App[None]):
             for page in backend.scheduler.iter_schedule_pages():
                 cache = NextRunCache(self.now())
                 rows = [
-                    (summary, row, schedule_table_row(row, self.now()))
+                    (row, schedule_table_row(row, self.now()))
                     for summary in page
                     for row in [build_row(summary, backend.details.digest(summary), cache)]
                 ]
@@ -284,10 +285,12 @@ class SchedtuiApp(App[None]):
     def _fetch_details(self, stop: threading.Event) -> None:
         backend = self.backend
         visible: list[str] = self.call_from_thread(self._visible_keys)
-        summaries = dict(self.store.summaries)
-        order = [summaries[key] for key in visible if key in summaries]
-        order += [s for key, s in summaries.items() if key not in set(visible)]
-        stale = backend.details.stale(order)
+        # A copy taken on the UI thread; the summaries are rebuilt here, off it.
+        rows: dict[str, ScheduleRow] = self.call_from_thread(lambda: dict(self.store.rows))
+        first = [key for key in visible if key in rows]
+        seen_first = set(first)
+        order = [*first, *(key for key in rows if key not in seen_first)]
+        stale = backend.details.stale(summary_of(rows[key]) for key in order)
         if not stale:
             return
         lock = threading.Lock()
@@ -301,7 +304,7 @@ class SchedtuiApp(App[None]):
             if ready:
                 cache = NextRunCache(self.now())
                 rows = [
-                    (summary, row, schedule_table_row(row, self.now()))
+                    (row, schedule_table_row(row, self.now()))
                     for summary, schedule in ready
                     for row in [build_row(summary, ScheduleDigest.of(schedule), cache)]
                 ]
@@ -334,8 +337,8 @@ class SchedtuiApp(App[None]):
         self.store.group_tags.update(tags)
         self._reload_lists()
 
-    def _apply_rows(self, rows: list[tuple[ScheduleSummary | None, object, object]]) -> None:
-        self.store.put_rows(rows)  # type: ignore[arg-type]
+    def _apply_rows(self, rows: list[tuple[ScheduleRow, TableRow]]) -> None:
+        self.store.put_rows(rows)
         self._reload_lists()
 
     def _finish_listing(self, seen: set[str], seconds: float) -> None:
@@ -383,12 +386,12 @@ class SchedtuiApp(App[None]):
             return
         self._deep_link_done = True
         group, _, name = self.options.schedule.partition("/")
-        for summary in self.store.summaries.values():
-            if summary.group_name == group and summary.name == name:
-                from schedtui.ui.screens.detail import DetailScreen
+        summary = self.store.find(group, name)
+        if summary is not None:
+            from schedtui.ui.screens.detail import DetailScreen
 
-                self.push_screen(DetailScreen(summary))
-                return
+            self.push_screen(DetailScreen(summary))
+            return
         self.notify(
             f"No schedule {printable(self.options.schedule)}", severity="warning", markup=False
         )

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from schedtui.core.group import ScheduleGroup
 from schedtui.core.schedule import ScheduleSummary
 from schedtui.core.schedule_rows import RowFilter, ScheduleRow, relative_text
+from schedtui.core.target import TargetSummary
 from schedtui.core.text import printable
 from schedtui.ui.widgets.virtual_table import Column, TableRow
 
@@ -89,6 +90,22 @@ def schedule_table_row(row: ScheduleRow, now: datetime) -> TableRow:
     )
 
 
+def summary_of(row: ScheduleRow) -> ScheduleSummary:
+    """The summary an action needs (key, state, LastModificationDate), rebuilt from the row.
+
+    The store keeps no pydantic summaries: at 100,000 schedules they took 191 MB (measured),
+    against 22 MB for the rows that already hold the same facts.
+    """
+    return ScheduleSummary.model_construct(
+        arn=row.arn,
+        name=row.name,
+        group_name=row.group,
+        state=row.state,
+        last_modification_date=row.last_modified,
+        target=TargetSummary.model_construct(arn=row.target_arn) if row.target_arn else None,
+    )
+
+
 @dataclass
 class GroupCounts:
     total: int = 0
@@ -100,7 +117,6 @@ class GroupCounts:
 class AccountStore:
     groups: dict[str, ScheduleGroup] = field(default_factory=dict)
     group_tags: dict[str, dict[str, str]] = field(default_factory=dict)
-    summaries: dict[str, ScheduleSummary] = field(default_factory=dict)
     rows: dict[str, ScheduleRow] = field(default_factory=dict)
     table_rows: dict[str, TableRow] = field(default_factory=dict)
     loading: bool = False
@@ -108,18 +124,25 @@ class AccountStore:
     last_refreshed: datetime | None = None
     last_error: str | None = None
 
-    def put_rows(self, rows: list[tuple[ScheduleSummary | None, ScheduleRow, TableRow]]) -> None:
-        for summary, row, table_row in rows:
-            if summary is not None:
-                self.summaries[row.arn] = summary
+    def put_rows(self, rows: list[tuple[ScheduleRow, TableRow]]) -> None:
+        for row, table_row in rows:
             self.rows[row.arn] = row
             self.table_rows[row.arn] = table_row
 
+    def summary(self, arn: str) -> ScheduleSummary | None:
+        row = self.rows.get(arn)
+        return None if row is None else summary_of(row)
+
+    def find(self, group: str, name: str) -> ScheduleSummary | None:
+        for row in self.rows.values():
+            if row.group == group and row.name == name:
+                return self.summary(row.arn)
+        return None
+
     def keep_only(self, arns: set[str]) -> list[str]:
         """Forget schedules that are gone; return their ARNs."""
-        gone = [arn for arn in self.summaries if arn not in arns]
+        gone = [arn for arn in self.rows if arn not in arns]
         for arn in gone:
-            self.summaries.pop(arn, None)
             self.rows.pop(arn, None)
             self.table_rows.pop(arn, None)
         return gone

@@ -135,13 +135,12 @@ class DlqMessagesScreen(AppScreen):
         message = self._selected()
         if message is None or not message.name:
             return
-        store = self.schedtui.store
-        for summary in store.summaries.values():
-            if summary.group_name == message.group and summary.name == message.name:
-                from schedtui.ui.screens.detail import DetailScreen
+        summary = self.schedtui.store.find(message.group or "", message.name)
+        if summary is not None:
+            from schedtui.ui.screens.detail import DetailScreen
 
-                self.app.push_screen(DetailScreen(summary))
-                return
+            self.app.push_screen(DetailScreen(summary))
+            return
         self.app.notify(
             printable(f"{message.group}/{message.name} is not in the schedule list (deleted?)"),
             severity="warning",

@@ -61,13 +61,13 @@ class SchedulesScreen(TableScreen):
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         from schedtui.ui.screens.detail import DetailScreen
 
-        summary = self.schedtui.store.summaries.get(event.key)
+        summary = self.schedtui.store.summary(event.key)
         if summary is not None:
             self.app.push_screen(DetailScreen(summary))
 
     def action_toggle(self) -> None:
         store = self.schedtui.store
         keys = sorted(self.table.marks) if self.table.marks else [self.table.cursor_key]
-        summaries = [store.summaries[key] for key in keys if key and key in store.summaries]
+        summaries = [found for key in keys if key and (found := store.summary(key))]
         if summaries:
             self.schedtui.toggle(summaries, on_done=self.table.clear_marks)
