@@ -134,6 +134,7 @@ class SchedtuiApp(App[None]):
         self.error_log: list[str] = []  # every error shown this session, oldest first
         self._refresh_timer: Timer | None = None
         self._reload_pending = False
+        self._status_pending = False
         self._refreshing = False
         self._stop_details = threading.Event()
         self._deep_link_done = False
@@ -308,7 +309,7 @@ class SchedtuiApp(App[None]):
                     for summary, schedule in ready
                     for row in [build_row(summary, ScheduleDigest.of(schedule), cache)]
                 ]
-                self.call_from_thread(self._apply_rows, rows)
+                self.call_from_thread(self._apply_details, rows)
 
         def arrived(summary: ScheduleSummary, outcome: object) -> None:
             if isinstance(outcome, Schedule):
@@ -340,6 +341,30 @@ class SchedtuiApp(App[None]):
     def _apply_rows(self, rows: list[tuple[ScheduleRow, TableRow]]) -> None:
         self.store.put_rows(rows)
         self._reload_lists()
+
+    def _apply_details(self, rows: list[tuple[ScheduleRow, TableRow]]) -> None:
+        """Definitions arrived: repaint those rows in place when the view's membership cannot
+        change, instead of rebuilding a 100,000-row list for every batch."""
+        self.store.put_rows(rows)
+        screen = self.screen
+        if isinstance(screen, TableScreen) and screen.details_change_nothing_but_cells():
+            screen.table.update_rows(table_row for _, table_row in rows)
+            self._status_soon()
+        else:
+            self._reload_lists()
+
+    def _status_soon(self) -> None:
+        if self._status_pending:
+            return
+        self._status_pending = True
+
+        def show() -> None:
+            self._status_pending = False
+            screen = self.screen
+            if isinstance(screen, TableScreen):
+                screen.reload_status()
+
+        self.set_timer(_COALESCE_SECONDS, show)
 
     def _finish_listing(self, seen: set[str], seconds: float) -> None:
         self.store.keep_only(seen)

@@ -85,6 +85,13 @@ class TableScreen(AppScreen):
     def status_text(self, shown: int) -> str:
         raise NotImplementedError
 
+    def details_change_nothing_but_cells(self) -> bool:
+        """True when definitions arriving can only change cells here, not which rows show."""
+        return True
+
+    def reload_status(self) -> None:
+        self.query_one("#status", Static).update(Text(self.status_text(self.table.row_count)))
+
     def reload(self) -> None:
         """Rebuild the visible list from the store (cheap: no widgets per row)."""
         rows = self.rows()

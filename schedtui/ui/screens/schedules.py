@@ -52,11 +52,10 @@ class SchedulesScreen(TableScreen):
     def on_virtual_table_marks_changed(self, _: VirtualTable.MarksChanged) -> None:
         self.reload_status()
 
-    def reload_status(self) -> None:
-        from rich.text import Text
-        from textual.widgets import Static
-
-        self.query_one("#status", Static).update(Text(self.status_text(self.table.row_count)))
+    def details_change_nothing_but_cells(self) -> bool:
+        # Free words match the expression and tz: the zone, both known only from details.
+        row_filter = self.row_filter
+        return not row_filter.words and all(key != "tz" for key, _ in row_filter.terms)
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         from schedtui.ui.screens.detail import DetailScreen
