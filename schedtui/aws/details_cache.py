@@ -172,9 +172,11 @@ class DetailsCache:
     ) -> dict[str, Outcome]:
         """Fetch the definitions of the stale ``summaries``, ``max_workers`` at a time.
 
-        Returns what was fetched now (fresh ones are skipped: see ``digest``). ``on_each`` is
-        called (from a worker thread) as each answer arrives, so a view can fill rows
-        progressively; setting ``stop`` abandons what has not started yet.
+        Returns what was fetched now (fresh ones are skipped: see ``digest``). With
+        ``on_each`` (called from a worker thread as each answer arrives, so a view can fill
+        rows progressively) nothing is returned: holding every whole definition until the
+        end would cost 440 MB at 100,000 schedules. Setting ``stop`` abandons what has not
+        started yet.
         """
         results: dict[str, Outcome] = {}
         missing = self.stale(summaries)
@@ -185,8 +187,9 @@ class DetailsCache:
             if stop is not None and stop.is_set():
                 return
             outcome = self._fetch_one(summary)
-            results[summary.arn] = outcome
-            if on_each is not None:
+            if on_each is None:
+                results[summary.arn] = outcome
+            else:
                 on_each(summary, outcome)
 
         with ThreadPoolExecutor(self.max_workers, thread_name_prefix="schedtui-details") as pool:

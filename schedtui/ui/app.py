@@ -60,6 +60,7 @@ ALIASES = {
 # Above this many schedules, list updates are batched at most every _COALESCE_SECONDS.
 _COALESCE_ABOVE = 5_000
 _COALESCE_SECONDS = 0.5
+_DETAILS_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -291,9 +292,6 @@ class SchedtuiApp(App[None]):
         first = [key for key in visible if key in rows]
         seen_first = set(first)
         order = [*first, *(key for key in rows if key not in seen_first)]
-        stale = backend.details.stale(summary_of(rows[key]) for key in order)
-        if not stale:
-            return
         lock = threading.Lock()
         batch: list[tuple[ScheduleSummary, Schedule]] = []
         last_flush = [time.monotonic()]
@@ -319,7 +317,13 @@ class SchedtuiApp(App[None]):
                 if due:
                     flush()
 
-        backend.details.fetch(stale, on_each=arrived, stop=stop)
+        # In chunks: summaries for 100,000 stale schedules at once would hold ~190 MB for
+        # the minutes the whole fetch takes.
+        for start in range(0, len(order), _DETAILS_CHUNK):
+            if stop.is_set():
+                break
+            chunk = (summary_of(rows[key]) for key in order[start : start + _DETAILS_CHUNK])
+            backend.details.fetch(backend.details.stale(chunk), on_each=arrived, stop=stop)
         flush()
 
     def _visible_keys(self) -> list[str]:

@@ -37,10 +37,17 @@ def test_cold_then_warm_then_only_what_changed(
     gets = count_gets(clients)
     arrived: list[str] = []
     listed = summaries(repo)
-    cold = cache.fetch(listed, on_each=lambda summary, _: arrived.append(summary.name))
+    outcomes: dict[str, object] = {}
+
+    def on_each(summary: ScheduleSummary, outcome: object) -> None:
+        arrived.append(summary.name)
+        outcomes[summary.arn] = outcome
+
+    assert cache.fetch(listed, on_each=on_each) == {}  # handed over one by one, not kept
     assert len(gets) == 30
     assert sorted(arrived) == sorted(s.name for s in listed)
-    assert all(isinstance(outcome, Schedule) for outcome in cold.values())
+    assert all(isinstance(outcome, Schedule) for outcome in outcomes.values())
+    cold = outcomes
 
     gets.clear()
     warm = cache.fetch(summaries(repo))
