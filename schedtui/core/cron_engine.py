@@ -136,18 +136,15 @@ def engine_for(spec: CronSpec) -> CronEngine:
 def can_ever_fire(spec: CronSpec) -> bool:
     """False for expressions such as ``cron(0 0 30 2 ? *)`` that name a day that never comes."""
     day = spec.day
-    if not isinstance(day, MonthDays) or not day.days or day.every:
-        return _weekday_rule_can_fire(spec) if isinstance(day, WeekDays) else True
-    for year in spec.years:
-        for month in spec.months:
-            if min(day.days) <= monthrange(year, month)[1]:
-                return True
-    return False
+    if isinstance(day, WeekDays):
+        return _weekday_rule_can_fire(day, spec)
+    if not day.days:
+        return True  # L, LW and nW find a day in every month
+    first = min(day.days)
+    return any(first <= monthrange(year, month)[1] for year in spec.years for month in spec.months)
 
 
-def _weekday_rule_can_fire(spec: CronSpec) -> bool:
-    day = spec.day
-    assert isinstance(day, WeekDays)
+def _weekday_rule_can_fire(day: WeekDays, spec: CronSpec) -> bool:
     if day.nth is None or day.nth[1] < 5:
         return True
     weekday = day.nth[0] % 7  # AWS 1 = Sunday -> 1 % 7 = 1 ... 7 = Saturday -> 0

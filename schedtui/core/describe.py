@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from cron_descriptor import ExpressionDescriptor, Options
 
-from schedtui.core.cron import CronSpec, MonthDays, WeekDays
+from schedtui.core.cron import CronSpec, WeekDays
 from schedtui.core.expression import (
     AtExpression,
     CronExpression,
@@ -32,10 +32,6 @@ def _descriptor_fields(spec: CronSpec) -> str:
         elif dow == "L":
             dow = "7"  # 'L' alone: the last day of the week, Saturday
     return " ".join((minute, hour, dom, month, dow, year))
-
-
-def _every_day(spec: CronSpec) -> bool:
-    return isinstance(spec.day, MonthDays | WeekDays) and spec.day.every
 
 
 def _clock_times(spec: CronSpec) -> str | None:
@@ -66,7 +62,7 @@ def _describe_cron(spec: CronSpec) -> str:
         + descriptor.get_year_description(),
         use_verbose_format=False,
     )
-    text = time_of_day + (", every day" if _every_day(spec) else "") + days
+    text = time_of_day + (", every day" if spec.day.every else "") + days
     return str(text[:1].upper() + text[1:])
 
 

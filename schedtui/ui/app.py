@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -25,6 +25,7 @@ from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError, ReadOnlyError
 from schedtui.aws.mutations import START_DATE_GRACE
 from schedtui.core.expression import AtExpression, RateExpression, parse_expression
+from schedtui.core.group import ScheduleGroup
 from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.schedule_rows import ScheduleDigest, ScheduleRow, build_row
@@ -256,12 +257,7 @@ class SchedtuiApp(App[None]):
             self.call_from_thread(self._apply_groups, groups)
             seen: set[str] = set()
             for page in backend.scheduler.iter_schedule_pages():
-                cache = NextRunCache(self.now())
-                rows = [
-                    (row, schedule_table_row(row, self.now()))
-                    for summary in page
-                    for row in [build_row(summary, backend.details.digest(summary), cache)]
-                ]
+                rows = self._rows((summary, backend.details.digest(summary)) for summary in page)
                 seen.update(summary.arn for summary in page)
                 self.call_from_thread(self._apply_rows, rows)
             self.call_from_thread(self._finish_listing, seen, time.monotonic() - started)
@@ -272,12 +268,19 @@ class SchedtuiApp(App[None]):
             return
         self.call_from_thread(self._refresh_done)
 
-    def _fetch_group_tags(self, groups: Sequence[object]) -> None:
-        from schedtui.core.group import ScheduleGroup
+    def _rows(
+        self, pairs: Iterable[tuple[ScheduleSummary, ScheduleDigest | None]]
+    ) -> list[tuple[ScheduleRow, TableRow]]:
+        """Rows and their cells, all computed against one instant (one clock read)."""
+        now = self.now()
+        cache = NextRunCache(now)
+        rows = [build_row(summary, digest, cache) for summary, digest in pairs]
+        return [(row, schedule_table_row(row, now)) for row in rows]
 
+    def _fetch_group_tags(self, groups: Sequence[ScheduleGroup]) -> None:
         tags = {}
         for group in groups:
-            if isinstance(group, ScheduleGroup) and group.arn:
+            if group.arn:
                 try:
                     tags[group.arn] = self.backend.scheduler.group_tags(group.arn)
                 except AwsError:
@@ -301,12 +304,9 @@ class SchedtuiApp(App[None]):
                 ready, batch[:] = list(batch), []
                 last_flush[0] = time.monotonic()
             if ready:
-                cache = NextRunCache(self.now())
-                rows = [
-                    (row, schedule_table_row(row, self.now()))
-                    for summary, schedule in ready
-                    for row in [build_row(summary, ScheduleDigest.of(schedule), cache)]
-                ]
+                rows = self._rows(
+                    (summary, ScheduleDigest.of(schedule)) for summary, schedule in ready
+                )
                 self.call_from_thread(self._apply_details, rows)
 
         def arrived(summary: ScheduleSummary, outcome: object) -> None:
@@ -332,10 +332,8 @@ class SchedtuiApp(App[None]):
             return screen.table.visible_keys()
         return []
 
-    def _apply_groups(self, groups: list[object]) -> None:
-        from schedtui.core.group import ScheduleGroup
-
-        self.store.groups = {g.name: g for g in groups if isinstance(g, ScheduleGroup)}
+    def _apply_groups(self, groups: list[ScheduleGroup]) -> None:
+        self.store.groups = {group.name: group for group in groups}
         self._reload_lists()
 
     def _apply_tags(self, tags: dict[str, dict[str, str]]) -> None:

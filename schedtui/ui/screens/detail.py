@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from rich.table import Table
@@ -206,7 +206,3 @@ class DetailScreen(AppScreen):
 
     def action_back(self) -> None:
         self.schedtui.action_back()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

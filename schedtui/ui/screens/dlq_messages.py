@@ -71,6 +71,18 @@ def _details(message: DlqMessage) -> Table:
     return table
 
 
+def messages_by_schedule(messages: list[DlqMessage]) -> list[DlqMessage]:
+    """Grouped by schedule, newest scheduled time first within each."""
+    return sorted(
+        messages,
+        key=lambda m: (
+            m.group or "",
+            m.name or "",
+            -(m.scheduled_time.timestamp() if m.scheduled_time else 0),
+        ),
+    )
+
+
 class DlqMessagesScreen(AppScreen):
     DEFAULT_CSS = """
     DlqMessagesScreen #messages { height: 1fr; }
@@ -90,8 +102,6 @@ class DlqMessagesScreen(AppScreen):
     def __init__(self, queue_arn: str, messages: list[DlqMessage]) -> None:
         super().__init__()
         self.queue_arn = queue_arn
-        from schedtui.ui.screens.monitor import messages_by_schedule
-
         self.messages = messages_by_schedule(messages)
 
     def compose(self) -> ComposeResult:

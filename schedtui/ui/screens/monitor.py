@@ -28,7 +28,7 @@ from schedtui.core.monitor_view import (
     group_health,
     sparkline,
 )
-from schedtui.core.monitoring import DlqMessage, MetricAlarm, QueueDepth
+from schedtui.core.monitoring import MetricAlarm, QueueDepth
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
@@ -373,15 +373,3 @@ class MonitorScreen(AppScreen):
         from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
 
         self.app.call_from_thread(self.app.push_screen, DlqMessagesScreen(queue_arn, messages))
-
-
-def messages_by_schedule(messages: list[DlqMessage]) -> list[DlqMessage]:
-    """Grouped by schedule, newest scheduled time first within each."""
-    return sorted(
-        messages,
-        key=lambda m: (
-            m.group or "",
-            m.name or "",
-            -(m.scheduled_time.timestamp() if m.scheduled_time else 0),
-        ),
-    )
