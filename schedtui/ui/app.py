@@ -113,10 +113,6 @@ class SchedtuiApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("m", "monitor", "Monitor", id="app.monitor"),
-        Binding("e", "not_yet('Editing')", "Edit", show=False, id="app.edit"),
-        Binding("n", "not_yet('Creating')", "New", show=False, id="app.new"),
-        Binding("c", "not_yet('Cloning')", "Clone", show=False, id="app.clone"),
-        Binding("ctrl+d", "not_yet('Deleting')", "Delete", show=False, id="app.delete"),
     ]
 
     def __init__(self, backend: Backend, options: AppOptions | None = None) -> None:
@@ -448,9 +444,6 @@ class SchedtuiApp(App[None]):
             screen = MonitorScreen()
             self.push_screen(screen)
         self.call_after_refresh(lambda: screen.query_one(f"#{focus}", VirtualTable).focus())
-
-    def action_not_yet(self, what: str) -> None:
-        self.notify(f"{what} is not available in this version yet.", severity="warning")
 
     def run_command(self, text: str | None) -> None:
         if not text:

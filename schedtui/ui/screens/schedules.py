@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from schedtui.core.schedule import ScheduleSummary
 from schedtui.ui.screens.lists import TableScreen
 from schedtui.ui.store import SCHEDULE_COLUMNS
 from schedtui.ui.widgets.virtual_table import TableRow, VirtualTable
@@ -64,9 +65,17 @@ class SchedulesScreen(TableScreen):
         if summary is not None:
             self.app.push_screen(DetailScreen(summary))
 
-    def action_toggle(self) -> None:
+    def selected(self) -> list[ScheduleSummary]:
+        """The marked rows, or else the row under the cursor."""
         store = self.schedtui.store
         keys = sorted(self.table.marks) if self.table.marks else [self.table.cursor_key]
-        summaries = [found for key in keys if key and (found := store.summary(key))]
+        return [found for key in keys if key and (found := store.summary(key))]
+
+    def cursor_summary(self) -> ScheduleSummary | None:
+        key = self.table.cursor_key
+        return self.schedtui.store.summary(key) if key else None
+
+    def action_toggle(self) -> None:
+        summaries = self.selected()
         if summaries:
             self.schedtui.toggle(summaries, on_done=self.table.clear_marks)

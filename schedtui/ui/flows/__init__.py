@@ -1,0 +1,1 @@
+"""Multi-step operator actions (forms, reviews, confirmations) that end in a mutation."""
