@@ -159,8 +159,15 @@ def error_messages(error: ValidationError, model: type[BaseModel] | None = None)
     ``model`` is the class that was validated; it defaults to the class named by the error,
     which is right for every model of this package.
     """
+    return [f"{path}: {text}" for path, text in error_items(error, model)]
+
+
+def error_items(
+    error: ValidationError, model: type[BaseModel] | None = None
+) -> list[tuple[str, str]]:
+    """``(member path in AWS names, rule in words)`` per problem (forms place them by path)."""
     root = model if model is not None else _MODELS_BY_NAME.get(error.title)
-    lines = []
+    items = []
     for detail in error.errors():
         path = _aws_path(root, detail["loc"])
         context = detail.get("ctx") or {}
@@ -171,8 +178,8 @@ def error_messages(error: ValidationError, model: type[BaseModel] | None = None)
             text = str(context.get("rule", detail["msg"]))
         else:
             text = _PLAIN_WORDS.get(detail["type"]) or _lower_first(detail["msg"])
-        lines.append(f"{path or error.title}: {text}")
-    return lines
+        items.append((path or error.title, text))
+    return items
 
 
 def _lower_first(text: str) -> str:

@@ -1,0 +1,714 @@
+"""The schedule form without any UI: its fields, their text, and the schedule they build.
+
+A form is a mapping of field key (the member's dotted AWS path) to the text the operator
+sees. Building writes back only the fields whose text differs from the text the form started
+with, onto a copy of the original schedule's API shape. So members the operator did not
+touch (unknown ones included) are sent back exactly as they were read, and the form can never
+be the reason a member is lost.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from schedtui.core.arns import TargetKind, target_kind
+from schedtui.core.errors import ExpressionError, ZoneError
+from schedtui.core.next_runs import Run, next_runs
+from schedtui.core.schedule import (
+    ActionAfterCompletion,
+    Schedule,
+    ScheduleState,
+)
+from schedtui.core.target_params import (
+    AssignPublicIp,
+    LaunchType,
+    PropagateTags,
+)
+from schedtui.core.validation import error_items
+
+GENERAL: Final = "General"
+TIMING: Final = "Schedule"
+TARGET: Final = "Target"
+RETRY: Final = "Retry policy"
+DLQ: Final = "Dead-letter queue"
+ENCRYPTION: Final = "Encryption"
+SECTIONS: Final = (GENERAL, TIMING, TARGET, RETRY, DLQ, ENCRYPTION)
+
+# What the create form suggests: a careful operator bounds retries and keeps failures.
+SUGGESTED_RETRY_ATTEMPTS: Final = 3
+SUGGESTED_EVENT_AGE_SECONDS: Final = 3600
+
+PLACEHOLDERS: Final = (
+    "<aws.scheduler.schedule-arn>",
+    "<aws.scheduler.scheduled-time>",
+    "<aws.scheduler.execution-id>",
+    "<aws.scheduler.attempt-number>",
+)
+
+
+class Widget(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    CHOICE = "choice"  # "" means the member is absent
+    FLAG = "flag"  # "", "true" or "false": unset stays distinct from false
+    DATE = "date"
+    LIST = "list"  # comma-separated strings
+    PAIRS = "pairs"  # key=value lines
+    RECORDS = "records"  # a:b:c lines, members named by FormField.record
+    JSON = "json"
+    WINDOW = "window"  # the flexible time window: empty for off, or minutes
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str  # dotted AWS member path, e.g. "Target.RetryPolicy.MaximumRetryAttempts"
+    label: str
+    section: str
+    widget: Widget = Widget.TEXT
+    hint: str = ""  # the rule in words, shown under the field
+    choices: tuple[str, ...] = ()
+    kinds: frozenset[TargetKind] | None = None  # shown only for these target kinds
+    record: tuple[str, ...] = ()  # RECORDS members in line order; PAIRS: (key, value) names
+    integers: frozenset[str] = frozenset()  # RECORDS members that are numbers
+    fixed_after_creation: bool = False
+
+    @property
+    def applies_to_every_kind(self) -> bool:
+        return self.kinds is None
+
+
+_ECS = frozenset({TargetKind.ECS})
+_ECS_PREFIX = "Target.EcsParameters."
+_VPC_PREFIX = _ECS_PREFIX + "NetworkConfiguration.awsvpcConfiguration."
+
+FIELDS: Final[tuple[FormField, ...]] = (
+    FormField(
+        "Name",
+        "Name",
+        GENERAL,
+        hint="1-64 letters, digits, '-', '_' or '.'; fixed after creation",
+        fixed_after_creation=True,
+    ),
+    FormField(
+        "GroupName",
+        "Group",
+        GENERAL,
+        hint="an existing group; fixed after creation (clone to move a schedule)",
+        fixed_after_creation=True,
+    ),
+    FormField("Description", "Description", GENERAL, hint="0-512 characters"),
+    FormField("State", "State", GENERAL, Widget.CHOICE, choices=tuple(ScheduleState)),
+    FormField(
+        "ScheduleExpression",
+        "Expression",
+        TIMING,
+        hint="cron(min hour day-of-month month day-of-week year), rate(N unit) or at(...)",
+    ),
+    FormField(
+        "ScheduleExpressionTimezone",
+        "Time zone",
+        TIMING,
+        hint="an IANA name such as Europe/Madrid; empty means UTC",
+    ),
+    FormField(
+        "StartDate",
+        "Start date",
+        TIMING,
+        Widget.DATE,
+        hint="ISO 8601 with an offset, e.g. 2027-01-31T09:00:00+00:00; empty for none",
+    ),
+    FormField("EndDate", "End date", TIMING, Widget.DATE, hint="as the start date; after it"),
+    FormField(
+        "FlexibleTimeWindow",
+        "Flexible window",
+        TIMING,
+        Widget.WINDOW,
+        hint="empty for off, or 1-1440 minutes after each scheduled time",
+    ),
+    FormField(
+        "ActionAfterCompletion",
+        "After completion",
+        TIMING,
+        Widget.CHOICE,
+        hint="DELETE removes the schedule after its last run",
+        choices=("", *ActionAfterCompletion),
+    ),
+    FormField("Target.Arn", "Target ARN", TARGET, hint="what is invoked; decides the kind"),
+    FormField(
+        "Target.RoleArn",
+        "Execution role",
+        TARGET,
+        hint="arn:aws:iam::<12-digit account>:role/<name>",
+    ),
+    FormField(
+        "Target.Input",
+        "Input",
+        TARGET,
+        Widget.JSON,
+        hint="at most 256 KB; JSON for Lambda, Step Functions, EventBridge and aws-sdk targets",
+    ),
+    FormField(
+        "Target.SqsParameters.MessageGroupId",
+        "Message group id",
+        TARGET,
+        hint="required for a FIFO queue, 1-128 characters",
+        kinds=frozenset({TargetKind.SQS}),
+    ),
+    FormField(
+        "Target.EventBridgeParameters.DetailType",
+        "Detail type",
+        TARGET,
+        hint="1-128 characters",
+        kinds=frozenset({TargetKind.EVENTBRIDGE}),
+    ),
+    FormField(
+        "Target.EventBridgeParameters.Source",
+        "Source",
+        TARGET,
+        hint="1-256 characters, not starting with 'aws.'",
+        kinds=frozenset({TargetKind.EVENTBRIDGE}),
+    ),
+    FormField(
+        "Target.KinesisParameters.PartitionKey",
+        "Partition key",
+        TARGET,
+        hint="1-256 characters",
+        kinds=frozenset({TargetKind.KINESIS}),
+    ),
+    FormField(
+        "Target.SageMakerPipelineParameters.PipelineParameterList",
+        "Pipeline parameters",
+        TARGET,
+        Widget.PAIRS,
+        hint="one Name=Value per line, at most 200",
+        kinds=frozenset({TargetKind.SAGEMAKER}),
+        record=("Name", "Value"),
+    ),
+    FormField(
+        _ECS_PREFIX + "TaskDefinitionArn",
+        "Task definition",
+        TARGET,
+        hint="task definition ARN (required); the target ARN is the cluster",
+        kinds=_ECS,
+    ),
+    FormField(_ECS_PREFIX + "TaskCount", "Task count", TARGET, Widget.INTEGER, "1-10", kinds=_ECS),
+    FormField(
+        _ECS_PREFIX + "LaunchType",
+        "Launch type",
+        TARGET,
+        Widget.CHOICE,
+        "not together with a capacity provider strategy",
+        choices=("", *LaunchType),
+        kinds=_ECS,
+    ),
+    FormField(
+        _VPC_PREFIX + "Subnets",
+        "Subnets",
+        TARGET,
+        Widget.LIST,
+        "1-16 subnet ids, comma-separated",
+        kinds=_ECS,
+    ),
+    FormField(
+        _VPC_PREFIX + "SecurityGroups",
+        "Security groups",
+        TARGET,
+        Widget.LIST,
+        "up to 5 ids, comma-separated",
+        kinds=_ECS,
+    ),
+    FormField(
+        _VPC_PREFIX + "AssignPublicIp",
+        "Public IP",
+        TARGET,
+        Widget.CHOICE,
+        "ENABLED only with FARGATE",
+        choices=("", *AssignPublicIp),
+        kinds=_ECS,
+    ),
+    FormField(
+        _ECS_PREFIX + "PlatformVersion",
+        "Platform version",
+        TARGET,
+        hint="e.g. LATEST or 1.4.0",
+        kinds=_ECS,
+    ),
+    FormField(
+        _ECS_PREFIX + "CapacityProviderStrategy",
+        "Capacity providers",
+        TARGET,
+        Widget.RECORDS,
+        "one provider:weight:base per line (weight 0-1000, base 0-100000), at most 6",
+        kinds=_ECS,
+        record=("capacityProvider", "weight", "base"),
+        integers=frozenset({"weight", "base"}),
+    ),
+    FormField(
+        _ECS_PREFIX + "PlacementConstraints",
+        "Placement constraints",
+        TARGET,
+        Widget.RECORDS,
+        "one type:expression per line (distinctInstance | memberOf), at most 10",
+        kinds=_ECS,
+        record=("type", "expression"),
+    ),
+    FormField(
+        _ECS_PREFIX + "PlacementStrategy",
+        "Placement strategy",
+        TARGET,
+        Widget.RECORDS,
+        "one type:field per line (random | spread | binpack), at most 5",
+        kinds=_ECS,
+        record=("type", "field"),
+    ),
+    FormField(
+        _ECS_PREFIX + "Tags",
+        "Task tags",
+        TARGET,
+        Widget.PAIRS,
+        "one key=value per line, at most 50",
+        kinds=_ECS,
+    ),
+    FormField(
+        _ECS_PREFIX + "PropagateTags",
+        "Propagate tags",
+        TARGET,
+        Widget.CHOICE,
+        choices=("", *PropagateTags),
+        kinds=_ECS,
+    ),
+    FormField(
+        _ECS_PREFIX + "EnableECSManagedTags", "ECS managed tags", TARGET, Widget.FLAG, kinds=_ECS
+    ),
+    FormField(
+        _ECS_PREFIX + "EnableExecuteCommand", "Execute command", TARGET, Widget.FLAG, kinds=_ECS
+    ),
+    FormField(_ECS_PREFIX + "Group", "Task group", TARGET, hint="1-255 characters", kinds=_ECS),
+    FormField(
+        _ECS_PREFIX + "ReferenceId", "Reference id", TARGET, hint="0-1024 characters", kinds=_ECS
+    ),
+    FormField(
+        "Target.RetryPolicy.MaximumRetryAttempts",
+        "Retry attempts",
+        RETRY,
+        Widget.INTEGER,
+        "0-185; empty means AWS's default, 185",
+    ),
+    FormField(
+        "Target.RetryPolicy.MaximumEventAgeInSeconds",
+        "Max event age (s)",
+        RETRY,
+        Widget.INTEGER,
+        "60-86400 seconds; empty means AWS's default, 86400 (24 h)",
+    ),
+    FormField(
+        "Target.DeadLetterConfig.Arn",
+        "DLQ ARN",
+        DLQ,
+        hint="a standard (not FIFO) SQS queue ARN; empty for none: failed runs are then lost",
+    ),
+    FormField(
+        "KmsKeyArn",
+        "KMS key ARN",
+        ENCRYPTION,
+        hint="arn:aws:kms:<region>:<account>:key/<id> or alias/<name>; empty for AWS-owned",
+    ),
+)
+FIELDS_BY_KEY: Final = {form_field.key: form_field for form_field in FIELDS}
+
+# The target kinds the kind picker offers, with the start of an ARN for each.
+ARN_TEMPLATES: Final[dict[TargetKind, str]] = {
+    TargetKind.LAMBDA: "arn:aws:lambda:{region}:{account}:function:",
+    TargetKind.SQS: "arn:aws:sqs:{region}:{account}:",
+    TargetKind.SNS: "arn:aws:sns:{region}:{account}:",
+    TargetKind.STEP_FUNCTIONS: "arn:aws:states:{region}:{account}:stateMachine:",
+    TargetKind.ECS: "arn:aws:ecs:{region}:{account}:cluster/",
+    TargetKind.EVENTBRIDGE: "arn:aws:events:{region}:{account}:event-bus/",
+    TargetKind.KINESIS: "arn:aws:kinesis:{region}:{account}:stream/",
+    TargetKind.FIREHOSE: "arn:aws:firehose:{region}:{account}:deliverystream/",
+    TargetKind.SAGEMAKER: "arn:aws:sagemaker:{region}:{account}:pipeline/",
+    TargetKind.CODEBUILD: "arn:aws:codebuild:{region}:{account}:project/",
+    TargetKind.CODEPIPELINE: "arn:aws:codepipeline:{region}:{account}:",
+    TargetKind.UNIVERSAL: "arn:aws:scheduler:::aws-sdk:",
+}
+
+# Target parameter blocks that belong to one kind only: dropped when the kind changes.
+_KIND_BLOCKS: Final = {
+    "EcsParameters": TargetKind.ECS,
+    "EventBridgeParameters": TargetKind.EVENTBRIDGE,
+    "KinesisParameters": TargetKind.KINESIS,
+    "SageMakerPipelineParameters": TargetKind.SAGEMAKER,
+    "SqsParameters": TargetKind.SQS,
+}
+
+Values = dict[str, str]
+
+
+def arn_template(kind: TargetKind, region: str, account: str) -> str:
+    return ARN_TEMPLATES.get(kind, "").format(region=region, account=account)
+
+
+# -- schedule -> text --------------------------------------------------------------------------
+
+
+def _member(data: Mapping[str, Any], path: str) -> Any:
+    value: Any = data
+    for part in path.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _text(form_field: FormField, value: Any) -> str:
+    if value is None:
+        return ""
+    widget = form_field.widget
+    if widget is Widget.FLAG:
+        return "true" if value else "false"
+    if widget is Widget.DATE:
+        return value.isoformat() if isinstance(value, datetime) else str(value)
+    if widget is Widget.LIST:
+        return ", ".join(str(item) for item in value)
+    if widget is Widget.PAIRS:
+        if form_field.record:
+            key, val = form_field.record
+            return "\n".join(f"{item.get(key, '')}={item.get(val, '')}" for item in value)
+        return "\n".join(f"{k}={v}" for item in value for k, v in item.items())
+    if widget is Widget.RECORDS:
+        lines = []
+        for item in value:
+            parts = [
+                "" if item.get(name) is None else str(item[name]) for name in form_field.record
+            ]
+            lines.append(":".join(parts).rstrip(":"))
+        return "\n".join(lines)
+    if widget is Widget.WINDOW:
+        if value.get("Mode") == "FLEXIBLE":
+            return str(value.get("MaximumWindowInMinutes", ""))
+        return ""
+    return str(value)
+
+
+def values_of(schedule: Schedule | None) -> Values:
+    """The text of every field for ``schedule`` (all empty for None)."""
+    data = {} if schedule is None else schedule.to_api()
+    return {
+        form_field.key: _text(form_field, _member(data, form_field.key)) for form_field in FIELDS
+    }
+
+
+def creation_values(
+    group: str,
+    *,
+    zones: Iterable[str] = (),
+    dead_letter_arns: Iterable[str | None] = (),
+) -> Values:
+    """A new schedule's form: what a careful operator wants unless they decide otherwise.
+
+    ``zones`` and ``dead_letter_arns`` are those of the group's schedules: the zone used most
+    is the default, and the dead-letter queue used most is suggested.
+    """
+    values = values_of(None)
+    values.update(
+        {
+            "GroupName": group,
+            "State": ScheduleState.ENABLED.value,
+            "Target.RetryPolicy.MaximumRetryAttempts": str(SUGGESTED_RETRY_ATTEMPTS),
+            "Target.RetryPolicy.MaximumEventAgeInSeconds": str(SUGGESTED_EVENT_AGE_SECONDS),
+        }
+    )
+    zone = _most_common(zones)
+    if zone:
+        values["ScheduleExpressionTimezone"] = zone
+    queue = _most_common(arn for arn in dead_letter_arns if arn)
+    if queue:
+        values["Target.DeadLetterConfig.Arn"] = queue
+    return values
+
+
+def _most_common(items: Iterable[str | None]) -> str | None:
+    counts = Counter(item for item in items if item)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# -- text -> schedule --------------------------------------------------------------------------
+
+
+class FieldProblem(ValueError):
+    """The text of one field cannot be turned into a value (says the rule in words)."""
+
+
+def _integer(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise FieldProblem(f"'{text.strip()}' is not a whole number") from None
+
+
+def _value(form_field: FormField, text: str) -> Any:
+    """The API value for ``text``; None when the member should be absent."""
+    widget = form_field.widget
+    if widget is Widget.JSON:
+        return text or None  # the input is sent exactly as typed (whitespace included)
+    if widget is Widget.TEXT and form_field.key == "Description":
+        return text or None
+    stripped = text.strip()
+    if widget is Widget.WINDOW:
+        if not stripped or stripped.lower() == "off":
+            return {"Mode": "OFF"}
+        return {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": _integer(stripped)}
+    if not stripped:
+        return None
+    if widget is Widget.INTEGER:
+        return _integer(stripped)
+    if widget is Widget.FLAG:
+        if stripped.lower() not in ("true", "false"):
+            raise FieldProblem("must be true, false or empty")
+        return stripped.lower() == "true"
+    if widget is Widget.CHOICE:
+        if stripped not in form_field.choices:
+            raise FieldProblem(f"must be one of {', '.join(c for c in form_field.choices if c)}")
+        return stripped
+    if widget is Widget.DATE:
+        return _date(stripped)
+    if widget is Widget.LIST:
+        return [item.strip() for item in stripped.split(",") if item.strip()]
+    if widget is Widget.PAIRS:
+        return _pairs(form_field, stripped)
+    if widget is Widget.RECORDS:
+        return _records(form_field, stripped)
+    return stripped
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise FieldProblem(
+            f"'{text}' is not an ISO 8601 date and time (e.g. 2027-01-31T09:00:00+00:00)"
+        ) from None
+    if value.tzinfo is None:
+        raise FieldProblem("must include a UTC offset or Z (e.g. 2027-01-31T09:00:00Z)")
+    return value
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    return [
+        (number, line.strip()) for number, line in enumerate(text.splitlines(), 1) if line.strip()
+    ]
+
+
+def _pairs(form_field: FormField, text: str) -> list[dict[str, str]]:
+    items = []
+    for number, line in _lines(text):
+        key, equals, value = line.partition("=")
+        if not equals or not key.strip():
+            raise FieldProblem(f"line {number}: must be key=value")
+        if form_field.record:
+            key_name, value_name = form_field.record
+            items.append({key_name: key.strip(), value_name: value.strip()})
+        else:
+            items.append({key.strip(): value.strip()})
+    return items
+
+
+def _records(form_field: FormField, text: str) -> list[dict[str, Any]]:
+    names = form_field.record
+    items = []
+    for number, line in _lines(text):
+        parts = [part.strip() for part in line.split(":", len(names) - 1)]
+        if not parts[0]:
+            raise FieldProblem(f"line {number}: the {names[0]} is required")
+        item: dict[str, Any] = {}
+        for name, part in zip(names, parts, strict=False):
+            if not part:
+                continue
+            if name in form_field.integers:
+                try:
+                    item[name] = int(part)
+                except ValueError:
+                    raise FieldProblem(
+                        f"line {number}: {name} '{part}' is not a whole number"
+                    ) from None
+            else:
+                item[name] = part
+        items.append(item)
+    return items
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set (or, for None, remove) a member; parents emptied by a removal go too."""
+    parts = path.split(".")
+    parents = [data]
+    for part in parts[:-1]:
+        child = parents[-1].get(part)
+        if not isinstance(child, dict):
+            if value is None:
+                return
+            child = parents[-1][part] = {}
+        parents.append(child)
+    if value is None:
+        parents[-1].pop(parts[-1], None)
+        for depth in range(len(parts) - 1, 0, -1):
+            if parents[depth]:
+                break
+            parents[depth - 1].pop(parts[depth - 1], None)
+    else:
+        parents[-1][parts[-1]] = value
+
+
+@dataclass
+class FormResult:
+    schedule: Schedule | None  # None while any field is invalid
+    errors: dict[str, str] = field(default_factory=dict)  # field key ("" = form) -> rule
+    written: list[str] = field(default_factory=list)  # keys whose text differs from the start
+
+    @property
+    def valid(self) -> bool:
+        return self.schedule is not None and not self.errors
+
+
+def build_schedule(
+    original: Schedule | None,
+    start: Mapping[str, str],
+    values: Mapping[str, str],
+    *,
+    new: bool = False,
+) -> FormResult:
+    """The schedule the form describes, or why it is invalid, field by field.
+
+    ``original`` is the schedule being edited or cloned (None to create); ``start`` the text
+    the form opened with. Only fields whose text differs from ``start`` are written onto a
+    copy of ``original``; everything else, unknown members included, stays as it was read.
+    ``new`` (create, clone) leaves out what AWS sets on the original (Arn and its dates).
+    """
+    data: dict[str, Any] = copy.deepcopy(original.to_api()) if original else {}
+    if new:
+        for member in Schedule.READ_ONLY_MEMBERS:
+            data.pop(member, None)
+    result = FormResult(schedule=None)
+    for form_field in FIELDS:
+        text = values.get(form_field.key, "")
+        # A new schedule has nothing to keep: every field is written (empty ones as absent).
+        if original is not None and text == start.get(form_field.key, ""):
+            continue
+        result.written.append(form_field.key)
+        try:
+            value = _value(form_field, text)
+        except FieldProblem as problem:
+            result.errors[form_field.key] = str(problem)
+            continue
+        _set(data, form_field.key, value)
+    _drop_other_kinds(original, data)
+    try:
+        schedule = Schedule.model_validate(data)
+    except ValidationError as error:
+        for path, text in error_items(error, Schedule):
+            result.errors.setdefault(field_for(path), text)
+        return result
+    if not result.errors:
+        result.schedule = schedule
+    return result
+
+
+def _drop_other_kinds(original: Schedule | None, data: dict[str, Any]) -> None:
+    """A target that changed kind loses the parameter blocks of other kinds."""
+    target = data.get("Target")
+    if not isinstance(target, dict):
+        return
+    kind = target_kind(str(target.get("Arn", "")))
+    if kind is TargetKind.UNKNOWN or (original is not None and original.target.kind is kind):
+        return
+    for block, block_kind in _KIND_BLOCKS.items():
+        if block_kind is not kind:
+            target.pop(block, None)
+
+
+_INDEX = re.compile(r"\[\d+\].*$")
+
+
+def field_for(path: str) -> str:
+    """The form field an error at AWS member ``path`` belongs to ("" for the whole form)."""
+    path = _INDEX.sub("", path)
+    best = ""
+    for key in FIELDS_BY_KEY:
+        if (path == key or path.startswith(key + ".")) and len(key) > len(best):
+            best = key
+    if best:
+        return best
+    # An error on a structure (e.g. "is required" on a block) goes to its first field.
+    for key in FIELDS_BY_KEY:
+        if key.startswith(path + "."):
+            return key
+    return ""
+
+
+def shown_fields(kind: TargetKind, *, creating: bool) -> list[FormField]:
+    """The fields the form shows for a target of ``kind`` (name and group only to create)."""
+    return [
+        form_field
+        for form_field in FIELDS
+        if (form_field.kinds is None or kind in form_field.kinds)
+        and (creating or not form_field.fixed_after_creation)
+    ]
+
+
+def update_changes(before: Schedule, after: Schedule) -> dict[str, Any]:
+    """The top-level members that differ, as ``Mutations.update_schedule`` takes them."""
+    changes: dict[str, Any] = {}
+    for name, model_field in Schedule.model_fields.items():
+        if (model_field.alias or name) in Schedule.READ_ONLY_MEMBERS:
+            continue
+        if getattr(before, name) != getattr(after, name):
+            changes[name] = getattr(after, name)
+    return changes
+
+
+# -- the live preview --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preview:
+    description: str = ""
+    runs: tuple[Run, ...] = ()
+    problem: str = ""  # why there is no preview (the expression, zone or a date is invalid)
+
+
+def preview(
+    values: Mapping[str, str], now: datetime, *, anchor: datetime | None, count: int = 5
+) -> Preview:
+    """The English description and the next ``count`` runs of what the form says so far."""
+    from schedtui.core.describe import describe
+
+    expression = values.get("ScheduleExpression", "").strip()
+    if not expression:
+        return Preview(problem="type an expression to see its next runs")
+    zone = values.get("ScheduleExpressionTimezone", "").strip() or None
+    try:
+        start = _value(FIELDS_BY_KEY["StartDate"], values.get("StartDate", ""))
+        end = _value(FIELDS_BY_KEY["EndDate"], values.get("EndDate", ""))
+        window = _value(FIELDS_BY_KEY["FlexibleTimeWindow"], values.get("FlexibleTimeWindow", ""))
+        runs = next_runs(
+            expression,
+            zone,
+            after=now,
+            count=count,
+            start_date=start,
+            end_date=end,
+            anchor=anchor,
+            window_minutes=window.get("MaximumWindowInMinutes"),
+        )
+        description = describe(expression, zone)
+    except (ExpressionError, ZoneError, FieldProblem) as error:
+        return Preview(problem=str(error))
+    return Preview(description=description, runs=tuple(runs))
