@@ -130,7 +130,8 @@ def test_list_pair_and_record_fields_become_api_shapes() -> None:
         },
     )
     assert errors == {}
-    assert schedule is not None and schedule.target.ecs_parameters is not None
+    assert schedule is not None
+    assert schedule.target.ecs_parameters is not None
     params = schedule.target.ecs_parameters.to_api()
     assert params["CapacityProviderStrategy"] == [
         {"capacityProvider": "FARGATE_SPOT", "weight": 3, "base": 1},
@@ -176,7 +177,8 @@ def test_a_window_of_off_or_empty_turns_it_off() -> None:
     )
     for text in ("", "off", "OFF"):
         schedule, errors = edit(original, FlexibleTimeWindow=text)
-        assert errors == {} and schedule is not None
+        assert errors == {}
+        assert schedule is not None
         assert schedule.flexible_time_window.to_api() == {"Mode": "OFF"}
 
 
@@ -192,7 +194,8 @@ def test_changing_the_kind_drops_the_old_kinds_parameters() -> None:
 def test_the_input_is_sent_exactly_as_typed() -> None:
     text = '{\n  "a": 1,\n  "at": "<aws.scheduler.scheduled-time>"\n}\n'
     schedule, errors = edit(loaded("lambda"), **{"Target.Input": text})
-    assert errors == {} and schedule is not None
+    assert errors == {}
+    assert schedule is not None
     assert schedule.target.input == text
 
 
@@ -332,11 +335,13 @@ def test_a_new_name_is_checked_and_a_clone_keeps_everything_but_what_aws_sets() 
     original = loaded("ecs", Extra={"FutureMember": True})
     start = values_of(original)
     bad = build_schedule(original, start, {**start, "Name": "has space"}, new=True)
-    assert "Name" in bad.errors and "letters, digits" in bad.errors["Name"]
+    assert "Name" in bad.errors
+    assert "letters, digits" in bad.errors["Name"]
     result = build_schedule(original, start, {**start, "Name": "copy", "GroupName": "g2"}, new=True)
     assert result.schedule is not None
     request = result.schedule.to_create_request()
-    assert request["Name"] == "copy" and request["GroupName"] == "g2"
+    assert request["Name"] == "copy"
+    assert request["GroupName"] == "g2"
     assert request["Target"] == original.to_create_request()["Target"]
     assert request["Extra"] == {"FutureMember": True}
     assert "Arn" not in result.schedule.to_api()
@@ -360,7 +365,8 @@ def test_kind_specific_fields_show_only_for_their_kind_and_names_only_when_creat
     ecs_keys = {f.key for f in shown_fields(TargetKind.ECS, creating=True)}
     assert "Target.EcsParameters.TaskCount" not in lambda_keys
     assert "Target.EcsParameters.TaskCount" in ecs_keys
-    assert "Name" not in lambda_keys and "Name" in ecs_keys
+    assert "Name" not in lambda_keys
+    assert "Name" in ecs_keys
     assert {f.key for f in FIELDS} >= lambda_keys | ecs_keys
     assert set(ecs_parameters()) - {"CapacityProviderStrategy"} <= {
         key.split(".")[2] for key in FIELDS_BY_KEY if key.startswith("Target.EcsParameters.")
@@ -392,7 +398,8 @@ def test_preview_describes_and_lists_the_next_runs_or_says_why_not() -> None:
     assert shown.runs[0].window_end == datetime(2026, 11, 30, 8, 15, tzinfo=UTC)
     assert len(shown.runs) == 5
     bad = preview({**values, "ScheduleExpressionTimezone": "Nowhere/Land"}, NOW, anchor=None)
-    assert "IANA" in bad.problem and bad.runs == ()
+    assert "IANA" in bad.problem
+    assert bad.runs == ()
     assert (
         "month" in preview({"ScheduleExpression": "cron(0 0 32 * ? *)"}, NOW, anchor=None).problem
     )
