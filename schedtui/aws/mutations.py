@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from schedtui.aws.audit import AuditLog
@@ -25,16 +25,13 @@ from schedtui.aws.errors import (
     aws_call,
 )
 from schedtui.aws.scheduler_repo import SchedulerRepository
+from schedtui.core.change_warnings import reanchors_rate, start_date_refused
 from schedtui.core.diff import field_diff, field_values
-from schedtui.core.expression import ExpressionError, RateExpression, parse_expression
 from schedtui.core.group import ScheduleGroup, tags_to_api
 from schedtui.core.schedule import DEFAULT_GROUP, Schedule, ScheduleState, ScheduleSummary
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler.type_defs import TagTypeDef
-
-# AWS refuses a StartDate more than about 5 minutes in the past on create and update.
-START_DATE_GRACE = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -126,13 +123,11 @@ class Mutations:
         self, schedule: Schedule, accept_rate_reanchor: bool
     ) -> tuple[Schedule, list[str]]:
         """AWS refuses a StartDate in the past: drop it, which re-anchors rate() to now."""
+        now = self._now()
         start = schedule.start_date
-        if start is None or start >= self._now() - START_DATE_GRACE:
+        if start is None or not start_date_refused(schedule, now):
             return schedule, []
-        try:
-            is_rate = isinstance(parse_expression(schedule.schedule_expression), RateExpression)
-        except ExpressionError:
-            is_rate = False
+        is_rate = reanchors_rate(schedule, now)
         if is_rate and not accept_rate_reanchor:
             raise ConfirmationRequiredError(
                 f"StartDate {start.isoformat()} is in the past and AWS refuses it; dropping it "

@@ -23,14 +23,12 @@ from textual.timer import Timer
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError, ReadOnlyError
-from schedtui.aws.mutations import START_DATE_GRACE
-from schedtui.core.expression import AtExpression, RateExpression, parse_expression
+from schedtui.core.change_warnings import REANCHOR_WORD, change_warnings
 from schedtui.core.group import ScheduleGroup
 from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.schedule_rows import ScheduleDigest, ScheduleRow, build_row
 from schedtui.core.text import printable
-from schedtui.core.timezones import load_zone, localize, utc
 from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen, MessageScreen
 from schedtui.ui.screens.lists import GroupsScreen, TableScreen
 from schedtui.ui.store import AccountStore, schedule_table_row, summary_of
@@ -233,6 +231,11 @@ class SchedtuiApp(App[None]):
         screen = self.screen
         if hasattr(screen, "reload") and not isinstance(screen, TableScreen):
             screen.reload()
+
+    def refresh_after_change(self) -> None:
+        """Refresh now: a change the operator made wins over a refresh already in flight."""
+        self._refreshing = False
+        self.refresh_data()
 
     def refresh_data(self) -> None:
         if self._refreshing:
@@ -544,7 +547,7 @@ class SchedtuiApp(App[None]):
                     seen,
                     {"state": new_state},
                     check_rules=False,
-                    accept_rate_reanchor=any("re-anchor" in w for w in warnings),
+                    accept_rate_reanchor=any(REANCHOR_WORD in w for w in warnings),
                 )
             except AwsError as error:
                 results.append((name, str(error)))
@@ -579,23 +582,5 @@ class SchedtuiApp(App[None]):
 
 
 def toggle_warnings(schedule: Schedule, new_state: str, now: datetime) -> list[str]:
-    """What AWS will do that the operator may not expect (facts sheet)."""
-    warnings: list[str] = []
-    try:
-        parsed = parse_expression(schedule.schedule_expression)
-    except ValueError:
-        return warnings
-    if new_state == "ENABLED":
-        if isinstance(parsed, AtExpression):
-            instant = localize(parsed.wall, load_zone(schedule.schedule_expression_timezone))
-            if instant is not None and instant <= utc(now):
-                warnings.append("its at() time has passed: enabling it may fire it at once")
-        if schedule.end_date and utc(schedule.end_date) < utc(now):
-            warnings.append("its EndDate has passed: it will say ENABLED but never fire")
-    start = schedule.start_date
-    if start and utc(start) < utc(now) - START_DATE_GRACE and isinstance(parsed, RateExpression):
-        warnings.append(
-            f"its StartDate {utc(start):%Y-%m-%d %H:%M}Z is in the past and AWS refuses it: "
-            "it is dropped, which re-anchors the rate to now (later runs shift)"
-        )
-    return warnings
+    """What AWS will do on this toggle that the operator may not expect (facts sheet)."""
+    return change_warnings(schedule, schedule.replace(state=new_state, check_rules=False), now)
