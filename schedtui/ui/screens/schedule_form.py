@@ -1,0 +1,482 @@
+"""The schedule form: edit, create or clone, section by section, validated as you type.
+
+The screen only gathers text and shows what the core form model says about it
+(schedtui/core/schedule_form.py): per-field rules, the next runs, the schedule to save.
+Saving (review, conflicts, AWS errors) belongs to schedtui/ui/flows/schedule_edit.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from enum import StrEnum
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widget import Widget as TextualWidget
+from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+
+from schedtui.core.arns import TargetKind, target_kind
+from schedtui.core.schedule import Schedule
+from schedtui.core.schedule_form import (
+    ARN_TEMPLATES,
+    FIELDS,
+    PLACEHOLDERS,
+    SECTIONS,
+    FormField,
+    FormResult,
+    Values,
+    Widget,
+    arn_template,
+    build_schedule,
+    preview,
+)
+from schedtui.core.text import printable
+from schedtui.core.timezones import load_zone, zone_names
+from schedtui.ui.screens.base import AppScreen
+from schedtui.ui.widgets.status_header import StatusHeader
+
+
+class FormMode(StrEnum):
+    EDIT = "edit"
+    CREATE = "create"
+    CLONE = "clone"
+
+
+def widget_id(key: str) -> str:
+    return "f-" + key.replace(".", "-")
+
+
+_MULTILINE = (Widget.JSON, Widget.PAIRS, Widget.RECORDS)
+_BLANK_LABEL = "(not set)"
+
+FORM_CSS = """
+ScheduleFormScreen #banner { height: auto; padding: 0 1; background: $panel; }
+ScheduleFormScreen #banner.problem { background: $error 25%; }
+ScheduleFormScreen #form { height: 1fr; padding: 0 1; }
+ScheduleFormScreen .section { text-style: bold; color: $accent; margin-top: 1; }
+ScheduleFormScreen .field { height: auto; }
+ScheduleFormScreen .field Label { width: 20; color: $text-muted; }
+ScheduleFormScreen .field Input, ScheduleFormScreen .field Select { width: 1fr; }
+ScheduleFormScreen .field TextArea { width: 1fr; height: 5; }
+ScheduleFormScreen .field #f-Target-Input { height: 10; }
+ScheduleFormScreen .message { height: auto; padding-left: 20; color: $text-muted; }
+ScheduleFormScreen .message.error { color: $error; }
+ScheduleFormScreen #preview { height: auto; padding-left: 20; }
+ScheduleFormScreen .tools { height: auto; padding-left: 20; }
+ScheduleFormScreen .tools Button { margin-right: 1; }
+ScheduleFormScreen .tools Select { width: 40; }
+ScheduleFormScreen #actions { height: auto; margin-top: 1; }
+ScheduleFormScreen #actions Button { margin-right: 2; }
+"""
+
+
+class ScheduleFormScreen(AppScreen):
+    """Every section of a schedule; ``on_save`` receives the schedule the form describes."""
+
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Review & save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+o", "format_input", "Format JSON", id="form.format"),
+    ]
+    HELP = [
+        ("tab / shift+tab", "next / previous field"),
+        ("ctrl+s", "review the changes, then save"),
+        ("ctrl+o", "pretty-print the target input (JSON)"),
+        ("esc", "cancel (asks first when something was changed)"),
+    ]
+
+    def __init__(
+        self,
+        mode: FormMode,
+        original: Schedule | None,
+        start: Values,
+        *,
+        values: Values | None = None,
+        on_save: Callable[[ScheduleFormScreen, Schedule], None],
+        read_only_reason: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.mode = mode
+        self.original = original
+        self.start = dict(start)
+        self.initial = dict(values or start)  # what the widgets open with (create defaults)
+        self.on_save = on_save
+        self.read_only_reason = read_only_reason
+        self.result = FormResult(schedule=None)
+        self.server_problem: str | None = None  # AWS's refusal, shown until the next edit
+        self.taken_names: set[tuple[str, str]] = set()  # (group, name) already in the account
+        # The last create request sent and its idempotency token (see flows.schedule_edit).
+        self.last_request: dict[str, object] | None = None
+        self.client_token: str | None = None
+        arn = self.initial.get("Target.Arn", "")
+        self.kind = target_kind(arn) if arn else TargetKind.LAMBDA
+        self._kind_names: set[str] = set()
+
+    # -- building the form ------------------------------------------------------------------------
+
+    @property
+    def creating(self) -> bool:
+        return self.mode is not FormMode.EDIT
+
+    @property
+    def title_text(self) -> str:
+        if self.mode is FormMode.CREATE:
+            return "New schedule"
+        assert self.original is not None
+        name = printable(f"{self.original.group_name}/{self.original.name}")
+        verb = "Clone" if self.mode is FormMode.CLONE else "Edit"
+        return f"{verb} {name}" if not self.read_only_reason else f"View {name}"
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield Static(id="banner")
+        with VerticalScroll(id="form"):
+            for section in SECTIONS:
+                yield Static(Text(section), classes="section")
+                if section == "Target":
+                    yield from self._kind_picker()
+                for form_field in FIELDS:
+                    if form_field.section != section:
+                        continue
+                    yield from self._field(form_field)
+            with Horizontal(id="actions"):
+                if not self.read_only_reason:
+                    yield Button("Review & save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+        yield Footer()
+
+    def _kind_picker(self) -> ComposeResult:
+        kinds = list(ARN_TEMPLATES)
+        if self.kind not in kinds:
+            kinds.append(self.kind)
+        self._kind_names = {kind.name for kind in kinds}
+        with Horizontal(classes="field"):
+            yield Label("Target kind")
+            yield Select(
+                [(kind.label, kind.name) for kind in kinds],
+                value=self.kind.name,
+                allow_blank=False,
+                compact=True,
+                id="kind",
+            )
+        yield Static(
+            Text("picks the ARN's start; the kind's own parameters appear below"),
+            classes="message",
+        )
+
+    def _field(self, form_field: FormField) -> ComposeResult:
+        key = form_field.key
+        fixed = form_field.fixed_after_creation and not self.creating
+        if fixed and self.original is None:
+            return
+        text = self.initial.get(key, "")
+        if fixed:
+            text = self.original.name if key == "Name" else self.original.group_name  # type: ignore[union-attr]
+        with Horizontal(classes="field", id="row-" + widget_id(key)):
+            yield Label(form_field.label)
+            yield self._input(form_field, text, disabled=fixed or bool(self.read_only_reason))
+        hint = form_field.hint
+        if fixed:
+            hint = "fixed after creation: AWS cannot rename or move a schedule (clone with c)"
+        yield Static(Text(hint), classes="message", id="msg-" + widget_id(key))
+        if key == "ScheduleExpression":
+            yield Static(id="preview")
+        if key == "Target.Input" and not self.read_only_reason:
+            with Horizontal(classes="tools"):
+                yield Button("Format JSON (ctrl+o)", id="format", compact=True)
+                yield Select(
+                    [(placeholder, placeholder) for placeholder in PLACEHOLDERS],
+                    prompt="Insert a placeholder…",
+                    compact=True,
+                    id="placeholder",
+                )
+        if key == "Target.DeadLetterConfig.Arn" and not self.read_only_reason:
+            with Horizontal(classes="tools"):
+                yield Button("Check the queue", id="check-dlq", compact=True)
+
+    def _input(self, form_field: FormField, text: str, *, disabled: bool) -> TextualWidget:
+        ident = widget_id(form_field.key)
+        widget = form_field.widget
+        if widget in _MULTILINE:
+            area = TextArea(text, id=ident, compact=True, soft_wrap=True, show_line_numbers=False)
+            area.read_only = disabled
+            return area
+        if widget in (Widget.CHOICE, Widget.FLAG):
+            choices = form_field.choices if widget is Widget.CHOICE else ("", "true", "false")
+            options = [(choice, choice) for choice in choices if choice]
+            allow_blank = "" in choices
+            value = text if text in choices and text else Select.NULL
+            return Select(
+                options,
+                value=value if (value is not Select.NULL or allow_blank) else options[0][1],
+                allow_blank=allow_blank,
+                prompt=_BLANK_LABEL,
+                compact=True,
+                id=ident,
+                disabled=disabled,
+            )
+        suggester = None
+        if form_field.key == "ScheduleExpressionTimezone":
+            suggester = SuggestFromList(sorted(zone_names()), case_sensitive=False)
+        return Input(
+            text,
+            id=ident,
+            compact=True,
+            suggester=suggester,
+            disabled=disabled,
+            placeholder="off" if widget is Widget.WINDOW else "",
+        )
+
+    def _applies(self, form_field: FormField) -> bool:
+        return form_field.kinds is None or self.kind in form_field.kinds
+
+    def on_mount(self) -> None:
+        self._show_kind_fields()
+        self.validate()
+        first = "#f-Name" if self.creating else "#f-Description"
+        if not self.read_only_reason:
+            self.query_one(first).focus()
+
+    # -- reading and checking ---------------------------------------------------------------------
+
+    def values(self) -> Values:
+        found: Values = {}
+        for form_field in FIELDS:
+            nodes = self.query("#" + widget_id(form_field.key))
+            if not nodes:
+                found[form_field.key] = self.start.get(form_field.key, "")
+                continue
+            node = nodes.first()
+            if isinstance(node, TextArea):
+                found[form_field.key] = node.text
+            elif isinstance(node, Select):
+                found[form_field.key] = "" if node.is_blank() else str(node.value)
+            elif isinstance(node, Input):
+                found[form_field.key] = node.value
+        return found
+
+    def validate(self) -> FormResult:
+        values = self.values()
+        self.result = build_schedule(self.original, self.start, values, new=self.creating)
+        schedule = self.result.schedule
+        if schedule is not None and self.creating and schedule.key in self.taken_names:
+            self.result.errors["Name"] = (
+                f"a schedule named {schedule.name} already exists in group {schedule.group_name}"
+            )
+            self.result.schedule = None
+        for form_field in FIELDS:
+            nodes = self.query("#msg-" + widget_id(form_field.key))
+            if not nodes:
+                continue
+            message = nodes.first(Static)
+            error = self.result.errors.get(form_field.key)
+            message.set_class(error is not None, "error")
+            hint = form_field.hint
+            if form_field.fixed_after_creation and not self.creating:
+                hint = "fixed after creation: AWS cannot rename or move a schedule (clone with c)"
+            message.update(Text(printable(error) if error else hint))
+        self._show_preview(values)
+        self._show_banner()
+        return self.result
+
+    def _show_preview(self, values: Values) -> None:
+        anchor = self.original.creation_date if self.original and not self.creating else None
+        shown = preview(values, self.schedtui.now(), anchor=anchor)
+        panel = self.query_one("#preview", Static)
+        if shown.problem:
+            panel.update(Text(printable(shown.problem), style="dim"))
+            return
+        zone = load_zone(values.get("ScheduleExpressionTimezone") or None)
+        table = Table(box=None, padding=(0, 2, 0, 0), show_header=True, header_style="dim")
+        table.add_column(Text(printable(shown.description), style="italic"))
+        table.add_column("UTC")
+        table.add_column("window ends")
+        for run in shown.runs:
+            table.add_row(
+                f"{run.at.astimezone(zone):%a %Y-%m-%d %H:%M %Z}",
+                f"{run.at:%Y-%m-%d %H:%M}Z",
+                f"{run.window_end:%H:%M}Z" if run.window_end else "",
+            )
+        if not shown.runs:
+            table.add_row(Text("no runs left", style="yellow"), "", "")
+        panel.update(table)
+
+    def _show_banner(self) -> None:
+        banner = self.query_one("#banner", Static)
+        text = Text(self.title_text, style="bold")
+        problem = False
+        if self.read_only_reason:
+            text.append(f"  ·  {self.read_only_reason}", style="yellow")
+        elif self.server_problem:
+            text.append("\nAWS refused the change: ", style="bold")
+            text.append(printable(self.server_problem))
+            text.append("\nYour edits are kept; fix them and save again.", style="dim")
+            problem = True
+        else:
+            count = len(self.result.errors)
+            if count:
+                text.append(f"  ·  {count} field{'s' if count != 1 else ''} to fix", style="red")
+                general = self.result.errors.get("")
+                if general:
+                    text.append("\n" + printable(general), style="red")
+            else:
+                changed = len(self.result.written) if not self.creating else None
+                text.append(
+                    "  ·  ready to review"
+                    if changed is None
+                    else f"  ·  {changed} field{'s' if changed != 1 else ''} changed",
+                    style="green" if changed != 0 else "dim",
+                )
+        banner.set_class(problem, "problem")
+        banner.update(text)
+
+    def show_server_problem(self, message: str) -> None:
+        """AWS refused the save: say so above the form; the operator's edits stay."""
+        self.server_problem = message
+        self._show_banner()
+
+    @property
+    def dirty(self) -> bool:
+        return self.values() != self.initial
+
+    # -- reacting to the operator -----------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == widget_id("Target.Arn"):
+            self._follow_arn(event.value)
+        self._edited()
+
+    def on_text_area_changed(self, _: TextArea.Changed) -> None:
+        self._edited()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "kind":
+            self._pick_kind(TargetKind[str(event.value)])
+        elif event.select.id == "placeholder":
+            if not event.select.is_blank():
+                area = self.query_one("#" + widget_id("Target.Input"), TextArea)
+                area.insert(str(event.value))
+                event.select.clear()
+                area.focus()
+            return
+        self._edited()
+
+    def _edited(self) -> None:
+        self.server_problem = None
+        if self.is_mounted:
+            self.validate()
+
+    def _follow_arn(self, arn: str) -> None:
+        kind = target_kind(arn.strip())
+        if kind is not TargetKind.UNKNOWN and kind is not self.kind:
+            self.kind = kind
+            picker = self.query_one("#kind", Select)
+            if picker.value != kind.name and kind.name in self._kind_names:
+                picker.value = kind.name
+            self._show_kind_fields()
+
+    def _pick_kind(self, kind: TargetKind) -> None:
+        self.kind = kind
+        arn_input = self.query_one("#" + widget_id("Target.Arn"), Input)
+        if target_kind(arn_input.value.strip()) is not kind and kind in ARN_TEMPLATES:
+            info = self.schedtui.header_info
+            region = self.schedtui.backend.clients.region or info.region
+            account = info.account if info.account.isdigit() else "<account>"
+            arn_input.value = arn_template(kind, region, account)
+        self._show_kind_fields()
+
+    def _show_kind_fields(self) -> None:
+        for form_field in FIELDS:
+            if form_field.kinds is None:
+                continue
+            shown = self._applies(form_field)
+            for node in self.query(
+                f"#row-{widget_id(form_field.key)}, #msg-{widget_id(form_field.key)}"
+            ):
+                node.display = shown
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id
+        if button == "save":
+            self.action_save()
+        elif button == "cancel":
+            self.action_cancel()
+        elif button == "format":
+            self.action_format_input()
+        elif button == "check-dlq":
+            self.check_dlq()
+
+    def action_format_input(self) -> None:
+        area = self.query_one("#" + widget_id("Target.Input"), TextArea)
+        try:
+            area.text = json.dumps(json.loads(area.text), indent=2, ensure_ascii=False) + "\n"
+        except ValueError as error:
+            self.notify(f"Input is not JSON: {error}", severity="warning", markup=False)
+
+    def check_dlq(self) -> None:
+        arn = self.values().get("Target.DeadLetterConfig.Arn", "").strip()
+        message = self.query_one("#msg-" + widget_id("Target.DeadLetterConfig.Arn"), Static)
+        if not arn or "Target.DeadLetterConfig.Arn" in self.result.errors:
+            self.notify("Type a valid SQS queue ARN first.", severity="warning")
+            return
+        message.update(Text("checking the queue…", style="dim"))
+        self.run_worker(lambda: self._check_dlq(arn, message), thread=True, group="check-dlq")
+
+    def _check_dlq(self, arn: str, message: Static) -> None:
+        from schedtui.aws.errors import AwsError
+
+        try:
+            depth = self.schedtui.backend.dlqs.depth(arn)
+        except AwsError as error:
+            text = Text(f"✗ {printable(str(error))}", style="red")
+        else:
+            text = Text(f"✓ the queue exists: {depth.visible:,} messages waiting", style="green")
+        self.app.call_from_thread(message.update, text)
+
+    def action_save(self) -> None:
+        if self.read_only_reason:
+            self.notify(self.read_only_reason, severity="warning", markup=False)
+            return
+        result = self.validate()
+        if result.schedule is None:
+            count = len(result.errors)
+            self.notify(
+                f"Not saved: {count} field{'s' if count != 1 else ''} to fix (shown in red).",
+                severity="error",
+            )
+            self._focus_first_error()
+            return
+        if self.mode is FormMode.EDIT and not result.written:
+            self.notify("Nothing changed.")
+            return
+        self.on_save(self, result.schedule)
+
+    def _focus_first_error(self) -> None:
+        for form_field in FIELDS:
+            if form_field.key in self.result.errors:
+                nodes = self.query("#" + widget_id(form_field.key))
+                if nodes and nodes.first().display:
+                    nodes.first().focus()
+                    return
+
+    def action_cancel(self) -> None:
+        from schedtui.ui.screens.dialogs import ConfirmScreen
+
+        if self.read_only_reason or not self.dirty:
+            self.dismiss()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss()
+
+        self.app.push_screen(
+            ConfirmScreen("Discard your changes?", Text("Nothing has been sent."), "Discard"),
+            answered,
+        )
