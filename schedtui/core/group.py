@@ -36,12 +36,20 @@ def tags_to_api(tags: Mapping[str, str]) -> list[dict[str, str]]:
     return [{"Key": key, "Value": value} for key, value in tags.items()]
 
 
+def tag_problem(key: str, value: str) -> str | None:
+    """The rule one tag breaks, in words (TagKey 1-128, TagValue 1-256 characters), or None."""
+    if not 1 <= len(key) <= 128:
+        return f"key '{key}' must be 1 to 128 characters long"
+    if not 1 <= len(value) <= 256:
+        return f"the value of '{key}' must be 1 to 256 characters long"
+    return None
+
+
 def _tag_sizes(tags: dict[str, str]) -> str | None:
     for key, value in tags.items():
-        if not 1 <= len(key) <= 128:
-            return f"key '{key}' must be 1 to 128 characters long"
-        if not 1 <= len(value) <= 256:
-            return f"the value of '{key}' must be 1 to 256 characters long"
+        problem = tag_problem(key, value)
+        if problem is not None:
+            return problem
     return None
 
 
