@@ -292,6 +292,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
         XDG_STATE_HOME=str(state_home),
         XDG_CONFIG_HOME=str(tmp_path / "config"),  # no user themes
         TERM="tmux-256color",
+        VISUAL="vi",  # the raw edit below drives the editor every bastion host has
     )
     # From an empty directory: the package must come from the installation, not the checkout.
     command = [sys.executable, "-m", "schedtui", "--demo", "--refresh", "0"]
@@ -417,6 +418,32 @@ def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
         app.keys("Escape")
         app.wait_for(lambda s: "Help: Detail" not in s and "Next runs" in s, what="help closed")
         step("help shown and closed")
+
+        # Raw edit in a real vi: the app steps aside, vi edits the schedule as JSON, and what
+        # comes back is reviewed field by field before anything is sent.
+        app.type("E")
+        app.wait_for('"MaximumRetryAttempts": 3', what="vi showing the schedule as JSON")
+        app.type(':%s/"MaximumRetryAttempts": 3/"MaximumRetryAttempts": 4/')
+        app.keys("Enter")
+        app.type(":wq")
+        app.keys("Enter")
+        app.wait_for(
+            (
+                "Save 1 change to batch-jobs-group/daily-backup-schedule?",
+                "Target.RetryPolicy.MaximumRetryAttempts  3  → 4",
+            ),
+            what="the review of the raw edit",
+        )
+        app.type("y")
+        app.wait_for(
+            lambda s: re.search(r"Retry policy\s+4 attempts", s) is not None,
+            what="the detail screen showing the edited retry policy",
+        )
+        step("raw edit in vi")
+        entry = audit_lines(audit)[-1]
+        assert entry["changes"] == {
+            "Target.RetryPolicy.MaximumRetryAttempts": {"before": 3, "after": 4}
+        }
 
         # Back to the group's list: the row is now DISABLED; filter on state:disabled.
         app.keys("Escape")

@@ -160,9 +160,16 @@ def review_body(draft: Draft, warnings: list[str]) -> Text:
         assert draft.original is not None
         changes = field_diff(draft.original, draft.schedule)
         for path, (old, new) in changes.items():
-            body.append(f"{path}\n", style="bold")
-            body.append(f"  {_shown(old)}\n", style="red")
-            body.append(f"  → {_shown(new)}\n", style="green")
+            before, after = _shown(old), _shown(new)
+            body.append(path, style="bold")
+            # Short values read best on one line; long ones (inputs, ARNs) one per line.
+            joiner = (
+                "  " if len(before) + len(after) < 50 and "\n" not in before + after else "\n  "
+            )
+            body.append(joiner)
+            body.append(before, style="red")
+            body.append(f"{joiner}→ ")
+            body.append(after + "\n", style="green")
     else:
         for path, value in field_values(draft.schedule).items():
             body.append(f"{path}: ", style="bold")
@@ -236,8 +243,18 @@ def _saved(app: SchedtuiApp, draft: Draft, result: MutationResult) -> None:
         app.notify(printable(note), severity="warning", markup=False)
     draft.saved()
     app.refresh_after_change()
+    _reload_details(app)
     if draft.mode is FormMode.CLONE and draft.original is not None:
         _offer_delete_original(app, draft.original, draft.schedule)
+
+
+def _reload_details(app: SchedtuiApp) -> None:
+    """Detail screens under the form show the schedule as it is now."""
+    from schedtui.ui.screens.detail import DetailScreen
+
+    for screen in app.screen_stack:
+        if isinstance(screen, DetailScreen):
+            screen.reload()
 
 
 def _offer_delete_original(app: SchedtuiApp, original: Schedule, copy: Schedule) -> None:

@@ -281,6 +281,7 @@ class ScheduleFormScreen(AppScreen):
             if form_field.fixed_after_creation and not self.creating:
                 hint = "fixed after creation: AWS cannot rename or move a schedule (clone with c)"
             message.update(Text(printable(error) if error else hint))
+            message.display = bool(error or hint) and self._applies(form_field)
         self._show_preview(values)
         self._show_banner()
         return self.result
@@ -395,11 +396,8 @@ class ScheduleFormScreen(AppScreen):
         for form_field in FIELDS:
             if form_field.kinds is None:
                 continue
-            shown = self._applies(form_field)
-            for node in self.query(
-                f"#row-{widget_id(form_field.key)}, #msg-{widget_id(form_field.key)}"
-            ):
-                node.display = shown
+            # Rows only: validate() shows or hides each field's message line.
+            self.query_one(f"#row-{widget_id(form_field.key)}").display = self._applies(form_field)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id
