@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 from contextlib import ExitStack
 from dataclasses import replace
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.milestones import milestone, watch_listing
 from schedtui.ui.themes import drop_empty_no_color
 
 
 def run_tui(args: argparse.Namespace) -> int:
+    milestone("start", pid=os.getpid())
     drop_empty_no_color()  # no-color.org: an empty NO_COLOR means unset; Textual disagrees
     with ExitStack() as stack:
         settings = AwsSettings(
@@ -30,8 +33,11 @@ def run_tui(args: argparse.Namespace) -> int:
             simulate = args.demo_size is None
             demo = stack.enter_context(DemoBackend(size=args.demo_size, simulate=simulate))
             settings = replace(demo, read_only=args.read_only)
+            milestone("demo-started")
+        backend = Backend.connect(settings)
+        watch_listing(backend)
         app = SchedtuiApp(
-            Backend.connect(settings),
+            backend,
             AppOptions(
                 refresh_seconds=args.refresh,
                 monitor_refresh_seconds=args.monitor_refresh,
