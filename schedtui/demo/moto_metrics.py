@@ -12,7 +12,7 @@ demo's monitoring data runs into:
   window (168 hourly periods) over a few thousand datapoints that is seconds per refresh.
 
 ``install_exact_metric_reads`` replaces the method on one backend *instance* (moto's reset
-builds new instances, so ``DemoBackend.stop`` removes it) with a version that indexes the
+builds new instances, so ``EmbeddedDemo.stop`` removes it) with a version that indexes the
 window's datapoints once per call: O(datapoints + queries x non-empty periods). Statistics
 are computed by moto's own ``Statistics`` class, so Sum/Average/Minimum/Maximum/SampleCount
 mean exactly what they mean in moto; anything else (metric math, Metrics Insights, percentiles)

@@ -961,8 +961,9 @@ def seed_demo(
     """Create the demo's groups, DLQ queues and schedules on a local moto server.
 
     By default the data is written straight into moto's backend objects, which requires the
-    server to run in this process (``DemoBackend`` or ``ThreadedMotoServer``); pass
-    ``via_api=True`` for a server elsewhere (it sends one CreateSchedule per schedule).
+    server to run in this process (``EmbeddedDemo``, as the demo's child process runs it, or
+    ``ThreadedMotoServer``); pass ``via_api=True`` for a server elsewhere (it sends one
+    CreateSchedule per schedule).
     Existing groups are kept (moto would drop their schedules if re-created) and schedules of
     the same name are replaced, so seeding twice is harmless. Do not seed while clients are
     reading: moto's dicts are not locked.

@@ -1,14 +1,19 @@
-"""``DemoBackend``: moto's server inside this process, seeded, on 127.0.0.1 only.
+"""``DemoBackend``: the demo's moto server in a child process, seeded, on 127.0.0.1 only.
 
     with DemoBackend() as settings:  # AwsSettings(region="us-east-1", endpoint_url=...)
         clients = AwsClients(settings)  # and on as with a real account
 
-``backend.endpoint_url`` is the bare URL; ``seed_result`` and ``startup_seconds`` the figures.
-With ``simulate=True`` the monitoring data comes alive too (``schedtui.demo.simulator``): a week
-of AWS/Scheduler metrics, DLQ messages and alarms are written after seeding, and a daemon thread
-adds the current minute's datapoints until ``stop``.
+The child (``python -m schedtui.demo.child``, running ``EmbeddedDemo``) binds a free port,
+tells it to this side at once, seeds moto's backend directly and only then answers requests:
+the first ListSchedules always sees the seeded data. ``start`` waits until the child is ready
+(seeded, simulator running) unless ``wait=False``: then it returns as soon as the port is
+known, and the first requests simply take as long as the seeding (``schedtui --demo`` paints
+its screen meanwhile). ``seed_result``, ``startup_seconds`` and ``backfill`` are the child's
+figures once it is ready (``wait_ready``). ``stop`` ends the child; if this process dies
+instead, the child notices (its stdin closes) and ends too.
 
-What it changes in the process, and why (all of it restored by ``stop``):
+What it changes in this process, and why (all of it restored by ``stop``; the child inherits
+it):
 - ``AwsSettings`` carries no credentials and ``AwsClients`` builds its boto3 session from the
   environment, so the demo sets fake ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY`` /
   ``AWS_SESSION_TOKEN``, overriding real ones: a demo never signs with a real key.
@@ -21,39 +26,45 @@ What it changes in the process, and why (all of it restored by ``stop``):
   botocore would send the demo's traffic to the proxy.
 - ``MOTO_ACCOUNT_ID`` is set to the demo account, the account the seed writes into.
 So in demo mode the app must use the returned settings as they are: a ``--profile`` passed on
-would fail (no such profile in the empty config), which is the safe way to fail. Giving
-``AwsSettings`` optional credentials would make the credential part unnecessary.
-
-moto keeps its state in module globals, so a process has one moto state however many servers
-it runs: ``start`` resets it (no leftovers from an earlier demo or test), ``stop`` resets it
-again and shuts the server down.
+would fail (no such profile in the empty config), which is the safe way to fail.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
+import json
 import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
 import time
-import urllib.request
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Final
+from typing import IO, Any, Final
 
+import schedtui
 from schedtui.aws.session import AwsSettings
-from schedtui.demo.seed import DEMO_ACCOUNT, DEMO_REGION, FAKE_CREDENTIALS, SeedResult, seed_demo
-
-if TYPE_CHECKING:
-    from moto.server import ThreadedMotoServer
-
-    from schedtui.demo.simulator import DemoSimulator
-
-_log = logging.getLogger(__name__)
+from schedtui.demo.seed import DEMO_ACCOUNT, DEMO_REGION, FAKE_CREDENTIALS, SeedResult
 
 DEMO_HOST: Final = "127.0.0.1"
 _LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost")
-# socketserver polls for shutdown every 0.5 s by default: ``stop`` would take half a second.
-_SHUTDOWN_POLL_SECONDS: Final = 0.02
+_LISTENING_TIMEOUT: Final = 60.0  # interpreter start and one import, on a loaded machine
+_READY_TIMEOUT: Final = 600.0  # seeding a million schedules takes ~30 s; this is a hang
+_STOP_TIMEOUT: Final = 5.0
+# The child imports the schedtui this process runs (checkout or installed), nothing else:
+# -P keeps the current directory off its path, and the package's parent directory goes first
+# unless it is already on the path (site-packages must not move ahead of the stdlib).
+_BOOTSTRAP: Final = (
+    "import sys; root = sys.argv[2]; "
+    "root in sys.path or sys.path.insert(0, root); "
+    "from schedtui.demo.child import main; sys.exit(main(sys.argv[1:2]))"
+)
+
+
+class DemoFailed(RuntimeError):
+    """The demo server could not start (its message, and what it printed, say why)."""
 
 
 def _demo_environment() -> dict[str, str | None]:
@@ -80,51 +91,14 @@ def _with_loopback(value: str | None) -> str:
     return ",".join(entries)
 
 
-def _server_class() -> type[ThreadedMotoServer]:
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
-    from moto.server import ThreadedMotoServer
-    from werkzeug.serving import ThreadedWSGIServer
-
-    # werkzeug logs every request (and any traceback) to stderr, over the TUI's screen:
-    # send both to a logger of ours at DEBUG, which prints nothing unless the app asks.
-    class _QuietRequestHandler(MotoRequestHandler):
-        def log(self, type: str, message: str, *args: object) -> None:
-            _log.debug("%s: " + message.rstrip(), type, *args)
-
-    class _QuietServer(ThreadedWSGIServer):
-        def log(self, type: str, message: str, *args: object) -> None:
-            _log.debug("%s: " + message.rstrip(), type, *args)
-
-    class _DemoMotoServer(ThreadedMotoServer):
-        """moto's ThreadedMotoServer, quiet, polling for shutdown every 20 ms (not 500 ms).
-
-        Overrides moto's (private) thread entry, which is eight lines; if moto renames it,
-        this override is never called and the demo still works, only louder and slower to
-        stop (the tests measure ``stop``).
-        """
-
-        def _server_entry(self) -> None:
-            app = DomainDispatcherApplication(create_backend_app)
-            self._server = _QuietServer(
-                self._ip_address, self._port, app, handler=_QuietRequestHandler
-            )
-            self._server_ready_event.set()
-            self._server.serve_forever(poll_interval=_SHUTDOWN_POLL_SECONDS)
-
-    return _DemoMotoServer
-
-
 class DemoBackend:
-    """An in-process moto server on 127.0.0.1 (a free port), seeded for ``schedtui --demo``.
+    """The demo's moto server in a child process on 127.0.0.1 (a free port).
 
     ``size=None`` seeds the default demo, ``size=N`` exactly N schedules, ``seed=False``
     nothing. ``start`` (or ``with``) returns the ``AwsSettings`` to build clients from.
-    ``simulate=True`` also backfills metrics, DLQ messages and alarms and starts the live
-    simulator (``simulator``; its clock is ``now`` when given, frozen, else the real one).
+    ``simulate=True`` also backfills metrics, DLQ messages and alarms in the child and runs
+    the live simulator there (``live=False``: backfill only); its clock is ``now`` when
+    given, frozen, else the real one. ``wait=False``: see the module's docstring.
     """
 
     def __init__(
@@ -135,18 +109,26 @@ class DemoBackend:
         seed: bool = True,
         region: str = DEMO_REGION,
         simulate: bool = False,
+        live: bool = True,
+        wait: bool = True,
     ) -> None:
         self.size = size
         self.now = now
         self.seed = seed
         self.region = region
         self.simulate = simulate
+        self.live = live
+        self.wait = wait
         self.settings: AwsSettings | None = None
         self.seed_result: SeedResult | None = None
-        # server start + seeding + simulator backfill (moto import apart)
+        self.backfill: dict[str, Any] | None = None  # the simulator's BackfillResult, as a dict
+        # from start to ready, as this process saw it (moto's import included)
         self.startup_seconds: float | None = None
-        self.simulator: DemoSimulator | None = None
-        self._server: ThreadedMotoServer | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stderr: IO[bytes] | None = None
+        self._messages: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._ready = False
+        self._started_at = 0.0
         self._saved_environment: dict[str, str | None] | None = None
 
     @property
@@ -155,58 +137,68 @@ class DemoBackend:
             raise RuntimeError("the demo backend is not running")
         return self.settings.endpoint_url
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id while it runs."""
+        return None if self._process is None else self._process.pid
+
     def start(self) -> AwsSettings:
-        if self._server is not None:
+        if self._process is not None:
             raise RuntimeError("the demo backend is already running")
-        server_class = _server_class()  # imports moto (~0.3 s, boto3 included)
-        started = time.perf_counter()
+        self._started_at = time.perf_counter()
         self._apply_environment()
         try:
-            server = server_class(ip_address=DEMO_HOST, port=0, verbose=False)
-            server.start()
-            self._server = server
-            host, port = server.get_host_and_port()
-            self.settings = AwsSettings(region=self.region, endpoint_url=f"http://{host}:{port}")
-            _reset(server)
-            if self.seed:
-                self.seed_result = seed_demo(self.settings, self.size, self.now)
-            if self.simulate:
-                self._start_simulator(self.settings)
+            self._spawn()
+            port = self._next("listening", _LISTENING_TIMEOUT)
+            self.settings = AwsSettings(
+                region=self.region, endpoint_url=f"http://{DEMO_HOST}:{port}"
+            )
+            if self.wait:
+                self.wait_ready()
         except BaseException:
             self.stop()
             raise
-        self.startup_seconds = time.perf_counter() - started
         return self.settings
 
-    def _start_simulator(self, settings: AwsSettings) -> None:
-        from schedtui.demo.simulator import DemoSimulator
+    def wait_ready(self, timeout: float = _READY_TIMEOUT) -> None:
+        """Wait until the child has seeded and answers (and the simulator runs); raises
+        ``DemoFailed`` with the child's message when it could not start."""
+        if self._ready:
+            return
+        figures = self._next("ready", timeout)
+        seed = figures.get("seed")
+        self.seed_result = None if seed is None else SeedResult(**seed)
+        self.backfill = figures.get("backfill")
+        self.startup_seconds = time.perf_counter() - self._started_at
+        self._ready = True
 
-        fixed = self.now
-        simulator = (
-            DemoSimulator(settings) if fixed is None else DemoSimulator(settings, now=lambda: fixed)
-        )
-        self.simulator = simulator
-        simulator.backfill()
-        simulator.create_alarms()
-        simulator.start()
+    def failure(self) -> str | None:
+        """Why the child ended on its own (its last words on stderr), else None."""
+        process = self._process
+        if process is None or process.poll() is None:
+            return None
+        return self._child_said() or f"the demo server ended with status {process.returncode}"
 
     def stop(self) -> None:
-        """Stop the simulator, reset moto's state, shut the server down, restore the
-        environment (idempotent)."""
-        simulator, self.simulator = self.simulator, None
-        if simulator is not None:
-            simulator.stop()  # first: its thread must not talk to a server going away
-        server, self._server = self._server, None
+        """End the child and restore the environment (idempotent)."""
+        process, self._process = self._process, None
         try:
-            if server is not None:
+            if process is not None:
+                if process.stdin is not None:
+                    process.stdin.close()  # end-of-file: the child exits at once
                 try:
-                    # A reset that fails must not keep the server (or the env) around.
-                    with contextlib.suppress(OSError):
-                        _reset(server)
-                finally:
-                    server.stop()
+                    process.wait(_STOP_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                if process.stdout is not None:
+                    process.stdout.close()
         finally:
+            if self._stderr is not None:
+                self._stderr.close()
+                self._stderr = None
             self.settings = None
+            self._ready = False
             self._restore_environment()
 
     def __enter__(self) -> AwsSettings:
@@ -220,6 +212,79 @@ class DemoBackend:
     ) -> None:
         self.stop()
 
+    # -- the child ----------------------------------------------------------------------------
+
+    def _spawn(self) -> None:
+        config = {
+            "size": self.size,
+            "now": None if self.now is None else self.now.isoformat(),
+            "seed": self.seed,
+            "region": self.region,
+            "simulate": self.simulate,
+            "live": self.live,
+        }
+        root = str(Path(schedtui.__file__).resolve().parent.parent)
+        # A file, not a pipe, for stderr: nobody reads it while all goes well, and a pipe
+        # nobody reads would block the child once full. Never the terminal: the TUI is on it.
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
+        self._messages = queue.Queue()
+        self._ready = False
+        self._process = process = subprocess.Popen(
+            [sys.executable, "-P", "-c", _BOOTSTRAP, json.dumps(config), root],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            # Its own session: the terminal's signals (ctrl+c, a dropped SSH session's hangup)
+            # go to the app, whose exit then ends the child through its stdin.
+            start_new_session=True,
+        )
+        threading.Thread(
+            target=self._read_messages,
+            args=(process.stdout, self._messages),
+            name="schedtui-demo-messages",
+            daemon=True,
+        ).start()
+
+    @staticmethod
+    def _read_messages(stdout: IO[bytes] | None, into: queue.Queue[dict[str, Any]]) -> None:
+        try:
+            for line in stdout or ():
+                try:
+                    into.put(json.loads(line))
+                except ValueError:
+                    continue  # not ours (a library printing to stdout): ignore it
+        except (OSError, ValueError):
+            pass  # closed by stop
+        into.put({"ended": None})
+
+    def _next(self, wanted: str, timeout: float) -> Any:
+        """The value of the child's next ``wanted`` message; DemoFailed when it failed or
+        ended first, or said nothing for ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                message = self._messages.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise DemoFailed(
+                    f"the demo server said no '{wanted}' within {timeout:.0f} s"
+                ) from None
+            if wanted in message:
+                return message[wanted]
+            if "failed" in message or "ended" in message:
+                self._messages.put(message)  # a later call gets the same answer
+                detail = message.get("failed") or self._child_said() or "it ended"
+                raise DemoFailed(f"the demo server failed to start: {detail}")
+
+    def _child_said(self) -> str:
+        stream = self._stderr
+        if stream is None:
+            return ""
+        stream.seek(0)
+        lines = stream.read().decode("utf-8", "replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
+    # -- environment --------------------------------------------------------------------------
+
     def _apply_environment(self) -> None:
         wanted = _demo_environment()
         self._saved_environment = {name: os.environ.get(name) for name in wanted}
@@ -229,16 +294,6 @@ class DemoBackend:
         if self._saved_environment is not None:
             _set_environment(self._saved_environment)
             self._saved_environment = None
-
-
-def _reset(server: ThreadedMotoServer) -> None:
-    """moto's documented reset (every service, every account), over the loopback, no proxy:
-    urllib would honour HTTP_PROXY just like botocore."""
-    host, port = server.get_host_and_port()
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    request = urllib.request.Request(f"http://{host}:{port}/moto-api/reset", method="POST")
-    with opener.open(request, timeout=10):
-        pass
 
 
 def _set_environment(values: dict[str, str | None]) -> None:

@@ -4,14 +4,15 @@ A seeded demo has schedules but no history: the monitoring screen would open on 
 The simulator gives it a week of AWS/Scheduler metrics, dead-lettered messages, an SNS topic
 and two alarms, then keeps the current minute moving:
 
-    sim = DemoSimulator(settings)       # the settings DemoBackend.start() returned
+    sim = DemoSimulator(settings)       # the settings EmbeddedDemo.start() returned
     sim.backfill()                      # 7 days of metrics + DLQ messages (~0.6 s)
     sim.create_alarms()                 # SNS topic scheduler-notifications + 2 alarms
     sim.start()                         # every `interval` s: this minute's datapoints
     ...
     sim.stop()                          # joins the thread (well under a second)
 
-``DemoBackend(simulate=True)`` does all of that on ``start`` and stops it on ``stop``.
+``EmbeddedDemo(simulate=True)`` does all of that on ``start`` and stops it on ``stop``;
+``DemoBackend(simulate=True)`` has its child process do it.
 
 What the data says (deterministic for a given ``now``: a fixed RNG seed, schedules in name
 order):
@@ -729,7 +730,7 @@ class DemoSimulator:
 
     ``now`` is the clock (a fixed one for tests and screenshots: the live thread then adds to
     that minute). ``interval`` is the live thread's period in seconds. The moto server must run
-    in this process (``DemoBackend``) on a loopback address.
+    in this process (``EmbeddedDemo``) on a loopback address.
     """
 
     def __init__(

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from contextlib import ExitStack
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.milestones import milestone, watch_listing
 from schedtui.ui.themes import drop_empty_no_color
+
+if TYPE_CHECKING:
+    from schedtui.demo.server import DemoBackend
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -24,16 +29,19 @@ def run_tui(args: argparse.Namespace) -> int:
             endpoint_url=args.endpoint_url,
             read_only=args.read_only,
         )
+        demo: DemoBackend | None = None
         if args.demo:
-            # The embedded moto server: never AWS, whatever profile or endpoint was given.
+            # The demo's moto server: never AWS, whatever profile or endpoint was given.
             from schedtui.demo.server import DemoBackend
 
             # The simulator derives a week of metrics from every fire time: fine for the curated
             # demo, far too slow for --demo-size 100000, which is for list-scale testing.
             simulate = args.demo_size is None
-            demo = stack.enter_context(DemoBackend(size=args.demo_size, simulate=simulate))
-            settings = replace(demo, read_only=args.read_only)
-            milestone("demo-started")
+            # wait=False: the screen paints while the server seeds; its first answers wait
+            # for the seeding, so the first listing is always complete.
+            demo = DemoBackend(size=args.demo_size, simulate=simulate, wait=False)
+            settings = replace(stack.enter_context(demo), read_only=args.read_only)
+            milestone("demo-started", pid=demo.pid)
         backend = Backend.connect(settings)
         watch_listing(backend)
         app = SchedtuiApp(
@@ -48,4 +56,9 @@ def run_tui(args: argparse.Namespace) -> int:
             ),
         )
         app.run()
+        if demo is not None and (failure := demo.failure()):
+            # Said after the TUI has left the screen; meanwhile the app showed the endpoint
+            # as unreachable.
+            print(f"schedtui: the demo server stopped: {failure}", file=sys.stderr)
+            return 1
     return app.return_code or 0

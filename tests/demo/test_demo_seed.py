@@ -1,9 +1,9 @@
-"""The demo backend: an in-process moto server, seeded, read back over HTTP like AWS.
+"""The demo backend: moto in a child process, seeded, read back over HTTP like AWS.
 
 One default demo is started per module and read in full once (the module guide's schedules,
-the variety the screens need); the rest start their own backend. moto keeps its state in
-module globals, and ``DemoBackend`` resets it on start and stop, so these tests leave nothing
-behind for the other suites.
+the variety the screens need); the rest start their own backend. Each ``DemoBackend`` runs
+moto in a process of its own, so these tests leave nothing behind in this one; the last ones
+check that the process ends with the backend, and when its parent is killed.
 """
 
 from __future__ import annotations
@@ -97,9 +97,10 @@ def demo() -> Iterator[Demo]:
 
 
 def test_default_demo_starts_fast(demo: Demo) -> None:
-    # moto is already imported in the test process (conftest): this is server + reset + seed.
+    # A child interpreter, moto's import in it (~0.4 s), the seed; the app does not wait for
+    # it (wait=False), this fixture does.
     print(f"\nDemoBackend start + default seed: {demo.start_seconds:.3f} s")
-    # The target is 0.5 s; the bound leaves room for a loaded CI machine.
+    # The bound leaves room for a loaded CI machine.
     assert demo.start_seconds < 3.0
 
 

@@ -1,8 +1,11 @@
 """The demo simulator: a week of Scheduler metrics, DLQ messages and alarms, read back over HTTP.
 
-One ``DemoBackend(simulate=True)`` with a fixed clock serves the module. Its live thread is
-stopped right after start (and the stop timed) so that every read-back sees exactly the
-backfill; the live thread is then tested with a simulator of its own at a 0.1 s interval.
+One ``EmbeddedDemo(simulate=True)`` with a fixed clock serves the module: moto in this process,
+as the demo's child process runs it, because the simulator and these tests read moto's backend
+objects directly. Its live thread is stopped right after start (and the stop timed) so that
+every read-back sees exactly the backfill; the live thread is then tested with a simulator of
+its own at a 0.1 s interval. The last test runs it the way ``schedtui --demo`` does, in the
+child process of a ``DemoBackend``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from schedtui.core.expression import AtExpression, RateExpression, parse_express
 from schedtui.core.monitoring import DLQ_ATTRIBUTES, SCHEDULER_METRICS
 from schedtui.core.next_runs import instants
 from schedtui.core.timezones import load_zone
+from schedtui.demo.embedded import EmbeddedDemo
+from schedtui.demo.seed import FAKE_CREDENTIALS
 from schedtui.demo.server import DemoBackend
 from schedtui.demo.simulator import (
     DROPPED_ALARM,
@@ -46,7 +51,7 @@ ORDERS_DLQ = f"arn:aws:sqs:{REGION}:{ACCOUNT}:orders-scheduler-dlq"
 
 @dataclass
 class Sim:
-    backend: DemoBackend
+    backend: EmbeddedDemo
     settings: AwsSettings
     clients: AwsClients
     groups: list[str]
@@ -57,9 +62,17 @@ class Sim:
 
 @pytest.fixture(scope="module")
 def sim() -> Iterator[Sim]:
-    backend = DemoBackend(now=NOW, simulate=True)
+    backend = EmbeddedDemo(now=NOW, simulate=True)
     started = time.perf_counter()
     settings = backend.start()
+    # The clients made here keep these credentials (the autouse fake ones are per test).
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in FAKE_CREDENTIALS.items():
+            patch.setenv(name.upper(), value)
+        yield from _sim(backend, settings, started)
+
+
+def _sim(backend: EmbeddedDemo, settings: AwsSettings, started: float) -> Iterator[Sim]:
     try:
         start_seconds = time.perf_counter() - started
         assert backend.simulator is not None
@@ -115,7 +128,7 @@ def test_start_with_simulate_is_fast_and_stops_promptly(sim: Sim) -> None:
     assert simulator.backfill_result is not None
     result = simulator.backfill_result
     print(
-        f"\nDemoBackend(simulate=True) start: {sim.start_seconds:.3f} s; backfill "
+        f"\nEmbeddedDemo(simulate=True) start: {sim.start_seconds:.3f} s; backfill "
         f"{result.seconds:.3f} s (plan {result.plan_seconds:.3f}, write "
         f"{result.write_seconds:.3f}): {result.datapoints} datapoints, "
         f"{result.dead_letters} DLQ messages; stop {sim.stop_seconds:.3f} s"
@@ -358,7 +371,7 @@ def test_fire_times_match_the_next_run_engine(sim: Sim) -> None:
 
 
 def test_backend_stop_stops_the_simulator_first() -> None:
-    backend = DemoBackend(size=40, now=NOW, simulate=True)
+    backend = EmbeddedDemo(size=40, now=NOW, simulate=True)
     backend.start()
     simulator = backend.simulator
     try:
@@ -376,3 +389,24 @@ def test_backend_stop_stops_the_simulator_first() -> None:
 def test_refuses_anything_but_a_local_demo(endpoint: str | None) -> None:
     with pytest.raises(ValueError, match="only a local demo"):
         DemoSimulator(AwsSettings(region=REGION, endpoint_url=endpoint))
+
+
+def test_the_demo_s_child_process_runs_the_simulation() -> None:
+    backend = DemoBackend(now=NOW, simulate=True)
+    with backend as settings:
+        clients = AwsClients(settings)
+        cloudwatch: Any = clients.cloudwatch
+        alarms = cloudwatch.describe_alarms(AlarmNames=[ORDERS_ALARM])["MetricAlarms"]
+        errors = _sums(
+            clients, [("TargetErrorCount", FAILING_GROUP)], NOW - timedelta(hours=2), NOW
+        )
+        sqs: Any = clients.sqs
+        url = sqs.get_queue_url(QueueName="orders-scheduler-dlq")["QueueUrl"]
+        depth = sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+        )["Attributes"]["ApproximateNumberOfMessages"]
+    assert backend.backfill is not None
+    assert backend.backfill["datapoints"] > 1000
+    assert [alarm["StateValue"] for alarm in alarms] == ["ALARM"]
+    assert errors[0] > 20  # the orders incident, read through moto_metrics in the child
+    assert int(depth) > 0

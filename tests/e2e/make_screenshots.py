@@ -76,10 +76,9 @@ async def shoot(pilot: Pilot[None], name: str) -> Path:
 async def make() -> list[Path]:
     OUTPUT.mkdir(exist_ok=True)
     made: list[Path] = []
-    demo = DemoBackend(now=FIXED, simulate=True)
+    # live=False: the backfilled week only, no live ticks while shooting.
+    demo = DemoBackend(now=FIXED, simulate=True, live=False)
     settings = demo.start()
-    if demo.simulator is not None:
-        demo.simulator.stop()  # keep the backfilled week; no live ticks while shooting
     with tempfile.TemporaryDirectory() as state:
         backend = Backend.connect(settings, audit_path=Path(state) / "audit.jsonl")
         app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))

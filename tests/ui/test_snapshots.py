@@ -123,3 +123,42 @@ def test_monitor_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
         pilot.app.update_headers()
 
     assert snap_compare(app, terminal_size=(130, 40), run_before=steady(monitor))
+
+
+async def edit_form_with_a_problem(pilot: Pilot[None]) -> None:
+    """The edit form of daily-backup-schedule with one field breaking its rule."""
+    from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
+
+    await open_daily_backup(pilot)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScheduleFormScreen))
+    retry = pilot.app.screen.query_one("#" + widget_id("Target.RetryPolicy.MaximumRetryAttempts"))
+    retry.focus()  # scrolls the retry section into view
+    await pilot.press("end", "9", "9")
+    pilot.app.update_headers()
+
+
+async def edit_review(pilot: Pilot[None]) -> None:
+    from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
+
+    await open_daily_backup(pilot)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScheduleFormScreen))
+    screen = pilot.app.screen
+    screen.query_one("#" + widget_id("FlexibleTimeWindow")).value = "45"  # type: ignore[attr-defined]
+    screen.query_one("#" + widget_id("Target.DeadLetterConfig.Arn")).value = ""  # type: ignore[attr-defined]
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    pilot.app.update_headers()
+
+
+def test_edit_form(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(edit_form_with_a_problem))
+
+
+def test_edit_form_at_80x24(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(edit_form_with_a_problem))
+
+
+def test_edit_review(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(edit_review))

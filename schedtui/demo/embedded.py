@@ -1,0 +1,186 @@
+"""``EmbeddedDemo``: moto's server in *this* process, seeded before it answers a single request.
+
+This is what the demo's child process runs (``schedtui.demo.child``); tests that must reach
+moto's backend objects directly (the simulator's) run it in their own process.
+
+    demo = EmbeddedDemo(size=None, simulate=True)
+    settings = demo.start()   # AwsSettings(region="us-east-1", endpoint_url="http://127.0.0.1:N")
+    ...
+    demo.stop()
+
+The order is the point: the listening socket exists first (its port can be handed out at once,
+and clients that connect queue in its backlog), then the data is written straight into moto's
+backend objects, and only then does the server accept connections. So the very first
+ListSchedules a client sends sees every seeded schedule, however early it was sent. The
+simulator (``simulate=True``) starts after that: it sends its DLQ messages and alarms over
+HTTP like any client.
+
+moto keeps its state in module globals, so a process has one moto state however many servers
+it runs: ``start`` resets it (no leftovers from an earlier demo or test in the same process)
+and ``stop`` resets it again.
+
+Nothing here touches ``os.environ``; ``DemoBackend`` (the parent side) does that.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from schedtui.aws.session import AwsSettings
+from schedtui.demo.seed import DEMO_REGION, SeedResult, seed_demo
+
+if TYPE_CHECKING:
+    from werkzeug.serving import BaseWSGIServer
+
+    from schedtui.demo.simulator import DemoSimulator
+
+_log = logging.getLogger(__name__)
+
+DEMO_HOST: Final = "127.0.0.1"
+# socketserver polls for shutdown every 0.5 s by default: ``stop`` would take half a second.
+_SHUTDOWN_POLL_SECONDS: Final = 0.02
+
+
+def listening_socket(host: str = DEMO_HOST) -> socket.socket:
+    """A TCP socket on a free port of ``host``, listening (the kernel queues connections) but
+    not yet accepting: the port is known before moto is even imported."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((host, 0))
+        sock.listen(socket.SOMAXCONN)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _wsgi_server(sock: socket.socket) -> BaseWSGIServer:
+    """moto's WSGI app on ``sock``, quiet: werkzeug logs every request (and any traceback) to
+    stderr, which in the demo is the terminal the TUI draws on; both go to a logger of ours at
+    DEBUG instead."""
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import ThreadedWSGIServer
+
+    class _QuietRequestHandler(MotoRequestHandler):
+        def log(self, type: str, message: str, *args: object) -> None:
+            _log.debug("%s: " + message.rstrip(), type, *args)
+
+    class _QuietServer(ThreadedWSGIServer):
+        def log(self, type: str, message: str, *args: object) -> None:
+            _log.debug("%s: " + message.rstrip(), type, *args)
+
+    host, port = sock.getsockname()[:2]
+    app = DomainDispatcherApplication(create_backend_app)
+    # fd: werkzeug serves on a duplicate of the already listening socket.
+    return _QuietServer(host, port, app, handler=_QuietRequestHandler, fd=sock.fileno())
+
+
+def _reset_moto() -> None:
+    """What moto's ``POST /moto-api/reset`` does (every service, every account), called
+    directly: the server may not be answering yet."""
+    from moto.moto_api._internal import moto_api_backend
+
+    moto_api_backend.reset()
+
+
+class EmbeddedDemo:
+    """moto on 127.0.0.1 in this process, seeded for ``schedtui --demo``.
+
+    ``size=None`` seeds the default demo, ``size=N`` exactly N schedules, ``seed=False``
+    nothing. ``simulate=True`` also backfills metrics, DLQ messages and alarms and, unless
+    ``live=False``, starts the simulator's live thread (its clock is ``now`` when given,
+    frozen, else the real one). ``sock``: a listening socket to serve on (else one is made).
+    """
+
+    def __init__(
+        self,
+        *,
+        size: int | None = None,
+        now: datetime | None = None,
+        seed: bool = True,
+        region: str = DEMO_REGION,
+        simulate: bool = False,
+        live: bool = True,
+        sock: socket.socket | None = None,
+    ) -> None:
+        self.size = size
+        self.now = now
+        self.seed = seed
+        self.region = region
+        self.simulate = simulate
+        self.live = live
+        self.settings: AwsSettings | None = None
+        self.seed_result: SeedResult | None = None
+        self.simulator: DemoSimulator | None = None
+        self._socket = sock
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> AwsSettings:
+        if self._server is not None:
+            raise RuntimeError("the embedded demo is already running")
+        try:
+            sock = self._socket or listening_socket()
+            self._socket = sock
+            host, port = sock.getsockname()[:2]
+            settings = AwsSettings(region=self.region, endpoint_url=f"http://{host}:{port}")
+            self._server = server = _wsgi_server(sock)  # imports moto (~0.4 s, boto3 included)
+            _reset_moto()
+            if self.seed:
+                self.seed_result = seed_demo(settings, self.size, self.now)
+            thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
+                name="schedtui-demo-moto",
+                daemon=True,
+            )
+            self._thread = thread
+            thread.start()  # from here on, queued and new connections are answered
+            self.settings = settings
+            if self.simulate:
+                self._start_simulator(settings)
+        except BaseException:
+            self.stop()
+            raise
+        return settings
+
+    def _start_simulator(self, settings: AwsSettings) -> None:
+        from schedtui.demo.simulator import DemoSimulator
+
+        fixed = self.now
+        simulator = (
+            DemoSimulator(settings) if fixed is None else DemoSimulator(settings, now=lambda: fixed)
+        )
+        self.simulator = simulator
+        simulator.backfill()
+        simulator.create_alarms()
+        if self.live:
+            simulator.start()
+
+    def stop(self) -> None:
+        """Stop the simulator, shut the server down, reset moto's state (idempotent)."""
+        simulator, self.simulator = self.simulator, None
+        if simulator is not None:
+            simulator.stop()  # first: its thread must not talk to a server going away
+        server, self._server = self._server, None
+        thread, self._thread = self._thread, None
+        sock, self._socket = self._socket, None
+        try:
+            if server is not None:
+                if thread is not None:
+                    server.shutdown()
+                    thread.join()
+                server.server_close()
+                _reset_moto()
+        finally:
+            self.settings = None
+            if sock is not None:
+                sock.close()
