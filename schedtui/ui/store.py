@@ -147,6 +147,12 @@ class AccountStore:
             self.table_rows.pop(arn, None)
         return gone
 
+    def forget(self, arns: set[str]) -> None:
+        """Drop schedules the operator just deleted, before the next listing says so."""
+        for arn in arns:
+            self.rows.pop(arn, None)
+            self.table_rows.pop(arn, None)
+
     def counts(self) -> dict[str, GroupCounts]:
         found: dict[str, GroupCounts] = {}
         for row in self.rows.values():
