@@ -160,9 +160,17 @@ class GroupsScreen(TableScreen):
     COLUMNS = GROUP_COLUMNS
     HELP = [
         ("enter", "open the group's schedules"),
+        ("n", "new group, with tags"),
+        ("e", "edit the group's tags (a viewer when read-only)"),
+        ("ctrl+d", "delete the group and its schedules (type its name to confirm)"),
         ("/", "filter groups by name"),
         ("s / S", "sort by the next column / reverse"),
         ("q", "quit"),
+    ]
+    BINDINGS = [
+        Binding("n", "new_group", "New", id="groups.new"),
+        Binding("e", "edit_group", "Tags", id="groups.edit"),
+        Binding("ctrl+d", "delete_group", "Delete", id="groups.delete"),
     ]
 
     def rows(self) -> list[TableRow]:
@@ -190,3 +198,20 @@ class GroupsScreen(TableScreen):
         from schedtui.ui.screens.schedules import SchedulesScreen
 
         self.app.push_screen(SchedulesScreen(group=event.key))
+
+    def action_new_group(self) -> None:
+        from schedtui.ui.flows.groups import new_group
+
+        new_group(self.schedtui)
+
+    def action_edit_group(self) -> None:
+        from schedtui.ui.flows.groups import edit_group_tags
+
+        if self.table.cursor_key:
+            edit_group_tags(self.schedtui, self.table.cursor_key)
+
+    def action_delete_group(self) -> None:
+        from schedtui.ui.flows.deletion import delete_group
+
+        if self.table.cursor_key:
+            delete_group(self.schedtui, self.table.cursor_key)
