@@ -496,7 +496,7 @@ async def test_delete_a_group_says_how_many_schedules_go_with_it(
         await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
         assert f"Delete group {GROUP} and its 2 schedules?" in static_text(app, ".title")
         body = static_text(app, "#confirm-body")
-        assert "2 schedules go with it" in body
+        assert body.startswith("2 schedules go with the group")
         assert DAILY in body
         assert WEEKLY in body
         assert "Tags: Environment=prod, Service=batch" in body

@@ -245,18 +245,11 @@ def _count_group(app: SchedtuiApp, name: str) -> None:
 def _confirm_group(app: SchedtuiApp, name: str, count: int) -> None:
     group = app.store.groups.get(name)
     body = Text()
-    body.append(f"Group {printable(name)}", style="bold")
-    if group is not None and group.arn:
-        body.append(f"\n{printable(group.arn)}", style="dim")
-        tags = app.store.group_tags.get(group.arn, {})
-        if tags:
-            shown = ", ".join(f"{k}={v}" for k, v in sorted(tags.items()))
-            body.append(f"\nTags: {printable(shown)}")
-    body.append("\n\n")
+    # What goes first: on a small terminal the rest of the body is a scroll away.
     if count:
         plural = "schedule goes" if count == 1 else "schedules go"
-        body.append(f"{count} {plural} with it", style="bold red")
-        body.append(" (AWS deletes them shortly after the group):\n")
+        body.append(f"{count} {plural} with the group", style="bold red")
+        body.append(" (AWS deletes them shortly after it):\n")
         rows = sorted(
             (row for row in app.store.rows.values() if row.group == name), key=lambda r: r.name
         )
@@ -266,8 +259,15 @@ def _confirm_group(app: SchedtuiApp, name: str, count: int) -> None:
             body.append(f"  … and {len(rows) - _GROUP_SCHEDULES_SHOWN} more\n")
     else:
         body.append("The group holds no schedules.\n")
+    body.append(f"\nGroup {printable(name)}", style="bold")
+    if group is not None and group.arn:
+        body.append(f"\n{printable(group.arn)}", style="dim")
+        tags = app.store.group_tags.get(group.arn, {})
+        if tags:
+            shown = ", ".join(f"{k}={v}" for k, v in sorted(tags.items()))
+            body.append(f"\nTags: {printable(shown)}")
     body.append(
-        "\nDeleting cannot be undone. If more schedules appear in the group before the "
+        "\n\nDeleting cannot be undone. If more schedules appear in the group before the "
         "delete is sent, nothing is sent.",
         style="dim",
     )
