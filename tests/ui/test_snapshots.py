@@ -133,8 +133,11 @@ async def edit_form_with_a_problem(pilot: Pilot[None]) -> None:
     await pilot.press("e")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScheduleFormScreen))
     retry = pilot.app.screen.query_one("#" + widget_id("Target.RetryPolicy.MaximumRetryAttempts"))
-    retry.focus()  # scrolls the retry section into view
+    retry.focus(scroll_visible=False)
+    # Scrolled without animation: a snapshot taken mid-animation would differ run to run.
+    pilot.app.screen.query_one("#form").scroll_to_widget(retry, animate=False, top=True)
     await pilot.press("end", "9", "9")
+    await pilot.pause()
     pilot.app.update_headers()
 
 
