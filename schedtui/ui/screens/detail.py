@@ -131,14 +131,27 @@ class DetailScreen(AppScreen):
     """
     BINDINGS = [
         Binding("t", "toggle", "Toggle", id="detail.toggle"),
+        Binding("ctrl+d", "delete", "Delete", id="detail.delete"),
+        Binding("e", "edit", "Edit", id="detail.edit"),
+        Binding("E", "raw_edit", "Edit JSON", show=False, id="detail.raw_edit"),
+        Binding("c", "clone", "Clone", id="detail.clone"),
         Binding("escape", "back", "Back", id="detail.back"),
     ]
-    HELP = [("t", "toggle ENABLED/DISABLED"), ("r", "refresh"), ("esc / q", "back")]
+    HELP = [
+        ("t", "toggle ENABLED/DISABLED"),
+        ("ctrl+d", "delete this schedule (type its name to confirm)"),
+        ("e", "edit in a form"),
+        ("E", "edit as JSON in $EDITOR (vi when unset)"),
+        ("c", "clone (to a new name and/or group)"),
+        ("r", "refresh"),
+        ("esc / q", "back"),
+    ]
 
     def __init__(self, summary: ScheduleSummary) -> None:
         super().__init__()
         self.summary = summary
         self.schedule: Schedule | None = None
+        self.deleting = False  # a delete is under way: do not read the schedule again
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
@@ -162,7 +175,8 @@ class DetailScreen(AppScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        self.load()
+        if not self.deleting:
+            self.load()
 
     def reload(self) -> None:
         self.load()
@@ -203,6 +217,34 @@ class DetailScreen(AppScreen):
 
     def action_toggle(self) -> None:
         self.schedtui.toggle([self.schedule or self.summary], on_done=self.load)
+
+    def action_delete(self) -> None:
+        from schedtui.ui.flows.deletion import delete_schedules
+
+        def finished(deleted: set[str]) -> None:
+            self.deleting = False
+            if self.summary.arn not in deleted:
+                self.load()
+            elif self.is_current:
+                self.app.pop_screen()  # back to the list, which no longer shows it
+
+        self.deleting = True
+        delete_schedules(self.schedtui, [self.schedule or self.summary], on_done=finished)
+
+    def action_edit(self) -> None:
+        from schedtui.ui.flows.schedule_edit import open_edit
+
+        open_edit(self.schedtui, self.schedule or self.summary)
+
+    def action_raw_edit(self) -> None:
+        from schedtui.ui.flows.schedule_edit import open_raw_edit
+
+        open_raw_edit(self.schedtui, self.schedule or self.summary)
+
+    def action_clone(self) -> None:
+        from schedtui.ui.flows.schedule_edit import open_clone
+
+        open_clone(self.schedtui, self.schedule or self.summary)
 
     def action_back(self) -> None:
         self.schedtui.action_back()

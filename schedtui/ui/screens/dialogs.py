@@ -1,20 +1,22 @@
-"""Modal dialogs: confirmation, results, help and the `:` command prompt."""
+"""Modal dialogs: confirmation (plain and typed), results, help and the `:` command prompt."""
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from schedtui.core.text import printable
 from schedtui.ui.keys import KEYMAP
 
 # Textual scopes a screen's DEFAULT_CSS to that screen, so each dialog names itself.
 DIALOG_CSS = """
-ConfirmScreen, MessageScreen, HelpScreen {
+ConfirmScreen, TypedConfirmScreen, ChoiceScreen, MessageScreen, HelpScreen {
     align: center middle;
 }
 .dialog {
@@ -77,6 +79,71 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+class TypedConfirmScreen(ModalScreen[bool]):
+    """For what cannot be undone: the operator types ``expected`` exactly to confirm.
+
+    The confirm button stays disabled until the text matches; enter in the field confirms
+    only then; esc cancels. ``expected`` is shown literally (never as markup).
+    """
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    TypedConfirmScreen .dialog VerticalScroll { height: 1fr; }  /* the body scrolls, the
+        field and buttons always fit, down to 80x24 */
+    TypedConfirmScreen #typed-prompt { margin-top: 1; }
+    TypedConfirmScreen #typed-hint { color: $text-muted; }
+    """
+    )
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="typed.cancel")]
+
+    def __init__(self, title: str, body: Text, expected: str, confirm_label: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.expected = expected
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        prompt = Text("Type ")
+        prompt.append(printable(self.expected), style="bold")
+        prompt.append(" to confirm:")
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="title")
+            with VerticalScroll():
+                yield Static(self.body, id="confirm-body")
+            yield Static(prompt, id="typed-prompt")
+            yield Input(id="typed")
+            yield Static(Text("enter confirms once the text matches; esc cancels"), id="typed-hint")
+            with Horizontal(classes="buttons"):
+                yield Button(self.confirm_label, variant="error", id="yes", disabled=True)
+                yield Button("Cancel (esc)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#typed", Input).focus()
+
+    @property
+    def matches(self) -> bool:
+        return self.query_one("#typed", Input).value == self.expected
+
+    def on_input_changed(self, _: Input.Changed) -> None:
+        self.query_one("#yes", Button).disabled = not self.matches
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.matches:
+            self.dismiss(True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes" and self.matches:
+            self.dismiss(True)
+        elif event.button.id == "no":
+            self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
 
 
 class MessageScreen(ModalScreen[None]):
@@ -163,3 +230,42 @@ class CommandPrompt(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """More than yes or no (reload / overwrite / back): one button and one key per choice."""
+
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [Binding("escape", "choose(None)", "Back", id="choice.back")]
+
+    def __init__(self, title: str, body: Text, choices: list[tuple[str, str, str]]) -> None:
+        """``choices``: (id, button label, key); the last one has the focus (the safe one)."""
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="title")
+            with VerticalScroll():
+                yield Static(self.body, id="choice-body")
+            with Horizontal(classes="buttons"):
+                for ident, label, _ in self.choices:
+                    yield Button(label, id=ident)
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.choices[-1][0]}", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        for ident, _, key in self.choices:
+            if event.key == key:
+                event.stop()
+                self.dismiss(ident)
+                return
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)

@@ -16,6 +16,11 @@ class SchedulesScreen(TableScreen):
         ("enter", "open the schedule"),
         ("t", "toggle ENABLED/DISABLED (all marked rows when any are marked)"),
         ("space", "mark / unmark the row"),
+        ("ctrl+d", "delete (all marked rows when any are marked; typed confirmation)"),
+        ("e", "edit the schedule in a form"),
+        ("E", "edit the schedule as JSON in $EDITOR (vi when unset)"),
+        ("n", "new schedule (in this group, or the cursor row's)"),
+        ("c", "clone the schedule (to a new name and/or group: how a schedule moves)"),
         ("/", "filter: words, state:disabled group:NAME target:lambda tz:ZONE name:TEXT"),
         ("s / S", "sort by the next column / reverse"),
         ("esc", "clear the filter, then back"),
@@ -23,6 +28,12 @@ class SchedulesScreen(TableScreen):
     BINDINGS = [
         Binding("t", "toggle", "Toggle", id="schedules.toggle"),
         Binding("space", "mark", "Mark", id="schedules.mark"),
+        # Not in the footer, so that "? Help" still fits at 80 columns (help and README list it).
+        Binding("ctrl+d", "delete", "Delete", show=False, id="schedules.delete"),
+        Binding("e", "edit", "Edit", id="schedules.edit"),
+        Binding("E", "raw_edit", "Edit JSON", show=False, id="schedules.raw_edit"),
+        Binding("n", "new", "New", show=False, id="schedules.new"),
+        Binding("c", "clone", "Clone", show=False, id="schedules.clone"),
     ]
 
     def __init__(self, group: str | None = None) -> None:
@@ -79,3 +90,38 @@ class SchedulesScreen(TableScreen):
         summaries = self.selected()
         if summaries:
             self.schedtui.toggle(summaries, on_done=self.table.clear_marks)
+
+    def action_delete(self) -> None:
+        from schedtui.ui.flows.deletion import delete_schedules
+
+        def deleted(arns: set[str]) -> None:
+            self.table.marks = self.table.marks - arns  # a failed one stays marked
+
+        delete_schedules(self.schedtui, self.selected(), on_done=deleted)
+
+    def action_edit(self) -> None:
+        from schedtui.ui.flows.schedule_edit import open_edit
+
+        summary = self.cursor_summary()
+        if summary is not None:
+            open_edit(self.schedtui, summary)
+
+    def action_raw_edit(self) -> None:
+        from schedtui.ui.flows.schedule_edit import open_raw_edit
+
+        summary = self.cursor_summary()
+        if summary is not None:
+            open_raw_edit(self.schedtui, summary)
+
+    def action_clone(self) -> None:
+        from schedtui.ui.flows.schedule_edit import open_clone
+
+        summary = self.cursor_summary()
+        if summary is not None:
+            open_clone(self.schedtui, summary)
+
+    def action_new(self) -> None:
+        from schedtui.ui.flows.schedule_edit import open_create
+
+        summary = self.cursor_summary()
+        open_create(self.schedtui, self.group or (summary.group_name if summary else None))
