@@ -593,3 +593,37 @@ async def test_escape_with_changes_asks_before_discarding_them(
             pilot, lambda: not isinstance(app.screen, ScheduleFormScreen | ConfirmScreen)
         )
     assert read(settings)["Description"] != "half-typed"
+
+
+async def test_zone_completion_placeholders_json_formatting_and_the_dlq_check(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group=GROUP)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        screen = form(app)
+        # The time zone completes from the IANA list (right arrow accepts the suggestion).
+        zone = screen.query_one("#" + widget_id("ScheduleExpressionTimezone"), Input)
+        zone.value = ""
+        zone.focus()
+        await pilot.press(*"europe/mad")
+        await pilot.press("right")
+        assert zone.value == "Europe/Madrid"
+        # A placeholder goes in at the cursor; ctrl+o pretty-prints the input.
+        area = screen.query_one("#" + widget_id("Target.Input"), TextArea)
+        area.text = '{"at": ""}'
+        area.move_cursor((0, 8))
+        screen.query_one("#placeholder", Select).value = "<aws.scheduler.scheduled-time>"
+        await pilot.pause()
+        assert area.text == '{"at": "<aws.scheduler.scheduled-time>"}'
+        await pilot.press("ctrl+o")
+        assert area.text == '{\n  "at": "<aws.scheduler.scheduled-time>"\n}\n'
+        # The DLQ check reads the queue: the demo's exists, an unknown one does not.
+        screen.query_one("#check-dlq", Button).press()
+        dlq = "Target.DeadLetterConfig.Arn"
+        await wait_for(pilot, lambda: "the queue exists" in message(app, dlq))
+        set_field(app, dlq, f"arn:aws:sqs:{REGION}:{ACCOUNT}:no-such-queue")
+        await pilot.pause()
+        screen.query_one("#check-dlq", Button).press()
+        await wait_for(pilot, lambda: "✗" in message(app, dlq))
+        assert "no-such-queue: queue does not exist" in message(app, dlq)
