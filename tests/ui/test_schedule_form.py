@@ -502,23 +502,30 @@ def scripted_editor(tmp_path: Path, body: str) -> str:
     return f"{sys.executable} {script}"
 
 
+RETRIES = "doc['Target']['RetryPolicy']['MaximumRetryAttempts'] = {}"
+
+
+async def raw_edit_until_dialog(pilot: Pilot[None]) -> None:
+    """Press E on daily-backup-schedule; the scripted editor runs; a dialog follows."""
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    await loaded(pilot)
+    table(app).move_to(next(k for k in table(app).row_keys() if k.endswith("/" + NAME)))
+    await pilot.press("E")
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+
+
 async def test_raw_edit_in_editor_goes_through_review_and_keeps_every_other_member(
     settings: AwsSettings,
     make_app: Callable[..., SchedtuiApp],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(
-        "VISUAL",
-        scripted_editor(tmp_path, "doc['Target']['RetryPolicy']['MaximumRetryAttempts'] = 2"),
-    )
+    monkeypatch.setenv("VISUAL", scripted_editor(tmp_path, RETRIES.format(2)))
     before = read(settings)
     app = make_app(settings, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        table(app).move_to(next(k for k in table(app).row_keys() if k.endswith("/" + NAME)))
-        await pilot.press("E")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await raw_edit_until_dialog(pilot)
         review = static_text(app, "#confirm-body")
         assert "Target.RetryPolicy.MaximumRetryAttempts" in review
         await pilot.press("y")
@@ -535,18 +542,12 @@ async def test_an_invalid_raw_edit_says_why_and_offers_to_edit_again(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(
-        "VISUAL",
-        scripted_editor(tmp_path, "doc['Target']['RetryPolicy']['MaximumRetryAttempts'] = 999"),
-    )
+    monkeypatch.setenv("VISUAL", scripted_editor(tmp_path, RETRIES.format(999)))
     before = read(settings)
     app = make_app(settings, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
         sent = requests_sent(app.backend.clients)
-        table(app).move_to(next(k for k in table(app).row_keys() if k.endswith("/" + NAME)))
-        await pilot.press("E")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await raw_edit_until_dialog(pilot)
         assert "must be between 0 and 185" in static_text(app, "#confirm-body")
         assert "Edit again" in str(app.screen.query_one("#yes", Button).label)
         await pilot.press("n")
