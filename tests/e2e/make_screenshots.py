@@ -2,13 +2,14 @@
 
     .venv/bin/python -m tests.e2e.make_screenshots  # from the repository root
 
-Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, help.svg and
-monitor.svg (the simulator's week of metrics, its live thread stopped so nothing moves).
+Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edit-form.svg,
+edit-review.svg, help.svg and monitor.svg (the simulator's week of metrics, its live thread
+stopped so nothing moves).
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
-random port. Nothing is changed on the demo: the toggle dialog is cancelled, and the audit
-log goes to a temporary directory anyway.
+random port. Nothing is changed on the demo: the toggle dialog and the edit are cancelled,
+and the audit log goes to a temporary directory anyway.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from schedtui.aws.backend import Backend
 from schedtui.demo.server import DemoBackend
@@ -30,6 +32,7 @@ from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from schedtui.ui.screens.lists import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
+from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
 from schedtui.ui.screens.schedules import SchedulesScreen
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
@@ -97,11 +100,9 @@ async def make() -> list[Path]:
             # The detail of daily-backup-schedule: cursor on its row, enter.
             screen = app.screen
             assert isinstance(screen, SchedulesScreen)
-            key = next(
-                arn
-                for arn, summary in app.store.summaries.items()
-                if (summary.group_name, summary.name) == SCHEDULE
-            )
+            found = app.store.find(*SCHEDULE)
+            assert found is not None, f"{SCHEDULE} is not in the demo"
+            key = found.arn
             assert screen.table.move_to(key), f"{SCHEDULE} is not on the list"
             await pilot.press("enter")
             await wait_until(
@@ -118,6 +119,32 @@ async def make() -> list[Path]:
             )
             made.append(await shoot(pilot, "toggle-dialog.svg"))
             await pilot.press("n")
+            await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail")
+
+            # e: the edit form, with a new expression and zone previewed as typed; then the
+            # review of exactly those changes. Cancelled and discarded: nothing is sent.
+            await pilot.press("e")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, ScheduleFormScreen), "the edit form"
+            )
+            form = app.screen
+            assert isinstance(form, ScheduleFormScreen)
+            form.query_one(
+                "#" + widget_id("ScheduleExpression"), Input
+            ).value = "cron(0 3 ? * MON-FRI *)"
+            form.query_one(
+                "#" + widget_id("ScheduleExpressionTimezone"), Input
+            ).value = "Europe/Madrid"
+            await pilot.pause()
+            made.append(await shoot(pilot, "edit-form.svg"))
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the review")
+            made.append(await shoot(pilot, "edit-review.svg"))
+            await pilot.press("n")
+            await wait_until(pilot, lambda: app.screen is form, "the form again")
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "discard?")
+            await pilot.press("y")
             await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail")
 
             # The help of the schedules list (it has the most keys of its own).
