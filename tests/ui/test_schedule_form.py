@@ -628,3 +628,19 @@ async def test_zone_completion_placeholders_json_formatting_and_the_dlq_check(
         screen.query_one("#check-dlq", Button).press()
         await wait_for(pilot, lambda: "✗" in message(app, dlq))
         assert "no-such-queue: queue does not exist" in message(app, dlq)
+
+
+async def test_a_new_form_names_missing_fields_only_once_save_is_tried(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group=GROUP)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot, key="n")
+        assert "is required" not in message(app, "ScheduleExpression")
+        assert "to fill in or fix" in static_text(app, "#banner")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ScheduleFormScreen)
+        assert "is required" in message(app, "ScheduleExpression")
+        assert "is required" in message(app, "Target.RoleArn")
+        assert "fields to fix" in static_text(app, "#banner")

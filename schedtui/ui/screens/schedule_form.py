@@ -124,6 +124,7 @@ class ScheduleFormScreen(AppScreen):
         self._messages: dict[str, Static] = {}
         self._rows: dict[str, Horizontal] = {}
         self._message_state: dict[str, tuple[str | None, str, bool]] = {}
+        self.save_attempted = False  # from then on every error shows, touched or not
 
     # -- building the form ------------------------------------------------------------------------
 
@@ -257,6 +258,10 @@ class ScheduleFormScreen(AppScreen):
 
     # -- reading and checking ---------------------------------------------------------------------
 
+    def _judged(self, key: str, values: Values) -> bool:
+        """Whether a field's error is shown: a new schedule's empty fields are not wrong yet."""
+        return not self.creating or self.save_attempted or values.get(key) != self.initial.get(key)
+
     def _hint(self, form_field: FormField) -> str:
         if form_field.fixed_after_creation and not self.creating:
             return "fixed after creation: AWS cannot rename or move a schedule (clone with c)"
@@ -287,7 +292,7 @@ class ScheduleFormScreen(AppScreen):
             self.result.schedule = None
         for key, message in self._messages.items():
             form_field = FIELDS_BY_KEY[key]
-            error = self.result.errors.get(key)
+            error = self.result.errors.get(key) if self._judged(key, values) else None
             text = printable(error) if error else self._hint(form_field)
             shown = (error, text, bool(text) and self._applies(form_field))
             if self._message_state.get(key) == shown:
@@ -335,7 +340,10 @@ class ScheduleFormScreen(AppScreen):
             problem = True
         else:
             count = len(self.result.errors)
-            if count:
+            if count and self.creating and not self.save_attempted:
+                plural = "s" if count != 1 else ""
+                text.append(f"  ·  {count} field{plural} to fill in or fix", style="yellow")
+            elif count:
                 text.append(f"  ·  {count} field{'s' if count != 1 else ''} to fix", style="red")
                 general = self.result.errors.get("")
                 if general:
@@ -455,6 +463,7 @@ class ScheduleFormScreen(AppScreen):
         if self.read_only_reason:
             self.notify(self.read_only_reason, severity="warning", markup=False)
             return
+        self.save_attempted = True
         result = self.validate()
         if result.schedule is None:
             count = len(result.errors)
