@@ -104,6 +104,11 @@ class DetailsCache:
             return None
         return found
 
+    def kept(self) -> list[Schedule]:
+        """The whole definitions still kept (the most recent ones; e.g. to suggest a role)."""
+        with self._lock:
+            return list(self._whole.values())
+
     def digests(self) -> list[ScheduleDigest]:
         """Every known digest (e.g. to find which schedules use which DLQ)."""
         with self._lock:

@@ -412,11 +412,13 @@ def creation_values(
     *,
     zones: Iterable[str] = (),
     dead_letter_arns: Iterable[str | None] = (),
+    role_arns: Iterable[str] = (),
 ) -> Values:
     """A new schedule's form: what a careful operator wants unless they decide otherwise.
 
-    ``zones`` and ``dead_letter_arns`` are those of the group's schedules: the zone used most
-    is the default, and the dead-letter queue used most is suggested.
+    ``zones``, ``dead_letter_arns`` and ``role_arns`` are those of the group's schedules: the
+    zone used most is the default; the dead-letter queue and execution role used most are
+    suggested.
     """
     values = values_of(None)
     values.update(
@@ -433,6 +435,9 @@ def creation_values(
     queue = _most_common(arn for arn in dead_letter_arns if arn)
     if queue:
         values["Target.DeadLetterConfig.Arn"] = queue
+    role = _most_common(role_arns)
+    if role:
+        values["Target.RoleArn"] = role
     return values
 
 

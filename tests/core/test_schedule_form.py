@@ -292,7 +292,9 @@ def test_creation_suggests_bounded_retries_and_the_groups_zone_and_dlq() -> None
         "orders",
         zones=["Europe/Madrid", "UTC", "Europe/Madrid"],
         dead_letter_arns=[None, DLQ_ARN, DLQ_ARN, "arn:aws:sqs:x:1:other"],
+        role_arns=[ROLE_ARN, ROLE_ARN, "arn:aws:iam::123456789012:role/rare"],
     )
+    assert values["Target.RoleArn"] == ROLE_ARN
     assert values["GroupName"] == "orders"
     assert values["Target.RetryPolicy.MaximumRetryAttempts"] == "3"
     assert values["Target.RetryPolicy.MaximumEventAgeInSeconds"] == "3600"
@@ -302,6 +304,7 @@ def test_creation_suggests_bounded_retries_and_the_groups_zone_and_dlq() -> None
     empty_group = creation_values("new-group")
     assert empty_group["ScheduleExpressionTimezone"] == ""
     assert empty_group["Target.DeadLetterConfig.Arn"] == ""
+    assert empty_group["Target.RoleArn"] == ""
 
 
 def test_a_created_schedule_holds_what_the_form_says() -> None:

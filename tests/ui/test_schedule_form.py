@@ -642,5 +642,9 @@ async def test_a_new_form_names_missing_fields_only_once_save_is_tried(
         await pilot.pause()
         assert isinstance(app.screen, ScheduleFormScreen)
         assert "is required" in message(app, "ScheduleExpression")
-        assert "is required" in message(app, "Target.RoleArn")
+        assert "is required" in message(app, "Name")
         assert "fields to fix" in static_text(app, "#banner")
+        # Suggested from the group's schedules: their execution role, DLQ and retry bounds.
+        values = form(app).values()
+        assert values["Target.RoleArn"].endswith(":role/EventBridgeSchedulerRole")
+        assert values["Target.DeadLetterConfig.Arn"].endswith(":scheduler-dlq")

@@ -122,6 +122,9 @@ def open_create(app: SchedtuiApp, group: str | None) -> None:
         group,
         zones=[digest.zone for digest in digests],
         dead_letter_arns=[digest.dlq_arn for digest in digests],
+        role_arns=[
+            kept.target.role_arn for kept in app.backend.details.kept() if kept.group_name == group
+        ],
     )
     _push_form(app, FormMode.CREATE, None, values)
 
