@@ -220,6 +220,7 @@ INVALID: list[tuple[str, str, str, str]] = [
     ("lambda", "ScheduleExpression", "", "required"),
     ("lambda", "ScheduleExpressionTimezone", "Mars/Olympus", "IANA"),
     ("lambda", "Target.Input", "{not json", "valid JSON"),
+    ("lambda", "Target.Arn", "arn:aws:scheduler:::aws-sdk:s3:listBuckets", "read-only actions"),
     ("lambda", "Target.Input", '"' + "x" * (256 * 1024) + '"', "256 KB"),
     ("lambda", "Description", "d" * 513, "at most 512"),
     ("lambda", "StartDate", "tomorrow", "ISO 8601"),
