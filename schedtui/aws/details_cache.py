@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
 from schedtui.aws.scheduler_repo import SchedulerRepository
@@ -117,11 +118,14 @@ class DetailsCache:
     def stale(self, summaries: Iterable[ScheduleSummary]) -> list[ScheduleSummary]:
         return [summary for summary in summaries if self.digest(summary) is None]
 
-    def store(self, schedule: Schedule) -> None:
-        """Keep a definition read elsewhere (e.g. after a mutation)."""
+    def store(self, schedule: Schedule, summary: ScheduleSummary | None = None) -> None:
+        """Keep a definition read elsewhere (e.g. after a mutation). With the ``summary`` it
+        was fetched for, the digest keeps the summary's strings where they are equal."""
         if not schedule.arn:
             return
         digest = ScheduleDigest.of(schedule)
+        if summary is not None:
+            digest = _sharing_strings(digest, summary)
         with self._lock:
             self._digests[schedule.arn] = digest
             self._whole[schedule.arn] = schedule
@@ -160,7 +164,7 @@ class DetailsCache:
             except AwsError as error:
                 return error
             self.limiter.succeeded()
-            self.store(schedule)
+            self.store(schedule, summary)
             return schedule
         return ThrottledError(
             f"GetSchedule {summary.group_name}/{summary.name}: still throttled; will retry on "
@@ -200,3 +204,23 @@ class DetailsCache:
         with ThreadPoolExecutor(self.max_workers, thread_name_prefix="schedtui-details") as pool:
             list(pool.map(work, missing))
         return results
+
+
+def _sharing_strings(digest: ScheduleDigest, summary: ScheduleSummary) -> ScheduleDigest:
+    """``digest`` holding the summary's string objects wherever the text is the same.
+
+    GetSchedule's JSON gives the digest its own copy of the ARN, group, name and target ARN,
+    while the list's row already holds the summary's: at 100,000 schedules the duplicates
+    took ~35 MB.
+    """
+
+    def shared(mine: str, theirs: str | None) -> str:
+        return theirs if theirs == mine and theirs is not None else mine
+
+    return replace(
+        digest,
+        arn=shared(digest.arn, summary.arn),
+        group=shared(digest.group, summary.group_name),
+        name=shared(digest.name, summary.name),
+        target_arn=shared(digest.target_arn, summary.target_arn),
+    )

@@ -303,8 +303,10 @@ class SchedtuiApp(App[None]):
                 ready, batch[:] = list(batch), []
                 last_flush[0] = time.monotonic()
             if ready:
+                # The digest the cache just stored (it shares the row's strings), not a copy.
                 rows = self._rows(
-                    (summary, ScheduleDigest.of(schedule)) for summary, schedule in ready
+                    (summary, backend.details.digest(summary) or ScheduleDigest.of(schedule))
+                    for summary, schedule in ready
                 )
                 self.call_from_thread(self._apply_details, rows)
 
