@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
@@ -132,7 +133,10 @@ async def edit_form_with_a_problem(pilot: Pilot[None]) -> None:
     await open_daily_backup(pilot)
     await pilot.press("e")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ScheduleFormScreen))
-    retry = pilot.app.screen.query_one("#" + widget_id("Target.RetryPolicy.MaximumRetryAttempts"))
+    retry = pilot.app.screen.query_one(
+        "#" + widget_id("Target.RetryPolicy.MaximumRetryAttempts"), Input
+    )
+    retry.cursor_blink = False  # a blinking cursor is caught on or off at random
     retry.focus(scroll_visible=False)
     # Scrolled without animation: a snapshot taken mid-animation would differ run to run.
     pilot.app.screen.query_one("#form").scroll_to_widget(retry, animate=False, top=True)

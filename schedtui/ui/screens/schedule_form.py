@@ -125,6 +125,8 @@ class ScheduleFormScreen(AppScreen):
         self._rows: dict[str, Horizontal] = {}
         self._message_state: dict[str, tuple[str | None, str, bool]] = {}
         self.save_attempted = False  # from then on every error shows, touched or not
+        self._previewed: tuple[str, ...] | None = None  # the timing the preview shows
+        self._bannered: tuple[str, bool] | None = None  # the banner as shown
 
     # -- building the form ------------------------------------------------------------------------
 
@@ -172,6 +174,7 @@ class ScheduleFormScreen(AppScreen):
                 allow_blank=False,
                 compact=True,
                 id="kind",
+                disabled=bool(self.read_only_reason),
             )
         yield Static(
             Text("picks the ARN's start; the kind's own parameters appear below"),
@@ -184,8 +187,6 @@ class ScheduleFormScreen(AppScreen):
         if fixed and self.original is None:
             return
         text = self.initial.get(key, "")
-        if fixed:
-            text = self.original.name if key == "Name" else self.original.group_name  # type: ignore[union-attr]
         row = Horizontal(classes="field", id="row-" + widget_id(key))
         self._rows[key] = row
         with row:
@@ -305,7 +306,20 @@ class ScheduleFormScreen(AppScreen):
         self._show_banner()
         return self.result
 
+    _TIMING_KEYS = (
+        "ScheduleExpression",
+        "ScheduleExpressionTimezone",
+        "StartDate",
+        "EndDate",
+        "FlexibleTimeWindow",
+    )
+
     def _show_preview(self, values: Values) -> None:
+        # Repainting the preview re-lays out the whole form: only when the timing changed.
+        timing = tuple(values.get(key, "") for key in self._TIMING_KEYS)
+        if timing == self._previewed:
+            return
+        self._previewed = timing
         anchor = self.original.creation_date if self.original and not self.creating else None
         shown = preview(values, self.schedtui.now(), anchor=anchor)
         panel = self.query_one("#preview", Static)
@@ -356,6 +370,9 @@ class ScheduleFormScreen(AppScreen):
                     else f"  ·  {changed} field{'s' if changed != 1 else ''} changed",
                     style="green" if changed != 0 else "dim",
                 )
+        if (text.plain, problem) == self._bannered:
+            return  # unchanged: no re-layout of the form
+        self._bannered = (text.plain, problem)
         banner.set_class(problem, "problem")
         banner.update(text)
 
