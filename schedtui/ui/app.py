@@ -363,6 +363,8 @@ class SchedtuiApp(App[None]):
 
         def show() -> None:
             self._status_pending = False
+            if not self.screen_stack:
+                return  # the app is quitting: its screens are gone before its timers
             screen = self.screen
             if isinstance(screen, TableScreen):
                 screen.reload_status()

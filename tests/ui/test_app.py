@@ -326,3 +326,17 @@ async def test_keys_typed_right_after_slash_never_reach_the_table(
             for s in scheduler(settings).list_schedules(GroupName="batch-jobs-group")["Schedules"]
         }
         assert states == {"ENABLED"}
+
+
+async def test_a_status_update_falling_due_while_quitting_is_dropped(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    """A coalesced status-line update must not crash the exit (seen once in a busy run)."""
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app._status_soon()
+        while app.screen_stack:  # what exiting does, before the timer is stopped
+            app._screen_stack.pop()
+        await asyncio.sleep(0.5)
+        await pilot.pause()
