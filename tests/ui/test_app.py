@@ -111,6 +111,11 @@ async def test_navigation_and_q_goes_back_then_quits(
         assert isinstance(app.screen, SchedulesScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, GroupsScreen)
+        # One esc too many (closing a dialog, say) must not quit the operator's session.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, GroupsScreen)
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0

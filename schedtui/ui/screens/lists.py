@@ -137,8 +137,9 @@ class TableScreen(AppScreen):
             self.row_filter = RowFilter()
             self.reload()
             self.table.focus()
-        else:
-            self.schedtui.action_back()
+        elif len(self.app.screen_stack) > 2:
+            # Back, but never out: only q quits (an esc too many must not end the session).
+            self.app.pop_screen()
 
     # -- sort -----------------------------------------------------------------------------------
 
