@@ -11,6 +11,7 @@ from schedtui.core.api_model import ApiModel
 from schedtui.core.arns import (
     TargetKind,
     is_role_arn,
+    parse_arn,
     parse_sqs_queue_arn,
     parse_universal_target,
     target_kind,
@@ -28,6 +29,7 @@ from schedtui.core.target_params import (
 from schedtui.core.validation import int_range, length, rule, rule_error, rules_enabled
 
 MAX_INPUT_BYTES: Final = 256 * 1024
+UNIVERSAL_PREFIX: Final = "arn:aws:scheduler:::aws-sdk:"
 DEFAULT_MAXIMUM_RETRY_ATTEMPTS: Final = 185
 DEFAULT_MAXIMUM_EVENT_AGE_IN_SECONDS: Final = 86_400
 
@@ -106,6 +108,20 @@ def json_problem(text: str) -> str | None:
     return None
 
 
+def _target_arn_problem(arn: str, kind: TargetKind) -> str | None:
+    """Why ``arn`` cannot be a target: not an ARN, or a template with nothing after it."""
+    if kind is TargetKind.UNIVERSAL:
+        return None
+    if arn.startswith(UNIVERSAL_PREFIX):
+        return f"must be {UNIVERSAL_PREFIX}<service>:<apiAction> (e.g. sqs:sendMessage)"
+    parsed = parse_arn(arn)
+    if parsed is None:
+        return "must be an ARN (arn:aws:<service>:<region>:<account>:<resource>)"
+    if kind is not TargetKind.UNKNOWN and not target_resource_name(arn).strip():
+        return f"must name the {kind.label} resource after '{parsed.resource}'"
+    return None
+
+
 # Parameter block member -> the only kind of target it applies to.
 _BLOCK_KINDS: Final = {
     "EcsParameters": TargetKind.ECS,
@@ -162,6 +178,9 @@ class Target(ApiModel):
         if not rules_enabled(info):
             return self
         kind = self.kind
+        problem = _target_arn_problem(self.arn, kind)
+        if problem is not None:
+            raise rule_error(problem, "Arn")
         universal = parse_universal_target(self.arn)
         if universal is not None and universal.read_only:
             raise rule_error(

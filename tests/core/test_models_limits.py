@@ -167,6 +167,25 @@ REFUSED: list[tuple[str, str, Any, str]] = [
         "a" * 1601,
         "Target.Arn: must be 1 to 1600 characters long (got 1601)",
     ),
+    (
+        "lambda",
+        "Target.Arn",
+        "nightly-report",
+        "Target.Arn: must be an ARN (arn:aws:<service>:<region>:<account>:<resource>)",
+    ),
+    (
+        "lambda",
+        "Target.Arn",
+        f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:",
+        "Target.Arn: must name the Lambda resource after 'function:'",
+    ),
+    (
+        "lambda",
+        "Target.Arn",
+        "arn:aws:scheduler:::aws-sdk:sqs",
+        "Target.Arn: must be arn:aws:scheduler:::aws-sdk:<service>:<apiAction> "
+        "(e.g. sqs:sendMessage)",
+    ),
     ("lambda", "Target.RoleArn", DELETE, "Target.RoleArn: is required"),
     (
         "lambda",
@@ -677,7 +696,7 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ("sqs", "Target.Input", "plain text, not JSON"),
     ("sqs", "Target.Input", "é" * 131_072),
     ("sns", "Target.Input", "x" * 262_144),
-    ("unknown", "Target.Arn", "a" * 1600),
+    ("unknown", "Target.Arn", f"arn:aws:newservice:{REGION}:{ACCOUNT}:".ljust(1600, "x")),
     ("universal", "Target.Arn", "arn:aws:scheduler:::aws-sdk:sqs:listenToThings"),
     ("ecs", f"{ECS}.TaskCount", 1),
     ("ecs", f"{ECS}.TaskCount", 10),
