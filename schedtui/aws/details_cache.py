@@ -21,7 +21,7 @@ from dataclasses import replace
 from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_rows import ScheduleDigest
+from schedtui.core.schedule_rows import ScheduleDigest, shared_text
 
 Outcome = Schedule | AwsError
 
@@ -207,20 +207,27 @@ class DetailsCache:
 
 
 def _sharing_strings(digest: ScheduleDigest, summary: ScheduleSummary) -> ScheduleDigest:
-    """``digest`` holding the summary's string objects wherever the text is the same.
+    """``digest`` holding the summary's string objects wherever the text is the same, and one
+    shared object for each few-valued text (``shared_text``).
 
     GetSchedule's JSON gives the digest its own copy of the ARN, group, name and target ARN,
     while the list's row already holds the summary's: at 100,000 schedules the duplicates
     took ~35 MB.
     """
 
-    def shared(mine: str, theirs: str | None) -> str:
+    def same(mine: str, theirs: str | None) -> str:
         return theirs if theirs == mine and theirs is not None else mine
 
+    dlq = digest.dlq_arn
     return replace(
         digest,
-        arn=shared(digest.arn, summary.arn),
-        group=shared(digest.group, summary.group_name),
-        name=shared(digest.name, summary.name),
-        target_arn=shared(digest.target_arn, summary.target_arn),
+        arn=same(digest.arn, summary.arn),
+        group=shared_text(digest.group),
+        name=same(digest.name, summary.name),
+        target_arn=same(digest.target_arn, summary.target_arn),
+        expression=shared_text(digest.expression),
+        zone=shared_text(digest.zone),
+        state=shared_text(digest.state),
+        dlq_arn=None if dlq is None else shared_text(dlq),
+        retry=shared_text(digest.retry),
     )

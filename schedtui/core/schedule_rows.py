@@ -6,6 +6,7 @@ be rebuilt for 100,000 schedules in a worker thread and filtered in well under 1
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,13 @@ from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
 
 FILTER_KEYS = ("state", "group", "target", "tz", "name")
+
+
+def shared_text(text: str) -> str:
+    """One string object for every equal text (``sys.intern``), for the few-valued fields of
+    100,000 rows: states, groups, zones, expressions, DLQs, retry policies. Each JSON response
+    brings its own copy of them, ~50 MB of duplicates at that size."""
+    return sys.intern(text) if type(text) is str else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +102,7 @@ def build_row(
     if digest is not None:
         expression = digest.expression
         zone = digest.zone
-        dlq = target_resource_name(digest.dlq_arn) if digest.dlq_arn else None
+        dlq = shared_text(target_resource_name(digest.dlq_arn)) if digest.dlq_arn else None
         retry = digest.retry
         if digest.state == "ENABLED":
             try:
@@ -112,8 +120,8 @@ def build_row(
     return ScheduleRow(
         arn=summary.arn,
         name=summary.name,
-        group=summary.group_name,
-        state=summary.state or (digest.state if digest else "?"),
+        group=shared_text(summary.group_name),
+        state=shared_text(summary.state or (digest.state if digest else "?")),
         target_arn=arn,
         expression=expression,
         zone=zone,

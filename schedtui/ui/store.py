@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from schedtui.core.group import ScheduleGroup
 from schedtui.core.schedule import ScheduleSummary
-from schedtui.core.schedule_rows import RowFilter, ScheduleRow, relative_text
+from schedtui.core.schedule_rows import RowFilter, ScheduleRow, relative_text, shared_text
 from schedtui.core.target import TargetSummary
 from schedtui.core.text import printable
 from schedtui.ui.widgets.virtual_table import Column, TableRow
@@ -55,7 +55,8 @@ def schedule_table_row(row: ScheduleRow, now: datetime) -> TableRow:
         style = "dim"
     elif row.detailed and row.next_run is None:
         style = "warning"  # enabled, yet nothing will ever fire
-    next_text = relative_text(row.next_run, now) if row.detailed else pending
+    # Few distinct texts over 100,000 rows ("in 5m", "06-01 02:00Z"): one object each.
+    next_text = shared_text(relative_text(row.next_run, now)) if row.detailed else pending
     if row.detailed and row.next_run is None:
         next_text = "never" if row.state == "ENABLED" else ""
     return TableRow(
@@ -67,7 +68,7 @@ def schedule_table_row(row: ScheduleRow, now: datetime) -> TableRow:
             printable(row.expression or pending),
             row.zone or pending,
             printable(row.group),
-            _stamp(row.next_run, "%m-%d %H:%MZ"),
+            shared_text(_stamp(row.next_run, "%m-%d %H:%MZ")),
             printable(target),
             printable(row.dlq or ("—" if row.detailed else pending)),
             row.retry or pending,

@@ -3,6 +3,7 @@ throttling."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from typing import Any
 
@@ -90,7 +91,7 @@ def test_a_digest_shares_the_listed_summary_s_strings(repo: SchedulerRepository)
         assert digest is not None
         assert digest.arn is summary.arn
         assert digest.name is summary.name
-        assert digest.group is summary.group_name
+        assert digest.group is sys.intern(summary.group_name)  # as the row's is
         assert digest.target_arn is summary.target_arn
 
 
