@@ -4,12 +4,14 @@ A benchmark drives the real app in a terminal and reads the screen, so it sees w
 painted but not when the data behind them arrived. With the variable set, the app appends
 ``{"event": ..., "time": <epoch seconds>, ...}`` lines for: the start of ``run_tui`` (with the
 process id), the demo server answering (with its process id), the first ``ListSchedules`` page
-handed to the app, and the last one. Unset (the normal case), nothing is written and nothing
-is wrapped.
+handed to the app, the last one, and every full garbage collection (``gc``, with its duration:
+at 100,000 rows one holds every thread for a noticeable moment). Unset (the normal case),
+nothing is written and nothing is wrapped.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -52,3 +54,20 @@ def watch_listing(backend: Backend) -> None:
 
     # An instance attribute: only this backend's repository is wrapped.
     backend.scheduler.iter_schedule_pages = iter_schedule_pages  # type: ignore[method-assign]
+
+
+def watch_collections() -> None:
+    """Record each full (generation 2) garbage collection and how long it took."""
+    if not os.environ.get(ENVIRONMENT_VARIABLE):
+        return
+    started = [0.0]
+
+    def timed(phase: str, info: dict[str, Any]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            milestone("gc", seconds=time.perf_counter() - started[0], collected=info["collected"])
+
+    gc.callbacks.append(timed)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from contextlib import ExitStack
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import AppOptions, SchedtuiApp
-from schedtui.ui.milestones import milestone, watch_listing
+from schedtui.ui.milestones import milestone, watch_collections, watch_listing
 from schedtui.ui.themes import drop_empty_no_color
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 def run_tui(args: argparse.Namespace) -> int:
     milestone("start", pid=os.getpid())
+    watch_collections()
     drop_empty_no_color()  # no-color.org: an empty NO_COLOR means unset; Textual disagrees
     with ExitStack() as stack:
         settings = AwsSettings(
@@ -55,6 +57,9 @@ def run_tui(args: argparse.Namespace) -> int:
                 demo=args.demo,
             ),
         )
+        # What the imports made (~50,000 objects) lives as long as the process: leave it out
+        # of every full garbage collection, a pause for every thread (~35 ms less each).
+        gc.freeze()
         app.run()
         if demo is not None and (failure := demo.failure()):
             # Said after the TUI has left the screen; meanwhile the app showed the endpoint

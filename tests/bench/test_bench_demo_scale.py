@@ -185,13 +185,36 @@ def wait(app: TmuxSession, check: Callable[[str], bool], cap: float) -> float | 
 
 
 def milestones(path: Path) -> dict[str, dict[str, float]]:
-    if not path.exists():
-        return {}
     found: dict[str, dict[str, float]] = {}
-    for line in path.read_text().splitlines():
-        event = json.loads(line)
+    for event in all_milestones(path):
         found.setdefault(event["event"], event)  # the first of each
     return found
+
+
+def all_milestones(path: Path) -> list[dict[str, float]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def collections(path: Path, phases: list[tuple[str, float | None]]) -> list[str]:
+    """Full garbage collections (the app records them) per phase: count, median, max."""
+    pauses = [(e["time"], e["seconds"]) for e in all_milestones(path) if e["event"] == "gc"]
+    lines = []
+    start = 0.0
+    for label, end in phases:
+        if end is None:
+            continue
+        inside = [seconds for at, seconds in pauses if start <= at < end]
+        start = end
+        if inside:
+            lines.append(
+                f"    {label:<34} {len(inside):3d}  median {statistics.median(inside) * 1000:6.0f}"
+                f" ms  max {max(inside) * 1000:6.0f} ms"
+            )
+        else:
+            lines.append(f"    {label:<34}   0")
+    return lines
 
 
 # -- the benchmark -----------------------------------------------------------------------------
@@ -302,3 +325,7 @@ def test_bench_demo_scale_in_tmux(tmp_path: Path) -> None:
             f"    {label:<34} median {statistics.median(samples) * 1000:6.0f} ms  "
             f"max {max(samples) * 1000:6.0f} ms  (n={len(samples)})"
         )
+    print("  full garbage collections in the UI process (they stop every thread)")
+    phases = [("until listed", listed), ("while definitions load", loaded)]
+    for line in collections(timings, [*phases, ("after", time.time())]):
+        print(line)
