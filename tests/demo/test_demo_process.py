@@ -82,6 +82,24 @@ def test_the_first_request_sees_every_seeded_schedule(tmp_path: Path) -> None:
     assert len(names) == len(set(names)) == backend.seed_result.schedules == 3000
 
 
+def test_the_app_s_process_never_imports_moto() -> None:
+    # moto and its data belong to the child: the UI's process must not even import it.
+    code = (
+        "import sys; from schedtui.demo.server import DemoBackend\n"
+        "with DemoBackend(size=10): print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+    )
+    assert "'moto'" not in result.stdout
+    assert "'schedtui'" in result.stdout
+
+
 _PARENT = """
 import json, sys, time
 from schedtui.demo.server import DemoBackend
