@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from schedtui.core.arns import TargetKind
 from schedtui.core.diff import field_diff
@@ -31,6 +33,7 @@ from tests.core.model_samples import (
     ecs_parameters,
     schedule_response,
 )
+from tests.core.test_models_roundtrip import get_schedule_responses
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -407,3 +410,38 @@ def test_preview_describes_and_lists_the_next_runs_or_says_why_not() -> None:
     assert (
         "month" in preview({"ScheduleExpression": "cron(0 0 32 * ? *)"}, NOW, anchor=None).problem
     )
+
+
+# -- the field-preservation property, through the form ------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(response=get_schedule_responses(), data=st.data())
+def test_through_the_form_only_the_field_typed_in_can_change(
+    response: dict[str, Any], data: st.DataObject
+) -> None:
+    """Any schedule (every kind, unknown members at every level): untouched, the form gives
+    back exactly what it was given; with one field retyped, nothing outside that field moves."""
+    original = Schedule.from_api(response)
+    start = values_of(original)
+    untouched = build_schedule(original, start, dict(start))
+    assert untouched.written == []
+    event(f"breaks a rule: {bool(original.rule_violations())}")
+    if original.rule_violations():
+        return  # the form refuses to save a schedule schedtui would refuse; nothing to compare
+    assert untouched.schedule == original
+    fields = [
+        key
+        for key in VALID_EDITS
+        if FIELDS_BY_KEY[key].kinds is None or original.target.kind in FIELDS_BY_KEY[key].kinds
+    ]
+    key = data.draw(st.sampled_from(fields))
+    edited = build_schedule(original, start, {**start, key: VALID_EDITS[key]})
+    event(f"edit built: {edited.schedule is not None}")
+    if edited.schedule is None:  # e.g. the new EndDate falls before this StartDate
+        assert set(edited.errors) <= {key, "EndDate", "StartDate"}, edited.errors
+        return
+    prefix = "FlexibleTimeWindow" if key == "FlexibleTimeWindow" else key
+    changed = field_diff(original, edited.schedule)
+    assert all(path.startswith(prefix) for path in changed), (key, changed)
+    assert edited.schedule.unknown_members() == original.unknown_members()
