@@ -57,9 +57,7 @@ def run_tui(args: argparse.Namespace) -> int:
                 demo=args.demo,
             ),
         )
-        # What the imports made (~50,000 objects) lives as long as the process: leave it out
-        # of every full garbage collection, a pause for every thread (~35 ms less each).
-        gc.freeze()
+        _tune_garbage_collection()
         app.run()
         if demo is not None and (failure := demo.failure()):
             # Said after the TUI has left the screen; meanwhile the app showed the endpoint
@@ -67,3 +65,18 @@ def run_tui(args: argparse.Namespace) -> int:
             print(f"schedtui: the demo server stopped: {failure}", file=sys.stderr)
             return 1
     return app.return_code or 0
+
+
+def _tune_garbage_collection() -> None:
+    """Fewer and shorter full garbage collections: each one stops every thread, and with
+    100,000 schedules listed it takes 0.3-0.5 s (measured: 29 of them while definitions load).
+
+    - What the imports made (~50,000 objects) lives as long as the process: frozen, it is
+      left out of every collection (~35 ms less each).
+    - A young generation of 10,000 objects instead of 700: a fetched definition is garbage
+      within a second, but at 700 it outlived two young collections, was promoted to the old
+      generation and brought the next full collection closer. Measured on 20,000 definitions:
+      5 full collections become 1; a young one takes up to ~40 ms instead of ~20.
+    """
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
