@@ -613,7 +613,14 @@ def build_schedule(
         except FieldProblem as problem:
             result.errors[form_field.key] = str(problem)
             continue
-        _set(data, form_field.key, value)
+        if form_field.widget is Widget.WINDOW:
+            # Mode and minutes are set member by member: the structure may hold members
+            # this version does not know, and they must survive.
+            window = data.setdefault(form_field.key, {})
+            window.pop("MaximumWindowInMinutes", None)
+            window.update(value)
+        else:
+            _set(data, form_field.key, value)
     _drop_other_kinds(original, data)
     try:
         schedule = Schedule.model_validate(data)
