@@ -29,7 +29,12 @@ from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.schedule_rows import ScheduleDigest, ScheduleRow, build_row
 from schedtui.core.text import printable
-from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen, MessageScreen
+from schedtui.ui.screens.dialogs import (
+    CommandPrompt,
+    ConfirmScreen,
+    HelpScreen,
+    results_screen,
+)
 from schedtui.ui.screens.lists import GroupsScreen, TableScreen
 from schedtui.ui.store import AccountStore, schedule_table_row, summary_of
 from schedtui.ui.themes import choose_theme, load_themes
@@ -564,7 +569,6 @@ class SchedtuiApp(App[None]):
     def _toggle_finished(
         self, results: list[tuple[str, str | None]], on_done: Callable[[], None] | None
     ) -> None:
-        failed = [(name, error) for name, error in results if error]
         if len(results) == 1:
             name, error = results[0]
             if error:
@@ -572,13 +576,7 @@ class SchedtuiApp(App[None]):
             else:
                 self.notify(f"{printable(name)}: done", markup=False)
         else:
-            body = Text()
-            for name, error in results:
-                body.append("✗ " if error else "✓ ", style="red" if error else "green")
-                body.append(printable(name) + (f": {printable(error)}" if error else "") + "\n")
-            self.push_screen(
-                MessageScreen(f"{len(results) - len(failed)} of {len(results)} done", body)
-            )
+            self.push_screen(results_screen(results, "done"))
         if on_done is not None:
             on_done()
         self._refreshing = False  # a toggle always wins over a pending refresh

@@ -19,7 +19,7 @@ from schedtui.aws.errors import AwsError, NotFoundError, ReadOnlyError, StaleSch
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.flows.groups import refuse_if_deleting
-from schedtui.ui.screens.dialogs import MessageScreen, TypedConfirmScreen
+from schedtui.ui.screens.dialogs import TypedConfirmScreen, results_screen
 
 if TYPE_CHECKING:
     from schedtui.ui.app import SchedtuiApp
@@ -189,7 +189,6 @@ def _schedules_deleted(
     _forget(app, deleted)
     done(deleted)
     _reload_table(app)
-    failed = [(label, error) for label, error in results if error]
     if len(results) == 1:
         label, error = results[0]
         if error:
@@ -197,12 +196,7 @@ def _schedules_deleted(
         else:
             app.notify(f"{printable(label)}: deleted", markup=False)
     else:
-        body = Text()
-        for label, error in results:
-            body.append("✗ " if error else "✓ ", style="red" if error else "green")
-            body.append(printable(label) + (f": {printable(error)}" if error else "") + "\n")
-        title = f"{len(results) - len(failed)} of {len(results)} deleted"
-        app.push_screen(MessageScreen(title, body))
+        app.push_screen(results_screen(results, "deleted"))
     app.refresh_after_change()
 
 

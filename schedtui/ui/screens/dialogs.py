@@ -172,6 +172,16 @@ class MessageScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
+def results_screen(results: list[tuple[str, str | None]], verb: str) -> MessageScreen:
+    """The outcome of a bulk action: one line per item, ✓ done or ✗ and why."""
+    body = Text()
+    for name, error in results:
+        body.append("✗ " if error else "✓ ", style="red" if error else "green")
+        body.append(printable(name) + (f": {printable(error)}" if error else "") + "\n")
+    done = sum(1 for _, error in results if not error)
+    return MessageScreen(f"{done} of {len(results)} {verb}", body)
+
+
 class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
