@@ -81,9 +81,9 @@ class FormField:
     integers: frozenset[str] = frozenset()  # RECORDS members that are numbers
     fixed_after_creation: bool = False
 
-    @property
-    def applies_to_every_kind(self) -> bool:
-        return self.kinds is None
+    def shows_for(self, kind: TargetKind) -> bool:
+        """Whether the form shows this field for a target of ``kind``."""
+        return self.kinds is None or kind in self.kinds
 
 
 _ECS = frozenset({TargetKind.ECS})
@@ -578,10 +578,6 @@ class FormResult:
     errors: dict[str, str] = field(default_factory=dict)  # field key ("" = form) -> rule
     written: list[str] = field(default_factory=list)  # keys whose text differs from the start
 
-    @property
-    def valid(self) -> bool:
-        return self.schedule is not None and not self.errors
-
 
 def build_schedule(
     original: Schedule | None,
@@ -663,16 +659,6 @@ def field_for(path: str) -> str:
         if key.startswith(path + "."):
             return key
     return ""
-
-
-def shown_fields(kind: TargetKind, *, creating: bool) -> list[FormField]:
-    """The fields the form shows for a target of ``kind`` (name and group only to create)."""
-    return [
-        form_field
-        for form_field in FIELDS
-        if (form_field.kinds is None or kind in form_field.kinds)
-        and (creating or not form_field.fixed_after_creation)
-    ]
 
 
 def update_changes(before: Schedule, after: Schedule) -> dict[str, Any]:

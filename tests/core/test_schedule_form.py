@@ -20,7 +20,6 @@ from schedtui.core.schedule_form import (
     creation_values,
     field_for,
     preview,
-    shown_fields,
     update_changes,
     values_of,
 )
@@ -368,13 +367,13 @@ def test_errors_on_nested_members_land_on_their_field() -> None:
 
 
 def test_kind_specific_fields_show_only_for_their_kind_and_names_only_when_creating() -> None:
-    lambda_keys = {f.key for f in shown_fields(TargetKind.LAMBDA, creating=False)}
-    ecs_keys = {f.key for f in shown_fields(TargetKind.ECS, creating=True)}
+    lambda_keys = {f.key for f in FIELDS if f.shows_for(TargetKind.LAMBDA)}
+    ecs_keys = {f.key for f in FIELDS if f.shows_for(TargetKind.ECS)}
     assert "Target.EcsParameters.TaskCount" not in lambda_keys
     assert "Target.EcsParameters.TaskCount" in ecs_keys
-    assert "Name" not in lambda_keys
-    assert "Name" in ecs_keys
-    assert {f.key for f in FIELDS} >= lambda_keys | ecs_keys
+    # Name and group are typed only when creating (the edit form shows them, disabled).
+    assert {f.key for f in FIELDS if f.fixed_after_creation} == {"Name", "GroupName"}
+    assert "Name" in lambda_keys & ecs_keys
     assert set(ecs_parameters()) - {"CapacityProviderStrategy"} <= {
         key.split(".")[2] for key in FIELDS_BY_KEY if key.startswith("Target.EcsParameters.")
     }

@@ -326,7 +326,7 @@ async def test_every_target_kind_is_created_from_the_form_and_read_back(
             await pilot.pause()
             assert form(app).result.errors == {}, (kind, form(app).result.errors)
             await save_and_confirm(pilot)
-            created = await_read(settings, name)
+            created = read(settings, GROUP, name)
             target = created["Target"]
             assert target["Arn"].endswith(resource), kind
             assert target["RoleArn"] == ROLE
@@ -362,10 +362,6 @@ async def test_every_target_kind_is_created_from_the_form_and_read_back(
                 assert target["SqsParameters"] == {"MessageGroupId": "g1"}
             if kind is TargetKind.KINESIS:
                 assert target["KinesisParameters"] == {"PartitionKey": "pk-1"}
-
-
-def await_read(settings: AwsSettings, name: str) -> dict[str, Any]:
-    return read(settings, GROUP, name)
 
 
 async def test_removing_the_dlq_is_named_in_the_review_and_needs_its_own_confirmation(

@@ -184,8 +184,6 @@ class ScheduleFormScreen(AppScreen):
     def _field(self, form_field: FormField) -> ComposeResult:
         key = form_field.key
         fixed = form_field.fixed_after_creation and not self.creating
-        if fixed and self.original is None:
-            return
         text = self.initial.get(key, "")
         row = Horizontal(classes="field", id="row-" + widget_id(key))
         self._rows[key] = row
@@ -225,10 +223,12 @@ class ScheduleFormScreen(AppScreen):
             choices = form_field.choices if widget is Widget.CHOICE else ("", "true", "false")
             options = [(choice, choice) for choice in choices if choice]
             allow_blank = "" in choices
-            value = text if text in choices and text else Select.NULL
+            # An unset member with no blank choice (State) shows AWS's default, listed first.
+            unset = Select.NULL if allow_blank else options[0][1]
+            value = text if text and text in choices else unset
             return Select(
                 options,
-                value=value if (value is not Select.NULL or allow_blank) else options[0][1],
+                value=value,
                 allow_blank=allow_blank,
                 prompt=_BLANK_LABEL,
                 compact=True,
@@ -246,9 +246,6 @@ class ScheduleFormScreen(AppScreen):
             disabled=disabled,
             placeholder="off" if widget is Widget.WINDOW else "",
         )
-
-    def _applies(self, form_field: FormField) -> bool:
-        return form_field.kinds is None or self.kind in form_field.kinds
 
     def on_mount(self) -> None:
         self._show_kind_fields()
@@ -295,7 +292,7 @@ class ScheduleFormScreen(AppScreen):
             form_field = FIELDS_BY_KEY[key]
             error = self.result.errors.get(key) if self._judged(key, values) else None
             text = printable(error) if error else self._hint(form_field)
-            shown = (error, text, bool(text) and self._applies(form_field))
+            shown = (error, text, bool(text) and form_field.shows_for(self.kind))
             if self._message_state.get(key) == shown:
                 continue  # unchanged: no repaint
             self._message_state[key] = shown
@@ -436,7 +433,7 @@ class ScheduleFormScreen(AppScreen):
             if form_field.kinds is None:
                 continue
             # Rows only: validate() shows or hides each field's message line.
-            self._rows[form_field.key].display = self._applies(form_field)
+            self._rows[form_field.key].display = form_field.shows_for(self.kind)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button = event.button.id
