@@ -129,6 +129,8 @@ async def make() -> list[Path]:
             )
             form = app.screen
             assert isinstance(form, ScheduleFormScreen)
+            # The focused input's cursor blinks: caught on or off at random, so held still.
+            form.query_one("#" + widget_id("Description"), Input).cursor_blink = False
             form.query_one(
                 "#" + widget_id("ScheduleExpression"), Input
             ).value = "cron(0 3 ? * MON-FRI *)"
