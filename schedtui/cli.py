@@ -16,6 +16,9 @@ from typing import NoReturn
 from schedtui import __version__
 
 EXIT_USAGE = 2
+# The most runs `schedtui next` prints: enough for any script, and bounded in time and
+# memory (ten million runs took minutes and 1.5 GB).
+MAX_RUNS = 1000
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,21 +38,55 @@ def _instant(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not an ISO-8601 instant such as 2026-12-01T09:30:00Z"
         ) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise argparse.ArgumentTypeError(f"'{text}' is outside the years 1-9999 in UTC") from None
+
+
+def _whole(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _count(text: str) -> int:
-    if not text.isdigit():
+    """--demo-size: any whole number."""
+    value = _whole(text)
+    if value is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number (0 or more)")
+    return value
+
+
+def _runs(text: str) -> int:
+    value = _whole(text)
+    if value is None:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of runs (0 or more)")
-    return int(text)
+    if value > MAX_RUNS:
+        raise argparse.ArgumentTypeError(f"'{text}' is more than {MAX_RUNS} runs, the most shown")
+    return value
+
+
+def _zone(text: str) -> str:
+    from schedtui.core.errors import ZoneError
+    from schedtui.core.timezones import load_zone
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is empty: give an IANA time zone such as Europe/Madrid (the default is UTC)"
+        )
+    try:
+        load_zone(text)
+    except ZoneError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("time zone: ")) from None
+    return text
 
 
 def _window(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 1440:
+    value = _whole(text)
+    if value is None or not 1 <= value <= 1440:
         raise argparse.ArgumentTypeError(
             f"'{text}' is not a flexible window of 1-1440 minutes (MaximumWindowInMinutes)"
         )
-    return int(text)
+    return value
 
 
 def _seconds(text: str) -> float:
@@ -116,7 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     nxt.add_argument("expression", help="at(...), rate(...) or cron(...), quoted")
-    nxt.add_argument("--tz", default="UTC", metavar="ZONE", help="IANA time zone (default UTC)")
+    nxt.add_argument(
+        "--tz", type=_zone, default="UTC", metavar="ZONE", help="IANA time zone (default UTC)"
+    )
     nxt.add_argument(
         "--from",
         dest="after",
@@ -125,7 +164,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="list runs strictly after this instant (default: now)",
     )
     nxt.add_argument(
-        "-n", dest="count", type=_count, default=10, metavar="N", help="how many runs (10)"
+        "-n",
+        dest="count",
+        type=_runs,
+        default=10,
+        metavar="N",
+        help=f"how many runs (default 10, at most {MAX_RUNS})",
     )
     nxt.add_argument(
         "--start-date",
@@ -167,10 +211,17 @@ def _run_next(args: argparse.Namespace) -> int:
     from schedtui.core.describe import describe
     from schedtui.core.errors import ExpressionError, ZoneError
     from schedtui.core.expression import AtExpression, parse_expression
-    from schedtui.core.next_runs import next_runs
+    from schedtui.core.next_runs import RunsEnd, next_runs, runs_end
     from schedtui.core.timezones import load_zone
 
     after = args.after or datetime.now(UTC)
+    if args.start_date and args.end_date and args.end_date <= args.start_date:
+        print(
+            f"schedtui next: --end-date {_utc_text(args.end_date)} is not after --start-date "
+            f"{_utc_text(args.start_date)}: AWS refuses that (EndDate must be after StartDate)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         parsed = parse_expression(args.expression)
         zone = load_zone(args.tz)
@@ -193,6 +244,10 @@ def _run_next(args: argparse.Namespace) -> int:
             "one-time at() schedules",
             file=sys.stderr,
         )
+    if len(runs) < args.count:
+        last = runs[-1].at if runs else after
+        if runs_end(parsed, args.tz, last, end_date=args.end_date) is RunsEnd.HORIZON:
+            print(f"schedtui next: note: {RunsEnd.HORIZON.value}", file=sys.stderr)
     description = describe(parsed, args.tz)
     if args.json:
         document = {

@@ -142,6 +142,15 @@ def test_explain_and_json() -> None:
         (["cron(0 10 * * ? *)", "--window", "0"], "'0' is not a flexible window of 1-1440"),
         (["cron(0 10 * * ? *)", "--window", "1441"], "'1441' is not a flexible window"),
         (["rate(0 minutes)"], "rate: '0' must be a positive whole number"),
+        (["rate(² minutes)"], "rate: '²' must be a positive whole number"),
+        (["rate(1 minute)", "--tz", ""], "--tz: '' is empty: give an IANA time zone"),
+        (["rate(1 minute)", "--tz", "  "], "--tz: '  ' is empty"),
+        (["rate(1 minute)", "-n", "10000000"], "'10000000' is more than 1000 runs"),
+        (
+            ["rate(1 minute)", "--start-date", "2026-01-02T00:00:00Z", "--end-date", "2026-01-01"],
+            "--end-date 2026-01-01T00:00:00Z is not after --start-date 2026-01-02T00:00:00Z",
+        ),
+        (["rate(1 minute)", "--from", "0001-01-01T00:00:00+05:00"], "outside the years 1-9999"),
         (["0 10 * * ? *"], "must be at(...), rate(...) or cron(...)"),
         ([], "the following arguments are required: expression"),
     ],
@@ -159,3 +168,45 @@ def test_version_and_help() -> None:
     assert schedtui("--version").stdout.startswith("schedtui ")
     assert "next" in schedtui("--help").stdout
     assert "--start-date" in schedtui("next", "--help").stdout
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "rate(3000000 days)",
+        "rate(2147483648 minutes)",
+        "cron(0 8,0/6 * * ? *)",
+        "cron(0 */5,1 * * ? *)",
+        "cron(0 0 ? * 01 *)",
+        "at(9999-12-31T23:59:59)",
+    ],
+)
+def test_any_stored_expression_answers_without_a_traceback(expression: str) -> None:
+    for flag in ("--explain", "--json"):
+        result = schedtui("next", expression, "--from", "2026-11-29T12:00:00Z", "-n", "3", flag)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_runs_beyond_the_horizon_are_not_evaluated_and_a_note_says_so() -> None:
+    result = schedtui("next", "rate(100 days)", "--from", "2199-06-01T00:00:00Z", "-n", "5")
+    assert result.returncode == 0
+    assert [line.split()[0] for line in result.stdout.splitlines()] == [
+        "2199-09-09T00:00:00Z",
+        "2199-12-18T00:00:00Z",
+    ]
+    assert result.stderr == (
+        "schedtui next: note: no runs before the end of 2199: schedtui does not evaluate further\n"
+    )
+
+
+def test_a_mixed_hour_list_is_described_and_listed() -> None:
+    result = schedtui(
+        "next", "cron(0 8,0/6 * * ? *)", "--from", "2026-11-29T12:00:00Z", "-n", "3", "--explain"
+    )
+    assert result.stdout.splitlines() == [
+        "# At minute 0 past hour 0, 6, 8, 12, 18, every day, in UTC",
+        "2026-11-29T18:00:00Z  Sun 2026-11-29 18:00:00 UTC +0000",
+        "2026-11-30T00:00:00Z  Mon 2026-11-30 00:00:00 UTC +0000",
+        "2026-11-30T06:00:00Z  Mon 2026-11-30 06:00:00 UTC +0000",
+    ]

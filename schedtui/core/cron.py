@@ -93,7 +93,7 @@ class CronSpec:
     fields: tuple[str, ...]  # the six fields as written, for descriptions and messages
 
 
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"[0-9]+")  # ASCII: int() also reads "٣", which AWS does not
 
 
 def _value(field: _Field, token: str, term: str) -> int:
@@ -165,9 +165,9 @@ def _values(field: _Field, text: str) -> frozenset[int]:
     return frozenset(values)
 
 
-_DOM_NEAREST = re.compile(r"(\d+)W", re.IGNORECASE)
-_DOW_LAST = re.compile(r"([A-Z]{3}|\d+)L", re.IGNORECASE)
-_DOW_NTH = re.compile(r"([A-Z]{3}|\d+)#(\d+)", re.IGNORECASE)
+_DOM_NEAREST = re.compile(r"([0-9]+)W", re.IGNORECASE)
+_DOW_LAST = re.compile(r"([A-Z]{3}|[0-9]+)L", re.IGNORECASE)
+_DOW_NTH = re.compile(r"([A-Z]{3}|[0-9]+)#([0-9]+)", re.IGNORECASE)
 
 
 def _alone(field: _Field, text: str, special: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 from schedtui.core.cron import CronSpec, parse_cron
@@ -22,18 +22,21 @@ __all__ = [
 MAX_EXPRESSION_LENGTH = 256
 
 _AT = re.compile(r"at\((.*)\)", re.DOTALL)
-_AT_BODY = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+_AT_BODY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}")
 _RATE = re.compile(r"rate\((.*)\)", re.DOTALL)
 _RATE_BODY = re.compile(r"(\S+) (\S+)")
 _CRON = re.compile(r"cron\((.*)\)", re.DOTALL)
+# Seconds per unit. A day is always 24 hours, whatever daylight saving does.
 _RATE_UNITS = {
-    "minute": timedelta(minutes=1),
-    "minutes": timedelta(minutes=1),
-    "hour": timedelta(hours=1),
-    "hours": timedelta(hours=1),
-    "day": timedelta(days=1),  # always 24 hours, whatever daylight saving does
-    "days": timedelta(days=1),
+    "minute": 60,
+    "minutes": 60,
+    "hour": 3600,
+    "hours": 3600,
+    "day": 86_400,
+    "days": 86_400,
 }
+# ASCII digits only: str.isdigit() also accepts '²' or '٣', which int() then refuses.
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,9 @@ class RateExpression:
     unit: str  # "minute", "hour" or "day"
 
     @property
-    def period(self) -> timedelta:
+    def seconds(self) -> int:
+        """The period in seconds: a plain int, because N has no upper bound in the grammar
+        (AWS stores ``rate(3000000 days)``) and a timedelta or datetime would overflow."""
         return self.value * _RATE_UNITS[self.unit]
 
 
@@ -79,7 +84,7 @@ def _parse_rate(text: str, body: str) -> RateExpression:
     if not match:
         raise ExpressionError("rate", body, "must be 'value unit', e.g. rate(5 minutes)")
     value_text, unit = match.groups()
-    if not value_text.isdigit() or int(value_text) < 1:
+    if not _DIGITS.fullmatch(value_text) or int(value_text) < 1:
         raise ExpressionError("rate", value_text, "must be a positive whole number")
     if unit not in _RATE_UNITS:
         raise ExpressionError("rate", unit, "must be minute(s), hour(s) or day(s)")

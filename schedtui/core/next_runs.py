@@ -3,17 +3,24 @@
 Bounds follow AWS: StartDate and EndDate are inclusive and apply to recurring schedules
 only (AWS ignores both for one-time ``at()`` schedules). A rate() schedule fires at its
 anchor (StartDate, else its creation time) and every period after it.
+
+Time is bounded: runs are evaluated up to ``HORIZON`` (the end of 2199, cron's last year)
+and never beyond, whatever AWS stored (``rate(3000000 days)``, ``at(9999-12-31T23:59:59)``,
+a StartDate in year 9999). rate() arithmetic is done on whole microseconds as Python ints,
+which cannot overflow, and only instants before the horizon become datetimes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from enum import Enum
 from itertools import islice
+from typing import Final
 from zoneinfo import ZoneInfo
 
-from schedtui.core.cron_engine import engine_for
+from schedtui.core.cron_engine import LAST_YEAR, can_ever_fire, engine_for
 from schedtui.core.expression import (
     AtExpression,
     CronExpression,
@@ -21,10 +28,18 @@ from schedtui.core.expression import (
     RateExpression,
     parse_expression,
 )
-from schedtui.core.timezones import load_zone, localize, utc
+from schedtui.core.timezones import LATEST, load_zone, localize, utc
 
 _TINY = timedelta(microseconds=1)
 _UTC_ZONE = ZoneInfo("UTC")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# No run at or after this instant is computed (see the module's docstring).
+HORIZON: Final = datetime(LAST_YEAR + 1, 1, 1, tzinfo=UTC)
+_HORIZON_US: Final = (HORIZON - _EPOCH) // _TINY
+# cron() years start at 1970: an earlier "after" asks the same question as this one, and
+# keeps zone conversions clear of datetime's lower limit.
+_CRON_FLOOR: Final = datetime(1969, 12, 30, tzinfo=UTC)
+_MAX_WINDOW_MINUTES: Final = 10**8  # ~190 years: any larger window means the same
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,9 @@ class Run:
 def _cron_instants(
     expression: CronExpression, zone: ZoneInfo, after: datetime
 ) -> Iterator[datetime]:
-    wall_after = after.astimezone(zone).replace(tzinfo=None)
+    if after >= HORIZON:
+        return
+    wall_after = max(after, _CRON_FLOOR).astimezone(zone).replace(tzinfo=None)
     for wall in engine_for(expression.spec).wall_times(wall_after):
         instant = localize(wall, zone)
         # None: skipped by spring-forward. <= after: a repeated wall time whose first
@@ -48,11 +65,17 @@ def _cron_instants(
             yield instant
 
 
-def _rate_instants(period: timedelta, anchor: datetime, after: datetime) -> Iterator[datetime]:
-    steps = 0 if after < anchor else (after - anchor) // period + 1
-    instant = anchor + steps * period
-    while True:
-        yield instant
+def _micros(instant: datetime) -> int:
+    return (instant - _EPOCH) // _TINY
+
+
+def _rate_instants(period_seconds: int, anchor: datetime, after: datetime) -> Iterator[datetime]:
+    period = period_seconds * 1_000_000
+    start, cursor = _micros(anchor), _micros(after)
+    steps = 0 if cursor < start else (cursor - start) // period + 1
+    instant = start + steps * period
+    while instant < _HORIZON_US:
+        yield _EPOCH + timedelta(microseconds=instant)
         instant += period
 
 
@@ -69,15 +92,15 @@ def instants(
     after = utc(after)
     if isinstance(parsed, AtExpression):
         instant = localize(parsed.wall, zone)
-        if instant is not None and instant > after:
+        if instant is not None and after < instant < HORIZON:
             yield instant
         return
     if isinstance(parsed, RateExpression):
         rate_anchor = utc(start_date or anchor or after)
-        stream = _rate_instants(parsed.period, rate_anchor, after)
+        stream = _rate_instants(parsed.seconds, rate_anchor, after)
     else:
-        if start_date is not None:
-            after = max(after, utc(start_date) - _TINY)
+        if start_date is not None and utc(start_date) > after:
+            after = utc(start_date) - _TINY  # StartDate is inclusive
         stream = _cron_instants(parsed, zone, after)
     end = utc(end_date) if end_date is not None else None
     for instant in stream:
@@ -110,8 +133,12 @@ def next_runs(
         end_date=end_date,
         anchor=anchor,
     )
-    window = timedelta(minutes=window_minutes) if window_minutes else None
-    return [Run(at, at + window if window else None) for at in islice(stream, max(count, 0))]
+    found = islice(stream, max(count, 0))
+    if not window_minutes:
+        return [Run(at) for at in found]
+    # AWS allows 1-1440 minutes; a larger stored value must not overflow the end of time.
+    window = timedelta(minutes=min(window_minutes, _MAX_WINDOW_MINUTES))
+    return [Run(at, at + window if window <= LATEST - at else LATEST) for at in found]
 
 
 class NextRunCache:
@@ -165,3 +192,37 @@ class NextRunCache:
         ):
             return None
         return found
+
+
+class RunsEnd(Enum):
+    """Why a list of runs ends (or is empty): the kind decides, the text is for people."""
+
+    AT_SKIPPED = "its at() time falls in a daylight-saving gap: it never runs"
+    AT_DONE = "it runs once, and its at() time has passed"
+    NEVER = "its expression names a day that never comes"
+    END_DATE = "no runs after its EndDate"
+    YEARS_OVER = "no runs after the last year its expression names"
+    HORIZON = f"no runs before the end of {LAST_YEAR}: schedtui does not evaluate further"
+
+
+def runs_end(
+    parsed: ParsedExpression,
+    zone: str | None,
+    after: datetime,
+    *,
+    end_date: datetime | None = None,
+) -> RunsEnd:
+    """Why there is no run after ``after`` (the last run shown, or the instant asked about)."""
+    if isinstance(parsed, AtExpression):
+        instant = localize(parsed.wall, load_zone(zone))
+        if instant is None:
+            return RunsEnd.AT_SKIPPED
+        return RunsEnd.AT_DONE if instant <= utc(after) else RunsEnd.HORIZON
+    if isinstance(parsed, CronExpression):
+        if not can_ever_fire(parsed.spec):
+            return RunsEnd.NEVER
+        if end_date is None or utc(end_date) >= HORIZON:
+            return RunsEnd.YEARS_OVER if max(parsed.spec.years) < LAST_YEAR else RunsEnd.HORIZON
+    if end_date is not None and utc(end_date) < HORIZON:
+        return RunsEnd.END_DATE
+    return RunsEnd.HORIZON

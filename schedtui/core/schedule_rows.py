@@ -137,7 +137,10 @@ def build_row(
 
 
 def duration_text(delta: timedelta) -> str:
-    """Compact and exact enough for a glance: 45s, 12m, 3h05m, 2d04h, 400d."""
+    """Compact and exact enough for a glance: 45s, 12m, 3h05m, 2d04h, 400d, 173y.
+
+    At most 6 characters up to the horizon (2199), so "in …" / "… ago" fit in 10.
+    """
     seconds = int(delta.total_seconds())
     if seconds < 60:
         return f"{seconds}s"
@@ -150,7 +153,10 @@ def duration_text(delta: timedelta) -> str:
     days, hours = divmod(hours, 24)
     if days < 100:
         return f"{days}d{hours:02d}h" if hours else f"{days}d"
-    return f"{days}d"
+    if days < 1000:
+        return f"{days}d"
+    # Far runs (a yearly cron, rate(3000000 days)): years keep the list's column narrow.
+    return f"{days // 365}y"
 
 
 def relative_text(instant: datetime | None, now: datetime) -> str:

@@ -19,11 +19,25 @@ _C0_PICTURES: Final = {code: chr(0x2400 + code) for code in range(0x20)}
 _DEL_PICTURE: Final = "\u2421"  # ␡
 # C1 (U+0080-U+009F) have no pictures; a Python-style escape is unambiguous and greppable.
 _C1_ESCAPES: Final = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
-# Line/paragraph separators can start a new line on some terminals, and bidirectional
-# overrides/isolates reorder the text that follows them ("Trojan Source"): an operator must see
-# the text in its real order, so they are escaped too.
-_FORMAT_CODES: Final = (0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-_FORMAT_ESCAPES: Final = {code: f"\\u{code:04x}" for code in _FORMAT_CODES}
+# Unicode "format" characters (category Cf) are invisible: bidirectional overrides and
+# isolates reorder the text that follows them ("Trojan Source"), zero-width spaces and joiners,
+# the BOM and tag characters hide text or make two different names look the same. Line and
+# paragraph separators (Zl, Zp) can start a new line on some terminals. An operator must see the
+# text as it really is, so each becomes a "\u202e"-style escape. The ranges cover every Cf, Zl
+# and Zp character of Unicode 14-16 (a test checks them against the running Python's database).
+_FORMAT_RANGES: Final = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD),
+    (0x070F, 0x070F), (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E),
+    (0x200B, 0x200F), (0x2028, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+    (0xE0020, 0xE007F),
+)  # fmt: skip
+_FORMAT_ESCAPES: Final = {
+    code: f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    for low, high in _FORMAT_RANGES
+    for code in range(low, high + 1)
+}
 
 _TABLE: Final[dict[int, str]] = {
     **_C0_PICTURES,
@@ -35,19 +49,30 @@ _TABLE_KEEP_NEWLINES: Final[dict[int, str]] = {
     code: value for code, value in _TABLE.items() if code != 0x0A
 }
 
+
+def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "".join(
+        re.escape(chr(low)) + ("" if low == high else "-" + re.escape(chr(high)))
+        for low, high in ranges
+    )
+
+
 # A search is much cheaper than translate() for the common case (nothing to replace).
-_UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
-_UNSAFE_KEEP_NEWLINES: Final = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069]")
+_UNSAFE: Final = re.compile(f"[\x00-\x1f\x7f-\x9f{_character_class(_FORMAT_RANGES)}]")
+_UNSAFE_KEEP_NEWLINES: Final = re.compile(
+    f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_character_class(_FORMAT_RANGES)}]"
+)
 
 
 def printable(text: str, *, keep_newlines: bool = False) -> str:
     """Return `text` with every control character replaced by a visible placeholder.
 
     C0 controls become their Control Pictures (ESC -> "␛", NUL -> "␀", TAB -> "␉", LF -> "␊"),
-    DEL becomes "␡", C1 controls become "\\x9b"-style escapes, and Unicode line separators and
-    bidirectional controls become "\\u202e"-style escapes. Everything else, including wide and
-    combining characters, is kept. With `keep_newlines` "\\n" is left alone, for multi-line
-    views (a DLQ message body); a single-line cell must not keep it.
+    DEL becomes "␡", C1 controls become "\\x9b"-style escapes, and Unicode format characters
+    (bidirectional controls, zero-width characters) and line separators become "\\u202e"-style
+    escapes. Everything else, including wide and combining characters, is kept. With
+    `keep_newlines` "\\n" is left alone, for multi-line views (a DLQ message body); a
+    single-line cell must not keep it.
     """
     if keep_newlines:
         if _UNSAFE_KEEP_NEWLINES.search(text) is None:

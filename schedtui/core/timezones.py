@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache, lru_cache
+from typing import Final
 from zoneinfo import ZoneInfo, available_timezones
 
 from schedtui.core.errors import ZoneError
 
 MAX_ZONE_LENGTH = 50
+
+# The ends of Python's datetime range, as aware UTC instants: what a wall time too close to
+# year 1 or 9999 to shift into UTC stands for (an at() AWS stored, e.g. at(9999-12-31T23:59:59)).
+EARLIEST: Final = datetime.min.replace(tzinfo=UTC)
+LATEST: Final = datetime.max.replace(tzinfo=UTC)
 
 
 @cache
@@ -31,19 +37,30 @@ def load_zone(name: str | None) -> ZoneInfo:
 
 
 def utc(instant: datetime) -> datetime:
-    """An aware instant in UTC; naive instants are taken as UTC, as AWS dates are."""
+    """An aware instant in UTC; naive instants are taken as UTC, as AWS dates are.
+
+    An offset date too close to year 1 or 9999 to shift into UTC becomes EARLIEST or LATEST.
+    """
     if instant.tzinfo is None:
         return instant.replace(tzinfo=UTC)
-    return instant.astimezone(UTC)
+    try:
+        return instant.astimezone(UTC)
+    except OverflowError:
+        return LATEST if instant.year > 5000 else EARLIEST
 
 
 def localize(wall: datetime, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a naive wall-clock time in ``zone``, by AWS's daylight-saving rule.
 
     A wall time skipped at spring-forward does not exist and gives None (it does not run);
-    a wall time repeated at fall-back resolves to its first occurrence (fold=0).
+    a wall time repeated at fall-back resolves to its first occurrence (fold=0). A wall time
+    whose UTC instant falls outside datetime's range gives EARLIEST or LATEST instead of
+    raising: it is then before or after anything schedtui evaluates.
     """
-    instant = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != wall:
-        return None
+    try:
+        instant = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+        if instant.astimezone(zone).replace(tzinfo=None) != wall:
+            return None
+    except OverflowError:
+        return LATEST if wall.year > 5000 else EARLIEST
     return instant

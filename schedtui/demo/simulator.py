@@ -342,7 +342,7 @@ def fire_seconds(schedule: SimSchedule, low: int, high: int) -> list[int]:
     if low >= high:
         return []
     if isinstance(parsed, RateExpression):
-        period = int(parsed.period.total_seconds())
+        period = parsed.seconds
         anchor = int(schedule.start if schedule.start is not None else schedule.created)
         first = anchor + max(0, -((anchor - low) // period)) * period  # ceiling division
         return list(range(first, high, period))

@@ -136,7 +136,7 @@ def test_parsed_kinds() -> None:
     assert isinstance(parse_expression("at(2026-12-01T09:30:00)"), AtExpression)
     rate = parse_expression("rate(90 minutes)")
     assert isinstance(rate, RateExpression)
-    assert rate.period.total_seconds() == 5400
+    assert rate.seconds == 5400
     assert isinstance(parse_expression("cron(0 10 * * ? *)"), CronExpression)
 
 

@@ -10,15 +10,14 @@ from hypothesis import strategies as st
 
 from schedtui.core.text import printable
 
-# Everything a terminal may act on: C0, DEL, C1, line separators, bidi controls.
+# Everything a terminal may act on or that hides text: C0, DEL, C1, and every Unicode format
+# character (bidi controls, zero-width characters, BOM, tags) and line/paragraph separator, as
+# the running Python's Unicode database lists them.
 UNSAFE = {
     *range(0x00, 0x20),
     0x7F,
     *range(0x80, 0xA0),
-    0x2028,
-    0x2029,
-    *range(0x202A, 0x202F),
-    *range(0x2066, 0x206A),
+    *(code for code in range(0x110000) if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp")),
 }
 
 
@@ -35,6 +34,12 @@ UNSAFE = {
         ("\x85next line", "\\x85next line"),
         ("abc\u202edcba", "abc\\u202edcba"),
         ("sep\u2028x", "sep\\u2028x"),
+        ("zero\u200bwidth", "zero\\u200bwidth"),
+        ("joiner\u200dx", "joiner\\u200dx"),
+        ("bom\ufeff", "bom\\ufeff"),
+        ("soft\xadhyphen", "soft\\u00adhyphen"),
+        ("tag\U000e0041", "tag\\U000e0041"),
+        ("isolate\u2067x\u2069", "isolate\\u2067x\\u2069"),
     ],
 )
 def test_controls_become_visible(raw: str, shown: str) -> None:
@@ -61,6 +66,13 @@ def test_safe_text_is_returned_unchanged(text: str) -> None:
 def test_keep_newlines_keeps_only_line_feeds() -> None:
     assert printable("a\nb\r\x1bc", keep_newlines=True) == "a\nb␍␛c"
     assert printable("a\nb") == "a␊b"
+
+
+def test_every_invisible_or_control_character_is_escaped() -> None:
+    for code in sorted(UNSAFE):
+        shown = printable(chr(code))
+        assert shown != chr(code), f"U+{code:04X} reaches the terminal as it is"
+        assert not {ord(char) for char in shown} & UNSAFE
 
 
 @given(st.text())
