@@ -1,22 +1,46 @@
-"""The audit log: one JSON line per mutation schedtui sends, in the user's state directory.
+"""The audit log: one JSON line per write schedtui sent, in the user's state directory.
 
 After an incident the question "who changed what, from where" must have an answer even when
 CloudTrail is slow or out of reach; the line holds the field-level before and after.
+
+It is a security record: it holds target inputs, so it is private (0600, in a 0700
+directory; wider permissions found on an existing file or directory are narrowed, with a
+warning), and it is safe to read on a terminal (characters a terminal would act on are JSON
+escapes: the same values, shown inert). A line is written only for a request that was sent,
+with its outcome: applied, refused (AWS answered with an error) or unknown (the answer was
+lost; ``verified`` then says what a re-read found).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from schedtui.core.text import terminal_safe_json
+
+_DIRECTORY_MODE = 0o700
+_FILE_MODE = 0o600
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    REFUSED = "refused"  # AWS answered with an error: nothing was applied
+    UNKNOWN = "unknown"  # the answer was lost: see "verified"
+
+
+def state_directory() -> Path:
+    state_home = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state_home) / "schedtui"
+
 
 def default_audit_path() -> Path:
-    state_home = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state_home) / "schedtui" / "audit.jsonl"
+    return state_directory() / "audit.jsonl"
 
 
 def _plain(value: Any) -> Any:
@@ -25,10 +49,47 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _narrow(path: Path, mode: int) -> str | None:
+    """Make ``path`` private; say so when it was not."""
+    current = stat.S_IMODE(path.stat().st_mode)
+    if current & ~mode == 0:
+        return None
+    path.chmod(mode)
+    return f"{path} was readable by others ({current:04o}); it is now {mode:04o}"
+
+
+def private_directory(directory: Path) -> list[str]:
+    """Create ``directory`` (0700) or narrow its permissions; the warnings to show."""
+    if not directory.exists():
+        directory.mkdir(mode=_DIRECTORY_MODE, parents=True, exist_ok=True)
+        directory.chmod(_DIRECTORY_MODE)  # mkdir's mode is filtered by the umask
+        return []
+    warning = _narrow(directory, _DIRECTORY_MODE)
+    return [warning] if warning else []
+
+
 class AuditLog:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_audit_path()
         self._lock = threading.Lock()
+        self._secured = False
+        self.warnings: list[str] = []  # permissions narrowed: for the UI to show once
+
+    def secure(self) -> list[str]:
+        """Make the directory 0700 and the file 0600 (fixing existing ones); the warnings."""
+        with self._lock:
+            self._secure()
+            return list(self.warnings)
+
+    def _secure(self) -> None:
+        if self._secured:
+            return
+        self.warnings += private_directory(self.path.parent)
+        if self.path.exists():
+            warning = _narrow(self.path, _FILE_MODE)
+            if warning:
+                self.warnings.append(warning)
+        self._secured = True
 
     def record(
         self,
@@ -39,25 +100,32 @@ class AuditLog:
         caller_arn: str,
         profile: str | None,
         region: str,
-        outcome: str = "ok",
+        outcome: Outcome,
+        error: str | None = None,
+        verified: str | None = None,
     ) -> None:
-        entry = {
+        entry: dict[str, Any] = {
             "time": datetime.now(UTC).isoformat(timespec="seconds"),
             "caller": caller_arn,
             "profile": profile,
             "region": region,
             "action": action,
             "arn": arn,
-            "outcome": outcome,
-            "changes": {
-                field: {"before": _plain(before), "after": _plain(after)}
-                for field, (before, after) in changes.items()
-            },
+            "outcome": str(outcome),
         }
-        line = json.dumps(entry, default=str, ensure_ascii=False)
+        if error is not None:
+            entry["error"] = error
+        if verified is not None:
+            entry["verified"] = verified
+        entry["changes"] = {
+            field: {"before": _plain(before), "after": _plain(after)}
+            for field, (before, after) in changes.items()
+        }
+        line = terminal_safe_json(json.dumps(entry, default=str, ensure_ascii=False))
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as handle:
+            self._secure()
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, _FILE_MODE)
+            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
 
     def entries(self) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -19,6 +20,7 @@ from botocore.exceptions import (
     ParamValidationError,
     PartialCredentialsError,
     ProfileNotFound,
+    ProxyConnectionError,
     ReadTimeoutError,
     TokenRetrievalError,
 )
@@ -99,6 +101,41 @@ class UnsafeWriteError(AwsError):
 
 class ConfirmationRequiredError(AwsError):
     """A write that needs the operator's explicit consent first (the message says why)."""
+
+
+class Verified(StrEnum):
+    """What a re-read found after a write whose answer was lost."""
+
+    APPLIED = "applied"  # AWS holds the change
+    NOT_APPLIED = "not applied"  # AWS holds what was there before
+    DIFFERENT = "different"  # neither: someone else changed it meanwhile
+    UNREADABLE = "unreadable"  # the re-read failed too
+
+
+class OutcomeUnknownError(AwsError):
+    """A write was sent but its answer was lost (connection closed, read timeout, a 5xx).
+
+    The request may or may not have been applied: it was re-read once, and ``verified`` says
+    what AWS holds now (``current``: the re-read schedule, when there is one). The message
+    says all of it; it never claims the write failed or succeeded outright.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        verified: Verified,
+        current: object = None,
+        code: str = "",
+        aws_message: str = "",
+    ) -> None:
+        super().__init__(message, code=code, aws_message=aws_message)
+        self.verified = verified
+        self.current = current
+
+    @property
+    def applied(self) -> bool:
+        return self.verified is Verified.APPLIED
 
 
 _CODES: dict[str, tuple[type[AwsError], str]] = {
@@ -185,6 +222,35 @@ def _translate(error: Exception, action: str) -> AwsError:
             f"{action}: refused before sending: {error}", code="ParamValidation"
         )
     return ServiceFailureError(f"{action}: {type(error).__name__}: {error}", code="Unexpected")
+
+
+# Raised before a byte of the request left the machine: nothing can have been applied.
+_NOT_SENT = (
+    ParamValidationError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    TokenRetrievalError,
+    NoRegionError,
+    EndpointConnectionError,
+    ConnectTimeoutError,
+    ProxyConnectionError,
+)
+
+
+def was_sent(error: Exception) -> bool:
+    """Whether a failed call may have reached AWS (an audit entry is kept only if so)."""
+    return isinstance(error, ClientError | BotoCoreError) and not isinstance(error, _NOT_SENT)
+
+
+def answer_lost(error: Exception) -> bool:
+    """A request that was sent but whose outcome AWS did not tell: no response at all
+    (connection closed, read timeout), or a server error that does not say whether the
+    change was applied. A 4xx is a refusal: AWS answered, and applied nothing."""
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return int(status or 0) >= 500
+    return was_sent(error)
 
 
 @contextmanager

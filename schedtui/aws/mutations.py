@@ -3,8 +3,11 @@
 Every mutation (1) refuses in read-only mode before anything is sent, (2) re-reads the
 schedule and refuses when LastModificationDate moved since the operator loaded it (unless
 forced), (3) sends the full schedule, because UpdateSchedule resets every member left out,
-and (4) appends one JSON line to the audit log. Views never call boto3 mutations; no other
-module in schedtui sends a Create/Update/Delete/Tag call.
+(4) sends it exactly once (the writer client has no automatic retries) and classifies the
+outcome: applied, refused (AWS answered with an error) or unknown (the answer was lost: the
+resource is re-read and ``OutcomeUnknownError`` says what AWS holds), and (5) appends one JSON
+line per request sent to the audit log. Views never call boto3 mutations; no other module in
+schedtui sends a Create/Update/Delete/Tag call.
 """
 
 from __future__ import annotations
@@ -15,14 +18,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from schedtui.aws.audit import AuditLog
+from botocore.exceptions import BotoCoreError, ClientError
+
+from schedtui.aws.audit import AuditLog, Outcome
 from schedtui.aws.errors import (
+    AwsError,
     ConfirmationRequiredError,
+    NotFoundError,
+    OutcomeUnknownError,
     ReadOnlyError,
     StaleScheduleError,
     UnsafeWriteError,
     ValidationFailedError,
-    aws_call,
+    Verified,
+    answer_lost,
+    translate,
+    was_sent,
 )
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.core.change_warnings import reanchors_rate, start_date_refused
@@ -33,12 +44,29 @@ from schedtui.core.schedule import DEFAULT_GROUP, Schedule, ScheduleState, Sched
 if TYPE_CHECKING:
     from mypy_boto3_scheduler.type_defs import TagTypeDef
 
+_VERIFIED_TEXT = {
+    Verified.APPLIED: "AWS holds the change: it was applied",
+    Verified.NOT_APPLIED: "AWS holds what was there before: it was not applied (nothing was "
+    "sent again)",
+    Verified.DIFFERENT: "AWS holds neither the change nor what was there before: someone "
+    "else changed it meanwhile; open it again before deciding",
+}
+
 
 @dataclass(frozen=True)
 class MutationResult:
     schedule: Schedule | None  # as read back after the write (None after a delete)
     changes: dict[str, tuple[Any, Any]]  # field path -> (before, after), as audited
     notes: list[str] = field(default_factory=list)  # what the operator should know
+
+
+@dataclass(frozen=True)
+class _Check:
+    """What a re-read after a lost answer found: the verdict, and what AWS holds."""
+
+    verified: Verified
+    current: object = None
+    detail: str = ""
 
 
 class Mutations:
@@ -63,13 +91,32 @@ class Mutations:
                 code="ReadOnly",
             )
 
+    @property
+    def _writer(self) -> Any:
+        return self.clients.writer("scheduler")
+
     def _send(
-        self, action: str, arn: str, changes: dict[str, tuple[Any, Any]], call: Callable[[], Any]
+        self,
+        action: str,
+        arn: str,
+        changes: dict[str, tuple[Any, Any]],
+        call: Callable[[], Any],
+        verify: Callable[[], _Check],
+        *,
+        arn_of: Callable[[Any], str] | None = None,
     ) -> Any:
+        """Send ``call`` once and audit it; on a lost answer, ``verify`` by re-reading.
+
+        ``arn_of`` takes the ARN from the response when the request did not know it yet (a
+        create). Returns the response; raises the typed error for a refusal, and
+        OutcomeUnknownError (with what the re-read found) when the answer was lost.
+        """
         self._refuse_if_read_only(action)
         identity = self.clients.caller_identity()
 
-        def audit(outcome: str) -> None:
+        def audit(
+            outcome: Outcome, *, error: str | None = None, verified: str | None = None
+        ) -> None:
             self.audit.record(
                 action=action,
                 arn=arn,
@@ -78,16 +125,44 @@ class Mutations:
                 profile=self.clients.settings.profile,
                 region=self.clients.region,
                 outcome=outcome,
+                error=error,
+                verified=verified,
             )
 
         try:
-            with aws_call(action):
-                response = call()
-        except Exception as error:
-            audit(f"failed: {error}")
-            raise
-        audit("ok")
+            response = call()
+        except (ClientError, BotoCoreError) as raw:
+            typed = translate(raw, action)
+            if not was_sent(raw):
+                raise typed from raw  # nothing left the machine: nothing to audit
+            if not answer_lost(raw):
+                audit(Outcome.REFUSED, error=str(typed))
+                raise typed from raw
+            check = self._verify(verify)
+            arn = arn or str(getattr(check.current, "arn", "") or "")  # a create that applied
+            audit(Outcome.UNKNOWN, error=str(typed), verified=str(check.verified))
+            raise OutcomeUnknownError(
+                f"{action}: outcome unknown, the answer was lost ({_cause(raw)}). Re-read: "
+                + (_VERIFIED_TEXT.get(check.verified) or check.detail),
+                verified=check.verified,
+                current=check.current,
+                code=typed.code,
+                aws_message=typed.aws_message,
+            ) from raw
+        if arn_of is not None:
+            arn = arn_of(response) or arn
+        audit(Outcome.APPLIED)
         return response
+
+    @staticmethod
+    def _verify(verify: Callable[[], _Check]) -> _Check:
+        try:
+            return verify()
+        except AwsError as error:
+            return _Check(
+                Verified.UNREADABLE,
+                detail=f"the re-read failed too ({error}): check it before trying again",
+            )
 
     # -- schedules ------------------------------------------------------------------------------
 
@@ -166,11 +241,17 @@ class Mutations:
         if not diff:
             return MutationResult(current, {}, ["nothing to change"])
         request = updated.to_update_request(client_token=str(uuid.uuid4()))
+
+        def verify() -> _Check:
+            now = self.repository.get_schedule(*seen.key)
+            return _Check(_verdict(diff, current, updated, now), now)
+
         self._send(
             action,
             current.arn or "",
             diff,
-            lambda: self.clients.scheduler.update_schedule(**request),
+            lambda: self._writer.update_schedule(**request),
+            verify,
         )
         return MutationResult(self.repository.get_schedule(*seen.key), diff, notes)
 
@@ -192,23 +273,55 @@ class Mutations:
         schedule, notes = self._past_start_date(schedule, accept_rate_reanchor=False)
         request = schedule.to_create_request(client_token=client_token or str(uuid.uuid4()))
         changes = {path: (None, value) for path, value in field_values(schedule).items()}
-        self._send(action, "", changes, lambda: self.clients.scheduler.create_schedule(**request))
+
+        def verify() -> _Check:
+            try:
+                now = self.repository.get_schedule(*schedule.key)
+            except NotFoundError:
+                return _Check(Verified.NOT_APPLIED)
+            differs = field_diff(schedule, now)
+            same = not any(path in differs for path in changes)
+            return _Check(Verified.APPLIED if same else Verified.DIFFERENT, now)
+
+        self._send(
+            action,
+            "",
+            changes,
+            lambda: self._writer.create_schedule(**request),
+            verify,
+            arn_of=lambda response: str(response.get("ScheduleArn", "")),
+        )
         return MutationResult(self.repository.get_schedule(*schedule.key), changes, notes)
 
     def delete_schedule(
         self, seen: Schedule | ScheduleSummary, *, force: bool = False
     ) -> MutationResult:
+        """Delete what the operator saw. Only the name and group are sent, so a schedule with
+        members this botocore does not know can be deleted too (nothing is written back)."""
         action = f"DeleteSchedule {seen.group_name}/{seen.name}"
         self._refuse_if_read_only(action)
-        current = self._current(seen, force)
+        try:
+            current = self._current(seen, force)
+        except UnsafeWriteError:
+            current = self.repository.get_schedule(*seen.key)
         changes = {path: (value, None) for path, value in field_values(current).items()}
+
+        def verify() -> _Check:
+            try:
+                now = self.repository.get_schedule(*current.key)
+            except NotFoundError:
+                return _Check(Verified.APPLIED)
+            unchanged = now.last_modification_date == current.last_modification_date
+            return _Check(Verified.NOT_APPLIED if unchanged else Verified.DIFFERENT, now)
+
         self._send(
             action,
             current.arn or "",
             changes,
-            lambda: self.clients.scheduler.delete_schedule(
+            lambda: self._writer.delete_schedule(
                 GroupName=current.group_name, Name=current.name, ClientToken=str(uuid.uuid4())
             ),
+            verify,
         )
         return MutationResult(None, changes)
 
@@ -222,8 +335,21 @@ class Mutations:
         changes: dict[str, tuple[Any, Any]] = {"Name": (None, name)}
         if tags:
             changes["Tags"] = (None, dict(tags))
+
+        def verify() -> _Check:
+            try:
+                found = self.repository.get_group(name)
+            except NotFoundError:
+                return _Check(Verified.NOT_APPLIED)
+            return _Check(Verified.APPLIED, found)
+
         response = self._send(
-            action, "", changes, lambda: self.clients.scheduler.create_schedule_group(**request)
+            action,
+            "",
+            changes,
+            lambda: self._writer.create_schedule_group(**request),
+            verify,
+            arn_of=lambda response: str(response.get("ScheduleGroupArn", "")),
         )
         return ScheduleGroup.from_api(
             {"Name": name, "Arn": response["ScheduleGroupArn"], "State": "ACTIVE"}
@@ -242,6 +368,7 @@ class Mutations:
                 f"{action}: the default group always exists and cannot be deleted",
                 code="DefaultGroup",
             )
+        group = self.repository.get_group(name)
         count = self.repository.count_schedules(name)
         if expected_schedules is not None and count > expected_schedules:
             raise StaleScheduleError(
@@ -249,34 +376,87 @@ class Mutations:
                 "confirm again",
                 changes={"ScheduleCount": (expected_schedules, count)},
             )
+
+        def verify() -> _Check:
+            try:
+                found = self.repository.get_group(name)
+            except NotFoundError:
+                return _Check(Verified.APPLIED)
+            deleting = found.state == "DELETING"
+            return _Check(Verified.APPLIED if deleting else Verified.NOT_APPLIED, found)
+
         self._send(
             action,
-            name,
+            group.arn or name,
             {"Name": (name, None), "ScheduleCount": (count, 0)},
-            lambda: self.clients.scheduler.delete_schedule_group(
-                Name=name, ClientToken=str(uuid.uuid4())
-            ),
+            lambda: self._writer.delete_schedule_group(Name=name, ClientToken=str(uuid.uuid4())),
+            verify,
         )
         return count
 
     def tag_group(self, group_arn: str, tags: Mapping[str, str]) -> None:
         before = self.repository.group_tags(group_arn)
         changes = {f"Tags.{k}": (before.get(k), v) for k, v in tags.items() if before.get(k) != v}
+
+        def verify() -> _Check:
+            now = self.repository.group_tags(group_arn)
+            return _Check(_tags_verdict(tags, before, now), now)
+
         self._send(
             f"TagResource {group_arn}",
             group_arn,
             changes,
-            lambda: self.clients.scheduler.tag_resource(
+            lambda: self._writer.tag_resource(
                 ResourceArn=group_arn, Tags=cast("list[TagTypeDef]", tags_to_api(tags))
             ),
+            verify,
         )
 
     def untag_group(self, group_arn: str, keys: list[str]) -> None:
         before = self.repository.group_tags(group_arn)
         changes = {f"Tags.{k}": (before.get(k), None) for k in keys if k in before}
+
+        def verify() -> _Check:
+            now = self.repository.group_tags(group_arn)
+            return _Check(_tags_verdict(dict.fromkeys(keys), before, now), now)
+
         self._send(
             f"UntagResource {group_arn}",
             group_arn,
             changes,
-            lambda: self.clients.scheduler.untag_resource(ResourceArn=group_arn, TagKeys=keys),
+            lambda: self._writer.untag_resource(ResourceArn=group_arn, TagKeys=keys),
+            verify,
         )
+
+
+def _verdict(
+    paths: Mapping[str, object], before: Schedule, after: Schedule, now: Schedule
+) -> Verified:
+    """Whether ``now`` holds ``after`` (applied) or ``before`` (not) on the changed paths."""
+    if not any(path in paths for path in field_diff(after, now)):
+        return Verified.APPLIED
+    if not any(path in paths for path in field_diff(before, now)):
+        return Verified.NOT_APPLIED
+    return Verified.DIFFERENT
+
+
+def _tags_verdict(
+    wanted: Mapping[str, str | None], before: Mapping[str, str], now: Mapping[str, str]
+) -> Verified:
+    """``wanted``: each key's value after the change (None: removed)."""
+    if all(now.get(key) == value for key, value in wanted.items()):
+        return Verified.APPLIED
+    if all(now.get(key) == before.get(key) for key in wanted):
+        return Verified.NOT_APPLIED
+    return Verified.DIFFERENT
+
+
+def _cause(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        info = error.response.get("Error", {})
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        return f"AWS answered HTTP {status} {info.get('Code', '')}".rstrip()
+    return {
+        "ReadTimeoutError": "no answer before the read timeout",
+        "ConnectionClosedError": "the connection closed before AWS answered",
+    }.get(type(error).__name__, type(error).__name__)

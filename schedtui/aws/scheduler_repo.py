@@ -58,6 +58,11 @@ class SchedulerRepository:
                 groups.extend(ScheduleGroup.from_api(item) for item in page["ScheduleGroups"])
         return groups
 
+    def get_group(self, name: str) -> ScheduleGroup:
+        with aws_call(f"GetScheduleGroup {name}"):
+            found = self._scheduler().get_schedule_group(Name=name)
+        return ScheduleGroup.from_api(dict(found))
+
     def group_tags(self, group_arn: str) -> dict[str, str]:
         with aws_call(f"ListTagsForResource {group_arn}"):
             found = self._scheduler().list_tags_for_resource(ResourceArn=group_arn)

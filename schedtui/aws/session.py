@@ -85,12 +85,13 @@ class AwsClients:
         self.settings = settings
         self._lock = threading.Lock()
         self._session: Any = None
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[tuple[str, bool], Any] = {}
         self._identity: CallerIdentity | None = None
 
-    def _client(self, service: str) -> Any:
+    def _client(self, service: str, *, for_writes: bool = False) -> Any:
         with self._lock:
-            if service not in self._clients:
+            key = (service, for_writes)
+            if key not in self._clients:
                 import boto3
                 from botocore.config import Config
 
@@ -105,8 +106,17 @@ class AwsClients:
                         region_name=self.settings.region,
                         botocore_session=core,
                     )
+                # Writes are sent exactly once. botocore retries a lost answer (connection
+                # closed, read timeout, 5xx) on every call, and an UpdateSchedule it sends
+                # again may overwrite a change made in between, or apply twice: the
+                # mutation chokepoint re-reads instead and says what AWS holds.
+                retries: Any = (
+                    {"mode": "standard", "total_max_attempts": 1}
+                    if for_writes
+                    else {"mode": "adaptive", "total_max_attempts": self.settings.max_attempts}
+                )
                 config = Config(
-                    retries={"mode": "adaptive", "total_max_attempts": self.settings.max_attempts},
+                    retries=retries,
                     connect_timeout=self.settings.connect_timeout,
                     read_timeout=self.settings.read_timeout,
                     max_pool_connections=self.settings.max_pool_connections,
@@ -118,8 +128,13 @@ class AwsClients:
                     )
                 if self.settings.read_only:
                     client.meta.events.register_first("before-call", _refuse_mutations)
-                self._clients[service] = client
-            return self._clients[service]
+                self._clients[key] = client
+            return self._clients[key]
+
+    def writer(self, service: str) -> Any:
+        """The client every mutating call goes through: no automatic retries (see _client).
+        Only the mutation chokepoint (mutations.py) uses it."""
+        return self._client(service, for_writes=True)
 
     @property
     def scheduler(self) -> EventBridgeSchedulerClient:

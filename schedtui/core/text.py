@@ -81,3 +81,26 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     if _UNSAFE.search(text) is None:
         return text
     return text.translate(_TABLE)
+
+
+def terminal_safe_json(document: str) -> str:
+    """``document`` (JSON text, as json.dumps writes it) with every character printable()
+    would escape written as a JSON ``\\u`` escape instead.
+
+    It is the same JSON value, byte for byte once decoded, but ``cat``, ``less`` or ``vi``
+    show it without acting on it: json.dumps escapes C0 controls itself, but with
+    ``ensure_ascii=False`` it writes C1 controls, bidirectional overrides and zero-width
+    characters raw. Only line feeds stay (indented JSON has them between values; inside a
+    string json.dumps has already escaped them).
+    """
+    if _UNSAFE_KEEP_NEWLINES.search(document) is None:
+        return document
+    return _UNSAFE_KEEP_NEWLINES.sub(_json_escape, document)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # JSON spells astral characters as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"

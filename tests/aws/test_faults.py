@@ -82,17 +82,21 @@ class Fault:
 
 
 def inject(clients: AwsClients, operation: str, fault: Fault) -> Fault:
+    """On both scheduler clients: the reader, and the writer mutations send through."""
     handler: Callable[..., Any] = fault  # the stubs say handlers return None; these may not
-    clients.scheduler.meta.events.register_first(f"before-send.scheduler.{operation}", handler)
+    for client in (clients.scheduler, clients.writer("scheduler")):
+        client.meta.events.register_first(f"before-send.scheduler.{operation}", handler)
     return fault
 
 
 def requests_sent(clients: AwsClients) -> list[str]:
     """Operation names of the requests botocore tried to send (faked or real)."""
     sent: list[str] = []
-    clients.scheduler.meta.events.register(
-        "before-send.scheduler", lambda event_name, **_: sent.append(event_name.split(".")[-1])
-    )
+    for client in (clients.scheduler, clients.writer("scheduler")):
+        client.meta.events.register(
+            "before-send.scheduler",
+            lambda event_name, **_: sent.append(event_name.split(".")[-1]),
+        )
     return sent
 
 
@@ -235,8 +239,8 @@ def test_validation_error_on_update_leaves_the_schedule_untouched_and_is_audited
     (entry,) = audit.entries()
     assert entry["action"] == action
     assert entry["arn"] == nightly.arn
-    assert entry["outcome"].startswith("failed: ")
-    assert message in entry["outcome"]
+    assert entry["outcome"] == "refused"
+    assert message in entry["error"]
     assert entry["changes"] == {
         "Description": {"before": "Nightly report for finance", "after": "moved to 03:00"}
     }
@@ -256,7 +260,7 @@ def test_validation_error_from_the_server_on_create_creates_nothing(
     assert "cannot be earlier than 5 minutes ago" in text
     with pytest.raises(NotFoundError):
         repo.get_schedule(*KEY)
-    assert audit.entries()[-1]["outcome"].startswith("failed: ")
+    assert audit.entries()[-1]["outcome"] == "refused"
 
 
 def test_botocore_parameter_check_gives_a_one_line_message(
@@ -283,6 +287,7 @@ def test_botocore_parameter_check_gives_a_one_line_message(
     assert "UpdateSchedule" not in sent
     text = assert_one_line_naming(caught.value, f"UpdateSchedule default/{NAME}")
     assert "MaximumWindowInMinutes" in text
+    assert mutations.audit.entries() == []  # never sent: no audit line claims it was
 
 
 # -- nothing to talk to ------------------------------------------------------------------------

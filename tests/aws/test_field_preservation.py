@@ -98,7 +98,7 @@ class SentRequests:
     def __init__(self, clients: AwsClients) -> None:
         self.create: list[dict[str, Any]] = []
         self.update: list[dict[str, Any]] = []
-        events = clients.scheduler.meta.events
+        events = clients.writer("scheduler").meta.events  # every write goes through it
         events.register("before-parameter-build.scheduler.CreateSchedule", self._create)
         events.register("before-parameter-build.scheduler.UpdateSchedule", self._update)
 

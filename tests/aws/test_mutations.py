@@ -30,9 +30,11 @@ MUTATING = ("Create", "Update", "Delete", "Tag", "Untag")
 def sent_operations(clients: AwsClients) -> list[str]:
     """Operation names of every request that actually leaves for the server."""
     sent: list[str] = []
-    clients.scheduler.meta.events.register(
-        "before-send.scheduler", lambda event_name, **_: sent.append(event_name.split(".")[-1])
-    )
+    for client in (clients.scheduler, clients.writer("scheduler")):
+        client.meta.events.register(
+            "before-send.scheduler",
+            lambda event_name, **_: sent.append(event_name.split(".")[-1]),
+        )
     return sent
 
 
@@ -105,7 +107,7 @@ def test_edit_changes_only_the_requested_field_and_audits_it(
     assert entry["arn"] == nightly.arn
     assert entry["caller"].startswith("arn:aws:sts::123456789012:")
     assert entry["region"] == "us-east-1"
-    assert entry["outcome"] == "ok"
+    assert entry["outcome"] == "applied"
     assert entry["changes"]["Target.RetryPolicy.MaximumRetryAttempts"] == {
         "before": 3,
         "after": 5,

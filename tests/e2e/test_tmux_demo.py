@@ -405,7 +405,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
             "arn:aws:scheduler:us-east-1:123456789012:schedule/batch-jobs-group/"
             "daily-backup-schedule"
         )
-        assert entry["outcome"] == "ok"
+        assert entry["outcome"] == "applied"
         assert entry["changes"] == {"State": {"before": "ENABLED", "after": "DISABLED"}}
         assert str(entry["caller"]).startswith("arn:aws:sts::123456789012:")
 

@@ -153,7 +153,7 @@ async def test_delete_one_schedule_only_after_its_name_is_typed(
         assert exists(client, GROUP, WEEKLY)
         [entry] = audit(app)
         assert entry["action"] == f"DeleteSchedule {GROUP}/{DAILY}"
-        assert entry["outcome"] == "ok"
+        assert entry["outcome"] == "applied"
         # Every field of what went is in the log, so it can be recreated by hand.
         assert entry["changes"]["ScheduleExpression"] == {
             "before": "cron(0 2 * * ? *)",
@@ -196,7 +196,7 @@ async def test_delete_marked_schedules_with_one_confirmation_and_a_result_each(
         await wait_for(pilot, lambda: shown_names(app) == [WEEKLY])
         # The deleted one is no longer marked; the one that failed stays marked for a retry.
         assert [app.store.rows[key].name for key in table(app).marks] == [WEEKLY]
-        assert [entry["outcome"] for entry in audit(app)] == ["ok"]
+        assert [entry["outcome"] for entry in audit(app)] == ["applied"]
 
 
 async def test_delete_from_the_detail_screen_goes_back_to_the_list(
