@@ -277,6 +277,16 @@ def _run_next(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as error:  # the last line of defence: no traceback with locals
+        from schedtui.ui.crash import crash_summary, write_crash_report
+
+        print(crash_summary(error, write_crash_report(error)), file=sys.stderr)
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "next":

@@ -4,6 +4,10 @@ and the difference between the tags a group has and the ones the operator typed.
 The rules are the models' own (``NAME_CHECKS``, ``tag_problem``, ``MAX_TAGS``), so the form
 refuses exactly what ``ScheduleGroup`` refuses. Keys and values are taken verbatim: nothing is
 trimmed, so a tag set elsewhere with surrounding spaces is not changed by editing another one.
+
+Tags come from AWS: the lines show them through printable() (a control character appears as
+a visible stand-in such as ``␛``). A line left as shown stands for the tag exactly as AWS holds
+it; a line edited with a stand-in still in it is refused rather than silently sent.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from schedtui.core.group import MAX_TAGS, tag_problem
+from schedtui.core.text import printable, stand_ins
 from schedtui.core.validation import NAME_CHECKS, item_count
 
 NAME_RULE = "1 to 64 characters: letters, digits, '-', '_' and '.'"
@@ -36,17 +41,33 @@ class ParsedTags:
         return not self.problems
 
 
-def parse_tag_lines(text: str) -> ParsedTags:
+def parse_tag_lines(text: str, shown_from: Mapping[str, str] | None = None) -> ParsedTags:
     """``key=value`` per line (split at the first ``=``; blank lines skipped) -> tags.
 
-    Every line that breaks a rule is reported with its line number; the tags hold the lines
-    that parsed, so a caller can still show them.
+    ``shown_from``: the tags the lines were shown from (``tag_lines``); a line still as shown
+    gives that tag back exactly, control characters included. Every line that breaks a rule
+    is reported with its line number; the tags hold the lines that parsed, so a caller can
+    still show them.
     """
+    originals = {_shown_line(k, v): (k, v) for k, v in (shown_from or {}).items()}
+    marks = sorted({mark for k, v in (shown_from or {}).items() for mark in stand_ins(k + v)})
     tags: dict[str, str] = {}
     first_line: dict[str, int] = {}
     problems: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
+            continue
+        if line in originals:
+            key, value = originals[line]
+            first_line[key] = number
+            tags[key] = value
+            continue
+        kept = [mark for mark in marks if mark in line]
+        if kept:
+            problems.append(
+                f"line {number}: still holds {', '.join(kept)}, shown in place of characters "
+                "a terminal would act on: remove them, or restore the line as it was"
+            )
             continue
         key, equals, value = line.partition("=")
         if not equals:
@@ -67,9 +88,14 @@ def parse_tag_lines(text: str) -> ParsedTags:
     return ParsedTags(tags, problems)
 
 
+def _shown_line(key: str, value: str) -> str:
+    return printable(f"{key}={value}")
+
+
 def tag_lines(tags: Mapping[str, str]) -> str:
-    """The form's text for ``tags``, sorted by key (the inverse of ``parse_tag_lines``)."""
-    return "\n".join(f"{key}={value}" for key, value in sorted(tags.items()))
+    """The form's text for ``tags``, sorted by key, every character printable (the inverse
+    of ``parse_tag_lines`` given the same tags as ``shown_from``)."""
+    return "\n".join(_shown_line(key, value) for key, value in sorted(tags.items()))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from schedtui.core.schedule import Schedule
+from schedtui.core.text import terminal_safe_json
 from schedtui.core.validation import error_messages
 
 
@@ -25,10 +26,13 @@ def _json_value(value: Any) -> Any:
 
 
 def to_document(schedule: Schedule) -> str:
+    """The JSON the operator edits. Characters a terminal would act on are ``\\u`` escapes
+    (the same values once read back), so the editor never receives them raw."""
     data = schedule.to_api()
     for member in Schedule.READ_ONLY_MEMBERS:
         data.pop(member, None)
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_json_value) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_value)
+    return terminal_safe_json(text) + "\n"
 
 
 def from_document(text: str, original: Schedule) -> tuple[Schedule | None, list[str]]:

@@ -5,6 +5,12 @@ sees. Building writes back only the fields whose text differs from the text the 
 with, onto a copy of the original schedule's API shape. So members the operator did not
 touch (unknown ones included) are sent back exactly as they were read, and the form can never
 be the reason a member is lost.
+
+AWS text is shown through printable() (``shown``): a control character, bidi override or
+zero-width character appears as a visible stand-in (``␛``, ``\u202e``) and never reaches the
+terminal. A field left as shown is not written, so its original characters go back byte for
+byte; a field edited with a stand-in still in it is refused (typing the stand-in back would
+silently replace the character AWS holds), naming the stand-ins to remove.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from schedtui.core.target_params import (
     LaunchType,
     PropagateTags,
 )
+from schedtui.core.text import printable, stand_ins
 from schedtui.core.validation import error_items
 
 GENERAL: Final = "General"
@@ -446,6 +453,21 @@ def _most_common(items: Iterable[str | None]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def shown_text(form_field: FormField, text: str) -> str:
+    """The text a field's widget shows: never a character the terminal would act on. A
+    multi-line field keeps line feeds and tabs (its widget lays those out itself)."""
+    multiline = form_field.widget in (Widget.JSON, Widget.PAIRS, Widget.RECORDS)
+    return printable(text, keep_newlines=multiline, keep_tabs=multiline)
+
+
+def shown(values: Mapping[str, str]) -> Values:
+    """``values`` as the form's widgets show them (see ``shown_text``)."""
+    return {
+        key: shown_text(FIELDS_BY_KEY[key], text) if key in FIELDS_BY_KEY else printable(text)
+        for key, text in values.items()
+    }
+
+
 # -- text -> schedule --------------------------------------------------------------------------
 
 
@@ -589,9 +611,10 @@ def build_schedule(
     """The schedule the form describes, or why it is invalid, field by field.
 
     ``original`` is the schedule being edited or cloned (None to create); ``start`` the text
-    the form opened with. Only fields whose text differs from ``start`` are written onto a
-    copy of ``original``; everything else, unknown members included, stays as it was read.
-    ``new`` (create, clone) leaves out what AWS sets on the original (Arn and its dates).
+    of its fields (``values_of``), ``values`` the text the widgets hold now. Only fields
+    whose text differs from what the form showed at the start (``shown(start)``) are written
+    onto a copy of ``original``; everything else, unknown members included, stays as it was
+    read. ``new`` (create, clone) leaves out what AWS sets on the original (Arn and dates).
     """
     data: dict[str, Any] = copy.deepcopy(original.to_api()) if original else {}
     if new:
@@ -600,10 +623,18 @@ def build_schedule(
     result = FormResult(schedule=None)
     for form_field in FIELDS:
         text = values.get(form_field.key, "")
+        started = start.get(form_field.key, "")
         # A new schedule has nothing to keep: every field is written (empty ones as absent).
-        if original is not None and text == start.get(form_field.key, ""):
+        if original is not None and text in (started, shown_text(form_field, started)):
             continue
         result.written.append(form_field.key)
+        marks = [mark for mark in stand_ins(started) if mark in text]
+        if marks:
+            result.errors[form_field.key] = (
+                f"still holds {', '.join(marks)}, shown in place of characters a terminal "
+                "would act on: remove them, or undo the edit to keep the field as AWS holds it"
+            )
+            continue
         try:
             value = _value(form_field, text)
         except FieldProblem as problem:

@@ -11,6 +11,7 @@ receives them. Pure Python on purpose: the UI, the CLI and the audit code can al
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Final
 
 # C0 (U+0000-U+001F) have Unicode "Control Pictures" (U+2400 + code): one cell each, so table
@@ -45,9 +46,6 @@ _TABLE: Final[dict[int, str]] = {
     **_C1_ESCAPES,
     **_FORMAT_ESCAPES,
 }
-_TABLE_KEEP_NEWLINES: Final[dict[int, str]] = {
-    code: value for code, value in _TABLE.items() if code != 0x0A
-}
 
 
 def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
@@ -57,14 +55,34 @@ def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
     )
 
 
-# A search is much cheaper than translate() for the common case (nothing to replace).
-_UNSAFE: Final = re.compile(f"[\x00-\x1f\x7f-\x9f{_character_class(_FORMAT_RANGES)}]")
-_UNSAFE_KEEP_NEWLINES: Final = re.compile(
-    f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_character_class(_FORMAT_RANGES)}]"
-)
+_FORMAT_CLASS: Final = _character_class(_FORMAT_RANGES)
 
 
-def printable(text: str, *, keep_newlines: bool = False) -> str:
+@dataclass(frozen=True)
+class _Rule:
+    """A search (much cheaper than translate() when there is nothing to replace, the common
+    case) and the table, for one choice of characters left alone."""
+
+    search: re.Pattern[str]
+    table: dict[int, str]
+
+
+def _rule(kept: str) -> _Rule:
+    c0 = "".join(chr(code) for code in range(0x20) if chr(code) not in kept)
+    return _Rule(
+        re.compile(f"[{re.escape(c0)}\x7f-\x9f{_FORMAT_CLASS}]"),
+        {code: value for code, value in _TABLE.items() if chr(code) not in kept},
+    )
+
+
+_RULES: Final = {
+    (newlines, tabs): _rule(("\n" if newlines else "") + ("\t" if tabs else ""))
+    for newlines in (False, True)
+    for tabs in (False, True)
+}
+
+
+def printable(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False) -> str:
     """Return `text` with every control character replaced by a visible placeholder.
 
     C0 controls become their Control Pictures (ESC -> "␛", NUL -> "␀", TAB -> "␉", LF -> "␊"),
@@ -72,15 +90,23 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     (bidirectional controls, zero-width characters) and line separators become "\\u202e"-style
     escapes. Everything else, including wide and combining characters, is kept. With
     `keep_newlines` "\\n" is left alone, for multi-line views (a DLQ message body); a
-    single-line cell must not keep it.
+    single-line cell must not keep it. `keep_tabs` leaves "\\t" for a widget that expands
+    tabs itself (Textual's TextArea does; its Input does not).
     """
-    if keep_newlines:
-        if _UNSAFE_KEEP_NEWLINES.search(text) is None:
-            return text
-        return text.translate(_TABLE_KEEP_NEWLINES)
-    if _UNSAFE.search(text) is None:
+    rule = _RULES[keep_newlines, keep_tabs]
+    if rule.search.search(text) is None:
         return text
-    return text.translate(_TABLE)
+    return text.translate(rule.table)
+
+
+def stand_ins(text: str) -> list[str]:
+    """The visible stand-ins printable() shows for the unsafe characters of ``text``.
+
+    A form shows AWS text through printable(); what comes back with one of these in it was
+    not retyped by the operator, and typing it back must not silently become the stand-in
+    characters (nor, ambiguously, the control characters).
+    """
+    return sorted({_TABLE[ord(char)] for char in set(text) if ord(char) in _TABLE})
 
 
 def terminal_safe_json(document: str) -> str:
@@ -93,9 +119,10 @@ def terminal_safe_json(document: str) -> str:
     characters raw. Only line feeds stay (indented JSON has them between values; inside a
     string json.dumps has already escaped them).
     """
-    if _UNSAFE_KEEP_NEWLINES.search(document) is None:
+    rule = _RULES[True, False]
+    if rule.search.search(document) is None:
         return document
-    return _UNSAFE_KEEP_NEWLINES.sub(_json_escape, document)
+    return rule.search.sub(_json_escape, document)
 
 
 def _json_escape(match: re.Match[str]) -> str:

@@ -1,8 +1,10 @@
-"""The Textual app: screens, global keys, refresh loop and the toggle flow.
+"""The Textual app: screens, global keys, the refresh and the toggle flow.
 
 The UI never waits for the API: every AWS call runs in a thread worker and hands its result
-to the main thread; refreshes chain (the next is scheduled when the last finished), so they
-never overlap, and they skip while a dialog or the filter is open.
+to the main thread. What keeps the views live is one heartbeat (see ``ui/heartbeat.py``): the
+account refresh, the current screen's own re-reads and the clock that re-renders relative
+times are beats it runs when due, never two of one kind at once, and never while a form,
+dialog or the filter is open.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
-from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError, ReadOnlyError
@@ -29,17 +32,22 @@ from schedtui.core.next_runs import NextRunCache
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.schedule_rows import ScheduleDigest, ScheduleRow, build_row
 from schedtui.core.text import printable
+from schedtui.ui.crash import crash_summary, write_crash_report
+from schedtui.ui.heartbeat import HEARTBEAT_SECONDS, Beat, LiveScreen
+from schedtui.ui.keys import MUTATING_KEYS
+from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import (
     CommandPrompt,
     ConfirmScreen,
     HelpScreen,
+    ResultLine,
     results_screen,
 )
 from schedtui.ui.screens.lists import GroupsScreen, TableScreen
 from schedtui.ui.store import AccountStore, schedule_table_row, summary_of
 from schedtui.ui.themes import choose_theme, load_themes
 from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
-from schedtui.ui.widgets.virtual_table import TableRow
+from schedtui.ui.widgets.virtual_table import TableRow, VirtualTable
 
 COMMANDS = {
     "groups": "Show schedule groups",
@@ -71,6 +79,9 @@ _DETAILS_CHUNK = 500
 class AppOptions:
     refresh_seconds: float = 30.0
     monitor_refresh_seconds: float = 60.0
+    # Relative times ("in 5m") re-render, and next runs that have passed move on, this often,
+    # even with the refresh off.
+    clock_seconds: float = 30.0
     group: str | None = None  # deep link: open this group's schedules
     schedule: str | None = None  # deep link: GROUP/NAME
     theme: str | None = None
@@ -116,6 +127,9 @@ class SchedtuiApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("m", "monitor", "Monitor", id="app.monitor"),
+        # Read-only hides the screens' mutating keys (AppScreen.check_action); pressed anyway,
+        # they land here and say why nothing happens.
+        Binding(",".join(MUTATING_KEYS), "read_only_key", show=False, id="app.read_only"),
     ]
 
     def __init__(self, backend: Backend, options: AppOptions | None = None) -> None:
@@ -133,12 +147,29 @@ class SchedtuiApp(App[None]):
         )
         self.header_state = ("starting…", "dim")
         self.error_log: list[str] = []  # every error shown this session, oldest first
-        self._refresh_timer: Timer | None = None
         self._reload_pending = False
         self._status_pending = False
-        self._refreshing = False
+        self.refreshing = False  # a refresh is in flight
+        self._generation = 0  # of the refresh in flight: a superseded one's results are dropped
         self._stop_details = threading.Event()
         self._deep_link_done = False
+        self._refresh_beat = Beat(self.options.refresh_seconds, self.refresh_data, self._in_flight)
+        self._clock_beat = Beat(self.options.clock_seconds, self.clock_tick)
+
+    # -- an unexpected exception -----------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        self._crash = error  # for _fatal_error, which Textual calls without it
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Replaces Textual's crash report, which prints every frame's local variables
+        (credentials, tokens, target inputs): a short report, the traceback in a file."""
+        error = getattr(self, "_crash", None) or RuntimeError("unknown error")
+        path = write_crash_report(error)
+        self.bell()
+        self._exit_renderables.append(Text(crash_summary(error, path), style="bold red"))
+        self._close_messages_no_wait()
 
     # -- time -----------------------------------------------------------------------------------
 
@@ -165,19 +196,34 @@ class SchedtuiApp(App[None]):
 
             self.push_screen(SchedulesScreen(group=self.options.group))
         self.set_headers("connecting…", "dim")
-        self.load_identity()
         self.refresh_data()
+        self.set_interval(HEARTBEAT_SECONDS, self._on_heartbeat, name="heartbeat")
+        self._secure_audit_log()
 
-    @work(thread=True, group="identity")
-    def load_identity(self) -> None:
+    @work(thread=True, group="audit")
+    def _secure_audit_log(self) -> None:
+        """Make the audit log private now, not at the first write; say what was narrowed."""
+        try:
+            warnings = self.backend.mutations.audit.secure()
+        except OSError as error:
+            warnings = [f"the audit log cannot be made private: {error}"]
+        for warning in warnings:
+            self.call_from_thread(
+                self.notify, warning, title="Audit log", severity="warning", timeout=10
+            )
+
+    def _load_identity(self) -> None:
+        """Account and caller for the header; retried by every refresh until it answers, so
+        the header recovers when an endpoint that was down comes back. Worker thread only."""
+        if self.header_info.caller_arn != "…":
+            return
         clients = self.backend.clients
         try:
             identity = clients.caller_identity()
             region = clients.region
             endpoint = clients.endpoint_overridden
-        except AwsError as error:
-            self.call_from_thread(self.show_error, error)
-            return
+        except AwsError:
+            return  # the listing that follows reports the failure
 
         def apply() -> None:
             info = self.header_info
@@ -187,7 +233,26 @@ class SchedtuiApp(App[None]):
 
         self.call_from_thread(apply)
 
-    # -- headers and errors ---------------------------------------------------------------------
+    # -- notifications, headers and errors ------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification, whatever built it, reaches the terminal printable and without
+        markup: messages quote AWS text (names, errors) that could hold either."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _headers(self) -> list[StatusHeader]:
         found: list[StatusHeader] = []
@@ -206,82 +271,136 @@ class SchedtuiApp(App[None]):
 
     def show_error(self, error: Exception) -> None:
         message = printable(str(error))
-        self.notify(message, title="AWS", severity="error", timeout=8, markup=False)
+        self.notify(message, title="AWS", severity="error", timeout=8)
         self.store.last_error = message
         self.error_log.append(message)
         self.set_headers(f"error: {message}", "bold red")
 
-    # -- refresh --------------------------------------------------------------------------------
+    # -- the heartbeat --------------------------------------------------------------------------
 
-    def _busy_with_dialog(self) -> bool:
-        if isinstance(self.screen, ModalScreen):
-            return True
+    def _paused(self) -> bool:
+        """The operator is in a form, a dialog or the filter: pull nothing from under them."""
         screen = self.screen
-        return isinstance(screen, TableScreen) and screen.filter_open
+        return isinstance(screen, ModalScreen) or (
+            isinstance(screen, AppScreen) and screen.pauses_refresh()
+        )
 
-    def _schedule_next_refresh(self) -> None:
-        if self._refresh_timer is not None:
-            self._refresh_timer.stop()
-        if self.options.refresh_seconds > 0:
-            self._refresh_timer = self.set_timer(self.options.refresh_seconds, self._auto_refresh)
+    def _on_heartbeat(self) -> None:
+        if not self.screen_stack or self._paused():
+            return  # overdue beats run on the first tick after the pause
+        now = time.monotonic()
+        beats = [self._refresh_beat, self._clock_beat]
+        screen = self.screen
+        if isinstance(screen, LiveScreen):
+            beats += screen.beats()
+        for beat in beats:
+            beat.tick(now)
 
-    def _auto_refresh(self) -> None:
-        if self._busy_with_dialog():
-            self._schedule_next_refresh()  # try again later; never pull rows under a dialog
-            return
-        self.refresh_data()
+    def _in_flight(self) -> bool:
+        return self.refreshing
+
+    def clock_tick(self) -> None:
+        """Relative times re-render on screen; rows whose next run has passed move on to
+        the following one; the current screen re-shows what depends on the time."""
+        now = self.now()
+        for screen in self.screen_stack:
+            for table in screen.query(VirtualTable):
+                table.set_now(now)
+        passed = [row for row in self.store.rows.values() if row.next_run and row.next_run <= now]
+        if passed:
+            self._next_runs_moved_on(passed)
+        screen = self.screen
+        if isinstance(screen, AppScreen):
+            screen.clock_moved(now)
+
+    @work(thread=True, group="clock")
+    def _next_runs_moved_on(self, passed: list[ScheduleRow]) -> None:
+        details = self.backend.details
+        rows = self._rows(
+            (summary, details.digest(summary)) for summary in (summary_of(row) for row in passed)
+        )
+        self.call_from_thread(self._apply_details, rows)
+
+    # -- refresh --------------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
         self.refresh_data()
         screen = self.screen
-        if hasattr(screen, "reload") and not isinstance(screen, TableScreen):
-            screen.reload()
+        if isinstance(screen, LiveScreen):
+            for beat in screen.beats():
+                beat.ran()
+                beat.run()
 
     def refresh_after_change(self) -> None:
-        """Refresh now: a change the operator made wins over a refresh already in flight."""
-        self._refreshing = False
+        """Refresh now: a change the operator made supersedes a refresh already in flight."""
+        self.refreshing = False
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        if self._refreshing:
+        if self.refreshing:
             return  # the one in flight will do; refreshes never overlap
-        self._refreshing = True
+        self.refreshing = True
+        self._refresh_beat.ran()
+        self._generation += 1
         self._stop_details.set()  # a new list supersedes the details still being fetched
         self._stop_details = threading.Event()
         self.store.loading = True
         self.set_headers("refreshing…", "dim")
-        self._refresh_worker(self._stop_details)
+        self._refresh_worker(self._generation, self._stop_details)
 
-    @work(thread=True, group="refresh")
-    def _refresh_worker(self, stop: threading.Event) -> None:
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh_worker(self, generation: int, stop: threading.Event) -> None:
+        """List groups and schedules page by page, then fetch the definitions that changed.
+
+        A listing that fails midway is reported as partial (how many were listed, and why it
+        stopped): the rows listed stay, their definitions still load, and the next refresh
+        lists again. Results of a refresh superseded meanwhile are dropped.
+        """
+        worker = get_current_worker()
+
+        def post(handler: Callable[..., None], *args: object) -> None:
+            if worker.is_cancelled or stop.is_set():
+                return
+            self.call_from_thread(self._if_current, generation, handler, *args)
+
         backend = self.backend
         started = time.monotonic()
+        self._load_identity()
         try:
             groups = backend.scheduler.list_groups()
-            self.call_from_thread(self._apply_groups, groups)
-            seen: set[str] = set()
+        except AwsError as error:
+            post(self._refresh_failed, error)
+            return
+        post(self._apply_groups, groups)
+        seen: set[str] = set()
+        failure: AwsError | None = None
+        try:
             for page in backend.scheduler.iter_schedule_pages():
+                if worker.is_cancelled or stop.is_set():
+                    return
                 rows = self._rows((summary, backend.details.digest(summary)) for summary in page)
                 seen.update(summary.arn for summary in page)
-                self.call_from_thread(self._apply_rows, rows)
-            self.call_from_thread(self._finish_listing, seen, time.monotonic() - started)
-            self._fetch_group_tags(groups)
-            self._fetch_details(stop)
+                post(self._apply_rows, rows)
         except AwsError as error:
-            self.call_from_thread(self._refresh_failed, error)
-            return
-        self.call_from_thread(self._refresh_done)
+            failure = error
+        post(self._finish_listing, seen, time.monotonic() - started, failure)
+        self._fetch_group_tags(groups, post)
+        self._fetch_details(stop, post)
+        post(self._refresh_done, failure)
+
+    def _if_current(self, generation: int, handler: Callable[..., None], *args: object) -> None:
+        if generation == self._generation:
+            handler(*args)
 
     def _rows(
         self, pairs: Iterable[tuple[ScheduleSummary, ScheduleDigest | None]]
     ) -> list[tuple[ScheduleRow, TableRow]]:
         """Rows and their cells, all computed against one instant (one clock read)."""
-        now = self.now()
-        cache = NextRunCache(now)
+        cache = NextRunCache(self.now())
         rows = [build_row(summary, digest, cache) for summary, digest in pairs]
-        return [(row, schedule_table_row(row, now)) for row in rows]
+        return [(row, schedule_table_row(row)) for row in rows]
 
-    def _fetch_group_tags(self, groups: Sequence[ScheduleGroup]) -> None:
+    def _fetch_group_tags(self, groups: Sequence[ScheduleGroup], post: Callable[..., None]) -> None:
         tags = {}
         for group in groups:
             if group.arn:
@@ -289,9 +408,9 @@ class SchedtuiApp(App[None]):
                     tags[group.arn] = self.backend.scheduler.group_tags(group.arn)
                 except AwsError:
                     continue  # tags are a nicety; the list must not fail for them
-        self.call_from_thread(self._apply_tags, tags)
+        post(self._apply_tags, tags)
 
-    def _fetch_details(self, stop: threading.Event) -> None:
+    def _fetch_details(self, stop: threading.Event, post: Callable[..., None]) -> None:
         backend = self.backend
         visible: list[str] = self.call_from_thread(self._visible_keys)
         # A copy taken on the UI thread; the summaries are rebuilt here, off it.
@@ -313,7 +432,7 @@ class SchedtuiApp(App[None]):
                     (summary, backend.details.digest(summary) or ScheduleDigest.of(schedule))
                     for summary, schedule in ready
                 )
-                self.call_from_thread(self._apply_details, rows)
+                post(self._apply_details, rows)
 
         def arrived(summary: ScheduleSummary, outcome: object) -> None:
             if isinstance(outcome, Schedule):
@@ -376,28 +495,36 @@ class SchedtuiApp(App[None]):
 
         self.set_timer(_COALESCE_SECONDS, show)
 
-    def _finish_listing(self, seen: set[str], seconds: float) -> None:
-        self.store.keep_only(seen)
-        self.backend.details.retain(seen)
-        self.store.listed = True
+    def _finish_listing(self, seen: set[str], seconds: float, failure: AwsError | None) -> None:
+        store = self.store
+        if failure is None:
+            store.keep_only(seen)
+            self.backend.details.retain(seen)
+            store.listed = True
+            store.partial = None
+            self.set_headers(f"listed {len(seen):,} schedules in {seconds:.1f} s; loading details…")
+        else:
+            # Nothing is dropped: what was not listed this time may well still exist.
+            store.partial = printable(str(failure))
+            store.partial_count = len(seen)
+            self.show_error(failure)
         self._reload_lists()
-        self.set_headers(f"listed {len(seen):,} schedules in {seconds:.1f} s; loading details…")
         self._open_deep_link()
 
-    def _refresh_done(self) -> None:
-        self._refreshing = False
+    def _refresh_done(self, failure: AwsError | None) -> None:
+        self.refreshing = False
         self.store.loading = False
-        self.store.last_error = None
-        self.store.last_refreshed = self.now()
+        if failure is None:
+            self.store.last_error = None
+            self.store.last_refreshed = self.now()
+            self.set_headers(f"refreshed {self.store.last_refreshed:%H:%M:%S}Z", "")
         self._reload_lists()
-        self.set_headers(f"refreshed {self.store.last_refreshed:%H:%M:%S}Z", "")
-        self._schedule_next_refresh()
 
     def _refresh_failed(self, error: AwsError) -> None:
-        self._refreshing = False
+        self.refreshing = False
         self.store.loading = False
-        self.show_error(error)
-        self._schedule_next_refresh()  # and try again: the app keeps working
+        self.show_error(error)  # and the next beat tries again: the app keeps working
+        self._reload_lists()
 
     def _reload_lists(self) -> None:
         """Show the store's new rows; coalesced, because while 100,000 schedules stream in,
@@ -412,6 +539,8 @@ class SchedtuiApp(App[None]):
 
     def _reload_now(self) -> None:
         self._reload_pending = False
+        if not self.screen_stack:
+            return
         screen = self.screen
         if isinstance(screen, TableScreen):
             screen.reload()
@@ -442,7 +571,9 @@ class SchedtuiApp(App[None]):
     def action_help(self) -> None:
         screen = self.screen
         keys = list(getattr(screen, "HELP", []))
-        self.push_screen(HelpScreen(type(screen).__name__.removesuffix("Screen"), keys))
+        hidden = MUTATING_KEYS if self.backend.settings.read_only else ()
+        name = type(screen).__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(name, keys, hidden_keys=hidden))
 
     def action_command_line(self) -> None:
         self.push_screen(CommandPrompt(), self.run_command)
@@ -477,6 +608,16 @@ class SchedtuiApp(App[None]):
             self.action_monitor(focus="dlqs" if command == "dlq" else "metrics")
         else:
             self.notify(f"Unknown command: {printable(text)}", severity="warning", markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "read_only_key":
+            return self.backend.settings.read_only
+        return True
+
+    def action_read_only_key(self) -> None:
+        self.show_error(
+            ReadOnlyError("refused: schedtui is read-only (--read-only); nothing can be changed")
+        )
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
         yield from super().get_system_commands(screen)
@@ -547,9 +688,9 @@ class SchedtuiApp(App[None]):
         plans: list[tuple[Schedule | ScheduleSummary, Schedule, str, list[str]]],
         on_done: Callable[[], None] | None,
     ) -> None:
-        results: list[tuple[str, str | None]] = []
+        results: list[ResultLine] = []
         for seen, current, new_state, warnings in plans:
-            name = f"{current.group_name}/{current.name}"
+            name = f"{current.group_name}/{current.name} {new_state.lower()}"
             try:
                 # The dialog showed the re-anchor warning when it applied: consent is given.
                 result = self.backend.mutations.update_schedule(
@@ -559,28 +700,31 @@ class SchedtuiApp(App[None]):
                     accept_rate_reanchor=any(REANCHOR_WORD in w for w in warnings),
                 )
             except AwsError as error:
-                results.append((name, str(error)))
+                results.append(ResultLine.of(name, error))
                 continue
             if result.schedule is not None:
                 self.backend.details.store(result.schedule)
-            results.append((name, None))
+            results.append(ResultLine.of(name, None))
         self.call_from_thread(self._toggle_finished, results, on_done)
 
     def _toggle_finished(
-        self, results: list[tuple[str, str | None]], on_done: Callable[[], None] | None
+        self, results: list[ResultLine], on_done: Callable[[], None] | None
     ) -> None:
         if len(results) == 1:
-            name, error = results[0]
-            if error:
-                self.show_error(AwsError(error))
+            line = results[0]
+            if line.unknown:
+                self.notify(
+                    line.error or "", title="Outcome unknown", severity="warning", timeout=15
+                )
+            elif line.error:
+                self.show_error(AwsError(line.error))
             else:
-                self.notify(f"{printable(name)}: done", markup=False)
+                self.notify(line.label)  # "group/name disabled": what happened, in words
         else:
             self.push_screen(results_screen(results, "done"))
         if on_done is not None:
             on_done()
-        self._refreshing = False  # a toggle always wins over a pending refresh
-        self.refresh_data()
+        self.refresh_after_change()  # a toggle always wins over a pending refresh
 
 
 def toggle_warnings(schedule: Schedule, new_state: str, now: datetime) -> list[str]:

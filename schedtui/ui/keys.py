@@ -22,3 +22,13 @@ KEYMAP: tuple[tuple[str, str, str], ...] = (
     ("m", "anywhere", "monitoring panel (metrics, DLQs, alarms); w window, p peek a DLQ"),
     ("y / n", "confirmation dialogs", "confirm / cancel (enter confirms the focused button)"),
 )
+
+# Actions that change something in AWS (or open a form to): hidden and inert when read-only.
+MUTATING_ACTIONS = frozenset(
+    {"toggle", "delete", "edit", "raw_edit", "clone", "new", "new_group", "edit_group",
+     "delete_group"}
+)  # fmt: skip
+# Their keys, left out of the help when read-only; pressed anyway, the app says why.
+MUTATING_KEYS = ("t", "ctrl+d", "e", "E", "c", "n")
+# Shown only when read-only: the same key opens the form as a viewer.
+VIEWER_ACTIONS = frozenset({"view", "view_group"})

@@ -8,9 +8,11 @@ import os
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from schedtui.aws.backend import Backend
+from schedtui.aws.preflight import PreflightError, preflight
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.milestones import milestone, watch_collections, watch_listing
@@ -20,10 +22,28 @@ if TYPE_CHECKING:
     from schedtui.demo.server import DemoBackend
 
 
+# Pins the app's clock (and the demo's) to an instant: for tests and screenshots that read
+# the screen, so that what they see does not depend on the hour they run at.
+CLOCK_VARIABLE = "SCHEDTUI_NOW"
+
+
+def _pinned_now() -> datetime | None:
+    text = os.environ.get(CLOCK_VARIABLE)
+    if not text:
+        return None
+    value = datetime.fromisoformat(text)  # a ValueError names the bad value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def run_tui(args: argparse.Namespace) -> int:
     milestone("start", pid=os.getpid())
     watch_collections()
     drop_empty_no_color()  # no-color.org: an empty NO_COLOR means unset; Textual disagrees
+    try:
+        now = _pinned_now()
+    except ValueError:
+        print(f"schedtui: {CLOCK_VARIABLE} is not an ISO-8601 instant", file=sys.stderr)
+        return 2
     with ExitStack() as stack:
         settings = AwsSettings(
             profile=args.profile,
@@ -32,7 +52,13 @@ def run_tui(args: argparse.Namespace) -> int:
             read_only=args.read_only,
         )
         demo: DemoBackend | None = None
-        if args.demo:
+        if not args.demo:
+            try:
+                settings = preflight(settings)
+            except PreflightError as problem:
+                print(f"schedtui: {problem}", file=sys.stderr)
+                return 2
+        else:
             # The demo's moto server: never AWS, whatever profile or endpoint was given.
             from schedtui.demo.server import DemoBackend
 
@@ -41,7 +67,7 @@ def run_tui(args: argparse.Namespace) -> int:
             simulate = args.demo_size is None
             # wait=False: the screen paints while the server seeds; its first answers wait
             # for the seeding, so the first listing is always complete.
-            demo = DemoBackend(size=args.demo_size, simulate=simulate, wait=False)
+            demo = DemoBackend(size=args.demo_size, simulate=simulate, wait=False, now=now)
             settings = replace(stack.enter_context(demo), read_only=args.read_only)
             milestone("demo-started", pid=demo.pid)
         backend = Backend.connect(settings)
@@ -55,6 +81,7 @@ def run_tui(args: argparse.Namespace) -> int:
                 schedule=args.schedule,
                 theme=args.theme,
                 demo=args.demo,
+                clock=None if now is None else lambda: now,
             ),
         )
         _tune_garbage_collection()

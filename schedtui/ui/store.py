@@ -20,7 +20,9 @@ from schedtui.ui.widgets.virtual_table import Column, TableRow
 SCHEDULE_COLUMNS = (
     Column("name", "NAME", 22, flex=True),
     Column("state", "STATE", 8),
-    Column("next", "NEXT RUN", 10, align="right"),
+    # Live: the cell holds the instant, shown relative to the table's clock ("in 5m"); 10
+    # cells hold the longest such text up to the horizon ("23h59m ago", "in 173y").
+    Column("next", "NEXT RUN", 10, align="right", live=relative_text),
     Column("expression", "EXPRESSION", 20, flex=True),
     Column("zone", "ZONE", 12),
     Column("group", "GROUP", 12),
@@ -46,8 +48,9 @@ def _stamp(instant: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
     return instant.astimezone(UTC).strftime(pattern) if instant else ""
 
 
-def schedule_table_row(row: ScheduleRow, now: datetime) -> TableRow:
-    """The cells of one schedule; every AWS string made printable (never markup)."""
+def schedule_table_row(row: ScheduleRow) -> TableRow:
+    """The cells of one schedule; every AWS string made printable (never markup). The next
+    run is the instant itself: the table shows it relative to its clock as it renders."""
     pending = "…" if not row.detailed else ""
     target = f"{row.target_kind}: {row.target_name}" if row.target_name else row.target_kind
     style = ""
@@ -55,16 +58,17 @@ def schedule_table_row(row: ScheduleRow, now: datetime) -> TableRow:
         style = "dim"
     elif row.detailed and row.next_run is None:
         style = "warning"  # enabled, yet nothing will ever fire
-    # Few distinct texts over 100,000 rows ("in 5m", "06-01 02:00Z"): one object each.
-    next_text = shared_text(relative_text(row.next_run, now)) if row.detailed else pending
-    if row.detailed and row.next_run is None:
-        next_text = "never" if row.state == "ENABLED" else ""
+    next_cell: datetime | str = row.next_run or ""
+    if not row.detailed:
+        next_cell = pending
+    elif row.next_run is None and row.state == "ENABLED":
+        next_cell = "never"
     return TableRow(
         key=row.arn,
         cells=(
             printable(row.name),
             row.state,
-            next_text,
+            next_cell,
             printable(row.expression or pending),
             row.zone or pending,
             printable(row.group),
@@ -89,6 +93,13 @@ def schedule_table_row(row: ScheduleRow, now: datetime) -> TableRow:
         ),
         style=style,
     )
+
+
+def _count_text(count: int, complete: bool) -> str:
+    """A group's count, with "+" while the listing is not complete (never claim a total)."""
+    if complete:
+        return str(count)
+    return f"{count}+" if count else "…"
 
 
 def summary_of(row: ScheduleRow) -> ScheduleSummary:
@@ -122,8 +133,27 @@ class AccountStore:
     table_rows: dict[str, TableRow] = field(default_factory=dict)
     loading: bool = False
     listed: bool = False  # the list has been read completely at least once
+    # The last listing stopped midway: why (printable), and how many it had listed.
+    partial: str | None = None
+    partial_count: int = 0
     last_refreshed: datetime | None = None
     last_error: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        """The rows are the whole account, as of the last listing."""
+        return self.listed and self.partial is None
+
+    def listing_note(self) -> str:
+        """What the status line says about the listing when it is not complete."""
+        if self.partial is not None:
+            return (
+                f" · listing stopped after {self.partial_count:,} schedules: {self.partial}"
+                " (the next refresh lists again)"
+            )
+        if not self.listed:
+            return " · not loaded (see the error above)" if self.last_error else " · listing…"
+        return ""
 
     def put_rows(self, rows: list[tuple[ScheduleRow, TableRow]]) -> None:
         for row, table_row in rows:
@@ -190,7 +220,7 @@ class AccountStore:
                     cells=(
                         printable(name),
                         str(group.state or ""),
-                        str(count.total) if self.listed or count.total else "…",
+                        _count_text(count.total, self.complete),
                         str(count.enabled),
                         str(count.disabled),
                         _stamp(created),

@@ -393,7 +393,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
             lambda s: (
                 re.search(r"State\s+DISABLED", s) is not None
                 and "Disable 1" not in s
-                and "daily-backup-schedule: done" in s
+                and "batch-jobs-group/daily-backup-schedule disabled" in s
             ),
             what="the detail screen showing DISABLED and the toggle's notification",
         )

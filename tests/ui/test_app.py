@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
+from textual.binding import Binding
 from textual.events import Key
 from textual.geometry import Region
 from textual.pilot import Pilot
@@ -49,9 +50,18 @@ async def loaded(pilot: Pilot[None]) -> None:
             app.store.listed
             and bool(app.store.rows)
             and all(row.detailed for row in app.store.rows.values())
-            and not app._refreshing
+            and not app.refreshing
         ),
     )
+
+
+def footer_bindings(app: SchedtuiApp) -> list[Binding]:
+    """The bindings the footer shows now (active, shown and enabled), as the operator sees."""
+    return [
+        active.binding
+        for active in app.screen.active_bindings.values()
+        if active.binding.show and active.enabled
+    ]
 
 
 def table(app: SchedtuiApp) -> VirtualTable:
@@ -230,6 +240,10 @@ async def test_read_only_refuses_with_a_message(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         assert "READ-ONLY" in static_text(app, "StatusHeader")
+        footer = " ".join(binding.description for binding in footer_bindings(app))
+        assert "Refresh" in footer
+        for hidden in ("Toggle", "Edit", "Delete", "New", "Clone"):
+            assert hidden not in footer, f"read-only footer offers {hidden}"
         await pilot.press("t")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
@@ -262,7 +276,7 @@ async def test_endpoint_down_shows_an_error_and_the_app_keeps_working(
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
         await pilot.press("r")  # retrying is allowed and fails the same way, without a crash
-        await wait_for(pilot, lambda: not app._refreshing)
+        await wait_for(pilot, lambda: not app.refreshing)
         assert isinstance(app.screen, GroupsScreen)
 
 

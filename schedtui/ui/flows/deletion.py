@@ -15,11 +15,17 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from schedtui.aws.errors import AwsError, NotFoundError, ReadOnlyError, StaleScheduleError
+from schedtui.aws.errors import (
+    AwsError,
+    NotFoundError,
+    OutcomeUnknownError,
+    ReadOnlyError,
+    StaleScheduleError,
+)
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.flows.groups import refuse_if_deleting
-from schedtui.ui.screens.dialogs import TypedConfirmScreen, results_screen
+from schedtui.ui.screens.dialogs import ResultLine, TypedConfirmScreen, results_screen
 
 if TYPE_CHECKING:
     from schedtui.ui.app import SchedtuiApp
@@ -156,22 +162,26 @@ def _stale_message(error: StaleScheduleError) -> str:
 def _delete_schedules(
     app: SchedtuiApp, plans: list[_Plan], gone_arns: set[str], done: OnDone
 ) -> None:
-    results: list[tuple[str, str | None]] = []
+    results: list[ResultLine] = []
     deleted = set(gone_arns)
     for plan in plans:
         try:
             # What the dialog showed is what the operator confirmed: a later change refuses.
             app.backend.mutations.delete_schedule(plan.current)
         except StaleScheduleError as error:
-            results.append((plan.label, _stale_message(error)))
+            results.append(ResultLine(plan.label, _stale_message(error)))
             continue
         except NotFoundError:
-            results.append((plan.label, None))  # someone else deleted it meanwhile: gone
+            results.append(ResultLine(plan.label))  # someone else deleted it meanwhile: gone
+        except OutcomeUnknownError as error:
+            results.append(ResultLine.of(plan.label, error))
+            if not error.applied:
+                continue
         except AwsError as error:
-            results.append((plan.label, str(error)))
+            results.append(ResultLine.of(plan.label, error))
             continue
         else:
-            results.append((plan.label, None))
+            results.append(ResultLine(plan.label))
         if plan.current.arn:
             deleted.add(plan.current.arn)
     app.call_from_thread(_schedules_deleted, app, results, deleted, done)
@@ -184,17 +194,19 @@ def _forget(app: SchedtuiApp, arns: set[str]) -> None:
 
 
 def _schedules_deleted(
-    app: SchedtuiApp, results: list[tuple[str, str | None]], deleted: set[str], done: OnDone
+    app: SchedtuiApp, results: list[ResultLine], deleted: set[str], done: OnDone
 ) -> None:
     _forget(app, deleted)
     done(deleted)
     _reload_table(app)
     if len(results) == 1:
-        label, error = results[0]
-        if error:
-            app.show_error(AwsError(f"{label}: {error}"))
+        line = results[0]
+        if line.unknown:
+            app.notify(line.error or "", title="Outcome unknown", severity="warning", timeout=15)
+        elif line.error:
+            app.show_error(AwsError(f"{line.label}: {line.error}"))
         else:
-            app.notify(f"{printable(label)}: deleted", markup=False)
+            app.notify(f"{line.label} deleted")
     else:
         app.push_screen(results_screen(results, "deleted"))
     app.refresh_after_change()

@@ -15,13 +15,14 @@ import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import SuspendNotSupported
 
-from schedtui.aws.errors import AwsError, StaleScheduleError
+from schedtui.aws.errors import AwsError, OutcomeUnknownError, StaleScheduleError
 from schedtui.aws.mutations import MutationResult
 from schedtui.core.change_warnings import REANCHOR_WORD, change_warnings
 from schedtui.core.diff import field_diff, field_values
@@ -46,10 +47,12 @@ class Draft:
     mode: FormMode
     original: Schedule | None  # as loaded (edit), the source (clone), None (create)
     schedule: Schedule
-    refused: Callable[[str], None]  # AWS refused it: show why, keep the operator's edits
+    refused: Callable[[str], None]  # AWS refused it (or the answer was lost): keep the edits
     saved: Callable[[], None]
     reload: Callable[[Schedule], None]  # a conflict answered with "reload"
+    progress: Callable[[str | None], None] = lambda _: None  # show "saving…" (None: done)
     client_token: str = field(default_factory=lambda: str(uuid.uuid4()))
+    sending: bool = False
 
 
 # -- opening -------------------------------------------------------------------------------------
@@ -138,7 +141,15 @@ def _form_draft(app: SchedtuiApp, form: ScheduleFormScreen, schedule: Schedule) 
         saved()
         _push_form(app, FormMode.EDIT, current)
 
-    draft = Draft(form.mode, form.original, schedule, form.show_server_problem, saved, reload)
+    draft = Draft(
+        form.mode,
+        form.original,
+        schedule,
+        form.show_server_problem,
+        saved,
+        reload,
+        progress=form.show_progress,
+    )
     # Retrying the same create after a timeout must not create it twice: same request, same
     # token. A different request gets a new token (AWS refuses a token reused for another).
     request = schedule.to_create_request()
@@ -212,6 +223,12 @@ def review(app: SchedtuiApp, draft: Draft) -> None:
 
 
 def save(app: SchedtuiApp, draft: Draft, *, reanchor: bool, force: bool = False) -> None:
+    """Send the draft once. While it is in flight ``draft.sending`` is set and a second save
+    of the same draft (a double ctrl+s, a second y) is ignored."""
+    if draft.sending:
+        return
+    draft.sending = True
+    draft.progress("saving… (sent once; the answer is awaited)")
     mutations = app.backend.mutations
 
     def work() -> None:
@@ -227,13 +244,32 @@ def save(app: SchedtuiApp, draft: Draft, *, reanchor: bool, force: bool = False)
             else:
                 result = mutations.create_schedule(draft.schedule, client_token=draft.client_token)
         except StaleScheduleError as error:
-            app.call_from_thread(_conflict, app, draft, error, reanchor)
+            then = partial(_conflict, app, draft, error, reanchor)
+        except OutcomeUnknownError as error:
+            then = partial(_unknown, app, draft, error)
         except AwsError as error:
-            app.call_from_thread(draft.refused, str(error))
+            then = partial(draft.refused, str(error))
         else:
-            app.call_from_thread(_saved, app, draft, result)
+            then = partial(_saved, app, draft, result)
+        app.call_from_thread(_finished, draft, then)
 
     app.run_worker(work, thread=True, group="save")
+
+
+def _finished(draft: Draft, then: Callable[[], None]) -> None:
+    draft.sending = False
+    draft.progress(None)
+    then()
+
+
+def _unknown(app: SchedtuiApp, draft: Draft, error: OutcomeUnknownError) -> None:
+    """The answer was lost: say so, and what the re-read found. Applied counts as saved (the
+    form closes, with a warning that says how it was learnt); anything else keeps the edits."""
+    if error.applied and isinstance(error.current, Schedule):
+        app.notify(str(error), title="Outcome unknown", severity="warning", timeout=15)
+        _saved(app, draft, MutationResult(error.current, {}))
+        return
+    draft.refused(str(error))
 
 
 def _saved(app: SchedtuiApp, draft: Draft, result: MutationResult) -> None:
@@ -382,9 +418,7 @@ def raw_edit(app: SchedtuiApp, original: Schedule, text: str) -> None:
         FormMode.EDIT,
         original,
         schedule,
-        refused=lambda message: _offer_another_edit(
-            app, original, edited, "AWS refused the change", [message]
-        ),
+        refused=lambda message: _offer_another_edit(app, original, edited, "Not saved", [message]),
         saved=lambda: None,
         reload=lambda current: raw_edit(app, current, to_document(current)),
     )

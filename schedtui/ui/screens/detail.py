@@ -14,16 +14,20 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from schedtui.aws.errors import AwsError
+from schedtui.aws.errors import AwsError, NotFoundError
 from schedtui.core.describe import describe
 from schedtui.core.errors import ExpressionError, ZoneError
+from schedtui.core.expression import AtExpression, parse_expression
 from schedtui.core.health import Severity, findings
-from schedtui.core.next_runs import next_runs
+from schedtui.core.next_runs import next_runs, runs_end
 from schedtui.core.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
+from schedtui.core.timezones import load_zone
+from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.status_header import StatusHeader
 
+_RUNS_SHOWN = 10
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -87,7 +91,7 @@ def _runs_table(schedule: Schedule, now: datetime) -> Table | Text:
             schedule.schedule_expression,
             schedule.schedule_expression_timezone,
             after=now,
-            count=10,
+            count=_RUNS_SHOWN,
             start_date=schedule.start_date,
             end_date=schedule.end_date,
             anchor=schedule.creation_date,
@@ -95,10 +99,16 @@ def _runs_table(schedule: Schedule, now: datetime) -> Table | Text:
         )
     except (ExpressionError, ZoneError) as error:
         return Text(printable(str(error)), style="red")
+    ended = None
+    if len(runs) < _RUNS_SHOWN:
+        parsed = parse_expression(schedule.schedule_expression)
+        last = runs[-1].at if runs else now
+        end = None if isinstance(parsed, AtExpression) else schedule.end_date
+        reason = runs_end(parsed, schedule.schedule_expression_timezone, last, end_date=end)
+        ended = Text(("No more runs: " if runs else "No runs left: ") + reason.value)
+        ended.stylize("yellow")
     if not runs:
-        return Text("No runs left.", style="yellow")
-    from schedtui.core.timezones import load_zone
-
+        return ended or Text("No runs left.", style="yellow")
     zone = load_zone(schedule.schedule_expression_timezone)
     table = Table(box=None, padding=(0, 2, 0, 0))
     table.add_column(f"Local ({schedule.timezone_name})")
@@ -111,6 +121,8 @@ def _runs_table(schedule: Schedule, now: datetime) -> Table | Text:
         if run.window_end:
             cells.append(f"{run.window_end:%Y-%m-%d %H:%M}Z")
         table.add_row(*cells)
+    if ended is not None:
+        table.add_row(ended)
     return table
 
 
@@ -133,6 +145,7 @@ class DetailScreen(AppScreen):
         Binding("t", "toggle", "Toggle", id="detail.toggle"),
         Binding("ctrl+d", "delete", "Delete", id="detail.delete"),
         Binding("e", "edit", "Edit", id="detail.edit"),
+        Binding("e", "view", "View", id="detail.view"),
         Binding("E", "raw_edit", "Edit JSON", show=False, id="detail.raw_edit"),
         Binding("c", "clone", "Clone", id="detail.clone"),
         Binding("escape", "back", "Back", id="detail.back"),
@@ -152,6 +165,20 @@ class DetailScreen(AppScreen):
         self.summary = summary
         self.schedule: Schedule | None = None
         self.deleting = False  # a delete is under way: do not read the schedule again
+        self.gone = False  # deleted on the server: nothing more to read
+        self._loading = False
+        self._tags: dict[str, str] = {}
+        self._beat: Beat | None = None
+
+    def beats(self) -> list[Beat]:
+        """Re-read at the refresh interval, like the lists (see ui/heartbeat.py)."""
+        if self._beat is None:
+            self._beat = Beat(
+                self.schedtui.options.refresh_seconds,
+                self.reload,
+                busy=lambda: self._loading or self.deleting or self.gone,
+            )
+        return [self._beat]
 
     def compose(self) -> ComposeResult:
         yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
@@ -181,8 +208,15 @@ class DetailScreen(AppScreen):
     def reload(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="detail")
     def load(self) -> None:
+        if self.gone:
+            return
+        self._loading = True
+        self.beats()[0].ran()
+        self._read()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _read(self) -> None:
         backend = self.schedtui.backend
         try:
             schedule = backend.scheduler.get_schedule(self.summary.group_name, self.summary.name)
@@ -190,13 +224,37 @@ class DetailScreen(AppScreen):
             groups = self.schedtui.store.groups
             group = groups.get(schedule.group_name)
             tags = self.schedtui.store.group_tags.get(group.arn or "", {}) if group else {}
+        except NotFoundError:
+            self.app.call_from_thread(self._gone)
+            return
         except AwsError as error:
-            self.app.call_from_thread(self.schedtui.show_error, error)
+            self.app.call_from_thread(self._failed, error)
             return
         self.app.call_from_thread(self.show, schedule, tags)
 
+    def _failed(self, error: AwsError) -> None:
+        self._loading = False
+        self.schedtui.show_error(error)
+
+    def _gone(self) -> None:
+        """Deleted on the server (or by ActionAfterCompletion): say so, read no more."""
+        self._loading = False
+        self.gone = True
+        self.query_one("#description", Static).update(
+            Text(
+                "This schedule no longer exists on the server (deleted since it was listed).",
+                style="bold yellow",
+            )
+        )
+
+    def clock_moved(self, now: datetime) -> None:
+        if self.schedule is not None:
+            self.show(self.schedule, self._tags)
+
     def show(self, schedule: Schedule, tags: dict[str, str]) -> None:
+        self._loading = False
         self.schedule = schedule
+        self._tags = tags
         now = self.schedtui.now()
         try:
             description = describe(schedule.schedule_expression, schedule.timezone_name)
@@ -230,6 +288,10 @@ class DetailScreen(AppScreen):
 
         self.deleting = True
         delete_schedules(self.schedtui, [self.schedule or self.summary], on_done=finished)
+
+    def action_view(self) -> None:
+        """Read-only: the form opens as a viewer (nothing can be saved)."""
+        self.action_edit()
 
     def action_edit(self) -> None:
         from schedtui.ui.flows.schedule_edit import open_edit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -11,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from schedtui.aws.errors import OutcomeUnknownError
 from schedtui.core.text import printable
 from schedtui.ui.keys import KEYMAP
 
@@ -172,13 +175,39 @@ class MessageScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def results_screen(results: list[tuple[str, str | None]], verb: str) -> MessageScreen:
-    """The outcome of a bulk action: one line per item, ✓ done or ✗ and why."""
+@dataclass(frozen=True)
+class ResultLine:
+    """One item of a bulk action: done (``error`` None), failed, or its answer lost."""
+
+    label: str
+    error: str | None = None  # why it failed; for a lost answer, what the re-read found
+    unknown: bool = False  # the answer was lost (``applied`` then says what AWS holds)
+    applied: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.error is None or (self.unknown and self.applied)
+
+    @classmethod
+    def of(cls, label: str, error: Exception | None) -> ResultLine:
+        if isinstance(error, OutcomeUnknownError):
+            return cls(label, str(error), unknown=True, applied=error.applied)
+        return cls(label, None if error is None else str(error))
+
+
+def results_screen(results: list[ResultLine], verb: str) -> MessageScreen:
+    """The outcome of a bulk action: one line per item, ✓ done, ✗ and why, or ? when the
+    answer was lost (the line says what a re-read found)."""
     body = Text()
-    for name, error in results:
-        body.append("✗ " if error else "✓ ", style="red" if error else "green")
-        body.append(printable(name) + (f": {printable(error)}" if error else "") + "\n")
-    done = sum(1 for _, error in results if not error)
+    for line in results:
+        glyph, style = (
+            ("?", "yellow") if line.unknown else ("✗", "red") if line.error else ("✓", "green")
+        )
+        body.append(f"{glyph} ", style=style)
+        body.append(
+            printable(line.label) + (f": {printable(line.error)}" if line.error else "") + "\n"
+        )
+    done = sum(1 for line in results if line.done)
     return MessageScreen(f"{done} of {len(results)} {verb}", body)
 
 
@@ -186,10 +215,21 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
 
-    def __init__(self, screen_name: str, screen_keys: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        screen_name: str,
+        screen_keys: list[tuple[str, str]],
+        *,
+        hidden_keys: tuple[str, ...] = (),
+    ) -> None:
+        """``hidden_keys``: keys left out (read-only leaves out every key that changes AWS)."""
         super().__init__()
         self.screen_name = screen_name
-        self.screen_keys = screen_keys
+        self.hidden = set(hidden_keys)
+        self.screen_keys = [row for row in screen_keys if not self._hides(row[0])]
+
+    def _hides(self, keys: str) -> bool:
+        return any(key.strip() in self.hidden for key in keys.split("/"))
 
     def compose(self) -> ComposeResult:
         here = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
@@ -202,10 +242,19 @@ class HelpScreen(ModalScreen[None]):
         everywhere.add_column("where")
         everywhere.add_column("action")
         for key, where, action in KEYMAP:
-            everywhere.add_row(key, where, action)
+            if not self._hides(key):
+                everywhere.add_row(key, where, action)
         with Vertical(classes="dialog"):
             yield Static(Text(f"Help: {self.screen_name}"), classes="title")
             with VerticalScroll():
+                if self.hidden:
+                    yield Static(
+                        Text(
+                            "Read-only (--read-only): the keys that change AWS are off; e opens "
+                            "forms as viewers.",
+                            style="yellow",
+                        )
+                    )
                 yield Static(here)
                 yield Static(Text("\nAll keys", style="bold"))
                 yield Static(everywhere)

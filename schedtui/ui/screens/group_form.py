@@ -155,7 +155,7 @@ class GroupFormScreen(ModalScreen[None]):
 
     def values(self) -> tuple[str, dict[str, str], list[str], str | None]:
         """(name, tags, tag problems, name problem) as the form holds them now."""
-        parsed = parse_tag_lines(self.query_one("#tags", TextArea).text)
+        parsed = parse_tag_lines(self.query_one("#tags", TextArea).text, self.baseline)
         name, problem = self.group_name, None
         if self.mode == "new":
             name = self.query_one("#name", Input).value

@@ -72,8 +72,12 @@ class TableScreen(AppScreen):
         return self.query_one("#filter", Input).has_class("open")
 
     def on_mount(self) -> None:
+        self.table.set_now(self.schedtui.now())
         self.table.focus()
         self.reload()
+
+    def pauses_refresh(self) -> bool:
+        return self.filter_open
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -171,6 +175,7 @@ class GroupsScreen(TableScreen):
     BINDINGS = [
         Binding("n", "new_group", "New", id="groups.new"),
         Binding("e", "edit_group", "Tags", id="groups.edit"),
+        Binding("e", "view_group", "Tags", id="groups.view"),
         Binding("ctrl+d", "delete_group", "Delete", id="groups.delete"),
     ]
 
@@ -183,16 +188,10 @@ class GroupsScreen(TableScreen):
         store = self.schedtui.store
         total = len(store.rows)
         disabled = sum(1 for row in store.rows.values() if row.state == "DISABLED")
+        counted = f"{total:,} schedules" + ("" if store.complete else " listed so far")
         return (
-            f"{shown} of {len(store.groups)} groups · {total:,} schedules "
-            f"({total - disabled:,} enabled, {disabled:,} disabled)"
-            + (
-                ""
-                if store.listed
-                else " · not loaded (see the error above)"
-                if store.last_error
-                else " · loading…"
-            )
+            f"{shown} of {len(store.groups)} groups · {counted} "
+            f"({total - disabled:,} enabled, {disabled:,} disabled)" + store.listing_note()
         )
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
@@ -204,6 +203,10 @@ class GroupsScreen(TableScreen):
         from schedtui.ui.flows.groups import new_group
 
         new_group(self.schedtui)
+
+    def action_view_group(self) -> None:
+        """Read-only: the tags form opens as a viewer."""
+        self.action_edit_group()
 
     def action_edit_group(self) -> None:
         from schedtui.ui.flows.groups import edit_group_tags

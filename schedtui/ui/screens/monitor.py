@@ -1,9 +1,9 @@
 """Live monitoring and triage: AWS/Scheduler metrics per group, DLQ depths, alarms, messages.
 
 Each refresh makes one GetMetricData call per 500 series, one DescribeAlarms listing and a
-bounded, concurrent batch of DLQ depth calls. Refreshes chain (the next is scheduled when
-the last one finished), pause while the screen is not visible, and each panel shows its own
-failure while the others keep working.
+bounded, concurrent batch of DLQ depth calls. It is a beat of the app's heartbeat (see
+ui/heartbeat.py): never two at once, only while the screen is the one shown, and each panel
+shows its own failure while the others keep working.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from schedtui.aws.errors import AwsError
@@ -30,6 +29,7 @@ from schedtui.core.monitor_view import (
 )
 from schedtui.core.monitoring import MetricAlarm, QueueDepth
 from schedtui.core.text import printable
+from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.widgets.status_header import StatusHeader
@@ -129,7 +129,7 @@ class MonitorScreen(AppScreen):
         super().__init__()
         self.window = "3h"
         self.depth_history: dict[str, list[int]] = {}
-        self._timer: Timer | None = None
+        self._beat: Beat | None = None
         self._busy = False
         self.refreshes = 0
         self.last: Snapshot | None = None
@@ -151,28 +151,23 @@ class MonitorScreen(AppScreen):
         self._show_window()
         self.reload()
 
-    # -- the refresh chain: pause while hidden, never overlap ------------------------------------
+    # -- refresh: a beat of the app's heartbeat ------------------------------------------------
 
-    def on_screen_suspend(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
+    def beats(self) -> list[Beat]:
+        if self._beat is None:
+            seconds = self.schedtui.options.monitor_refresh_seconds
+            self._beat = Beat(seconds, self.reload, busy=lambda: self._busy)
+        return [self._beat]
 
     def on_screen_resume(self) -> None:
         if self.last is not None:
             self.reload()
 
-    def _chain(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        seconds = self.schedtui.options.monitor_refresh_seconds
-        if seconds > 0 and self.app.screen is self:
-            self._timer = self.set_timer(seconds, self.reload)
-
     def reload(self) -> None:
         if self._busy:
             return
         self._busy = True
+        self.beats()[0].ran()
         self._fetch(self.window)
 
     @work(thread=True, group="monitor")
@@ -210,7 +205,6 @@ class MonitorScreen(AppScreen):
         self._show_metrics(snapshot)
         self._show_dlqs(snapshot)
         self._show_alarms(snapshot)
-        self._chain()
 
     # -- panels ---------------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from schedtui.core.schedule_form import (
     arn_template,
     build_schedule,
     preview,
+    shown,
 )
 from schedtui.core.text import printable
 from schedtui.core.timezones import load_zone, zone_names
@@ -105,8 +106,9 @@ class ScheduleFormScreen(AppScreen):
         super().__init__()
         self.mode = mode
         self.original = original
-        self.start = dict(start)
-        self.initial = dict(values or start)  # what the widgets open with (create defaults)
+        self.start = dict(start)  # the schedule's text, as AWS holds it
+        # What the widgets open with (create defaults), as the terminal may show it.
+        self.initial = shown(values or start)
         self.on_save = on_save
         self.read_only_reason = read_only_reason
         self.result = FormResult(schedule=None)
@@ -125,8 +127,12 @@ class ScheduleFormScreen(AppScreen):
         self._rows: dict[str, Horizontal] = {}
         self._message_state: dict[str, tuple[str | None, str, bool]] = {}
         self.save_attempted = False  # from then on every error shows, touched or not
+        self.saving: str | None = None  # a save in flight: what the banner says meanwhile
         self._previewed: tuple[str, ...] | None = None  # the timing the preview shows
         self._bannered: tuple[str, bool] | None = None  # the banner as shown
+
+    def pauses_refresh(self) -> bool:
+        return True  # the operator is typing: nothing refreshes underneath
 
     # -- building the form ------------------------------------------------------------------------
 
@@ -222,10 +228,14 @@ class ScheduleFormScreen(AppScreen):
         if widget in (Widget.CHOICE, Widget.FLAG):
             choices = form_field.choices if widget is Widget.CHOICE else ("", "true", "false")
             options = [(choice, choice) for choice in choices if choice]
+            if text and text not in choices:
+                # A value AWS holds that this version does not list (or a hostile one): shown
+                # (its text already printable) and kept as it is unless another is picked.
+                options.append((f"{text} (as stored)", text))
             allow_blank = "" in choices
             # An unset member with no blank choice (State) shows AWS's default, listed first.
             unset = Select.NULL if allow_blank else options[0][1]
-            value = text if text and text in choices else unset
+            value = text or unset
             return Select(
                 options,
                 value=value,
@@ -270,7 +280,7 @@ class ScheduleFormScreen(AppScreen):
         for form_field in FIELDS:
             node = self._inputs.get(form_field.key)
             if node is None:
-                found[form_field.key] = self.start.get(form_field.key, "")
+                found[form_field.key] = self.initial.get(form_field.key, "")
             elif isinstance(node, TextArea):
                 found[form_field.key] = node.text
             elif isinstance(node, Select):
@@ -344,10 +354,12 @@ class ScheduleFormScreen(AppScreen):
         problem = False
         if self.read_only_reason:
             text.append(f"  ·  {self.read_only_reason}", style="yellow")
+        elif self.saving:
+            text.append(f"  ·  {self.saving}", style="bold yellow")
         elif self.server_problem:
-            text.append("\nAWS refused the change: ", style="bold")
+            text.append("\nNot saved: ", style="bold")
             text.append(printable(self.server_problem))
-            text.append("\nYour edits are kept; fix them and save again.", style="dim")
+            text.append("\nYour edits are kept.", style="dim")
             problem = True
         else:
             count = len(self.result.errors)
@@ -374,8 +386,16 @@ class ScheduleFormScreen(AppScreen):
         banner.update(text)
 
     def show_server_problem(self, message: str) -> None:
-        """AWS refused the save: say so above the form; the operator's edits stay."""
+        """AWS refused the save (or its answer was lost): say so above the form; the
+        operator's edits stay."""
         self.server_problem = message
+        self._show_banner()
+
+    def show_progress(self, text: str | None) -> None:
+        """A save is in flight (``text`` says so) or over (None): ctrl+s waits meanwhile."""
+        self.saving = text
+        for button in self.query("#save").results(Button):
+            button.disabled = text is not None
         self._show_banner()
 
     @property
@@ -477,6 +497,8 @@ class ScheduleFormScreen(AppScreen):
         if self.read_only_reason:
             self.notify(self.read_only_reason, severity="warning", markup=False)
             return
+        if self.saving:
+            return  # one save at a time: the first is sent and its answer awaited
         self.save_attempted = True
         result = self.validate()
         if result.schedule is None:

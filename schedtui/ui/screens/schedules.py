@@ -10,6 +10,12 @@ from schedtui.ui.store import SCHEDULE_COLUMNS
 from schedtui.ui.widgets.virtual_table import TableRow, VirtualTable
 
 
+def _pending_note(pending: int, loading: bool) -> str:
+    if loading:
+        return f" · details loading ({pending:,} left)"
+    return f" · {pending:,} without details (the next refresh tries again)"
+
+
 class SchedulesScreen(TableScreen):
     COLUMNS = SCHEDULE_COLUMNS
     HELP = [
@@ -31,6 +37,7 @@ class SchedulesScreen(TableScreen):
         # Not in the footer, so that "? Help" still fits at 80 columns (help and README list it).
         Binding("ctrl+d", "delete", "Delete", show=False, id="schedules.delete"),
         Binding("e", "edit", "Edit", id="schedules.edit"),
+        Binding("e", "view", "View", id="schedules.view"),
         Binding("E", "raw_edit", "Edit JSON", show=False, id="schedules.raw_edit"),
         Binding("n", "new", "New", show=False, id="schedules.new"),
         Binding("c", "clone", "Clone", show=False, id="schedules.clone"),
@@ -50,12 +57,13 @@ class SchedulesScreen(TableScreen):
         pending = sum(1 for row in rows if not row.detailed)
         where = f"group {self.group}" if self.group else "all groups"
         marked = len(self.table.marks)
+        total = f"{len(rows):,}" + ("" if store.complete else " listed so far")
         return (
-            f"{where} · {shown:,} shown of {len(rows):,} · {len(rows) - disabled:,} enabled · "
+            f"{where} · {shown:,} shown of {total} · {len(rows) - disabled:,} enabled · "
             f"{disabled:,} disabled"
             + (f" · {marked} marked" if marked else "")
-            + (f" · details loading ({pending:,} left)" if pending else "")
-            + ("" if store.listed else " · listing…")
+            + (_pending_note(pending, store.loading) if pending else "")
+            + store.listing_note()
         )
 
     def action_mark(self) -> None:
@@ -98,6 +106,10 @@ class SchedulesScreen(TableScreen):
             self.table.marks = self.table.marks - arns  # a failed one stays marked
 
         delete_schedules(self.schedtui, self.selected(), on_done=deleted)
+
+    def action_view(self) -> None:
+        """Read-only: the form opens as a viewer (nothing can be saved)."""
+        self.action_edit()
 
     def action_edit(self) -> None:
         from schedtui.ui.flows.schedule_edit import open_edit

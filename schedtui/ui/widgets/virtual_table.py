@@ -15,12 +15,17 @@ the row's identity stays on screen; angle quotes in the header say columns are h
 
 Cell text is untrusted (it comes from AWS): it is passed through `printable()` and put into
 Segments as plain strings, so markup such as `[bold]` and escape sequences are shown literally.
+
+A "live" column (`Column.live`) holds values, not text: each is formatted against the table's
+clock (`set_now`) as its line renders, e.g. an instant shown as "in 5m". Moving the clock
+re-renders the lines on screen only, whatever the number of rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
@@ -57,13 +62,18 @@ _LINE_CACHE_SIZE = 1024
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """One column: `width` is its minimum width in cells; `flex` columns share spare width."""
+    """One column: `width` is its minimum width in cells; `flex` columns share spare width.
+
+    `live` formats a cell that is not text against the table's clock (see the module's
+    docstring); text cells of a live column are shown as they are.
+    """
 
     key: str
     label: str
     width: int
     flex: bool = False
     align: Literal["left", "right"] = "left"
+    live: Callable[[Any, datetime], str] | None = None
 
     def __post_init__(self) -> None:
         if self.width < 1:
@@ -72,14 +82,15 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class TableRow:
-    """One row. `cells` are plain text shown literally (never parsed as markup).
+    """One row. `cells` are plain text shown literally (never parsed as markup), or for a
+    live column a value its formatter takes.
 
     `sort_keys[i]` is the value column i sorts by (the cell text when missing); `None` sorts
     last in both directions. `style` picks a component class: "", "dim", "warning", "error".
     """
 
     key: str
-    cells: tuple[str, ...]
+    cells: tuple[Any, ...]
     sort_keys: tuple[Any, ...] = ()
     style: str = ""
 
@@ -257,6 +268,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._line_cache: LRUCache[tuple[str, bool, bool], Strip] = LRUCache(_LINE_CACHE_SIZE)
         self._style_cache: dict[tuple[str, bool, bool], Style] = {}
         self._header_cache: Strip | None = None
+        self._now: datetime | None = None  # the clock live columns are shown against
         self.virtual_size = Size(self._minimum_width(), 1)
 
     # -- public API -----------------------------------------------------------------------------
@@ -304,6 +316,26 @@ class VirtualTable(ScrollView, can_focus=True):
     def marks(self, keys: Iterable[str]) -> None:
         # Only rows on the list can be marked: a bulk action must never reach a hidden row.
         self._set_marks({key for key in keys if key in self._index})
+
+    def set_now(self, now: datetime) -> None:
+        """Move the clock of the live columns: the lines on screen re-render."""
+        if now == self._now:
+            return
+        self._now = now
+        if any(column.live for column in self._columns):
+            self._line_cache.clear()
+            self.refresh()
+
+    def cell_text(self, row: TableRow, column: int) -> str:
+        """What a cell shows (printable), live columns formatted against the clock."""
+        if column >= len(row.cells):
+            return ""
+        value = row.cells[column]
+        if not isinstance(value, str):
+            live = self._columns[column].live
+            now = self._now or datetime.now(UTC)
+            value = live(value, now) if live is not None else str(value)
+        return printable(value)
 
     def set_rows(self, rows: Sequence[TableRow]) -> None:
         """Replace the list (already filtered by the caller) in one O(n) pass.
@@ -481,14 +513,12 @@ class VirtualTable(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, plan: _Plan, row: TableRow, is_cursor: bool, is_marked: bool) -> Strip:
-        cells = row.cells
         columns = self._columns
         parts = [MARK_GLYPH + " " if is_marked else "  "]
         for rank, (column, shown) in enumerate(plan.visible):
             if rank:
                 parts.append(" ")
-            text = printable(cells[column]) if column < len(cells) else ""
-            parts.append(fit(text, shown, columns[column].align))
+            parts.append(fit(self.cell_text(row, column), shown, columns[column].align))
         parts.append(" " * plan.padding)
         style = self._line_style(row.style, is_marked, is_cursor)
         return self._strip("".join(parts), plan.width, style)

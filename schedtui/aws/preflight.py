@@ -1,0 +1,72 @@
+"""Checks made before the TUI starts, on this machine only: each problem is one line that
+names it and the fix, and schedtui exits 2 instead of painting a screen that cannot work.
+
+- ``--endpoint-url`` must be an http(s) URL with a host (botocore would raise a ValueError
+  with a traceback when the first client is made).
+- The profile (``--profile``, else ``AWS_PROFILE``) must exist in the AWS config files.
+- A region must be known: ``--region``, ``AWS_REGION`` (the AWS CLI's variable, which
+  botocore alone ignores), ``AWS_DEFAULT_REGION``, the profile's ``region``, or the instance
+  metadata of an EC2 host, in that order. The one found is put in the settings, so the
+  header and every client agree on it.
+
+Missing or expired credentials are not checked here: the operator may log in from another
+terminal (``aws sso login``), and the app picks them up on its next refresh.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from urllib.parse import urlsplit
+
+from schedtui.aws.session import AwsSettings
+
+
+class PreflightError(Exception):
+    """One line: what is wrong and how to fix it."""
+
+
+def _check_endpoint(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PreflightError(
+            f"--endpoint-url: '{url}' is not an http(s) URL with a host, such as "
+            "https://scheduler.eu-west-1.amazonaws.com or http://127.0.0.1:4566"
+        )
+    try:
+        _ = parts.port
+    except ValueError:
+        raise PreflightError(f"--endpoint-url: '{url}' has a port that is not a number") from None
+
+
+def _profile_origin(settings: AwsSettings) -> str:
+    if settings.profile:
+        return f"--profile {settings.profile}"
+    name = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    return f"AWS_PROFILE={name}"
+
+
+def preflight(settings: AwsSettings) -> AwsSettings:
+    """``settings`` with the region resolved; raises PreflightError naming the problem."""
+    if settings.endpoint_url is not None:
+        _check_endpoint(settings.endpoint_url)
+    import botocore.session
+    from botocore.exceptions import ProfileNotFound
+
+    session = botocore.session.Session(profile=settings.profile)
+    try:
+        region = (
+            settings.region or os.environ.get("AWS_REGION") or session.get_config_variable("region")
+        )
+    except ProfileNotFound:
+        files = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+        raise PreflightError(
+            f"{_profile_origin(settings)}: no such profile in {files} or the credentials "
+            "file; list them with `aws configure list-profiles`"
+        ) from None
+    if not region:
+        raise PreflightError(
+            "no AWS region: pass --region, set AWS_REGION, or set region in the profile "
+            "(aws configure set region eu-west-1); or try schedtui --demo"
+        )
+    return replace(settings, region=str(region))
