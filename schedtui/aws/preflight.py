@@ -54,7 +54,12 @@ def preflight(settings: AwsSettings) -> AwsSettings:
     from botocore.exceptions import ProfileNotFound
 
     session = botocore.session.Session(profile=settings.profile)
+    named = (
+        settings.profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+    )
     try:
+        if named and named not in session.available_profiles:
+            raise ProfileNotFound(profile=named)
         region = (
             settings.region or os.environ.get("AWS_REGION") or session.get_config_variable("region")
         )

@@ -147,6 +147,7 @@ class SchedtuiApp(App[None]):
         )
         self.header_state = ("starting…", "dim")
         self.error_log: list[str] = []  # every error shown this session, oldest first
+        self.crash_report: str | None = None  # set when an unexpected exception ended it
         self._reload_pending = False
         self._status_pending = False
         self.refreshing = False  # a refresh is in flight
@@ -164,11 +165,12 @@ class SchedtuiApp(App[None]):
 
     def _fatal_error(self) -> None:
         """Replaces Textual's crash report, which prints every frame's local variables
-        (credentials, tokens, target inputs): a short report, the traceback in a file."""
+        (credentials, tokens, target inputs): the traceback goes to a private file, and
+        ``crash_report`` holds the short report the command line prints once the terminal is
+        back (printed by us, not by Rich: a wrapped path could not be copied)."""
         error = getattr(self, "_crash", None) or RuntimeError("unknown error")
-        path = write_crash_report(error)
+        self.crash_report = crash_summary(error, write_crash_report(error))
         self.bell()
-        self._exit_renderables.append(Text(crash_summary(error, path), style="bold red"))
         self._close_messages_no_wait()
 
     # -- time -----------------------------------------------------------------------------------

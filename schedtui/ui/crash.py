@@ -43,8 +43,8 @@ def crash_summary(error: BaseException, path: Path | None) -> str:
     """The lines the operator sees: what failed, and where the traceback is."""
     what = printable(f"{type(error).__name__}: {error}")[:300]
     where = (
-        f"The traceback (without variables) is in {path}."
+        f"The traceback (without variables), to report it:\n{path}"
         if path is not None
         else "The traceback could not be saved (the state directory is not writable)."
     )
-    return f"schedtui stopped on an unexpected error: {what}\n{where} Please report it."
+    return f"schedtui stopped on an unexpected error: {what}\n{where}"

@@ -86,6 +86,8 @@ def run_tui(args: argparse.Namespace) -> int:
         )
         _tune_garbage_collection()
         app.run()
+        if app.crash_report:
+            print(app.crash_report, file=sys.stderr)
         if demo is not None and (failure := demo.failure()):
             # Said after the TUI has left the screen; meanwhile the app showed the endpoint
             # as unreachable.

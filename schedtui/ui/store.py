@@ -148,8 +148,8 @@ class AccountStore:
         """What the status line says about the listing when it is not complete."""
         if self.partial is not None:
             return (
-                f" · listing stopped after {self.partial_count:,} schedules: {self.partial}"
-                " (the next refresh lists again)"
+                f" · listing stopped after {self.partial_count:,} (the next refresh lists "
+                f"again): {self.partial}"
             )
         if not self.listed:
             return " · not loaded (see the error above)" if self.last_error else " · listing…"

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import pytest
 
+from schedtui.ui.store import GROUP_COLUMNS, SCHEDULE_COLUMNS
+
 TMUX_MISSING = (
     "tmux is not installed: the end-to-end tests drive the real app in tmux. "
     "Install it (Debian/Ubuntu: `apt-get install tmux`; macOS: `brew install tmux`)."
@@ -243,8 +245,17 @@ def row_names(screen: str) -> list[str]:
 
 
 def cell(header: str, row: str, column: str) -> str:
-    """The text under `column`'s label (up to the next label)."""
+    """The text of `column` in `row`, by the app's own column layout (not by where the wall
+    clock happens to make a value end): a fixed-width column spans its width from its label's
+    left edge, or to its label's right edge when right-aligned; a flexible one runs to the
+    next label."""
+    spec = next(c for c in (*SCHEDULE_COLUMNS, *GROUP_COLUMNS) if c.label == column)
     start = header.index(column)
+    if not spec.flex:
+        if spec.align == "right":
+            end = start + len(column)
+            return row[end - spec.width : end].strip()
+        return row[start : start + spec.width].strip()
     following = re.search(r"\S", header[start + len(column) :])
     end = start + len(column) + (following.start() if following else len(header))
     return row[start:end].strip()
@@ -282,7 +293,17 @@ def open_row(app: TmuxSession, name: str) -> None:
 # -- the test ----------------------------------------------------------------------------------
 
 
-def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
+# The walk runs at several hours of the day (the app's and the demo's clock pinned through
+# SCHEDTUI_NOW): what the screen shows, next runs above all, depends on the hour, and a
+# check that only holds at 09:00 would block every landing at 21:00.
+HOURS = ("2026-11-29T01:30:00Z", "2026-11-29T09:13:00Z", "2026-11-29T21:45:00Z")
+# daily-backup-schedule runs at 02:00 UTC: its NEXT RUN cell at each of those hours (the
+# widest, "in 16h47m", is wider than its label: reading by label offsets broke on it).
+DAILY_NEXT = {HOURS[0]: "in 30m", HOURS[1]: "in 16h47m", HOURS[2]: "in 4h15m"}
+
+
+@pytest.mark.parametrize("now", HOURS)
+def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
     if shutil.which("tmux") is None:
         pytest.fail(TMUX_MISSING, pytrace=False)
     state_home = tmp_path / "state"
@@ -293,6 +314,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
         XDG_CONFIG_HOME=str(tmp_path / "config"),  # no user themes
         TERM="tmux-256color",
         VISUAL="vi",  # the raw edit below drives the editor every bastion host has
+        SCHEDTUI_NOW=now,
     )
     # From an empty directory: the package must come from the installation, not the checkout.
     command = [sys.executable, "-m", "schedtui", "--demo", "--refresh", "0"]
@@ -337,7 +359,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
             header, rows = table(screen)
             for row in rows:
                 if "daily-backup-schedule" in row:
-                    labels = ("STATE", "EXPRESSION", "ZONE")
+                    labels = ("STATE", "NEXT RUN", "EXPRESSION", "ZONE")
                     return {label: cell(header, row, label) for label in labels}
             return {}
 
@@ -350,6 +372,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path) -> None:
         step("row details loaded")
         assert daily_row(screen) == {
             "STATE": "ENABLED",
+            "NEXT RUN": DAILY_NEXT[now],
             "EXPRESSION": "cron(0 2 * * ? *)",
             "ZONE": "UTC",
         }

@@ -25,6 +25,7 @@ def settings(moto_endpoint: str) -> AwsSettings:
 def make_app(tmp_path: Path) -> Callable[..., SchedtuiApp]:
     def make(settings: AwsSettings, **options: Any) -> SchedtuiApp:
         backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
-        return SchedtuiApp(backend, AppOptions(refresh_seconds=0, clock=lambda: FIXED, **options))
+        chosen: dict[str, Any] = {"refresh_seconds": 0, "clock": lambda: FIXED, **options}
+        return SchedtuiApp(backend, AppOptions(**chosen))
 
     return make

@@ -55,6 +55,15 @@ async def loaded(pilot: Pilot[None]) -> None:
     )
 
 
+def on_screen(app: SchedtuiApp) -> str:
+    """Every line every widget of the current screen renders, as the terminal receives it."""
+    lines = []
+    for widget in app.screen.query("*"):
+        region = Region(0, 0, widget.size.width, widget.size.height)
+        lines += [strip.text for strip in widget.render_lines(region)]
+    return "\n".join(lines)
+
+
 def footer_bindings(app: SchedtuiApp) -> list[Binding]:
     """The bindings the footer shows now (active, shown and enabled), as the operator sees."""
     return [
@@ -248,6 +257,16 @@ async def test_read_only_refuses_with_a_message(
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
         assert any("read-only" in error for error in app.error_log)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.resize_terminal(120, 80)  # the whole help on screen
+        await pilot.pause()
+        shown = on_screen(app)
+        assert "Read-only" in shown
+        assert "filter" in shown  # the keys that only read are still there
+        for mutating in ("toggle ENABLED/DISABLED", "clone", "delete ("):
+            assert mutating not in shown, f"read-only help offers {mutating}"
+        await pilot.press("escape")
         states = {
             s["State"]
             for s in scheduler(settings).list_schedules(GroupName="batch-jobs-group")["Schedules"]
@@ -358,3 +377,18 @@ async def test_a_status_update_falling_due_while_quitting_is_dropped(
         while app.screen_stack:  # what exiting does, before the timer is stopped
             app._screen_stack.pop()
         await asyncio.sleep(0.8)  # past the coalescing delay: the timer fires now
+        assert app._exception is None  # the update found nothing to update, and said nothing
+
+
+async def test_a_status_update_after_the_widgets_went_is_dropped(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    """Quitting removes a screen's widgets before its pending updates stop (seen in a run)."""
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await app.screen.query("*").remove()
+        app._status_soon()
+        app._reload_lists()
+        await asyncio.sleep(0.8)  # past the coalescing delay: both fire now
+        assert app._exception is None

@@ -69,7 +69,7 @@ class TableScreen(AppScreen):
 
     @property
     def filter_open(self) -> bool:
-        return self.query_one("#filter", Input).has_class("open")
+        return any(field.has_class("open") for field in self.query("#filter").results(Input))
 
     def on_mount(self) -> None:
         self.table.set_now(self.schedtui.now())
@@ -93,11 +93,20 @@ class TableScreen(AppScreen):
         """True when definitions arriving can only change cells here, not which rows show."""
         return True
 
+    def _torn_down(self) -> bool:
+        """Quitting removes the widgets before the timers and callbacks that update them
+        stop: those find nothing to update (a crash on the way out, seen in a busy run)."""
+        return not self.query("#status")
+
     def reload_status(self) -> None:
+        if self._torn_down():
+            return
         self.query_one("#status", Static).update(Text(self.status_text(self.table.row_count)))
 
     def reload(self) -> None:
         """Rebuild the visible list from the store (cheap: no widgets per row)."""
+        if self._torn_down():
+            return
         rows = self.rows()
         table = self.table
         if len(rows) == table.row_count and {row.key for row in rows} == set(table.row_keys()):
@@ -190,8 +199,9 @@ class GroupsScreen(TableScreen):
         disabled = sum(1 for row in store.rows.values() if row.state == "DISABLED")
         counted = f"{total:,} schedules" + ("" if store.complete else " listed so far")
         return (
-            f"{shown} of {len(store.groups)} groups · {counted} "
-            f"({total - disabled:,} enabled, {disabled:,} disabled)" + store.listing_note()
+            f"{shown} of {len(store.groups)} groups · {counted}"
+            + store.listing_note()
+            + f" ({total - disabled:,} enabled, {disabled:,} disabled)"
         )
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:

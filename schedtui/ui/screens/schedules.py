@@ -58,12 +58,13 @@ class SchedulesScreen(TableScreen):
         where = f"group {self.group}" if self.group else "all groups"
         marked = len(self.table.marks)
         total = f"{len(rows):,}" + ("" if store.complete else " listed so far")
+        # The listing's state right after the counts it qualifies (a long line is cut).
         return (
-            f"{where} · {shown:,} shown of {total} · {len(rows) - disabled:,} enabled · "
-            f"{disabled:,} disabled"
+            f"{where} · {shown:,} shown of {total}"
+            + store.listing_note()
+            + f" · {len(rows) - disabled:,} enabled · {disabled:,} disabled"
             + (f" · {marked} marked" if marked else "")
             + (_pending_note(pending, store.loading) if pending else "")
-            + store.listing_note()
         )
 
     def action_mark(self) -> None:

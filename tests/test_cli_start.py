@@ -1,0 +1,94 @@
+"""Starting the TUI with a bad endpoint, profile or no region: one line, exit 2, no traceback.
+
+Each case fails before the TUI would paint, so the process runs without a terminal. The
+environment is the test's: fake credentials and an empty AWS config (see tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from schedtui.aws.preflight import PreflightError, preflight
+from schedtui.aws.session import AwsSettings
+
+
+def start(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "schedtui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true", **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def no_region() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("AWS_DEFAULT_REGION", None)
+    env.pop("AWS_REGION", None)
+    return env
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (
+            ["--endpoint-url", "notaurl"],
+            {},
+            "schedtui: --endpoint-url: 'notaurl' is not an http(s) URL with a host",
+        ),
+        (
+            ["--endpoint-url", "http://127.0.0.1:port"],
+            {},
+            "schedtui: --endpoint-url: 'http://127.0.0.1:port' has a port that is not a number",
+        ),
+        (["--profile", "nope"], {}, "schedtui: --profile nope: no such profile"),
+        ([], {"AWS_PROFILE": "nope"}, "schedtui: AWS_PROFILE=nope: no such profile"),
+    ],
+)
+def test_a_bad_start_exits_2_with_one_line(
+    args: list[str], env: dict[str, str], message: str
+) -> None:
+    result = start(*args, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith(message)
+    assert "Traceback" not in result.stderr
+
+
+def test_no_region_says_how_to_set_one() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "schedtui"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**no_region(), "AWS_EC2_METADATA_DISABLED": "true"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("schedtui: no AWS region: pass --region, set AWS_REGION")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_aws_region_is_honoured_as_the_aws_cli_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert preflight(AwsSettings()).region == "eu-west-1"
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
+    assert preflight(AwsSettings()).region == "eu-west-1"  # AWS_REGION comes first
+    assert preflight(AwsSettings(region="ap-south-1")).region == "ap-south-1"
+
+
+def test_a_good_endpoint_passes() -> None:
+    settings = preflight(AwsSettings(endpoint_url="http://127.0.0.1:4566"))
+    assert settings.region == "us-east-1"
+    with pytest.raises(PreflightError):
+        preflight(AwsSettings(endpoint_url="ftp://example.com"))
