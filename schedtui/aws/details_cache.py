@@ -20,8 +20,8 @@ from dataclasses import replace
 
 from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
 from schedtui.aws.scheduler_repo import SchedulerRepository
-from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_rows import ScheduleDigest, shared_text
+from schedtui.core.schedules.rows import ScheduleDigest, shared_text
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 
 Outcome = Schedule | AwsError
 

@@ -15,8 +15,13 @@ from schedtui.aws.errors import (
     translate,
 )
 from schedtui.aws.session import AwsClients
-from schedtui.core.arns import SqsQueueArn, parse_sqs_queue_arn
-from schedtui.core.monitoring import DlqMessage, QueueDepth, decode_dlq_message, epoch_millis
+from schedtui.core.monitoring.metrics import (
+    DlqMessage,
+    QueueDepth,
+    decode_dlq_message,
+    epoch_millis,
+)
+from schedtui.core.schedules.arns import SqsQueueArn, parse_sqs_queue_arn
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageAttributeValueOutputTypeDef, MessageTypeDef

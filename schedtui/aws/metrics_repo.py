@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Final
 
 from schedtui.aws.errors import AccessDeniedError, ServiceFailureError, aws_call
 from schedtui.aws.session import AwsClients
-from schedtui.core.monitoring import (
+from schedtui.core.expressions.zones import utc
+from schedtui.core.monitoring.metrics import (
     GROUP_DIMENSION,
     NAMESPACE,
     SCHEDULER_METRICS,
@@ -20,7 +21,6 @@ from schedtui.core.monitoring import (
     sns_topic_arns,
     zero_filled_series,
 )
-from schedtui.core.timezones import utc
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch.type_defs import (

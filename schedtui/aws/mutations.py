@@ -36,10 +36,10 @@ from schedtui.aws.errors import (
     was_sent,
 )
 from schedtui.aws.scheduler_repo import SchedulerRepository
-from schedtui.core.change_warnings import reanchors_rate, start_date_refused
-from schedtui.core.diff import field_diff, field_values
-from schedtui.core.group import ScheduleGroup, tags_to_api
-from schedtui.core.schedule import DEFAULT_GROUP, Schedule, ScheduleState, ScheduleSummary
+from schedtui.core.changes.warnings import reanchors_rate, start_date_refused
+from schedtui.core.schedules.diff import field_diff, field_values
+from schedtui.core.schedules.group import ScheduleGroup, tags_to_api
+from schedtui.core.schedules.schedule import DEFAULT_GROUP, Schedule, ScheduleState, ScheduleSummary
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler.type_defs import TagTypeDef

@@ -8,8 +8,8 @@ from typing import Any
 
 from schedtui.aws.errors import aws_call
 from schedtui.aws.session import AwsClients
-from schedtui.core.group import ScheduleGroup, tags_from_api
-from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedules.group import ScheduleGroup, tags_from_api
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 
 # The raw GetSchedule body rides along in botocore's parsed response under this key, so
 # that members the installed botocore does not know (and would drop) can be detected.

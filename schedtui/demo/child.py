@@ -8,10 +8,11 @@ The conversation with the parent (``schedtui.demo.server.DemoBackend``):
 
 - ``CONFIG``: a JSON object with ``size``, ``now`` (ISO-8601 or null), ``seed``, ``region``,
   ``simulate`` and ``live`` (see ``EmbeddedDemo``).
-- stdout, one JSON object per line: ``{"listening": PORT}`` as soon as the socket is bound
-  (the parent hands the endpoint to the UI at once; requests wait in the socket's backlog
-  until the data is seeded), then ``{"ready": {...figures}}`` or ``{"failed": MESSAGE}`` (the
-  traceback goes to stderr).
+- ``socket_fd`` in the config: the listening socket the parent bound and passed down (so the
+  parent knew the port at once; requests wait in the socket's backlog until the data is
+  seeded).
+- stdout, one JSON object per line: ``{"ready": {...figures}}`` or ``{"failed": MESSAGE}``
+  (the traceback goes to stderr).
 - stdin is never written to. Its end-of-file means the parent closed it (``stop``) or died
   (the kernel closed its end): either way this process ends at once, with nothing to save.
   As a second guard it also ends when its parent process changes, in case the pipe's write
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 import threading
 import time
@@ -30,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Final
+
+from schedtui.demo.embedded import EmbeddedDemo
 
 _PARENT_CHECK_SECONDS: Final = 1.0
 
@@ -58,10 +62,7 @@ def main(argv: Sequence[str]) -> int:
     parent = os.getppid()
     _end_when_stdin_closes()
     config = json.loads(argv[0])
-    from schedtui.demo.embedded import EmbeddedDemo, listening_socket
-
-    sock = listening_socket()
-    _say({"listening": sock.getsockname()[1]})
+    sock = socket.socket(fileno=config["socket_fd"])
     started = time.perf_counter()
     now = config.get("now")
     demo = EmbeddedDemo(

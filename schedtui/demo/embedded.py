@@ -31,31 +31,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
 from schedtui.aws.session import AwsSettings
+from schedtui.demo.ports import listening_socket
 from schedtui.demo.seed import DEMO_REGION, SeedResult, seed_demo
+from schedtui.demo.simulator import DemoSimulator
 
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
 
-    from schedtui.demo.simulator import DemoSimulator
-
 _log = logging.getLogger(__name__)
 
-DEMO_HOST: Final = "127.0.0.1"
 # socketserver polls for shutdown every 0.5 s by default: ``stop`` would take half a second.
 _SHUTDOWN_POLL_SECONDS: Final = 0.02
-
-
-def listening_socket(host: str = DEMO_HOST) -> socket.socket:
-    """A TCP socket on a free port of ``host``, listening (the kernel queues connections) but
-    not yet accepting: the port is known before moto is even imported."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind((host, 0))
-        sock.listen(socket.SOMAXCONN)
-    except BaseException:
-        sock.close()
-        raise
-    return sock
 
 
 def _wsgi_server(sock: socket.socket) -> BaseWSGIServer:
@@ -153,8 +139,6 @@ class EmbeddedDemo:
         return settings
 
     def _start_simulator(self, settings: AwsSettings) -> None:
-        from schedtui.demo.simulator import DemoSimulator
-
         fixed = self.now
         simulator = (
             DemoSimulator(settings) if fixed is None else DemoSimulator(settings, now=lambda: fixed)

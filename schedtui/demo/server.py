@@ -3,11 +3,11 @@
     with DemoBackend() as settings:  # AwsSettings(region="us-east-1", endpoint_url=...)
         clients = AwsClients(settings)  # and on as with a real account
 
-The child (``python -m schedtui.demo.child``, running ``EmbeddedDemo``) binds a free port,
-tells it to this side at once, seeds moto's backend directly and only then answers requests:
-the first ListSchedules always sees the seeded data. ``start`` waits until the child is ready
-(seeded, simulator running) unless ``wait=False``: then it returns as soon as the port is
-known, and the first requests simply take as long as the seeding (``schedtui --demo`` paints
+This side binds a free port and hands the listening socket to the child (``python -m
+schedtui.demo.child``, running ``EmbeddedDemo``), which seeds moto's backend directly and only
+then answers requests: the first ListSchedules always sees the seeded data. ``start`` waits
+until the child is ready (seeded, simulator running) unless ``wait=False``: then it returns at
+once, and the first requests simply take as long as the seeding (``schedtui --demo`` paints
 its screen meanwhile). ``seed_result``, ``startup_seconds`` and ``backfill`` are the child's
 figures once it is ready (``wait_ready``). ``stop`` ends the child; if this process dies
 instead, the child notices (its stdin closes) and ends too.
@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import socket
 import subprocess
 import sys
 import tempfile
@@ -46,11 +47,10 @@ from typing import IO, Any, Final
 
 import schedtui
 from schedtui.aws.session import AwsSettings
+from schedtui.demo.ports import DEMO_HOST, listening_socket
 from schedtui.demo.seed import DEMO_ACCOUNT, DEMO_REGION, FAKE_CREDENTIALS, SeedResult
 
-DEMO_HOST: Final = "127.0.0.1"
 _LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost")
-_LISTENING_TIMEOUT: Final = 60.0  # interpreter start and one import, on a loaded machine
 _READY_TIMEOUT: Final = 600.0  # seeding a million schedules takes ~30 s; this is a hang
 _STOP_TIMEOUT: Final = 5.0
 # The child imports the schedtui this process runs (checkout or installed), nothing else:
@@ -148,8 +148,10 @@ class DemoBackend:
         self._started_at = time.perf_counter()
         self._apply_environment()
         try:
-            self._spawn()
-            port = self._next("listening", _LISTENING_TIMEOUT)
+            # Bound here and passed down: the port is known before the child even starts.
+            with listening_socket() as sock:
+                self._spawn(sock)
+                port = sock.getsockname()[1]
             self.settings = AwsSettings(
                 region=self.region, endpoint_url=f"http://{DEMO_HOST}:{port}"
             )
@@ -214,8 +216,9 @@ class DemoBackend:
 
     # -- the child ----------------------------------------------------------------------------
 
-    def _spawn(self) -> None:
+    def _spawn(self, sock: socket.socket) -> None:
         config = {
+            "socket_fd": sock.fileno(),
             "size": self.size,
             "now": None if self.now is None else self.now.isoformat(),
             "seed": self.seed,
@@ -237,6 +240,7 @@ class DemoBackend:
             # Its own session: the terminal's signals (ctrl+c, a dropped SSH session's hangup)
             # go to the app, whose exit then ends the child through its stdin.
             start_new_session=True,
+            pass_fds=(sock.fileno(),),
         )
         threading.Thread(
             target=self._read_messages,

@@ -66,9 +66,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from schedtui.aws.session import AwsSettings
-from schedtui.core.cron import CronSpec, MonthDays, WeekDays
-from schedtui.core.expression import AtExpression, RateExpression, parse_expression
-from schedtui.core.monitoring import (
+from schedtui.core.expressions.cron import CronSpec, MonthDays, WeekDays
+from schedtui.core.expressions.parse import AtExpression, RateExpression, parse_expression
+from schedtui.core.expressions.runs import instants
+from schedtui.core.expressions.zones import load_zone, localize
+from schedtui.core.monitoring.metrics import (
     ERROR_CODE,
     ERROR_MESSAGE,
     EXECUTION_ID,
@@ -81,8 +83,6 @@ from schedtui.core.monitoring import (
     SCHEDULED_TIME,
     TARGET_ARN,
 )
-from schedtui.core.next_runs import instants
-from schedtui.core.timezones import load_zone, localize
 from schedtui.demo.moto_metrics import install_exact_metric_reads
 from schedtui.demo.seed import DEMO_ACCOUNT, DEMO_REGION, FAKE_CREDENTIALS
 

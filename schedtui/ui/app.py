@@ -26,11 +26,11 @@ from textual.worker import get_current_worker
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError, ReadOnlyError
-from schedtui.core.change_warnings import REANCHOR_WORD, change_warnings
-from schedtui.core.group import ScheduleGroup
-from schedtui.core.next_runs import NextRunCache
-from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_rows import ScheduleDigest, ScheduleRow, build_row
+from schedtui.core.changes.warnings import REANCHOR_WORD, change_warnings
+from schedtui.core.expressions.runs import NextRunCache
+from schedtui.core.schedules.group import ScheduleGroup
+from schedtui.core.schedules.rows import ScheduleDigest, ScheduleRow, build_row
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.crash import crash_summary, write_crash_report
 from schedtui.ui.heartbeat import HEARTBEAT_SECONDS, Beat, LiveScreen

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from schedtui.aws.backend import Backend
-from schedtui.core.schedule import ScheduleSummary
+from schedtui.core.schedules.schedule import ScheduleSummary
 
 ENVIRONMENT_VARIABLE = "SCHEDTUI_TIMINGS"
 

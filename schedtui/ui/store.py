@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from schedtui.core.group import ScheduleGroup
-from schedtui.core.schedule import ScheduleSummary
-from schedtui.core.schedule_rows import RowFilter, ScheduleRow, relative_text, shared_text
-from schedtui.core.target import TargetSummary
+from schedtui.core.schedules.group import ScheduleGroup
+from schedtui.core.schedules.rows import RowFilter, ScheduleRow, relative_text, shared_text
+from schedtui.core.schedules.schedule import ScheduleSummary
+from schedtui.core.schedules.target import TargetSummary
 from schedtui.core.text import printable
 from schedtui.ui.widgets.virtual_table import Column, TableRow
 

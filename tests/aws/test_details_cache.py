@@ -13,7 +13,7 @@ from schedtui.aws.details_cache import DetailsCache
 from schedtui.aws.errors import NotFoundError
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from tests.aws.conftest import seed
 
 

@@ -18,7 +18,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from schedtui.aws.dlq_repo import DlqRepository
 from schedtui.aws.errors import AccessDeniedError, NotFoundError, ValidationFailedError
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.monitoring import QueueDepth
+from schedtui.core.monitoring.metrics import QueueDepth
 from tests.aws.wire import count_calls, intercept, json_error, record_params, request_json
 
 ACCOUNT = "123456789012"  # moto's default account

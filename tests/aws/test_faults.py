@@ -37,7 +37,7 @@ from schedtui.aws.errors import (
 from schedtui.aws.mutations import Mutations
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.schedule import Schedule
+from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import ACCOUNT, REGION, full_schedule, scheduler_backend
 
 NAME = "nightly-report"

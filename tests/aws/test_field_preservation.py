@@ -43,9 +43,9 @@ from hypothesis import strategies as st
 from schedtui.aws.mutations import Mutations
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients
-from schedtui.core.diff import field_diff
-from schedtui.core.schedule import Schedule
-from schedtui.core.target import (
+from schedtui.core.schedules.diff import field_diff
+from schedtui.core.schedules.schedule import Schedule
+from schedtui.core.schedules.target import (
     DEFAULT_MAXIMUM_EVENT_AGE_IN_SECONDS,
     DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
     Target,

@@ -19,7 +19,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from schedtui.aws.errors import AccessDeniedError, AwsError, ThrottledError
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.monitoring import SCHEDULER_METRICS, MetricSeries
+from schedtui.core.monitoring.metrics import SCHEDULER_METRICS, MetricSeries
 from tests.aws.wire import count_calls, intercept, json_error, record_params
 
 ATTEMPTS = "InvocationAttemptCount"

@@ -20,8 +20,8 @@ from schedtui.aws.errors import (
 from schedtui.aws.mutations import Mutations
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.schedule import Schedule
-from schedtui.core.target import RetryPolicy
+from schedtui.core.schedules.schedule import Schedule
+from schedtui.core.schedules.target import RetryPolicy
 from tests.aws.conftest import full_schedule, scheduler_backend, seed
 
 MUTATING = ("Create", "Update", "Delete", "Tag", "Untag")

@@ -9,7 +9,7 @@ import pytest
 from schedtui.aws.errors import NotFoundError
 from schedtui.aws.scheduler_repo import SchedulerRepository, dropped_members
 from schedtui.aws.session import AwsClients
-from schedtui.core.arns import TargetKind
+from schedtui.core.schedules.arns import TargetKind
 from tests.aws.conftest import full_schedule, seed
 
 

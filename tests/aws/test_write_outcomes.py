@@ -27,7 +27,7 @@ from schedtui.aws.errors import (
 from schedtui.aws.mutations import Mutations
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.schedule import Schedule
+from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import REGION, full_schedule
 from tests.aws.lossy_proxy import LossyProxy
 

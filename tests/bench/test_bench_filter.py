@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from schedtui.core.schedule_rows import ScheduleRow, parse_filter
+from schedtui.core.schedules.rows import ScheduleRow, parse_filter
 from schedtui.ui.store import AccountStore, schedule_table_row
 
 NOW = datetime(2026, 11, 29, 16, tzinfo=UTC)

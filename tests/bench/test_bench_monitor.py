@@ -16,8 +16,8 @@ from moto.backends import get_backend
 from schedtui.aws.dlq_repo import DlqRepository
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.monitor_view import group_health
-from schedtui.core.monitoring import SCHEDULER_METRICS
+from schedtui.core.monitoring.metrics import SCHEDULER_METRICS
+from schedtui.core.monitoring.panel import group_health
 from schedtui.ui.screens.monitor import Snapshot, _health_row
 
 GROUPS = 500

@@ -11,10 +11,10 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from schedtui.core.cron_engine import CronEngine
-from schedtui.core.expression import CronExpression, parse_expression
-from schedtui.core.next_runs import NextRunCache, instants
-from schedtui.core.timezones import load_zone, localize
+from schedtui.core.expressions.engine import CronEngine
+from schedtui.core.expressions.parse import CronExpression, parse_expression
+from schedtui.core.expressions.runs import NextRunCache, instants
+from schedtui.core.expressions.zones import load_zone, localize
 
 SCHEDULES = 100_000
 EXPRESSIONS = 2_000

@@ -1,6 +1,6 @@
 """A deliberately naive reference evaluator for EventBridge Scheduler expressions.
 
-It exists only to cross-check the product engine (``schedtui.core.next_runs``). It shares no
+It exists only to cross-check the product engine (``schedtui.core.expressions.runs``). It shares no
 code with it and does not use croniter: cron() is evaluated by walking UTC minute by minute,
 converting each minute to the schedule's wall clock with zoneinfo, dropping the second
 occurrence of repeated wall times (fold=1) and matching every field literally. Skipped wall

@@ -15,14 +15,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.change_warnings import change_warnings
-from schedtui.core.describe import describe
-from schedtui.core.expression import parse_expression
-from schedtui.core.health import findings
-from schedtui.core.next_runs import HORIZON, NextRunCache, RunsEnd, next_runs, runs_end
-from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_form import preview, values_of
-from schedtui.core.schedule_rows import ScheduleDigest, build_row, relative_text
+from schedtui.core.changes.warnings import change_warnings
+from schedtui.core.expressions.describe import describe
+from schedtui.core.expressions.parse import parse_expression
+from schedtui.core.expressions.runs import HORIZON, NextRunCache, RunsEnd, next_runs, runs_end
+from schedtui.core.health.findings import findings
+from schedtui.core.schedules.form import preview, values_of
+from schedtui.core.schedules.rows import ScheduleDigest, build_row, relative_text
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from tests.core.strategies import ZONES, cron_expressions
 
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)

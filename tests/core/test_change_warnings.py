@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schedtui.core.change_warnings import change_warnings, reanchors_rate
-from schedtui.core.schedule import Schedule
+from schedtui.core.changes.warnings import change_warnings, reanchors_rate
+from schedtui.core.schedules.schedule import Schedule
 from tests.core.model_samples import schedule_response
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)

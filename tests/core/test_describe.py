@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schedtui.core.describe import describe
-from schedtui.core.errors import ExpressionError
+from schedtui.core.expressions.describe import describe
+from schedtui.core.expressions.errors import ExpressionError
 
 
 @pytest.mark.parametrize(

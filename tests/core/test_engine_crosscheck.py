@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.expression import parse_expression
-from schedtui.core.next_runs import Run, next_runs
+from schedtui.core.expressions.parse import parse_expression
+from schedtui.core.expressions.runs import Run, next_runs
 from tests.core.reference_eval import FIELD_NAMES, RefRun, parse_cron, reference_runs
 from tests.core.strategies import (
     ZONES,

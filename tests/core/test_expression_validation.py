@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schedtui.core.cron import parse_cron
-from schedtui.core.expression import (
+from schedtui.core.expressions.cron import parse_cron
+from schedtui.core.expressions.parse import (
     AtExpression,
     CronExpression,
     ExpressionError,

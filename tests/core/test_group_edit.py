@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from schedtui.core.group import ScheduleGroup
-from schedtui.core.group_edit import name_problem, parse_tag_lines, tag_changes, tag_lines
+from schedtui.core.schedules.group import ScheduleGroup
+from schedtui.core.schedules.group_form import name_problem, parse_tag_lines, tag_changes, tag_lines
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from schedtui.core.health import Severity, findings
-from schedtui.core.schedule import Schedule
+from schedtui.core.health.findings import Severity, findings
+from schedtui.core.schedules.schedule import Schedule
 
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 ROLE = "arn:aws:iam::123456789012:role/r"

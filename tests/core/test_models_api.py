@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from schedtui.core.diff import field_diff
-from schedtui.core.group import ScheduleGroup, tags_to_api
-from schedtui.core.schedule import Schedule, ScheduleState, ScheduleSummary
-from schedtui.core.target import DeadLetterConfig, RetryPolicy, Target
-from schedtui.core.target_params import LaunchType
-from schedtui.core.validation import error_messages
+from schedtui.core.schedules.diff import field_diff
+from schedtui.core.schedules.group import ScheduleGroup, tags_to_api
+from schedtui.core.schedules.schedule import Schedule, ScheduleState, ScheduleSummary
+from schedtui.core.schedules.target import DeadLetterConfig, RetryPolicy, Target
+from schedtui.core.schedules.target_params import LaunchType
+from schedtui.core.schedules.validation import error_messages
 from tests.core.model_samples import (
     ACCOUNT,
     DLQ_ARN,
@@ -378,9 +378,9 @@ def test_summary_from_list_schedules() -> None:
 
 def test_core_models_import_without_ui_sdk_or_engine() -> None:
     code = (
-        "import sys, schedtui.core.models\n"
-        "bad = [m for m in ('textual', 'rich', 'boto3', 'botocore', 'schedtui.core.expression')"
-        " if m in sys.modules]\n"
+        "import sys, schedtui.core.schedules.schedule, schedtui.core.schedules.group\n"
+        "bad = [m for m in ('textual', 'rich', 'boto3', 'botocore', 'croniter',"
+        " 'schedtui.core.expressions.engine') if m in sys.modules]\n"
         "print(bad)\n"
     )
     result = subprocess.run(

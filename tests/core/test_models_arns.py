@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schedtui.core.arns import (
+from schedtui.core.schedules.arns import (
     SqsQueueArn,
     TargetKind,
     UniversalTarget,
@@ -19,7 +19,7 @@ from schedtui.core.arns import (
     target_kind,
     target_resource_name,
 )
-from schedtui.core.target import Target, TargetSummary
+from schedtui.core.schedules.target import Target, TargetSummary
 from tests.core.model_samples import ACCOUNT, REGION, ROLE_ARN, TARGET_ARNS
 
 KINDS = [

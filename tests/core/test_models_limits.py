@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from schedtui.core.group import ScheduleGroup
-from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.validation import error_messages
+from schedtui.core.schedules.group import ScheduleGroup
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedules.validation import error_messages
 from tests.core.model_samples import (
     ACCOUNT,
     DELETE,

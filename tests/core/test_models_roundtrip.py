@@ -13,8 +13,8 @@ from dateutil.tz import tzutc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.diff import field_diff
-from schedtui.core.schedule import Schedule
+from schedtui.core.schedules.diff import field_diff
+from schedtui.core.schedules.schedule import Schedule
 from tests.core.model_samples import ACCOUNT, REGION, TARGET_ARNS, request_from
 
 UNKNOWN_PREFIX = "Future"

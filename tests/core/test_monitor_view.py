@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from schedtui.core.monitor_view import ACCOUNT, group_health, sparkline
-from schedtui.core.monitoring import MetricAlarm, MetricSeries
+from schedtui.core.monitoring.metrics import MetricAlarm, MetricSeries
+from schedtui.core.monitoring.panel import ACCOUNT, group_health, sparkline
 
 START = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedtui.core.monitoring import (
+from schedtui.core.monitoring.metrics import (
     SCHEDULER_METRICS,
     decode_dlq_message,
     epoch_millis,

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from schedtui.core.cron import parse_cron
-from schedtui.core.cron_engine import can_ever_fire, croniter_expression
-from schedtui.core.errors import ZoneError
-from schedtui.core.next_runs import NextRunCache, next_runs
-from schedtui.core.timezones import load_zone
+from schedtui.core.expressions.cron import parse_cron
+from schedtui.core.expressions.engine import can_ever_fire, croniter_expression
+from schedtui.core.expressions.errors import ZoneError
+from schedtui.core.expressions.runs import NextRunCache, next_runs
+from schedtui.core.expressions.zones import load_zone
 
 
 def z(text: str) -> datetime:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from schedtui.core.diff import field_diff
-from schedtui.core.schedule import Schedule
-from schedtui.core.schedule_document import from_document, to_document
+from schedtui.core.schedules.diff import field_diff
+from schedtui.core.schedules.document import from_document, to_document
+from schedtui.core.schedules.schedule import Schedule
 from tests.core.model_samples import schedule_response
 
 

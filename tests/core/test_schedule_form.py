@@ -9,10 +9,9 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.arns import TargetKind
-from schedtui.core.diff import field_diff
-from schedtui.core.schedule import Schedule
-from schedtui.core.schedule_form import (
+from schedtui.core.schedules.arns import TargetKind
+from schedtui.core.schedules.diff import field_diff
+from schedtui.core.schedules.form import (
     FIELDS,
     FIELDS_BY_KEY,
     arn_template,
@@ -23,6 +22,7 @@ from schedtui.core.schedule_form import (
     update_changes,
     values_of,
 )
+from schedtui.core.schedules.schedule import Schedule
 from tests.core.model_samples import (
     ACCOUNT,
     DLQ_ARN,

@@ -6,15 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from schedtui.core.next_runs import NextRunCache
-from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_rows import (
+from schedtui.core.expressions.runs import NextRunCache
+from schedtui.core.schedules.rows import (
     ScheduleDigest,
     build_row,
     duration_text,
     parse_filter,
     relative_text,
 )
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 ROLE = "arn:aws:iam::123456789012:role/r"

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.arns import TargetKind, target_kind
-from schedtui.core.schedule import Schedule
+from schedtui.core.schedules.arns import TargetKind, target_kind
+from schedtui.core.schedules.schedule import Schedule
 from schedtui.demo.seed import (
     DEFAULT_DEMO_SIZE,
     FIFO_DLQ,

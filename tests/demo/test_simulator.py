@@ -21,11 +21,11 @@ import pytest
 
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.arns import parse_schedule_arn
-from schedtui.core.expression import AtExpression, RateExpression, parse_expression
-from schedtui.core.monitoring import DLQ_ATTRIBUTES, SCHEDULER_METRICS
-from schedtui.core.next_runs import instants
-from schedtui.core.timezones import load_zone
+from schedtui.core.expressions.parse import AtExpression, RateExpression, parse_expression
+from schedtui.core.expressions.runs import instants
+from schedtui.core.expressions.zones import load_zone
+from schedtui.core.monitoring.metrics import DLQ_ATTRIBUTES, SCHEDULER_METRICS
+from schedtui.core.schedules.arns import parse_schedule_arn
 from schedtui.demo.embedded import EmbeddedDemo
 from schedtui.demo.seed import FAKE_CREDENTIALS
 from schedtui.demo.server import DemoBackend

@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, TextArea
 
 from schedtui.aws.audit import AuditLog
 from schedtui.aws.session import AwsSettings
-from schedtui.core.group import ScheduleGroupState
+from schedtui.core.schedules.group import ScheduleGroupState
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, MessageScreen, TypedConfirmScreen

@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Input, Select, TextArea
 
 from schedtui.aws.session import AwsSettings
-from schedtui.core.arns import TargetKind
+from schedtui.core.schedules.arns import TargetKind
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id

@@ -22,7 +22,7 @@ from schedtui.aws.errors import (
     ReadOnlyError,
     StaleScheduleError,
 )
-from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.flows.groups import refuse_if_deleting
 from schedtui.ui.screens.dialogs import ResultLine, TypedConfirmScreen, results_screen

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from schedtui.aws.errors import AwsError, ReadOnlyError
-from schedtui.core.group import ScheduleGroup, ScheduleGroupState
-from schedtui.core.group_edit import TagChanges, tag_changes
+from schedtui.core.schedules.group import ScheduleGroup, ScheduleGroupState
+from schedtui.core.schedules.group_form import TagChanges, tag_changes
 from schedtui.core.text import printable
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.screens.group_form import GroupFormScreen, changes_text

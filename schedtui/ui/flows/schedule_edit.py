@@ -24,11 +24,11 @@ from textual.app import SuspendNotSupported
 
 from schedtui.aws.errors import AwsError, OutcomeUnknownError, StaleScheduleError
 from schedtui.aws.mutations import MutationResult
-from schedtui.core.change_warnings import REANCHOR_WORD, change_warnings
-from schedtui.core.diff import field_diff, field_values
-from schedtui.core.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedule_document import from_document, to_document
-from schedtui.core.schedule_form import creation_values, update_changes, values_of
+from schedtui.core.changes.warnings import REANCHOR_WORD, change_warnings
+from schedtui.core.schedules.diff import field_diff, field_values
+from schedtui.core.schedules.document import from_document, to_document
+from schedtui.core.schedules.form import creation_values, update_changes, values_of
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from schedtui.ui.screens.schedule_form import FormMode, ScheduleFormScreen

@@ -15,14 +15,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
 from schedtui.aws.errors import AwsError, NotFoundError
-from schedtui.core.describe import describe
-from schedtui.core.errors import ExpressionError, ZoneError
-from schedtui.core.expression import AtExpression, parse_expression
-from schedtui.core.health import Severity, findings
-from schedtui.core.next_runs import next_runs, runs_end
-from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.expressions.describe import describe
+from schedtui.core.expressions.errors import ExpressionError, ZoneError
+from schedtui.core.expressions.parse import AtExpression, parse_expression
+from schedtui.core.expressions.runs import next_runs, runs_end
+from schedtui.core.expressions.zones import load_zone
+from schedtui.core.health.findings import Severity, findings
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
-from schedtui.core.timezones import load_zone
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.status_header import StatusHeader

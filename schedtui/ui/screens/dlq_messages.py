@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from schedtui.core.arns import target_resource_name
-from schedtui.core.monitoring import DlqMessage
+from schedtui.core.monitoring.metrics import DlqMessage
+from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.status_header import StatusHeader

@@ -19,8 +19,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
 
-from schedtui.core.group import MAX_TAGS
-from schedtui.core.group_edit import (
+from schedtui.core.schedules.group import MAX_TAGS
+from schedtui.core.schedules.group_form import (
     NAME_RULE,
     TagChanges,
     name_problem,

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from schedtui.core.schedule_rows import RowFilter, parse_filter
+from schedtui.core.schedules.rows import RowFilter, parse_filter
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.store import GROUP_COLUMNS
 from schedtui.ui.widgets.status_header import StatusHeader

@@ -18,8 +18,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from schedtui.aws.errors import AwsError
-from schedtui.core.arns import parse_sqs_queue_arn, target_resource_name
-from schedtui.core.monitor_view import (
+from schedtui.core.monitoring.metrics import MetricAlarm, QueueDepth
+from schedtui.core.monitoring.panel import (
     PANEL_METRICS,
     WINDOWS,
     GroupHealth,
@@ -27,7 +27,7 @@ from schedtui.core.monitor_view import (
     group_health,
     sparkline,
 )
-from schedtui.core.monitoring import MetricAlarm, QueueDepth
+from schedtui.core.schedules.arns import parse_sqs_queue_arn, target_resource_name
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen

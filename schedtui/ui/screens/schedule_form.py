@@ -1,7 +1,7 @@
 """The schedule form: edit, create or clone, section by section, validated as you type.
 
 The screen only gathers text and shows what the core form model says about it
-(schedtui/core/schedule_form.py): per-field rules, the next runs, the schedule to save.
+(schedtui/core/schedules/form.py): per-field rules, the next runs, the schedule to save.
 Saving (review, conflicts, AWS errors) belongs to schedtui/ui/flows/schedule_edit.py.
 """
 
@@ -20,9 +20,9 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget as TextualWidget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
-from schedtui.core.arns import TargetKind, target_kind
-from schedtui.core.schedule import Schedule
-from schedtui.core.schedule_form import (
+from schedtui.core.expressions.zones import load_zone, zone_names
+from schedtui.core.schedules.arns import TargetKind, target_kind
+from schedtui.core.schedules.form import (
     ARN_TEMPLATES,
     FIELDS,
     FIELDS_BY_KEY,
@@ -37,8 +37,8 @@ from schedtui.core.schedule_form import (
     preview,
     shown,
 )
+from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.text import printable
-from schedtui.core.timezones import load_zone, zone_names
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.status_header import StatusHeader
 

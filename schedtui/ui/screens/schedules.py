@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from schedtui.core.schedule import ScheduleSummary
+from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.ui.screens.lists import TableScreen
 from schedtui.ui.store import SCHEDULE_COLUMNS
 from schedtui.ui.widgets.virtual_table import TableRow, VirtualTable

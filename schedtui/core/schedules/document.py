@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schedtui.core.schedule import Schedule
+from schedtui.core.schedules.schedule import Schedule
+from schedtui.core.schedules.validation import error_messages
 from schedtui.core.text import terminal_safe_json
-from schedtui.core.validation import error_messages
 
 
 def _json_value(value: Any) -> Any:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
-from schedtui.core.arns import parse_arn, parse_schedule_arn
-from schedtui.core.timezones import utc
+from schedtui.core.expressions.zones import utc
+from schedtui.core.schedules.arns import parse_arn, parse_schedule_arn
 
 NAMESPACE: Final = "AWS/Scheduler"
 GROUP_DIMENSION: Final = "ScheduleGroup"

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schedtui.core.errors import ExpressionError
+from schedtui.core.expressions.errors import ExpressionError
 
 MONTH_NAMES = {
     name: number

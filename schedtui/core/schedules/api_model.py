@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from schedtui.core.validation import RULES_OFF, error_messages, register_model
+from schedtui.core.schedules.validation import RULES_OFF, error_messages, register_model
 
 # Request and response envelope members that are not part of any resource.
 _ENVELOPE_MEMBERS = frozenset({"ResponseMetadata"})

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from schedtui.core.arns import target_kind, target_resource_name
-from schedtui.core.errors import ExpressionError, ZoneError
-from schedtui.core.next_runs import NextRunCache
-from schedtui.core.schedule import Schedule, ScheduleSummary
+from schedtui.core.expressions.errors import ExpressionError, ZoneError
+from schedtui.core.expressions.runs import NextRunCache
+from schedtui.core.schedules.arns import target_kind, target_resource_name
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 
 FILTER_KEYS = ("state", "group", "target", "tz", "name")
 

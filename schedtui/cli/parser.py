@@ -1,19 +1,14 @@
-"""Command line: argument parsing and the headless subcommands (``schedtui next ...``).
-
-Imports stay light here: ``schedtui next`` in a shell loop must not pay for textual or
-boto3, so heavy modules are imported inside the functions that need them.
-"""
+"""The command line's arguments: every flag, its type and its one-line error."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import NoReturn
 
 from schedtui import __version__
+from schedtui.core.expressions.errors import ZoneError
+from schedtui.core.expressions.zones import load_zone
 
 EXIT_USAGE = 2
 # The most runs `schedtui next` prints: enough for any script, and bounded in time and
@@ -66,8 +61,6 @@ def _runs(text: str) -> int:
 
 
 def _zone(text: str) -> str:
-    from schedtui.core.errors import ZoneError
-    from schedtui.core.timezones import load_zone
 
     if not text.strip():
         raise argparse.ArgumentTypeError(
@@ -201,100 +194,3 @@ def build_parser() -> argparse.ArgumentParser:
     )
     output.add_argument("--json", action="store_true", help="print one JSON document")
     return parser
-
-
-def _utc_text(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _run_next(args: argparse.Namespace) -> int:
-    from schedtui.core.describe import describe
-    from schedtui.core.errors import ExpressionError, ZoneError
-    from schedtui.core.expression import AtExpression, parse_expression
-    from schedtui.core.next_runs import RunsEnd, next_runs, runs_end
-    from schedtui.core.timezones import load_zone
-
-    after = args.after or datetime.now(UTC)
-    if args.start_date and args.end_date and args.end_date <= args.start_date:
-        print(
-            f"schedtui next: --end-date {_utc_text(args.end_date)} is not after --start-date "
-            f"{_utc_text(args.start_date)}: AWS refuses that (EndDate must be after StartDate)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    try:
-        parsed = parse_expression(args.expression)
-        zone = load_zone(args.tz)
-        runs = next_runs(
-            parsed,
-            args.tz,
-            after=after,
-            count=args.count,
-            start_date=args.start_date,
-            end_date=args.end_date,
-            anchor=args.created,
-            window_minutes=args.window,
-        )
-    except (ExpressionError, ZoneError) as error:
-        print(f"schedtui next: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if isinstance(parsed, AtExpression) and (args.start_date or args.end_date):
-        print(
-            "schedtui next: note: EventBridge Scheduler ignores StartDate and EndDate for "
-            "one-time at() schedules",
-            file=sys.stderr,
-        )
-    if len(runs) < args.count:
-        last = runs[-1].at if runs else after
-        if runs_end(parsed, args.tz, last, end_date=args.end_date) is RunsEnd.HORIZON:
-            print(f"schedtui next: note: {RunsEnd.HORIZON.value}", file=sys.stderr)
-    description = describe(parsed, args.tz)
-    if args.json:
-        document = {
-            "expression": parsed.text,
-            "timezone": args.tz,
-            "description": description,
-            "runs": [
-                {
-                    "utc": _utc_text(run.at),
-                    "local": run.at.astimezone(zone).isoformat(),
-                    "window_end": _utc_text(run.window_end) if run.window_end else None,
-                }
-                for run in runs
-            ],
-        }
-        print(json.dumps(document, indent=2))
-        return 0
-    if args.explain:
-        print(f"# {description}")
-    for run in runs:
-        local = run.at.astimezone(zone)
-        line = f"{_utc_text(run.at)}  {local:%a %Y-%m-%d %H:%M:%S} {local:%Z} {local:%z}"
-        if run.window_end is not None:
-            line += f"  window until {_utc_text(run.window_end)}"
-        print(line)
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        return _main(argv)
-    except Exception as error:  # the last line of defence: no traceback with locals
-        from schedtui.ui.crash import crash_summary, write_crash_report
-
-        print(crash_summary(error, write_crash_report(error)), file=sys.stderr)
-        return 1
-
-
-def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "next":
-        return _run_next(args)
-    if args.demo_size is not None and not args.demo:
-        parser.error("--demo-size goes with --demo")
-    if args.schedule and "/" not in args.schedule:
-        parser.error(f"--schedule: '{args.schedule}' is not GROUP/NAME")
-    from schedtui.ui.run import run_tui
-
-    return run_tui(args)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from schedtui.core.monitoring import MetricAlarm, MetricSeries
+from schedtui.core.monitoring.metrics import MetricAlarm, MetricSeries
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 

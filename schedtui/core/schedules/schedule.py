@@ -14,10 +14,14 @@ from typing import Annotated, Any, Final, Self
 
 from pydantic import Field, ValidationInfo, model_validator
 
-from schedtui.core.api_model import ApiModel
-from schedtui.core.arns import TargetKind, is_kms_key_arn, parse_schedule_arn
-from schedtui.core.target import Target, TargetSummary
-from schedtui.core.validation import (
+# The parser only: the engine (croniter) loads with the run computations, not with the models.
+from schedtui.core.expressions.errors import ExpressionError, ZoneError
+from schedtui.core.expressions.parse import parse_expression
+from schedtui.core.expressions.zones import load_zone
+from schedtui.core.schedules.api_model import ApiModel
+from schedtui.core.schedules.arns import TargetKind, is_kms_key_arn, parse_schedule_arn
+from schedtui.core.schedules.target import Target, TargetSummary
+from schedtui.core.schedules.validation import (
     NAME_CHECKS,
     int_range,
     length,
@@ -66,10 +70,6 @@ class FlexibleTimeWindow(ApiModel):
 
 
 def _expression(value: str) -> str | None:
-    # Imported here so that loading the models does not load the engine (and its croniter).
-    from schedtui.core.errors import ExpressionError
-    from schedtui.core.expression import parse_expression
-
     try:
         parse_expression(value)
     except ExpressionError as error:
@@ -78,9 +78,6 @@ def _expression(value: str) -> str | None:
 
 
 def _time_zone(value: str) -> str | None:
-    from schedtui.core.errors import ZoneError
-    from schedtui.core.timezones import load_zone
-
     try:
         load_zone(value)
     except ZoneError as error:

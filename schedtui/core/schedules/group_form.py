@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from schedtui.core.group import MAX_TAGS, tag_problem
+from schedtui.core.schedules.group import MAX_TAGS, tag_problem
+from schedtui.core.schedules.validation import NAME_CHECKS, item_count
 from schedtui.core.text import printable, stand_ins
-from schedtui.core.validation import NAME_CHECKS, item_count
 
 NAME_RULE = "1 to 64 characters: letters, digits, '-', '_' and '.'"
 

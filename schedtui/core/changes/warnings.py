@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Final
 
-from schedtui.core.expression import (
+from schedtui.core.expressions.parse import (
     AtExpression,
     ExpressionError,
     ParsedExpression,
     RateExpression,
     parse_expression,
 )
-from schedtui.core.schedule import Schedule
-from schedtui.core.timezones import load_zone, localize, utc
+from schedtui.core.expressions.zones import load_zone, localize, utc
+from schedtui.core.schedules.schedule import Schedule
 
 # AWS refuses a StartDate more than about 5 minutes in the past on create and update.
 START_DATE_GRACE: Final = timedelta(minutes=5)

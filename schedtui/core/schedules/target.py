@@ -7,8 +7,8 @@ from typing import Annotated, Any, Final, Self
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
-from schedtui.core.api_model import ApiModel
-from schedtui.core.arns import (
+from schedtui.core.schedules.api_model import ApiModel
+from schedtui.core.schedules.arns import (
     TargetKind,
     is_role_arn,
     parse_arn,
@@ -17,7 +17,7 @@ from schedtui.core.arns import (
     target_kind,
     target_resource_name,
 )
-from schedtui.core.target_params import (
+from schedtui.core.schedules.target_params import (
     EcsParameters,
     EventBridgeParameters,
     EventBridgePutEventsV2Parameters,
@@ -26,7 +26,7 @@ from schedtui.core.target_params import (
     SageMakerPipelineParameters,
     SqsParameters,
 )
-from schedtui.core.validation import int_range, length, rule, rule_error, rules_enabled
+from schedtui.core.schedules.validation import int_range, length, rule, rule_error, rules_enabled
 
 MAX_INPUT_BYTES: Final = 256 * 1024
 UNIVERSAL_PREFIX: Final = "arn:aws:scheduler:::aws-sdk:"

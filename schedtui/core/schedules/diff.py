@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schedtui.core.api_model import ApiModel
+from schedtui.core.schedules.api_model import ApiModel
 
 
 def field_diff(

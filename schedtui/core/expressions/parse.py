@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from schedtui.core.cron import CronSpec, parse_cron
-from schedtui.core.errors import ExpressionError
+from schedtui.core.expressions.cron import CronSpec, parse_cron
+from schedtui.core.expressions.errors import ExpressionError
 
 __all__ = [
     "AtExpression",

@@ -9,18 +9,14 @@ import sys
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.preflight import PreflightError, preflight
 from schedtui.aws.session import AwsSettings
+from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.milestones import milestone, watch_collections, watch_listing
 from schedtui.ui.themes import drop_empty_no_color
-
-if TYPE_CHECKING:
-    from schedtui.demo.server import DemoBackend
-
 
 # Pins the app's clock (and the demo's) to an instant: for tests and screenshots that read
 # the screen, so that what they see does not depend on the hour they run at.
@@ -60,8 +56,6 @@ def run_tui(args: argparse.Namespace) -> int:
                 return 2
         else:
             # The demo's moto server: never AWS, whatever profile or endpoint was given.
-            from schedtui.demo.server import DemoBackend
-
             # The simulator derives a week of metrics from every fire time: fine for the curated
             # demo, far too slow for --demo-size 100000, which is for list-scale testing.
             simulate = args.demo_size is None

@@ -10,10 +10,10 @@ from typing import Annotated, Any, Final
 
 from pydantic import BeforeValidator, Field, field_serializer
 
-from schedtui.core.api_model import ApiModel
-from schedtui.core.arns import parse_schedule_group_arn
-from schedtui.core.schedule import DEFAULT_GROUP
-from schedtui.core.validation import NAME_CHECKS, item_count, one_of, rule
+from schedtui.core.schedules.api_model import ApiModel
+from schedtui.core.schedules.arns import parse_schedule_group_arn
+from schedtui.core.schedules.schedule import DEFAULT_GROUP
+from schedtui.core.schedules.validation import NAME_CHECKS, item_count, one_of, rule
 
 MAX_TAGS: Final = 200
 _CLIENT_TOKEN = re.compile(r"[a-zA-Z0-9_-]{1,64}", re.ASCII)

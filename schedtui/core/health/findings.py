@@ -6,21 +6,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from schedtui.core.arns import parse_sqs_queue_arn
-from schedtui.core.cron_engine import can_ever_fire
-from schedtui.core.expression import (
+from schedtui.core.expressions.engine import can_ever_fire
+from schedtui.core.expressions.parse import (
     AtExpression,
     CronExpression,
     ExpressionError,
     RateExpression,
     parse_expression,
 )
-from schedtui.core.schedule import Schedule
-from schedtui.core.target import (
+from schedtui.core.expressions.zones import load_zone, localize, utc
+from schedtui.core.schedules.arns import parse_sqs_queue_arn
+from schedtui.core.schedules.schedule import Schedule
+from schedtui.core.schedules.target import (
     DEFAULT_MAXIMUM_EVENT_AGE_IN_SECONDS,
     DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
 )
-from schedtui.core.timezones import load_zone, localize, utc
 
 ESCAPED_PLACEHOLDER = "\\u003caws.scheduler."
 

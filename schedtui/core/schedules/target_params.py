@@ -14,8 +14,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, ValidationInfo, model_validator
 
-from schedtui.core.api_model import ApiModel
-from schedtui.core.validation import (
+from schedtui.core.schedules.api_model import ApiModel
+from schedtui.core.schedules.validation import (
     Check,
     each,
     int_range,

@@ -1,7 +1,7 @@
 """croniter under an adapter that makes it evaluate AWS cron exactly.
 
 croniter (7.x) is the engine, fed a five-field expression built from the explicit sets of
-:mod:`schedtui.core.cron`. Each mismatch between croniter and AWS is handled here:
+:mod:`schedtui.core.expressions.cron`. Each mismatch between croniter and AWS is handled here:
 
 * Day-of-week numbers: AWS counts Sunday as 1, croniter as 0; values are shifted by one.
 * Equal ranges (``MON-MON``, ``25-25``) are widened by croniter to the whole field, and its
@@ -15,7 +15,7 @@ croniter (7.x) is the engine, fed a five-field expression built from the explici
   jumps to the next allowed year, stopping after 2199.
 * Time zones: croniter's own zone handling fires skipped times at the next hour and repeated
   times twice. croniter iterates the naive wall clock only; the caller localizes each
-  candidate with :func:`schedtui.core.timezones.localize` (AWS's rule).
+  candidate with :func:`schedtui.core.expressions.zones.localize` (AWS's rule).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from croniter import CroniterBadDateError, croniter
 
-from schedtui.core.cron import FIELDS, CronSpec, MonthDays, WeekDays
+from schedtui.core.expressions.cron import FIELDS, CronSpec, MonthDays, WeekDays
 
 LAST_YEAR = 2199
 _SECOND = timedelta(seconds=1)

@@ -20,15 +20,15 @@ from itertools import islice
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from schedtui.core.cron_engine import LAST_YEAR, can_ever_fire, engine_for
-from schedtui.core.expression import (
+from schedtui.core.expressions.engine import LAST_YEAR, can_ever_fire, engine_for
+from schedtui.core.expressions.parse import (
     AtExpression,
     CronExpression,
     ParsedExpression,
     RateExpression,
     parse_expression,
 )
-from schedtui.core.timezones import LATEST, load_zone, localize, utc
+from schedtui.core.expressions.zones import LATEST, load_zone, localize, utc
 
 _TINY = timedelta(microseconds=1)
 _UTC_ZONE = ZoneInfo("UTC")

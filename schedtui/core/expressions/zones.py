@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo, available_timezones
 
-from schedtui.core.errors import ZoneError
+from schedtui.core.expressions.errors import ZoneError
 
 MAX_ZONE_LENGTH = 50
 

@@ -26,21 +26,22 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from schedtui.core.arns import TargetKind, target_kind
-from schedtui.core.errors import ExpressionError, ZoneError
-from schedtui.core.next_runs import Run, next_runs
-from schedtui.core.schedule import (
+from schedtui.core.expressions.describe import describe
+from schedtui.core.expressions.errors import ExpressionError, ZoneError
+from schedtui.core.expressions.runs import Run, next_runs
+from schedtui.core.schedules.arns import TargetKind, target_kind
+from schedtui.core.schedules.schedule import (
     ActionAfterCompletion,
     Schedule,
     ScheduleState,
 )
-from schedtui.core.target_params import (
+from schedtui.core.schedules.target_params import (
     AssignPublicIp,
     LaunchType,
     PropagateTags,
 )
+from schedtui.core.schedules.validation import error_items
 from schedtui.core.text import printable, stand_ins
-from schedtui.core.validation import error_items
 
 GENERAL: Final = "General"
 TIMING: Final = "Schedule"
@@ -717,8 +718,6 @@ def preview(
     values: Mapping[str, str], now: datetime, *, anchor: datetime | None, count: int = 5
 ) -> Preview:
     """The English description and the next ``count`` runs of what the form says so far."""
-    from schedtui.core.describe import describe
-
     expression = values.get("ScheduleExpression", "").strip()
     if not expression:
         return Preview(problem="type an expression to see its next runs")

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 from cron_descriptor import ExpressionDescriptor, Options
 
-from schedtui.core.cron import CronSpec, MonthDays, WeekDays
-from schedtui.core.expression import (
+from schedtui.core.expressions.cron import CronSpec, MonthDays, WeekDays
+from schedtui.core.expressions.parse import (
     AtExpression,
     CronExpression,
     ParsedExpression,

@@ -1,0 +1,37 @@
+"""The command line: ``schedtui`` opens the TUI, ``schedtui next`` answers from the shell.
+
+This package wires everything (the layers below never import it). Its one deferred import,
+the TUI runner, is deliberate: ``schedtui next`` in a shell loop must not pay for textual or
+boto3 (tests/test_import_hygiene.py holds both rules).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from schedtui.cli.next import run_next
+from schedtui.cli.parser import build_parser
+from schedtui.ui.crash import crash_summary, write_crash_report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except Exception as error:  # the last line of defence: no traceback with locals
+        print(crash_summary(error, write_crash_report(error)), file=sys.stderr)
+        return 1
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "next":
+        return run_next(args)
+    if args.demo_size is not None and not args.demo:
+        parser.error("--demo-size goes with --demo")
+    if args.schedule and "/" not in args.schedule:
+        parser.error(f"--schedule: '{args.schedule}' is not GROUP/NAME")
+    from schedtui.cli.tui import run_tui  # deferred: see the module's docstring
+
+    return run_tui(args)
