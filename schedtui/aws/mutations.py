@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -36,10 +36,16 @@ from schedtui.aws.errors import (
     was_sent,
 )
 from schedtui.aws.scheduler_repo import SchedulerRepository
-from schedtui.core.changes.warnings import reanchors_rate, start_date_refused
-from schedtui.core.schedules.diff import field_diff, field_values
+from schedtui.core.changes.plan import (
+    ChangePlan,
+    PlanKind,
+    plan_create,
+    plan_delete,
+    plan_update,
+)
+from schedtui.core.schedules.diff import field_diff
 from schedtui.core.schedules.group import ScheduleGroup, tags_to_api
-from schedtui.core.schedules.schedule import DEFAULT_GROUP, Schedule, ScheduleState, ScheduleSummary
+from schedtui.core.schedules.schedule import DEFAULT_GROUP, Schedule, ScheduleSummary
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler.type_defs import TagTypeDef
@@ -57,7 +63,6 @@ _VERIFIED_TEXT = {
 class MutationResult:
     schedule: Schedule | None  # as read back after the write (None after a delete)
     changes: dict[str, tuple[Any, Any]]  # field path -> (before, after), as audited
-    notes: list[str] = field(default_factory=list)  # what the operator should know
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,10 @@ class Mutations:
         self.clients = repository.clients
         self.audit = audit
         self._now = now
+
+    def now(self) -> datetime:
+        """The clock plans are made against (a StartDate's age, an at() that has passed)."""
+        return self._now()
 
     # -- the guard every write passes ---------------------------------------------------------
 
@@ -164,10 +173,12 @@ class Mutations:
                 detail=f"the re-read failed too ({error}): check it before trying again",
             )
 
-    # -- schedules ------------------------------------------------------------------------------
+    # -- schedules: planned in core (core/changes/plan.py), sent here ---------------------------
 
-    def _current(self, seen: Schedule | ScheduleSummary, force: bool) -> Schedule:
-        """Re-read the schedule; refuse when it moved since ``seen`` or cannot be written back."""
+    def read_for_write(self, seen: Schedule | ScheduleSummary, *, force: bool = False) -> Schedule:
+        """The schedule as AWS holds it now, to plan a write on. Refuses when it moved since
+        the operator loaded ``seen`` (unless ``force``), or when it carries members this
+        botocore does not know (writing it back would erase them)."""
         current, dropped = self.repository.read_for_write(*seen.key)
         if not force and current.last_modification_date != seen.last_modification_date:
             if isinstance(seen, Schedule):
@@ -176,15 +187,7 @@ class Mutations:
                 changes = (
                     {"State": (seen.state, current.state)} if seen.state != current.state else {}
                 )
-            changes["LastModificationDate"] = (
-                seen.last_modification_date,
-                current.last_modification_date,
-            )
-            raise StaleScheduleError(
-                f"{seen.group_name}/{seen.name} changed on the server since you loaded it "
-                f"(at {current.last_modification_date}); reload it, or overwrite",
-                changes=changes,
-            )
+            raise _stale(f"{seen.group_name}/{seen.name}", seen, current, changes)
         if dropped:
             raise UnsafeWriteError(
                 f"{seen.group_name}/{seen.name} has members this botocore does not know "
@@ -194,136 +197,114 @@ class Mutations:
             )
         return current
 
-    def _past_start_date(
-        self, schedule: Schedule, accept_rate_reanchor: bool
-    ) -> tuple[Schedule, list[str]]:
-        """AWS refuses a StartDate in the past: drop it, which re-anchors rate() to now."""
-        now = self._now()
-        start = schedule.start_date
-        if start is None or not start_date_refused(schedule, now):
-            return schedule, []
-        is_rate = reanchors_rate(schedule, now)
-        if is_rate and not accept_rate_reanchor:
-            raise ConfirmationRequiredError(
-                f"StartDate {start.isoformat()} is in the past and AWS refuses it; dropping it "
-                f"re-anchors {schedule.schedule_expression} to the time of this change, which "
-                "shifts every later run",
-                code="RateReanchor",
-            )
-        note = f"StartDate {start.isoformat()} was in the past and was dropped" + (
-            ": the rate now counts from this change" if is_rate else " (no effect on runs)"
-        )
-        return schedule.replace(start_date=None, check_rules=False), [note]
-
-    def update_schedule(
+    def plan_update(
         self,
         seen: Schedule | ScheduleSummary,
         changes: Mapping[str, Any],
         *,
         force: bool = False,
-        accept_rate_reanchor: bool = False,
         check_rules: bool = True,
-    ) -> MutationResult:
-        """Apply ``changes`` (model field names) to the server's copy and send it whole.
-
-        ``seen`` is what the operator loaded; with ``force`` a change made meanwhile on the
-        server is overwritten for the fields in ``changes`` only, and kept for the others.
-        """
-        action = f"UpdateSchedule {seen.group_name}/{seen.name}"
-        self._refuse_if_read_only(action)
-        current = self._current(seen, force)
+    ) -> ChangePlan:
+        """Read for write, then plan ``changes`` (model field names) on the fresh document.
+        With ``force`` a change made meanwhile on the server is kept for every member the
+        operator did not change, and overwritten for the ones they did."""
+        current = self.read_for_write(seen, force=force)
         try:
-            updated = current.replace(check_rules=check_rules, **dict(changes))
+            return plan_update(current, changes, self.now(), check_rules=check_rules)
         except ValueError as error:  # pydantic's ValidationError is a ValueError
-            raise ValidationFailedError(f"{action}: {error}", code="Invalid") from error
-        updated, notes = self._past_start_date(updated, accept_rate_reanchor)
-        diff = field_diff(current, updated)
-        if not diff:
-            return MutationResult(current, {}, ["nothing to change"])
-        request = updated.to_update_request(client_token=str(uuid.uuid4()))
+            label = f"{seen.group_name}/{seen.name}"
+            raise ValidationFailedError(
+                f"UpdateSchedule {label}: {error}", code="Invalid"
+            ) from None
 
-        def verify() -> _Check:
-            now = self.repository.get_schedule(*seen.key)
-            return _Check(_verdict(diff, current, updated, now), now)
-
-        self._send(
-            action,
-            current.arn or "",
-            diff,
-            lambda: self._writer.update_schedule(**request),
-            verify,
-        )
-        return MutationResult(self.repository.get_schedule(*seen.key), diff, notes)
-
-    def set_state(
-        self, seen: Schedule | ScheduleSummary, state: ScheduleState | str, *, force: bool = False
-    ) -> MutationResult:
-        """ENABLED/DISABLED, every other member preserved; our stricter rules do not block it."""
-        return self.update_schedule(seen, {"state": str(state)}, force=force, check_rules=False)
-
-    def create_schedule(
-        self, schedule: Schedule, *, client_token: str | None = None
-    ) -> MutationResult:
-        """Create; pass the same ``client_token`` when retrying after a timeout (idempotent)."""
-        action = f"CreateSchedule {schedule.group_name}/{schedule.name}"
-        self._refuse_if_read_only(action)
+    def plan_create(self, schedule: Schedule) -> ChangePlan:
         violations = schedule.rule_violations()
         if violations:
-            raise ValidationFailedError(f"{action}: " + "; ".join(violations), code="Invalid")
-        schedule, notes = self._past_start_date(schedule, accept_rate_reanchor=False)
-        request = schedule.to_create_request(client_token=client_token or str(uuid.uuid4()))
-        changes = {path: (None, value) for path, value in field_values(schedule).items()}
+            label = f"{schedule.group_name}/{schedule.name}"
+            raise ValidationFailedError(
+                f"CreateSchedule {label}: " + "; ".join(violations), code="Invalid"
+            )
+        return plan_create(schedule, self.now())
 
-        def verify() -> _Check:
-            try:
-                now = self.repository.get_schedule(*schedule.key)
-            except NotFoundError:
-                return _Check(Verified.NOT_APPLIED)
-            differs = field_diff(schedule, now)
-            same = not any(path in differs for path in changes)
-            return _Check(Verified.APPLIED if same else Verified.DIFFERENT, now)
+    def plan_delete(self, seen: Schedule | ScheduleSummary) -> ChangePlan:
+        """Delete needs only the name and the group: a schedule with members this botocore
+        does not know can be deleted (nothing is written back)."""
+        current = self.repository.get_schedule(*seen.key)
+        if current.last_modification_date != seen.last_modification_date and isinstance(
+            seen, Schedule
+        ):
+            raise _stale(f"{seen.group_name}/{seen.name}", seen, current, field_diff(seen, current))
+        return plan_delete(current)
 
+    def apply(
+        self, plan: ChangePlan, *, consented: bool = False, client_token: str | None = None
+    ) -> MutationResult:
+        """Send ``plan`` as it was planned (and reviewed), once.
+
+        ``consented``: the operator confirmed the plan's warnings (a plan that needs consent
+        is refused without it). An update or delete is refused when the schedule changed on
+        the server since the plan was made: the operator confirmed what they saw. Pass the
+        same ``client_token`` when retrying a create after a lost answer.
+        """
+        verb = {
+            PlanKind.CREATE: "CreateSchedule",
+            PlanKind.UPDATE: "UpdateSchedule",
+            PlanKind.DELETE: "DeleteSchedule",
+        }[plan.kind]
+        action = f"{verb} {plan.label}"
+        self._refuse_if_read_only(action)
+        if plan.needs_consent and not consented:
+            raise ConfirmationRequiredError(
+                f"{action}: needs the operator's consent: "
+                + "; ".join(w.text for w in plan.warnings),
+                code="ConsentRequired",
+            )
+        if plan.empty:
+            return MutationResult(plan.before, {})
+        before = plan.before
+        if before is not None:
+            current = self.repository.get_schedule(*plan.key)
+            if current.last_modification_date != before.last_modification_date:
+                changes = field_diff(before, current)
+                raise _stale(plan.label, before, current, changes, after_review=True)
+        token = client_token or str(uuid.uuid4())
         self._send(
             action,
-            "",
-            changes,
-            lambda: self._writer.create_schedule(**request),
-            verify,
+            (before.arn if before is not None else None) or "",
+            plan.diff,
+            lambda: self._call(plan, token),
+            lambda: self._verify_plan(plan),
             arn_of=lambda response: str(response.get("ScheduleArn", "")),
         )
-        return MutationResult(self.repository.get_schedule(*schedule.key), changes, notes)
+        if plan.kind is PlanKind.DELETE:
+            return MutationResult(None, plan.diff)
+        return MutationResult(self.repository.get_schedule(*plan.key), plan.diff)
 
-    def delete_schedule(
-        self, seen: Schedule | ScheduleSummary, *, force: bool = False
-    ) -> MutationResult:
-        """Delete what the operator saw. Only the name and group are sent, so a schedule with
-        members this botocore does not know can be deleted too (nothing is written back)."""
-        action = f"DeleteSchedule {seen.group_name}/{seen.name}"
-        self._refuse_if_read_only(action)
+    def _call(self, plan: ChangePlan, token: str) -> Any:
+        if plan.kind is PlanKind.DELETE:
+            group, name = plan.key
+            return self._writer.delete_schedule(GroupName=group, Name=name, ClientToken=token)
+        if plan.kind is PlanKind.CREATE:
+            return self._writer.create_schedule(**plan.request(token))
+        return self._writer.update_schedule(**plan.request(token))
+
+    def _verify_plan(self, plan: ChangePlan) -> _Check:
+        """After a lost answer: does AWS hold what the plan sent, or what was there before?"""
         try:
-            current = self._current(seen, force)
-        except UnsafeWriteError:
-            current = self.repository.get_schedule(*seen.key)
-        changes = {path: (value, None) for path, value in field_values(current).items()}
-
-        def verify() -> _Check:
-            try:
-                now = self.repository.get_schedule(*current.key)
-            except NotFoundError:
-                return _Check(Verified.APPLIED)
-            unchanged = now.last_modification_date == current.last_modification_date
+            now = self.repository.get_schedule(*plan.key)
+        except NotFoundError:
+            gone = plan.kind is PlanKind.DELETE
+            return _Check(Verified.APPLIED if gone else Verified.NOT_APPLIED)
+        if plan.kind is PlanKind.DELETE:
+            assert plan.before is not None
+            unchanged = now.last_modification_date == plan.before.last_modification_date
             return _Check(Verified.NOT_APPLIED if unchanged else Verified.DIFFERENT, now)
-
-        self._send(
-            action,
-            current.arn or "",
-            changes,
-            lambda: self._writer.delete_schedule(
-                GroupName=current.group_name, Name=current.name, ClientToken=str(uuid.uuid4())
-            ),
-            verify,
-        )
-        return MutationResult(None, changes)
+        assert plan.after is not None
+        if plan.before is None:  # a create: the schedule exists; is it the one sent?
+            differs = field_diff(plan.after, now)
+            same = not any(path in differs for path in plan.diff)
+            return _Check(Verified.APPLIED if same else Verified.DIFFERENT, now)
+        return _Check(_verdict(plan.diff, plan.before, plan.after, now), now)
 
     # -- groups ---------------------------------------------------------------------------------
 
@@ -427,6 +408,23 @@ class Mutations:
             lambda: self._writer.untag_resource(ResourceArn=group_arn, TagKeys=keys),
             verify,
         )
+
+
+def _stale(
+    label: str,
+    seen: Schedule | ScheduleSummary,
+    current: Schedule,
+    changes: dict[str, tuple[Any, Any]],
+    *,
+    after_review: bool = False,
+) -> StaleScheduleError:
+    changes["LastModificationDate"] = (seen.last_modification_date, current.last_modification_date)
+    when = "after it was reviewed" if after_review else "since you loaded it"
+    return StaleScheduleError(
+        f"{label} changed on the server {when} (at {current.last_modification_date}); "
+        "reload it, or overwrite",
+        changes=changes,
+    )
 
 
 def _verdict(

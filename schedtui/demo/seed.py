@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from schedtui.aws.session import AwsSettings
+from schedtui.core.schedules.arns import TargetKind, arn_template
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler.type_defs import TagTypeDef
@@ -371,6 +372,24 @@ _RETRIES: Final = ((0, 60), (2, 3600), (3, 3600), (5, 7200), (10, 21600), (185, 
 _KMS_KEY: Final = "key/5f0c8a3e-2b7d-4c1a-9e6f-8d2b1a0c7e34"
 
 
+# The demo's short names for target kinds.
+_KINDS: Final = {
+    "lambda": TargetKind.LAMBDA,
+    "sqs": TargetKind.SQS,
+    "sns": TargetKind.SNS,
+    "sfn": TargetKind.STEP_FUNCTIONS,
+    "ecs": TargetKind.ECS,
+    "events": TargetKind.EVENTBRIDGE,
+    "kinesis": TargetKind.KINESIS,
+    "firehose": TargetKind.FIREHOSE,
+    "sagemaker": TargetKind.SAGEMAKER,
+    "codebuild": TargetKind.CODEBUILD,
+    "codepipeline": TargetKind.CODEPIPELINE,
+    "inspector": TargetKind.INSPECTOR,
+    "universal": TargetKind.UNIVERSAL,
+}
+
+
 class _Arns:
     """The ARNs the demo uses, for one region (moto's default account)."""
 
@@ -388,36 +407,10 @@ class _Arns:
         return f"arn:aws:kms:{self.prefix}:{_KMS_KEY}"
 
     def target_arn(self, kind: str, resource: str) -> str:
-        p = self.prefix
-        match kind:
-            case "lambda":
-                return f"arn:aws:lambda:{p}:function:{resource}"
-            case "sqs":
-                return f"arn:aws:sqs:{p}:{resource}"
-            case "sns":
-                return f"arn:aws:sns:{p}:{resource}"
-            case "sfn":
-                return f"arn:aws:states:{p}:stateMachine:{resource}"
-            case "ecs":
-                return f"arn:aws:ecs:{p}:cluster/{resource}"
-            case "events":
-                return f"arn:aws:events:{p}:event-bus/{resource}"
-            case "kinesis":
-                return f"arn:aws:kinesis:{p}:stream/{resource}"
-            case "firehose":
-                return f"arn:aws:firehose:{p}:deliverystream/{resource}"
-            case "sagemaker":
-                return f"arn:aws:sagemaker:{p}:pipeline/{resource}"
-            case "codebuild":
-                return f"arn:aws:codebuild:{p}:project/{resource}"
-            case "codepipeline":
-                return f"arn:aws:codepipeline:{p}:{resource}"
-            case "inspector":
-                target, template = resource.split("/")
-                return f"arn:aws:inspector:{p}:target/{target}/template/{template}"
-            case "universal":
-                return f"arn:aws:scheduler:::aws-sdk:{resource}"
-        raise ValueError(f"unknown target kind {kind!r}")
+        if kind == "inspector":
+            target, template = resource.split("/")
+            resource = f"{target}/template/{template}"
+        return arn_template(_KINDS[kind], self.region, DEMO_ACCOUNT, resource)
 
 
 def _target(

@@ -60,28 +60,32 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from schedtui.aws.session import AwsSettings
-from schedtui.core.expressions.cron import CronSpec, MonthDays, WeekDays
-from schedtui.core.expressions.parse import AtExpression, RateExpression, parse_expression
+from schedtui.core.expressions.parse import parse_expression
 from schedtui.core.expressions.runs import instants
-from schedtui.core.expressions.zones import load_zone, localize
+from schedtui.core.expressions.zones import load_zone
 from schedtui.core.monitoring.metrics import (
+    ATTEMPTS,
+    DROPPED,
     ERROR_CODE,
     ERROR_MESSAGE,
     EXECUTION_ID,
     EXHAUSTED_RETRY_CONDITION,
+    FAILED_TO_DLQ,
     GROUP_DIMENSION,
     IS_PAYLOAD_TRUNCATED,
     NAMESPACE,
     RETRY_ATTEMPTS,
     SCHEDULE_ARN,
     SCHEDULED_TIME,
+    SENT_TO_DLQ,
     TARGET_ARN,
+    TARGET_ERRORS,
+    TARGET_THROTTLED,
 )
 from schedtui.demo.moto_metrics import install_exact_metric_reads
 from schedtui.demo.seed import DEMO_ACCOUNT, DEMO_REGION, FAKE_CREDENTIALS
@@ -94,13 +98,6 @@ if TYPE_CHECKING:
     SNSClient = Any  # boto3-stubs[sns] is not among the test extras
 
 _log = logging.getLogger(__name__)
-
-ATTEMPTS: Final = "InvocationAttemptCount"
-TARGET_ERRORS: Final = "TargetErrorCount"
-TARGET_THROTTLED: Final = "TargetErrorThrottledCount"
-DROPPED: Final = "InvocationDroppedCount"
-SENT_TO_DLQ: Final = "InvocationsSentToDeadLetterCount"
-FAILED_TO_DLQ: Final = "InvocationsFailedToBeSentToDeadLetterCount"
 
 FAILING_GROUP: Final = "orders"
 DLQ_FAILURE_GROUP: Final = "data-pipeline"  # where DLQ delivery itself fails
@@ -275,82 +272,26 @@ def _orders_incident(schedule: SimSchedule) -> _Failure | None:
 # Fire times
 
 
-def _aws_weekday(day: date) -> int:
-    """AWS numbering: Sunday 1 ... Saturday 7."""
-    return (day.weekday() + 1) % 7 + 1
-
-
-def _simple_days(spec: CronSpec) -> bool:
-    day = spec.day
-    if isinstance(day, MonthDays):
-        return not (day.last or day.last_weekday or day.nearest_weekday is not None)
-    return day.last_of is None and day.nth is None
-
-
-def _day_matches(spec: CronSpec, day: date) -> bool:
-    if day.month not in spec.months or day.year not in spec.years:
-        return False
-    rule = spec.day
-    if isinstance(rule, MonthDays):
-        return rule.every or day.day in rule.days
-    assert isinstance(rule, WeekDays)
-    return rule.every or _aws_weekday(day) in rule.days
-
-
-def _cron_seconds(spec: CronSpec, zone: ZoneInfo, low: int, high: int) -> list[int]:
-    """Fire times in [low, high) of a cron whose day rule is a plain set (no L, W or #).
-
-    The day loop is exact for those; ``fire_seconds`` uses the engine for the rest. Cheaper
-    than the engine by far for every-5-minutes crons (the tests compare the two).
-    """
-    first = datetime.fromtimestamp(low, zone).date() - timedelta(days=1)
-    last = datetime.fromtimestamp(high, zone).date() + timedelta(days=1)
-    hours, minutes = sorted(spec.hours), sorted(spec.minutes)
-    found: list[int] = []
-    day = first
-    while day <= last:
-        if _day_matches(spec, day):
-            for hour in hours:
-                for minute in minutes:
-                    instant = localize(datetime(day.year, day.month, day.day, hour, minute), zone)
-                    if instant is not None and low <= (second := int(instant.timestamp())) < high:
-                        found.append(second)
-        day += timedelta(days=1)
-    return found
-
-
 def fire_seconds(schedule: SimSchedule, low: int, high: int) -> list[int]:
-    """When ``schedule`` fires in [low, high) (epoch seconds), by AWS's rules.
+    """When ``schedule`` fires in [low, high) (epoch seconds): the app's own run engine
+    (core/expressions/runs.py), bounded by the schedule's creation.
 
-    Nothing for a disabled schedule, nothing before it was created; StartDate/EndDate bound
-    rate() and cron() (EndDate inclusive), not at(). Raises ExpressionError / ZoneError for
-    an expression or zone the app would reject.
+    Nothing for a disabled schedule, nothing before it was created. Raises ExpressionError /
+    ZoneError for an expression or zone the app would reject.
     """
     if not schedule.enabled:
         return []
     parsed = parse_expression(schedule.expression)
-    zone = load_zone(schedule.zone)
     low = max(low, math.ceil(schedule.created))
-    if isinstance(parsed, AtExpression):
-        instant = localize(parsed.wall, zone)
-        moment = None if instant is None else int(instant.timestamp())
-        return [moment] if moment is not None and low <= moment < high else []
-    if schedule.start is not None:
-        low = max(low, math.ceil(schedule.start))
-    if schedule.end is not None:
-        high = min(high, math.floor(schedule.end) + 1)
-    if low >= high:
-        return []
-    if isinstance(parsed, RateExpression):
-        period = parsed.seconds
-        anchor = int(schedule.start if schedule.start is not None else schedule.created)
-        first = anchor + max(0, -((anchor - low) // period)) * period  # ceiling division
-        return list(range(first, high, period))
-    if _simple_days(parsed.spec):
-        return _cron_seconds(parsed.spec, zone, low, high)
     after = datetime.fromtimestamp(low, UTC) - timedelta(microseconds=1)
+    bounds: dict[str, datetime] = {}
+    if schedule.start is not None:
+        bounds["start_date"] = datetime.fromtimestamp(schedule.start, UTC)
+    if schedule.end is not None:
+        bounds["end_date"] = datetime.fromtimestamp(schedule.end, UTC)
+    anchor = datetime.fromtimestamp(int(schedule.created), UTC)
     found = []
-    for instant in instants(parsed, zone, after):
+    for instant in instants(parsed, load_zone(schedule.zone), after, anchor=anchor, **bounds):
         second = int(instant.timestamp())
         if second >= high:
             break

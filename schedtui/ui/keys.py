@@ -1,34 +1,218 @@
-"""The key map: one table for the footer, the `?` screen and the README (design.md's contract)."""
+"""Every key, declared once: the screens' bindings, the footer, the help screen and the
+README's key table are all made from ``KEYS`` (a test compares the README with ``readme()``).
+
+A key belongs to one or more screens ("app" for every screen). ``mutates`` marks what would
+change something in AWS: in read-only mode those keys leave the footer and the help, do
+nothing, and a keystroke on one says why (``READ_ONLY_REFUSAL``); ``viewer`` marks the
+read-only stand-in that the same key becomes (``e`` opens the forms as viewers).
+"""
 
 from __future__ import annotations
 
-KEYMAP: tuple[tuple[str, str, str], ...] = (
-    ("?", "anywhere", "help for the current screen"),
-    ("ctrl+p", "anywhere", "command palette"),
-    (":", "anywhere", "command line: :groups, :schedules [GROUP], :monitor, :dlq, :q"),
-    ("/", "lists", "filter (words, state:, group:, target:, tz:, name:); esc clears it"),
-    ("enter", "lists", "open the selected group / schedule"),
-    ("esc", "anywhere", "back / close dialog"),
-    ("q", "anywhere", "back; on the first screen, quit (ctrl+q always quits)"),
-    ("r", "anywhere", "refresh now"),
-    ("t", "schedule list or detail", "toggle ENABLED/DISABLED (marked rows when any are marked)"),
-    ("space", "lists", "mark / unmark row"),
-    ("s / S", "lists", "sort by the next column / reverse the order"),
-    ("e", "lists or detail", "edit: a schedule in a validated form (ctrl+s to review), group tags"),
-    ("E", "schedule list or detail", "edit as JSON in $EDITOR (vi when unset), same review"),
-    ("n", "lists", "new schedule / group"),
-    ("c", "schedule list or detail", "clone to a new name and/or group (how a schedule moves)"),
-    ("ctrl+d", "lists or detail", "delete (type the name to confirm; marked rows when any)"),
-    ("m", "anywhere", "monitoring panel (metrics, DLQs, alarms); w window, p peek a DLQ"),
-    ("y / n", "confirmation dialogs", "confirm / cancel (enter confirms the focused button)"),
-)
+from dataclasses import dataclass
+from typing import Final
 
-# Actions that change something in AWS (or open a form to): hidden and inert when read-only.
-MUTATING_ACTIONS = frozenset(
-    {"toggle", "delete", "edit", "raw_edit", "clone", "new", "new_group", "edit_group",
-     "delete_group"}
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    id: str  # unique, "screen.what": also the Binding's id (a user keymap can rebind it)
+    keys: str  # Textual key names, comma-separated
+    action: str
+    label: str  # the footer's word
+    description: str  # the help screen's line
+    screens: frozenset[str]
+    shown: str = ""  # how the help and README write the keys (default: ``keys``)
+    where: str = ""  # the README's "where" column; empty: not in the README table
+    mutates: bool = False
+    viewer: bool = False  # the read-only stand-in of a mutating key
+    footer: bool = True
+    not_in_footer_of: frozenset[str] = frozenset()  # screens whose footer has no room for it
+    priority: bool = False
+
+    @property
+    def display(self) -> str:
+        return self.shown or self.keys
+
+
+def _screens(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+APP = _screens("app")
+LISTS = _screens("list")  # what both lists share
+SCHEDULES = _screens("schedules", "detail")
+
+KEYS: Final[tuple[Key, ...]] = (
+    # -- everywhere -------------------------------------------------------------------------
+    Key("app.help", "question_mark", "help", "Help", "help for the current screen", APP, "?",
+        "anywhere"),
+    Key("app.palette", "ctrl+p", "command_palette", "Palette",
+        "command palette (the `:` commands, themes, schedules and groups)", APP,
+        where="anywhere", footer=False),
+    Key("app.command", "colon", "command_line", "Command",
+        "command line: :groups, :schedules [GROUP], :monitor, :dlq, :q", APP, ":", "anywhere"),
+    Key("app.back", "q", "back", "Back/Quit",
+        "back; on the first screen, quit (ctrl+q always quits)", APP, where="anywhere"),
+    Key("app.quit", "ctrl+q", "quit", "Quit", "quit", APP, footer=False, priority=True),
+    Key("app.refresh", "r", "refresh", "Refresh", "refresh now", APP, where="anywhere"),
+    Key("app.monitor", "m", "monitor", "Monitor",
+        "monitoring panel: metrics, DLQ depths, alarms", APP, where="anywhere"),
+    # -- the lists ---------------------------------------------------------------------------
+    Key("list.filter", "slash", "open_filter", "Filter",
+        "filter: words, state:disabled group:NAME target:lambda tz:ZONE name:TEXT", LISTS,
+        "/", "lists"),
+    Key("list.escape", "escape", "escape", "Back", "clear the filter, then back", LISTS, "esc",
+        footer=False),
+    Key("list.sort", "s", "sort_next", "Sort", "sort by the next column (or click a header)",
+        LISTS, where="lists"),
+    Key("list.reverse", "S", "sort_reverse", "Reverse", "reverse the order", LISTS,
+        where="lists", footer=False),
+    Key("table.mark", "space", "toggle_mark", "Mark", "mark / unmark the row",
+        _screens("table"), where="lists"),
+    Key("table.select", "enter", "select_row", "Open", "open the selected group / schedule",
+        _screens("table"), where="lists"),
+    Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table"), "up / k",
+        footer=False),
+    Key("table.down", "down,j", "cursor_down", "Down", "next row", _screens("table"),
+        "down / j", footer=False),
+    Key("table.page_up", "pageup", "cursor_page_up", "Page up", "a page up",
+        _screens("table"), footer=False),
+    Key("table.page_down", "pagedown", "cursor_page_down", "Page down", "a page down",
+        _screens("table"), footer=False),
+    Key("table.home", "home", "cursor_home", "First row", "first row", _screens("table"),
+        footer=False),
+    Key("table.end", "end", "cursor_end", "Last row", "last row", _screens("table"),
+        footer=False),
+    Key("table.left", "left", "column_left", "Columns left",
+        "scroll the columns left (the name stays)", _screens("table"), footer=False),
+    Key("table.right", "right", "column_right", "Columns right", "scroll the columns right",
+        _screens("table"), footer=False),
+    # -- groups ------------------------------------------------------------------------------
+    Key("groups.new", "n", "new_group", "New", "new group, with tags", _screens("groups"),
+        where="groups list", mutates=True),
+    Key("groups.tags", "e", "edit_group", "Tags", "edit the group's tags",
+        _screens("groups"), where="groups list", mutates=True),
+    Key("groups.view", "e", "view_group", "Tags", "view the group's tags (read-only)",
+        _screens("groups"), viewer=True),
+    Key("groups.delete", "ctrl+d", "delete_group", "Delete",
+        "delete the group and its schedules (type its name to confirm; never default)",
+        _screens("groups"), where="groups list", mutates=True),
+    # -- schedules and one schedule ----------------------------------------------------------
+    Key("schedules.toggle", "t", "toggle", "Toggle",
+        "toggle ENABLED/DISABLED (the marked rows when any are marked)", SCHEDULES,
+        where="schedule list or detail", mutates=True),
+    # Left out of the list's footer, so that "? Help" still fits at 80 columns.
+    Key("schedules.delete", "ctrl+d", "delete", "Delete",
+        "delete: type the name to confirm (marked rows: `delete N schedules`)", SCHEDULES,
+        where="schedule list or detail", mutates=True,
+        not_in_footer_of=_screens("schedules")),
+    Key("schedules.edit", "e", "edit", "Edit",
+        "edit in a validated form (ctrl+s reviews exactly what changes, then saves)",
+        SCHEDULES, where="schedule list or detail", mutates=True),
+    Key("schedules.view", "e", "view", "View", "view in the form (read-only)", SCHEDULES,
+        viewer=True),
+    Key("schedules.raw_edit", "E", "raw_edit", "Edit JSON",
+        "edit as JSON in $VISUAL / $EDITOR (vi when unset), same review", SCHEDULES,
+        where="schedule list or detail", mutates=True, footer=False),
+    Key("schedules.clone", "c", "clone", "Clone",
+        "clone to a new name and/or group (how a schedule moves)", SCHEDULES,
+        where="schedule list or detail", mutates=True,
+        not_in_footer_of=_screens("schedules")),
+    Key("schedules.new", "n", "new", "New",
+        "new schedule (in this group, or the cursor row's)", _screens("schedules"),
+        where="schedule list", mutates=True, footer=False),
+    Key("detail.back", "escape", "back", "Back", "back; in a list, clear the filter first",
+        _screens("detail"), "esc", "anywhere"),
+    # -- monitoring --------------------------------------------------------------------------
+    Key("monitor.window", "w", "next_window", "Window",
+        "cycle the window: 1h, 3h, 24h, 7d", _screens("monitor"), where="monitor"),
+    Key("monitor.back", "escape", "back", "Back", "back", _screens("monitor"), "esc"),
+    Key("monitor.peek", "p", "peek", "Peek DLQ",
+        "peek at the selected DLQ's messages (raises their receive count)",
+        _screens("monitor"), where="monitor"),
+    Key("monitor.panel", "tab", "app.focus_next", "Next panel",
+        "move between the metrics, DLQ and alarm panels", _screens("monitor"), footer=False),
+    Key("dlq.goto", "g", "go_to_schedule", "Go to schedule",
+        "open the schedule the message came from", _screens("dlq_messages"),
+        where="DLQ messages"),
+    Key("dlq.back", "escape", "back", "Back", "back", _screens("dlq_messages"), "esc"),
+    # -- forms -------------------------------------------------------------------------------
+    Key("form.save", "ctrl+s", "save", "Review & save",
+        "review the changes, then save (once: a second ctrl+s waits)",
+        _screens("schedule_form"), where="forms"),
+    Key("form.cancel", "escape", "cancel", "Cancel",
+        "cancel (asks first when something was changed)", _screens("schedule_form"), "esc"),
+    Key("form.format", "ctrl+o", "format_input", "Format JSON",
+        "pretty-print the target input (JSON)", _screens("schedule_form"), where="forms"),
+    Key("group_form.save", "ctrl+s", "save", "Save", "review and save the group",
+        _screens("group_form")),
+    Key("group_form.cancel", "escape", "close", "Cancel", "cancel", _screens("group_form"),
+        "esc"),
+    # -- dialogs -----------------------------------------------------------------------------
+    Key("confirm.yes", "y", "answer(True)", "Confirm",
+        "confirm / cancel (enter confirms the focused button)", _screens("confirm"), "y / n",
+        "confirmation dialogs"),
+    Key("confirm.no", "n,escape", "answer(False)", "Cancel", "cancel", _screens("confirm"),
+        "n / esc"),
+    Key("typed.cancel", "escape", "cancel", "Cancel", "cancel", _screens("typed_confirm"),
+        "esc"),
+    Key("message.close", "escape,enter,q", "close", "Close", "close", _screens("message"),
+        "esc"),
+    Key("help.close", "escape,q,question_mark", "close", "Close", "close", _screens("help"),
+        "esc"),
+    Key("prompt.cancel", "escape", "cancel", "Cancel", "cancel", _screens("prompt"), "esc"),
+    Key("choice.back", "escape", "choose(None)", "Back", "back", _screens("choice"), "esc"),
 )  # fmt: skip
-# Their keys, left out of the help when read-only; pressed anyway, the app says why.
-MUTATING_KEYS = ("t", "ctrl+d", "e", "E", "c", "n")
-# Shown only when read-only: the same key opens the form as a viewer.
-VIEWER_ACTIONS = frozenset({"view", "view_group"})
+
+# Every key a mutating action is bound to: pressed in read-only mode, the app says why.
+MUTATING_KEYS: Final = tuple(
+    dict.fromkeys(key for entry in KEYS if entry.mutates for key in entry.keys.split(","))
+)
+READ_ONLY_REFUSAL: Final = Binding(
+    ",".join(MUTATING_KEYS), "read_only_key", show=False, id="app.read_only"
+)
+MUTATING_ACTIONS: Final = frozenset(entry.action for entry in KEYS if entry.mutates)
+VIEWER_ACTIONS: Final = frozenset(entry.action for entry in KEYS if entry.viewer)
+
+
+def bindings(screen: str) -> list[Binding]:
+    """The BINDINGS of ``screen`` (a screen's class declares ``BINDINGS = bindings(...)``)."""
+    return [
+        Binding(
+            entry.keys,
+            entry.action,
+            entry.label,
+            show=entry.footer and screen not in entry.not_in_footer_of,
+            priority=entry.priority,
+            id=entry.id,
+        )
+        for entry in KEYS
+        if screen in entry.screens and entry.action != "command_palette"
+    ]
+
+
+def help_rows(screens: tuple[str, ...], read_only: bool) -> list[tuple[str, str]]:
+    """(keys as written, what they do) for the help of a screen made of ``screens``, in
+    that order (its own keys first, say, then the list's, then the table's)."""
+    rows: list[tuple[str, str]] = []
+    for screen in screens:
+        rows += [
+            (entry.display, entry.description)
+            for entry in KEYS
+            if screen in entry.screens
+            and not (read_only and entry.mutates)
+            and (read_only or not entry.viewer)
+            and (entry.display, entry.description) not in rows
+        ]
+    return rows
+
+
+def readme() -> str:
+    """The README's key table (between its ``<!-- keys -->`` markers)."""
+    lines = ["| key | where | action |", "|---|---|---|"]
+    for entry in KEYS:
+        if entry.where:
+            lines.append(f"| `{entry.display}` | {entry.where} | {entry.description} |")
+    return "\n".join(lines)

@@ -6,33 +6,93 @@ rows and their cells are built in the worker, so that 100,000 of them never bloc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Final
 
 from schedtui.core.schedules.group import ScheduleGroup
 from schedtui.core.schedules.rows import RowFilter, ScheduleRow, relative_text, shared_text
 from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.schedules.target import TargetSummary
 from schedtui.core.text import printable
-from schedtui.ui.widgets.virtual_table import Column, TableRow
+from schedtui.ui.table_model import Column, TableRow
+
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+
+
+def _stamp(instant: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
+    return instant.astimezone(UTC).strftime(pattern) if instant else ""
+
+
+def _pending(row: ScheduleRow, text: str | None, absent: str = "") -> str:
+    """A definition's text: "…" while the definition is still being fetched."""
+    return text or (absent if row.detailed else "…")
+
+
+def _next(row: ScheduleRow) -> datetime | str:
+    """The next run's instant (the table shows it relative to its clock), or why none."""
+    if not row.detailed:
+        return "…"
+    if row.next_run is None:
+        return "never" if row.state == "ENABLED" else ""
+    return row.next_run
+
+
+def _target(row: ScheduleRow) -> str:
+    return f"{row.target_kind}: {row.target_name}" if row.target_name else row.target_kind
+
+
+@dataclass(frozen=True)
+class _Field:
+    """A column of the schedules list, with what its cell shows and what it sorts by."""
+
+    column: Column
+    cell: Callable[[ScheduleRow], object]
+    sort: Callable[[ScheduleRow], object]
+
 
 # What fires next comes first: at 80 columns an operator still sees name, state and next run.
-SCHEDULE_COLUMNS = (
-    Column("name", "NAME", 22, flex=True),
-    Column("state", "STATE", 8),
+# Cells are printable (AWS text is never markup); few-valued ones are shared objects.
+_SCHEDULE_FIELDS: Final = (
+    _Field(Column("name", "NAME", 22, flex=True), lambda r: printable(r.name), lambda r: r.name),
+    _Field(Column("state", "STATE", 8), lambda r: r.state, lambda r: r.state),
     # Live: the cell holds the instant, shown relative to the table's clock ("in 5m"); 10
     # cells hold the longest such text up to the horizon ("23h59m ago", "in 173y").
-    Column("next", "NEXT RUN", 10, align="right", live=relative_text),
-    Column("expression", "EXPRESSION", 20, flex=True),
-    Column("zone", "ZONE", 12),
-    Column("group", "GROUP", 12),
-    Column("next_at", "NEXT (UTC)", 12),
-    Column("target", "TARGET", 18, flex=True),
-    Column("dlq", "DLQ", 10),
-    Column("retry", "RETRY", 7),
-    Column("modified", "MODIFIED", 16),
+    _Field(
+        Column("next", "NEXT RUN", 10, align="right", live=relative_text),
+        _next,
+        lambda r: r.next_run or _FAR_FUTURE,
+    ),
+    _Field(
+        Column("expression", "EXPRESSION", 20, flex=True),
+        lambda r: printable(_pending(r, r.expression)),
+        lambda r: r.expression or "",
+    ),
+    _Field(Column("zone", "ZONE", 12), lambda r: _pending(r, r.zone), lambda r: r.zone or ""),
+    _Field(Column("group", "GROUP", 12), lambda r: printable(r.group), lambda r: r.group),
+    _Field(
+        Column("next_at", "NEXT (UTC)", 12),
+        lambda r: shared_text(_stamp(r.next_run, "%m-%d %H:%MZ")),
+        lambda r: r.next_run or _FAR_FUTURE,
+    ),
+    _Field(Column("target", "TARGET", 18, flex=True), lambda r: printable(_target(r)), _target),
+    _Field(
+        Column("dlq", "DLQ", 10),
+        lambda r: printable(_pending(r, r.dlq, "—")),
+        lambda r: r.dlq or "",
+    ),
+    _Field(Column("retry", "RETRY", 7), lambda r: _pending(r, r.retry), lambda r: r.retry or ""),
+    _Field(
+        Column("modified", "MODIFIED", 16),
+        lambda r: _stamp(r.last_modified),
+        lambda r: r.last_modified or _FAR_FUTURE,
+    ),
 )
-GROUP_COLUMNS = (
+SCHEDULE_COLUMNS: Final = tuple(field.column for field in _SCHEDULE_FIELDS)
+_CELLS: Final = tuple(field.cell for field in _SCHEDULE_FIELDS)
+_SORTS: Final = tuple(field.sort for field in _SCHEDULE_FIELDS)
+GROUP_COLUMNS: Final = (
     Column("name", "NAME", 24, flex=True),
     Column("state", "STATE", 8),
     Column("schedules", "SCHEDULES", 9, align="right"),
@@ -41,56 +101,19 @@ GROUP_COLUMNS = (
     Column("created", "CREATED", 16),
     Column("tags", "TAGS", 20, flex=True),
 )
-_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
-
-
-def _stamp(instant: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    return instant.astimezone(UTC).strftime(pattern) if instant else ""
 
 
 def schedule_table_row(row: ScheduleRow) -> TableRow:
-    """The cells of one schedule; every AWS string made printable (never markup). The next
-    run is the instant itself: the table shows it relative to its clock as it renders."""
-    pending = "…" if not row.detailed else ""
-    target = f"{row.target_kind}: {row.target_name}" if row.target_name else row.target_kind
+    """One schedule's line in the list."""
     style = ""
     if row.state == "DISABLED":
         style = "dim"
     elif row.detailed and row.next_run is None:
         style = "warning"  # enabled, yet nothing will ever fire
-    next_cell: datetime | str = row.next_run or ""
-    if not row.detailed:
-        next_cell = pending
-    elif row.next_run is None and row.state == "ENABLED":
-        next_cell = "never"
     return TableRow(
         key=row.arn,
-        cells=(
-            printable(row.name),
-            row.state,
-            next_cell,
-            printable(row.expression or pending),
-            row.zone or pending,
-            printable(row.group),
-            shared_text(_stamp(row.next_run, "%m-%d %H:%MZ")),
-            printable(target),
-            printable(row.dlq or ("—" if row.detailed else pending)),
-            row.retry or pending,
-            _stamp(row.last_modified),
-        ),
-        sort_keys=(
-            row.name,
-            row.state,
-            row.next_run or _FAR_FUTURE,
-            row.expression or "",
-            row.zone or "",
-            row.group,
-            row.next_run or _FAR_FUTURE,
-            target,
-            row.dlq or "",
-            row.retry or "",
-            row.last_modified or _FAR_FUTURE,
-        ),
+        cells=tuple(cell(row) for cell in _CELLS),
+        sort_keys=tuple(sort(row) for sort in _SORTS),
         style=style,
     )
 

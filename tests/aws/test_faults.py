@@ -39,6 +39,7 @@ from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import ACCOUNT, REGION, full_schedule, scheduler_backend
+from tests.aws.writes import create, set_state, update
 
 NAME = "nightly-report"
 KEY = ("default", NAME)
@@ -155,7 +156,7 @@ def _calls(
         "GetSchedule": (f"GetSchedule default/{NAME}", lambda: repo.get_schedule(*KEY)),
         "UpdateSchedule": (
             f"UpdateSchedule default/{NAME}",
-            lambda: mutations.set_state(nightly, "DISABLED"),
+            lambda: set_state(mutations, nightly, "DISABLED"),
         ),
     }
 
@@ -228,7 +229,7 @@ def test_validation_error_on_update_leaves_the_schedule_untouched_and_is_audited
     message = "Invalid request provided: The schedule expression is not supported in this region."
     fault = inject(clients, "UpdateSchedule", Fault(400, "ValidationException", message, 99))
     with pytest.raises(ValidationFailedError) as caught:
-        mutations.update_schedule(nightly, {"description": "moved to 03:00"})
+        update(mutations, nightly, {"description": "moved to 03:00"})
     action = f"UpdateSchedule default/{NAME}"
     text = assert_one_line_naming(caught.value, action)
     assert message in text
@@ -255,7 +256,7 @@ def test_validation_error_from_the_server_on_create_creates_nothing(
     late_clock = Mutations(repo, audit, now=lambda: real_now - timedelta(days=1))
     schedule = Schedule.from_api(full_schedule(name=NAME, StartDate=real_now - timedelta(hours=1)))
     with pytest.raises(ValidationFailedError) as caught:
-        late_clock.create_schedule(schedule)
+        create(late_clock, schedule)
     text = assert_one_line_naming(caught.value, f"CreateSchedule default/{NAME}")
     assert "cannot be earlier than 5 minutes ago" in text
     with pytest.raises(NotFoundError):
@@ -283,7 +284,7 @@ def test_botocore_parameter_check_gives_a_one_line_message(
     seen = repo.get_schedule(*KEY)
     sent = requests_sent(clients)
     with pytest.raises(ValidationFailedError) as caught:
-        mutations.set_state(seen, "DISABLED")
+        set_state(mutations, seen, "DISABLED")
     assert "UpdateSchedule" not in sent
     text = assert_one_line_naming(caught.value, f"UpdateSchedule default/{NAME}")
     assert "MaximumWindowInMinutes" in text

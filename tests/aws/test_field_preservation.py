@@ -5,12 +5,13 @@ kind, ECS parameters in full, retry policy, DLQ, KMS key, flexible window, time 
 description, start and end dates, ActionAfterCompletion) and creates each one through the
 mutation chokepoint. Then, for the same schedule:
 
-(a) ``Mutations.set_state`` flips ENABLED/DISABLED: every other member read back is
-    identical to before, and the UpdateSchedule request that left the machine is the whole
-    schedule with only State changed;
-(b) ``Mutations.update_schedule`` edits ONE field at a time, every field in turn (in a random
-    order): after each edit, the request sent and the schedule read back differ from the
-    previous version in that field only.
+(a) the toggle flow (ui/flows/toggle.py: plan on a fresh read, send) flips
+    ENABLED/DISABLED: every other member read back is identical to before, and the
+    UpdateSchedule request that left the machine is the whole schedule with only State
+    changed;
+(b) an edit (``Mutations.plan_update`` then ``apply``) changes ONE field at a time, every
+    field in turn (in a random order): after each edit, the request sent and the schedule
+    read back differ from the previous version in that field only.
 
 moto deviations met here (the assertions follow AWS, never moto):
 - moto's UpdateSchedule ignores ActionAfterCompletion: the read-back keeps the value given at
@@ -50,6 +51,7 @@ from schedtui.core.schedules.target import (
     DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
     Target,
 )
+from tests.aws.writes import create, toggle, update
 from tests.core.model_samples import ACCOUNT, REGION, TARGET_ARNS, request_from
 from tests.core.test_models_roundtrip import (
     EXPRESSIONS,
@@ -404,7 +406,7 @@ def check_one_edit(
     expected_diff = field_diff(before, expected)
     assert expected_diff, f"the {name} edit changes nothing: the check would be vacuous"
     sent.clear()
-    result = mutations.update_schedule(before, changes)
+    result = update(mutations, before, changes)
     assert SentRequests.only(sent.update) == full_request(expected), name
     edited = repo.get_schedule(*before.key)
     assert result.changes == expected_diff, name
@@ -435,7 +437,7 @@ def check_writes_keep_every_field(
     request = data.draw(create_requests(kind), label="create request")
     if request["GroupName"] != "default":
         mutations.create_group(request["GroupName"])
-    created = mutations.create_schedule(Schedule.from_api(request, check_rules=True))
+    created = create(mutations, Schedule.from_api(request, check_rules=True))
     assert SentRequests.only(sent.create) == request
     key = (request["GroupName"], request["Name"])
     original = repo.get_schedule(*key)
@@ -445,7 +447,8 @@ def check_writes_keep_every_field(
     # (a) Toggle: only State changes, on the wire and on the server.
     new_state = "DISABLED" if original.state == "ENABLED" else "ENABLED"
     sent.clear()
-    toggle = mutations.set_state(original, new_state)
+    result = toggle(mutations, original)  # the toggle flow's own planning and sending
+    assert result.done, result.error
     toggled_expected = original.replace(check_rules=False, state=new_state)
     assert SentRequests.only(sent.update) == full_request(toggled_expected)
     toggled = repo.get_schedule(*key)
@@ -453,8 +456,8 @@ def check_writes_keep_every_field(
     assert everything_but_modification_date(toggled) == everything_but_modification_date(
         toggled_expected
     )
-    assert toggle.changes == {"State": (original.state, new_state)}
-    assert toggle.schedule == toggled
+    audited = mutations.audit.entries()[-1]["changes"]
+    assert audited == {"State": {"before": original.state, "after": new_state}}
 
     # (b) Every single-field edit, one after the other in a random order, each one checked
     # against the schedule as the previous one left it.
@@ -505,7 +508,7 @@ def test_the_comparison_sees_a_lost_field(
             "DeadLetterConfig": {"Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:dlq"},
         },
     }
-    before = mutations.create_schedule(Schedule.from_api(request)).schedule
+    before = create(mutations, Schedule.from_api(request)).schedule
     assert before is not None
     lossy = before.replace(target=before.target.replace(dead_letter_config=None))
     clients.scheduler.update_schedule(**full_request(lossy))

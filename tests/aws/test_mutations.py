@@ -20,9 +20,11 @@ from schedtui.aws.errors import (
 from schedtui.aws.mutations import Mutations
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
+from schedtui.core.changes.warnings import WarningKind
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.schedules.target import RetryPolicy
 from tests.aws.conftest import full_schedule, scheduler_backend, seed
+from tests.aws.writes import create, delete, set_state, update
 
 MUTATING = ("Create", "Update", "Delete", "Tag", "Untag")
 
@@ -54,14 +56,14 @@ def nightly(clients: AwsClients, repo: SchedulerRepository) -> Schedule:
 def test_toggle_keeps_every_other_field(
     mutations: Mutations, repo: SchedulerRepository, nightly: Schedule
 ) -> None:
-    result = mutations.set_state(nightly, "DISABLED")
+    result = set_state(mutations, nightly, "DISABLED")
     after = repo.get_schedule("default", "nightly-report")
     assert after.state == "DISABLED"
     assert comparable(after) == comparable(nightly)
     assert result.changes == {"State": ("ENABLED", "DISABLED")}
     assert result.schedule == after
 
-    mutations.set_state(after, "ENABLED")
+    set_state(mutations, after, "ENABLED")
     again = repo.get_schedule("default", "nightly-report")
     assert again.state == "ENABLED"
     assert comparable(again) == comparable(nightly)
@@ -90,7 +92,7 @@ def test_edit_changes_only_the_requested_field_and_audits_it(
     target = nightly.target.replace(
         retry_policy=RetryPolicy(MaximumRetryAttempts=5, MaximumEventAgeInSeconds=600)
     )
-    result = mutations.update_schedule(nightly, {"target": target})
+    result = update(mutations, nightly, {"target": target})
     after = repo.get_schedule("default", "nightly-report")
     assert after.target.retry_policy == RetryPolicy(
         MaximumRetryAttempts=5, MaximumEventAgeInSeconds=600
@@ -119,7 +121,7 @@ def test_invalid_edit_is_refused_before_sending(
 ) -> None:
     sent = sent_operations(clients)
     with pytest.raises(ValidationFailedError, match="ScheduleExpression"):
-        mutations.update_schedule(nightly, {"schedule_expression": "cron(0 10 ? * 8 *)"})
+        update(mutations, nightly, {"schedule_expression": "cron(0 10 ? * 8 *)"})
     assert "UpdateSchedule" not in sent
 
 
@@ -130,7 +132,7 @@ def test_a_change_behind_the_operators_back_is_not_overwritten(
     clients.scheduler.update_schedule(**behind)
     sent = sent_operations(clients)
     with pytest.raises(StaleScheduleError) as caught:
-        mutations.set_state(nightly, "DISABLED")
+        set_state(mutations, nightly, "DISABLED")
     assert caught.value.changes["Description"] == (
         "Nightly report for finance",
         "changed by a colleague",
@@ -139,7 +141,7 @@ def test_a_change_behind_the_operators_back_is_not_overwritten(
     assert repo.get_schedule("default", "nightly-report").state == "ENABLED"
 
     # Forcing applies the operator's change on top of the server's copy, keeping theirs.
-    mutations.set_state(nightly, "DISABLED", force=True)
+    set_state(mutations, nightly, "DISABLED", force=True)
     after = repo.get_schedule("default", "nightly-report")
     assert (after.state, after.description) == ("DISABLED", "changed by a colleague")
 
@@ -150,7 +152,7 @@ def test_stale_summary_is_detected_too(
     (summary,) = next(repo.iter_schedule_pages())
     clients.scheduler.update_schedule(**nightly.replace(state="DISABLED").to_update_request())
     with pytest.raises(StaleScheduleError) as caught:
-        mutations.set_state(summary, "DISABLED")
+        set_state(mutations, summary, "DISABLED")
     assert caught.value.changes["State"] == ("ENABLED", "DISABLED")
 
 
@@ -166,9 +168,12 @@ def test_past_start_date_is_dropped_for_cron(
     clients.scheduler.create_schedule(**full_schedule(StartDate=start))
     _move_start_date_into_the_past("nightly-report")
     seen = repo.get_schedule("default", "nightly-report")
-    result = mutations.set_state(seen, "DISABLED")
+    plan = mutations.plan_update(seen, {"state": "DISABLED"}, check_rules=False)
+    assert [w.kind for w in plan.warnings] == [WarningKind.START_DATE_DROPPED]
+    assert not plan.needs_consent  # no effect on when a cron() runs
+    result = mutations.apply(plan)
     assert repo.get_schedule("default", "nightly-report").start_date is None
-    assert any("was in the past and was dropped" in note for note in result.notes)
+    assert "StartDate" in result.changes  # the review showed it, the audit says it
 
 
 def test_past_start_date_on_a_rate_needs_consent(
@@ -180,11 +185,14 @@ def test_past_start_date_on_a_rate_needs_consent(
     )
     _move_start_date_into_the_past("nightly-report")
     seen = repo.get_schedule("default", "nightly-report")
-    with pytest.raises(ConfirmationRequiredError, match="re-anchors rate\\(6 hours\\)"):
-        mutations.set_state(seen, "DISABLED")
+    with pytest.raises(ConfirmationRequiredError, match="re-anchors the rate to now"):
+        set_state(mutations, seen, "DISABLED")
     assert repo.get_schedule("default", "nightly-report").state == "ENABLED"
-    result = mutations.update_schedule(seen, {"state": "DISABLED"}, accept_rate_reanchor=True)
-    assert any("the rate now counts from this change" in note for note in result.notes)
+    plan = mutations.plan_update(seen, {"state": "DISABLED"})
+    assert plan.warns(WarningKind.REANCHORS_RATE)
+    result = mutations.apply(plan, consented=True)
+    assert result.changes["StartDate"][1] is None
+    assert repo.get_schedule("default", "nightly-report").state == "DISABLED"
 
 
 def test_members_botocore_would_drop_block_the_write(
@@ -207,7 +215,7 @@ def test_members_botocore_would_drop_block_the_write(
     monkeypatch.setattr(MotoSchedule, "to_dict", newer_api)
     sent = sent_operations(clients)
     with pytest.raises(UnsafeWriteError, match=r"Target\.FutureRoutingConfig"):
-        mutations.set_state(nightly, "DISABLED")
+        set_state(mutations, nightly, "DISABLED")
     assert "UpdateSchedule" not in sent
 
 
@@ -220,23 +228,23 @@ def test_create_refuses_invalid_and_is_audited(
     )  # fmt: skip
     sent = sent_operations(clients)
     with pytest.raises(ValidationFailedError, match="MaximumRetryAttempts"):
-        mutations.create_schedule(bad)
+        create(mutations, bad)
     assert sent == []
     good = Schedule.from_api(full_schedule(name="fresh"))
-    result = mutations.create_schedule(good, client_token="retry-safe-token-1")
+    result = create(mutations, good, client_token="retry-safe-token-1")
     assert result.schedule is not None
     assert comparable(result.schedule) == comparable(good) | {"Arn": result.schedule.arn} | {
         "CreationDate": result.schedule.creation_date
     }
     assert audit.entries()[-1]["action"] == "CreateSchedule default/fresh"
     with pytest.raises(ConflictError):
-        mutations.create_schedule(good)
+        create(mutations, good)
 
 
 def test_delete_schedule_checks_staleness_and_audits(
     mutations: Mutations, repo: SchedulerRepository, audit: AuditLog, nightly: Schedule
 ) -> None:
-    mutations.delete_schedule(nightly)
+    delete(mutations, nightly)
     with pytest.raises(NotFoundError):
         repo.get_schedule("default", "nightly-report")
     assert audit.entries()[-1]["changes"]["Name"] == {"before": "nightly-report", "after": None}
@@ -270,10 +278,10 @@ def test_read_only_sends_no_mutation_at_all(
     guarded = Mutations(repo, audit)
     sent = sent_operations(read_only)
     attempts = [
-        lambda: guarded.set_state(nightly, "DISABLED"),
-        lambda: guarded.update_schedule(nightly, {"description": "x"}),
-        lambda: guarded.create_schedule(Schedule.from_api(full_schedule(name="new"))),
-        lambda: guarded.delete_schedule(nightly),
+        lambda: set_state(guarded, nightly, "DISABLED"),
+        lambda: update(guarded, nightly, {"description": "x"}),
+        lambda: create(guarded, Schedule.from_api(full_schedule(name="new"))),
+        lambda: delete(guarded, nightly),
         lambda: guarded.create_group("new-group"),
         lambda: guarded.delete_group("ops"),
         lambda: guarded.tag_group(group_arn, {"a": "b"}),

@@ -30,6 +30,7 @@ from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import REGION, full_schedule
 from tests.aws.lossy_proxy import LossyProxy
+from tests.aws.writes import create, delete, set_state, update
 
 NAME = "nightly-report"
 PATH = f"/schedules/{NAME}"
@@ -66,7 +67,7 @@ def test_an_applied_write_whose_answer_was_lost_is_unknown_then_verified_applied
 ) -> None:
     proxy.spoil("PUT", PATH, mode)  # type: ignore[arg-type]
     with pytest.raises(OutcomeUnknownError) as caught:
-        through.set_state(nightly, "DISABLED")
+        set_state(through, nightly, "DISABLED")
     error = caught.value
     assert error.verified is Verified.APPLIED
     assert error.applied
@@ -86,7 +87,7 @@ def test_a_write_lost_before_it_was_applied_is_unknown_then_verified_not_applied
 ) -> None:
     proxy.spoil("PUT", PATH, "drop")
     with pytest.raises(OutcomeUnknownError) as caught:
-        through.update_schedule(nightly, {"description": "moved to 03:00"})
+        update(through, nightly, {"description": "moved to 03:00"})
     assert caught.value.verified is Verified.NOT_APPLIED
     assert "it was not applied" in str(caught.value)
     assert proxy.count("PUT", PATH) == 1
@@ -101,7 +102,7 @@ def test_a_lost_create_is_verified_and_audited_with_the_real_arn(
     proxy.spoil("POST", PATH, "apply-then-drop")
     schedule = Schedule.from_api(full_schedule(name=NAME))
     with pytest.raises(OutcomeUnknownError) as caught:
-        through.create_schedule(schedule, client_token="retry-safe-token")
+        create(through, schedule, client_token="retry-safe-token")
     assert caught.value.applied
     assert proxy.count("POST", PATH) == 1
     entry = only_entry(through)
@@ -114,7 +115,7 @@ def test_a_lost_delete_is_verified(
 ) -> None:
     proxy.spoil("DELETE", PATH, "apply-then-drop")
     with pytest.raises(OutcomeUnknownError) as caught:
-        through.delete_schedule(nightly)
+        delete(through, nightly)
     assert caught.value.applied
     assert proxy.count("DELETE", PATH) == 1
 
@@ -122,7 +123,7 @@ def test_a_lost_delete_is_verified(
 def test_created_and_refused_writes_are_audited_as_such(
     proxy: LossyProxy, through: Mutations
 ) -> None:
-    created = through.create_schedule(Schedule.from_api(full_schedule(name=NAME)))
+    created = create(through, Schedule.from_api(full_schedule(name=NAME)))
     assert created.schedule is not None
     entry = only_entry(through)
     assert entry["outcome"] == "applied"
@@ -131,7 +132,7 @@ def test_created_and_refused_writes_are_audited_as_such(
     assert "verified" not in entry
     # A second schedule of the same name: AWS (and moto) answer ConflictException.
     with pytest.raises(ConflictError):
-        through.create_schedule(Schedule.from_api(full_schedule(name=NAME)))
+        create(through, Schedule.from_api(full_schedule(name=NAME)))
     assert [e["outcome"] for e in through.audit.entries()] == ["applied", "refused"]
     assert proxy.count("POST", PATH) == 2
 
@@ -150,7 +151,7 @@ def test_a_write_refused_before_sending_is_not_audited(
     through: Mutations, nightly: Schedule
 ) -> None:
     with pytest.raises(ValidationFailedError):
-        through.update_schedule(nightly, {"description": "x" * 600})
+        update(through, nightly, {"description": "x" * 600})
     assert through.audit.entries() == []
 
 

@@ -43,6 +43,7 @@ from textual.strip import Strip
 from schedtui.aws.backend import Backend
 from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.commands import run_command
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
 from tests.e2e.test_tmux_demo import TMUX_MISSING, TmuxSession, table
@@ -291,7 +292,13 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
             def wrapper(*args: Any) -> None:
                 start = time.perf_counter()
                 method(*args)
-                into.append((app.store.listed, len(app.store.rows), time.perf_counter() - start))
+                into.append(
+                    (
+                        app.session.store.listed,
+                        len(app.session.store.rows),
+                        time.perf_counter() - start,
+                    )
+                )
 
             return wrapper
 
@@ -302,7 +309,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
         app_start = time.perf_counter()
         async with app.run_test(size=(160, 48)):
             lag.start()
-            app.run_command("schedules")
+            run_command(app, "schedules")
             screen: SchedulesScreen | None = None
             while screen is None or screen.table.row_count == 0:
                 await asyncio.sleep(0.005)
@@ -323,15 +330,15 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
 
             # Keys while pages arrive, at a quarter and at three quarters of the list.
             marks = [SIZE // 4, 3 * SIZE // 4]
-            while not app.store.listed and time.perf_counter() - app_start < LIST_CAP:
-                loaded = len(app.store.rows)
+            while not app.session.store.listed and time.perf_counter() - app_start < LIST_CAP:
+                loaded = len(app.session.store.rows)
                 if marks and loaded >= marks[0]:
                     marks.pop(0)
                     await sample_keys(f"while listing, at {loaded:,} rows")
                 await asyncio.sleep(0.1)
             listed_after = time.perf_counter() - app_start
-            loaded = len(app.store.rows)
-            if app.store.listed:
+            loaded = len(app.session.store.rows)
+            if app.session.store.listed:
                 lines.append(f"app start -> whole list listed: {listed_after:.1f} s ({loaded:,})")
             else:
                 lines.append(
@@ -342,15 +349,15 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
             assert loaded > 0
 
             busy_filters = []
-            if app.store.listed:
+            if app.session.store.listed:
                 # Details are fetched once the list is complete: keys and filters meanwhile.
                 await asyncio.sleep(1)
-                pending = sum(1 for row in app.store.rows.values() if not row.detailed)
+                pending = sum(1 for row in app.session.store.rows.values() if not row.detailed)
                 clock = time.perf_counter()
                 await sample_keys("while details load")
                 busy_filters = await filter_timings(screen, paints, 1)
                 await asyncio.sleep(max(0.0, 10 - (time.perf_counter() - clock)))
-                after = sum(1 for row in app.store.rows.values() if not row.detailed)
+                after = sum(1 for row in app.session.store.rows.values() if not row.detailed)
                 rate = (pending - after) / (time.perf_counter() - clock)
                 lines.append(
                     f"details: {after:,} of {loaded:,} still pending, {rate:,.0f}/s "
@@ -363,10 +370,10 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
                     assert time.perf_counter() < deadline, "the details fetch did not stop"
                     await asyncio.sleep(0.05)
                 await asyncio.sleep(0.5)
-            quiet = "quiet" if app.store.listed else "listing still running"
+            quiet = "quiet" if app.session.store.listed else "listing still running"
             await sample_keys(f"{quiet}")
             quiet_filters = await filter_timings(screen, paints, FILTER_RUNS)
-            assert table_widget.row_count == len(app.store.rows)
+            assert table_widget.row_count == len(app.session.store.rows)
             lag.stop()
             rss_end, rss = rss_mib(), peak_mib()
             exit_start = time.perf_counter()

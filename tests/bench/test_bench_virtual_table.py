@@ -4,7 +4,7 @@ Run on demand: `python -m pytest tests/bench/test_bench_virtual_table.py -s` (~3
 the pilot's idle polling between key presses). Prints the time
 of the paths an operator hits (load + first paint, the filter path, a sort, cursor keys) and
 the memory the rows and the table take. No timing assertions: the machine varies; the
-figures go in design.md. It does check that every measured step really painted.
+figures go in the README. It does check that every measured step really painted.
 """
 
 from __future__ import annotations

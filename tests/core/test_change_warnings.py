@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schedtui.core.changes.warnings import change_warnings, reanchors_rate
+from schedtui.core.changes.warnings import WarningKind, change_warnings, needs_consent
+from schedtui.core.health.facts import reanchors_rate
 from schedtui.core.schedules.schedule import Schedule
 from tests.core.model_samples import schedule_response
 
@@ -18,7 +19,9 @@ def schedule(**members: object) -> Schedule:
 def test_enabling_a_past_at_says_it_may_fire_at_once() -> None:
     before = schedule(ScheduleExpression="at(2026-11-01T09:00:00)", State="DISABLED")
     after = before.replace(state="ENABLED", check_rules=False)
-    assert any("fire it at once" in w for w in change_warnings(before, after, NOW))
+    warnings = change_warnings(before, after, NOW)
+    assert [w.kind for w in warnings] == [WarningKind.AT_PASSED]
+    assert "fire it at once" in warnings[0].text
     # Already enabled and the timing untouched: nothing new to say about it.
     assert change_warnings(after, after.replace(description="x"), NOW) == []
 
@@ -32,8 +35,9 @@ def test_a_passed_end_date_and_a_rate_reanchor_are_named() -> None:
     )
     after = before.replace(state="ENABLED", check_rules=False)
     warnings = change_warnings(before, after, NOW)
-    assert any("EndDate has passed" in w for w in warnings)
-    assert any("re-anchors the rate" in w for w in warnings)
+    assert [w.kind for w in warnings] == [WarningKind.END_PASSED, WarningKind.REANCHORS_RATE]
+    assert needs_consent(warnings)  # the re-anchor, and only that, needs consent
+    assert not needs_consent(warnings[:1])
     assert reanchors_rate(after, NOW)
     cron = after.replace(schedule_expression="cron(0 2 * * ? *)", check_rules=False)
     assert not reanchors_rate(cron, NOW)  # dropping StartDate does not move cron runs
@@ -52,8 +56,8 @@ def test_removing_the_dlq_or_retry_policy_or_setting_delete_after_completion() -
         action_after_completion="DELETE",
     )
     warnings = change_warnings(before, after, NOW)
-    assert [w.split(":")[0] for w in warnings] == [
-        "it removes the dead-letter queue",
-        "it removes the retry policy",
-        "the schedule deletes itself after its last run (ActionAfterCompletion)",
+    assert [w.kind for w in warnings] == [
+        WarningKind.DLQ_REMOVED,
+        WarningKind.RETRY_POLICY_REMOVED,
+        WarningKind.DELETES_ITSELF,
     ]

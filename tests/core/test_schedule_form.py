@@ -9,17 +9,16 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from schedtui.core.schedules.arns import TargetKind
+from schedtui.core.changes.plan import update_changes
+from schedtui.core.schedules.arns import TargetKind, arn_template
 from schedtui.core.schedules.diff import field_diff
 from schedtui.core.schedules.form import (
     FIELDS,
     FIELDS_BY_KEY,
-    arn_template,
     build_schedule,
     creation_values,
     field_for,
     preview,
-    update_changes,
     values_of,
 )
 from schedtui.core.schedules.schedule import Schedule

@@ -10,9 +10,10 @@ child process of a ``DemoBackend``.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,9 +22,6 @@ import pytest
 
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsClients, AwsSettings
-from schedtui.core.expressions.parse import AtExpression, RateExpression, parse_expression
-from schedtui.core.expressions.runs import instants
-from schedtui.core.expressions.zones import load_zone
 from schedtui.core.monitoring.metrics import DLQ_ATTRIBUTES, SCHEDULER_METRICS
 from schedtui.core.schedules.arns import parse_schedule_arn
 from schedtui.demo.embedded import EmbeddedDemo
@@ -335,39 +333,24 @@ def test_the_plan_is_deterministic_for_a_given_now(sim: Sim) -> None:
     assert later.datapoints != first.datapoints
 
 
-def _engine_fires(schedule: SimSchedule, low: int, high: int) -> list[int]:
-    """fire_seconds the slow way: the app's own next-run engine for every expression."""
-    if not schedule.enabled:
-        return []
-    parsed = parse_expression(schedule.expression)
-    low = max(low, int(schedule.created) + (schedule.created % 1 > 0))
-    after = datetime.fromtimestamp(low, UTC) - timedelta(microseconds=1)
-    bounds: dict[str, Any] = {}
-    if not isinstance(parsed, AtExpression):
-        if schedule.start is not None:
-            bounds["start_date"] = datetime.fromtimestamp(schedule.start, UTC)
-        if schedule.end is not None:
-            bounds["end_date"] = datetime.fromtimestamp(schedule.end, UTC)
-    if isinstance(parsed, RateExpression):
-        bounds["anchor"] = datetime.fromtimestamp(int(schedule.created), UTC)
-    found = []
-    for instant in instants(parsed, load_zone(schedule.zone), after, **bounds):
-        if instant.timestamp() >= high:
-            break
-        found.append(int(instant.timestamp()))
-    return found
-
-
-def test_fire_times_match_the_next_run_engine(sim: Sim) -> None:
+def test_fire_times_start_at_creation_and_follow_the_engine() -> None:
+    created = NOW.timestamp() - 3 * 3600 + 30  # rate() fires at creation, then every hour
+    schedule = SimSchedule(
+        group="g", name="n", arn="arn", expression="rate(1 hour)", zone="UTC", enabled=True,
+        created=created, start=None, end=None, target_arn="arn:aws:lambda:us-east-1:1:function:f",
+        role_arn="r", input=None, dlq_arn=None, max_retries=3, max_age=3600, window_minutes=None,
+    )  # fmt: skip
     high = int(NOW.timestamp())
-    low = high - 7 * 86400
-    checked = 0
-    for schedule in read_schedules(REGION):
-        assert sorted(fire_seconds(schedule, low, high)) == _engine_fires(schedule, low, high), (
-            schedule.name
-        )
-        checked += 1
-    assert checked > 200
+    assert fire_seconds(schedule, high - 86_400, high) == [
+        int(created),
+        int(created) + 3600,
+        int(created) + 7200,
+    ]
+    assert fire_seconds(replace(schedule, enabled=False), high - 86_400, high) == []
+    end = NOW.timestamp() - 3600
+    cron = replace(schedule, expression="cron(0 * * * ? *)", end=end)
+    hours = range(math.ceil(created / 3600) * 3600, int(end) + 1, 3600)  # EndDate inclusive
+    assert fire_seconds(cron, high - 86_400, high) == list(hours)
 
 
 def test_backend_stop_stops_the_simulator_first() -> None:

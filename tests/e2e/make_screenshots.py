@@ -28,12 +28,14 @@ from textual.widgets import Input
 from schedtui.aws.backend import Backend
 from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
-from schedtui.ui.screens.lists import GroupsScreen
+from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
 from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.session import show_state
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 SIZE = (120, 36)
@@ -53,13 +55,13 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool], what: st
 
 
 def fully_loaded(app: SchedtuiApp) -> bool:
-    store = app.store
+    store = app.session.store
     return (
         store.listed
         and not store.loading
         and bool(store.rows)
         and all(row.detailed for row in store.rows.values())
-        and app.header_info.caller_arn != "…"
+        and app.session.header.caller_arn != "…"
         # no refresh, identity, tags or details fetch still running
         and all(worker.is_finished for worker in app.workers)
     )
@@ -68,8 +70,8 @@ def fully_loaded(app: SchedtuiApp) -> bool:
 async def shoot(pilot: Pilot[None], name: str) -> Path:
     app = pilot.app
     assert isinstance(app, SchedtuiApp)
-    app.header_info.endpoint = ENDPOINT
-    app.update_headers()
+    app.session.header.endpoint = ENDPOINT
+    show_state(app)
     await pilot.pause()
     saved = Path(app.save_screenshot(filename=name, path=str(OUTPUT)))
     print(f"{saved}  ({type(app.screen).__name__})")
@@ -91,7 +93,7 @@ async def make() -> list[Path]:
             made.append(await shoot(pilot, "groups.svg"))
 
             # Every schedule, in the order the API lists them.
-            app.run_command("schedules")
+            run_command(app, "schedules")
             await wait_until(
                 pilot, lambda: isinstance(app.screen, SchedulesScreen), "the schedules list"
             )
@@ -100,7 +102,7 @@ async def make() -> list[Path]:
             # The detail of daily-backup-schedule: cursor on its row, enter.
             screen = app.screen
             assert isinstance(screen, SchedulesScreen)
-            found = app.store.find(*SCHEDULE)
+            found = app.session.store.find(*SCHEDULE)
             assert found is not None, f"{SCHEDULE} is not in the demo"
             key = found.arn
             assert screen.table.move_to(key), f"{SCHEDULE} is not on the list"

@@ -435,11 +435,11 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
         # Help for the detail screen, then escape closes it.
         app.type("?")
         app.wait_for(
-            ("Help: Detail", "toggle ENABLED/DISABLED", "All keys", "ctrl+q always quits"),
+            ("Help: Schedule", "toggle ENABLED/DISABLED", "Everywhere", "ctrl+q always quits"),
             what="the help screen",
         )
         app.keys("Escape")
-        app.wait_for(lambda s: "Help: Detail" not in s and "Next runs" in s, what="help closed")
+        app.wait_for(lambda s: "Help: Schedule" not in s and "Next runs" in s, what="help closed")
         step("help shown and closed")
 
         # Raw edit in a real vi: the app steps aside, vi edits the schedule as JSON, and what

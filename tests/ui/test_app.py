@@ -18,9 +18,10 @@ from textual.widgets import Static
 from schedtui.aws.audit import AuditLog
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
+from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen, MessageScreen
-from schedtui.ui.screens.lists import GroupsScreen
+from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
@@ -47,10 +48,10 @@ async def loaded(pilot: Pilot[None]) -> None:
     await wait_for(
         pilot,
         lambda: (
-            app.store.listed
-            and bool(app.store.rows)
-            and all(row.detailed for row in app.store.rows.values())
-            and not app.refreshing
+            app.session.store.listed
+            and bool(app.session.store.rows)
+            and all(row.detailed for row in app.session.store.rows.values())
+            and not app.sync.refreshing
         ),
     )
 
@@ -78,7 +79,7 @@ def table(app: SchedtuiApp) -> VirtualTable:
 
 
 def shown_names(app: SchedtuiApp) -> list[str]:
-    store = app.store
+    store = app.session.store
     return [store.rows[key].name for key in table(app).row_keys()]
 
 
@@ -104,12 +105,12 @@ async def test_groups_screen_counts_schedules_per_group(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         assert isinstance(app.screen, GroupsScreen)
-        rows = {row.key: row.cells for row in app.store.group_table_rows()}
+        rows = {row.key: row.cells for row in app.session.store.group_table_rows()}
         assert rows["batch-jobs-group"][2:5] == ("2", "2", "0")
         assert "Environment=prod" in rows["batch-jobs-group"][6]
         assert len(rows) >= 7
         status = static_text(app, "#status")
-        assert f"{len(app.store.rows):,} schedules" in status
+        assert f"{len(app.session.store.rows):,} schedules" in status
 
 
 async def test_navigation_and_q_goes_back_then_quits(
@@ -146,15 +147,15 @@ async def test_filter_terms_and_escape_clears(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        app.run_command("schedules")
+        run_command(app, "schedules")
         await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
         everything = len(shown_names(app))
         await pilot.press("slash", *"state:disabled")
         await wait_for(pilot, lambda: len(shown_names(app)) < everything)
-        disabled = [app.store.rows[key] for key in table(app).row_keys()]
+        disabled = [app.session.store.rows[key] for key in table(app).row_keys()]
         assert disabled
         assert all(row.state == "DISABLED" for row in disabled)
-        expected = sum(1 for row in app.store.rows.values() if row.state == "DISABLED")
+        expected = sum(1 for row in app.session.store.rows.values() if row.state == "DISABLED")
         assert len(disabled) == expected
 
         await pilot.press("escape")
@@ -192,14 +193,14 @@ async def test_bulk_toggle_with_marks(
         assert "batch-jobs-group/weekly-maintenance-schedule  ENABLED → DISABLED" in body
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
-        assert "2 of 2 done" in str(app.screen.query_one(".title", Static).render())
+        assert "2 of 2 disabled" in str(app.screen.query_one(".title", Static).render())
         client = scheduler(settings)
         for name in ("daily-backup-schedule", "weekly-maintenance-schedule"):
             found = client.get_schedule(GroupName="batch-jobs-group", Name=name)
             assert found["State"] == "DISABLED"
             assert found["Target"]["RetryPolicy"]["MaximumRetryAttempts"] in (3, 2)
             assert found["FlexibleTimeWindow"]["Mode"] == "FLEXIBLE"
-        assert len(AuditLog(app.backend.mutations.audit.path).entries()) == 2
+        assert len(AuditLog(app.session.backend.mutations.audit.path).entries()) == 2
 
 
 async def test_cancel_changes_nothing(
@@ -219,26 +220,45 @@ async def test_cancel_changes_nothing(
         assert states == {"ENABLED"}
 
 
-async def test_toggle_refuses_when_the_schedule_changed_behind_the_operators_back(
+async def test_toggle_writes_on_what_the_server_holds_and_refuses_a_change_after_the_dialog(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
+    """A colleague's edit made before t is what the dialog shows and what the toggle keeps
+    (it is planned on a fresh read); one made while the dialog is open stops it."""
     app = make_app(settings, group="batch-jobs-group")
+    client = scheduler(settings)
+    key = {"GroupName": "batch-jobs-group", "Name": "daily-backup-schedule"}
+    read_only = ("Arn", "CreationDate", "LastModificationDate", "ResponseMetadata")
+
+    def colleague(**members: Any) -> None:
+        current = client.get_schedule(**key)
+        request = {k: v for k, v in current.items() if k not in read_only}
+        client.update_schedule(**{**request, **members})
+
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         table(app).move_to(
             next(k for k in table(app).row_keys() if k.endswith("daily-backup-schedule"))
         )
-        client = scheduler(settings)
-        current = client.get_schedule(GroupName="batch-jobs-group", Name="daily-backup-schedule")
-        read_only = ("Arn", "CreationDate", "LastModificationDate", "ResponseMetadata")
-        request = {k: v for k, v in current.items() if k not in read_only}
-        client.update_schedule(**{**request, "Description": "edited by a colleague"})
+        colleague(Description="edited by a colleague")
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await wait_for(pilot, lambda: any("changed on the server" in e for e in app.error_log))
-        after = client.get_schedule(GroupName="batch-jobs-group", Name="daily-backup-schedule")
-        assert (after["State"], after["Description"]) == ("ENABLED", "edited by a colleague")
+        await wait_for(pilot, lambda: client.get_schedule(**key)["State"] == "DISABLED")
+        after = client.get_schedule(**key)
+        assert after["Description"] == "edited by a colleague"  # kept, not overwritten
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        colleague(Description="edited again, while the dialog was open")
+        await pilot.press("y")
+        errors = app.session.error_log
+        await wait_for(pilot, lambda: any("changed on the server" in e for e in errors))
+        final = client.get_schedule(**key)
+        assert (final["State"], final["Description"]) == (
+            "DISABLED",
+            "edited again, while the dialog was open",
+        )
 
 
 async def test_read_only_refuses_with_a_message(
@@ -256,7 +276,7 @@ async def test_read_only_refuses_with_a_message(
         await pilot.press("t")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
-        assert any("read-only" in error for error in app.error_log)
+        assert any("read-only" in error for error in app.session.error_log)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.resize_terminal(120, 80)  # the whole help on screen
@@ -288,14 +308,14 @@ async def test_endpoint_down_shows_an_error_and_the_app_keeps_working(
     )
     app = make_app(down)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.store.last_error is not None)
-        assert "unreachable" in (app.store.last_error or "")
+        await wait_for(pilot, lambda: app.session.store.last_error is not None)
+        assert "unreachable" in (app.session.store.last_error or "")
         assert "error:" in static_text(app, "StatusHeader")
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         await pilot.press("escape")
         await pilot.press("r")  # retrying is allowed and fails the same way, without a crash
-        await wait_for(pilot, lambda: not app.refreshing)
+        await wait_for(pilot, lambda: not app.sync.refreshing)
         assert isinstance(app.screen, GroupsScreen)
 
 
@@ -373,7 +393,7 @@ async def test_a_status_update_falling_due_while_quitting_is_dropped(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        app._status_soon()
+        app.sync._soon("status", app.sync._status_now)
         while app.screen_stack:  # what exiting does, before the timer is stopped
             app._screen_stack.pop()
         await asyncio.sleep(0.8)  # past the coalescing delay: the timer fires now
@@ -388,7 +408,7 @@ async def test_a_status_update_after_the_widgets_went_is_dropped(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await app.screen.query("*").remove()
-        app._status_soon()
-        app._reload_lists()
+        app.sync._soon("status", app.sync._status_now)
+        app.sync.reload_lists()
         await asyncio.sleep(0.8)  # past the coalescing delay: both fire now
         assert app._exception is None

@@ -24,7 +24,7 @@ from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, MessageScreen, TypedConfirmScreen
 from schedtui.ui.screens.group_form import GroupFormScreen
-from schedtui.ui.screens.lists import GroupsScreen
+from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from tests.ui.test_app import SIZE, loaded, scheduler, shown_names, static_text, table, wait_for
 
@@ -61,11 +61,11 @@ def edit_on_server(client: Any, group: str, name: str, **changes: Any) -> None:
 
 
 def audit(app: SchedtuiApp) -> list[dict[str, Any]]:
-    return AuditLog(app.backend.mutations.audit.path).entries()
+    return AuditLog(app.session.backend.mutations.audit.path).entries()
 
 
 def notes(app: SchedtuiApp) -> list[str]:
-    """Record every notification the app shows (errors also go to ``app.error_log``)."""
+    """Record every notification the app shows (errors also go to ``app.session.error_log``)."""
     seen: list[str] = []
     original = app.notify
 
@@ -124,9 +124,9 @@ async def test_delete_one_schedule_only_after_its_name_is_typed(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await on_row(pilot, DAILY)
-        summary = app.store.find(GROUP, DAILY)
+        summary = app.session.store.find(GROUP, DAILY)
         assert summary is not None
-        assert app.backend.details.digest(summary) is not None
+        assert app.session.backend.details.digest(summary) is not None
         await pilot.press("ctrl+d")
         await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
         body = static_text(app, "#confirm-body")
@@ -149,7 +149,7 @@ async def test_delete_one_schedule_only_after_its_name_is_typed(
         await wait_for(pilot, lambda: not exists(client, GROUP, DAILY))
         await wait_for(pilot, lambda: shown_names(app) == [WEEKLY])
         assert isinstance(app.screen, SchedulesScreen)
-        assert app.backend.details.digest(summary) is None
+        assert app.session.backend.details.digest(summary) is None
         assert exists(client, GROUP, WEEKLY)
         [entry] = audit(app)
         assert entry["action"] == f"DeleteSchedule {GROUP}/{DAILY}"
@@ -188,14 +188,14 @@ async def test_delete_marked_schedules_with_one_confirmation_and_a_result_each(
         assert "1 of 2 deleted" in static_text(app, ".title")
         results = static_text(app, "#message-body")
         assert f"✓ {GROUP}/{DAILY}" in results
-        assert f"✗ {GROUP}/{WEEKLY}: not deleted: it changed on the server" in results
+        assert f"✗ {GROUP}/{WEEKLY}: not sent: it changed on the server" in results
         assert "Description" in results
         assert not exists(client, GROUP, DAILY)
         assert client.get_schedule(GroupName=GROUP, Name=WEEKLY)["Description"] == "still needed"
         await pilot.press("escape")
         await wait_for(pilot, lambda: shown_names(app) == [WEEKLY])
         # The deleted one is no longer marked; the one that failed stays marked for a retry.
-        assert [app.store.rows[key].name for key in table(app).marks] == [WEEKLY]
+        assert [app.session.store.rows[key].name for key in table(app).marks] == [WEEKLY]
         assert [entry["outcome"] for entry in audit(app)] == ["applied"]
 
 
@@ -221,8 +221,8 @@ async def test_delete_from_the_detail_screen_goes_back_to_the_list(
         assert detail not in app.screen_stack
         await wait_for(pilot, lambda: shown_names(app) == [DAILY])
         assert not exists(client, GROUP, WEEKLY)
-        assert app.store.find(GROUP, WEEKLY) is None
-        assert not app.error_log  # the detail did not try to read the deleted schedule
+        assert app.session.store.find(GROUP, WEEKLY) is None
+        assert not app.session.error_log  # the detail did not try to read the deleted schedule
 
 
 async def test_a_schedule_changed_after_the_dialog_opened_is_not_deleted(
@@ -240,8 +240,8 @@ async def test_a_schedule_changed_after_the_dialog_opened_is_not_deleted(
         edit_on_server(client, GROUP, DAILY, ScheduleExpression="cron(0 3 * * ? *)")
         await type_confirmation(pilot, DAILY)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("not deleted" in error for error in app.error_log))
-        assert "ScheduleExpression" in app.error_log[-1]
+        await wait_for(pilot, lambda: any("not sent" in error for error in app.session.error_log))
+        assert "ScheduleExpression" in app.session.error_log[-1]
         assert exists(client, GROUP, DAILY)
         # The operator stays on the schedule, which shows what is there now.
         assert app.screen is detail
@@ -266,7 +266,7 @@ async def test_read_only_refuses_every_delete_before_any_dialog(
         await pilot.press("ctrl+d")
         await pilot.pause(0.3)
         assert isinstance(app.screen, SchedulesScreen)
-        assert any("refused" in e and "read-only" in e for e in app.error_log)
+        assert any("refused" in e and "read-only" in e for e in app.session.error_log)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
         assert table(app).move_to(GROUP)
@@ -276,7 +276,7 @@ async def test_read_only_refuses_every_delete_before_any_dialog(
         await pilot.press("n")
         await pilot.pause(0.3)
         assert isinstance(app.screen, GroupsScreen)
-        assert len([e for e in app.error_log if "read-only" in e]) == 3
+        assert len([e for e in app.session.error_log if "read-only" in e]) == 3
     assert exists(client, GROUP, DAILY)
     assert exists(client, GROUP, WEEKLY)
     assert GROUP in group_names(client)
@@ -452,7 +452,7 @@ async def test_edit_group_tags_add_change_remove_after_review(
         await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
         assert group_tags(client, GROUP) == {"Environment": "staging", "Owner": "sre"}
-        row = next(row for row in app.store.group_table_rows() if row.key == GROUP)
+        row = next(row for row in app.session.store.group_table_rows() if row.key == GROUP)
         assert row.cells[6] == "Environment=staging, Owner=sre"
         actions = [entry["action"].split()[0] for entry in audit(app)]
         assert actions == ["TagResource", "UntagResource"]
@@ -506,7 +506,7 @@ async def test_delete_a_group_says_how_many_schedules_go_with_it(
         await wait_for(pilot, lambda: GROUP not in group_names(client))
         await wait_for(pilot, lambda: GROUP not in table(app).row_keys())
         assert f"Group {GROUP} deleted with its 2 schedules" in seen
-        assert app.store.find(GROUP, DAILY) is None
+        assert app.session.store.find(GROUP, DAILY) is None
         [entry] = audit(app)
         assert entry["action"] == f"DeleteScheduleGroup {GROUP}"
         assert entry["changes"]["ScheduleCount"] == {"before": 2, "after": 0}
@@ -527,7 +527,9 @@ async def test_a_group_that_gained_schedules_after_the_dialog_is_not_deleted(
         client.create_schedule(**{**copy, "Name": "added-meanwhile"})
         await type_confirmation(pilot, GROUP)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("now holds 3 schedules" in e for e in app.error_log))
+        await wait_for(
+            pilot, lambda: any("now holds 3 schedules" in e for e in app.session.error_log)
+        )
     assert GROUP in group_names(client)
     assert exists(client, GROUP, "added-meanwhile")
     assert audit(app) == []
@@ -557,8 +559,10 @@ async def test_a_group_being_deleted_cannot_be_edited(
         seen = notes(app)
         await loaded(pilot)
         # moto deletes at once; AWS shows DELETING for a while.
-        group = app.store.groups["orders"]
-        app.store.groups["orders"] = group.model_copy(update={"state": ScheduleGroupState.DELETING})
+        group = app.session.store.groups["orders"]
+        app.session.store.groups["orders"] = group.model_copy(
+            update={"state": ScheduleGroupState.DELETING}
+        )
         assert table(app).move_to("orders")
         for key in ("e", "ctrl+d"):
             await pilot.press(key)

@@ -20,7 +20,7 @@ from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.screens.group_form import GroupFormScreen
-from schedtui.ui.screens.lists import GroupsScreen
+from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
 from tests.ui.test_app import SIZE, loaded, on_screen, table, wait_for
 from tests.ui.test_schedule_form import form, message, open_form, set_field

@@ -62,7 +62,7 @@ async def test_nothing_refreshes_under_an_open_form_and_it_catches_up_after(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
     app = make_app(settings, refresh_seconds=1, group=GROUP)
-    listings = count_calls(app.backend.clients.scheduler, "ListSchedules")
+    listings = count_calls(app.session.backend.clients.scheduler, "ListSchedules")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("e")
@@ -109,7 +109,7 @@ async def test_relative_times_move_with_the_clock_and_passed_runs_move_on(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         shown = table(app)
-        found = app.store.find(GROUP, "daily-backup-schedule")
+        found = app.session.store.find(GROUP, "daily-backup-schedule")
         assert found is not None
         column = [c.key for c in shown.columns].index("next")
 
@@ -138,17 +138,17 @@ async def test_a_listing_that_fails_midway_is_partial_then_complete(
             return aws_error_response(request.url, 500, "InternalServerException", "boom")
         return None
 
-    app.backend.clients.scheduler.meta.events.register_first(
+    app.session.backend.clients.scheduler.meta.events.register_first(
         "before-send.scheduler.ListSchedules", third_page_fails
     )
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.store.partial is not None, timeout=20)
+        await wait_for(pilot, lambda: app.session.store.partial is not None, timeout=20)
         await wait_for(
             pilot,
             lambda: (
-                len(app.store.rows) == 200
-                and all(row.detailed for row in app.store.rows.values())
-                and not app.refreshing
+                len(app.session.store.rows) == 200
+                and all(row.detailed for row in app.session.store.rows.values())
+                and not app.sync.refreshing
             ),
             timeout=30,
         )
@@ -160,7 +160,11 @@ async def test_a_listing_that_fails_midway_is_partial_then_complete(
         assert "listing…" not in status
         assert "details loading" not in status
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.store.complete and len(app.store.rows) == 350, timeout=20)
+        await wait_for(
+            pilot,
+            lambda: app.session.store.complete and len(app.session.store.rows) == 350,
+            timeout=20,
+        )
         await wait_for(pilot, lambda: "350 shown of 350 ·" in static_text(app, "#status"))
 
 
@@ -174,7 +178,7 @@ async def test_the_header_recovers_when_the_endpoint_comes_back(
     down = AwsSettings(region="us-east-1", endpoint_url=endpoint, max_attempts=1, connect_timeout=1)
     app = make_app(down, refresh_seconds=1)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.store.last_error is not None)
+        await wait_for(pilot, lambda: app.session.store.last_error is not None)
         assert "acct …" in static_text(app, "StatusHeader")
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         server.start()
@@ -183,7 +187,9 @@ async def test_the_header_recovers_when_the_endpoint_comes_back(
                 urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10
             ).close()
             seed_demo(endpoint, now=FIXED)
-            await wait_for(pilot, lambda: app.store.complete and bool(app.store.rows), 20)
+            await wait_for(
+                pilot, lambda: app.session.store.complete and bool(app.session.store.rows), 20
+            )
             await wait_for(pilot, lambda: "acct 123456789012" in static_text(app, "StatusHeader"))
             assert "error" not in static_text(app, "StatusHeader")
             assert "not loaded" not in static_text(app, "#status")

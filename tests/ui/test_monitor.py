@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
+from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
@@ -224,13 +225,13 @@ async def test_a_cloudwatch_failure_shows_on_the_panel_and_the_rest_keeps_workin
     send_dlq_message(settings)
     app = make_app(settings)
     denied = json_error("AccessDeniedException", "AccessDenied", "not allowed: GetMetricData")
-    intercept(app.backend.clients.cloudwatch, "GetMetricData", lambda _: denied)
+    intercept(app.session.backend.clients.cloudwatch, "GetMetricData", lambda _: denied)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_monitor(pilot)
         assert "access denied" in static_text(app, "#metrics-error")
         assert cells(screen, "dlqs", ORDERS_DLQ)[1] == "1"  # the DLQ panel still works
         await pilot.press("escape")
-        app.run_command("schedules orders")
+        run_command(app, "schedules orders")
         await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
         assert app.screen.query_one(VirtualTable).row_count > 0
 
@@ -239,7 +240,7 @@ async def test_refreshes_never_overlap_and_pause_while_hidden(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
     app = make_app(settings, monitor_refresh_seconds=0.2)
-    calls = count_calls(app.backend.clients.cloudwatch, "GetMetricData")
+    calls = count_calls(app.session.backend.clients.cloudwatch, "GetMetricData")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_monitor(pilot)
         screen.reload()

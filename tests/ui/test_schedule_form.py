@@ -213,7 +213,7 @@ async def test_every_invalid_input_is_refused_in_the_form_and_never_sent(
     app = make_app(settings, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot, name=name)
-        sent = requests_sent(app.backend.clients)
+        sent = requests_sent(app.session.backend.clients)
         for key, text, words in cases:
             good = form(app).start[key]
             set_field(app, key, text)
@@ -396,15 +396,22 @@ async def test_a_conflict_offers_overwrite_which_keeps_the_servers_other_changes
         await open_form(pilot)
         colleague_edits(settings, Description="edited by a colleague")
         set_field(app, "Target.RetryPolicy.MaximumRetryAttempts", "1")
+        # ctrl+s reads the schedule to plan the save: the conflict shows before any review.
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         body = static_text(app, "#choice-body")
         assert "Description" in body
         assert "edited by a colleague" in body
         await pilot.press("o")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ChoiceScreen | ScheduleFormScreen))
+        # Overwrite is reviewed too: exactly the operator's field, over the server's version.
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        review = static_text(app, "#confirm-body")
+        assert "MaximumRetryAttempts" in review
+        assert "Description" not in review
+        await pilot.press("y")
+        await wait_for(
+            pilot, lambda: not isinstance(app.screen, ConfirmScreen | ScheduleFormScreen)
+        )
     after = read(settings)
     assert after["Target"]["RetryPolicy"]["MaximumRetryAttempts"] == 1
     assert after["Description"] == "edited by a colleague"
@@ -420,8 +427,6 @@ async def test_a_conflict_answered_with_reload_opens_the_servers_version(
         colleague_edits(settings, Description="edited by a colleague")
         set_field(app, "Target.RetryPolicy.MaximumRetryAttempts", "1")
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoiceScreen))
         await pilot.press("l")
         await wait_for(
@@ -441,7 +446,7 @@ async def test_aws_refusing_the_save_is_shown_on_the_form_and_the_edits_stay(
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
         inject(
-            app.backend.clients,
+            app.session.backend.clients,
             "UpdateSchedule",
             Fault(400, "ValidationException", "The execution role cannot be assumed", 99),
         )
@@ -565,7 +570,7 @@ async def test_an_invalid_raw_edit_says_why_and_offers_to_edit_again(
     before = read(settings)
     app = make_app(settings, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
-        sent = requests_sent(app.backend.clients)
+        sent = requests_sent(app.session.backend.clients)
         await raw_edit_until_dialog(pilot)
         assert "must be between 0 and 185" in static_text(app, "#confirm-body")
         assert "Edit again" in str(app.screen.query_one("#yes", Button).label)

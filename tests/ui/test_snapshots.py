@@ -19,6 +19,7 @@ from schedtui.aws.session import AwsSettings
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from schedtui.ui.session import show_state
 from tests.ui.test_app import FIXED, SIZE, loaded, table, wait_for
 
 SnapCompare = Callable[..., bool]
@@ -39,8 +40,8 @@ def steady(then: Callable[[Pilot[None]], Awaitable[None]] | None = None) -> Any:
         app = pilot.app
         assert isinstance(app, SchedtuiApp)
         await loaded(pilot)
-        app.header_info.endpoint = "http://127.0.0.1:4566"
-        app.update_headers()
+        app.session.header.endpoint = "http://127.0.0.1:4566"
+        show_state(app)
         if then is not None:
             await then(pilot)
         await pilot.pause()
@@ -54,8 +55,8 @@ async def open_batch_jobs(pilot: Pilot[None]) -> None:
     table(app).move_to("batch-jobs-group")
     await pilot.press("enter")
     await pilot.pause()
-    app.header_info.endpoint = "http://127.0.0.1:4566"
-    app.update_headers()
+    app.session.header.endpoint = "http://127.0.0.1:4566"
+    show_state(app)
 
 
 async def open_daily_backup(pilot: Pilot[None]) -> None:
@@ -67,7 +68,7 @@ async def open_daily_backup(pilot: Pilot[None]) -> None:
     await pilot.press("enter")
     screen_ready = lambda: getattr(app.screen, "schedule", None) is not None  # noqa: E731
     await wait_for(pilot, screen_ready)
-    app.update_headers()
+    show_state(app)
 
 
 async def toggle_dialog(pilot: Pilot[None]) -> None:
@@ -110,7 +111,7 @@ def test_monitor_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
     from schedtui.demo.simulator import DemoSimulator
     from schedtui.ui.screens.monitor import MonitorScreen
 
-    simulator = DemoSimulator(app.backend.settings, now=lambda: FIXED)
+    simulator = DemoSimulator(app.session.backend.settings, now=lambda: FIXED)
     simulator.backfill()  # a week of metrics and DLQ messages, orders failing
     simulator.create_alarms()
 
@@ -121,7 +122,7 @@ def test_monitor_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
         assert isinstance(screen, MonitorScreen)
         await wait_for(pilot, lambda: screen.refreshes >= 1)
         assert isinstance(pilot.app, SchedtuiApp)
-        pilot.app.update_headers()
+        show_state(pilot.app)
 
     assert snap_compare(app, terminal_size=(130, 40), run_before=steady(monitor))
 
@@ -142,7 +143,7 @@ async def edit_form_with_a_problem(pilot: Pilot[None]) -> None:
     pilot.app.screen.query_one("#form").scroll_to_widget(retry, animate=False, top=True)
     await pilot.press("end", "9", "9")
     await pilot.pause()
-    pilot.app.update_headers()
+    show_state(pilot.app)
 
 
 async def edit_review(pilot: Pilot[None]) -> None:
@@ -156,7 +157,7 @@ async def edit_review(pilot: Pilot[None]) -> None:
     screen.query_one("#" + widget_id("Target.DeadLetterConfig.Arn")).value = ""  # type: ignore[attr-defined]
     await pilot.press("ctrl+s")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
-    pilot.app.update_headers()
+    show_state(pilot.app)
 
 
 def test_edit_form(snap_compare: SnapCompare, app: SchedtuiApp) -> None:

@@ -65,9 +65,11 @@ async def test_a_toggle_whose_answer_was_lost_says_unknown_then_what_aws_holds(
         said = " ".join(" ".join(bodies).split())
         assert "outcome unknown" in said
         assert "it was applied" in said
-        assert not any("DISABLED" in error for error in app.error_log)  # not reported failed
+        assert not any(
+            "DISABLED" in error for error in app.session.error_log
+        )  # not reported failed
     assert proxy.count("PUT", PATH) == 1
-    (entry,) = app.backend.mutations.audit.entries()
+    (entry,) = app.session.backend.mutations.audit.entries()
     assert (entry["outcome"], entry["verified"]) == ("unknown", "applied")
     state = scheduler(through).get_schedule(GroupName=GROUP, Name=NAME)["State"]
     assert state == "DISABLED"

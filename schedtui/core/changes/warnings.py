@@ -1,51 +1,56 @@
-"""What a change will make AWS do that the operator may not expect (from the facts sheet).
+"""What a change will make AWS do that the operator may not expect.
 
-Shared by every confirmation (toggle, edit review, raw edit, create) and by the mutation
-chokepoint, so the dialog and the write agree on when a rate() schedule is re-anchored.
+A warning is a kind and a text: every decision (does the change need consent, which label
+the confirm button gets) switches on the kind; the text is for people only. The facts
+behind them are the ones the findings use (``core/health/facts.py``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Final
 
-from schedtui.core.expressions.parse import (
-    AtExpression,
-    ExpressionError,
-    ParsedExpression,
-    RateExpression,
-    parse_expression,
-)
-from schedtui.core.expressions.zones import load_zone, localize, utc
+from schedtui.core.expressions.zones import utc
+from schedtui.core.health import facts
 from schedtui.core.schedules.schedule import Schedule
 
-# AWS refuses a StartDate more than about 5 minutes in the past on create and update.
-START_DATE_GRACE: Final = timedelta(minutes=5)
-REANCHOR_WORD: Final = "re-anchors"
+
+class WarningKind(StrEnum):
+    AT_PASSED = "at-passed"  # enabling a past at() may fire it at once
+    END_PASSED = "end-passed"  # it will say ENABLED and never fire
+    REANCHORS_RATE = "reanchors-rate"  # a past StartDate is dropped: rate() counts from now
+    START_DATE_DROPPED = "start-date-dropped"  # the same for cron()/at(): no effect on runs
+    DLQ_REMOVED = "dlq-removed"
+    RETRY_POLICY_REMOVED = "retry-policy-removed"
+    DELETES_ITSELF = "deletes-itself"  # ActionAfterCompletion=DELETE
 
 
-def _parsed(schedule: Schedule) -> ParsedExpression | None:
-    try:
-        return parse_expression(schedule.schedule_expression)
-    except ExpressionError:
-        return None
+# A change carrying one of these is sent only with the operator's explicit consent (the
+# confirmation that showed it); the chokepoint refuses it otherwise.
+NEEDS_CONSENT: Final = frozenset({WarningKind.REANCHORS_RATE})
 
 
-def start_date_refused(schedule: Schedule, now: datetime) -> bool:
-    """AWS would refuse this StartDate (too far in the past): it must be dropped to write."""
-    start = schedule.start_date
-    return start is not None and utc(start) < utc(now) - START_DATE_GRACE
+@dataclass(frozen=True)
+class ChangeWarning:
+    kind: WarningKind
+    text: str
 
 
-def reanchors_rate(schedule: Schedule, now: datetime) -> bool:
-    """Writing it drops a past StartDate of a rate() schedule, moving every later run."""
-    return start_date_refused(schedule, now) and isinstance(_parsed(schedule), RateExpression)
+def needs_consent(warnings: Iterable[ChangeWarning]) -> bool:
+    return any(warning.kind in NEEDS_CONSENT for warning in warnings)
 
 
-def change_warnings(before: Schedule | None, after: Schedule, now: datetime) -> list[str]:
-    """One line per surprise in going from ``before`` (None: a new schedule) to ``after``."""
-    warnings: list[str] = []
-    parsed = _parsed(after)
+def change_warnings(before: Schedule | None, after: Schedule, now: datetime) -> list[ChangeWarning]:
+    """The surprises in going from ``before`` (None: a new schedule) to ``after``, where
+    ``after`` is the schedule as the operator wants it (a past StartDate still in it)."""
+    found: list[ChangeWarning] = []
+
+    def add(kind: WarningKind, text: str) -> None:
+        found.append(ChangeWarning(kind, text))
+
     timing_changed = before is None or (
         not before.enabled
         or before.schedule_expression != after.schedule_expression
@@ -53,28 +58,42 @@ def change_warnings(before: Schedule | None, after: Schedule, now: datetime) -> 
         or before.end_date != after.end_date
     )
     if after.enabled and timing_changed:
-        if isinstance(parsed, AtExpression):
-            instant = localize(parsed.wall, load_zone(after.schedule_expression_timezone))
-            if instant is not None and instant <= utc(now):
-                warnings.append("its at() time has passed: enabling it may fire it at once")
-        if after.end_date and utc(after.end_date) < utc(now):
-            warnings.append("its EndDate has passed: it will say ENABLED but never fire")
-    if isinstance(parsed, RateExpression) and start_date_refused(after, now):
-        start = utc(after.start_date) if after.start_date else now
-        warnings.append(
-            f"its StartDate {start:%Y-%m-%d %H:%M}Z is in the past and AWS refuses it: "
-            f"it is dropped, which {REANCHOR_WORD} the rate to now (later runs shift)"
-        )
+        if facts.at_passed(after, now):
+            add(WarningKind.AT_PASSED, "its at() time has passed: enabling it may fire it at once")
+        if facts.end_passed(after, now):
+            add(
+                WarningKind.END_PASSED, "its EndDate has passed: it will say ENABLED but never fire"
+            )
+    if facts.start_date_refused(after, now) and after.start_date is not None:
+        start = utc(after.start_date)
+        if facts.reanchors_rate(after, now):
+            add(
+                WarningKind.REANCHORS_RATE,
+                f"its StartDate {start:%Y-%m-%d %H:%M}Z is in the past and AWS refuses it: it "
+                "is dropped, which re-anchors the rate to now (later runs shift)",
+            )
+        else:
+            add(
+                WarningKind.START_DATE_DROPPED,
+                f"its StartDate {start:%Y-%m-%d %H:%M}Z is in the past and AWS refuses it: it "
+                "is dropped (no effect on when it runs)",
+            )
     if before is not None:
-        had_dlq = before.target.dead_letter_config is not None
-        if had_dlq and after.target.dead_letter_config is None:
-            warnings.append("it removes the dead-letter queue: failed invocations will be lost")
+        if facts.dlq_arn(before) is not None and facts.dlq_arn(after) is None:
+            add(
+                WarningKind.DLQ_REMOVED,
+                "it removes the dead-letter queue: failed invocations will be lost",
+            )
         if before.target.retry_policy is not None and after.target.retry_policy is None:
-            warnings.append(
-                "it removes the retry policy: AWS then retries up to 185 times over 24 hours"
+            add(
+                WarningKind.RETRY_POLICY_REMOVED,
+                "it removes the retry policy: AWS then retries up to 185 times over 24 hours",
             )
     if after.action_after_completion == "DELETE" and (
         before is None or before.action_after_completion != "DELETE"
     ):
-        warnings.append("the schedule deletes itself after its last run (ActionAfterCompletion)")
-    return warnings
+        add(
+            WarningKind.DELETES_ITSELF,
+            "the schedule deletes itself after its last run (ActionAfterCompletion)",
+        )
+    return found

@@ -1,4 +1,9 @@
-"""Findings an operator must not miss about one schedule (the detail view and the list)."""
+"""Findings an operator must not miss about one schedule (the detail view and the list).
+
+Each finding has a kind (what a program decides on), a severity and a message (for people
+only, never compared). The facts behind them live in ``facts.py``, shared with the change
+warnings.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from schedtui.core.expressions.engine import can_ever_fire
-from schedtui.core.expressions.parse import (
-    AtExpression,
-    CronExpression,
-    ExpressionError,
-    RateExpression,
-    parse_expression,
-)
-from schedtui.core.expressions.zones import load_zone, localize, utc
-from schedtui.core.schedules.arns import parse_sqs_queue_arn
+from schedtui.core.expressions.errors import ExpressionError
+from schedtui.core.expressions.parse import parse_expression
+from schedtui.core.expressions.zones import utc
+from schedtui.core.health import facts
 from schedtui.core.schedules.schedule import Schedule
-from schedtui.core.schedules.target import (
-    DEFAULT_MAXIMUM_EVENT_AGE_IN_SECONDS,
-    DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
-)
-
-ESCAPED_PLACEHOLDER = "\\u003caws.scheduler."
 
 
 class Severity(StrEnum):
@@ -31,88 +24,103 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+class FindingKind(StrEnum):
+    INVALID_EXPRESSION = "invalid-expression"
+    END_PASSED = "end-passed"
+    AT_SKIPPED = "at-skipped"
+    AT_PASSED = "at-passed"
+    NEVER_FIRES = "never-fires"
+    START_IN_FUTURE = "start-in-future"
+    RATE_FROM_CREATION = "rate-from-creation"
+    NO_DLQ = "no-dlq"
+    FIFO_DLQ = "fifo-dlq"
+    DEFAULT_RETRY = "default-retry"
+    ESCAPED_PLACEHOLDER = "escaped-placeholder"
+
+
 @dataclass(frozen=True)
 class Finding:
+    kind: FindingKind
     severity: Severity
     message: str
 
 
+_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
 def findings(schedule: Schedule, now: datetime) -> list[Finding]:
     """Everything worth flagging, most serious first."""
-    found: list[Finding] = []
-    now = utc(now)
-    enabled = schedule.enabled
     try:
-        parsed = parse_expression(schedule.schedule_expression)
+        parse_expression(schedule.schedule_expression)
     except ExpressionError as error:
-        return [Finding(Severity.ERROR, f"Invalid expression: {error}")]
-    is_at = isinstance(parsed, AtExpression)
-    if schedule.end_date and utc(schedule.end_date) < now and not is_at:
-        found.append(
-            Finding(
-                Severity.ERROR,
-                f"EndDate {utc(schedule.end_date):%Y-%m-%d %H:%M}Z has passed: "
-                + ("it still says ENABLED but never fires" if enabled else "it never fires"),
-            )
+        return [
+            Finding(FindingKind.INVALID_EXPRESSION, Severity.ERROR, f"Invalid expression: {error}")
+        ]
+    found: list[Finding] = []
+
+    def add(kind: FindingKind, severity: Severity, message: str) -> None:
+        found.append(Finding(kind, severity, message))
+
+    enabled = schedule.enabled
+    if facts.end_passed(schedule, now) and schedule.end_date is not None:
+        add(
+            FindingKind.END_PASSED,
+            Severity.ERROR,
+            f"EndDate {utc(schedule.end_date):%Y-%m-%d %H:%M}Z has passed: "
+            + ("it still says ENABLED but never fires" if enabled else "it never fires"),
         )
-    if isinstance(parsed, AtExpression):
-        instant = localize(parsed.wall, load_zone(schedule.schedule_expression_timezone))
-        if instant is None:
-            found.append(
-                Finding(
-                    Severity.ERROR, "at() names a time skipped by daylight saving: it never fires"
-                )
-            )
-        elif instant <= now:
-            found.append(
-                Finding(
-                    Severity.WARNING,
-                    f"at() time {instant:%Y-%m-%d %H:%M}Z is past"
-                    + (": re-enabling it may fire it at once" if not enabled else ""),
-                )
-            )
-    if isinstance(parsed, CronExpression) and not can_ever_fire(parsed.spec):
-        found.append(Finding(Severity.ERROR, "The expression names a day that never comes"))
-    if schedule.start_date and utc(schedule.start_date) > now and not is_at:
-        found.append(
-            Finding(
-                Severity.INFO,
-                f"StartDate {utc(schedule.start_date):%Y-%m-%d %H:%M}Z is in the future: "
-                "nothing fires before it",
-            )
+    if facts.at_skipped(schedule):
+        add(
+            FindingKind.AT_SKIPPED,
+            Severity.ERROR,
+            "at() names a time skipped by daylight saving: it never fires",
         )
-    if isinstance(parsed, RateExpression) and schedule.start_date is None:
-        found.append(Finding(Severity.INFO, "rate() counts from the schedule's creation time"))
-    target = schedule.target
-    dlq = target.dead_letter_config.arn if target.dead_letter_config else None
-    if not dlq:
-        found.append(
-            Finding(Severity.WARNING, "No dead-letter queue: failed invocations are dropped")
+    instant = facts.at_instant(schedule)
+    if instant is not None and facts.at_passed(schedule, now):
+        add(
+            FindingKind.AT_PASSED,
+            Severity.WARNING,
+            f"at() time {instant:%Y-%m-%d %H:%M}Z is past"
+            + (": re-enabling it may fire it at once" if not enabled else ""),
         )
-    else:
-        queue = parse_sqs_queue_arn(dlq)
-        if queue is not None and queue.fifo:
-            found.append(
-                Finding(Severity.ERROR, "The dead-letter queue is FIFO: AWS needs standard")
-            )
-    policy = target.retry_policy
-    if policy is None or (
-        policy.effective_maximum_retry_attempts == DEFAULT_MAXIMUM_RETRY_ATTEMPTS
-        and policy.effective_maximum_event_age_in_seconds == DEFAULT_MAXIMUM_EVENT_AGE_IN_SECONDS
-    ):
-        found.append(
-            Finding(
-                Severity.WARNING,
-                "Retry policy at AWS's defaults: up to 185 attempts over 24 hours",
-            )
+    if facts.never_fires(schedule):
+        add(FindingKind.NEVER_FIRES, Severity.ERROR, "The expression names a day that never comes")
+    if facts.start_in_future(schedule, now) and schedule.start_date is not None:
+        add(
+            FindingKind.START_IN_FUTURE,
+            Severity.INFO,
+            f"StartDate {utc(schedule.start_date):%Y-%m-%d %H:%M}Z is in the future: "
+            "nothing fires before it",
         )
-    if target.input and ESCAPED_PLACEHOLDER in target.input:
-        found.append(
-            Finding(
-                Severity.WARNING,
-                "Input holds an escaped placeholder (\\u003caws.scheduler.…): AWS will not "
-                "substitute it",
-            )
+    if facts.rate_from_creation(schedule):
+        add(
+            FindingKind.RATE_FROM_CREATION,
+            Severity.INFO,
+            "rate() counts from the schedule's creation time",
         )
-    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-    return sorted(found, key=lambda finding: order[finding.severity])
+    if facts.dlq_arn(schedule) is None:
+        add(
+            FindingKind.NO_DLQ,
+            Severity.WARNING,
+            "No dead-letter queue: failed invocations are dropped",
+        )
+    elif facts.dlq_is_fifo(schedule):
+        add(
+            FindingKind.FIFO_DLQ,
+            Severity.ERROR,
+            "The dead-letter queue is FIFO: AWS needs standard",
+        )
+    if facts.retry_at_defaults(schedule):
+        add(
+            FindingKind.DEFAULT_RETRY,
+            Severity.WARNING,
+            "Retry policy at AWS's defaults: up to 185 attempts over 24 hours",
+        )
+    if facts.escaped_placeholder(schedule):
+        add(
+            FindingKind.ESCAPED_PLACEHOLDER,
+            Severity.WARNING,
+            "Input holds an escaped placeholder (\\u003caws.scheduler.…): AWS will not "
+            "substitute it",
+        )
+    return sorted(found, key=lambda finding: _ORDER[finding.severity])

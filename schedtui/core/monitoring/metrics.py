@@ -20,15 +20,24 @@ from schedtui.core.schedules.arns import parse_arn, parse_schedule_arn
 NAMESPACE: Final = "AWS/Scheduler"
 GROUP_DIMENSION: Final = "ScheduleGroup"
 
+# The AWS/Scheduler metrics (the Scheduler user guide's "Monitoring with CloudWatch" page).
+ATTEMPTS: Final = "InvocationAttemptCount"
+TARGET_ERRORS: Final = "TargetErrorCount"
+TARGET_THROTTLED: Final = "TargetErrorThrottledCount"
+INVOCATION_THROTTLED: Final = "InvocationThrottleCount"
+DROPPED: Final = "InvocationDroppedCount"
+SENT_TO_DLQ: Final = "InvocationsSentToDeadLetterCount"
+FAILED_TO_DLQ: Final = "InvocationsFailedToBeSentToDeadLetterCount"
+TRUNCATED_TO_DLQ: Final = "InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded"
 SCHEDULER_METRICS: Final[tuple[str, ...]] = (
-    "InvocationAttemptCount",
-    "TargetErrorCount",
-    "TargetErrorThrottledCount",
-    "InvocationThrottleCount",
-    "InvocationDroppedCount",
-    "InvocationsSentToDeadLetterCount",
-    "InvocationsFailedToBeSentToDeadLetterCount",
-    "InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded",
+    ATTEMPTS,
+    TARGET_ERRORS,
+    TARGET_THROTTLED,
+    INVOCATION_THROTTLED,
+    DROPPED,
+    SENT_TO_DLQ,
+    FAILED_TO_DLQ,
+    TRUNCATED_TO_DLQ,
 )
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)

@@ -8,27 +8,38 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from schedtui.core.monitoring.metrics import MetricAlarm, MetricSeries
+from schedtui.core.monitoring.metrics import (
+    ATTEMPTS,
+    DROPPED,
+    FAILED_TO_DLQ,
+    INVOCATION_THROTTLED,
+    SENT_TO_DLQ,
+    TARGET_ERRORS,
+    TARGET_THROTTLED,
+    TRUNCATED_TO_DLQ,
+    MetricAlarm,
+    MetricSeries,
+)
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
 # (metric, short column label, counts as trouble when non-zero)
 PANEL_METRICS: tuple[tuple[str, str, bool], ...] = (
-    ("InvocationAttemptCount", "ATTEMPTS", False),
-    ("TargetErrorCount", "TARGET ERR", True),
-    ("TargetErrorThrottledCount", "TGT THROTTLED", True),
-    ("InvocationThrottleCount", "INV THROTTLED", True),
-    ("InvocationDroppedCount", "DROPPED", True),
-    ("InvocationsSentToDeadLetterCount", "TO DLQ", True),
-    ("InvocationsFailedToBeSentToDeadLetterCount", "DLQ FAILED", True),
-    ("InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded", "TRUNCATED", True),
+    (ATTEMPTS, "ATTEMPTS", False),
+    (TARGET_ERRORS, "TARGET ERR", True),
+    (TARGET_THROTTLED, "TGT THROTTLED", True),
+    (INVOCATION_THROTTLED, "INV THROTTLED", True),
+    (DROPPED, "DROPPED", True),
+    (SENT_TO_DLQ, "TO DLQ", True),
+    (FAILED_TO_DLQ, "DLQ FAILED", True),
+    (TRUNCATED_TO_DLQ, "TRUNCATED", True),
 )
 # Losing invocations outright is worse than a target error that was retried.
 _WEIGHTS = {
-    "InvocationDroppedCount": 100,
-    "InvocationsFailedToBeSentToDeadLetterCount": 100,
-    "InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded": 10,
-    "InvocationsSentToDeadLetterCount": 10,
+    DROPPED: 100,
+    FAILED_TO_DLQ: 100,
+    TRUNCATED_TO_DLQ: 10,
+    SENT_TO_DLQ: 10,
 }
 ACCOUNT = "(account)"
 

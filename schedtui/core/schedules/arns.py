@@ -249,3 +249,27 @@ def target_resource_name(arn: str) -> str:
     if known is not None and known[1] and resource.startswith(known[1]):
         return resource[len(known[1]) :]
     return resource.rsplit("/", 1)[-1]
+
+
+# How each templated target's ARN starts (the resource follows): the kind picker writes it,
+# the demo builds its targets with it.
+ARN_TEMPLATES: Final[dict[TargetKind, str]] = {
+    TargetKind.LAMBDA: "arn:aws:lambda:{region}:{account}:function:",
+    TargetKind.SQS: "arn:aws:sqs:{region}:{account}:",
+    TargetKind.SNS: "arn:aws:sns:{region}:{account}:",
+    TargetKind.STEP_FUNCTIONS: "arn:aws:states:{region}:{account}:stateMachine:",
+    TargetKind.ECS: "arn:aws:ecs:{region}:{account}:cluster/",
+    TargetKind.EVENTBRIDGE: "arn:aws:events:{region}:{account}:event-bus/",
+    TargetKind.KINESIS: "arn:aws:kinesis:{region}:{account}:stream/",
+    TargetKind.FIREHOSE: "arn:aws:firehose:{region}:{account}:deliverystream/",
+    TargetKind.SAGEMAKER: "arn:aws:sagemaker:{region}:{account}:pipeline/",
+    TargetKind.CODEBUILD: "arn:aws:codebuild:{region}:{account}:project/",
+    TargetKind.CODEPIPELINE: "arn:aws:codepipeline:{region}:{account}:",
+    TargetKind.INSPECTOR: "arn:aws:inspector:{region}:{account}:target/",
+    TargetKind.UNIVERSAL: "arn:aws:scheduler:::aws-sdk:",
+}
+
+
+def arn_template(kind: TargetKind, region: str, account: str, resource: str = "") -> str:
+    """The ARN of ``resource`` (empty: the start of one) for a target of ``kind``."""
+    return ARN_TEMPLATES.get(kind, "").format(region=region, account=account) + resource

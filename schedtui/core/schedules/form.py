@@ -333,22 +333,6 @@ FIELDS: Final[tuple[FormField, ...]] = (
 )
 FIELDS_BY_KEY: Final = {form_field.key: form_field for form_field in FIELDS}
 
-# The target kinds the kind picker offers, with the start of an ARN for each.
-ARN_TEMPLATES: Final[dict[TargetKind, str]] = {
-    TargetKind.LAMBDA: "arn:aws:lambda:{region}:{account}:function:",
-    TargetKind.SQS: "arn:aws:sqs:{region}:{account}:",
-    TargetKind.SNS: "arn:aws:sns:{region}:{account}:",
-    TargetKind.STEP_FUNCTIONS: "arn:aws:states:{region}:{account}:stateMachine:",
-    TargetKind.ECS: "arn:aws:ecs:{region}:{account}:cluster/",
-    TargetKind.EVENTBRIDGE: "arn:aws:events:{region}:{account}:event-bus/",
-    TargetKind.KINESIS: "arn:aws:kinesis:{region}:{account}:stream/",
-    TargetKind.FIREHOSE: "arn:aws:firehose:{region}:{account}:deliverystream/",
-    TargetKind.SAGEMAKER: "arn:aws:sagemaker:{region}:{account}:pipeline/",
-    TargetKind.CODEBUILD: "arn:aws:codebuild:{region}:{account}:project/",
-    TargetKind.CODEPIPELINE: "arn:aws:codepipeline:{region}:{account}:",
-    TargetKind.UNIVERSAL: "arn:aws:scheduler:::aws-sdk:",
-}
-
 # Target parameter blocks that belong to one kind only: dropped when the kind changes.
 _KIND_BLOCKS: Final = {
     "EcsParameters": TargetKind.ECS,
@@ -359,10 +343,6 @@ _KIND_BLOCKS: Final = {
 }
 
 Values = dict[str, str]
-
-
-def arn_template(kind: TargetKind, region: str, account: str) -> str:
-    return ARN_TEMPLATES.get(kind, "").format(region=region, account=account)
 
 
 # -- schedule -> text --------------------------------------------------------------------------
@@ -691,17 +671,6 @@ def field_for(path: str) -> str:
         if key.startswith(path + "."):
             return key
     return ""
-
-
-def update_changes(before: Schedule, after: Schedule) -> dict[str, Any]:
-    """The top-level members that differ, as ``Mutations.update_schedule`` takes them."""
-    changes: dict[str, Any] = {}
-    for name, model_field in Schedule.model_fields.items():
-        if (model_field.alias or name) in Schedule.READ_ONLY_MEMBERS:
-            continue
-        if getattr(before, name) != getattr(after, name):
-            changes[name] = getattr(after, name)
-    return changes
 
 
 # -- the live preview --------------------------------------------------------------------------

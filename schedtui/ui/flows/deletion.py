@@ -1,34 +1,27 @@
 """Deleting schedules and schedule groups: nothing AWS can undo happens on one key press.
 
-Each deletion re-reads what it is about to delete, shows it, and asks the operator to type
-an exact text (the schedule's or group's name; for several schedules ``delete N schedules``).
-Sending goes through the mutation chokepoint, which refuses in read-only mode, refuses a
-schedule that changed on the server after the dialog showed it, refuses a group that gained
-schedules, and audits every field of what it deleted. Calls run in thread workers.
+Each deletion re-reads what it is about to delete and plans it (core/changes/plan.py), shows
+it, and asks the operator to type an exact text (the schedule's or group's name; for several
+schedules ``delete N schedules``). Sending goes through the mutation chokepoint, which
+refuses in read-only mode, refuses a schedule that changed on the server after the dialog
+showed it, refuses a group that gained schedules, and audits every field of what it deleted.
+Calls run in thread workers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from schedtui.aws.errors import (
-    AwsError,
-    NotFoundError,
-    OutcomeUnknownError,
-    ReadOnlyError,
-    StaleScheduleError,
-)
+from schedtui.aws.errors import AwsError, NotFoundError
+from schedtui.core.changes.plan import ChangePlan
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
+from schedtui.ui.flows.bulk import apply_plans, report
 from schedtui.ui.flows.groups import refuse_if_deleting
-from schedtui.ui.screens.dialogs import ResultLine, TypedConfirmScreen, results_screen
-
-if TYPE_CHECKING:
-    from schedtui.ui.app import SchedtuiApp
+from schedtui.ui.screens.dialogs import TypedConfirmScreen
+from schedtui.ui.session import Host
 
 # Called once whatever happens (refused, cancelled, failed, done) with the ARNs deleted.
 OnDone = Callable[[set[str]], None]
@@ -41,54 +34,39 @@ def bulk_phrase(count: int) -> str:
     return f"delete {count} schedules"
 
 
-@dataclass(frozen=True)
-class _Plan:
-    seen: Schedule | ScheduleSummary  # what the operator was looking at
-    current: Schedule  # read again just before the dialog: what it shows and what goes
-
-    @property
-    def label(self) -> str:
-        return f"{self.current.group_name}/{self.current.name}"
-
-
 # -- schedules ---------------------------------------------------------------------------------
 
 
 def delete_schedules(
-    app: SchedtuiApp,
-    seen: Sequence[Schedule | ScheduleSummary],
-    on_done: OnDone | None = None,
+    host: Host, seen: Sequence[Schedule | ScheduleSummary], on_done: OnDone | None = None
 ) -> None:
     done: OnDone = on_done or (lambda _: None)
-    if not seen:
-        done(set())
-        return
-    if app.backend.settings.read_only:
-        app.show_error(ReadOnlyError("Delete refused: schedtui is read-only (--read-only)"))
+    if not seen or host.refused_read_only("Delete"):
         done(set())
         return
     items = list(seen)
-    app.run_worker(lambda: _read_schedules(app, items, done), thread=True, group="delete")
+    host.run_worker(lambda: _plan(host, items, done), thread=True, group="delete")
 
 
-def _read_schedules(app: SchedtuiApp, seen: list[Schedule | ScheduleSummary], done: OnDone) -> None:
+def _plan(host: Host, seen: list[Schedule | ScheduleSummary], done: OnDone) -> None:
     """Read each schedule fresh: the dialog shows what is there now, not what was listed."""
-    plans: list[_Plan] = []
+    mutations = host.session.backend.mutations
+    plans: list[tuple[Schedule | ScheduleSummary, ChangePlan]] = []
     gone: list[tuple[str, str]] = []  # (label, arn) of schedules already deleted by someone
     for item in seen:
         try:
-            plans.append(_Plan(item, app.backend.scheduler.get_schedule(*item.key)))
+            plans.append((item, mutations.plan_delete(item)))
         except NotFoundError:
             gone.append((f"{item.group_name}/{item.name}", item.arn or ""))
         except AwsError as error:
-            app.call_from_thread(app.show_error, error)
-            app.call_from_thread(done, set())
+            host.call_from_thread(host.show_error, error)
+            host.call_from_thread(done, set())
             return
-    app.call_from_thread(_confirm_schedules, app, plans, gone, done)
+    host.call_from_thread(_confirm, host, plans, gone, done)
 
 
-def _schedule_lines(plan: _Plan) -> Text:
-    current = plan.current
+def _schedule_lines(seen: Schedule | ScheduleSummary, plan: ChangePlan) -> Text:
+    current = plan.schedule
     text = Text()
     text.append(printable(plan.label), style="bold")
     text.append(f"  {current.state}\n")
@@ -96,7 +74,7 @@ def _schedule_lines(plan: _Plan) -> Text:
     text.append(f"  ({printable(current.timezone_name)})\n", style="dim")
     target = current.target
     text.append(f"  → {target.kind.value}: {printable(target.arn)}\n")
-    if current.last_modification_date != plan.seen.last_modification_date:
+    if current.last_modification_date != seen.last_modification_date:
         text.append(
             "  ⚠ changed on the server since it was listed: this is the current version\n",
             style="yellow",
@@ -104,24 +82,22 @@ def _schedule_lines(plan: _Plan) -> Text:
     return text
 
 
-def _confirm_schedules(
-    app: SchedtuiApp, plans: list[_Plan], gone: list[tuple[str, str]], done: OnDone
+def _confirm(
+    host: Host,
+    plans: list[tuple[Schedule | ScheduleSummary, ChangePlan]],
+    gone: list[tuple[str, str]],
+    done: OnDone,
 ) -> None:
     gone_arns = {arn for _, arn in gone if arn}
-    if gone_arns:
-        _forget(app, gone_arns)
+    _forget(host, gone_arns)
     if not plans:
-        app.notify(
-            "Already deleted: " + ", ".join(printable(label) for label, _ in gone),
-            severity="warning",
-            markup=False,
-        )
+        host.notify("Already deleted: " + ", ".join(label for label, _ in gone), severity="warning")
         done(gone_arns)
-        app.refresh_after_change()
+        host.changed()
         return
     body = Text()
-    for plan in plans:
-        body.append_text(_schedule_lines(plan))
+    for seen, plan in plans:
+        body.append_text(_schedule_lines(seen, plan))
     for label, _ in gone:
         body.append(f"{printable(label)}: already deleted on the server\n", style="yellow")
     body.append(
@@ -131,125 +107,76 @@ def _confirm_schedules(
     )
     count = len(plans)
     if count == 1:
-        title = f"Delete schedule {printable(plans[0].label)}?"
-        expected, label = plans[0].current.name, "Delete"
+        plan = plans[0][1]
+        title = f"Delete schedule {printable(plan.label)}?"
+        expected, label = plan.schedule.name, "Delete"
     else:
         title = f"Delete {count} schedules?"
         expected, label = bulk_phrase(count), f"Delete {count}"
+    only_plans = [plan for _, plan in plans]
 
     def answered(yes: bool | None) -> None:
         if yes:
-            app.run_worker(
-                lambda: _delete_schedules(app, plans, gone_arns, done),
-                thread=True,
-                group="delete",
+            host.run_worker(
+                lambda: _send(host, only_plans, gone_arns, done), thread=True, group="delete"
             )
         else:
             done(gone_arns)
 
-    app.push_screen(TypedConfirmScreen(title, body, expected, label), answered)
+    host.push_screen(TypedConfirmScreen(title, body, expected, label), answered)
 
 
-def _stale_message(error: StaleScheduleError) -> str:
-    fields = [path for path in error.changes if path != "LastModificationDate"]
-    what = ", ".join(fields) if fields else "LastModificationDate"
-    return (
-        f"not deleted: it changed on the server after the dialog showed it ({what}); "
-        "open it again to see the current version"
-    )
-
-
-def _delete_schedules(
-    app: SchedtuiApp, plans: list[_Plan], gone_arns: set[str], done: OnDone
-) -> None:
-    results: list[ResultLine] = []
+def _send(host: Host, plans: list[ChangePlan], gone_arns: set[str], done: OnDone) -> None:
+    results = apply_plans(host.session.backend.mutations, plans, consented=True)
     deleted = set(gone_arns)
-    for plan in plans:
-        try:
-            # What the dialog showed is what the operator confirmed: a later change refuses.
-            app.backend.mutations.delete_schedule(plan.current)
-        except StaleScheduleError as error:
-            results.append(ResultLine(plan.label, _stale_message(error)))
-            continue
-        except NotFoundError:
-            results.append(ResultLine(plan.label))  # someone else deleted it meanwhile: gone
-        except OutcomeUnknownError as error:
-            results.append(ResultLine.of(plan.label, error))
-            if not error.applied:
-                continue
-        except AwsError as error:
-            results.append(ResultLine.of(plan.label, error))
-            continue
-        else:
-            results.append(ResultLine(plan.label))
-        if plan.current.arn:
-            deleted.add(plan.current.arn)
-    app.call_from_thread(_schedules_deleted, app, results, deleted, done)
+    for plan, result in zip(plans, results, strict=True):
+        if result.done and plan.schedule.arn:
+            deleted.add(plan.schedule.arn)
+    host.call_from_thread(_deleted, host, results, deleted, done)
 
 
-def _forget(app: SchedtuiApp, arns: set[str]) -> None:
-    app.store.forget(arns)
+def _forget(host: Host, arns: set[str]) -> None:
+    host.session.store.forget(arns)
     for arn in arns:
-        app.backend.details.forget(arn)
+        host.session.backend.details.forget(arn)
 
 
-def _schedules_deleted(
-    app: SchedtuiApp, results: list[ResultLine], deleted: set[str], done: OnDone
-) -> None:
-    _forget(app, deleted)
+def _deleted(host: Host, results: list, deleted: set[str], done: OnDone) -> None:  # type: ignore[type-arg]
+    _forget(host, deleted)
     done(deleted)
-    _reload_table(app)
-    if len(results) == 1:
-        line = results[0]
-        if line.unknown:
-            app.notify(line.error or "", title="Outcome unknown", severity="warning", timeout=15)
-        elif line.error:
-            app.show_error(AwsError(f"{line.label}: {line.error}"))
-        else:
-            app.notify(f"{line.label} deleted")
-    else:
-        app.push_screen(results_screen(results, "deleted"))
-    app.refresh_after_change()
-
-
-def _reload_table(app: SchedtuiApp) -> None:
-    """Show the rows gone now (a list under a dialog reloads when the dialog closes)."""
-    from schedtui.ui.screens.lists import TableScreen
-
-    if isinstance(app.screen, TableScreen):
-        app.screen.reload()
+    report(host, results, "deleted")
+    host.changed()
 
 
 # -- groups ------------------------------------------------------------------------------------
 
 
-def delete_group(app: SchedtuiApp, name: str) -> None:
-    group = app.store.groups.get(name)
+def delete_group(host: Host, name: str) -> None:
+    group = host.session.store.groups.get(name)
     if group is None:
         return
     if group.is_default:
-        app.notify("The default group always exists and cannot be deleted", severity="warning")
+        host.notify("The default group always exists and cannot be deleted", severity="warning")
         return
-    if app.backend.settings.read_only:
-        app.show_error(ReadOnlyError("Delete group refused: schedtui is read-only (--read-only)"))
+    if host.refused_read_only("Delete group") or refuse_if_deleting(
+        host, group, "deleting it again"
+    ):
         return
-    if refuse_if_deleting(app, group, "deleting it again"):
-        return
-    app.run_worker(lambda: _count_group(app, name), thread=True, group="delete")
+    host.run_worker(lambda: _count_group(host, name), thread=True, group="delete")
 
 
-def _count_group(app: SchedtuiApp, name: str) -> None:
+def _count_group(host: Host, name: str) -> None:
     """Count the group's schedules on the server: the number the operator confirms."""
     try:
-        count = app.backend.scheduler.count_schedules(name)
+        count = host.session.backend.scheduler.count_schedules(name)
     except AwsError as error:
-        app.call_from_thread(app.show_error, error)
+        host.call_from_thread(host.show_error, error)
         return
-    app.call_from_thread(_confirm_group, app, name, count)
+    host.call_from_thread(_confirm_group, host, name, count)
 
 
-def _confirm_group(app: SchedtuiApp, name: str, count: int) -> None:
-    group = app.store.groups.get(name)
+def _confirm_group(host: Host, name: str, count: int) -> None:
+    group = host.session.store.groups.get(name)
     body = Text()
     # What goes first: on a small terminal the rest of the body is a scroll away.
     if count:
@@ -257,7 +184,8 @@ def _confirm_group(app: SchedtuiApp, name: str, count: int) -> None:
         body.append(f"{count} {plural} with the group", style="bold red")
         body.append(" (AWS deletes them shortly after it):\n")
         rows = sorted(
-            (row for row in app.store.rows.values() if row.group == name), key=lambda r: r.name
+            (row for row in host.session.store.rows.values() if row.group == name),
+            key=lambda r: r.name,
         )
         for row in rows[:_GROUP_SCHEDULES_SHOWN]:
             body.append(f"  {printable(row.name)}  {row.state}\n")
@@ -268,7 +196,7 @@ def _confirm_group(app: SchedtuiApp, name: str, count: int) -> None:
     body.append(f"\nGroup {printable(name)}", style="bold")
     if group is not None and group.arn:
         body.append(f"\n{printable(group.arn)}", style="dim")
-        tags = app.store.group_tags.get(group.arn, {})
+        tags = host.session.store.group_tags.get(group.arn, {})
         if tags:
             shown = ", ".join(f"{k}={v}" for k, v in sorted(tags.items()))
             body.append(f"\nTags: {printable(shown)}")
@@ -280,27 +208,26 @@ def _confirm_group(app: SchedtuiApp, name: str, count: int) -> None:
 
     def answered(yes: bool | None) -> None:
         if yes:
-            app.run_worker(lambda: _delete_group(app, name, count), thread=True, group="delete")
+            host.run_worker(lambda: _delete_group(host, name, count), thread=True, group="delete")
 
     title = f"Delete group {printable(name)}" + (
         f" and its {count} schedule{'s' if count != 1 else ''}?" if count else "?"
     )
-    app.push_screen(TypedConfirmScreen(title, body, name, "Delete group"), answered)
+    host.push_screen(TypedConfirmScreen(title, body, name, "Delete group"), answered)
 
 
-def _delete_group(app: SchedtuiApp, name: str, expected: int) -> None:
+def _delete_group(host: Host, name: str, expected: int) -> None:
     try:
-        count = app.backend.mutations.delete_group(name, expected_schedules=expected)
+        count = host.session.backend.mutations.delete_group(name, expected_schedules=expected)
     except AwsError as error:
-        app.call_from_thread(app.show_error, error)
+        host.call_from_thread(host.show_error, error)
         return
-    app.call_from_thread(_group_deleted, app, name, count)
+    host.call_from_thread(_group_deleted, host, name, count)
 
 
-def _group_deleted(app: SchedtuiApp, name: str, count: int) -> None:
-    app.store.groups.pop(name, None)
-    _forget(app, {arn for arn, row in app.store.rows.items() if row.group == name})
+def _group_deleted(host: Host, name: str, count: int) -> None:
+    host.session.store.groups.pop(name, None)
+    _forget(host, {arn for arn, row in host.session.store.rows.items() if row.group == name})
     plural = "schedule" if count == 1 else "schedules"
-    app.notify(f"Group {printable(name)} deleted with its {count} {plural}", markup=False)
-    _reload_table(app)
-    app.refresh_after_change()
+    host.notify(f"Group {name} deleted with its {count} {plural}")
+    host.changed()

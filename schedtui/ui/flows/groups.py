@@ -8,26 +8,21 @@ group lives with the other deletions, in ``flows/deletion.py``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from schedtui.aws.errors import AwsError, ReadOnlyError
+from schedtui.aws.errors import AwsError
 from schedtui.core.schedules.group import ScheduleGroup, ScheduleGroupState
 from schedtui.core.schedules.group_form import TagChanges, tag_changes
 from schedtui.core.text import printable
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.screens.group_form import GroupFormScreen, changes_text
-
-if TYPE_CHECKING:
-    from schedtui.ui.app import SchedtuiApp
+from schedtui.ui.session import Host
 
 
-def refuse_if_deleting(app: SchedtuiApp, group: ScheduleGroup, what: str) -> bool:
+def refuse_if_deleting(app: Host, group: ScheduleGroup, what: str) -> bool:
     """A group AWS is deleting cannot be changed: say so and return True."""
     if group.state == ScheduleGroupState.DELETING:
         app.notify(
             f"Group {printable(group.name)} is being deleted: {what} refused",
             severity="warning",
-            markup=False,
         )
         return True
     return False
@@ -36,28 +31,25 @@ def refuse_if_deleting(app: SchedtuiApp, group: ScheduleGroup, what: str) -> boo
 # -- create ------------------------------------------------------------------------------------
 
 
-def new_group(app: SchedtuiApp) -> None:
-    if app.backend.settings.read_only:
-        app.show_error(ReadOnlyError("New group refused: schedtui is read-only (--read-only)"))
+def new_group(app: Host) -> None:
+    if app.refused_read_only("New group"):
         return
     app.push_screen(
         GroupFormScreen(
             "new",
-            existing=set(app.store.groups),
+            existing=set(app.session.store.groups),
             on_save=lambda form, name, tags: _create(app, form, name, tags),
         )
     )
 
 
-def _create(app: SchedtuiApp, form: GroupFormScreen, name: str, tags: dict[str, str]) -> None:
+def _create(app: Host, form: GroupFormScreen, name: str, tags: dict[str, str]) -> None:
     form.busy(f"creating group {printable(name)}…")
     app.run_worker(lambda: _create_worker(app, form, name, tags), thread=True, group="groups")
 
 
-def _create_worker(
-    app: SchedtuiApp, form: GroupFormScreen, name: str, tags: dict[str, str]
-) -> None:
-    backend = app.backend
+def _create_worker(app: Host, form: GroupFormScreen, name: str, tags: dict[str, str]) -> None:
+    backend = app.session.backend
     try:
         # AWS refuses an existing name (ConflictException), but moto silently replaces the
         # group and drops its schedules: look again just before sending, whatever the store
@@ -74,12 +66,10 @@ def _create_worker(
     app.call_from_thread(_created, app, form, group, tags)
 
 
-def _created(
-    app: SchedtuiApp, form: GroupFormScreen, group: ScheduleGroup, tags: dict[str, str]
-) -> None:
-    app.store.groups[group.name] = group
+def _created(app: Host, form: GroupFormScreen, group: ScheduleGroup, tags: dict[str, str]) -> None:
+    app.session.store.groups[group.name] = group
     if group.arn:
-        app.store.group_tags[group.arn] = dict(tags)
+        app.session.store.group_tags[group.arn] = dict(tags)
     form.dismiss(None)
     count = len(tags)
     app.notify(
@@ -87,15 +77,15 @@ def _created(
         + (f" with {count} tag{'s' if count != 1 else ''}" if count else ""),
         markup=False,
     )
-    app.refresh_after_change()
+    app.changed()
 
 
 # -- edit tags ---------------------------------------------------------------------------------
 
 
-def edit_group_tags(app: SchedtuiApp, name: str) -> None:
+def edit_group_tags(app: Host, name: str) -> None:
     """Read the group's tags fresh, then open the form (a viewer when read-only)."""
-    group = app.store.groups.get(name)
+    group = app.session.store.groups.get(name)
     if group is None:
         return
     if refuse_if_deleting(app, group, "changing its tags"):
@@ -106,31 +96,29 @@ def edit_group_tags(app: SchedtuiApp, name: str) -> None:
     app.run_worker(lambda: _read_tags(app, group), thread=True, group="groups")
 
 
-def _read_tags(app: SchedtuiApp, group: ScheduleGroup) -> None:
+def _read_tags(app: Host, group: ScheduleGroup) -> None:
     try:
-        tags = app.backend.scheduler.group_tags(group.arn or "")
+        tags = app.session.backend.scheduler.group_tags(group.arn or "")
     except AwsError as error:
         app.call_from_thread(app.show_error, error)
         return
     app.call_from_thread(_open_tags_form, app, group, tags)
 
 
-def _open_tags_form(app: SchedtuiApp, group: ScheduleGroup, tags: dict[str, str]) -> None:
-    app.store.group_tags[group.arn or ""] = dict(tags)
+def _open_tags_form(app: Host, group: ScheduleGroup, tags: dict[str, str]) -> None:
+    app.session.store.group_tags[group.arn or ""] = dict(tags)
     app.push_screen(
         GroupFormScreen(
             "edit",
             name=group.name,
             tags=tags,
-            read_only=app.backend.settings.read_only,
+            read_only=app.session.backend.settings.read_only,
             on_save=lambda form, _, after: _review(app, form, group, after),
         )
     )
 
 
-def _review(
-    app: SchedtuiApp, form: GroupFormScreen, group: ScheduleGroup, after: dict[str, str]
-) -> None:
+def _review(app: Host, form: GroupFormScreen, group: ScheduleGroup, after: dict[str, str]) -> None:
     before = dict(form.baseline)
     changes = tag_changes(before, after)
     body = changes_text(changes)
@@ -155,14 +143,14 @@ def _review(
 
 
 def _apply_worker(
-    app: SchedtuiApp,
+    app: Host,
     form: GroupFormScreen,
     group: ScheduleGroup,
     before: dict[str, str],
     changes: TagChanges,
 ) -> None:
     arn = group.arn or ""
-    scheduler, mutations = app.backend.scheduler, app.backend.mutations
+    scheduler, mutations = app.session.backend.scheduler, app.session.backend.mutations
     try:
         current = scheduler.group_tags(arn)
         if current != before:
@@ -194,13 +182,13 @@ def _apply_worker(
 
 
 def _applied(
-    app: SchedtuiApp,
+    app: Host,
     form: GroupFormScreen,
     group: ScheduleGroup,
     after: dict[str, str],
     changes: TagChanges,
 ) -> None:
-    app.store.group_tags[group.arn or ""] = after
+    app.session.store.group_tags[group.arn or ""] = after
     form.dismiss(None)
     counts = [
         (len(changes.added), "added"),

@@ -1,37 +1,65 @@
-"""What every schedtui screen shares: typed access to the app, the read-only rule for keys,
-and the hooks the heartbeat calls (see ui/heartbeat.py)."""
+"""What every schedtui screen shares: the host and session, the read-only rule for keys, the
+help, going back, and the hooks the heartbeat calls (see ui/heartbeat.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import ClassVar
 
 from textual.screen import Screen
 
-from schedtui.ui.keys import MUTATING_ACTIONS, VIEWER_ACTIONS
+from schedtui.ui.keys import MUTATING_ACTIONS, VIEWER_ACTIONS, bindings
+from schedtui.ui.session import Host, Session, host
+from schedtui.ui.widgets.status_header import StatusHeader
 
-if TYPE_CHECKING:
-    from schedtui.ui.app import SchedtuiApp
+
+def allowed(action: str, read_only: bool) -> bool:
+    """Read-only leaves out every action that would change something (not in the footer,
+    inert); its viewer stand-ins (``e`` opens the forms as viewers) show only then."""
+    if action in MUTATING_ACTIONS:
+        return not read_only
+    if action in VIEWER_ACTIONS:
+        return read_only
+    return True
 
 
 class AppScreen(Screen[None]):
-    @property
-    def schedtui(self) -> SchedtuiApp:
-        # Imported here: app.py imports the screens.
-        from schedtui.ui.app import SchedtuiApp
+    # The screen's name in the key registry (ui/keys.py) and its title in the help.
+    KEYS: ClassVar[tuple[str, ...]] = ()
+    HELP_TITLE: ClassVar[str] = ""
 
-        assert isinstance(self.app, SchedtuiApp)
-        return self.app
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        # Before Textual's own __init_subclass__, which merges BINDINGS into the class.
+        if "KEYS" in cls.__dict__:
+            cls.BINDINGS = [binding for name in cls.KEYS for binding in bindings(name)]
+        super().__init_subclass__(**kwargs)
+
+    @property
+    def host(self) -> Host:
+        return host(self.app)
+
+    @property
+    def session(self) -> Session:
+        return self.host.session
+
+    def header(self) -> StatusHeader:
+        session = self.session
+        return StatusHeader(session.header, session.header_state)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Read-only hides every key that would change something: not in the footer, and
-        inert here (the app says why when one is pressed). ``e`` becomes "View" then."""
-        read_only = self.schedtui.backend.settings.read_only
-        if action in MUTATING_ACTIONS:
-            return not read_only
-        if action in VIEWER_ACTIONS:
-            return read_only
-        return True
+        return allowed(action, self.session.read_only)
+
+    def back(self) -> None:
+        """Back to the screen below; never out of the app (only q and ctrl+q quit)."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def action_back(self) -> None:
+        self.back()
+
+    def leave(self) -> None:
+        """What q does here (a form asks before dropping edits)."""
+        self.back()
 
     def pauses_refresh(self) -> bool:
         """True while the operator is busy here (a form, the filter): no refresh then."""

@@ -10,7 +10,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
@@ -24,8 +23,7 @@ from schedtui.core.health.findings import Severity, findings
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
-from schedtui.ui.screens.base import AppScreen
-from schedtui.ui.widgets.status_header import StatusHeader
+from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
 
 _RUNS_SHOWN = 10
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -136,35 +134,19 @@ def _input_text(raw: str | None) -> Text:
     return Text(printable(pretty, keep_newlines=True))
 
 
-class DetailScreen(AppScreen):
+class DetailScreen(ScheduleActions):
     DEFAULT_CSS = """
     DetailScreen VerticalScroll { padding: 0 1; }
     DetailScreen .section { text-style: bold; margin-top: 1; color: $accent; }
     """
-    BINDINGS = [
-        Binding("t", "toggle", "Toggle", id="detail.toggle"),
-        Binding("ctrl+d", "delete", "Delete", id="detail.delete"),
-        Binding("e", "edit", "Edit", id="detail.edit"),
-        Binding("e", "view", "View", id="detail.view"),
-        Binding("E", "raw_edit", "Edit JSON", show=False, id="detail.raw_edit"),
-        Binding("c", "clone", "Clone", id="detail.clone"),
-        Binding("escape", "back", "Back", id="detail.back"),
-    ]
-    HELP = [
-        ("t", "toggle ENABLED/DISABLED"),
-        ("ctrl+d", "delete this schedule (type its name to confirm)"),
-        ("e", "edit in a form"),
-        ("E", "edit as JSON in $EDITOR (vi when unset)"),
-        ("c", "clone (to a new name and/or group)"),
-        ("r", "refresh"),
-        ("esc / q", "back"),
-    ]
+    KEYS = ("detail",)
+    HELP_TITLE = "Schedule"
 
     def __init__(self, summary: ScheduleSummary) -> None:
         super().__init__()
         self.summary = summary
         self.schedule: Schedule | None = None
-        self.deleting = False  # a delete is under way: do not read the schedule again
+        self.is_deleting = False  # a delete is under way: do not read the schedule again
         self.gone = False  # deleted on the server: nothing more to read
         self._loading = False
         self._tags: dict[str, str] = {}
@@ -174,14 +156,14 @@ class DetailScreen(AppScreen):
         """Re-read at the refresh interval, like the lists (see ui/heartbeat.py)."""
         if self._beat is None:
             self._beat = Beat(
-                self.schedtui.options.refresh_seconds,
+                self.session.options.refresh_seconds,
                 self.reload,
-                busy=lambda: self._loading or self.deleting or self.gone,
+                busy=lambda: self._loading or self.is_deleting or self.gone,
             )
         return [self._beat]
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield self.header()
         with VerticalScroll():
             yield Static(
                 Text(printable(f"{self.summary.group_name}/{self.summary.name}")),
@@ -202,7 +184,7 @@ class DetailScreen(AppScreen):
         self.load()
 
     def on_screen_resume(self) -> None:
-        if not self.deleting:
+        if not self.is_deleting:
             self.load()
 
     def reload(self) -> None:
@@ -217,13 +199,13 @@ class DetailScreen(AppScreen):
 
     @work(thread=True, exclusive=True, group="detail")
     def _read(self) -> None:
-        backend = self.schedtui.backend
+        backend = self.session.backend
         try:
             schedule = backend.scheduler.get_schedule(self.summary.group_name, self.summary.name)
             backend.details.store(schedule)
-            groups = self.schedtui.store.groups
+            groups = self.session.store.groups
             group = groups.get(schedule.group_name)
-            tags = self.schedtui.store.group_tags.get(group.arn or "", {}) if group else {}
+            tags = self.session.store.group_tags.get(group.arn or "", {}) if group else {}
         except NotFoundError:
             self.app.call_from_thread(self._gone)
             return
@@ -234,7 +216,7 @@ class DetailScreen(AppScreen):
 
     def _failed(self, error: AwsError) -> None:
         self._loading = False
-        self.schedtui.show_error(error)
+        self.host.show_error(error)
 
     def _gone(self) -> None:
         """Deleted on the server (or by ActionAfterCompletion): say so, read no more."""
@@ -255,7 +237,7 @@ class DetailScreen(AppScreen):
         self._loading = False
         self.schedule = schedule
         self._tags = tags
-        now = self.schedtui.now()
+        now = self.session.now()
         try:
             description = describe(schedule.schedule_expression, schedule.timezone_name)
         except ExpressionError as error:
@@ -273,40 +255,21 @@ class DetailScreen(AppScreen):
         self.query_one("#fields", Static).update(_fields_table(schedule, tags))
         self.query_one("#input", Static).update(_input_text(schedule.target.input))
 
-    def action_toggle(self) -> None:
-        self.schedtui.toggle([self.schedule or self.summary], on_done=self.load)
+    def in_hand(self) -> list[Seen]:
+        return [self.schedule or self.summary]
 
-    def action_delete(self) -> None:
-        from schedtui.ui.flows.deletion import delete_schedules
+    def current(self) -> Seen:
+        return self.schedule or self.summary
 
-        def finished(deleted: set[str]) -> None:
-            self.deleting = False
-            if self.summary.arn not in deleted:
-                self.load()
-            elif self.is_current:
-                self.app.pop_screen()  # back to the list, which no longer shows it
+    def toggled(self) -> None:
+        self.load()
 
-        self.deleting = True
-        delete_schedules(self.schedtui, [self.schedule or self.summary], on_done=finished)
+    def deleting(self) -> None:
+        self.is_deleting = True
 
-    def action_view(self) -> None:
-        """Read-only: the form opens as a viewer (nothing can be saved)."""
-        self.action_edit()
-
-    def action_edit(self) -> None:
-        from schedtui.ui.flows.schedule_edit import open_edit
-
-        open_edit(self.schedtui, self.schedule or self.summary)
-
-    def action_raw_edit(self) -> None:
-        from schedtui.ui.flows.schedule_edit import open_raw_edit
-
-        open_raw_edit(self.schedtui, self.schedule or self.summary)
-
-    def action_clone(self) -> None:
-        from schedtui.ui.flows.schedule_edit import open_clone
-
-        open_clone(self.schedtui, self.schedule or self.summary)
-
-    def action_back(self) -> None:
-        self.schedtui.action_back()
+    def deleted(self, arns: set[str]) -> None:
+        self.is_deleting = False
+        if self.summary.arn not in arns:
+            self.load()
+        elif self.is_current:
+            self.app.pop_screen()  # back to the list, which no longer shows it

@@ -8,14 +8,13 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from schedtui.aws.errors import OutcomeUnknownError
 from schedtui.core.text import printable
-from schedtui.ui.keys import KEYMAP
+from schedtui.ui.keys import bindings, help_rows
 
 # Textual scopes a screen's DEFAULT_CSS to that screen, so each dialog names itself.
 DIALOG_CSS = """
@@ -54,10 +53,7 @@ class ConfirmScreen(ModalScreen[bool]):
     """Says exactly what will change; y confirms, n or esc cancels."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [
-        Binding("y", "answer(True)", "Confirm", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "Cancel", id="confirm.no"),
-    ]
+    BINDINGS = bindings("confirm")
 
     def __init__(self, title: str, body: Text, confirm_label: str) -> None:
         super().__init__()
@@ -100,7 +96,7 @@ class TypedConfirmScreen(ModalScreen[bool]):
     TypedConfirmScreen #typed-hint { color: $text-muted; }
     """
     )
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="typed.cancel")]
+    BINDINGS = bindings("typed_confirm")
 
     def __init__(self, title: str, body: Text, expected: str, confirm_label: str) -> None:
         super().__init__()
@@ -153,7 +149,7 @@ class MessageScreen(ModalScreen[None]):
     """Results of a bulk action, one line per schedule."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="message.close")]
+    BINDINGS = bindings("message")
 
     def __init__(self, title: str, body: Text) -> None:
         super().__init__()
@@ -212,42 +208,23 @@ def results_screen(results: list[ResultLine], verb: str) -> MessageScreen:
 
 
 class HelpScreen(ModalScreen[None]):
+    """The keys of one screen, then the ones that work everywhere (from ui/keys.py)."""
+
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+    BINDINGS = bindings("help")
 
-    def __init__(
-        self,
-        screen_name: str,
-        screen_keys: list[tuple[str, str]],
-        *,
-        hidden_keys: tuple[str, ...] = (),
-    ) -> None:
-        """``hidden_keys``: keys left out (read-only leaves out every key that changes AWS)."""
+    def __init__(self, title: str, screens: tuple[str, ...], *, read_only: bool) -> None:
         super().__init__()
-        self.screen_name = screen_name
-        self.hidden = set(hidden_keys)
-        self.screen_keys = [row for row in screen_keys if not self._hides(row[0])]
-
-    def _hides(self, keys: str) -> bool:
-        return any(key.strip() in self.hidden for key in keys.split("/"))
+        self.title_text = title
+        self.here = help_rows(screens, read_only)
+        self.everywhere = help_rows(("app",), read_only)
+        self.read_only = read_only
 
     def compose(self) -> ComposeResult:
-        here = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-        here.add_column("key", style="bold", no_wrap=True)
-        here.add_column("action")
-        for key, description in self.screen_keys:
-            here.add_row(key, description)
-        everywhere = Table(box=None, padding=(0, 2, 0, 0))
-        everywhere.add_column("key", style="bold")
-        everywhere.add_column("where")
-        everywhere.add_column("action")
-        for key, where, action in KEYMAP:
-            if not self._hides(key):
-                everywhere.add_row(key, where, action)
         with Vertical(classes="dialog"):
-            yield Static(Text(f"Help: {self.screen_name}"), classes="title")
+            yield Static(Text(f"Help: {self.title_text}"), classes="title")
             with VerticalScroll():
-                if self.hidden:
+                if self.read_only:
                     yield Static(
                         Text(
                             "Read-only (--read-only): the keys that change AWS are off; e opens "
@@ -255,12 +232,21 @@ class HelpScreen(ModalScreen[None]):
                             style="yellow",
                         )
                     )
-                yield Static(here)
-                yield Static(Text("\nAll keys", style="bold"))
-                yield Static(everywhere)
+                yield Static(_keys_table(self.here))
+                yield Static(Text("\nEverywhere", style="bold"))
+                yield Static(_keys_table(self.everywhere))
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _keys_table(rows: list[tuple[str, str]]) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column("key", style="bold", no_wrap=True)
+    table.add_column("action")
+    for key, description in rows:
+        table.add_row(key, description)
+    return table
 
 
 class CommandPrompt(ModalScreen[str | None]):
@@ -277,7 +263,7 @@ class CommandPrompt(ModalScreen[str | None]):
         border: tall $accent;
     }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS = bindings("prompt")
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -295,7 +281,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     """More than yes or no (reload / overwrite / back): one button and one key per choice."""
 
     DEFAULT_CSS = DIALOG_CSS
-    BINDINGS = [Binding("escape", "choose(None)", "Back", id="choice.back")]
+    BINDINGS = bindings("choice")
 
     def __init__(self, title: str, body: Text, choices: list[tuple[str, str, str]]) -> None:
         """``choices``: (id, button label, key); the last one has the focus (the safe one)."""

@@ -7,7 +7,6 @@ import json
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
@@ -15,8 +14,9 @@ from schedtui.core.monitoring.metrics import DlqMessage
 from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
-from schedtui.ui.widgets.status_header import StatusHeader
-from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.table_model import Column, TableRow
+from schedtui.ui.widgets.virtual_table import VirtualTable
 
 COLUMNS = (
     Column("schedule", "SCHEDULE", 30, flex=True),
@@ -89,15 +89,8 @@ class DlqMessagesScreen(AppScreen):
     DlqMessagesScreen #detail { height: 1fr; padding: 0 1; border-top: solid $panel; }
     DlqMessagesScreen #note { height: 1; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="dlq.back"),
-        Binding("g", "go_to_schedule", "Go to schedule", id="dlq.goto"),
-    ]
-    HELP = [
-        ("up / down", "choose a message; its error and body show below"),
-        ("enter / g", "open the schedule the message came from"),
-        ("esc / q", "back"),
-    ]
+    KEYS = ("dlq_messages",)
+    HELP_TITLE = "DLQ messages"
 
     def __init__(self, queue_arn: str, messages: list[DlqMessage]) -> None:
         super().__init__()
@@ -105,7 +98,7 @@ class DlqMessagesScreen(AppScreen):
         self.messages = messages_by_schedule(messages)
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield self.header()
         yield Static(
             Text(
                 printable(
@@ -145,17 +138,11 @@ class DlqMessagesScreen(AppScreen):
         message = self._selected()
         if message is None or not message.name:
             return
-        summary = self.schedtui.store.find(message.group or "", message.name)
+        summary = self.session.store.find(message.group or "", message.name)
         if summary is not None:
-            from schedtui.ui.screens.detail import DetailScreen
-
             self.app.push_screen(DetailScreen(summary))
             return
         self.app.notify(
-            printable(f"{message.group}/{message.name} is not in the schedule list (deleted?)"),
+            f"{message.group}/{message.name} is not in the schedule list (deleted?)",
             severity="warning",
-            markup=False,
         )
-
-    def action_back(self) -> None:
-        self.schedtui.action_back()

@@ -14,7 +14,6 @@ from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static, TextArea
@@ -29,6 +28,7 @@ from schedtui.core.schedules.group_form import (
     tag_lines,
 )
 from schedtui.core.text import printable
+from schedtui.ui.keys import bindings
 from schedtui.ui.screens.dialogs import DIALOG_CSS
 
 Mode = Literal["new", "edit"]
@@ -66,10 +66,7 @@ class GroupFormScreen(ModalScreen[None]):
     GroupFormScreen TextArea { height: 7; }
     """
     )
-    BINDINGS = [
-        Binding("escape", "close", "Cancel", id="group_form.cancel"),
-        Binding("ctrl+s", "save", "Save", id="group_form.save"),
-    ]
+    BINDINGS = bindings("group_form")
 
     def __init__(
         self,

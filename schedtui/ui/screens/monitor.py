@@ -14,7 +14,6 @@ from datetime import timedelta
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from schedtui.aws.errors import AwsError
@@ -32,8 +31,9 @@ from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
-from schedtui.ui.widgets.status_header import StatusHeader
-from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
+from schedtui.ui.table_model import Column, TableRow
+from schedtui.ui.widgets.virtual_table import VirtualTable
 
 SPARK = 8
 METRIC_COLUMNS = (
@@ -112,18 +112,8 @@ class MonitorScreen(AppScreen):
     MonitorScreen .panel-error { height: auto; color: $error; padding: 0 1; }
     MonitorScreen #totals { height: 1; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("w", "next_window", "Window", id="monitor.window"),
-        Binding("escape", "back", "Back", id="monitor.back"),
-        Binding("p", "peek", "Peek DLQ", id="monitor.peek"),
-    ]
-    HELP = [
-        ("w", "cycle the window: 1h, 3h, 24h, 7d"),
-        ("tab", "move between the metrics, DLQ and alarm panels"),
-        ("enter / p", "on a DLQ: peek at its messages (raises their receive count)"),
-        ("r", "refresh now"),
-        ("esc / q", "back"),
-    ]
+    KEYS = ("monitor",)
+    HELP_TITLE = "Monitoring"
 
     def __init__(self) -> None:
         super().__init__()
@@ -135,7 +125,7 @@ class MonitorScreen(AppScreen):
         self.last: Snapshot | None = None
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield self.header()
         yield Static(id="window")
         yield VirtualTable(METRIC_COLUMNS, id="metrics")
         yield Static(id="totals")
@@ -155,7 +145,7 @@ class MonitorScreen(AppScreen):
 
     def beats(self) -> list[Beat]:
         if self._beat is None:
-            seconds = self.schedtui.options.monitor_refresh_seconds
+            seconds = self.session.options.monitor_refresh_seconds
             self._beat = Beat(seconds, self.reload, busy=lambda: self._busy)
         return [self._beat]
 
@@ -172,12 +162,12 @@ class MonitorScreen(AppScreen):
 
     @work(thread=True, group="monitor")
     def _fetch(self, window: str) -> None:
-        app = self.schedtui
-        backend = app.backend
+        session = self.session
+        backend = session.backend
         seconds, period = WINDOWS[window]
-        end = app.now()
+        end = session.now()
         start = end - timedelta(seconds=seconds)
-        groups = sorted(app.store.groups)
+        groups = sorted(session.store.groups)
         alarms: list[MetricAlarm] | AwsError
         try:
             alarms = backend.metrics.alarms()
@@ -196,7 +186,7 @@ class MonitorScreen(AppScreen):
         for users in references.values():
             users.sort()  # stable across refreshes, whatever order the details arrived in
         depths = backend.dlqs.depths(sorted(references))
-        app.call_from_thread(self._show, Snapshot(health, alarms, depths, references))
+        self.app.call_from_thread(self._show, Snapshot(health, alarms, depths, references))
 
     def _show(self, snapshot: Snapshot) -> None:
         self._busy = False
@@ -317,7 +307,7 @@ class MonitorScreen(AppScreen):
         self.query_one("#window", Static).update(
             Text(
                 f"window {choices}  (w to change) · period {period // 60} min · refresh "
-                f"every {self.schedtui.options.monitor_refresh_seconds:g} s"
+                f"every {self.session.options.monitor_refresh_seconds:g} s"
             )
         )
 
@@ -326,9 +316,6 @@ class MonitorScreen(AppScreen):
         self.window = names[(names.index(self.window) + 1) % len(names)]
         self._show_window()
         self.reload()
-
-    def action_back(self) -> None:
-        self.schedtui.action_back()
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         if event.control.id == "dlqs":
@@ -360,10 +347,8 @@ class MonitorScreen(AppScreen):
     @work(thread=True, group="peek")
     def _peek(self, queue_arn: str) -> None:
         try:
-            messages = self.schedtui.backend.dlqs.peek(queue_arn, 10)
+            messages = self.session.backend.dlqs.peek(queue_arn, 10)
         except AwsError as error:
-            self.app.call_from_thread(self.schedtui.show_error, error)
+            self.app.call_from_thread(self.host.show_error, error)
             return
-        from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
-
         self.app.call_from_thread(self.app.push_screen, DlqMessagesScreen(queue_arn, messages))

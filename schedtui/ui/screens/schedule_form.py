@@ -14,16 +14,15 @@ from enum import StrEnum
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widget import Widget as TextualWidget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
+from schedtui.aws.errors import AwsError
 from schedtui.core.expressions.zones import load_zone, zone_names
-from schedtui.core.schedules.arns import TargetKind, target_kind
+from schedtui.core.schedules.arns import ARN_TEMPLATES, TargetKind, arn_template, target_kind
 from schedtui.core.schedules.form import (
-    ARN_TEMPLATES,
     FIELDS,
     FIELDS_BY_KEY,
     PLACEHOLDERS,
@@ -32,7 +31,6 @@ from schedtui.core.schedules.form import (
     FormResult,
     Values,
     Widget,
-    arn_template,
     build_schedule,
     preview,
     shown,
@@ -40,7 +38,7 @@ from schedtui.core.schedules.form import (
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
-from schedtui.ui.widgets.status_header import StatusHeader
+from schedtui.ui.screens.dialogs import ConfirmScreen
 
 
 class FormMode(StrEnum):
@@ -81,17 +79,8 @@ class ScheduleFormScreen(AppScreen):
     """Every section of a schedule; ``on_save`` receives the schedule the form describes."""
 
     DEFAULT_CSS = FORM_CSS
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Review & save", id="form.save"),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-        Binding("ctrl+o", "format_input", "Format JSON", id="form.format"),
-    ]
-    HELP = [
-        ("tab / shift+tab", "next / previous field"),
-        ("ctrl+s", "review the changes, then save"),
-        ("ctrl+o", "pretty-print the target input (JSON)"),
-        ("esc", "cancel (asks first when something was changed)"),
-    ]
+    KEYS = ("schedule_form",)
+    HELP_TITLE = "Schedule form"
 
     def __init__(
         self,
@@ -134,6 +123,14 @@ class ScheduleFormScreen(AppScreen):
     def pauses_refresh(self) -> bool:
         return True  # the operator is typing: nothing refreshes underneath
 
+    def leave(self) -> None:
+        self.action_cancel()  # q asks before dropping edits, as esc does
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and self.read_only_reason:
+            return False  # a viewer: nothing to save
+        return super().check_action(action, parameters)
+
     # -- building the form ------------------------------------------------------------------------
 
     @property
@@ -150,7 +147,7 @@ class ScheduleFormScreen(AppScreen):
         return f"{verb} {name}" if not self.read_only_reason else f"View {name}"
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield self.header()
         yield Static(id="banner")
         with VerticalScroll(id="form"):
             for section in SECTIONS:
@@ -328,7 +325,7 @@ class ScheduleFormScreen(AppScreen):
             return
         self._previewed = timing
         anchor = self.original.creation_date if self.original and not self.creating else None
-        shown = preview(values, self.schedtui.now(), anchor=anchor)
+        shown = preview(values, self.session.now(), anchor=anchor)
         panel = self.query_one("#preview", Static)
         if shown.problem:
             panel.update(Text(printable(shown.problem), style="dim"))
@@ -442,8 +439,8 @@ class ScheduleFormScreen(AppScreen):
         self.kind = kind
         arn_input = self.query_one("#" + widget_id("Target.Arn"), Input)
         if target_kind(arn_input.value.strip()) is not kind and kind in ARN_TEMPLATES:
-            info = self.schedtui.header_info
-            region = self.schedtui.backend.clients.region or info.region
+            info = self.session.header
+            region = self.session.backend.clients.region or info.region
             account = info.account if info.account.isdigit() else "<account>"
             arn_input.value = arn_template(kind, region, account)
         self._show_kind_fields()
@@ -483,10 +480,8 @@ class ScheduleFormScreen(AppScreen):
         self.run_worker(lambda: self._check_dlq(arn, message), thread=True, group="check-dlq")
 
     def _check_dlq(self, arn: str, message: Static) -> None:
-        from schedtui.aws.errors import AwsError
-
         try:
-            depth = self.schedtui.backend.dlqs.depth(arn)
+            depth = self.session.backend.dlqs.depth(arn)
         except AwsError as error:
             text = Text(f"✗ {printable(str(error))}", style="red")
         else:
@@ -524,8 +519,6 @@ class ScheduleFormScreen(AppScreen):
                     return
 
     def action_cancel(self) -> None:
-        from schedtui.ui.screens.dialogs import ConfirmScreen
-
         if self.read_only_reason or not self.dirty:
             self.dismiss()
             return

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
-
 from schedtui.core.schedules.schedule import ScheduleSummary
-from schedtui.ui.screens.lists import TableScreen
+from schedtui.ui.flows.schedule_edit import open_create
+from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
+from schedtui.ui.screens.table_screen import TableScreen
 from schedtui.ui.store import SCHEDULE_COLUMNS
-from schedtui.ui.widgets.virtual_table import TableRow, VirtualTable
+from schedtui.ui.table_model import TableRow
+from schedtui.ui.widgets.virtual_table import VirtualTable
 
 
 def _pending_note(pending: int, loading: bool) -> str:
@@ -16,42 +18,20 @@ def _pending_note(pending: int, loading: bool) -> str:
     return f" · {pending:,} without details (the next refresh tries again)"
 
 
-class SchedulesScreen(TableScreen):
+class SchedulesScreen(TableScreen, ScheduleActions):
     COLUMNS = SCHEDULE_COLUMNS
-    HELP = [
-        ("enter", "open the schedule"),
-        ("t", "toggle ENABLED/DISABLED (all marked rows when any are marked)"),
-        ("space", "mark / unmark the row"),
-        ("ctrl+d", "delete (all marked rows when any are marked; typed confirmation)"),
-        ("e", "edit the schedule in a form"),
-        ("E", "edit the schedule as JSON in $EDITOR (vi when unset)"),
-        ("n", "new schedule (in this group, or the cursor row's)"),
-        ("c", "clone the schedule (to a new name and/or group: how a schedule moves)"),
-        ("/", "filter: words, state:disabled group:NAME target:lambda tz:ZONE name:TEXT"),
-        ("s / S", "sort by the next column / reverse"),
-        ("esc", "clear the filter, then back"),
-    ]
-    BINDINGS = [
-        Binding("t", "toggle", "Toggle", id="schedules.toggle"),
-        Binding("space", "mark", "Mark", id="schedules.mark"),
-        # Not in the footer, so that "? Help" still fits at 80 columns (help and README list it).
-        Binding("ctrl+d", "delete", "Delete", show=False, id="schedules.delete"),
-        Binding("e", "edit", "Edit", id="schedules.edit"),
-        Binding("e", "view", "View", id="schedules.view"),
-        Binding("E", "raw_edit", "Edit JSON", show=False, id="schedules.raw_edit"),
-        Binding("n", "new", "New", show=False, id="schedules.new"),
-        Binding("c", "clone", "Clone", show=False, id="schedules.clone"),
-    ]
+    KEYS = ("list", "schedules")
+    HELP_TITLE = "Schedules"
 
     def __init__(self, group: str | None = None) -> None:
         super().__init__()
         self.group = group
 
     def rows(self) -> list[TableRow]:
-        return self.schedtui.store.visible(self.group, self.row_filter)
+        return self.session.store.visible(self.group, self.row_filter)
 
     def status_text(self, shown: int) -> str:
-        store = self.schedtui.store
+        store = self.session.store
         rows = [r for r in store.rows.values() if self.group is None or r.group == self.group]
         disabled = sum(1 for row in rows if row.state == "DISABLED")
         pending = sum(1 for row in rows if not row.detailed)
@@ -67,9 +47,6 @@ class SchedulesScreen(TableScreen):
             + (_pending_note(pending, store.loading) if pending else "")
         )
 
-    def action_mark(self) -> None:
-        self.table.toggle_mark()
-
     def on_virtual_table_marks_changed(self, _: VirtualTable.MarksChanged) -> None:
         self.reload_status()
 
@@ -79,62 +56,26 @@ class SchedulesScreen(TableScreen):
         return not row_filter.words and all(key != "tz" for key, _ in row_filter.terms)
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
-        from schedtui.ui.screens.detail import DetailScreen
-
-        summary = self.schedtui.store.summary(event.key)
+        summary = self.session.store.summary(event.key)
         if summary is not None:
             self.app.push_screen(DetailScreen(summary))
 
-    def selected(self) -> list[ScheduleSummary]:
+    def in_hand(self) -> list[Seen]:
         """The marked rows, or else the row under the cursor."""
-        store = self.schedtui.store
+        store = self.session.store
         keys = sorted(self.table.marks) if self.table.marks else [self.table.cursor_key]
         return [found for key in keys if key and (found := store.summary(key))]
 
-    def cursor_summary(self) -> ScheduleSummary | None:
+    def current(self) -> ScheduleSummary | None:
         key = self.table.cursor_key
-        return self.schedtui.store.summary(key) if key else None
+        return self.session.store.summary(key) if key else None
 
-    def action_toggle(self) -> None:
-        summaries = self.selected()
-        if summaries:
-            self.schedtui.toggle(summaries, on_done=self.table.clear_marks)
+    def toggled(self) -> None:
+        self.table.clear_marks()
 
-    def action_delete(self) -> None:
-        from schedtui.ui.flows.deletion import delete_schedules
-
-        def deleted(arns: set[str]) -> None:
-            self.table.marks = self.table.marks - arns  # a failed one stays marked
-
-        delete_schedules(self.schedtui, self.selected(), on_done=deleted)
-
-    def action_view(self) -> None:
-        """Read-only: the form opens as a viewer (nothing can be saved)."""
-        self.action_edit()
-
-    def action_edit(self) -> None:
-        from schedtui.ui.flows.schedule_edit import open_edit
-
-        summary = self.cursor_summary()
-        if summary is not None:
-            open_edit(self.schedtui, summary)
-
-    def action_raw_edit(self) -> None:
-        from schedtui.ui.flows.schedule_edit import open_raw_edit
-
-        summary = self.cursor_summary()
-        if summary is not None:
-            open_raw_edit(self.schedtui, summary)
-
-    def action_clone(self) -> None:
-        from schedtui.ui.flows.schedule_edit import open_clone
-
-        summary = self.cursor_summary()
-        if summary is not None:
-            open_clone(self.schedtui, summary)
+    def deleted(self, arns: set[str]) -> None:
+        self.table.marks = self.table.marks - arns  # a failed one stays marked
 
     def action_new(self) -> None:
-        from schedtui.ui.flows.schedule_edit import open_create
-
-        summary = self.cursor_summary()
-        open_create(self.schedtui, self.group or (summary.group_name if summary else None))
+        summary = self.current()
+        open_create(self.host, self.group or (summary.group_name if summary else None))

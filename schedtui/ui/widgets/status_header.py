@@ -37,12 +37,9 @@ class StatusHeader(Static):
         self.info = info
         self.state, self.state_style = state
 
-    def set_info(self, info: HeaderInfo) -> None:
+    def show(self, info: HeaderInfo, state: tuple[str, str]) -> None:
         self.info = info
-        self.refresh_text()
-
-    def set_state(self, text: str, style: str = "") -> None:
-        self.state, self.state_style = text, style
+        self.state, self.state_style = state
         self.refresh_text()
 
     def on_mount(self) -> None:

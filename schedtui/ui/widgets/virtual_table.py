@@ -1,11 +1,11 @@
 """A keyboard-driven table that stays fast at 100,000+ rows.
 
-Textual's `DataTable` builds per-row structures and takes 10-15 s to add 100k rows (see
-design.md). This table keeps the caller's rows in a plain list plus a key -> position dict
-and renders only the lines on screen through the Line API (`ScrollView.render_line`), the way
-Toolong renders multi-gigabyte logs. Replacing the whole list (a filter, a refresh) is one
-O(n) pass with no widgets per row; scrolling re-renders about a screenful of lines, most of
-them straight from an LRU cache.
+Textual's `DataTable` builds per-row structures and takes 10-15 s to add 100k rows
+(measured: the README's benchmarks). This table keeps the caller's rows in a plain list plus
+a key -> position dict and renders only the lines on screen through the Line API
+(`ScrollView.render_line`), the way Toolong renders multi-gigabyte logs. Replacing the whole
+list (a filter, a refresh) is one O(n) pass with no widgets per row; scrolling re-renders
+about a screenful of lines, most of them straight from an LRU cache.
 
 Layout: a one-line header, then one line per row. Each line starts with a 2-cell gutter that
 shows the mark glyph. Columns keep their minimum width, flexible columns share the spare
@@ -23,16 +23,16 @@ re-renders the lines on screen only, whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -40,6 +40,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from schedtui.core.text import printable
+from schedtui.ui.keys import bindings
+from schedtui.ui.table_model import Column, TableRow
 
 ELLIPSIS = "…"
 MARK_GLYPH = "●"
@@ -58,41 +60,6 @@ _ROW_STYLE_CLASSES: dict[str, str] = {
 # A screenful is ~50 lines; each row has up to four cached variants (cursor x mark), and a
 # few screens of history make paging back and forth free.
 _LINE_CACHE_SIZE = 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: `width` is its minimum width in cells; `flex` columns share spare width.
-
-    `live` formats a cell that is not text against the table's clock (see the module's
-    docstring); text cells of a live column are shown as they are.
-    """
-
-    key: str
-    label: str
-    width: int
-    flex: bool = False
-    align: Literal["left", "right"] = "left"
-    live: Callable[[Any, datetime], str] | None = None
-
-    def __post_init__(self) -> None:
-        if self.width < 1:
-            raise ValueError(f"column {self.key!r}: width must be at least 1, not {self.width}")
-
-
-@dataclass(frozen=True, slots=True)
-class TableRow:
-    """One row. `cells` are plain text shown literally (never parsed as markup), or for a
-    live column a value its formatter takes.
-
-    `sort_keys[i]` is the value column i sorts by (the cell text when missing); `None` sorts
-    last in both directions. `style` picks a component class: "", "dim", "warning", "error".
-    """
-
-    key: str
-    cells: tuple[Any, ...]
-    sort_keys: tuple[Any, ...] = ()
-    style: str = ""
 
 
 def column_widths(columns: Sequence[Column], width: int) -> tuple[int, ...]:
@@ -192,18 +159,7 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="table.up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="table.down"),
-        Binding("pageup", "cursor_page_up", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "cursor_page_down", "Page down", show=False, id="table.page_down"),
-        Binding("home", "cursor_home", "First row", show=False, id="table.home"),
-        Binding("end", "cursor_end", "Last row", show=False, id="table.end"),
-        Binding("left", "column_left", "Columns left", show=False, id="table.left"),
-        Binding("right", "column_right", "Columns right", show=False, id="table.right"),
-        Binding("space", "toggle_mark", "Mark", id="table.mark"),
-        Binding("enter", "select_row", "Open", id="table.select"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings("table"))
 
     class RowSelected(Message):
         """Enter (or a double click) on a row."""

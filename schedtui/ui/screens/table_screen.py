@@ -1,18 +1,17 @@
-"""The two list screens: schedule groups, and schedules (all groups or one)."""
+"""What both lists share: a header, a virtual table, the `/` filter, sorting and a status line
+(the groups list is ``screens/groups.py``, the schedules list ``screens/schedules.py``)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from schedtui.core.schedules.rows import RowFilter, parse_filter
 from schedtui.ui.screens.base import AppScreen
-from schedtui.ui.store import GROUP_COLUMNS
-from schedtui.ui.widgets.status_header import StatusHeader
-from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+from schedtui.ui.table_model import Column, TableRow
+from schedtui.ui.widgets.virtual_table import VirtualTable
 
 LIST_CSS = """
 TableScreen VirtualTable {
@@ -39,13 +38,6 @@ class TableScreen(AppScreen):
 
     DEFAULT_CSS = LIST_CSS
     COLUMNS: tuple[Column, ...] = ()
-    HELP: list[tuple[str, str]] = []
-    BINDINGS = [
-        Binding("slash", "open_filter", "Filter", id="list.filter"),
-        Binding("escape", "escape", "Back", show=False, id="list.escape"),
-        Binding("s", "sort_next", "Sort", id="list.sort"),
-        Binding("S", "sort_reverse", "Reverse", show=False, id="list.reverse"),
-    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,7 +46,7 @@ class TableScreen(AppScreen):
         self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield StatusHeader(self.schedtui.header_info, self.schedtui.header_state)
+        yield self.header()
         yield VirtualTable(self.COLUMNS, id="table")
         yield Input(
             placeholder="filter: words, state:disabled group:NAME target:lambda tz:ZONE",
@@ -72,12 +64,13 @@ class TableScreen(AppScreen):
         return any(field.has_class("open") for field in self.query("#filter").results(Input))
 
     def on_mount(self) -> None:
-        self.table.set_now(self.schedtui.now())
+        self.table.set_now(self.session.now())
         self.table.focus()
         self.reload()
 
     def pauses_refresh(self) -> bool:
-        return self.filter_open
+        """While the filter is being typed in; an applied filter (enter) keeps refreshing."""
+        return any(field.has_focus for field in self.query("#filter").results(Input))
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -150,9 +143,8 @@ class TableScreen(AppScreen):
             self.row_filter = RowFilter()
             self.reload()
             self.table.focus()
-        elif len(self.app.screen_stack) > 2:
-            # Back, but never out: only q quits (an esc too many must not end the session).
-            self.app.pop_screen()
+        else:
+            self.back()
 
     # -- sort -----------------------------------------------------------------------------------
 
@@ -168,64 +160,3 @@ class TableScreen(AppScreen):
 
     def action_sort_reverse(self) -> None:
         self.table.sort_by(self.COLUMNS[max(self._sort_position(), 0)].key)
-
-
-class GroupsScreen(TableScreen):
-    COLUMNS = GROUP_COLUMNS
-    HELP = [
-        ("enter", "open the group's schedules"),
-        ("n", "new group, with tags"),
-        ("e", "edit the group's tags (a viewer when read-only)"),
-        ("ctrl+d", "delete the group and its schedules (type its name to confirm)"),
-        ("/", "filter groups by name"),
-        ("s / S", "sort by the next column / reverse"),
-        ("q", "quit"),
-    ]
-    BINDINGS = [
-        Binding("n", "new_group", "New", id="groups.new"),
-        Binding("e", "edit_group", "Tags", id="groups.edit"),
-        Binding("e", "view_group", "Tags", id="groups.view"),
-        Binding("ctrl+d", "delete_group", "Delete", id="groups.delete"),
-    ]
-
-    def rows(self) -> list[TableRow]:
-        rows = self.schedtui.store.group_table_rows()
-        words = self.filter_text.lower().split()
-        return [row for row in rows if all(word in row.key.lower() for word in words)]
-
-    def status_text(self, shown: int) -> str:
-        store = self.schedtui.store
-        total = len(store.rows)
-        disabled = sum(1 for row in store.rows.values() if row.state == "DISABLED")
-        counted = f"{total:,} schedules" + ("" if store.complete else " listed so far")
-        return (
-            f"{shown} of {len(store.groups)} groups · {counted}"
-            + store.listing_note()
-            + f" ({total - disabled:,} enabled, {disabled:,} disabled)"
-        )
-
-    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
-        from schedtui.ui.screens.schedules import SchedulesScreen
-
-        self.app.push_screen(SchedulesScreen(group=event.key))
-
-    def action_new_group(self) -> None:
-        from schedtui.ui.flows.groups import new_group
-
-        new_group(self.schedtui)
-
-    def action_view_group(self) -> None:
-        """Read-only: the tags form opens as a viewer."""
-        self.action_edit_group()
-
-    def action_edit_group(self) -> None:
-        from schedtui.ui.flows.groups import edit_group_tags
-
-        if self.table.cursor_key:
-            edit_group_tags(self.schedtui, self.table.cursor_key)
-
-    def action_delete_group(self) -> None:
-        from schedtui.ui.flows.deletion import delete_group
-
-        if self.table.cursor_key:
-            delete_group(self.schedtui, self.table.cursor_key)

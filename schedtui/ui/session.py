@@ -1,0 +1,113 @@
+"""What screens and flows work with: the session (AWS context, read-only flag, repositories,
+the account's store, the clock) and ``Host``, the few things they ask of the app.
+
+Screens and flows never import the app: they reach it through ``host(app)``, typed by the
+``Host`` protocol, which keeps the import graph free of circles (ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, cast
+
+from schedtui.aws.backend import Backend
+from schedtui.ui.store import AccountStore
+from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    refresh_seconds: float = 30.0
+    monitor_refresh_seconds: float = 60.0
+    # Relative times ("in 5m") re-render, and next runs that have passed move on, this often,
+    # even with the refresh off.
+    clock_seconds: float = 30.0
+    group: str | None = None  # deep link: open this group's schedules
+    schedule: str | None = None  # deep link: GROUP/NAME
+    theme: str | None = None
+    demo: bool = False
+    clock: Callable[[], datetime] | None = None  # a fixed clock for screenshots and tests
+
+
+@dataclass
+class Session:
+    """One operator's session against one AWS account and region."""
+
+    backend: Backend
+    options: AppOptions = field(default_factory=AppOptions)
+    store: AccountStore = field(default_factory=AccountStore)
+    header: HeaderInfo = field(default_factory=HeaderInfo)
+    header_state: tuple[str, str] = ("starting…", "dim")
+    error_log: list[str] = field(default_factory=list)  # every error shown, oldest first
+
+    def __post_init__(self) -> None:
+        settings = self.backend.settings
+        self.header.profile = settings.profile
+        self.header.region = settings.region or "…"
+        self.header.read_only = settings.read_only
+        self.header.demo = self.options.demo
+
+    @property
+    def read_only(self) -> bool:
+        return self.backend.settings.read_only
+
+    def now(self) -> datetime:
+        clock = self.options.clock
+        return clock() if clock else datetime.now(UTC)
+
+
+class Host(Protocol):
+    """What screens and flows ask of the app (Textual's App API, and three of ours)."""
+
+    session: Session
+    screen_stack: list[Any]
+
+    @property
+    def screen(self) -> Any: ...
+
+    def push_screen(self, screen: Any, callback: Any = None) -> Any: ...
+
+    def pop_screen(self) -> Any: ...
+
+    def run_worker(self, work: Any, **options: Any) -> Any: ...
+
+    def call_from_thread(self, callback: Any, *args: Any) -> Any: ...
+
+    def suspend(self) -> Any: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def show_error(self, error: Exception) -> None:
+        """Notify, remember in ``session.error_log`` and show in the header."""
+
+    def changed(self) -> None:
+        """A write went out: refresh now, and re-read what the screens show."""
+
+    def refused_read_only(self, what: str) -> bool:
+        """In read-only mode: say that ``what`` is refused and return True."""
+
+
+def host(app: Any) -> Host:
+    """The app as screens and flows see it."""
+    return cast(Host, app)
+
+
+def show_state(app: Any, text: str | None = None, style: str = "") -> None:
+    """Say how fresh the data is in every screen's header (``text`` None: the account and
+    region changed, the state line stays)."""
+    session = host(app).session
+    if text is not None:
+        session.header_state = (text, style)
+    for screen in app.screen_stack:
+        for header in screen.query(StatusHeader):
+            header.show(session.header, session.header_state)

@@ -1,0 +1,60 @@
+"""A change is planned once: the request sent, the diff shown and audited, the warnings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from schedtui.core.changes.plan import PlanKind, plan_create, plan_delete, plan_update
+from schedtui.core.changes.warnings import WarningKind
+from schedtui.core.schedules.schedule import Schedule
+from tests.core.model_samples import schedule_response
+
+NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+
+
+def schedule(**members: object) -> Schedule:
+    return Schedule.from_api(schedule_response("lambda", **members))
+
+
+def test_an_update_sends_the_whole_document_with_the_change_on_top() -> None:
+    current = schedule(Description="as read", Unknown={"kept": True})
+    plan = plan_update(current, {"state": "DISABLED"}, NOW, check_rules=False)
+    assert plan.kind is PlanKind.UPDATE
+    assert plan.diff == {"State": ("ENABLED", "DISABLED")}
+    request = plan.request("token-1")
+    assert request["State"] == "DISABLED"
+    assert request["Description"] == "as read"
+    assert request["Unknown"] == {"kept": True}  # members this version does not know go back
+    assert request["ClientToken"] == "token-1"
+    assert "Arn" not in request
+
+
+def test_a_refused_past_start_date_is_dropped_from_the_request_and_named() -> None:
+    past = datetime(2026, 1, 1, tzinfo=UTC)
+    rate = schedule(ScheduleExpression="rate(5 minutes)", StartDate=past)
+    plan = plan_update(rate, {"description": "x"}, NOW)
+    assert "StartDate" not in plan.request("t")
+    assert plan.diff["StartDate"] == (past, None)
+    assert plan.warns(WarningKind.REANCHORS_RATE)
+    assert plan.needs_consent
+    cron = schedule(ScheduleExpression="cron(0 2 * * ? *)", StartDate=past)
+    quiet = plan_update(cron, {"description": "x"}, NOW)
+    assert quiet.warns(WarningKind.START_DATE_DROPPED)
+    assert not quiet.needs_consent
+
+
+def test_nothing_to_change_is_an_empty_plan() -> None:
+    current = schedule()
+    assert plan_update(current, {"description": current.description}, NOW).empty
+
+
+def test_create_and_delete_plans() -> None:
+    new = schedule(ActionAfterCompletion="DELETE")
+    created = plan_create(new, NOW)
+    assert created.kind is PlanKind.CREATE
+    assert created.diff["Name"] == (None, new.name)
+    assert created.warns(WarningKind.DELETES_ITSELF)
+    deleted = plan_delete(new)
+    assert deleted.kind is PlanKind.DELETE
+    assert deleted.diff["Name"] == (new.name, None)
+    assert deleted.label == f"{new.group_name}/{new.name}"
