@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from schedtui.aws.backend import Backend
 from schedtui.aws.preflight import PreflightError, preflight
 from schedtui.aws.session import AwsSettings
+from schedtui.cli.milestones import milestone, watch_collections, watch_listing
 from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
-from schedtui.ui.milestones import milestone, watch_collections, watch_listing
 from schedtui.ui.themes import drop_empty_no_color
 
 # Pins the app's clock (and the demo's) to an instant: for tests and screenshots that read
@@ -65,6 +65,10 @@ def run_tui(args: argparse.Namespace) -> int:
             settings = replace(stack.enter_context(demo), read_only=args.read_only)
             milestone("demo-started", pid=demo.pid)
         backend = Backend.connect(settings)
+        try:  # private now, not at the first write; the app says what was narrowed
+            notices = tuple(backend.mutations.audit.secure())
+        except OSError as error:
+            notices = (f"the audit log cannot be made private: {error}",)
         watch_listing(backend)
         app = SchedtuiApp(
             backend,
@@ -76,6 +80,7 @@ def run_tui(args: argparse.Namespace) -> int:
                 theme=args.theme,
                 demo=args.demo,
                 clock=None if now is None else lambda: now,
+                notices=notices,
             ),
         )
         _tune_garbage_collection()

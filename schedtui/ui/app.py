@@ -7,19 +7,17 @@ flow, and every key is declared in ``keys.py``. See ARCHITECTURE.md.
 
 from __future__ import annotations
 
-import time
-
-from textual import on, work
+from textual import on
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from schedtui.aws.backend import Backend
 from schedtui.core.text import printable
 from schedtui.ui.commands import CommandsProvider, help_screen, open_monitor, run_command
-from schedtui.ui.crash import crash_summary, write_crash_report
-from schedtui.ui.heartbeat import HEARTBEAT_SECONDS, LiveScreen
+from schedtui.ui.heartbeat import Heartbeat, LiveScreen
 from schedtui.ui.keys import READ_ONLY_REFUSAL, bindings
+from schedtui.ui.safe_app import CrashSafeApp
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import CommandPrompt
 from schedtui.ui.screens.groups import GroupsScreen
@@ -33,7 +31,7 @@ from schedtui.ui.themes import choose_theme, load_themes
 _NOT_IN_FORMS = frozenset({"command_line", "monitor", "refresh"})
 
 
-class SchedtuiApp(App[None]):
+class SchedtuiApp(CrashSafeApp):
     TITLE = "schedtui"
     COMMANDS = App.COMMANDS | {CommandsProvider}
     BINDINGS = [*bindings("app"), READ_ONLY_REFUSAL]
@@ -42,7 +40,7 @@ class SchedtuiApp(App[None]):
         super().__init__()
         self.session = Session(backend, options or AppOptions())
         self.sync = AccountSync(self, self.session)
-        self.crash_report: str | None = None  # set when an unexpected exception ended it
+        self.heartbeat = Heartbeat(self, [self.sync.refresh_beat, self.sync.clock_beat])
 
     def on_mount(self) -> None:
         loaded = load_themes()
@@ -54,41 +52,11 @@ class SchedtuiApp(App[None]):
         self.push_screen(GroupsScreen())
         if self.session.options.group:
             self.push_screen(SchedulesScreen(group=self.session.options.group))
+        for notice in self.session.options.notices:
+            self.notify(notice, severity="warning", timeout=10)
         show_state(self, "connecting…", "dim")
         self.sync.refresh()
-        self.set_interval(HEARTBEAT_SECONDS, self._on_heartbeat, name="heartbeat")
-        self._secure_audit_log()
-
-    @work(thread=True, group="audit")
-    def _secure_audit_log(self) -> None:
-        """Make the audit log private now, not at the first write; say what was narrowed."""
-        try:
-            warnings = self.session.backend.mutations.audit.secure()
-        except OSError as error:
-            warnings = [f"the audit log cannot be made private: {error}"]
-        for warning in warnings:
-            self.call_from_thread(self.notify, warning, title="Audit log", severity="warning")
-
-    # -- keeping it live ------------------------------------------------------------------------
-
-    def _paused(self) -> bool:
-        """A form or a dialog is open anywhere in the stack, or the filter is being typed
-        in: nothing is pulled from under the operator (what falls due runs right after)."""
-        return any(
-            isinstance(screen, ModalScreen)
-            or (isinstance(screen, AppScreen) and screen.pauses_refresh())
-            for screen in self.screen_stack
-        )
-
-    def _on_heartbeat(self) -> None:
-        if not self.screen_stack or self._paused():
-            return
-        beats = [self.sync.refresh_beat, self.sync.clock_beat]
-        if isinstance(self.screen, LiveScreen):
-            beats += self.screen.beats()
-        now = time.monotonic()
-        for beat in beats:
-            beat.tick(now)
+        self.heartbeat.start()
 
     @on(SyncMessage)
     def _synced(self, message: SyncMessage) -> None:
@@ -172,22 +140,6 @@ class SchedtuiApp(App[None]):
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
         yield from super().get_system_commands(screen)
         yield SystemCommand("Refresh", "Refresh now (r)", self.action_refresh)
-
-    # -- an unexpected exception ----------------------------------------------------------------
-
-    def _handle_exception(self, error: Exception) -> None:
-        self._crash = error  # for _fatal_error, which Textual calls without it
-        super()._handle_exception(error)
-
-    def _fatal_error(self) -> None:
-        """Replaces Textual's crash report, which prints every frame's local variables
-        (credentials, tokens, target inputs): the traceback goes to a private file, and
-        ``crash_report`` holds the short report the command line prints once the terminal is
-        back (printed by us, not by Rich: a wrapped path could not be copied)."""
-        error = getattr(self, "_crash", None) or RuntimeError("unknown error")
-        self.crash_report = crash_summary(error, write_crash_report(error))
-        self.bell()
-        self._close_messages_no_wait()
 
 
 __all__ = ["AppOptions", "SchedtuiApp"]

@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import monotonic
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
+
+from textual.screen import ModalScreen
 
 HEARTBEAT_SECONDS = 1.0
 
@@ -50,3 +52,40 @@ class LiveScreen(Protocol):
     """A screen that shows AWS state of its own (beyond the account's lists)."""
 
     def beats(self) -> list[Beat]: ...
+
+
+@runtime_checkable
+class Pausing(Protocol):
+    """A screen where the operator can be busy (a form, a filter being typed)."""
+
+    def pauses_refresh(self) -> bool: ...
+
+
+class Heartbeat:
+    """Ticks once a second: runs the app's beats and the current screen's that are due."""
+
+    def __init__(self, app: Any, beats: list[Beat]) -> None:
+        self.app = app
+        self.beats = beats
+
+    def start(self) -> None:
+        self.app.set_interval(HEARTBEAT_SECONDS, self.tick, name="heartbeat")
+
+    def paused(self) -> bool:
+        """A form or a dialog is open anywhere in the stack, or the filter is being typed
+        in: nothing is pulled from under the operator (what falls due runs right after)."""
+        return any(
+            isinstance(screen, ModalScreen)
+            or (isinstance(screen, Pausing) and screen.pauses_refresh())
+            for screen in self.app.screen_stack
+        )
+
+    def tick(self) -> None:
+        if not self.app.screen_stack or self.paused():
+            return
+        beats = list(self.beats)
+        if isinstance(self.app.screen, LiveScreen):
+            beats += self.app.screen.beats()
+        now = monotonic()
+        for beat in beats:
+            beat.tick(now)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
 from schedtui.aws.backend import Backend
-from schedtui.ui.store import AccountStore
+from schedtui.core.schedules.store import AccountStore
 from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
 
 
@@ -29,6 +29,7 @@ class AppOptions:
     theme: str | None = None
     demo: bool = False
     clock: Callable[[], datetime] | None = None  # a fixed clock for screenshots and tests
+    notices: tuple[str, ...] = ()  # said once the screen is up (e.g. audit log narrowed)
 
 
 @dataclass

@@ -30,14 +30,14 @@ from schedtui.core.expressions.runs import NextRunCache
 from schedtui.core.schedules.group import ScheduleGroup
 from schedtui.core.schedules.rows import ScheduleDigest, ScheduleRow, build_row
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedules.store import schedule_table_row, summary_of
+from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.table_screen import TableScreen
 from schedtui.ui.session import Session, show_state
-from schedtui.ui.store import schedule_table_row, summary_of
-from schedtui.ui.table_model import TableRow
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 # Above this many schedules, list updates are batched at most every _COALESCE_SECONDS.

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 
 from schedtui.core.schedules.rows import ScheduleRow, parse_filter
-from schedtui.ui.store import AccountStore, schedule_table_row
+from schedtui.core.schedules.store import AccountStore, schedule_table_row
 
 NOW = datetime(2026, 11, 29, 16, tzinfo=UTC)
 

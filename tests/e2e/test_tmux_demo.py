@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from schedtui.ui.store import GROUP_COLUMNS, SCHEDULE_COLUMNS
+from schedtui.core.schedules.store import GROUP_COLUMNS, SCHEDULE_COLUMNS
 
 TMUX_MISSING = (
     "tmux is not installed: the end-to-end tests drive the real app in tmux. "

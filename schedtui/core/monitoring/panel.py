@@ -19,7 +19,11 @@ from schedtui.core.monitoring.metrics import (
     TRUNCATED_TO_DLQ,
     MetricAlarm,
     MetricSeries,
+    QueueDepth,
 )
+from schedtui.core.schedules.arns import parse_sqs_queue_arn, target_resource_name
+from schedtui.core.table import Column, TableRow
+from schedtui.core.text import printable
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -120,3 +124,103 @@ def group_health(
         key=lambda health: (-health.trouble, health.group),
     )
     return account + groups
+
+
+# -- the monitor's tables ------------------------------------------------------------------------
+
+SPARK = 8
+METRIC_COLUMNS = (
+    Column("group", "GROUP", 18),
+    *(Column(metric, label, SPARK + 6, align="right") for metric, label, _ in PANEL_METRICS),
+    Column("alarms", "ALARMS", 12, flex=True),
+)
+DLQ_COLUMNS = (
+    Column("queue", "DEAD-LETTER QUEUE", 24, flex=True),
+    Column("visible", "VISIBLE", 8, align="right"),
+    Column("in_flight", "IN FLIGHT", 9, align="right"),
+    Column("delayed", "DELAYED", 8, align="right"),
+    Column("trend", "TREND", 10),
+    Column("schedules", "SCHEDULES", 28, flex=True),
+    Column("finding", "FINDING", 20, flex=True),
+)
+ALARM_COLUMNS = (
+    Column("name", "ALARM", 24, flex=True),
+    Column("state", "STATE", 17),
+    Column("metric", "WATCHES", 28),
+    Column("topics", "NOTIFIES (SNS)", 30, flex=True),
+)
+
+
+def _metric_cell(health: GroupHealth, metric: str) -> str:
+    found = health.series.get(metric)
+    values = found.values if found else ()
+    return f"{sparkline(values, SPARK)} {figure(health.latest(metric))}"
+
+
+def health_row(health: GroupHealth) -> TableRow:
+    """A group's line: a sparkline and the latest figure per metric, its alarms."""
+    alarms = ", ".join(f"{a.name}:{a.state}" for a in health.alarms)
+    troubled = any(bad and health.total(metric) > 0 for metric, _, bad in PANEL_METRICS)
+    in_alarm = any(alarm.state == "ALARM" for alarm in health.alarms)
+    return TableRow(
+        key=health.group,
+        cells=(
+            printable(health.group),
+            *(_metric_cell(health, metric) for metric, _, _ in PANEL_METRICS),
+            printable(alarms),
+        ),
+        sort_keys=(
+            health.group,
+            *(health.total(metric) for metric, _, _ in PANEL_METRICS),
+            alarms,
+        ),
+        style="error" if in_alarm or troubled else "",
+    )
+
+
+def trend(history: list[int]) -> str:
+    """Depth over the last refreshes: flat when it has not moved, scaled when it has."""
+    recent = history[-10:]
+    if len(set(recent)) <= 1:
+        return "─" * len(recent)
+    low = min(recent)
+    return sparkline([value - low + 0.5 for value in recent], len(recent))
+
+
+def dlq_row(
+    arn: str, depth: QueueDepth | None, problem: str, users: list[str], history: list[int]
+) -> TableRow:
+    """A dead-letter queue's line: its depth (or why it is unknown), trend and users."""
+    queue = parse_sqs_queue_arn(arn)
+    finding = problem
+    if queue is not None and queue.fifo:
+        finding = "FIFO queue: Scheduler needs a standard queue"
+    counts = (
+        ("?", "?", "?")
+        if depth is None
+        else (f"{depth.visible:,}", f"{depth.in_flight:,}", f"{depth.delayed:,}")
+    )
+    total = None if depth is None else depth.total
+    shown = ", ".join(users[:3]) + (f" +{len(users) - 3}" if len(users) > 3 else "")
+    return TableRow(
+        key=arn,
+        cells=(
+            printable(target_resource_name(arn)),
+            *counts,
+            trend(history),
+            printable(shown),
+            printable(finding),
+        ),
+        sort_keys=(arn, total or 0, 0, 0, 0, len(users), finding),
+        style="error" if finding else ("warning" if total else ""),
+    )
+
+
+def alarm_row(alarm: MetricAlarm) -> TableRow:
+    watches = f"{alarm.metric or '?'} ({alarm.group or 'account'})"
+    topics = ", ".join(target_resource_name(t) for t in alarm.alarm_topic_arns)
+    return TableRow(
+        key=alarm.name,
+        cells=(printable(alarm.name), alarm.state, printable(watches), printable(topics)),
+        style="error" if alarm.state == "ALARM" else "",
+    )

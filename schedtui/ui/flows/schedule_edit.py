@@ -201,31 +201,17 @@ def review_body(plan: ChangePlan) -> Text:
 
 
 def review(host: Host, draft: Draft, *, force: bool = False) -> None:
-    """Plan the draft (an edit: on the document read for write now), then show the plan.
-    While that is in flight a second review of the same form waits (``draft.sending``)."""
-    if draft.sending:
-        return
-    draft.sending = True
-    draft.progress("checking the server's copy…")
+    """Plan the draft (an edit: on the document read for write now), then show the plan."""
     mutations = host.session.backend.mutations
 
-    def work() -> None:
-        try:
-            if draft.mode is FormMode.EDIT:
-                assert draft.original is not None
-                changes = update_changes(draft.original, draft.schedule)
-                plan = mutations.plan_update(draft.original, changes, force=force)
-            else:
-                plan = mutations.plan_create(draft.schedule)
-        except StaleScheduleError as error:
-            then = partial(_conflict, host, draft, error)
-        except AwsError as error:
-            then = partial(draft.refused, str(error))
-        else:
-            then = partial(_confirm, host, draft, plan)
-        host.call_from_thread(_finished, draft, then)
+    def plan() -> ChangePlan:
+        if draft.mode is FormMode.EDIT:
+            assert draft.original is not None
+            changes = update_changes(draft.original, draft.schedule)
+            return mutations.plan_update(draft.original, changes, force=force)
+        return mutations.plan_create(draft.schedule)
 
-    host.run_worker(work, thread=True, group="save")
+    _in_worker(host, draft, "checking the server's copy…", plan, partial(_confirm, host, draft))
 
 
 def _confirm(host: Host, draft: Draft, plan: ChangePlan) -> None:
@@ -250,24 +236,39 @@ def _confirm(host: Host, draft: Draft, plan: ChangePlan) -> None:
 
 def save(host: Host, draft: Draft, plan: ChangePlan) -> None:
     """Send the reviewed plan once (the review was the operator's consent to its warnings)."""
+    mutations = host.session.backend.mutations
+    _in_worker(
+        host,
+        draft,
+        "saving… (sent once; the answer is awaited)",
+        lambda: mutations.apply(plan, consented=True, client_token=draft.client_token),
+        partial(_saved, host, draft),
+    )
+
+
+def _in_worker(
+    host: Host, draft: Draft, doing: str, call: Callable[[], Any], then: Callable[[Any], None]
+) -> None:
+    """Run ``call`` off the UI thread, then ``then`` with its result (or the conflict, the lost
+    answer or the refusal). While it runs the form says ``doing`` and a second ctrl+s (or a
+    second y) of the same draft does nothing."""
     if draft.sending:
         return
     draft.sending = True
-    draft.progress("saving… (sent once; the answer is awaited)")
-    mutations = host.session.backend.mutations
+    draft.progress(doing)
 
     def work() -> None:
         try:
-            result = mutations.apply(plan, consented=True, client_token=draft.client_token)
+            result = call()
         except StaleScheduleError as error:
-            then = partial(_conflict, host, draft, error)
+            after = partial(_conflict, host, draft, error)
         except OutcomeUnknownError as error:
-            then = partial(_unknown, host, draft, error)
+            after = partial(_unknown, host, draft, error)
         except AwsError as error:
-            then = partial(draft.refused, str(error))
+            after = partial(draft.refused, str(error))
         else:
-            then = partial(_saved, host, draft, result)
-        host.call_from_thread(_finished, draft, then)
+            after = partial(then, result)
+        host.call_from_thread(_finished, draft, after)
 
     host.run_worker(work, thread=True, group="save")
 

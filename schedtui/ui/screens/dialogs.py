@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.table import Table
 from rich.text import Text
 from textual import events
@@ -12,7 +10,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from schedtui.aws.errors import OutcomeUnknownError
 from schedtui.core.text import printable
 from schedtui.ui.keys import bindings, help_rows
 
@@ -169,42 +166,6 @@ class MessageScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-@dataclass(frozen=True)
-class ResultLine:
-    """One item of a bulk action: done (``error`` None), failed, or its answer lost."""
-
-    label: str
-    error: str | None = None  # why it failed; for a lost answer, what the re-read found
-    unknown: bool = False  # the answer was lost (``applied`` then says what AWS holds)
-    applied: bool = False
-
-    @property
-    def done(self) -> bool:
-        return self.error is None or (self.unknown and self.applied)
-
-    @classmethod
-    def of(cls, label: str, error: Exception | None) -> ResultLine:
-        if isinstance(error, OutcomeUnknownError):
-            return cls(label, str(error), unknown=True, applied=error.applied)
-        return cls(label, None if error is None else str(error))
-
-
-def results_screen(results: list[ResultLine], verb: str) -> MessageScreen:
-    """The outcome of a bulk action: one line per item, ✓ done, ✗ and why, or ? when the
-    answer was lost (the line says what a re-read found)."""
-    body = Text()
-    for line in results:
-        glyph, style = (
-            ("?", "yellow") if line.unknown else ("✗", "red") if line.error else ("✓", "green")
-        )
-        body.append(f"{glyph} ", style=style)
-        body.append(
-            printable(line.label) + (f": {printable(line.error)}" if line.error else "") + "\n"
-        )
-    done = sum(1 for line in results if line.done)
-    return MessageScreen(f"{done} of {len(results)} {verb}", body)
 
 
 class HelpScreen(ModalScreen[None]):

@@ -12,10 +12,10 @@ from textual.widgets import Footer, Static
 
 from schedtui.core.monitoring.metrics import DlqMessage
 from schedtui.core.schedules.arns import target_resource_name
+from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.table_model import Column, TableRow
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 COLUMNS = (

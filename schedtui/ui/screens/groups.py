@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from schedtui.core.schedules.store import GROUP_COLUMNS
+from schedtui.core.table import TableRow
 from schedtui.ui.flows.deletion import delete_group
 from schedtui.ui.flows.groups import edit_group_tags, new_group
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.screens.table_screen import TableScreen
-from schedtui.ui.store import GROUP_COLUMNS
-from schedtui.ui.table_model import TableRow
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 

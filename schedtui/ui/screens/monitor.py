@@ -19,43 +19,26 @@ from textual.widgets import Footer, Static
 from schedtui.aws.errors import AwsError
 from schedtui.core.monitoring.metrics import MetricAlarm, QueueDepth
 from schedtui.core.monitoring.panel import (
+    ALARM_COLUMNS,
+    DLQ_COLUMNS,
+    METRIC_COLUMNS,
     PANEL_METRICS,
     WINDOWS,
     GroupHealth,
+    alarm_row,
+    dlq_row,
     figure,
     group_health,
-    sparkline,
+    health_row,
 )
-from schedtui.core.schedules.arns import parse_sqs_queue_arn, target_resource_name
+from schedtui.core.schedules.arns import target_resource_name
+from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
-from schedtui.ui.table_model import Column, TableRow
 from schedtui.ui.widgets.virtual_table import VirtualTable
-
-SPARK = 8
-METRIC_COLUMNS = (
-    Column("group", "GROUP", 18),
-    *(Column(metric, label, SPARK + 6, align="right") for metric, label, _ in PANEL_METRICS),
-    Column("alarms", "ALARMS", 12, flex=True),
-)
-DLQ_COLUMNS = (
-    Column("queue", "DEAD-LETTER QUEUE", 24, flex=True),
-    Column("visible", "VISIBLE", 8, align="right"),
-    Column("in_flight", "IN FLIGHT", 9, align="right"),
-    Column("delayed", "DELAYED", 8, align="right"),
-    Column("trend", "TREND", 10),
-    Column("schedules", "SCHEDULES", 28, flex=True),
-    Column("finding", "FINDING", 20, flex=True),
-)
-ALARM_COLUMNS = (
-    Column("name", "ALARM", 24, flex=True),
-    Column("state", "STATE", 17),
-    Column("metric", "WATCHES", 28),
-    Column("topics", "NOTIFIES (SNS)", 30, flex=True),
-)
 
 
 @dataclass
@@ -66,41 +49,6 @@ class Snapshot:
     alarms: list[MetricAlarm] | AwsError
     depths: dict[str, QueueDepth | AwsError]
     references: dict[str, list[str]]  # DLQ ARN -> "group/name" of schedules using it
-
-
-def _metric_cell(health: GroupHealth, metric: str) -> str:
-    found = health.series.get(metric)
-    values = found.values if found else ()
-    return f"{sparkline(values, SPARK)} {figure(health.latest(metric))}"
-
-
-def _health_row(health: GroupHealth) -> TableRow:
-    alarms = ", ".join(f"{a.name}:{a.state}" for a in health.alarms)
-    troubled = any(bad and health.total(metric) > 0 for metric, _, bad in PANEL_METRICS)
-    in_alarm = any(alarm.state == "ALARM" for alarm in health.alarms)
-    return TableRow(
-        key=health.group,
-        cells=(
-            printable(health.group),
-            *(_metric_cell(health, metric) for metric, _, _ in PANEL_METRICS),
-            printable(alarms),
-        ),
-        sort_keys=(
-            health.group,
-            *(health.total(metric) for metric, _, _ in PANEL_METRICS),
-            alarms,
-        ),
-        style="error" if in_alarm or troubled else "",
-    )
-
-
-def _trend(history: list[int]) -> str:
-    """Depth over the last refreshes: flat when it has not moved, scaled when it has."""
-    recent = history[-10:]
-    if len(set(recent)) <= 1:
-        return "─" * len(recent)
-    low = min(recent)
-    return sparkline([value - low + 0.5 for value in recent], len(recent))
 
 
 class MonitorScreen(AppScreen):
@@ -209,7 +157,7 @@ class MonitorScreen(AppScreen):
             self._error("#metrics-error", snapshot.health)
             return
         self._error("#metrics-error", None)
-        table.set_rows([_health_row(health) for health in snapshot.health])
+        table.set_rows([health_row(health) for health in snapshot.health])
         self._show_totals()
 
     def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
@@ -231,47 +179,14 @@ class MonitorScreen(AppScreen):
 
     def _show_dlqs(self, snapshot: Snapshot) -> None:
         rows: list[TableRow] = []
-        failures = 0
         for arn, outcome in snapshot.depths.items():
-            users = snapshot.references.get(arn, [])
-            queue = parse_sqs_queue_arn(arn)
-            finding = ""
-            if isinstance(outcome, AwsError):
-                failures += 1
-                finding = str(outcome)
-                visible = in_flight = delayed = "?"
-                total = None
-            else:
-                visible, in_flight, delayed = (
-                    f"{outcome.visible:,}",
-                    f"{outcome.in_flight:,}",
-                    f"{outcome.delayed:,}",
-                )
-                total = outcome.total
-            if queue is not None and queue.fifo:
-                finding = "FIFO queue: Scheduler needs a standard queue"
             history = self.depth_history.setdefault(arn, [])
-            if total is not None:
-                history.append(total)
+            depth = outcome if isinstance(outcome, QueueDepth) else None
+            if depth is not None:
+                history.append(depth.total)
                 del history[:-30]
-            rows.append(
-                TableRow(
-                    key=arn,
-                    cells=(
-                        printable(target_resource_name(arn)),
-                        visible,
-                        in_flight,
-                        delayed,
-                        _trend(history),
-                        printable(
-                            ", ".join(users[:3]) + (f" +{len(users) - 3}" if len(users) > 3 else "")
-                        ),
-                        printable(finding),
-                    ),
-                    sort_keys=(arn, total or 0, 0, 0, 0, len(users), finding),
-                    style="error" if finding else ("warning" if total else ""),
-                )
-            )
+            problem = "" if depth is not None else str(outcome)
+            rows.append(dlq_row(arn, depth, problem, snapshot.references.get(arn, []), history))
         rows.sort(key=lambda row: (row.style != "error", row.style != "warning", row.key))
         self.query_one("#dlqs", VirtualTable).set_rows(rows)
         self._error("#dlq-error", None)
@@ -281,23 +196,7 @@ class MonitorScreen(AppScreen):
             self._error("#alarm-error", snapshot.alarms)
             return
         self._error("#alarm-error", None)
-        rows = []
-        for alarm in snapshot.alarms:
-            watches = f"{alarm.metric or '?'} ({alarm.group or 'account'})"
-            topics = ", ".join(target_resource_name(t) for t in alarm.alarm_topic_arns)
-            rows.append(
-                TableRow(
-                    key=alarm.name,
-                    cells=(
-                        printable(alarm.name),
-                        alarm.state,
-                        printable(watches),
-                        printable(topics),
-                    ),
-                    style="error" if alarm.state == "ALARM" else "",
-                )
-            )
-        self.query_one("#alarms", VirtualTable).set_rows(rows)
+        self.query_one("#alarms", VirtualTable).set_rows([alarm_row(a) for a in snapshot.alarms])
 
     # -- window, peek, back ---------------------------------------------------------------------
 

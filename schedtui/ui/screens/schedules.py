@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from schedtui.core.schedules.schedule import ScheduleSummary
+from schedtui.core.schedules.store import SCHEDULE_COLUMNS
+from schedtui.core.table import TableRow
 from schedtui.ui.flows.schedule_edit import open_create
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
 from schedtui.ui.screens.table_screen import TableScreen
-from schedtui.ui.store import SCHEDULE_COLUMNS
-from schedtui.ui.table_model import TableRow
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 

@@ -9,8 +9,8 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
 from schedtui.core.schedules.rows import RowFilter, parse_filter
+from schedtui.core.table import Column, TableRow
 from schedtui.ui.screens.base import AppScreen
-from schedtui.ui.table_model import Column, TableRow
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 LIST_CSS = """

@@ -39,9 +39,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
 from schedtui.ui.keys import bindings
-from schedtui.ui.table_model import Column, TableRow
 
 ELLIPSIS = "…"
 MARK_GLYPH = "●"
@@ -106,6 +106,17 @@ class _Plan:
     padding: int  # blank cells after the last column
 
 
+@dataclass
+class TableMessage(Message):
+    """Something that happened in a table: ``control`` is the table, for ``@on`` selectors."""
+
+    table: VirtualTable
+
+    @property
+    def control(self) -> VirtualTable:
+        return self.table
+
+
 class VirtualTable(ScrollView, can_focus=True):
     """A virtual, keyboard-driven table: only the visible lines are ever rendered."""
 
@@ -161,41 +172,23 @@ class VirtualTable(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings("table"))
 
-    class RowSelected(Message):
+    @dataclass
+    class RowSelected(TableMessage):
         """Enter (or a double click) on a row."""
 
-        def __init__(self, table: VirtualTable, key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
+        key: str
 
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
-    class CursorMoved(Message):
+    @dataclass
+    class CursorMoved(TableMessage):
         """The cursor is on a different row (`key` is None when the table became empty)."""
 
-        def __init__(self, table: VirtualTable, key: str | None) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
+        key: str | None
 
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
-    class MarksChanged(Message):
+    @dataclass
+    class MarksChanged(TableMessage):
         """The set of marked rows changed."""
 
-        def __init__(self, table: VirtualTable, keys: frozenset[str]) -> None:
-            super().__init__()
-            self.table = table
-            self.keys = keys
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
+        keys: frozenset[str]
 
     def __init__(
         self,

@@ -15,8 +15,8 @@ from schedtui.core.schedules.group import ScheduleGroup
 from schedtui.core.schedules.rows import RowFilter, ScheduleRow, relative_text, shared_text
 from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.schedules.target import TargetSummary
+from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
-from schedtui.ui.table_model import Column, TableRow
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
