@@ -17,6 +17,7 @@ import json
 import os
 import stat
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -74,6 +75,11 @@ class AuditLog:
         self._lock = threading.Lock()
         self._secured = False
         self.warnings: list[str] = []  # permissions narrowed: for the UI to show once
+        # A line that could not be written (disk full, directory removed): the request was
+        # already sent, so its outcome must still be reported. Each failure is kept here and
+        # passed to ``on_unwritten`` (the UI shows it), never raised over the outcome.
+        self.unwritten: list[str] = []
+        self.on_unwritten: Callable[[str], None] | None = None
 
     def secure(self) -> list[str]:
         """Make the directory 0700 and the file 0600 (fixing existing ones); the warnings."""
@@ -122,11 +128,17 @@ class AuditLog:
             for field, (before, after) in changes.items()
         }
         line = terminal_safe_json(json.dumps(entry, default=str, ensure_ascii=False))
-        with self._lock:
-            self._secure()
-            descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, _FILE_MODE)
-            with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
-                handle.write(line + "\n")
+        try:
+            with self._lock:
+                self._secure()
+                flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+                with os.fdopen(os.open(self.path, flags, _FILE_MODE), "a", encoding="utf-8") as out:
+                    out.write(line + "\n")
+        except OSError as error:
+            message = f"audit log {self.path}: {action} {arn} ({outcome}) was not recorded: {error}"
+            self.unwritten.append(message)
+            if self.on_unwritten is not None:
+                self.on_unwritten(message)
 
     def entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():

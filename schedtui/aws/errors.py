@@ -24,6 +24,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
     TokenRetrievalError,
 )
+from pydantic import ValidationError
 
 
 class AwsError(Exception):
@@ -89,6 +90,11 @@ class RequestTimeoutError(AwsError):
 
 class ServiceFailureError(AwsError):
     """Anything else AWS answered with (InternalServerException, unknown codes)."""
+
+
+class UnreadableAnswerError(AwsError):
+    """AWS answered with something the models cannot hold (a required member missing, a
+    wrong type): shown as a failed read of that one thing, never a crashed view."""
 
 
 class ReadOnlyError(AwsError):
@@ -260,3 +266,12 @@ def aws_call(action: str) -> Iterator[None]:
         yield
     except (ClientError, BotoCoreError) as error:
         raise translate(error, action) from error
+    except ValidationError as error:  # the answer, read into a model inside the block
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc']) or 'answer'}: {problem['msg']}"
+            for problem in error.errors()[:3]
+        )
+        raise UnreadableAnswerError(
+            f"{action}: AWS answered with what schedtui cannot read ({problems})",
+            code="UnreadableAnswer",
+        ) from error

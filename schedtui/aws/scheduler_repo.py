@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from schedtui.aws.errors import aws_call
 from schedtui.aws.session import AwsClients
+from schedtui.core import jsontext
 from schedtui.core.schedules.group import ScheduleGroup, tags_from_api
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 
@@ -61,12 +61,12 @@ class SchedulerRepository:
     def get_group(self, name: str) -> ScheduleGroup:
         with aws_call(f"GetScheduleGroup {name}"):
             found = self._scheduler().get_schedule_group(Name=name)
-        return ScheduleGroup.from_api(dict(found))
+            return ScheduleGroup.from_api(dict(found))
 
     def group_tags(self, group_arn: str) -> dict[str, str]:
         with aws_call(f"ListTagsForResource {group_arn}"):
             found = self._scheduler().list_tags_for_resource(ResourceArn=group_arn)
-        tags: dict[str, str] = tags_from_api(found.get("Tags", []))
+            tags: dict[str, str] = tags_from_api(found.get("Tags", []))
         return tags
 
     def iter_schedule_pages(
@@ -90,7 +90,8 @@ class SchedulerRepository:
         while True:
             with aws_call("ListSchedules"):
                 page = client.list_schedules(**arguments, **({"NextToken": token} if token else {}))
-            yield [ScheduleSummary.from_api(item) for item in page.get("Schedules", [])]
+                summaries = [ScheduleSummary.from_api(item) for item in page.get("Schedules", [])]
+            yield summaries
             token = page.get("NextToken")
             if not token:
                 return
@@ -106,14 +107,14 @@ class SchedulerRepository:
         """
         with aws_call(f"GetSchedule {group}/{name}"):
             found = dict(self._scheduler().get_schedule(GroupName=group, Name=name))
-        raw_body = found.pop(_RAW_BODY, None)
-        dropped: list[str] = []
-        if raw_body:
-            try:
-                dropped = dropped_members(json.loads(raw_body), found)
-            except ValueError:
-                dropped = []  # not JSON: nothing to compare against; botocore parsed it
-        return Schedule.from_api(found), dropped
+            raw_body = found.pop(_RAW_BODY, None)
+            dropped: list[str] = []
+            if raw_body:
+                try:
+                    dropped = dropped_members(jsontext.loads(raw_body), found)
+                except ValueError:
+                    dropped = []  # not JSON: nothing to compare against; botocore parsed it
+            return Schedule.from_api(found), dropped
 
     def get_schedule(self, group: str, name: str) -> Schedule:
         return self.read_for_write(group, name)[0]

@@ -15,11 +15,11 @@ from schedtui.core.expressions.describe import describe
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import AtExpression, parse_expression
 from schedtui.core.expressions.runs import RunsEnd, next_runs, runs_end
-from schedtui.core.expressions.zones import load_zone
+from schedtui.core.expressions.zones import load_zone, utc_text
 
 
 def _utc_text(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_text(instant, seconds=True, sep="T") + "Z"
 
 
 def run_next(args: argparse.Namespace) -> int:

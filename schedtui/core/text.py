@@ -34,9 +34,14 @@ _FORMAT_RANGES: Final = (
     (0x13430, 0x1343F), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
     (0xE0020, 0xE007F),
 )  # fmt: skip
+# A lone surrogate (U+D800-U+DFFF, category Cs) is not a character at all: AWS JSON can carry
+# one as a "\ud800" escape, and writing it to the terminal or a UTF-8 file raises
+# UnicodeEncodeError. It is shown as the escape it arrived as.
+_SURROGATES: Final = ((0xD800, 0xDFFF),)
+_ESCAPED_RANGES: Final = _FORMAT_RANGES + _SURROGATES
 _FORMAT_ESCAPES: Final = {
     code: f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
-    for low, high in _FORMAT_RANGES
+    for low, high in _ESCAPED_RANGES
     for code in range(low, high + 1)
 }
 
@@ -55,7 +60,7 @@ def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
     )
 
 
-_FORMAT_CLASS: Final = _character_class(_FORMAT_RANGES)
+_FORMAT_CLASS: Final = _character_class(_ESCAPED_RANGES)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,11 @@ flow, and every key is declared in ``keys.py``. See ARCHITECTURE.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import App, SystemCommand
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -29,6 +32,13 @@ from schedtui.ui.themes import choose_theme, load_themes
 # While the operator is in a form (or typing a filter), these would leave it behind or pull
 # data under it.
 _NOT_IN_FORMS = frozenset({"command_line", "monitor", "refresh"})
+
+
+@dataclass
+class AuditUnwritten(Message):
+    """A write went out but its audit line could not be written (aws/audit.py)."""
+
+    text: str
 
 
 class SchedtuiApp(CrashSafeApp):
@@ -52,11 +62,20 @@ class SchedtuiApp(CrashSafeApp):
         self.push_screen(GroupsScreen())
         if self.session.options.group:
             self.push_screen(SchedulesScreen(group=self.session.options.group))
+        # Writes run in worker threads; post_message is the thread-safe way back.
+        self.session.backend.mutations.audit.on_unwritten = lambda message: self.post_message(
+            AuditUnwritten(message)
+        )
         for notice in self.session.options.notices:
             self.notify(notice, severity="warning", timeout=10)
         show_state(self, "connecting…", "dim")
         self.sync.refresh()
         self.heartbeat.start()
+
+    @on(AuditUnwritten)
+    def _audit_unwritten(self, message: AuditUnwritten) -> None:
+        self.session.error_log.append(message.text)
+        self.notify(message.text, title="Audit log", severity="error", timeout=30)
 
     @on(SyncMessage)
     def _synced(self, message: SyncMessage) -> None:

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from textual.command import Hit, Hits, Provider
+from textual.content import Content
 
+from schedtui.core.text import printable
 from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
@@ -88,4 +90,7 @@ class CommandsProvider(Provider):
             score = matcher.match(text)
             if score > 0:
                 run: Callable[[], None] = lambda text=text: run_command(app, text)  # noqa: E731
-                yield Hit(score, matcher.highlight(text), run, help=help_text)
+                shown = printable(text)  # a group name is AWS text
+                # highlight() reads its candidate as markup: a name with "[" is shown plain.
+                display = Content(shown) if "[" in shown else matcher.highlight(shown)
+                yield Hit(score, display, run, text=shown, help=help_text)

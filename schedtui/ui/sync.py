@@ -241,7 +241,17 @@ class AccountSync:
         for start in range(0, len(order), _DETAILS_CHUNK):
             if stop.is_set():
                 break
-            chunk = (summary_of(rows[key]) for key in order[start : start + _DETAILS_CHUNK])
+            keys = order[start : start + _DETAILS_CHUNK]
+            chunk = [summary_of(rows[key]) for key in keys]
+            # A definition read since the listing (the detail view opened it first) is fresh
+            # in the cache, so it is not fetched again: its row still needs it.
+            cached = [
+                (summary, digest)
+                for summary in chunk
+                if not rows[summary.arn].detailed and (digest := details.digest(summary))
+            ]
+            if cached:
+                post(RowsArrived(generation, self.rows(cached), definitions=True))
             details.fetch(details.stale(chunk), on_each=arrived, stop=stop)
         flush()
 

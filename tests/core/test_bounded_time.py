@@ -19,6 +19,7 @@ from schedtui.core.changes.warnings import change_warnings
 from schedtui.core.expressions.describe import describe
 from schedtui.core.expressions.parse import parse_expression
 from schedtui.core.expressions.runs import HORIZON, NextRunCache, RunsEnd, next_runs, runs_end
+from schedtui.core.expressions.zones import utc_text
 from schedtui.core.health.findings import findings
 from schedtui.core.schedules.form import preview, values_of
 from schedtui.core.schedules.rows import ScheduleDigest, build_row, relative_text
@@ -113,7 +114,7 @@ def test_relative_times_stay_short_up_to_the_horizon() -> None:
     start=st.none() | instants,
     end=st.none() | instants,
     anchor=st.none() | instants,
-    window=st.none() | st.integers(1, 10**12),
+    window=st.none() | st.integers(-(10**12), 10**12),
 )
 def test_the_engine_never_raises_and_stays_before_the_horizon(
     expression: str,
@@ -136,6 +137,7 @@ def test_the_engine_never_raises_and_stays_before_the_horizon(
     )
     instants_found = [run.at for run in runs]
     assert instants_found == sorted(set(instants_found))
+    assert all(run.window_end is None or run.window_end > run.at for run in runs)
     assert all(after < at < HORIZON + timedelta(days=1) for at in instants_found)
     cache = NextRunCache(after)
     first = cache.next_run(expression, zone, start_date=start, end_date=end, anchor=anchor)
@@ -176,6 +178,8 @@ def _schedule(expression: str, **members: Any) -> Schedule:
     start=st.none() | instants,
     end=st.none() | instants,
     created=st.none() | instants,
+    retry=st.tuples(st.integers(-(2**63), 2**63), st.integers(-(2**63), 2**63)),
+    window=st.integers(-(2**63), 2**63),
 )
 def test_every_view_of_an_extreme_schedule_answers(
     expression: str,
@@ -183,6 +187,8 @@ def test_every_view_of_an_extreme_schedule_answers(
     start: datetime | None,
     end: datetime | None,
     created: datetime | None,
+    retry: tuple[int, int],
+    window: int,
 ) -> None:
     """What AWS stored: the list row, findings, warnings and the form preview all answer."""
     schedule = _schedule(
@@ -192,6 +198,15 @@ def test_every_view_of_an_extreme_schedule_answers(
         EndDate=end,
         CreationDate=created,
         LastModificationDate=created,
+        FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": window},
+        Target={
+            "Arn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+            "RoleArn": "arn:aws:iam::123456789012:role/r",
+            "RetryPolicy": {
+                "MaximumRetryAttempts": retry[0],
+                "MaximumEventAgeInSeconds": retry[1],
+            },
+        },
     )
     summary = ScheduleSummary.from_api(
         {
@@ -204,7 +219,22 @@ def test_every_view_of_an_extreme_schedule_answers(
     )
     row = build_row(summary, ScheduleDigest.of(schedule), NextRunCache(NOW))
     relative_text(row.next_run, NOW)
+    assert row.retry is not None
+    assert row.retry.startswith(f"{retry[0]}/")
     findings(schedule, NOW)
     change_warnings(schedule, schedule.replace(state="DISABLED", check_rules=False), NOW)
     change_warnings(None, schedule, NOW)
     preview(values_of(schedule), NOW, anchor=created)
+
+
+@pytest.mark.parametrize(
+    ("instant", "shown"),
+    [
+        (datetime(5, 3, 1, 7, 8, tzinfo=UTC), "0005-03-01 07:08"),
+        (datetime(2026, 12, 3, 9, 15, 30, tzinfo=UTC), "2026-12-03 09:15"),
+        (datetime(9999, 12, 31, 23, 59), "9999-12-31 23:59"),  # naive is UTC, as AWS dates
+    ],
+)
+def test_utc_text_always_writes_four_digit_years(instant: datetime, shown: str) -> None:
+    assert utc_text(instant) == shown
+    assert utc_text(instant, seconds=True, sep="T").startswith(shown.replace(" ", "T") + ":")

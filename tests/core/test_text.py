@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from schedtui.core.text import printable
+from schedtui.core.text import printable, terminal_safe_json
 
 # Everything a terminal may act on or that hides text: C0, DEL, C1, and every Unicode format
 # character (bidi controls, zero-width characters, BOM, tags) and line/paragraph separator, as
@@ -17,7 +18,11 @@ UNSAFE = {
     *range(0x00, 0x20),
     0x7F,
     *range(0x80, 0xA0),
-    *(code for code in range(0x110000) if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp")),
+    *(
+        code
+        for code in range(0x110000)
+        if unicodedata.category(chr(code)) in ("Cf", "Zl", "Zp", "Cs")
+    ),
 }
 
 
@@ -40,6 +45,7 @@ UNSAFE = {
         ("soft\xadhyphen", "soft\\u00adhyphen"),
         ("tag\U000e0041", "tag\\U000e0041"),
         ("isolate\u2067x\u2069", "isolate\\u2067x\\u2069"),
+        ("lone\ud800surrogate\udfff", "lone\\ud800surrogate\\udfff"),
     ],
 )
 def test_controls_become_visible(raw: str, shown: str) -> None:
@@ -97,3 +103,13 @@ def test_keep_newlines_differs_only_at_line_feeds(text: str) -> None:
     assert printable(text, keep_newlines=True).split("\n") == [
         printable(part) for part in text.split("\n")
     ]
+
+
+def test_terminal_safe_json_keeps_the_value_and_encodes_lone_surrogates() -> None:
+    # AWS JSON may carry "\ud800"; written raw it cannot be encoded as UTF-8 (the audit log).
+    value = {"name": "a\ud800b\u202ec\x9b"}
+    document = terminal_safe_json(json.dumps(value, ensure_ascii=False))
+    document.encode("utf-8")  # raises UnicodeEncodeError if a surrogate were left raw
+    assert json.loads(document) == value
+    assert "\u202e" not in document
+    assert "\x9b" not in document

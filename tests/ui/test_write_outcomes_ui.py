@@ -98,3 +98,29 @@ async def test_a_second_ctrl_s_while_saving_sends_nothing_more(
     assert proxy.count("PUT", PATH) == 1
     found = scheduler(through).get_schedule(GroupName=GROUP, Name=NAME)
     assert found["Description"] == "saved exactly once"
+
+
+async def test_an_applied_write_whose_audit_line_cannot_be_written_says_both(
+    moto_endpoint: str, make_app: Callable[..., SchedtuiApp], tmp_path: Path
+) -> None:
+    seed_demo(moto_endpoint, now=FIXED)
+    settings = AwsSettings(region="us-east-1", endpoint_url=moto_endpoint)
+    app = make_app(settings, schedule=f"{GROUP}/{NAME}")
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    app.session.backend.mutations.audit.path = blocker / "audit.jsonl"  # mkdir will fail
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_detail(app, pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any("not recorded" in line for line in app.session.error_log))
+        await wait_for(
+            pilot, lambda: "State DISABLED" in " ".join(static_text(app, "#fields").split())
+        )
+        bodies = [str(getattr(t.render(), "plain", t.render())) for t in app.screen.query("Toast")]
+        said = " ".join(" ".join(bodies).split())
+        assert f"{GROUP}/{NAME} disabled" in said  # the write's outcome is still reported
+        assert "UpdateSchedule" in said
+        assert "was not recorded" in said
+    assert scheduler(settings).get_schedule(GroupName=GROUP, Name=NAME)["State"] == "DISABLED"

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Final
 
-from schedtui.core.expressions.zones import utc
+from schedtui.core.expressions.zones import utc, utc_text
 from schedtui.core.health import facts
 from schedtui.core.schedules.schedule import Schedule
 
@@ -69,13 +69,13 @@ def change_warnings(before: Schedule | None, after: Schedule, now: datetime) -> 
         if facts.reanchors_rate(after, now):
             add(
                 WarningKind.REANCHORS_RATE,
-                f"its StartDate {start:%Y-%m-%d %H:%M}Z is in the past and AWS refuses it: it "
+                f"its StartDate {utc_text(start)}Z is in the past and AWS refuses it: it "
                 "is dropped, which re-anchors the rate to now (later runs shift)",
             )
         else:
             add(
                 WarningKind.START_DATE_DROPPED,
-                f"its StartDate {start:%Y-%m-%d %H:%M}Z is in the past and AWS refuses it: it "
+                f"its StartDate {utc_text(start)}Z is in the past and AWS refuses it: it "
                 "is dropped (no effect on when it runs)",
             )
     if before is not None:

@@ -134,7 +134,7 @@ def next_runs(
         anchor=anchor,
     )
     found = islice(stream, max(count, 0))
-    if not window_minutes:
+    if not window_minutes or window_minutes < 1:  # a zero or negative stored value: no window
         return [Run(at) for at in found]
     # AWS allows 1-1440 minutes; a larger stored value must not overflow the end of time.
     window = timedelta(minutes=min(window_minutes, _MAX_WINDOW_MINUTES))

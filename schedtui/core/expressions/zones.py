@@ -49,6 +49,14 @@ def utc(instant: datetime) -> datetime:
         return LATEST if instant.year > 5000 else EARLIEST
 
 
+def utc_text(instant: datetime, *, seconds: bool = False, sep: str = " ") -> str:
+    """``instant`` in UTC as "2026-12-03 09:15" (":SS" with ``seconds``), always with a
+    four-digit year: strftime's %Y writes year 5 as "5" on Linux, and AWS may store any year."""
+    at = utc(instant)
+    clock = f"{at:%H:%M:%S}" if seconds else f"{at:%H:%M}"
+    return f"{at.year:04d}-{at:%m-%d}{sep}{clock}"
+
+
 def localize(wall: datetime, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a naive wall-clock time in ``zone``, by AWS's daylight-saving rule.
 

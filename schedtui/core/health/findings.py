@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from schedtui.core.expressions.errors import ExpressionError
 from schedtui.core.expressions.parse import parse_expression
-from schedtui.core.expressions.zones import utc
+from schedtui.core.expressions.zones import utc_text
 from schedtui.core.health import facts
 from schedtui.core.schedules.schedule import Schedule
 
@@ -66,7 +66,7 @@ def findings(schedule: Schedule, now: datetime) -> list[Finding]:
         add(
             FindingKind.END_PASSED,
             Severity.ERROR,
-            f"EndDate {utc(schedule.end_date):%Y-%m-%d %H:%M}Z has passed: "
+            f"EndDate {utc_text(schedule.end_date)}Z has passed: "
             + ("it still says ENABLED but never fires" if enabled else "it never fires"),
         )
     if facts.at_skipped(schedule):
@@ -80,7 +80,7 @@ def findings(schedule: Schedule, now: datetime) -> list[Finding]:
         add(
             FindingKind.AT_PASSED,
             Severity.WARNING,
-            f"at() time {instant:%Y-%m-%d %H:%M}Z is past"
+            f"at() time {utc_text(instant)}Z is past"
             + (": re-enabling it may fire it at once" if not enabled else ""),
         )
     if facts.never_fires(schedule):
@@ -89,8 +89,7 @@ def findings(schedule: Schedule, now: datetime) -> list[Finding]:
         add(
             FindingKind.START_IN_FUTURE,
             Severity.INFO,
-            f"StartDate {utc(schedule.start_date):%Y-%m-%d %H:%M}Z is in the future: "
-            "nothing fires before it",
+            f"StartDate {utc_text(schedule.start_date)}Z is in the future: nothing fires before it",
         )
     if facts.rate_from_creation(schedule):
         add(

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from schedtui.core import jsontext
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.schedules.validation import error_messages
 from schedtui.core.text import terminal_safe_json
@@ -38,9 +39,11 @@ def to_document(schedule: Schedule) -> str:
 def from_document(text: str, original: Schedule) -> tuple[Schedule | None, list[str]]:
     """The schedule ``text`` describes, or one line per problem (naming the member)."""
     try:
-        data = json.loads(text)
+        data = jsontext.loads(text)
     except json.JSONDecodeError as error:
         return None, [f"JSON, line {error.lineno} column {error.colno}: {error.msg}"]
+    except ValueError as error:
+        return None, [f"JSON: {error}"]
     if not isinstance(data, dict):
         return None, ["the document must be a JSON object ({...})"]
     problems = [

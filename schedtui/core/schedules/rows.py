@@ -89,7 +89,7 @@ def _retry_text(schedule: Schedule) -> str:
     policy = schedule.target.retry_policy
     if policy is None:
         return "default"
-    age = timedelta(seconds=policy.effective_maximum_event_age_in_seconds)
+    age = policy.effective_maximum_event_age_in_seconds  # any int AWS sends, 2**63 included
     return f"{policy.effective_maximum_retry_attempts}/{duration_text(age)}"
 
 
@@ -136,12 +136,13 @@ def build_row(
     )
 
 
-def duration_text(delta: timedelta) -> str:
+def duration_text(delta: timedelta | int) -> str:
     """Compact and exact enough for a glance: 45s, 12m, 3h05m, 2d04h, 400d, 173y.
 
-    At most 6 characters up to the horizon (2199), so "in …" / "… ago" fit in 10.
+    At most 6 characters up to the horizon (2199), so "in …" / "… ago" fit in 10. An int is
+    seconds, of any size (a timedelta cannot hold more than 999,999,999 days).
     """
-    seconds = int(delta.total_seconds())
+    seconds = delta if isinstance(delta, int) else int(delta.total_seconds())
     if seconds < 60:
         return f"{seconds}s"
     minutes, _ = divmod(seconds, 60)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Final
 
+from schedtui.core.expressions.zones import utc, utc_text
 from schedtui.core.schedules.group import ScheduleGroup
 from schedtui.core.schedules.rows import RowFilter, ScheduleRow, relative_text, shared_text
 from schedtui.core.schedules.schedule import ScheduleSummary
@@ -21,8 +22,8 @@ from schedtui.core.text import printable
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 
 
-def _stamp(instant: datetime | None, pattern: str = "%Y-%m-%d %H:%M") -> str:
-    return instant.astimezone(UTC).strftime(pattern) if instant else ""
+def _stamp(instant: datetime | None) -> str:
+    return utc_text(instant) if instant else ""
 
 
 def _pending(row: ScheduleRow, text: str | None, absent: str = "") -> str:
@@ -73,7 +74,7 @@ _SCHEDULE_FIELDS: Final = (
     _Field(Column("group", "GROUP", 12), lambda r: printable(r.group), lambda r: r.group),
     _Field(
         Column("next_at", "NEXT (UTC)", 12),
-        lambda r: shared_text(_stamp(r.next_run, "%m-%d %H:%MZ")),
+        lambda r: shared_text(f"{utc(r.next_run):%m-%d %H:%MZ}" if r.next_run else ""),
         lambda r: r.next_run or _FAR_FUTURE,
     ),
     _Field(Column("target", "TARGET", 18, flex=True), lambda r: printable(_target(r)), _target),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Final, Self
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
+from schedtui.core import jsontext
 from schedtui.core.schedules.api_model import ApiModel
 from schedtui.core.schedules.arns import (
     TargetKind,
@@ -102,7 +102,7 @@ def _refuse_constant(name: str) -> Any:
 def json_problem(text: str) -> str | None:
     """Why ``text`` is not strict JSON (NaN and Infinity included), or None when it is."""
     try:
-        json.loads(text, parse_constant=_refuse_constant)
+        jsontext.loads(text, parse_constant=_refuse_constant)
     except ValueError as error:  # JSONDecodeError is a ValueError
         return str(error)
     return None

@@ -20,6 +20,7 @@ from schedtui.core.expressions.parse import AtExpression, parse_expression
 from schedtui.core.expressions.runs import next_runs, runs_end
 from schedtui.core.expressions.zones import load_zone
 from schedtui.core.health.findings import Severity, findings
+from schedtui.core.jsontext import pretty
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
@@ -127,11 +128,7 @@ def _runs_table(schedule: Schedule, now: datetime) -> Table | Text:
 def _input_text(raw: str | None) -> Text:
     if not raw:
         return Text("(no input)", style="dim")
-    try:
-        pretty = json.dumps(json.loads(raw), indent=2, ensure_ascii=False)
-    except ValueError:
-        pretty = raw
-    return Text(printable(pretty, keep_newlines=True))
+    return Text(printable(pretty(raw) or raw, keep_newlines=True))
 
 
 class DetailScreen(ScheduleActions):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from schedtui.core.expressions.zones import utc_text
+from schedtui.core.jsontext import pretty
 from schedtui.core.monitoring.metrics import DlqMessage
 from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.table import Column, TableRow
@@ -30,7 +30,7 @@ COLUMNS = (
 
 def _row(message: DlqMessage) -> TableRow:
     schedule = f"{message.group}/{message.name}" if message.name else "(not from Scheduler)"
-    when = message.scheduled_time.strftime("%Y-%m-%d %H:%M") if message.scheduled_time else ""
+    when = utc_text(message.scheduled_time) if message.scheduled_time else ""
     return TableRow(
         key=message.message_id,
         cells=(
@@ -63,10 +63,7 @@ def _details(message: DlqMessage) -> Table:
     ):
         if value not in (None, ""):
             table.add_row(label, Text(printable(str(value))))
-    try:
-        body = json.dumps(json.loads(message.body), indent=2, ensure_ascii=False)
-    except ValueError:
-        body = message.body
+    body = pretty(message.body) or message.body
     table.add_row("Body", Text(printable(body, keep_newlines=True)))
     return table
 

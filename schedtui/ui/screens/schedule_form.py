@@ -7,7 +7,6 @@ Saving (review, conflicts, AWS errors) belongs to schedtui/ui/flows/schedule_edi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from enum import StrEnum
 
@@ -21,6 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static, TextAr
 
 from schedtui.aws.errors import AwsError
 from schedtui.core.expressions.zones import load_zone, zone_names
+from schedtui.core.jsontext import pretty
 from schedtui.core.schedules.arns import ARN_TEMPLATES, TargetKind, arn_template, target_kind
 from schedtui.core.schedules.form import (
     FIELDS,
@@ -36,6 +36,7 @@ from schedtui.core.schedules.form import (
     shown,
 )
 from schedtui.core.schedules.schedule import Schedule
+from schedtui.core.schedules.target import json_problem
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
@@ -228,7 +229,7 @@ class ScheduleFormScreen(AppScreen):
             if text and text not in choices:
                 # A value AWS holds that this version does not list (or a hostile one): shown
                 # (its text already printable) and kept as it is unless another is picked.
-                options.append((f"{text} (as stored)", text))
+                options.append((Text(f"{text} (as stored)"), text))  # a Text: never markup
             allow_blank = "" in choices
             # An unset member with no blank choice (State) shows AWS's default, listed first.
             unset = Select.NULL if allow_blank else options[0][1]
@@ -465,10 +466,12 @@ class ScheduleFormScreen(AppScreen):
 
     def action_format_input(self) -> None:
         area = self.query_one("#" + widget_id("Target.Input"), TextArea)
-        try:
-            area.text = json.dumps(json.loads(area.text), indent=2, ensure_ascii=False) + "\n"
-        except ValueError as error:
-            self.notify(f"Input is not JSON: {error}", severity="warning", markup=False)
+        formatted = pretty(area.text)
+        if formatted is None:
+            problem = json_problem(area.text) or "cannot be shown indented"
+            self.notify(f"Target input is not JSON: {problem}", severity="warning", markup=False)
+        else:
+            area.text = formatted + "\n"
 
     def check_dlq(self) -> None:
         arn = self.values().get("Target.DeadLetterConfig.Arn", "").strip()

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Input, Static
 
 from schedtui.core.schedules.rows import RowFilter, parse_filter
 from schedtui.core.table import Column, TableRow
+from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
@@ -94,7 +95,9 @@ class TableScreen(AppScreen):
     def reload_status(self) -> None:
         if self._torn_down():
             return
-        self.query_one("#status", Static).update(Text(self.status_text(self.table.row_count)))
+        self.query_one("#status", Static).update(
+            Text(printable(self.status_text(self.table.row_count)))
+        )
 
     def reload(self) -> None:
         """Rebuild the visible list from the store (cheap: no widgets per row)."""
@@ -106,7 +109,11 @@ class TableScreen(AppScreen):
             table.update_rows(rows)  # same rows (a refresh): repaint only the changed ones
         else:
             table.set_rows(rows)
-        self.query_one("#status", Static).update(Text(self.status_text(len(rows))))
+        self._show_status(len(rows))
+
+    def _show_status(self, shown: int) -> None:
+        # status_text quotes AWS text (a group name): printable, and a Text, never markup.
+        self.query_one("#status", Static).update(Text(printable(self.status_text(shown))))
 
     # -- filter ---------------------------------------------------------------------------------
 
