@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
 import subprocess
 import sys
 
 import pytest
 
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)  # Linux
 LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ  ")
 
 
@@ -210,3 +213,26 @@ def test_a_mixed_hour_list_is_described_and_listed() -> None:
         "2026-11-30T00:00:00Z  Mon 2026-11-30 00:00:00 UTC +0000",
         "2026-11-30T06:00:00Z  Mon 2026-11-30 06:00:00 UTC +0000",
     ]
+
+
+def test_a_reader_that_stops_early_ends_it_quietly() -> None:
+    # `schedtui next ... | head -1`: the pipe closes after one line; no traceback follows.
+    # The smallest pipe (one page): the 56 kB of output cannot all fit before the close, so
+    # a write after it always meets the closed pipe, however fast the process is.
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, F_SETPIPE_SZ, 4096)
+    command = ["next", "rate(1 minute)", "-n", "1000", "--from", "2026-11-29T12:00:00Z"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "schedtui", *command],
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as reader:
+        first = reader.readline()
+    assert process.stderr is not None
+    error = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert first.startswith("2026-11-29T12:01:00Z")
+    assert error == ""

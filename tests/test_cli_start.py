@@ -50,6 +50,12 @@ def no_region() -> dict[str, str]:
         ),
         (["--profile", "nope"], {}, "schedtui: --profile nope: no such profile"),
         ([], {"AWS_PROFILE": "nope"}, "schedtui: AWS_PROFILE=nope: no such profile"),
+        (
+            ["--region", "not a region"],
+            {},
+            "schedtui: region 'not a region' is not a region name such as eu-west-1",
+        ),
+        ([], {"AWS_REGION": "eu_west/1"}, "schedtui: region 'eu_west/1' is not a region name"),
     ],
 )
 def test_a_bad_start_exits_2_with_one_line(

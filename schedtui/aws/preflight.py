@@ -7,7 +7,8 @@ names it and the fix, and schedtui exits 2 instead of painting a screen that can
 - A region must be known: ``--region``, ``AWS_REGION`` (the AWS CLI's variable, which
   botocore alone ignores), ``AWS_DEFAULT_REGION``, the profile's ``region``, or the instance
   metadata of an EC2 host, in that order. The one found is put in the settings, so the
-  header and every client agree on it.
+  header and every client agree on it. It must be a region name (botocore's rule; it
+  would raise a traceback when the first client is made).
 
 Missing or expired credentials are not checked here: the operator may log in from another
 terminal (``aws sso login``), and the app picks them up on its next refresh.
@@ -74,4 +75,14 @@ def preflight(settings: AwsSettings) -> AwsSettings:
             "no AWS region: pass --region, set AWS_REGION, or set region in the profile "
             "(aws configure set region eu-west-1); or try schedtui --demo"
         )
+    from botocore.exceptions import InvalidRegionError
+    from botocore.utils import validate_region_name
+
+    try:
+        validate_region_name(str(region))  # botocore's own rule, checked when a client is made
+    except InvalidRegionError:
+        raise PreflightError(
+            f"region {str(region)!r} is not a region name such as eu-west-1 "
+            "(from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile)"
+        ) from None
     return replace(settings, region=str(region))

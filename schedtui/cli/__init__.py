@@ -7,6 +7,7 @@ boto3 (tests/test_import_hygiene.py holds both rules).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +19,11 @@ from schedtui.ui.crash import crash_summary, write_crash_report
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`schedtui next ... | head`): stop quietly, as cat does. Point
+        # stdout at /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a writer killed by the pipe
     except Exception as error:  # the last line of defence: no traceback with locals
         print(crash_summary(error, write_crash_report(error)), file=sys.stderr)
         return 1

@@ -11,6 +11,7 @@ directory, like the audit log).
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,9 +21,20 @@ from schedtui.aws.audit import private_directory, state_directory
 from schedtui.core.text import printable
 
 
+def unwrapped(error: BaseException) -> BaseException:
+    """The exception that failed: a worker's own, not Textual's WorkerFailed around it (whose
+    traceback starts in Textual and shows none of the worker's frames)."""
+    # textual is looked up, not imported: `schedtui next` reports crashes without loading it.
+    worker = sys.modules.get("textual.worker")
+    while worker is not None and isinstance(error, worker.WorkerFailed):
+        error = error.error
+    return error
+
+
 def write_crash_report(error: BaseException, directory: Path | None = None) -> Path | None:
     """Write ``error``'s traceback (no local variables) to a private file; its path, or None
     when it could not be written."""
+    error = unwrapped(error)
     folder = directory or state_directory()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"crash-{stamp}.txt"
@@ -40,8 +52,16 @@ def write_crash_report(error: BaseException, directory: Path | None = None) -> P
 
 
 def crash_summary(error: BaseException, path: Path | None) -> str:
-    """The lines the operator sees: what failed, and where the traceback is."""
-    what = printable(f"{type(error).__name__}: {error}")[:300]
+    """The lines the operator sees: the exception type and where it was raised, and where the
+    traceback is. The message stays in the file: it can quote a target input or an ARN, and
+    the terminal's scrollback is shared on a bastion host."""
+    error = unwrapped(error)
+    frames = traceback.extract_tb(error.__traceback__)
+    where_raised = ""
+    if frames:
+        last = frames[-1]
+        where_raised = f" in {last.name} ({Path(last.filename).name}:{last.lineno})"
+    what = printable(f"{type(error).__name__}{where_raised}")[:300]
     where = (
         f"The traceback (without variables), to report it:\n{path}"
         if path is not None

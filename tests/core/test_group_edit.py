@@ -59,6 +59,18 @@ def test_tag_lines_round_trip() -> None:
     assert parse_tag_lines(tag_lines(tags)).tags == tags
 
 
+def test_tags_that_show_as_the_same_line_are_both_kept_when_untouched() -> None:
+    # AWS allows '=' in tag keys, so two tags can show as one line "a=b=c".
+    tags = {"a=b": "c", "a": "b=c", "other": "x"}
+    shown = tag_lines(tags)
+    assert shown.splitlines().count("a=b=c") == 2
+    assert parse_tag_lines(shown, tags).tags == tags
+    assert tag_changes(tags, parse_tag_lines(shown, tags).tags).empty
+    # Deleting one of the two lines removes exactly one tag, never both.
+    one_left = shown.replace("a=b=c\n", "", 1)
+    assert len(tag_changes(tags, parse_tag_lines(one_left, tags).tags).removed) == 1
+
+
 def test_tag_changes_split_into_what_tag_and_untag_send() -> None:
     changes = tag_changes(
         {"Environment": "prod", "Service": "batch", "Team": "sre"},

@@ -295,6 +295,7 @@ def test_creation_suggests_bounded_retries_and_the_groups_zone_and_dlq() -> None
         zones=["Europe/Madrid", "UTC", "Europe/Madrid"],
         dead_letter_arns=[None, DLQ_ARN, DLQ_ARN, "arn:aws:sqs:x:1:other"],
         role_arns=[ROLE_ARN, ROLE_ARN, "arn:aws:iam::123456789012:role/rare"],
+        account=ACCOUNT,
     )
     assert values["Target.RoleArn"] == ROLE_ARN
     assert values["GroupName"] == "orders"
@@ -307,6 +308,21 @@ def test_creation_suggests_bounded_retries_and_the_groups_zone_and_dlq() -> None
     assert empty_group["ScheduleExpressionTimezone"] == ""
     assert empty_group["Target.DeadLetterConfig.Arn"] == ""
     assert empty_group["Target.RoleArn"] == ""
+
+
+def test_creation_never_suggests_a_role_or_queue_of_another_account() -> None:
+    other_role = "arn:aws:iam::999999999999:role/their-role"
+    other_queue = f"arn:aws:sqs:{REGION}:999999999999:their-dlq"
+    values = creation_values(
+        "orders",
+        dead_letter_arns=[other_queue, other_queue, DLQ_ARN],
+        role_arns=[other_role, other_role, ROLE_ARN],
+        account=ACCOUNT,
+    )
+    assert values["Target.RoleArn"] == ROLE_ARN  # the most used of this account's, not theirs
+    assert values["Target.DeadLetterConfig.Arn"] == DLQ_ARN
+    unknown = creation_values("orders", dead_letter_arns=[DLQ_ARN], role_arns=[ROLE_ARN])
+    assert unknown["Target.RoleArn"] == unknown["Target.DeadLetterConfig.Arn"] == ""
 
 
 def test_a_created_schedule_holds_what_the_form_says() -> None:

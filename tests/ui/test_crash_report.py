@@ -43,7 +43,11 @@ async def test_a_crash_prints_a_short_report_and_keeps_no_local_variable(
         await press_m()
     assert capfd.readouterr().err == ""  # Textual's report (with locals) is not printed
     report = app.crash_report or ""  # what schedtui prints once the terminal is back
-    assert "schedtui stopped on an unexpected error: ValueError: broken with 1 credential" in report
+    assert (
+        "schedtui stopped on an unexpected error: ValueError in monitor (test_crash_report.py:"
+        in report
+    )
+    assert "broken with" not in report  # the message may quote AWS data: only in the file
     assert SECRET not in report
     (crash,) = (tmp_path / "state" / "schedtui").glob("crash-*.txt")
     assert str(crash) in report.splitlines()  # on a line of its own, whole
@@ -51,3 +55,37 @@ async def test_a_crash_prints_a_short_report_and_keeps_no_local_variable(
     text = crash.read_text()
     assert 'raise ValueError(f"broken with {len(credentials)} credential")' in text
     assert SECRET not in text
+    assert "ValueError: broken with 1 credential" in text
+
+
+async def test_a_crash_in_a_worker_keeps_the_workers_own_traceback(
+    settings: AwsSettings,
+    make_app: Callable[..., SchedtuiApp],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = make_app(settings)
+
+    def failing_read() -> None:
+        raise KeyError("lost-in-a-worker")
+
+    def monitor() -> None:
+        app.run_worker(failing_read, thread=True)
+
+    monkeypatch.setattr(app, "action_monitor", monitor)
+
+    async def press_m() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.press("m")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    with pytest.raises(Exception, match="lost-in-a-worker"):
+        await press_m()
+    report = app.crash_report or ""
+    assert "KeyError in failing_read (test_crash_report.py:" in report
+    (crash,) = (tmp_path / "state" / "schedtui").glob("crash-*.txt")
+    text = crash.read_text()
+    assert 'raise KeyError("lost-in-a-worker")' in text  # the worker's frame, not Textual's

@@ -27,6 +27,7 @@ ACCOUNT = "123456789012"
 GROUP = "[@click=app.quit]odd"  # markup, as a group name moto keeps
 HUGE = 2**63
 DEEP = "[" * 5000 + "]" * 5000  # valid JSON that the json module cannot recurse through
+LONG_WORD = "x" * 400 + "-the-end"  # a Description with nowhere to wrap
 TARGET = {
     "Arn": f"arn:aws:sqs:{REGION}:{ACCOUNT}:work",
     "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/invoke",
@@ -66,6 +67,7 @@ def stored(moto_endpoint: str) -> AwsSettings:
         },
     )
     create(client, "odd-state", State="NONE[/]")
+    create(client, "paused-long", State="DISABLED", Description=LONG_WORD)
     return AwsSettings(region=REGION, endpoint_url=moto_endpoint, max_attempts=2)
 
 
@@ -148,3 +150,16 @@ async def test_markup_in_a_state_and_a_group_name_is_shown_literally(
         hits = [hit async for hit in provider.search("odd")]
         shown = [str(hit.match_display) for hit in hits]
         assert f"schedules {GROUP}" in shown  # literal: not a link that quits the app
+
+
+async def test_a_value_with_nowhere_to_wrap_is_shown_whole_and_a_paused_schedule_says_so(
+    stored: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(stored, schedule="default/paused-long")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_detail(pilot, app)
+        await wait_for(pilot, lambda: "Description" in text_of(app))
+        assert LONG_WORD in "".join(static_text(app, "#fields").split())  # folded, not cut
+        assert "…" not in static_text(app, "#fields")
+        runs = " ".join(static_text(app, "#runs").split())
+        assert runs.startswith("DISABLED: it will not run at these times until enabled")

@@ -195,3 +195,17 @@ async def test_the_header_recovers_when_the_endpoint_comes_back(
             assert "not loaded" not in static_text(app, "#status")
         finally:
             server.stop()
+
+
+async def test_on_a_narrow_terminal_the_header_keeps_both_lines_whole(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    # Account, region and the local endpoint make the first line longer than 60 columns: it
+    # is cut, not wrapped, so the freshness line stays on screen.
+    app = make_app(settings)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await wait_for(pilot, lambda: app.session.store.complete)
+        await wait_for(pilot, lambda: "refreshed" in static_text(app, "StatusHeader"))
+        first, second = static_text(app, "StatusHeader").splitlines()
+        assert "endpoint http://" in first  # cut at the width
+        assert second.lstrip().startswith("refreshed")

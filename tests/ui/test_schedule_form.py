@@ -168,6 +168,20 @@ async def test_typing_shows_the_rule_under_the_field_and_the_next_runs_follow(
     assert read(settings)["Target"]["RetryPolicy"]["MaximumRetryAttempts"] == 3
 
 
+async def test_the_first_key_typed_in_an_edit_form_adds_to_the_description(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group=GROUP)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        description = form(app).query_one("#" + widget_id("Description"), Input)
+        before = description.value
+        assert before
+        assert app.focused is description
+        await pilot.press("!")  # focus selected nothing: the stored text is not replaced
+        assert description.value == before + "!"
+
+
 # Invalid text from the facts sheet: (field, text, words the message holds). Nothing of it
 # is ever sent. (Rules spanning two fields are checked in tests/core/test_schedule_form.py.)
 INVALID: list[tuple[str, str, str]] = [

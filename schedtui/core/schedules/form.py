@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from schedtui.core.expressions.describe import describe
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.runs import Run, next_runs
-from schedtui.core.schedules.arns import TargetKind, target_kind
+from schedtui.core.schedules.arns import TargetKind, parse_arn, target_kind
 from schedtui.core.schedules.schedule import (
     ActionAfterCompletion,
     Schedule,
@@ -401,12 +401,16 @@ def creation_values(
     zones: Iterable[str] = (),
     dead_letter_arns: Iterable[str | None] = (),
     role_arns: Iterable[str] = (),
+    account: str | None = None,
 ) -> Values:
     """A new schedule's form: what a careful operator wants unless they decide otherwise.
 
     ``zones``, ``dead_letter_arns`` and ``role_arns`` are those of the group's schedules: the
     zone used most is the default; the dead-letter queue and execution role used most are
-    suggested.
+    suggested, but only those in the operator's ``account``: a schedule that sends its
+    failures to another account's queue was set up that way on purpose, and a new one should
+    not inherit it unseen (nor a role, which must live in the schedule's account). With no
+    account known, nothing is suggested.
     """
     values = values_of(None)
     values.update(
@@ -420,13 +424,18 @@ def creation_values(
     zone = _most_common(zones)
     if zone:
         values["ScheduleExpressionTimezone"] = zone
-    queue = _most_common(arn for arn in dead_letter_arns if arn)
+    queue = _most_common(arn for arn in dead_letter_arns if _in_account(arn, account))
     if queue:
         values["Target.DeadLetterConfig.Arn"] = queue
-    role = _most_common(role_arns)
+    role = _most_common(arn for arn in role_arns if _in_account(arn, account))
     if role:
         values["Target.RoleArn"] = role
     return values
+
+
+def _in_account(arn: str | None, account: str | None) -> bool:
+    parsed = parse_arn(arn) if arn else None
+    return account is not None and parsed is not None and parsed.account == account
 
 
 def _most_common(items: Iterable[str | None]) -> str | None:

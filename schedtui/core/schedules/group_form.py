@@ -49,7 +49,12 @@ def parse_tag_lines(text: str, shown_from: Mapping[str, str] | None = None) -> P
     is reported with its line number; the tags hold the lines that parsed, so a caller can
     still show them.
     """
-    originals = {_shown_line(k, v): (k, v) for k, v in (shown_from or {}).items()}
+    # A shown line can stand for more than one tag (AWS allows '=' in keys: "a=b" = "c" and
+    # "a" = "b=c" both show as "a=b=c"), so each occurrence takes the next tag it stands for,
+    # in the order tag_lines showed them; an untouched tag is never dropped.
+    originals: dict[str, list[tuple[str, str]]] = {}
+    for k, v in sorted((shown_from or {}).items()):
+        originals.setdefault(_shown_line(k, v), []).append((k, v))
     marks = sorted({mark for k, v in (shown_from or {}).items() for mark in stand_ins(k + v)})
     tags: dict[str, str] = {}
     first_line: dict[str, int] = {}
@@ -57,8 +62,8 @@ def parse_tag_lines(text: str, shown_from: Mapping[str, str] | None = None) -> P
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        if line in originals:
-            key, value = originals[line]
+        if originals.get(line):
+            key, value = originals[line].pop(0)
             first_line[key] = number
             tags[key] = value
             continue

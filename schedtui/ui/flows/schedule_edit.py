@@ -129,6 +129,7 @@ def open_create(host: Host, group: str | None) -> None:
             for kept in host.session.backend.details.kept()
             if kept.group_name == group
         ],
+        account=host.session.header.account if host.session.header.account.isdigit() else None,
     )
     _push_form(host, FormMode.CREATE, None, values)
 

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -25,15 +26,14 @@ from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
+from schedtui.ui.widgets.label_table import label_table
 
 _RUNS_SHOWN = 10
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def _fields_table(schedule: Schedule, tags: dict[str, str]) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    table = label_table()
     target = schedule.target
 
     def add(label: str, value: Any) -> None:
@@ -248,7 +248,14 @@ class DetailScreen(ScheduleActions):
         panel = self.query_one("#findings", Static)
         panel.update(found)
         panel.display = bool(found)
-        self.query_one("#runs", Static).update(_runs_table(schedule, now))
+        runs: RenderableType = _runs_table(schedule, now)
+        if schedule.state != "ENABLED":
+            paused = Text(
+                f"{printable(schedule.state)}: it will not run at these times until enabled",
+                style="bold yellow",
+            )
+            runs = Group(paused, runs)
+        self.query_one("#runs", Static).update(runs)
         self.query_one("#fields", Static).update(_fields_table(schedule, tags))
         self.query_one("#input", Static).update(_input_text(schedule.target.input))
 

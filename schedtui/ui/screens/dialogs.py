@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Static
 
 from schedtui.core.text import printable
 from schedtui.ui.keys import bindings, help_rows
+from schedtui.ui.widgets.label_table import label_table
 
 # Textual scopes a screen's DEFAULT_CSS to that screen, so each dialog names itself.
 DIALOG_CSS = """
@@ -202,9 +203,7 @@ class HelpScreen(ModalScreen[None]):
 
 
 def _keys_table(rows: list[tuple[str, str]]) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-    table.add_column("key", style="bold", no_wrap=True)
-    table.add_column("action")
+    table = label_table()
     for key, description in rows:
         table.add_row(key, description)
     return table

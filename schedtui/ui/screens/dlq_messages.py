@@ -16,6 +16,7 @@ from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.widgets.label_table import label_table
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 COLUMNS = (
@@ -46,9 +47,7 @@ def _row(message: DlqMessage) -> TableRow:
 
 
 def _details(message: DlqMessage) -> Table:
-    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    table = label_table()
     for label, value in (
         ("Error", message.error_message),
         ("Error code", message.error_code),

@@ -253,6 +253,8 @@ class ScheduleFormScreen(AppScreen):
             suggester=suggester,
             disabled=disabled,
             placeholder="off" if widget is Widget.WINDOW else "",
+            # Focus must not select the stored text: the first key typed would replace it.
+            select_on_focus=False,
         )
 
     def on_mount(self) -> None:

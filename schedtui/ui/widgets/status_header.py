@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
@@ -60,8 +61,10 @@ class StatusHeader(Static):
             line.append(f"  profile {printable(info.profile)}")
         if info.endpoint:
             line.append(f"  endpoint {printable(info.endpoint)}", style="italic")
-        line.append("\n")
-        line.append(printable(self.state), style=self.state_style)
-        line.append("  ")
-        line.append(printable(info.caller_arn), style="dim")
-        self.update(line)
+        # Two separate lines, each cut with an ellipsis at the width: a long endpoint or ARN
+        # must never wrap and push the freshness line out of the two-row header.
+        fresh = Text(no_wrap=True, overflow="ellipsis")
+        fresh.append(printable(self.state), style=self.state_style)
+        fresh.append("  ")
+        fresh.append(printable(info.caller_arn), style="dim")
+        self.update(Group(line, fresh))
