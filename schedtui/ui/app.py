@@ -7,11 +7,8 @@ flow, and every key is declared in ``keys.py``. See ARCHITECTURE.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on
 from textual.app import App, SystemCommand
-from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -25,20 +22,13 @@ from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import CommandPrompt
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
-from schedtui.ui.session import AppOptions, Session, show_state
+from schedtui.ui.session import AppOptions, AuditUnwritten, Session, show_state
 from schedtui.ui.sync import AccountSync, SyncMessage
-from schedtui.ui.themes import choose_theme, load_themes
+from schedtui.ui.themes import install_themes
 
 # While the operator is in a form (or typing a filter), these would leave it behind or pull
 # data under it.
 _NOT_IN_FORMS = frozenset({"command_line", "monitor", "refresh"})
-
-
-@dataclass
-class AuditUnwritten(Message):
-    """A write went out but its audit line could not be written (aws/audit.py)."""
-
-    text: str
 
 
 class SchedtuiApp(CrashSafeApp):
@@ -53,19 +43,12 @@ class SchedtuiApp(CrashSafeApp):
         self.heartbeat = Heartbeat(self, [self.sync.refresh_beat, self.sync.clock_beat])
 
     def on_mount(self) -> None:
-        loaded = load_themes()
-        for theme in loaded.themes.values():
-            self.register_theme(theme)
-        self.theme, message = choose_theme(self.session.options.theme, self.available_themes)
-        for problem in [*loaded.problems, *([message] if message else [])]:
-            self.notify(problem, title="Theme", severity="warning")
+        install_themes(self, self.session.options.theme)
         self.push_screen(GroupsScreen())
         if self.session.options.group:
             self.push_screen(SchedulesScreen(group=self.session.options.group))
-        # Writes run in worker threads; post_message is the thread-safe way back.
-        self.session.backend.mutations.audit.on_unwritten = lambda message: self.post_message(
-            AuditUnwritten(message)
-        )
+        audit = self.session.backend.mutations.audit
+        audit.on_unwritten = lambda text: self.post_message(AuditUnwritten(text))
         for notice in self.session.options.notices:
             self.notify(notice, severity="warning", timeout=10)
         show_state(self, "connecting…", "dim")

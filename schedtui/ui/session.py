@@ -12,9 +12,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
+from textual.message import Message
+
 from schedtui.aws.backend import Backend
 from schedtui.core.schedules.store import AccountStore
 from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
+
+
+@dataclass
+class AuditUnwritten(Message):
+    """A write went out but its audit line could not be written (``AuditLog.on_unwritten``,
+    called from the write's worker thread: a message is the thread-safe way to the app)."""
+
+    text: str
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 from textual.theme import Theme
 
@@ -62,6 +63,7 @@ __all__ = [
     "bundled_theme_dir",
     "choose_theme",
     "drop_empty_no_color",
+    "install_themes",
     "load_themes",
     "no_color_requested",
     "parse_theme",
@@ -353,3 +355,15 @@ def choose_theme(
     if not explicit and no_color_requested(environ) and NO_COLOR_THEME in available:
         return NO_COLOR_THEME, None
     return resolve_theme_name(requested, available)
+
+
+def install_themes(app: App[Any], requested: str | None) -> None:
+    """Register the bundled and user themes on ``app`` and switch to the startup one; each
+    theme file that could not be used, or a requested theme that does not exist, is a
+    warning the operator sees."""
+    loaded = load_themes()
+    for theme in loaded.themes.values():
+        app.register_theme(theme)
+    app.theme, message = choose_theme(requested, app.available_themes)
+    for problem in [*loaded.problems, *([message] if message else [])]:
+        app.notify(problem, title="Theme", severity="warning")

@@ -20,7 +20,8 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from schedtui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+from schedtui.core.table import Column, TableRow
+from schedtui.ui.widgets.virtual_table import VirtualTable
 
 ROWS = 100_000
 PRESSES = 200

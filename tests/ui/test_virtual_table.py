@@ -14,17 +14,13 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.message import Message
 
+from schedtui.core.table import GAP, GUTTER, Column, TableRow, column_widths
 from schedtui.core.text import printable
 from schedtui.ui.widgets.virtual_table import (
-    GAP,
-    GUTTER,
     HIDDEN_LEFT,
     HIDDEN_RIGHT,
     MARK_GLYPH,
-    Column,
-    TableRow,
     VirtualTable,
-    column_widths,
     fit,
 )
 

@@ -63,7 +63,9 @@ PLACEHOLDERS: Final = (
 )
 
 
-class Widget(StrEnum):
+class Entry(StrEnum):
+    """What a field is typed as (the form draws each kind with a fitting widget)."""
+
     TEXT = "text"
     INTEGER = "integer"
     CHOICE = "choice"  # "" means the member is absent
@@ -81,7 +83,7 @@ class FormField:
     key: str  # dotted AWS member path, e.g. "Target.RetryPolicy.MaximumRetryAttempts"
     label: str
     section: str
-    widget: Widget = Widget.TEXT
+    entry: Entry = Entry.TEXT
     hint: str = ""  # the rule in words, shown under the field
     choices: tuple[str, ...] = ()
     kinds: frozenset[TargetKind] | None = None  # shown only for these target kinds
@@ -114,7 +116,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         fixed_after_creation=True,
     ),
     FormField("Description", "Description", GENERAL, hint="0-512 characters"),
-    FormField("State", "State", GENERAL, Widget.CHOICE, choices=tuple(ScheduleState)),
+    FormField("State", "State", GENERAL, Entry.CHOICE, choices=tuple(ScheduleState)),
     FormField(
         "ScheduleExpression",
         "Expression",
@@ -131,22 +133,22 @@ FIELDS: Final[tuple[FormField, ...]] = (
         "StartDate",
         "Start date",
         TIMING,
-        Widget.DATE,
+        Entry.DATE,
         hint="ISO 8601 with an offset, e.g. 2027-01-31T09:00:00+00:00; empty for none",
     ),
-    FormField("EndDate", "End date", TIMING, Widget.DATE, hint="as the start date; after it"),
+    FormField("EndDate", "End date", TIMING, Entry.DATE, hint="as the start date; after it"),
     FormField(
         "FlexibleTimeWindow",
         "Flexible window",
         TIMING,
-        Widget.WINDOW,
+        Entry.WINDOW,
         hint="empty for off, or 1-1440 minutes after each scheduled time",
     ),
     FormField(
         "ActionAfterCompletion",
         "After completion",
         TIMING,
-        Widget.CHOICE,
+        Entry.CHOICE,
         hint="DELETE removes the schedule after its last run",
         choices=("", *ActionAfterCompletion),
     ),
@@ -161,7 +163,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         "Target.Input",
         "Input",
         TARGET,
-        Widget.JSON,
+        Entry.JSON,
         hint="at most 256 KB; JSON for Lambda, Step Functions, EventBridge and aws-sdk targets",
     ),
     FormField(
@@ -196,7 +198,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         "Target.SageMakerPipelineParameters.PipelineParameterList",
         "Pipeline parameters",
         TARGET,
-        Widget.PAIRS,
+        Entry.PAIRS,
         hint="one Name=Value per line, at most 200",
         kinds=frozenset({TargetKind.SAGEMAKER}),
         record=("Name", "Value"),
@@ -208,12 +210,12 @@ FIELDS: Final[tuple[FormField, ...]] = (
         hint="task definition ARN (required); the target ARN is the cluster",
         kinds=_ECS,
     ),
-    FormField(_ECS_PREFIX + "TaskCount", "Task count", TARGET, Widget.INTEGER, "1-10", kinds=_ECS),
+    FormField(_ECS_PREFIX + "TaskCount", "Task count", TARGET, Entry.INTEGER, "1-10", kinds=_ECS),
     FormField(
         _ECS_PREFIX + "LaunchType",
         "Launch type",
         TARGET,
-        Widget.CHOICE,
+        Entry.CHOICE,
         "not together with a capacity provider strategy",
         choices=("", *LaunchType),
         kinds=_ECS,
@@ -222,7 +224,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _VPC_PREFIX + "Subnets",
         "Subnets",
         TARGET,
-        Widget.LIST,
+        Entry.LIST,
         "1-16 subnet ids, comma-separated",
         kinds=_ECS,
     ),
@@ -230,7 +232,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _VPC_PREFIX + "SecurityGroups",
         "Security groups",
         TARGET,
-        Widget.LIST,
+        Entry.LIST,
         "up to 5 ids, comma-separated",
         kinds=_ECS,
     ),
@@ -238,7 +240,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _VPC_PREFIX + "AssignPublicIp",
         "Public IP",
         TARGET,
-        Widget.CHOICE,
+        Entry.CHOICE,
         "ENABLED only with FARGATE",
         choices=("", *AssignPublicIp),
         kinds=_ECS,
@@ -254,7 +256,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _ECS_PREFIX + "CapacityProviderStrategy",
         "Capacity providers",
         TARGET,
-        Widget.RECORDS,
+        Entry.RECORDS,
         "one provider:weight:base per line (weight 0-1000, base 0-100000), at most 6",
         kinds=_ECS,
         record=("capacityProvider", "weight", "base"),
@@ -264,7 +266,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _ECS_PREFIX + "PlacementConstraints",
         "Placement constraints",
         TARGET,
-        Widget.RECORDS,
+        Entry.RECORDS,
         "one type:expression per line (distinctInstance | memberOf), at most 10",
         kinds=_ECS,
         record=("type", "expression"),
@@ -273,7 +275,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _ECS_PREFIX + "PlacementStrategy",
         "Placement strategy",
         TARGET,
-        Widget.RECORDS,
+        Entry.RECORDS,
         "one type:field per line (random | spread | binpack), at most 5",
         kinds=_ECS,
         record=("type", "field"),
@@ -282,7 +284,7 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _ECS_PREFIX + "Tags",
         "Task tags",
         TARGET,
-        Widget.PAIRS,
+        Entry.PAIRS,
         "one key=value per line, at most 50",
         kinds=_ECS,
     ),
@@ -290,15 +292,15 @@ FIELDS: Final[tuple[FormField, ...]] = (
         _ECS_PREFIX + "PropagateTags",
         "Propagate tags",
         TARGET,
-        Widget.CHOICE,
+        Entry.CHOICE,
         choices=("", *PropagateTags),
         kinds=_ECS,
     ),
     FormField(
-        _ECS_PREFIX + "EnableECSManagedTags", "ECS managed tags", TARGET, Widget.FLAG, kinds=_ECS
+        _ECS_PREFIX + "EnableECSManagedTags", "ECS managed tags", TARGET, Entry.FLAG, kinds=_ECS
     ),
     FormField(
-        _ECS_PREFIX + "EnableExecuteCommand", "Execute command", TARGET, Widget.FLAG, kinds=_ECS
+        _ECS_PREFIX + "EnableExecuteCommand", "Execute command", TARGET, Entry.FLAG, kinds=_ECS
     ),
     FormField(_ECS_PREFIX + "Group", "Task group", TARGET, hint="1-255 characters", kinds=_ECS),
     FormField(
@@ -308,14 +310,14 @@ FIELDS: Final[tuple[FormField, ...]] = (
         "Target.RetryPolicy.MaximumRetryAttempts",
         "Retry attempts",
         RETRY,
-        Widget.INTEGER,
+        Entry.INTEGER,
         "0-185; empty means AWS's default, 185",
     ),
     FormField(
         "Target.RetryPolicy.MaximumEventAgeInSeconds",
         "Max event age (s)",
         RETRY,
-        Widget.INTEGER,
+        Entry.INTEGER,
         "60-86400 seconds; empty means AWS's default, 86400 (24 h)",
     ),
     FormField(
@@ -360,19 +362,19 @@ def _member(data: Mapping[str, Any], path: str) -> Any:
 def _text(form_field: FormField, value: Any) -> str:
     if value is None:
         return ""
-    widget = form_field.widget
-    if widget is Widget.FLAG:
+    entry = form_field.entry
+    if entry is Entry.FLAG:
         return "true" if value else "false"
-    if widget is Widget.DATE:
+    if entry is Entry.DATE:
         return value.isoformat() if isinstance(value, datetime) else str(value)
-    if widget is Widget.LIST:
+    if entry is Entry.LIST:
         return ", ".join(str(item) for item in value)
-    if widget is Widget.PAIRS:
+    if entry is Entry.PAIRS:
         if form_field.record:
             key, val = form_field.record
             return "\n".join(f"{item.get(key, '')}={item.get(val, '')}" for item in value)
         return "\n".join(f"{k}={v}" for item in value for k, v in item.items())
-    if widget is Widget.RECORDS:
+    if entry is Entry.RECORDS:
         lines = []
         for item in value:
             parts = [
@@ -380,7 +382,7 @@ def _text(form_field: FormField, value: Any) -> str:
             ]
             lines.append(":".join(parts).rstrip(":"))
         return "\n".join(lines)
-    if widget is Widget.WINDOW:
+    if entry is Entry.WINDOW:
         if value.get("Mode") == "FLEXIBLE":
             return str(value.get("MaximumWindowInMinutes", ""))
         return ""
@@ -446,7 +448,7 @@ def _most_common(items: Iterable[str | None]) -> str | None:
 def shown_text(form_field: FormField, text: str) -> str:
     """The text a field's widget shows: never a character the terminal would act on. A
     multi-line field keeps line feeds and tabs (its widget lays those out itself)."""
-    multiline = form_field.widget in (Widget.JSON, Widget.PAIRS, Widget.RECORDS)
+    multiline = form_field.entry in (Entry.JSON, Entry.PAIRS, Entry.RECORDS)
     return printable(text, keep_newlines=multiline, keep_tabs=multiline)
 
 
@@ -474,35 +476,35 @@ def _integer(text: str) -> int:
 
 def _value(form_field: FormField, text: str) -> Any:
     """The API value for ``text``; None when the member should be absent."""
-    widget = form_field.widget
-    if widget is Widget.JSON:
+    entry = form_field.entry
+    if entry is Entry.JSON:
         return text or None  # the input is sent exactly as typed (whitespace included)
-    if widget is Widget.TEXT and form_field.key == "Description":
+    if entry is Entry.TEXT and form_field.key == "Description":
         return text or None
     stripped = text.strip()
-    if widget is Widget.WINDOW:
+    if entry is Entry.WINDOW:
         if not stripped or stripped.lower() == "off":
             return {"Mode": "OFF"}
         return {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": _integer(stripped)}
     if not stripped:
         return None
-    if widget is Widget.INTEGER:
+    if entry is Entry.INTEGER:
         return _integer(stripped)
-    if widget is Widget.FLAG:
+    if entry is Entry.FLAG:
         if stripped.lower() not in ("true", "false"):
             raise FieldProblem("must be true, false or empty")
         return stripped.lower() == "true"
-    if widget is Widget.CHOICE:
+    if entry is Entry.CHOICE:
         if stripped not in form_field.choices:
             raise FieldProblem(f"must be one of {', '.join(c for c in form_field.choices if c)}")
         return stripped
-    if widget is Widget.DATE:
+    if entry is Entry.DATE:
         return _date(stripped)
-    if widget is Widget.LIST:
+    if entry is Entry.LIST:
         return [item.strip() for item in stripped.split(",") if item.strip()]
-    if widget is Widget.PAIRS:
+    if entry is Entry.PAIRS:
         return _pairs(form_field, stripped)
-    if widget is Widget.RECORDS:
+    if entry is Entry.RECORDS:
         return _records(form_field, stripped)
     return stripped
 
@@ -630,7 +632,7 @@ def build_schedule(
         except FieldProblem as problem:
             result.errors[form_field.key] = str(problem)
             continue
-        if form_field.widget is Widget.WINDOW:
+        if form_field.entry is Entry.WINDOW:
             # Mode and minutes are set member by member: the structure may hold members
             # this version does not know, and they must survive.
             window = data.setdefault(form_field.key, {})

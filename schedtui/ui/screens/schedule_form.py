@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widget import Widget as TextualWidget
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from schedtui.aws.errors import AwsError
@@ -27,10 +27,10 @@ from schedtui.core.schedules.form import (
     FIELDS_BY_KEY,
     PLACEHOLDERS,
     SECTIONS,
+    Entry,
     FormField,
     FormResult,
     Values,
-    Widget,
     build_schedule,
     preview,
     shown,
@@ -52,7 +52,7 @@ def widget_id(key: str) -> str:
     return "f-" + key.replace(".", "-")
 
 
-_MULTILINE = (Widget.JSON, Widget.PAIRS, Widget.RECORDS)
+_MULTILINE = (Entry.JSON, Entry.PAIRS, Entry.RECORDS)
 _BLANK_LABEL = "(not set)"
 
 FORM_CSS = """
@@ -112,7 +112,7 @@ class ScheduleFormScreen(AppScreen):
         self._kind_names: set[str] = set()
         # Widgets by field key, kept at compose: a CSS query per field per keystroke made
         # each keystroke cost ~0.4 s on a 45-field form.
-        self._inputs: dict[str, TextualWidget] = {}
+        self._inputs: dict[str, Widget] = {}
         self._messages: dict[str, Static] = {}
         self._rows: dict[str, Horizontal] = {}
         self._message_state: dict[str, tuple[str | None, str, bool]] = {}
@@ -216,15 +216,15 @@ class ScheduleFormScreen(AppScreen):
             with Horizontal(classes="tools"):
                 yield Button("Check the queue", id="check-dlq", compact=True)
 
-    def _input(self, form_field: FormField, text: str, *, disabled: bool) -> TextualWidget:
+    def _input(self, form_field: FormField, text: str, *, disabled: bool) -> Widget:
         ident = widget_id(form_field.key)
-        widget = form_field.widget
-        if widget in _MULTILINE:
+        entry = form_field.entry
+        if entry in _MULTILINE:
             area = TextArea(text, id=ident, compact=True, soft_wrap=True, show_line_numbers=False)
             area.read_only = disabled
             return area
-        if widget in (Widget.CHOICE, Widget.FLAG):
-            choices = form_field.choices if widget is Widget.CHOICE else ("", "true", "false")
+        if entry in (Entry.CHOICE, Entry.FLAG):
+            choices = form_field.choices if entry is Entry.CHOICE else ("", "true", "false")
             options = [(choice, choice) for choice in choices if choice]
             if text and text not in choices:
                 # A value AWS holds that this version does not list (or a hostile one): shown
@@ -252,7 +252,7 @@ class ScheduleFormScreen(AppScreen):
             compact=True,
             suggester=suggester,
             disabled=disabled,
-            placeholder="off" if widget is Widget.WINDOW else "",
+            placeholder="off" if entry is Entry.WINDOW else "",
             # Focus must not select the stored text: the first key typed would replace it.
             select_on_focus=False,
         )

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -39,14 +39,23 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from schedtui.core.table import Column, TableRow
+from schedtui.core.table import (
+    GUTTER,
+    Column,
+    ColumnPlan,
+    TableRow,
+    last_first_scrolled,
+    minimum_width,
+    plan_columns,
+    sort_value,
+    sorted_rows,
+    surviving_position,
+)
 from schedtui.core.text import printable
 from schedtui.ui.keys import bindings
 
 ELLIPSIS = "…"
 MARK_GLYPH = "●"
-GUTTER = 2  # the mark glyph and a space
-GAP = 1  # cells between two columns
 SORT_ASCENDING = "▲"
 SORT_DESCENDING = "▼"
 HIDDEN_LEFT = "\u2039"  # single left-pointing angle quotation mark
@@ -62,23 +71,6 @@ _ROW_STYLE_CLASSES: dict[str, str] = {
 _LINE_CACHE_SIZE = 1024
 
 
-def column_widths(columns: Sequence[Column], width: int) -> tuple[int, ...]:
-    """The width of each column for a table `width` cells wide (gutter and gaps included).
-
-    Columns never go below their minimum (a truncated ARN is worse than a scrolled one); the
-    spare width, if any, is shared evenly by the flexible columns, leftmost first for the
-    remainder.
-    """
-    widths = [column.width for column in columns]
-    spare = width - GUTTER - GAP * max(0, len(columns) - 1) - sum(widths)
-    flexible = [index for index, column in enumerate(columns) if column.flex]
-    if spare > 0 and flexible:
-        share, extra = divmod(spare, len(flexible))
-        for rank, index in enumerate(flexible):
-            widths[index] += share + (1 if rank < extra else 0)
-    return tuple(widths)
-
-
 def fit(text: str, width: int, align: str = "left") -> str:
     """`text` (already printable) cut with an ellipsis or padded to exactly `width` cells."""
     if width <= 0:
@@ -92,18 +84,6 @@ def fit(text: str, width: int, align: str = "left") -> str:
         return set_cell_size(text, width - 1) + ELLIPSIS
     padding = " " * (width - length)
     return padding + text if align == "right" else text + padding
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """Which columns are on screen, at which widths, for one (width, horizontal offset)."""
-
-    width: int
-    widths: tuple[int, ...]  # every column's full width
-    visible: tuple[tuple[int, int], ...]  # (column index, cells shown) left to right
-    hidden_left: bool
-    hidden_right: bool
-    padding: int  # blank cells after the last column
 
 
 @dataclass
@@ -213,12 +193,12 @@ class VirtualTable(ScrollView, can_focus=True):
         self._sort_reverse = False
         self._first_scrolled = 1  # the leftmost column after the frozen first one
         self._announced_key: str | None = None  # the key last sent in CursorMoved
-        self._plan: _Plan | None = None
+        self._plan: ColumnPlan | None = None
         self._line_cache: LRUCache[tuple[str, bool, bool], Strip] = LRUCache(_LINE_CACHE_SIZE)
         self._style_cache: dict[tuple[str, bool, bool], Style] = {}
         self._header_cache: Strip | None = None
         self._now: datetime | None = None  # the clock live columns are shown against
-        self.virtual_size = Size(self._minimum_width(), 1)
+        self.virtual_size = Size(minimum_width(self._columns), 1)
 
     # -- public API -----------------------------------------------------------------------------
 
@@ -305,10 +285,10 @@ class VirtualTable(ScrollView, can_focus=True):
         if len(index) != len(new_rows):
             raise ValueError("row keys must be unique")
         self._rows, self._index = new_rows, index
-        self._cursor = self._surviving_position(old_rows, old_cursor, old_key)
+        self._cursor = surviving_position(old_rows, old_cursor, old_key, index)
         # Same keys may come back with new cells (a refresh): every cached line is suspect.
         self._line_cache.clear()
-        self.virtual_size = Size(self._minimum_width(), len(new_rows) + 1)
+        self.virtual_size = Size(minimum_width(self._columns), len(new_rows) + 1)
         self._keep_cursor_line(old_line)
         self.refresh()
         if self._marks:
@@ -334,7 +314,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self._rows[position] = row
             changed.append(position)
             if sort_column is not None and not resort:
-                resort = _sort_value(old, sort_column) != _sort_value(row, sort_column)
+                resort = sort_value(old, sort_column) != sort_value(row, sort_column)
         for position in changed:
             self._forget_lines(self._rows[position].key)
         if resort:
@@ -461,7 +441,9 @@ class VirtualTable(ScrollView, can_focus=True):
             self._line_cache.set(cache_key, strip)
         return strip
 
-    def _render_row(self, plan: _Plan, row: TableRow, is_cursor: bool, is_marked: bool) -> Strip:
+    def _render_row(
+        self, plan: ColumnPlan, row: TableRow, is_cursor: bool, is_marked: bool
+    ) -> Strip:
         columns = self._columns
         parts = [MARK_GLYPH + " " if is_marked else "  "]
         for rank, (column, shown) in enumerate(plan.visible):
@@ -472,7 +454,7 @@ class VirtualTable(ScrollView, can_focus=True):
         style = self._line_style(row.style, is_marked, is_cursor)
         return self._strip("".join(parts), plan.width, style)
 
-    def _render_header(self, plan: _Plan) -> Strip:
+    def _render_header(self, plan: ColumnPlan) -> Strip:
         parts = [" " * GUTTER]
         for rank, (column, shown) in enumerate(plan.visible):
             if rank:
@@ -539,7 +521,7 @@ class VirtualTable(ScrollView, can_focus=True):
             bgcolor=full.bgcolor if partial.bgcolor is not None else None,
         )
 
-    def _current_plan(self) -> _Plan:
+    def _current_plan(self) -> ColumnPlan:
         width = self.scrollable_content_region.width
         plan = self._plan
         if plan is None or plan.width != width:
@@ -548,37 +530,14 @@ class VirtualTable(ScrollView, can_focus=True):
             self._header_cache = None
         return plan
 
-    def _make_plan(self, width: int) -> _Plan:
-        widths = column_widths(self._columns, width)
-        # Keep the horizontal offset valid for this width (a wider window shows more).
-        limit = _last_first_scrolled(widths, width)
-        self._first_scrolled = max(1, min(self._first_scrolled, limit))
-        room = width - GUTTER
-        visible: list[tuple[int, int]] = []
-        hidden_right = False
-        for rank, column in enumerate([0, *range(self._first_scrolled, len(widths))]):
-            available = room - (GAP if rank else 0)
-            if available <= 0:
-                hidden_right = True
-                break
-            shown = min(widths[column], available)
-            visible.append((column, shown))
-            room = available - shown
-            if shown < widths[column]:
-                hidden_right = True  # the right edge cuts this column
-                break
-        return _Plan(
-            width=width,
-            widths=widths,
-            visible=tuple(visible),
-            hidden_left=self._first_scrolled > 1,
-            hidden_right=hidden_right,
-            padding=max(0, room),
-        )
+    def _make_plan(self, width: int) -> ColumnPlan:
+        plan = plan_columns(self._columns, width, self._first_scrolled)
+        self._first_scrolled = plan.first_scrolled
+        return plan
 
     def _scroll_columns(self, step: int) -> None:
         plan = self._current_plan()
-        limit = _last_first_scrolled(plan.widths, plan.width)
+        limit = last_first_scrolled(plan.widths, plan.width)
         first = max(1, min(self._first_scrolled + step, limit))
         if first != self._first_scrolled:
             self._first_scrolled = first
@@ -588,14 +547,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self.refresh()
 
     def _column_at(self, x: int) -> int | None:
-        plan = self._current_plan()
-        left = GUTTER
-        for rank, (column, shown) in enumerate(plan.visible):
-            left += GAP if rank else 0
-            if left <= x < left + shown:
-                return column
-            left += shown
-        return None
+        return self._current_plan().column_at(x)
 
     # -- cursor and scrolling -------------------------------------------------------------------
 
@@ -655,49 +607,11 @@ class VirtualTable(ScrollView, can_focus=True):
             self._announced_key = key
             self.post_message(self.CursorMoved(self, key))
 
-    def _surviving_position(
-        self, old_rows: list[TableRow], old_cursor: int, key: str | None
-    ) -> int:
-        index = self._index
-        if not self._rows:
-            return 0
-        if key is not None and key in index:
-            return index[key]
-        if key is None:
-            return min(old_cursor, len(self._rows) - 1)
-        for row in old_rows[old_cursor + 1 :]:
-            if row.key in index:
-                return index[row.key]
-        for row in reversed(old_rows[:old_cursor]):
-            if row.key in index:
-                return index[row.key]
-        return min(old_cursor, len(self._rows) - 1)
-
     # -- sorting and marks ----------------------------------------------------------------------
 
     def _sorted(self, rows: list[TableRow]) -> list[TableRow]:
-        column = self._sort_column
-        assert column is not None
-        # Sort positions by a flat list of keys: no (key, row) tuple per row, which at 100k
-        # rows costs more than the sort itself (allocation and garbage-collector passes).
-        keys = [
-            row.sort_keys[column]
-            if column < len(row.sort_keys)
-            else (row.cells[column] if column < len(row.cells) else "")
-            for row in rows
-        ]
-        order = list(range(len(rows)))
-        missing: list[int] = []
-        if None in keys:
-            order = [position for position in order if keys[position] is not None]
-            missing = [position for position, key in enumerate(keys) if key is None]
-        try:
-            order.sort(key=keys.__getitem__, reverse=self._sort_reverse)
-        except TypeError:
-            # Mixed types in one column (a caller bug, or unexpected data): text order beats
-            # a crash in the middle of an incident.
-            order.sort(key=lambda position: str(keys[position]), reverse=self._sort_reverse)
-        return [rows[position] for position in order + missing]
+        assert self._sort_column is not None
+        return sorted_rows(rows, self._sort_column, self._sort_reverse)
 
     def _resort(self) -> None:
         key = self.cursor_key
@@ -725,25 +639,3 @@ class VirtualTable(ScrollView, can_focus=True):
         for is_cursor in (False, True):
             for is_marked in (False, True):
                 self._line_cache.discard((key, is_cursor, is_marked))
-
-    def _minimum_width(self) -> int:
-        columns = self._columns
-        return GUTTER + sum(column.width for column in columns) + GAP * (len(columns) - 1)
-
-
-def _last_first_scrolled(widths: tuple[int, ...], width: int) -> int:
-    """The largest useful horizontal offset: the first one that shows the last column whole."""
-    count = len(widths)
-    room = width - GUTTER - widths[0]
-    first = count
-    while first > 1 and room >= GAP + widths[first - 1]:
-        room -= GAP + widths[first - 1]
-        first -= 1
-    # Even when the last column alone does not fit, offsets stop at it.
-    return max(1, min(first, count - 1))
-
-
-def _sort_value(row: TableRow, column: int) -> Any:
-    if column < len(row.sort_keys):
-        return row.sort_keys[column]
-    return row.cells[column] if column < len(row.cells) else ""
