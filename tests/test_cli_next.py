@@ -146,6 +146,8 @@ def test_explain_and_json() -> None:
         (["cron(0 10 * * ? *)", "--window", "1441"], "'1441' is not a flexible window"),
         (["rate(0 minutes)"], "rate: '0' must be a positive whole number"),
         (["rate(² minutes)"], "rate: '²' must be a positive whole number"),
+        (["rate(1 days)"], "rate: 'days' must be singular when the value is 1: rate(1 day)"),
+        (["rate(5 hour)"], "rate: 'hour' must be plural when the value is over 1: rate(5 hours)"),
         (["rate(1 minute)", "--tz", ""], "--tz: '' is empty: give an IANA time zone"),
         (["rate(1 minute)", "--tz", "  "], "--tz: '  ' is empty"),
         (["rate(1 minute)", "-n", "10000000"], "'10000000' is more than 1000 runs"),

@@ -194,6 +194,8 @@ INVALID: list[tuple[str, str, str]] = [
     ("ScheduleExpression", "cron(0 2 * * ? * *)", "it needs 6"),
     ("ScheduleExpression", "cron(0 2 * * * *)", "day-of-month"),
     ("ScheduleExpression", "rate(0 minutes)", "rate"),
+    ("ScheduleExpression", "rate(1 hours)", "must be singular when the value is 1"),
+    ("ScheduleExpression", "rate(5 minute)", "must be plural when the value is over 1"),
     ("ScheduleExpressionTimezone", "Europe/Atlantis", "IANA"),
     ("Target.Input", "{not json}", "valid JSON"),
     ("Target.Input", json.dumps("x" * 262_144), "256 KB"),

@@ -88,7 +88,19 @@ def _parse_rate(text: str, body: str) -> RateExpression:
         raise ExpressionError("rate", value_text, "must be a positive whole number")
     if unit not in _RATE_UNITS:
         raise ExpressionError("rate", unit, "must be minute(s), hour(s) or day(s)")
-    return RateExpression(text, int(value_text), unit.rstrip("s"))
+    # AWS: "If the value is equal to 1, then the unit must be singular. If the value is
+    # greater than 1, the unit must be plural" (rate(1 hours) and rate(5 hour) are refused).
+    # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html
+    value, singular = int(value_text), unit.rstrip("s")
+    if value == 1 and unit != singular:
+        raise ExpressionError(
+            "rate", unit, f"must be singular when the value is 1: rate(1 {singular})"
+        )
+    if value > 1 and unit == singular:
+        raise ExpressionError(
+            "rate", unit, f"must be plural when the value is over 1: rate({value} {singular}s)"
+        )
+    return RateExpression(text, value, singular)
 
 
 @lru_cache(maxsize=16384)
