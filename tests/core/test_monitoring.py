@@ -128,12 +128,20 @@ def test_a_scheduler_dlq_message_is_decoded() -> None:
     assert message.attributes["UNKNOWN_NEW_ATTRIBUTE"] == "kept"
 
 
+def test_a_schedule_arn_without_a_group_is_the_default_groups() -> None:
+    # As in AWS's own sample dead-letter event ("schedule/DLQ-test"), configuring-schedule-dlq.
+    arn = "arn:aws:scheduler:us-west-2:123456789012:schedule/DLQ-test"
+    message = decode_dlq_message("id-4", "{}", {"SCHEDULE_ARN": arn})
+    assert (message.group, message.name) == ("default", "DLQ-test")
+
+
 @pytest.mark.parametrize(
     "attributes",
     [
         {},
         {"SCHEDULE_ARN": "", "RETRY_ATTEMPTS": "", "SCHEDULED_TIME": "", "ERROR_CODE": "  "},
-        {"SCHEDULE_ARN": "arn:aws:scheduler:us-east-1:123456789012:schedule/only-a-group"},
+        {"SCHEDULE_ARN": "arn:aws:scheduler:us-east-1:123456789012:schedule/a/b/c"},
+        {"SCHEDULE_ARN": "arn:aws:scheduler:us-east-1:123456789012:schedule-group/orders"},
         {"RETRY_ATTEMPTS": "3.5", "SCHEDULED_TIME": "2026-13-45T99:00:00Z"},
         {"IS_PAYLOAD_TRUNCATED": "yes please"},
     ],

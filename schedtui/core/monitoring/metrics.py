@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from schedtui.core.expressions.zones import utc
-from schedtui.core.schedules.arns import parse_arn, parse_schedule_arn
+from schedtui.core.schedules.arns import parse_arn, schedule_of_dlq_message
 
 NAMESPACE: Final = "AWS/Scheduler"
 GROUP_DIMENSION: Final = "ScheduleGroup"
@@ -277,7 +277,7 @@ def decode_dlq_message(
 ) -> DlqMessage:
     """A DlqMessage from the message's string attributes (name -> value); never raises."""
     schedule_arn = _text(attributes, SCHEDULE_ARN)
-    group_and_name = parse_schedule_arn(schedule_arn.strip()) if schedule_arn else None
+    group_and_name = schedule_of_dlq_message(schedule_arn.strip()) if schedule_arn else None
     truncated = _text(attributes, IS_PAYLOAD_TRUNCATED)
     return DlqMessage(
         message_id=message_id,

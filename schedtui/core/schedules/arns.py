@@ -38,6 +38,13 @@ _SCHEDULE = re.compile(
     rf"schedule/(?P<group>{_SCHEDULER_NAME})/(?P<name>{_SCHEDULER_NAME})",
     re.ASCII,
 )
+# The SCHEDULE_ARN attribute of a DLQ message may leave the group out: AWS's own samples
+# show "schedule/DLQ-test", a schedule of the default group.
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html
+_SCHEDULE_NO_GROUP = re.compile(
+    rf"arn:{_PARTITION}:scheduler:{_REGION}:{_ACCOUNT}:schedule/(?P<name>{_SCHEDULER_NAME})",
+    re.ASCII,
+)
 _SCHEDULE_GROUP = re.compile(
     rf"arn:{_PARTITION}:scheduler:{_REGION}:{_ACCOUNT}:schedule-group/(?P<name>{_SCHEDULER_NAME})",
     re.ASCII,
@@ -130,6 +137,16 @@ def parse_schedule_arn(text: str) -> tuple[str, str] | None:
     if match is None:
         return None
     return match["group"], match["name"]
+
+
+def schedule_of_dlq_message(text: str) -> tuple[str, str] | None:
+    """``(group, name)`` from a DLQ message's SCHEDULE_ARN, where a missing group segment
+    means the ``default`` group."""
+    found = parse_schedule_arn(text)
+    if found is not None:
+        return found
+    match = _SCHEDULE_NO_GROUP.fullmatch(text)
+    return None if match is None else ("default", match["name"])
 
 
 def parse_schedule_group_arn(text: str) -> str | None:
