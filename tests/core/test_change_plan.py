@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from schedtui.core.changes.plan import PlanKind, plan_create, plan_delete, plan_update
+from schedtui.core.changes.plan import (
+    ClientTokens,
+    PlanKind,
+    plan_create,
+    plan_delete,
+    plan_update,
+)
 from schedtui.core.changes.warnings import WarningKind
 from schedtui.core.schedules.schedule import Schedule
 from tests.core.model_samples import schedule_response
@@ -58,3 +64,19 @@ def test_create_and_delete_plans() -> None:
     assert deleted.kind is PlanKind.DELETE
     assert deleted.diff["Name"] == (new.name, None)
     assert deleted.label == f"{new.group_name}/{new.name}"
+
+
+def test_a_client_token_is_bound_to_one_request_body() -> None:
+    # A create planned again after its StartDate fell more than five minutes behind sends
+    # another body (StartDate dropped): AWS refuses a token reused for another body, and a
+    # reused token on the same body is what keeps a retried create from creating twice.
+    start = datetime(2026, 11, 29, 12, 2, tzinfo=UTC)
+    new = schedule(ScheduleExpression="rate(5 minutes)", StartDate=start)
+    tokens = ClientTokens()
+    first = tokens.for_plan(plan_create(new, NOW))
+    assert tokens.for_plan(plan_create(new, NOW)) == first  # the same request, retried
+    later = datetime(2026, 11, 29, 12, 30, tzinfo=UTC)
+    replanned = plan_create(new, later)
+    assert "StartDate" not in replanned.request(None)
+    assert tokens.for_plan(replanned) != first
+    assert ClientTokens().for_plan(plan_create(new, NOW)) != first  # another form: its own

@@ -17,6 +17,7 @@ Rules applied while planning:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,12 +74,33 @@ class ChangePlan:
     def empty(self) -> bool:
         return self.kind is PlanKind.UPDATE and not self.diff
 
-    def request(self, client_token: str) -> dict[str, Any]:
+    def request(self, client_token: str | None) -> dict[str, Any]:
         """UpdateSchedule or CreateSchedule keyword arguments (DeleteSchedule takes the key)."""
         assert self.after is not None, "a delete sends only the name and the group"
         if self.kind is PlanKind.CREATE:
             return self.after.to_create_request(client_token=client_token)
         return self.after.to_update_request(client_token=client_token)
+
+
+@dataclass
+class ClientTokens:
+    """One ClientToken per request body, for one form's saves.
+
+    AWS makes a create idempotent by its ClientToken, and refuses a token reused for another
+    body. So saving the same request again (after a lost answer) reuses the token and cannot
+    create the schedule twice; any other body gets a new one, including the same draft
+    planned again after its StartDate fell more than five minutes behind (dropped from the
+    request, so the body changed).
+    """
+
+    body: dict[str, Any] | None = None
+    token: str | None = None
+
+    def for_plan(self, plan: ChangePlan) -> str:
+        body = plan.request(None)
+        if self.token is None or body != self.body:
+            self.body, self.token = body, str(uuid.uuid4())
+        return self.token
 
 
 def _without_refused_start(schedule: Schedule, now: datetime) -> Schedule:

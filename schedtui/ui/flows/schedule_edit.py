@@ -12,7 +12,6 @@ import os
 import shlex
 import subprocess
 import tempfile
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,7 +23,7 @@ from textual.app import SuspendNotSupported
 
 from schedtui.aws.errors import AwsError, OutcomeUnknownError, StaleScheduleError
 from schedtui.aws.mutations import MutationResult
-from schedtui.core.changes.plan import ChangePlan, PlanKind, update_changes
+from schedtui.core.changes.plan import ChangePlan, ClientTokens, PlanKind, update_changes
 from schedtui.core.changes.warnings import WarningKind
 from schedtui.core.schedules.diff import field_diff
 from schedtui.core.schedules.document import from_document, to_document
@@ -51,7 +50,7 @@ class Draft:
     saved: Callable[[], None]
     reload: Callable[[Schedule], None]  # a conflict answered with "reload"
     progress: Callable[[str | None], None] = lambda _: None  # show "saving…" (None: done)
-    client_token: str = field(default_factory=lambda: str(uuid.uuid4()))
+    tokens: ClientTokens = field(default_factory=ClientTokens)  # the form's, across saves
     sending: bool = False
 
 
@@ -151,13 +150,8 @@ def _form_draft(host: Host, form: ScheduleFormScreen, schedule: Schedule) -> Dra
         saved,
         reload,
         progress=form.show_progress,
+        tokens=form.client_tokens,
     )
-    # Retrying the same create after a timeout must not create it twice: same request, same
-    # token. A different request gets a new token (AWS refuses a token reused for another).
-    request = schedule.to_create_request()
-    if form.last_request == request and form.client_token:
-        draft.client_token = form.client_token
-    form.last_request, form.client_token = request, draft.client_token
     return draft
 
 
@@ -242,7 +236,7 @@ def save(host: Host, draft: Draft, plan: ChangePlan) -> None:
         host,
         draft,
         "saving… (sent once; the answer is awaited)",
-        lambda: mutations.apply(plan, consented=True, client_token=draft.client_token),
+        lambda: mutations.apply(plan, consented=True, client_token=draft.tokens.for_plan(plan)),
         partial(_saved, host, draft),
     )
 

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
 
 from schedtui.aws.errors import AwsError
+from schedtui.core.changes.plan import ClientTokens
 from schedtui.core.expressions.zones import load_zone, zone_names
 from schedtui.core.jsontext import pretty
 from schedtui.core.schedules.arns import ARN_TEMPLATES, TargetKind, arn_template, target_kind
@@ -105,8 +106,7 @@ class ScheduleFormScreen(AppScreen):
         self.server_problem: str | None = None  # AWS's refusal, shown until the next edit
         self.taken_names: set[tuple[str, str]] = set()  # (group, name) already in the account
         # The last create request sent and its idempotency token (see flows.schedule_edit).
-        self.last_request: dict[str, object] | None = None
-        self.client_token: str | None = None
+        self.client_tokens = ClientTokens()  # a save retried with the same body: same token
         arn = self.initial.get("Target.Arn", "")
         self.kind = target_kind(arn) if arn else TargetKind.LAMBDA
         self._kind_names: set[str] = set()
