@@ -297,8 +297,10 @@ def reference_runs(
     elif text.startswith("rate("):
         period = parse_rate(text)
         base = (start_date or anchor or after).astimezone(UTC)
-        # Smallest k >= 0 with base + k * period strictly after `after`.
-        k = 0 if base > after else (after - base) // period + 1
+        # Smallest k >= 0 with base + k * period strictly after `after`; a schedule with
+        # neither (not created yet) is created at `after` and fires then, at once.
+        new = start_date is None and anchor is None
+        k = 0 if base > after or new else (after - base) // period + 1
         while len(runs) < count:
             instant = base + k * period
             if end_date is not None and instant > end_date:

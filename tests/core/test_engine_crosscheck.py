@@ -471,7 +471,7 @@ DST_CASES = [
         "rate(1 day)",
         "America/New_York",
         utc(2026, 3, 7, 12),
-        [utc(2026, 3, 8, 12), utc(2026, 3, 9, 12)],
+        [utc(2026, 3, 7, 12), utc(2026, 3, 8, 12), utc(2026, 3, 9, 12)],
         id="rate-day-is-24h",
     ),
 ]

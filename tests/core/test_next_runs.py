@@ -234,8 +234,10 @@ def test_rate_anchors_at_creation_without_start_date_and_stops_at_end_date() -> 
     assert [r.at for r in found] == [created + timedelta(hours=h) for h in (1, 2, 3)]
 
 
-def test_rate_without_anchor_counts_from_the_instant() -> None:
-    assert runs("rate(2 hours)", "UTC", "2026-01-01T00:00", 2) == [
+def test_a_new_rate_schedule_fires_at_once_then_every_period() -> None:
+    # No StartDate and not created yet: created now, "starts invoking the target immediately".
+    assert runs("rate(2 hours)", "UTC", "2026-01-01T00:00", 3) == [
+        "2026-01-01T00:00",
         "2026-01-01T02:00",
         "2026-01-01T04:00",
     ]

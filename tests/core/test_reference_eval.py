@@ -195,11 +195,12 @@ def test_rate_is_anchored_and_ignores_dst() -> None:
 
 
 def test_rate_anchor_rules() -> None:
-    """No start_date: anchor argument; neither: `after` itself (first run one period later)."""
+    """No start_date: anchor argument; neither: `after` itself, a new schedule that fires at
+    once (AWS: without a StartDate it "starts invoking the target immediately")."""
     runs = reference_runs("rate(90 minutes)", "UTC", utc(2026, 1, 1, 10), 2, anchor=utc(2026, 1, 1))
     assert ats(runs) == [utc(2026, 1, 1, 10, 30), utc(2026, 1, 1, 12)]
     runs = reference_runs("rate(1 hour)", "UTC", utc(2026, 1, 1, 10, 0, 5), 2)
-    assert ats(runs) == [utc(2026, 1, 1, 11, 0, 5), utc(2026, 1, 1, 12, 0, 5)]
+    assert ats(runs) == [utc(2026, 1, 1, 10, 0, 5), utc(2026, 1, 1, 11, 0, 5)]
     runs = reference_runs(
         "rate(2 hours)",
         "UTC",

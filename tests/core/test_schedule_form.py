@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -463,3 +463,21 @@ def test_through_the_form_only_the_field_typed_in_can_change(
     changed = field_diff(original, edited.schedule)
     assert all(path.startswith(prefix) for path in changed), (key, changed)
     assert edited.schedule.unknown_members() == original.unknown_members()
+
+
+def test_the_rate_preview_follows_the_one_anchor_rule() -> None:
+    # A new rate() schedule without StartDate fires at once, at creation (runs.py).
+    new = preview({"ScheduleExpression": "rate(30 minutes)"}, NOW, anchor=None)
+    assert [run.at for run in new.runs[:2]] == [NOW, NOW + timedelta(minutes=30)]
+    # An existing one counts from its creation time.
+    created = datetime(2026, 11, 1, 0, 10, tzinfo=UTC)
+    kept = preview({"ScheduleExpression": "rate(1 hour)"}, NOW, anchor=created)
+    assert kept.runs[0].at == datetime(2026, 11, 29, 12, 10, tzinfo=UTC)
+    # A StartDate AWS refuses is dropped on save: the preview counts from the write, as the
+    # change warning says (REANCHORS_RATE), not from the StartDate the field still shows.
+    past = {"ScheduleExpression": "rate(1 hour)", "StartDate": "2026-11-01T00:10:00Z"}
+    assert preview(past, NOW, anchor=created).runs[0].at == NOW
+    recent = {"ScheduleExpression": "rate(1 hour)", "StartDate": "2026-11-29T11:58:00Z"}
+    assert preview(recent, NOW, anchor=created).runs[0].at == datetime(
+        2026, 11, 29, 12, 58, tzinfo=UTC
+    )

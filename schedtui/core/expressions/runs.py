@@ -1,8 +1,23 @@
 """When a schedule fires next: aware UTC instants for at(), rate() and cron().
 
 Bounds follow AWS: StartDate and EndDate are inclusive and apply to recurring schedules
-only (AWS ignores both for one-time ``at()`` schedules). A rate() schedule fires at its
-anchor (StartDate, else its creation time) and every period after it.
+only (AWS ignores both for one-time ``at()`` schedules).
+
+The rate() anchor, one rule for the list, the detail view, the form's preview, the change
+warnings and ``schedtui next``:
+
+- A rate() schedule fires at its anchor and every period after it. The anchor is its
+  StartDate; without one, its creation time, and it fires at once: "If you do not provide a
+  StartDate for a rate-based schedule, your schedule starts invoking the target immediately"
+  (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#rate-based).
+- A schedule not created yet (no StartDate and no ``anchor`` given) is created at ``after``:
+  its first run is then, at once, and is listed.
+- An update keeps the anchor, unless it drops a StartDate AWS refuses
+  (``start_date_refused``: more than five minutes in the past, so it cannot be sent back):
+  the schedule then counts from the write, as a new one does. That last point is our
+  reading (the documentation does not say where AWS re-anchors); the form's warning
+  (``core/changes/warnings.py``) and its preview (``core/schedules/form.py: preview``) both
+  follow it through ``start_date_refused``.
 
 Time is bounded: runs are evaluated up to ``HORIZON`` (the end of 2199, cron's last year)
 and never beyond, whatever AWS stored (``rate(3000000 days)``, ``at(9999-12-31T23:59:59)``,
@@ -42,6 +57,15 @@ _CRON_FLOOR: Final = datetime(1969, 12, 30, tzinfo=UTC)
 _MAX_WINDOW_MINUTES: Final = 10**8  # ~190 years: any larger window means the same
 
 
+# AWS refuses a StartDate more than about 5 minutes in the past on create and update.
+START_DATE_GRACE: Final = timedelta(minutes=5)
+
+
+def start_date_refused(start_date: datetime | None, now: datetime) -> bool:
+    """AWS would refuse this StartDate (too far in the past): it must be dropped to write."""
+    return start_date is not None and utc(start_date) < utc(now) - START_DATE_GRACE
+
+
 @dataclass(frozen=True)
 class Run:
     """One invocation: ``at`` is the scheduled instant (UTC); with a flexible window the
@@ -69,10 +93,13 @@ def _micros(instant: datetime) -> int:
     return (instant - _EPOCH) // _TINY
 
 
-def _rate_instants(period_seconds: int, anchor: datetime, after: datetime) -> Iterator[datetime]:
+def _rate_instants(
+    period_seconds: int, anchor: datetime, after: datetime, *, from_anchor: bool = False
+) -> Iterator[datetime]:
+    """anchor + k * period after ``after``; ``from_anchor``: the anchor itself too."""
     period = period_seconds * 1_000_000
     start, cursor = _micros(anchor), _micros(after)
-    steps = 0 if cursor < start else (cursor - start) // period + 1
+    steps = 0 if cursor < start or from_anchor else (cursor - start) // period + 1
     instant = start + steps * period
     while instant < _HORIZON_US:
         yield _EPOCH + timedelta(microseconds=instant)
@@ -96,8 +123,10 @@ def instants(
             yield instant
         return
     if isinstance(parsed, RateExpression):
-        rate_anchor = utc(start_date or anchor or after)
-        stream = _rate_instants(parsed.seconds, rate_anchor, after)
+        if start_date is None and anchor is None:  # created at `after`: fires at once
+            stream = _rate_instants(parsed.seconds, after, after, from_anchor=True)
+        else:
+            stream = _rate_instants(parsed.seconds, utc(start_date or anchor or after), after)
     else:
         if start_date is not None and utc(start_date) > after:
             after = utc(start_date) - _TINY  # StartDate is inclusive

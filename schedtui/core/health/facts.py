@@ -5,9 +5,10 @@ ask these questions, so they can never disagree on the answer.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Final
 
+from schedtui.core.expressions import runs
 from schedtui.core.expressions.engine import can_ever_fire
 from schedtui.core.expressions.errors import ExpressionError
 from schedtui.core.expressions.parse import (
@@ -25,8 +26,6 @@ from schedtui.core.schedules.target import (
     DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
 )
 
-# AWS refuses a StartDate more than about 5 minutes in the past on create and update.
-START_DATE_GRACE: Final = timedelta(minutes=5)
 # An Input a tool escaped: AWS substitutes <aws.scheduler.…>, not \u003caws.scheduler.…
 ESCAPED_PLACEHOLDER: Final = "\\u003caws.scheduler."
 
@@ -74,8 +73,7 @@ def start_in_future(schedule: Schedule, now: datetime) -> bool:
 
 def start_date_refused(schedule: Schedule, now: datetime) -> bool:
     """AWS would refuse this StartDate (too far in the past): it must be dropped to write."""
-    start = schedule.start_date
-    return start is not None and utc(start) < utc(now) - START_DATE_GRACE
+    return runs.start_date_refused(schedule.start_date, now)
 
 
 def reanchors_rate(schedule: Schedule, now: datetime) -> bool:

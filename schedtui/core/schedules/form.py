@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from schedtui.core.expressions.describe import describe
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
-from schedtui.core.expressions.runs import Run, next_runs
+from schedtui.core.expressions.runs import Run, next_runs, start_date_refused
 from schedtui.core.schedules.arns import TargetKind, parse_arn, target_kind
 from schedtui.core.schedules.schedule import (
     ActionAfterCompletion,
@@ -706,6 +706,9 @@ def preview(
         start = _value(FIELDS_BY_KEY["StartDate"], values.get("StartDate", ""))
         end = _value(FIELDS_BY_KEY["EndDate"], values.get("EndDate", ""))
         window = _value(FIELDS_BY_KEY["FlexibleTimeWindow"], values.get("FlexibleTimeWindow", ""))
+        if start_date_refused(start, now):
+            # Dropped when saved: the schedule counts from the write (runs.py, the anchor rule).
+            start, anchor = None, None
         runs = next_runs(
             expression,
             zone,
