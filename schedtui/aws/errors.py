@@ -22,7 +22,9 @@ from botocore.exceptions import (
     ProfileNotFound,
     ProxyConnectionError,
     ReadTimeoutError,
+    SSOTokenLoadError,
     TokenRetrievalError,
+    UnauthorizedSSOTokenError,
 )
 from pydantic import ValidationError
 
@@ -168,9 +170,28 @@ _CODES: dict[str, tuple[type[AwsError], str]] = {
     "UnrecognizedClientException": (CredentialsExpiredError, "credentials are not valid"),
     "InternalServerException": (ServiceFailureError, "AWS had an internal error"),
 }
+# The profile the clients use, for the one fix an expired login needs. Module state because
+# an error is translated far from the session that raised it; AwsClients sets it.
+_profile: list[str | None] = [None]
+
+
+def remember_profile(profile: str | None) -> None:
+    _profile[0] = profile
+
+
+def login_fix() -> str:
+    """``aws sso login --profile NAME`` for the profile in use (the default one: no flag)."""
+    profile = _profile[0]
+    return f"aws sso login --profile {profile}" if profile else "aws sso login"
+
+
+# SSO logins that expired or never happened: raised by the credential provider, before a
+# request is signed.
+_SSO_LOGIN = (UnauthorizedSSOTokenError, SSOTokenLoadError, TokenRetrievalError)
+
 _HINTS: dict[type[AwsError], str] = {
     AccessDeniedError: "check the IAM policy of your role",
-    CredentialsExpiredError: "refresh your credentials (e.g. aws sso login) and press r",
+    CredentialsExpiredError: "refresh your credentials, e.g. {login}, and press r",
     ThrottledError: "retries ran out; schedtui slows down and tries again on the next refresh",
 }
 
@@ -198,7 +219,7 @@ def _translate(error: Exception, action: str) -> AwsError:
         kind, summary = _CODES.get(code, (ServiceFailureError, f"AWS error {code}"))
         text = f"{action}: {summary}: {message}" if message else f"{action}: {summary}"
         if hint := _HINTS.get(kind):
-            text += f" ({hint})"
+            text += f" ({hint.format(login=login_fix())})"
         return kind(text, code=code, aws_message=message)
     if isinstance(error, NoCredentialsError | PartialCredentialsError | ProfileNotFound):
         return CredentialsMissingError(
@@ -206,9 +227,10 @@ def _translate(error: Exception, action: str) -> AwsError:
             "AWS_PROFILE, or try schedtui --demo",
             code=type(error).__name__,
         )
-    if isinstance(error, TokenRetrievalError):
+    if isinstance(error, _SSO_LOGIN):
         return CredentialsExpiredError(
-            f"{action}: credentials expired ({error}); run aws sso login and press r",
+            f"{action}: the AWS SSO login has expired or was never made; run "
+            f"{login_fix()} in a terminal, then press r ({error})",
             code=type(error).__name__,
         )
     if isinstance(error, NoRegionError):
@@ -236,7 +258,7 @@ _NOT_SENT = (
     NoCredentialsError,
     PartialCredentialsError,
     ProfileNotFound,
-    TokenRetrievalError,
+    *_SSO_LOGIN,
     NoRegionError,
     EndpointConnectionError,
     ConnectTimeoutError,

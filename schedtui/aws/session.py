@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from schedtui import __version__
-from schedtui.aws.errors import ReadOnlyError, aws_call
+from schedtui.aws.errors import ReadOnlyError, aws_call, remember_profile
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -83,6 +83,7 @@ class AwsClients:
 
     def __init__(self, settings: AwsSettings) -> None:
         self.settings = settings
+        remember_profile(settings.profile or os.environ.get("AWS_PROFILE"))
         self._lock = threading.Lock()
         self._session: Any = None
         self._clients: dict[tuple[str, bool], Any] = {}

@@ -347,6 +347,34 @@ def test_missing_credentials_point_to_demo_mode(
     assert sent == []  # nothing unsigned left the machine
 
 
+def test_an_sso_profile_never_logged_in_says_the_exact_login_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, moto_endpoint: str
+) -> None:
+    # A real SSO profile with no cached token: botocore's own credential provider raises
+    # (SSOTokenLoadError / UnauthorizedSSOTokenError) before anything is signed or sent.
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile ops]\n"
+        "sso_start_url = https://example.awsapps.com/start\n"
+        "sso_region = us-east-1\n"
+        "sso_account_id = 123456789012\n"
+        "sso_role_name = Operator\n"
+    )
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws/sso/cache token
+    clients = AwsClients(AwsSettings(profile="ops", region=REGION, endpoint_url=moto_endpoint))
+    sent = requests_sent(clients)
+    with pytest.raises(CredentialsExpiredError) as caught:
+        SchedulerRepository(clients).get_schedule(*KEY)
+    text = assert_one_line_naming(caught.value, f"GetSchedule default/{NAME}")
+    assert "run aws sso login --profile ops in a terminal, then press r" in text
+    assert caught.value.code in ("SSOTokenLoadError", "UnauthorizedSSOTokenError")
+    assert sent == []
+
+
 def test_no_region_points_to_the_region_flag(
     monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
