@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pydantic import ValidationError
+
 from schedtui.aws.errors import aws_call
 from schedtui.aws.session import AwsClients
 from schedtui.core import jsontext
 from schedtui.core.schedules.group import ScheduleGroup, tags_from_api
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from schedtui.core.text import printable
 
 # The raw GetSchedule body rides along in botocore's parsed response under this key, so
 # that members the installed botocore does not know (and would drop) can be detected.
@@ -37,6 +40,16 @@ def dropped_members(raw: Any, parsed: Any, prefix: str = "") -> list[str]:
         for index, (raw_item, parsed_item) in enumerate(zip(raw, parsed, strict=False)):
             found.extend(dropped_members(raw_item, parsed_item, f"{prefix[:-1]}[{index}]."))
     return found
+
+
+def unreadable_text(item: Any, error: ValidationError) -> str:
+    """One line naming a listed entry schedtui could not read, and why."""
+    name = printable(str(item.get("Arn") or item.get("Name") or "(no ARN or name)"))
+    problems = "; ".join(
+        f"{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}"
+        for issue in error.errors()[:3]
+    )
+    return f"ListSchedules: an entry could not be read and is not shown: {name} ({problems})"
 
 
 class SchedulerRepository:
@@ -76,8 +89,13 @@ class SchedulerRepository:
         prefix: str | None = None,
         state: str | None = None,
         page_size: int = MAX_PAGE_SIZE,
+        unreadable: list[str] | None = None,
     ) -> Iterator[list[ScheduleSummary]]:
-        """Schedule summaries page by page, as they arrive; filters run on the server."""
+        """Schedule summaries page by page, as they arrive; filters run on the server.
+
+        ``unreadable``: an entry schedtui cannot read (no ARN, name or group to know it by)
+        is left out and described there, instead of failing the page and every entry after
+        it. Without the list, such an entry fails the call."""
         arguments: dict[str, Any] = {"MaxResults": page_size}
         if group:
             arguments["GroupName"] = group
@@ -90,7 +108,16 @@ class SchedulerRepository:
         while True:
             with aws_call("ListSchedules"):
                 page = client.list_schedules(**arguments, **({"NextToken": token} if token else {}))
-                summaries = [ScheduleSummary.from_api(item) for item in page.get("Schedules", [])]
+                items = page.get("Schedules", [])
+                if unreadable is None:
+                    summaries = [ScheduleSummary.from_api(item) for item in items]
+            if unreadable is not None:
+                summaries = []
+                for item in items:
+                    try:
+                        summaries.append(ScheduleSummary.from_api(item))
+                    except ValidationError as error:
+                        unreadable.append(unreadable_text(item, error))
             yield summaries
             token = page.get("NextToken")
             if not token:

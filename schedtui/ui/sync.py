@@ -79,6 +79,7 @@ class ListingDone(SyncMessage):
     seen: set[str]
     seconds: float
     failure: AwsError | None  # the listing stopped midway: the rows seen are all there is
+    unreadable: list[str] = field(default_factory=list)  # entries left out, one line each
 
 
 @dataclass
@@ -160,8 +161,9 @@ class AccountSync:
         post(GroupsListed(generation, groups))
         seen: set[str] = set()
         failure: AwsError | None = None
+        unreadable: list[str] = []
         try:
-            for page in backend.scheduler.iter_schedule_pages():
+            for page in backend.scheduler.iter_schedule_pages(unreadable=unreadable):
                 if worker.is_cancelled or stop.is_set():
                     return
                 seen.update(summary.arn for summary in page)
@@ -169,7 +171,7 @@ class AccountSync:
                 post(RowsArrived(generation, self.rows(pairs)))
         except AwsError as error:
             failure = error
-        post(ListingDone(generation, seen, time.monotonic() - started, failure))
+        post(ListingDone(generation, seen, time.monotonic() - started, failure, unreadable))
         self._tags(generation, groups, post)
         self._definitions(generation, stop, post)
         post(RefreshDone(generation, failure))
@@ -319,6 +321,15 @@ class AccountSync:
             store.partial = printable(str(message.failure))
             store.partial_count = len(message.seen)
             self.app.show_error(message.failure)  # type: ignore[attr-defined]
+        if message.unreadable:
+            self.session.error_log.extend(message.unreadable)
+            more = len(message.unreadable) - 1
+            self.app.notify(
+                message.unreadable[0] + (f" (and {more} more)" if more else ""),
+                title="ListSchedules",
+                severity="warning",
+                timeout=15,
+            )
         self._open_deep_link()
 
     def _done(self, failure: AwsError | None) -> None:

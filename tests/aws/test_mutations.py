@@ -217,6 +217,11 @@ def test_members_botocore_would_drop_block_the_write(
     with pytest.raises(UnsafeWriteError, match=r"Target\.FutureRoutingConfig"):
         set_state(mutations, nightly, "DISABLED")
     assert "UpdateSchedule" not in sent
+    # Delete needs only the name and the group: nothing is written back, nothing is erased.
+    delete(mutations, nightly)
+    assert "DeleteSchedule" in sent
+    with pytest.raises(NotFoundError):
+        repo.get_schedule(*nightly.key)
 
 
 def test_create_refuses_invalid_and_is_audited(

@@ -36,6 +36,36 @@ def test_list_streams_every_schedule_page_by_page(
     assert all(call["MaxResults"] == 100 for call in calls)
 
 
+def test_summaries_missing_members_are_read_or_named_never_fail_the_page(
+    repo: SchedulerRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every ScheduleSummary member is optional in the service model.
+    from moto.scheduler.models import Schedule as MotoSchedule
+
+    seed(4)
+    original = MotoSchedule.to_dict
+
+    def sparse(self: MotoSchedule, short: bool = False) -> dict[str, Any]:
+        data = original(self, short)
+        if short and self.name == "job-00001":
+            data.pop("Name"), data.pop("GroupName")  # recoverable from the ARN
+        if short and self.name == "job-00002":
+            data.pop("Arn"), data.pop("Name")  # nothing to know it by
+        return data
+
+    monkeypatch.setattr(MotoSchedule, "to_dict", sparse)
+    unreadable: list[str] = []
+    listed = [s for page in repo.iter_schedule_pages(unreadable=unreadable) for s in page]
+    assert sorted(s.key for s in listed) == [
+        ("default", "job-00000"),
+        ("default", "job-00001"),
+        ("default", "job-00003"),
+    ]
+    (problem,) = unreadable
+    assert problem.startswith("ListSchedules: an entry could not be read and is not shown:")
+    assert "Arn" in problem
+
+
 def test_filters_are_sent_to_the_server(repo: SchedulerRepository, clients: AwsClients) -> None:
     seed(3, "orders", prefix="sync")
     seed(2, "orders", prefix="purge", state="DISABLED")

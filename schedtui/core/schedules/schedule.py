@@ -199,6 +199,19 @@ class ScheduleSummary(ApiModel):
     last_modification_date: datetime | None = Field(None, alias="LastModificationDate")
     target: TargetSummary | None = Field(None, alias="Target")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _name_and_group_from_arn(cls, data: Any) -> Any:
+        """Every ScheduleSummary member is optional in the service model: a Name or GroupName
+        left out is read from the ARN (``schedule/<group>/<name>``) rather than failing the
+        whole page."""
+        if isinstance(data, dict) and (not data.get("Name") or not data.get("GroupName")):
+            found = parse_schedule_arn(str(data.get("Arn") or ""))
+            if found is not None:
+                group, name = found
+                data = {"GroupName": group, "Name": name, **{k: v for k, v in data.items() if v}}
+        return data
+
     @property
     def key(self) -> tuple[str, str]:
         return self.group_name, self.name
