@@ -28,7 +28,11 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
         "AWS_SHARED_CREDENTIALS_FILE": str(empty),
     }.items():
         monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SCHEDULER"):
+    for name in (
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_SCHEDULER", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS",
+    ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 

@@ -1,5 +1,15 @@
 """One place that makes boto3 sessions and clients: profile, region, endpoint, retries.
 
+Configuration is the AWS CLI's, in its order: a flag (``AwsSettings``) beats the environment,
+which beats the profile. The region is resolved before this (``preflight.py``: AWS_REGION
+too, which botocore alone ignores). Endpoints: ``--endpoint-url``, else botocore's own
+chain (``AWS_ENDPOINT_URL_SCHEDULER`` / ``AWS_ENDPOINT_URL``, the profile's ``endpoint_url``
+and ``services`` section, all off under ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS``). Reads
+retry as ``AWS_RETRY_MODE`` / ``AWS_MAX_ATTEMPTS`` or the profile's ``retry_mode`` /
+``max_attempts`` say, and only when nothing is configured as schedtui's default (adaptive,
+8 attempts: throttling slows it down instead of failing). Writes never retry, whatever is
+configured (see ``_client``).
+
 Clients are created once and shared by worker threads (boto3 clients are thread-safe; the
 session that makes them is not, hence the lock). boto3 is imported here, lazily, so that the
 UI can paint before paying for it.
@@ -12,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from schedtui import __version__
 from schedtui.aws.errors import ReadOnlyError, aws_call, remember_profile
@@ -32,7 +43,9 @@ class AwsSettings:
     read_only: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 20.0
-    max_attempts: int = 8  # adaptive retries: throttling slows us down instead of failing
+    # None: what the environment or the profile configure, else the defaults below.
+    max_attempts: int | None = None
+    retry_mode: str | None = None
     max_pool_connections: int = 32
 
 
@@ -51,6 +64,22 @@ def _refuse_mutations(model: Any, **_: Any) -> None:
             f"{model.name}: refused, schedtui is read-only (started with --read-only)",
             code="ReadOnly",
         )
+
+
+DEFAULT_RETRY_MODE = "adaptive"
+DEFAULT_MAX_ATTEMPTS = 8
+# Hosts of AWS's own endpoints: any other endpoint is shown in the header.
+_AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
+
+
+def effective_profile(settings: AwsSettings) -> str:
+    """The profile in use, wherever it came from: the flag, AWS_PROFILE, or "default"."""
+    return (
+        settings.profile
+        or os.environ.get("AWS_PROFILE")
+        or os.environ.get("AWS_DEFAULT_PROFILE")
+        or "default"
+    )
 
 
 @dataclass(frozen=True)
@@ -83,7 +112,8 @@ class AwsClients:
 
     def __init__(self, settings: AwsSettings) -> None:
         self.settings = settings
-        remember_profile(settings.profile or os.environ.get("AWS_PROFILE"))
+        profile = effective_profile(settings)
+        remember_profile(None if profile == "default" else profile)
         self._lock = threading.Lock()
         self._session: Any = None
         self._clients: dict[tuple[str, bool], Any] = {}
@@ -114,7 +144,7 @@ class AwsClients:
                 retries: Any = (
                     {"mode": "standard", "total_max_attempts": 1}
                     if for_writes
-                    else {"mode": "adaptive", "total_max_attempts": self.settings.max_attempts}
+                    else self._read_retries()
                 )
                 config = Config(
                     retries=retries,
@@ -131,6 +161,27 @@ class AwsClients:
                     client.meta.events.register_first("before-call", _refuse_mutations)
                 self._clients[key] = client
             return self._clients[key]
+
+    def _read_retries(self) -> dict[str, Any]:
+        """Retry settings for reads: the flag's, else what botocore finds in the environment
+        and the profile (left to it: a key absent here is read from there), else ours."""
+        core = self._session._session  # the botocore session under boto3's
+        profile = core.get_scoped_config()
+
+        def configured(name: str, variable: str) -> bool:
+            # Not get_config_variable: it answers botocore's own default when unset.
+            return bool(os.environ.get(variable) or profile.get(name))
+
+        retries: dict[str, Any] = {}
+        if self.settings.retry_mode:
+            retries["mode"] = self.settings.retry_mode
+        elif not configured("retry_mode", "AWS_RETRY_MODE"):
+            retries["mode"] = DEFAULT_RETRY_MODE
+        if self.settings.max_attempts is not None:
+            retries["total_max_attempts"] = self.settings.max_attempts
+        elif not configured("max_attempts", "AWS_MAX_ATTEMPTS"):
+            retries["total_max_attempts"] = DEFAULT_MAX_ATTEMPTS
+        return retries
 
     def writer(self, service: str) -> Any:
         """The client every mutating call goes through: no automatic retries (see _client).
@@ -163,12 +214,13 @@ class AwsClients:
 
     @property
     def endpoint_overridden(self) -> str | None:
-        """The endpoint when it is not AWS's own (flag or AWS_ENDPOINT_URL*), for the header."""
-        return (
-            self.settings.endpoint_url
-            or os.environ.get("AWS_ENDPOINT_URL_SCHEDULER")
-            or (os.environ.get("AWS_ENDPOINT_URL"))
-        )
+        """The endpoint when it is not AWS's own, wherever it was configured (flag,
+        environment, profile), for the header."""
+        url = str(self.scheduler.meta.endpoint_url)
+        host = urlsplit(url).hostname or ""
+        if self.settings.endpoint_url or not host.endswith(_AWS_HOSTS):
+            return url
+        return None
 
     def caller_identity(self) -> CallerIdentity:
         """Account and ARN of the caller, fetched once (the header and the audit log use it)."""

@@ -15,6 +15,7 @@ from typing import Any, Protocol, cast
 from textual.message import Message
 
 from schedtui.aws.backend import Backend
+from schedtui.aws.session import effective_profile
 from schedtui.core.schedules.store import AccountStore
 from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
 
@@ -55,7 +56,9 @@ class Session:
 
     def __post_init__(self) -> None:
         settings = self.backend.settings
-        self.header.profile = settings.profile
+        # The profile in use wherever it came from (flag, AWS_PROFILE, default); the demo's
+        # fake credentials belong to no profile.
+        self.header.profile = None if self.options.demo else effective_profile(settings)
         self.header.region = settings.region or "…"
         self.header.read_only = settings.read_only
         self.header.demo = self.options.demo

@@ -6,9 +6,11 @@ import asyncio
 import socket
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from textual.binding import Binding
 from textual.events import Key
 from textual.geometry import Region
@@ -16,6 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from schedtui.aws.audit import AuditLog
+from schedtui.aws.preflight import preflight
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.commands import run_command
@@ -412,3 +415,24 @@ async def test_a_status_update_after_the_widgets_went_is_dropped(
         app.sync.reload_lists()
         await asyncio.sleep(0.8)  # past the coalescing delay: both fire now
         assert app._exception is None
+
+
+async def test_the_header_names_the_profile_and_region_from_the_profile_alone(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    moto_endpoint: str,
+    make_app: Callable[..., SchedtuiApp],
+) -> None:
+    # AWS_PROFILE=ops schedtui: region and endpoint come from the profile, no flags.
+    config = tmp_path / "config"
+    config.write_text(f"[profile ops]\nregion = eu-west-1\nendpoint_url = {moto_endpoint}\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_PROFILE", "ops")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    app = make_app(preflight(AwsSettings()))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "acct 123456789012" in static_text(app, "StatusHeader"))
+        header = static_text(app, "StatusHeader")
+        assert "eu-west-1" in header
+        assert "profile ops" in header
+        assert f"endpoint {moto_endpoint}" in header

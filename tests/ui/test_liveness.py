@@ -207,5 +207,5 @@ async def test_on_a_narrow_terminal_the_header_keeps_both_lines_whole(
         await wait_for(pilot, lambda: app.session.store.complete)
         await wait_for(pilot, lambda: "refreshed" in static_text(app, "StatusHeader"))
         first, second = static_text(app, "StatusHeader").splitlines()
-        assert "endpoint http://" in first  # cut at the width
+        assert "acct 123456789012" in first  # the rest is cut at the width
         assert second.lstrip().startswith("refreshed")
