@@ -113,10 +113,12 @@ def any_day(_day: date) -> bool:
     return True
 
 
-def nearest_weekday(day: date, n: int) -> int:
-    """Day of month of the weekday nearest day n of ``day``'s month (the `nW` rule)."""
+def nearest_weekday(day: date, n: int) -> int | None:
+    """Day of month of the weekday nearest day n of ``day``'s month (the `nW` rule); None
+    for a month without day n (skipped, as AWS does)."""
     last = days_in_month(day)
-    n = min(n, last)
+    if n > last:
+        return None
     dow = aws_dow(day.replace(day=n))
     if dow == 7:  # Saturday -> Friday before, unless that is last month -> Monday after
         return n - 1 if n > 1 else n + 2
@@ -142,6 +144,9 @@ def parse_dom(text: str) -> DayRule:
         return lambda d: d.day == days_in_month(d)
     if upper == "LW":
         return lambda d: d.day == last_weekday_of_month(d)
+    if upper.startswith("L-"):
+        n = int(upper[2:])
+        return lambda d: d.day == days_in_month(d) - n
     if upper.endswith("W"):
         n = parse_value(upper[:-1], "dom")
         return lambda d: d.day == nearest_weekday(d, n)

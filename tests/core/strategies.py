@@ -130,12 +130,14 @@ def plain_field(
 
 @st.composite
 def dom_field(draw: st.DrawFn) -> str:
-    """Day-of-month other than `?`: a plain field, L, LW or nW."""
-    kind = draw(st.sampled_from(["plain", "plain", "plain", "L", "LW", "W"]))
+    """Day-of-month other than `?`: a plain field, L, LW, L-n or nW."""
+    kind = draw(st.sampled_from(["plain", "plain", "plain", "L", "LW", "W", "L-n"]))
     if kind == "plain":
         return draw(plain_field("dom"))
     if kind == "W":
         return f"{draw(st.integers(1, 31))}W"
+    if kind == "L-n":
+        return f"L-{draw(st.integers(1, 30))}"
     return kind
 
 

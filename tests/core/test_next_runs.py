@@ -71,8 +71,9 @@ def runs(expression: str, zone: str, after: str, count: int = 3, **bounds: datet
         ("cron(0 10 15W * ? *)", "2026-08-01T00:00", ["2026-08-14T10:00", "2026-09-15T10:00"]),
         # 1W never goes back into the previous month: Aug 1 2026 is a Saturday.
         ("cron(0 10 1W * ? *)", "2026-07-15T00:00", ["2026-08-03T10:00", "2026-09-01T10:00"]),
-        # 31W never goes into the next month (May 31 is a Sunday); April has no 31st.
-        ("cron(0 10 31W * ? *)", "2026-04-01T00:00", ["2026-04-30T10:00", "2026-05-29T10:00"]),
+        # 31W never goes into the next month (May 31 is a Sunday); April has no 31st, so
+        # April is skipped, as AWS does.
+        ("cron(0 10 31W * ? *)", "2026-04-01T00:00", ["2026-05-29T10:00", "2026-07-31T10:00"]),
         (
             "cron(0 10 ? * 6L *)",
             "2026-01-01T00:00",

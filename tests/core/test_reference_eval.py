@@ -65,12 +65,13 @@ def test_parse_set(text: str, field: str, expected: set[int]) -> None:
         (date(2026, 8, 1), 15, 14),  # Sat 15 Aug -> Friday 14
         (date(2026, 8, 1), 16, 17),  # Sun 16 Aug -> Monday 17
         (date(2026, 5, 1), 31, 29),  # Sun 31 May: Monday would be June -> Friday 29
-        (date(2026, 2, 1), 31, 27),  # Feb 2026 has 28 days; Sat 28 -> Friday 27
+        (date(2026, 2, 1), 31, None),  # Feb 2026 has no 31st: the month is skipped
+        (date(2026, 2, 1), 28, 27),  # Sat 28 Feb -> Friday 27
         (date(2026, 2, 1), 1, 2),  # Sun 1 Feb -> Monday 2
         (date(2026, 1, 1), 14, 14),  # Wed 14 Jan stays
     ],
 )
-def test_nearest_weekday(day: date, n: int, expected: int) -> None:
+def test_nearest_weekday(day: date, n: int, expected: int | None) -> None:
     """The nW rule never crosses a month boundary."""
     assert nearest_weekday(day, n) == expected
 

@@ -10,7 +10,13 @@ Decisions where AWS's documentation is silent (documented in the README too):
 * ``L``, ``LW``, ``nW`` (day-of-month) and ``L``, ``nL``, ``n#k`` (day-of-week) stand alone
   in their field: no lists, ranges or steps around them (Quartz, which AWS's syntax follows,
   rejects those combinations; AWS documents only one ``#`` per field).
-* ``nW`` for a day the month does not have (``31W`` in April) uses the month's last day.
+* ``nW`` for a day the month does not have (``31W`` in April): that month is skipped. AWS
+  changed ``W`` to this after a console crash report, and its console preview shows ``31W``
+  only in 31-day months.
+* ``L-n`` in day-of-month (n 1-30): the n-th day before the month's last day; a month too
+  short for it is skipped. The documentation does not list it; Quartz, whose grammar AWS's
+  follows, and the console-tuned cron libraries accept it. ``L-n`` in day-of-week stays
+  refused, as do steps in day-of-week and ``*`` as a range end (the documented grammar).
 * A step may not exceed the field's span (``0/90`` in minutes is refused, as Quartz does).
 * Year ranges do not wrap; every other range may (``FRI-MON``, ``22-2``).
 """
@@ -70,6 +76,7 @@ class MonthDays:
     last: bool = False  # L: the last day of the month
     last_weekday: bool = False  # LW: the last Monday-Friday of the month
     nearest_weekday: int | None = None  # nW: the weekday nearest day n, inside the month
+    before_last: int | None = None  # L-n: n days before the last day of the month
     every: bool = False  # '*'
 
 
@@ -166,6 +173,7 @@ def _values(field: _Field, text: str) -> frozenset[int]:
 
 
 _DOM_NEAREST = re.compile(r"([0-9]+)W", re.IGNORECASE)
+_DOM_BEFORE_LAST = re.compile(r"L-([0-9]+)", re.IGNORECASE)
 _DOW_LAST = re.compile(r"([A-Z]{3}|[0-9]+)L", re.IGNORECASE)
 _DOW_NTH = re.compile(r"([A-Z]{3}|[0-9]+)#([0-9]+)", re.IGNORECASE)
 
@@ -183,12 +191,20 @@ def _month_days(text: str) -> MonthDays:
         return MonthDays(days=frozenset(range(1, 32)), every=True)
     if upper in ("L", "LW"):
         return MonthDays(last=upper == "L", last_weekday=upper == "LW")
+    before_last = _DOM_BEFORE_LAST.fullmatch(text)
+    if before_last:
+        days = int(before_last.group(1))
+        if not 1 <= days <= 30:
+            raise ExpressionError(DAY_OF_MONTH.name, text, "must be L-1 to L-30")
+        return MonthDays(before_last=days)
     if "L" in upper or "W" in upper:
         _alone(DAY_OF_MONTH, text, "'L' or 'W'")
         match = _DOM_NEAREST.fullmatch(text)
         if not match:
             raise ExpressionError(
-                DAY_OF_MONTH.name, text, "is not valid: use L, LW or nW with n in 1-31"
+                DAY_OF_MONTH.name,
+                text,
+                "is not valid: use L, LW, L-n (n in 1-30) or nW (n in 1-31)",
             )
         return MonthDays(nearest_weekday=_value(DAY_OF_MONTH, match.group(1), text))
     if "#" in text:

@@ -122,6 +122,9 @@ def _plain_cron(spec: CronSpec) -> str:
             text += ", on the last weekday of the month"
         elif day.nearest_weekday is not None:
             text += f", on the weekday nearest day {day.nearest_weekday} of the month"
+        elif day.before_last is not None:
+            count = day.before_last
+            text += f", {count} day{'s' if count > 1 else ''} before the last day of the month"
         else:
             text += f", on day {_runs(day.days)} of the month"
     elif day.last_of is not None:

@@ -47,8 +47,9 @@ def croniter_expression(spec: CronSpec) -> str:
     day_of_month, day_of_week = "*", "*"
     day = spec.day
     if isinstance(day, MonthDays):
-        if day.last or day.last_weekday:
-            day_of_month = "L"  # LW: asked as L, then moved back to a weekday below.
+        if day.last or day.last_weekday or day.before_last:
+            # LW and L-n: asked as L, then moved back (to a weekday, or n days) below.
+            day_of_month = "L"
         elif day.nearest_weekday is not None:
             day_of_month = f"{day.nearest_weekday}W"
         else:
@@ -83,7 +84,12 @@ class CronEngine:
     def __init__(self, spec: CronSpec) -> None:
         self.spec = spec
         self._years = sorted(spec.years)
-        self._last_weekday = isinstance(spec.day, MonthDays) and spec.day.last_weekday
+        day = spec.day
+        self._last_weekday = isinstance(day, MonthDays) and day.last_weekday
+        self._before_last = day.before_last if isinstance(day, MonthDays) else None
+        # nW in a month without day n: the month is skipped (cron.py); croniter would
+        # move it to the month's last day.
+        self._nearest = day.nearest_weekday if isinstance(day, MonthDays) else None
         # max_years_between_matches=1 makes croniter give up after about a year instead of
         # fifty, so that the adapter's own year stepping stays cheap.
         self._prototype = croniter(
@@ -120,8 +126,15 @@ class CronEngine:
                 if candidate.year > LAST_YEAR:
                     return
                 continue
-            if self._last_weekday:
-                candidate = _last_weekday(candidate)
+            if self._nearest and monthrange(candidate.year, candidate.month)[1] < self._nearest:
+                continue
+            if self._last_weekday or self._before_last:
+                if self._last_weekday:
+                    candidate = _last_weekday(candidate)
+                elif candidate.day <= self._before_last:  # type: ignore[operator]
+                    continue  # a month too short for L-n: skipped
+                else:
+                    candidate -= timedelta(days=self._before_last)  # type: ignore[arg-type]
                 if candidate <= after:
                     continue
             yield candidate
@@ -138,9 +151,14 @@ def can_ever_fire(spec: CronSpec) -> bool:
     day = spec.day
     if isinstance(day, WeekDays):
         return _weekday_rule_can_fire(day, spec)
-    if not day.days:
-        return True  # L, LW and nW find a day in every month
-    first = min(day.days)
+    if day.nearest_weekday is not None:
+        first = day.nearest_weekday  # a month without day n is skipped
+    elif day.before_last is not None:
+        first = day.before_last + 1  # L-n needs a month of more than n days
+    elif not day.days:
+        return True  # L and LW find a day in every month
+    else:
+        first = min(day.days)
     return any(first <= monthrange(year, month)[1] for year in spec.years for month in spec.months)
 
 
