@@ -121,8 +121,10 @@ def test_role_arn_shape(arn: str, ok: bool) -> None:
     [
         (f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab", True),
         (f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/my-key", True),
-        (f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/scheduler", True),
-        (f"arn:aws:kms:{REGION}:{ACCOUNT}:key/", False),
+        # The service model's pattern: no '/' after alias/ or key/, and the id may be empty.
+        (f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/scheduler", False),
+        (f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/scheduler_key-1", True),
+        (f"arn:aws:kms:{REGION}:{ACCOUNT}:key/", True),
         (f"arn:aws:kms:{REGION}:{ACCOUNT}:grant/x", False),
         (f"arn:aws:kms::{ACCOUNT}:key/x", False),
         ("alias/my-key", False),

@@ -465,8 +465,8 @@ REFUSED: list[tuple[str, str, Any, str]] = [
     (
         "ecs",
         f"{ECS}.Tags",
-        [{"a": "1"}, {"b": "2", "c": "3"}],
-        "Target.EcsParameters.Tags: item 2: must hold exactly one key and its value (got 2)",
+        [{"a": "1"}, {"b": "2", "c": "k" * 257}],
+        "Target.EcsParameters.Tags: item 2: the value of 'c' must be 1 to 256 characters long",
     ),
     (
         "ecs",
@@ -662,6 +662,8 @@ def test_messages_use_aws_names_when_python_names_were_given() -> None:
 
 # (kind, path, edge value) that must be accepted
 ACCEPTED: list[tuple[str, str, Any]] = [
+    # A map of several tags per item, as Terraform writes them: AWS accepts and returns it.
+    ("ecs", f"{ECS}.Tags", [{"key": "team", "value": "data"}, {}]),
     ("lambda", "Name", "n" * 64),
     ("lambda", "Name", "a"),
     ("lambda", "Name", "Az09-_."),
@@ -676,7 +678,7 @@ ACCEPTED: list[tuple[str, str, Any]] = [
     ("lambda", "State", "DISABLED"),
     ("lambda", "ActionAfterCompletion", "NONE"),
     ("lambda", "ActionAfterCompletion", "DELETE"),
-    ("lambda", "KmsKeyArn", f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/scheduler"),
+    ("lambda", "KmsKeyArn", f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/scheduler-key"),
     ("lambda", "KmsKeyArn", f"arn:aws-cn:kms:cn-north-1:{ACCOUNT}:key/mrk-1234"),
     ("lambda", "FlexibleTimeWindow.MaximumWindowInMinutes", 1),
     ("lambda", "FlexibleTimeWindow.MaximumWindowInMinutes", 1440),

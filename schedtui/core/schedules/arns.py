@@ -23,8 +23,10 @@ _ARN = re.compile(
     re.DOTALL,
 )
 _ROLE = re.compile(rf"arn:{_PARTITION}:iam::{_ACCOUNT}:role/(?P<path_name>[\w+=,.@/-]+)", re.ASCII)
+# The service model's pattern, exactly (tests/core/test_rules_match_botocore.py holds it to
+# the installed botocore): no '/' after key/ or alias/, and the id may be empty.
 _KMS = re.compile(
-    rf"arn:{_PARTITION}:kms:{_REGION}:{_ACCOUNT}:(?P<kind>key|alias)/(?P<id>[0-9a-zA-Z/_-]+)",
+    rf"arn:{_PARTITION}:kms:{_REGION}:{_ACCOUNT}:(?P<kind>key|alias)/(?P<id>[0-9a-zA-Z_-]*)",
     re.ASCII,
 )
 # SQS queue names: letters, digits, '-' and '_', up to 80 chars; FIFO queues end in '.fifo'.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Final, Self
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
@@ -117,9 +118,14 @@ def _target_arn_problem(arn: str, kind: TargetKind) -> str | None:
     parsed = parse_arn(arn)
     if parsed is None:
         return "must be an ARN (arn:aws:<service>:<region>:<account>:<resource>)"
+    if kind is not TargetKind.UNKNOWN and not _ACCOUNT_ID.fullmatch(parsed.account):
+        return f"the account id must be exactly 12 digits (got '{parsed.account}')"
     if kind is not TargetKind.UNKNOWN and not target_resource_name(arn).strip():
         return f"must name the {kind.label} resource after '{parsed.resource}'"
     return None
+
+
+_ACCOUNT_ID: Final = re.compile(r"[0-9]{12}")  # ASCII digits: \d would take '٣' too
 
 
 # Parameter block member -> the only kind of target it applies to.

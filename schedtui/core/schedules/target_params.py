@@ -59,15 +59,16 @@ class PropagateTags(StrEnum):
 FARGATE_CAPACITY_PROVIDERS = frozenset({"FARGATE", "FARGATE_SPOT"})
 
 
-def _one_entry_tags(tags: list[dict[str, str]]) -> str | None:
+def _tag_maps(tags: list[dict[str, str]]) -> str | None:
+    """Each item is a map of any number of tags (the service model sets no limit per map:
+    Terraform writes {"key": K, "value": V}, which AWS accepts and returns), each key 1 to
+    128 characters and each value 1 to 256."""
     for index, tag in enumerate(tags, start=1):
-        if len(tag) != 1:
-            return f"item {index}: must hold exactly one key and its value (got {len(tag)})"
-        ((key, value),) = tag.items()
-        if not 1 <= len(key) <= 128:
-            return f"item {index}: the key must be 1 to 128 characters long"
-        if not 1 <= len(value) <= 256:
-            return f"item {index}: the value of '{key}' must be 1 to 256 characters long"
+        for key, value in tag.items():
+            if not 1 <= len(key) <= 128:
+                return f"item {index}: the key must be 1 to 128 characters long"
+            if not 1 <= len(value) <= 256:
+                return f"item {index}: the value of '{key}' must be 1 to 256 characters long"
     return None
 
 
@@ -129,7 +130,7 @@ class EcsParameters(ApiModel):
         None, alias="PropagateTags"
     )
     reference_id: Annotated[str | None, rule(length(0, 1024))] = Field(None, alias="ReferenceId")
-    tags: Annotated[list[dict[str, str]] | None, rule(item_count(0, 50), _one_entry_tags)] = Field(
+    tags: Annotated[list[dict[str, str]] | None, rule(item_count(0, 50), _tag_maps)] = Field(
         None, alias="Tags"
     )
 
