@@ -17,6 +17,7 @@ from schedtui.core.monitoring.metrics import (
     SCHEDULER_METRICS,
     MetricAlarm,
     MetricSeries,
+    failure_cause,
     metric_window,
     sns_topic_arns,
     zero_filled_series,
@@ -47,6 +48,21 @@ class MetricsRepository:
     def __init__(self, clients: AwsClients) -> None:
         self._clients = clients
 
+    def cause_metrics(self, groups: Sequence[str]) -> list[tuple[str, str | None]]:
+        """The per-cause DLQ failure metrics published (``metric, group``; None: account
+        wide) for the account and ``groups``, from ListMetrics (names sorted)."""
+        wanted = {None, *groups}
+        found: set[tuple[str, str | None]] = set()
+        paginator = self._clients.cloudwatch.get_paginator("list_metrics")
+        with aws_call(f"ListMetrics {NAMESPACE}"):
+            for page in paginator.paginate(Namespace=NAMESPACE):
+                for metric in page.get("Metrics", []):
+                    name = metric.get("MetricName", "")
+                    group = _group_of(metric.get("Dimensions", []))
+                    if failure_cause(name) and group in wanted:
+                        found.add((name, group))
+        return sorted(found, key=lambda item: (item[1] or "", item[0]))
+
     def fetch(
         self, groups: Sequence[str], start: datetime, end: datetime, period: int
     ) -> list[MetricSeries]:
@@ -55,7 +71,8 @@ class MetricsRepository:
         The window is widened to whole periods (see ``metric_window``), and every period of
         it is present in each series: a missing datapoint is 0, as Scheduler publishes no
         zeros. Order: the account-wide series (in SCHEDULER_METRICS order), then each group's,
-        in the order given (duplicates dropped). One GetMetricData call per 500 queries,
+        in the order given (duplicates dropped), then the per-cause DLQ failure series that
+        ListMetrics finds (``cause_metrics``). One GetMetricData call per 500 queries,
         following NextToken. Raises ValueError for a bad window or period, AwsError on failure,
         including a query CloudWatch answered as Forbidden or InternalError (a series shown
         as zeros would hide a real problem).
@@ -66,6 +83,7 @@ class MetricsRepository:
             for group in [None, *dict.fromkeys(groups)]
             for metric in SCHEDULER_METRICS
         ]
+        series += [(group, metric) for metric, group in self.cause_metrics(groups)]
         # Positional ids: group names may hold '-' and '.', which ids may not.
         queries = [
             _Query(id=f"m{index}", metric=metric, group=group)

@@ -76,6 +76,7 @@ from schedtui.core.monitoring.metrics import (
     EXECUTION_ID,
     EXHAUSTED_RETRY_CONDITION,
     FAILED_TO_DLQ,
+    FAILED_TO_DLQ_CAUSE_PREFIX,
     GROUP_DIMENSION,
     IS_PAYLOAD_TRUNCATED,
     NAMESPACE,
@@ -436,6 +437,11 @@ class _Planner:
             add(DROPPED, group, at)
         elif dlq_delivery_fails or not self._usable_dlq(schedule):
             add(FAILED_TO_DLQ, group, at)
+            # The per-cause series AWS publishes beside it (the documented example is the
+            # missing queue; the role's refusal is the demo's own).
+            missing = schedule.dlq_arn not in self.queues
+            cause = "AWS.SimpleQueueService.NonExistentQueue" if missing else "AccessDenied"
+            add(FAILED_TO_DLQ_CAUSE_PREFIX + cause, group, at)
         else:
             add(SENT_TO_DLQ, group, at)
             self.dead_letters.append(

@@ -20,6 +20,7 @@ from schedtui.aws.errors import AccessDeniedError, AwsError, ThrottledError
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.monitoring.metrics import SCHEDULER_METRICS, MetricSeries
+from schedtui.core.monitoring.panel import group_health
 from tests.aws.wire import count_calls, intercept, json_error, record_params
 
 ATTEMPTS = "InvocationAttemptCount"
@@ -148,6 +149,41 @@ def test_queries_are_sent_500_per_call(
     found = _by_key(series)
     assert found[(last, TARGET_ERRORS)].values == (7,)
     assert found[(groups[0], TARGET_ERRORS)].values == (0,)
+
+
+def test_dlq_failures_by_cause_are_found_and_fetched_in_the_same_batches(
+    clients: AwsClients, end: datetime
+) -> None:
+    # The per-cause names are not listed anywhere (the documented example is the missing
+    # queue): ListMetrics finds them, and they ride in the same 500-query batches.
+    groups = [f"group-{n:03d}" for n in range(62)]
+    missing = "InvocationsFailedToBeSentToDeadLetterCount_AWS.SimpleQueueService.NonExistentQueue"
+    denied = "InvocationsFailedToBeSentToDeadLetterCount_AccessDenied"
+    at = end - timedelta(minutes=20)
+    _put(clients, missing, groups[5], at, 2)
+    _put(clients, denied, groups[5], at, 1)
+    # Account-wide only (moto sums every dimension set into a query without dimensions;
+    # CloudWatch does not, so the two are kept apart here).
+    kms = "InvocationsFailedToBeSentToDeadLetterCount_KMS.AccessDeniedException"
+    _put(clients, kms, None, at, 4)
+    _put(clients, missing, "a-group-not-shown", at, 9)
+    calls = count_calls(clients.cloudwatch, "GetMetricData")
+
+    series = MetricsRepository(clients).fetch(groups, end - timedelta(hours=1), end, 3600)
+
+    found = _by_key(series)
+    assert found[(groups[5], missing)].values == (2,)
+    assert found[(None, kms)].values == (4,)
+    assert ("a-group-not-shown", missing) not in found
+    queries = len(SCHEDULER_METRICS) * (1 + len(groups)) + 3
+    assert len(series) == queries
+    assert len(calls) == math.ceil(queries / 500)
+    health = {one.group: one for one in group_health(series, [])}
+    assert health[groups[5]].failure_causes() == [
+        ("AWS.SimpleQueueService.NonExistentQueue", 2.0),
+        ("AccessDenied", 1.0),
+    ]
+    assert health[groups[0]].failure_causes() == []
 
 
 @pytest.mark.usefixtures("published")

@@ -38,6 +38,14 @@ def put_metrics(settings: AwsSettings) -> None:
         (40, "orders", "TargetErrorCount", 6),
         (10, "orders", "TargetErrorCount", 4),
         (10, "orders", "InvocationDroppedCount", 1),
+        (10, "orders", "InvocationsFailedToBeSentToDeadLetterCount", 3),
+        (10, "orders", "InvocationsFailedToBeSentToDeadLetterCount_AccessDenied", 1),
+        (
+            10,
+            "orders",
+            "InvocationsFailedToBeSentToDeadLetterCount_AWS.SimpleQueueService.NonExistentQueue",
+            2,
+        ),
     ):
         data.append(
             {
@@ -127,6 +135,12 @@ async def test_metrics_per_group_trouble_first_with_figures(
         assert "attempts 20" in totals
         assert "target err 10" in totals
         assert "dropped 1" in totals
+        assert "dlq failed 3" in " ".join(totals.split())  # the line wraps at the width
+        # The breakdown by cause, from the per-error-code metrics, largest first.
+        assert (
+            "DLQ failed by cause: AWS.SimpleQueueService.NonExistentQueue 2, AccessDenied 1"
+            in " ".join(totals.split())
+        )
         billing = cells(screen, "metrics", "billing")
         assert billing[2].strip() == "0"  # no target errors: a blank sparkline and 0
         await pilot.press("w")  # 24h

@@ -29,6 +29,19 @@ DROPPED: Final = "InvocationDroppedCount"
 SENT_TO_DLQ: Final = "InvocationsSentToDeadLetterCount"
 FAILED_TO_DLQ: Final = "InvocationsFailedToBeSentToDeadLetterCount"
 TRUNCATED_TO_DLQ: Final = "InvocationsSentToDeadLetterCount_Truncated_MessageSizeExceeded"
+# DLQ delivery failures are also published per cause, the error code appended to the name
+# (InvocationsFailedToBeSentToDeadLetterCount_AWS.SimpleQueueService.NonExistentQueue). The
+# codes are not listed anywhere: ListMetrics finds the ones published.
+FAILED_TO_DLQ_CAUSE_PREFIX: Final = FAILED_TO_DLQ + "_"
+
+
+def failure_cause(metric: str) -> str | None:
+    """The error code of a per-cause DLQ failure metric, None for any other metric."""
+    if metric.startswith(FAILED_TO_DLQ_CAUSE_PREFIX):
+        return metric[len(FAILED_TO_DLQ_CAUSE_PREFIX) :] or None
+    return None
+
+
 SCHEDULER_METRICS: Final[tuple[str, ...]] = (
     ATTEMPTS,
     TARGET_ERRORS,

@@ -20,6 +20,7 @@ from schedtui.core.monitoring.metrics import (
     MetricAlarm,
     MetricSeries,
     QueueDepth,
+    failure_cause,
 )
 from schedtui.core.schedules.arns import parse_sqs_queue_arn, target_resource_name
 from schedtui.core.table import Column, TableRow
@@ -100,6 +101,16 @@ class GroupHealth:
     def latest(self, metric: str) -> float:
         found = self.series.get(metric)
         return found.latest if found else 0.0
+
+    def failure_causes(self) -> list[tuple[str, float]]:
+        """DLQ delivery failures by error code over the window, largest first (zeros left
+        out): the breakdown of the DLQ FAILED column."""
+        causes = [
+            (cause, item.total)
+            for metric, item in self.series.items()
+            if (cause := failure_cause(metric)) is not None and item.total
+        ]
+        return sorted(causes, key=lambda pair: (-pair[1], pair[0]))
 
 
 def group_health(

@@ -58,7 +58,7 @@ class MonitorScreen(AppScreen):
     MonitorScreen #dlqs { height: 9; }
     MonitorScreen #alarms { height: 6; }
     MonitorScreen .panel-error { height: auto; color: $error; padding: 0 1; }
-    MonitorScreen #totals { height: 1; padding: 0 1; color: $text-muted; }
+    MonitorScreen #totals { height: auto; padding: 0 1; color: $text-muted; }
     """
     KEYS = ("monitor",)
     HELP_TITLE = "Monitoring"
@@ -173,9 +173,21 @@ class MonitorScreen(AppScreen):
         if health is None:
             return
         parts = [f"{label.lower()} {figure(health.total(m))}" for m, label, _ in PANEL_METRICS]
-        self.query_one("#totals", Static).update(
-            Text(printable(f"{key}, {self.window} totals: " + " · ".join(parts)))
-        )
+        half = len(parts) // 2
+        # Short lines cut at the width rather than wrapped: a wrapped figure reads wrong.
+        lines = [
+            f"{key}, {self.window} totals: " + " · ".join(parts[:half]),
+            "  " + " · ".join(parts[half:]),
+        ]
+        causes = health.failure_causes()
+        if causes:
+            lines.append(
+                "DLQ failed by cause: "
+                + ", ".join(f"{cause} {figure(total)}" for cause, total in causes)
+            )
+        shown = Text(no_wrap=True, overflow="ellipsis")
+        shown.append("\n".join(printable(line) for line in lines))
+        self.query_one("#totals", Static).update(shown)
 
     def _show_dlqs(self, snapshot: Snapshot) -> None:
         rows: list[TableRow] = []
