@@ -19,6 +19,17 @@ TARGET = {
 }
 
 
+def one_schedule_in_each_region(endpoint: str) -> None:
+    """A server holding schedules in two regions: in-us-east-1 and in-eu-west-1."""
+    for region in ("us-east-1", "eu-west-1"):
+        boto3.client("scheduler", region_name=region, endpoint_url=endpoint).create_schedule(
+            Name=f"in-{region}",
+            ScheduleExpression="rate(1 hour)",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target=TARGET,
+        )
+
+
 def retries(clients: AwsClients, *, writes: bool = False) -> dict[str, Any]:
     client = clients.writer("scheduler") if writes else clients.scheduler
     found: dict[str, Any] = client.meta.config.retries
@@ -50,13 +61,7 @@ def test_reads_retry_as_configured_and_writes_never(
 def test_a_profile_with_region_and_endpoint_url_is_reached_without_flags(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
-    for region in ("us-east-1", "eu-west-1"):
-        boto3.client("scheduler", region_name=region, endpoint_url=moto_endpoint).create_schedule(
-            Name=f"in-{region}",
-            ScheduleExpression="rate(1 hour)",
-            FlexibleTimeWindow={"Mode": "OFF"},
-            Target=TARGET,
-        )
+    one_schedule_in_each_region(moto_endpoint)
     profile(
         tmp_path,
         monkeypatch,
@@ -89,13 +94,7 @@ def test_a_profile_with_region_and_endpoint_url_is_reached_without_flags(
 def test_aws_region_with_an_endpoint_flag_lists_that_regions_schedules(
     monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
-    for region in ("us-east-1", "eu-west-1"):
-        boto3.client("scheduler", region_name=region, endpoint_url=moto_endpoint).create_schedule(
-            Name=f"in-{region}",
-            ScheduleExpression="rate(1 hour)",
-            FlexibleTimeWindow={"Mode": "OFF"},
-            Target=TARGET,
-        )
+    one_schedule_in_each_region(moto_endpoint)
     monkeypatch.setenv("AWS_REGION", "eu-west-1")  # beats AWS_DEFAULT_REGION (us-east-1)
     clients = AwsClients(preflight(AwsSettings(endpoint_url=moto_endpoint)))
     names = [s.name for page in SchedulerRepository(clients).iter_schedule_pages() for s in page]
