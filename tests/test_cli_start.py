@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +57,12 @@ def no_region() -> dict[str, str]:
             "schedtui: region 'not a region' is not a region name such as eu-west-1",
         ),
         ([], {"AWS_REGION": "eu_west/1"}, "schedtui: region 'eu_west/1' is not a region name"),
+        (
+            [],
+            {"AWS_MAX_ATTEMPTS": "abc"},
+            "schedtui: AWS_MAX_ATTEMPTS: 'abc' is not a whole number",
+        ),
+        ([], {"AWS_RETRY_MODE": "bogus"}, "schedtui: AWS_RETRY_MODE: 'bogus' is not a retry mode"),
     ],
 )
 def test_a_bad_start_exits_2_with_one_line(
@@ -98,3 +105,15 @@ def test_a_good_endpoint_passes() -> None:
     assert settings.region == "us-east-1"
     with pytest.raises(PreflightError):
         preflight(AwsSettings(endpoint_url="ftp://example.com"))
+
+
+def test_a_profile_retry_setting_botocore_cannot_use_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = us-east-1\nmax_attempts = lots\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    with pytest.raises(PreflightError, match="the profile's max_attempts: 'lots' is not a whole"):
+        preflight(AwsSettings())
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")  # the environment wins: the profile's is unused
+    assert preflight(AwsSettings()).region == "us-east-1"

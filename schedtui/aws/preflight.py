@@ -4,6 +4,8 @@ names it and the fix, and schedtui exits 2 instead of painting a screen that can
 - ``--endpoint-url`` must be an http(s) URL with a host (botocore would raise a ValueError
   with a traceback when the first client is made).
 - The profile (``--profile``, else ``AWS_PROFILE``) must exist in the AWS config files.
+- Retry settings (``AWS_RETRY_MODE`` / ``AWS_MAX_ATTEMPTS``, the profile's ``retry_mode`` /
+  ``max_attempts``) must be ones botocore can use.
 - A region must be known: ``--region``, ``AWS_REGION`` (the AWS CLI's variable, which
   botocore alone ignores), ``AWS_DEFAULT_REGION``, the profile's ``region``, or the instance
   metadata of an EC2 host, in that order. The one found is put in the settings, so the
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from typing import Any
 from urllib.parse import urlsplit
 
 from schedtui.aws.session import AwsSettings
@@ -85,4 +88,27 @@ def preflight(settings: AwsSettings) -> AwsSettings:
             f"region {str(region)!r} is not a region name such as eu-west-1 "
             "(from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile)"
         ) from None
+    _check_retries(session)
     return replace(settings, region=str(region))
+
+
+_RETRY_MODES = ("legacy", "standard", "adaptive")
+
+
+def _check_retries(session: Any) -> None:
+    """AWS_RETRY_MODE / AWS_MAX_ATTEMPTS and the profile's retry_mode / max_attempts, as
+    botocore would read them: a bad one is one line here, not a ValueError from botocore
+    when the first client is made."""
+    profile = session.get_scoped_config()
+    for name, variable in (("max_attempts", "AWS_MAX_ATTEMPTS"), ("retry_mode", "AWS_RETRY_MODE")):
+        for origin, value in ((variable, os.environ.get(variable)), (name, profile.get(name))):
+            if value is None or value == "":
+                continue
+            where = origin if origin == variable else f"the profile's {name}"
+            if name == "max_attempts" and not (str(value).isascii() and str(value).isdigit()):
+                raise PreflightError(f"{where}: {value!r} is not a whole number of attempts")
+            if name == "retry_mode" and value not in _RETRY_MODES:
+                raise PreflightError(
+                    f"{where}: {value!r} is not a retry mode ({', '.join(_RETRY_MODES)})"
+                )
+            break  # the environment beats the profile: the profile's value is not used
