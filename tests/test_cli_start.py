@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from schedtui.aws.preflight import PreflightError, preflight
-from schedtui.aws.session import AwsSettings
+from schedtui.aws.session import AwsSettings, effective_profile
 
 
 def start(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -50,7 +50,7 @@ def no_region() -> dict[str, str]:
             "schedtui: --endpoint-url: 'http://127.0.0.1:port' has a port that is not a number",
         ),
         (["--profile", "nope"], {}, "schedtui: --profile nope: no such profile"),
-        ([], {"AWS_PROFILE": "nope"}, "schedtui: AWS_PROFILE=nope: no such profile"),
+        ([], {"AWS_PROFILE": "nope"}, "schedtui: AWS_PROFILE='nope': no such profile"),
         (
             ["--region", "not a region"],
             {},
@@ -117,3 +117,32 @@ def test_a_profile_retry_setting_botocore_cannot_use_is_one_line(
         preflight(AwsSettings())
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")  # the environment wins: the profile's is unused
     assert preflight(AwsSettings()).region == "us-east-1"
+
+
+def test_the_profile_botocore_uses_is_the_one_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE: so do the header and messages.
+    config = tmp_path / "config"
+    config.write_text("[profile a]\nregion = us-east-1\n[profile b]\nregion = eu-west-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_PROFILE", "a")
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "b")
+    settings = preflight(AwsSettings())
+    assert settings.region == "eu-west-1"
+    assert effective_profile(settings) == "b"
+    monkeypatch.setenv("AWS_DEFAULT_PROFILE", "nosuch")
+    with pytest.raises(PreflightError, match="AWS_DEFAULT_PROFILE='nosuch': no such profile"):
+        preflight(AwsSettings())
+
+
+def test_an_unreadable_config_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.write_text("[profile p1\nregion = us-east-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_PROFILE", "p1")
+    with pytest.raises(PreflightError, match="the AWS config cannot be read"):
+        preflight(AwsSettings())

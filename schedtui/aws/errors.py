@@ -185,6 +185,18 @@ def login_fix() -> str:
     return f"aws sso login --profile {profile}" if profile else "aws sso login"
 
 
+# Calls botocore's credential providers make on the operator's behalf.
+_CREDENTIAL_CALLS = frozenset(
+    {
+        "GetRoleCredentials",
+        "AssumeRole",
+        "AssumeRoleWithWebIdentity",
+        "AssumeRoleWithSAML",
+        "CreateToken",
+        "GetCredentialsForIdentity",
+    }
+)
+
 # SSO logins that expired or never happened: raised by the credential provider, before a
 # request is signed.
 _SSO_LOGIN = (UnauthorizedSSOTokenError, SSOTokenLoadError, TokenRetrievalError)
@@ -216,6 +228,16 @@ def _translate(error: Exception, action: str) -> AwsError:
         info = error.response.get("Error", {})
         code = str(info.get("Code", "")) or "Unknown"
         message = str(info.get("Message", "")) or str(error)
+        if error.operation_name in _CREDENTIAL_CALLS:
+            # The credential provider's own call failed (an SSO portal's "role not found",
+            # an AssumeRole refusal): never the schedule's not-found or access-denied, which
+            # a delete would read as "already gone".
+            return CredentialsExpiredError(
+                f"{action}: could not obtain credentials ({error.operation_name}: {code}: "
+                f"{message}); run {login_fix()} or check the profile, then press r",
+                code=code,
+                aws_message=message,
+            )
         kind, summary = _CODES.get(code, (ServiceFailureError, f"AWS error {code}"))
         text = f"{action}: {summary}: {message}" if message else f"{action}: {summary}"
         if hint := _HINTS.get(kind):
@@ -268,6 +290,8 @@ _NOT_SENT = (
 
 def was_sent(error: Exception) -> bool:
     """Whether a failed call may have reached AWS (an audit entry is kept only if so)."""
+    if isinstance(error, ClientError) and error.operation_name in _CREDENTIAL_CALLS:
+        return False  # the credential provider failed: the request was never signed
     return isinstance(error, ClientError | BotoCoreError) and not isinstance(error, _NOT_SENT)
 
 

@@ -23,31 +23,45 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from schedtui.aws.session import AwsSettings
+from schedtui.aws.session import AwsSettings, profile_variable
 
 
 class PreflightError(Exception):
     """One line: what is wrong and how to fix it."""
 
 
-def _check_endpoint(url: str) -> None:
+def _check_endpoint(url: str, origin: str = "--endpoint-url") -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PreflightError(
-            f"--endpoint-url: '{url}' is not an http(s) URL with a host, such as "
+            f"{origin}: '{url}' is not an http(s) URL with a host, such as "
             "https://scheduler.eu-west-1.amazonaws.com or http://127.0.0.1:4566"
         )
     try:
         _ = parts.port
     except ValueError:
-        raise PreflightError(f"--endpoint-url: '{url}' has a port that is not a number") from None
+        raise PreflightError(f"{origin}: '{url}' has a port that is not a number") from None
+
+
+def _check_configured_endpoint(session: Any, region: str) -> None:
+    """The endpoint botocore resolves from the environment or the profile (AWS_ENDPOINT_URL*,
+    endpoint_url, a services section), checked like --endpoint-url: a bad one raised a
+    ValueError when the first request was signed. Dummy keys: no credential lookup here."""
+    origin = "the configured endpoint (AWS_ENDPOINT_URL_SCHEDULER, AWS_ENDPOINT_URL or the profile)"
+    try:
+        client = session.create_client(
+            "scheduler", region_name=region, aws_access_key_id="x", aws_secret_access_key="x"
+        )
+    except ValueError as error:  # botocore: "Invalid endpoint: junk"
+        raise PreflightError(f"{origin}: {error}") from None
+    _check_endpoint(str(client.meta.endpoint_url), origin)
 
 
 def _profile_origin(settings: AwsSettings) -> str:
     if settings.profile:
         return f"--profile {settings.profile}"
-    name = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
-    return f"AWS_PROFILE={name}"
+    found = profile_variable()
+    return f"{found[0]}={found[1]!r}" if found else "the default profile"
 
 
 def preflight(settings: AwsSettings) -> AwsSettings:
@@ -55,24 +69,29 @@ def preflight(settings: AwsSettings) -> AwsSettings:
     if settings.endpoint_url is not None:
         _check_endpoint(settings.endpoint_url)
     import botocore.session
-    from botocore.exceptions import ProfileNotFound
+    from botocore.exceptions import ConfigParseError, ProfileNotFound
 
-    session = botocore.session.Session(profile=settings.profile)
-    named = (
-        settings.profile or os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
-    )
+    files = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
     try:
-        if named and named not in session.available_profiles:
-            raise ProfileNotFound(profile=named)
-        region = (
-            settings.region or os.environ.get("AWS_REGION") or session.get_config_variable("region")
-        )
+        return _checked(settings, botocore.session.Session(profile=settings.profile))
     except ProfileNotFound:
-        files = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
         raise PreflightError(
             f"{_profile_origin(settings)}: no such profile in {files} or the credentials "
             "file; list them with `aws configure list-profiles`"
         ) from None
+    except ConfigParseError as error:
+        raise PreflightError(f"the AWS config cannot be read: {error}") from None
+
+
+def _checked(settings: AwsSettings, session: Any) -> AwsSettings:
+    named = settings.profile or (found[1] if (found := profile_variable()) else None)
+    if named is not None and named not in session.available_profiles:
+        from botocore.exceptions import ProfileNotFound
+
+        raise ProfileNotFound(profile=named)
+    region = (
+        settings.region or os.environ.get("AWS_REGION") or session.get_config_variable("region")
+    )
     if not region:
         raise PreflightError(
             "no AWS region: pass --region, set AWS_REGION, or set region in the profile "
@@ -89,6 +108,8 @@ def preflight(settings: AwsSettings) -> AwsSettings:
             "(from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile)"
         ) from None
     _check_retries(session)
+    if settings.endpoint_url is None:
+        _check_configured_endpoint(session, str(region))
     return replace(settings, region=str(region))
 
 
@@ -105,8 +126,9 @@ def _check_retries(session: Any) -> None:
             if value is None or value == "":
                 continue
             where = origin if origin == variable else f"the profile's {name}"
-            if name == "max_attempts" and not (str(value).isascii() and str(value).isdigit()):
-                raise PreflightError(f"{where}: {value!r} is not a whole number of attempts")
+            text = str(value)
+            if name == "max_attempts" and not (text.isascii() and text.isdigit() and int(text)):
+                raise PreflightError(f"{where}: {value!r} is not a whole number of attempts (1+)")
             if name == "retry_mode" and value not in _RETRY_MODES:
                 raise PreflightError(
                     f"{where}: {value!r} is not a retry mode ({', '.join(_RETRY_MODES)})"

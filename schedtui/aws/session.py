@@ -72,14 +72,20 @@ DEFAULT_MAX_ATTEMPTS = 8
 _AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov", ".sc2s.sgov.gov")
 
 
+def profile_variable() -> tuple[str, str] | None:
+    """The environment variable naming the profile, and its value, in botocore's order
+    (AWS_DEFAULT_PROFILE before AWS_PROFILE); a variable set to "" counts, as botocore
+    counts it."""
+    for variable in ("AWS_DEFAULT_PROFILE", "AWS_PROFILE"):
+        if variable in os.environ:
+            return variable, os.environ[variable]
+    return None
+
+
 def effective_profile(settings: AwsSettings) -> str:
-    """The profile in use, wherever it came from: the flag, AWS_PROFILE, or "default"."""
-    return (
-        settings.profile
-        or os.environ.get("AWS_PROFILE")
-        or os.environ.get("AWS_DEFAULT_PROFILE")
-        or "default"
-    )
+    """The profile in use, wherever it came from: the flag, the environment, or "default"."""
+    found = profile_variable()
+    return settings.profile or (found[1] if found else "") or "default"
 
 
 @dataclass(frozen=True)

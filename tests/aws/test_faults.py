@@ -387,3 +387,21 @@ def test_no_region_points_to_the_region_flag(
     text = assert_one_line_naming(caught.value, "connect to scheduler")
     assert "--region" in text
     assert "--demo" in text
+
+
+def test_a_credential_providers_not_found_is_never_the_schedules() -> None:
+    # An SSO portal answering GetRoleCredentials with ResourceNotFoundException reached the
+    # app as "schedule not found", and a delete read that as "already gone": done.
+    from botocore.exceptions import ClientError
+
+    from schedtui.aws.errors import translate, was_sent
+
+    raw = ClientError(
+        {"Error": {"Code": "ResourceNotFoundException", "Message": "Could not find the role"}},
+        "GetRoleCredentials",
+    )
+    typed = translate(raw, "DeleteSchedule default/victim")
+    assert isinstance(typed, CredentialsExpiredError)
+    assert not isinstance(typed, NotFoundError)
+    assert "could not obtain credentials (GetRoleCredentials" in str(typed)
+    assert not was_sent(raw)  # nothing was signed: no audit line, not "outcome unknown"
