@@ -239,3 +239,15 @@ def test_a_reader_that_stops_early_ends_it_quietly() -> None:
     assert process.wait(timeout=60) == 141
     assert first.startswith("2026-11-29T12:00:00Z")
     assert error == ""
+
+
+def test_a_creation_time_given_means_the_same_as_one_left_out() -> None:
+    # --created defaults to --from: giving it explicitly lists the same runs.
+    common = ["next", "rate(5 minutes)", "--from", "2026-01-01T00:00:00Z", "-n", "2"]
+    left_out = schedtui(*common)
+    given = schedtui(*common, "--created", "2026-01-01T00:00:00Z")
+    assert left_out.stdout == given.stdout
+    assert [line.split()[0] for line in given.stdout.splitlines()] == [
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:05:00Z",
+    ]

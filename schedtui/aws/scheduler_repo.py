@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schedtui.aws.errors import aws_call
+from schedtui.aws.errors import UnreadableAnswerError, aws_call
 from schedtui.aws.session import AwsClients
 from schedtui.core import jsontext
 from schedtui.core.schedules.group import ScheduleGroup, tags_from_api
@@ -42,13 +42,20 @@ def dropped_members(raw: Any, parsed: Any, prefix: str = "") -> list[str]:
     return found
 
 
-def unreadable_text(item: Any, error: ValidationError) -> str:
+def unreadable_text(item: Any, error: Exception) -> str:
     """One line naming a listed entry schedtui could not read, and why."""
-    name = printable(str(item.get("Arn") or item.get("Name") or "(no ARN or name)"))
-    problems = "; ".join(
-        f"{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}"
-        for issue in error.errors()[:3]
-    )
+    if not isinstance(item, dict):
+        name, problems = printable(repr(item)[:80]), "not an entry"
+    else:
+        name = printable(str(item.get("Arn") or item.get("Name") or "(no ARN or name)"))
+        problems = (
+            "; ".join(
+                f"{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}"
+                for issue in error.errors()[:3]
+            )
+            if isinstance(error, ValidationError)
+            else str(error)
+        )
     return f"ListSchedules: an entry could not be read and is not shown: {name} ({problems})"
 
 
@@ -109,15 +116,18 @@ class SchedulerRepository:
             with aws_call("ListSchedules"):
                 page = client.list_schedules(**arguments, **({"NextToken": token} if token else {}))
                 items = page.get("Schedules", [])
-                if unreadable is None:
-                    summaries = [ScheduleSummary.from_api(item) for item in items]
-            if unreadable is not None:
-                summaries = []
-                for item in items:
-                    try:
-                        summaries.append(ScheduleSummary.from_api(item))
-                    except ValidationError as error:
-                        unreadable.append(unreadable_text(item, error))
+            summaries = []
+            for item in items:
+                try:
+                    if not isinstance(item, dict):
+                        raise TypeError("not an entry")
+                    summaries.append(ScheduleSummary.from_api(item))
+                except (ValidationError, TypeError) as error:
+                    if unreadable is None:
+                        raise UnreadableAnswerError(
+                            unreadable_text(item, error), code="UnreadableAnswer"
+                        ) from None
+                    unreadable.append(unreadable_text(item, error))
             yield summaries
             token = page.get("NextToken")
             if not token:

@@ -302,10 +302,9 @@ def reference_runs(
     elif text.startswith("rate("):
         period = parse_rate(text)
         base = (start_date or anchor or after).astimezone(UTC)
-        # Smallest k >= 0 with base + k * period strictly after `after`; a schedule with
-        # neither (not created yet) is created at `after` and fires then, at once.
-        new = start_date is None and anchor is None
-        k = 0 if base > after or new else (after - base) // period + 1
+        # Smallest k >= 0 with base + k * period strictly after `after`, the anchor itself
+        # excepted: it is a run even at `after` (a new schedule fires at once).
+        k = 0 if base >= after else (after - base) // period + 1
         while len(runs) < count:
             instant = base + k * period
             if end_date is not None and instant > end_date:

@@ -210,7 +210,8 @@ def test_rate_anchor_rules() -> None:
         anchor=utc(2026, 1, 1),
         end_date=utc(2026, 1, 1, 5),
     )
-    assert ats(runs) == [utc(2026, 1, 1, 2), utc(2026, 1, 1, 4)]
+    # The anchor is a run even when it is `after` itself.
+    assert ats(runs) == [utc(2026, 1, 1), utc(2026, 1, 1, 2), utc(2026, 1, 1, 4)]
 
 
 def test_at_dst_and_ignored_dates() -> None:

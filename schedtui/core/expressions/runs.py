@@ -11,7 +11,9 @@ warnings and ``schedtui next``:
   StartDate for a rate-based schedule, your schedule starts invoking the target immediately"
   (https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#rate-based).
 - A schedule not created yet (no StartDate and no ``anchor`` given) is created at ``after``:
-  its first run is then, at once, and is listed.
+  its first run is then, at once, and is listed. The anchor is always a run: it is listed
+  even when it equals ``after`` (the one exception to "strictly after"), so a creation time
+  given explicitly means the same as one left out.
 - An update keeps the anchor, unless it drops a StartDate AWS refuses
   (``start_date_refused``: more than five minutes in the past, so it cannot be sent back):
   the schedule then counts from the write, as a new one does. That last point is our
@@ -93,13 +95,12 @@ def _micros(instant: datetime) -> int:
     return (instant - _EPOCH) // _TINY
 
 
-def _rate_instants(
-    period_seconds: int, anchor: datetime, after: datetime, *, from_anchor: bool = False
-) -> Iterator[datetime]:
-    """anchor + k * period after ``after``; ``from_anchor``: the anchor itself too."""
+def _rate_instants(period_seconds: int, anchor: datetime, after: datetime) -> Iterator[datetime]:
+    """anchor + k * period from ``after`` on: strictly after it, except the anchor itself,
+    which is a run even when it is ``after`` (see the module's docstring)."""
     period = period_seconds * 1_000_000
     start, cursor = _micros(anchor), _micros(after)
-    steps = 0 if cursor < start or from_anchor else (cursor - start) // period + 1
+    steps = 0 if cursor <= start else (cursor - start) // period + 1
     instant = start + steps * period
     while instant < _HORIZON_US:
         yield _EPOCH + timedelta(microseconds=instant)
@@ -123,10 +124,7 @@ def instants(
             yield instant
         return
     if isinstance(parsed, RateExpression):
-        if start_date is None and anchor is None:  # created at `after`: fires at once
-            stream = _rate_instants(parsed.seconds, after, after, from_anchor=True)
-        else:
-            stream = _rate_instants(parsed.seconds, utc(start_date or anchor or after), after)
+        stream = _rate_instants(parsed.seconds, utc(start_date or anchor or after), after)
     else:
         if start_date is not None and utc(start_date) > after:
             after = utc(start_date) - _TINY  # StartDate is inclusive

@@ -17,10 +17,16 @@ EARLIEST: Final = datetime.min.replace(tzinfo=UTC)
 LATEST: Final = datetime.max.replace(tzinfo=UTC)
 
 
+_NOT_ZONES: Final = frozenset({"localtime", "posixrules", "Factory", "posix", "right"})
+
+
 @cache
 def zone_names() -> frozenset[str]:
-    """Every IANA zone name known here (from the system database or the tzdata package)."""
-    return frozenset(available_timezones())
+    """Every IANA zone name known here (from the system database or the tzdata package).
+
+    Not the files some systems keep beside the zones, which available_timezones() lists
+    too: 'localtime' (the host's own zone, whatever it is), 'posixrules', 'Factory'."""
+    return frozenset(available_timezones()) - _NOT_ZONES
 
 
 @lru_cache(maxsize=1024)
