@@ -80,3 +80,14 @@ def test_a_client_token_is_bound_to_one_request_body() -> None:
     assert "StartDate" not in replanned.request(None)
     assert tokens.for_plan(replanned) != first
     assert ClientTokens().for_plan(plan_create(new, NOW)) != first  # another form: its own
+
+
+def test_removing_a_rates_start_date_asks_like_dropping_it() -> None:
+    # Both send an UpdateSchedule without StartDate: both move the anchor to the write.
+    start = datetime(2026, 11, 29, 11, 58, tzinfo=UTC)  # recent: AWS would keep it
+    rate = schedule(ScheduleExpression="rate(1 hour)", StartDate=start)
+    removed = plan_update(rate, {"start_date": None}, NOW)
+    assert removed.warns(WarningKind.REANCHORS_RATE)
+    assert removed.needs_consent
+    cron = schedule(ScheduleExpression="cron(0 2 * * ? *)", StartDate=start)
+    assert not plan_update(cron, {"start_date": None}, NOW).warns(WarningKind.REANCHORS_RATE)

@@ -18,6 +18,7 @@ from schedtui.core.schedules.form import (
     build_schedule,
     creation_values,
     field_for,
+    not_editable_here,
     preview,
     values_of,
 )
@@ -477,7 +478,28 @@ def test_the_rate_preview_follows_the_one_anchor_rule() -> None:
     # change warning says (REANCHORS_RATE), not from the StartDate the field still shows.
     past = {"ScheduleExpression": "rate(1 hour)", "StartDate": "2026-11-01T00:10:00Z"}
     assert preview(past, NOW, anchor=created).runs[0].at == NOW
+    # Removing the StartDate sends the same request as dropping it: the same prediction.
+    cleared = {"ScheduleExpression": "rate(1 hour)", "StartDate": ""}
+    stored = datetime(2026, 11, 1, 0, 10, tzinfo=UTC)
+    assert preview(cleared, NOW, anchor=created, stored_start=stored).runs[0].at == NOW
     recent = {"ScheduleExpression": "rate(1 hour)", "StartDate": "2026-11-29T11:58:00Z"}
     assert preview(recent, NOW, anchor=created).runs[0].at == datetime(
         2026, 11, 29, 12, 58, tzinfo=UTC
     )
+
+
+def test_ecs_tags_grouped_several_to_a_map_are_kept_and_not_edited_in_the_form() -> None:
+    # Terraform writes each task tag as {"key": K, "value": V}; the form's one-tag-per-line
+    # text would split such maps on save, so the field is shown but not editable there.
+    grouped = [{"key": "team", "value": "data"}]
+    data = schedule_response("ecs")
+    data["Target"]["EcsParameters"]["Tags"] = grouped
+    original = Schedule.from_api(data)
+    tags_field = FIELDS_BY_KEY["Target.EcsParameters.Tags"]
+    assert not_editable_here(tags_field, original) is not None
+    assert not_editable_here(tags_field, loaded("ecs")) is None  # one tag per map: editable
+    assert not_editable_here(tags_field, None) is None  # a new schedule
+    schedule, errors = edit(original, Description="elsewhere")
+    assert errors == {}
+    assert schedule is not None
+    assert schedule.to_api()["Target"]["EcsParameters"]["Tags"] == grouped

@@ -64,6 +64,18 @@ def change_warnings(before: Schedule | None, after: Schedule, now: datetime) -> 
             add(
                 WarningKind.END_PASSED, "its EndDate has passed: it will say ENABLED but never fire"
             )
+    if (
+        before is not None
+        and before.start_date is not None
+        and after.start_date is None
+        and facts.is_rate(after)
+    ):
+        # Removing a rate's StartDate moves its anchor like dropping one does (runs.py).
+        add(
+            WarningKind.REANCHORS_RATE,
+            f"its StartDate {utc_text(utc(before.start_date))}Z is removed, which re-anchors "
+            "the rate to now (later runs shift)",
+        )
     if facts.start_date_refused(after, now) and after.start_date is not None:
         start = utc(after.start_date)
         if facts.reanchors_rate(after, now):

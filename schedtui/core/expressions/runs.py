@@ -14,9 +14,10 @@ warnings and ``schedtui next``:
   its first run is then, at once, and is listed. The anchor is always a run: it is listed
   even when it equals ``after`` (the one exception to "strictly after"), so a creation time
   given explicitly means the same as one left out.
-- An update keeps the anchor, unless it drops a StartDate AWS refuses
-  (``start_date_refused``: more than five minutes in the past, so it cannot be sent back):
-  the schedule then counts from the write, as a new one does. That last point is our
+- An update keeps the anchor, unless its request has no StartDate where the schedule had
+  one: the operator removed it, or it must be dropped because AWS refuses it
+  (``start_date_refused``: more than five minutes in the past). The schedule then counts
+  from the write, as a new one does. That last point is our
   reading (the documentation does not say where AWS re-anchors); the form's warning
   (``core/changes/warnings.py``) and its preview (``core/schedules/form.py: preview``) both
   follow it through ``start_date_refused``.

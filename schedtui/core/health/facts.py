@@ -81,6 +81,10 @@ def reanchors_rate(schedule: Schedule, now: datetime) -> bool:
     return start_date_refused(schedule, now) and isinstance(parsed(schedule), RateExpression)
 
 
+def is_rate(schedule: Schedule) -> bool:
+    return isinstance(parsed(schedule), RateExpression)
+
+
 def rate_from_creation(schedule: Schedule) -> bool:
     return isinstance(parsed(schedule), RateExpression) and schedule.start_date is None
 

@@ -389,6 +389,21 @@ def _text(form_field: FormField, value: Any) -> str:
     return str(value)
 
 
+def not_editable_here(form_field: FormField, schedule: Schedule | None) -> str | None:
+    """Why the form must not edit this field of ``schedule`` (it shows it, disabled), or None.
+
+    ECS task tags are a list of maps that may hold several tags each (Terraform writes
+    ``{"key": K, "value": V}``); the form's one-tag-per-line text would split those maps
+    on save. Left untouched, the field goes back exactly as stored; ``E`` edits the JSON.
+    """
+    if schedule is None or form_field.entry is not Entry.PAIRS or form_field.record:
+        return None
+    value = _member(schedule.to_api(), form_field.key)
+    if isinstance(value, list) and any(not isinstance(i, dict) or len(i) != 1 for i in value):
+        return "some items hold several tags: kept as stored here; edit them with E (JSON)"
+    return None
+
+
 def values_of(schedule: Schedule | None) -> Values:
     """The text of every field for ``schedule`` (all empty for None)."""
     data = {} if schedule is None else schedule.to_api()
@@ -695,9 +710,17 @@ class Preview:
 
 
 def preview(
-    values: Mapping[str, str], now: datetime, *, anchor: datetime | None, count: int = 5
+    values: Mapping[str, str],
+    now: datetime,
+    *,
+    anchor: datetime | None,
+    count: int = 5,
+    stored_start: datetime | None = None,
 ) -> Preview:
-    """The English description and the next ``count`` runs of what the form says so far."""
+    """The English description and the next ``count`` runs of what the form says so far.
+
+    ``stored_start``: the StartDate the schedule has now; removing it moves a rate's anchor
+    to the write, as dropping a refused one does (runs.py, the anchor rule)."""
     expression = values.get("ScheduleExpression", "").strip()
     if not expression:
         return Preview(problem="type an expression to see its next runs")
@@ -706,8 +729,8 @@ def preview(
         start = _value(FIELDS_BY_KEY["StartDate"], values.get("StartDate", ""))
         end = _value(FIELDS_BY_KEY["EndDate"], values.get("EndDate", ""))
         window = _value(FIELDS_BY_KEY["FlexibleTimeWindow"], values.get("FlexibleTimeWindow", ""))
-        if start_date_refused(start, now):
-            # Dropped when saved: the schedule counts from the write (runs.py, the anchor rule).
+        if start_date_refused(start, now) or (stored_start is not None and start is None):
+            # Dropped or removed when saved: it counts from the write (runs.py, anchor rule).
             start, anchor = None, None
         runs = next_runs(
             expression,

@@ -33,6 +33,7 @@ from schedtui.core.schedules.form import (
     FormResult,
     Values,
     build_schedule,
+    not_editable_here,
     preview,
     shown,
 )
@@ -188,6 +189,7 @@ class ScheduleFormScreen(AppScreen):
     def _field(self, form_field: FormField) -> ComposeResult:
         key = form_field.key
         fixed = form_field.fixed_after_creation and not self.creating
+        fixed = fixed or not_editable_here(form_field, self.original) is not None
         text = self.initial.get(key, "")
         row = Horizontal(classes="field", id="row-" + widget_id(key))
         self._rows[key] = row
@@ -273,7 +275,7 @@ class ScheduleFormScreen(AppScreen):
     def _hint(self, form_field: FormField) -> str:
         if form_field.fixed_after_creation and not self.creating:
             return "fixed after creation: AWS cannot rename or move a schedule (clone with c)"
-        return form_field.hint
+        return not_editable_here(form_field, self.original) or form_field.hint
 
     def values(self) -> Values:
         found: Values = {}
@@ -327,8 +329,13 @@ class ScheduleFormScreen(AppScreen):
         if timing == self._previewed:
             return
         self._previewed = timing
-        anchor = self.original.creation_date if self.original and not self.creating else None
-        shown = preview(values, self.session.now(), anchor=anchor)
+        editing = self.original if self.original and not self.creating else None
+        shown = preview(
+            values,
+            self.session.now(),
+            anchor=editing.creation_date if editing else None,
+            stored_start=editing.start_date if editing else None,
+        )
         panel = self.query_one("#preview", Static)
         if shown.problem:
             panel.update(Text(printable(shown.problem), style="dim"))
