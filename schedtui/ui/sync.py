@@ -259,7 +259,8 @@ class AccountSync:
 
     def _visible_keys(self) -> list[str]:
         screen = self.app.screen
-        return screen.table.visible_keys() if isinstance(screen, TableScreen) else []
+        ready = isinstance(screen, TableScreen) and screen.table_ready
+        return screen.table.visible_keys() if ready else []  # type: ignore[union-attr]
 
     # -- on the main thread ---------------------------------------------------------------------
 
@@ -295,7 +296,11 @@ class AccountSync:
 
     def _cells_only(self) -> bool:
         screen = self.app.screen
-        return isinstance(screen, TableScreen) and screen.details_change_nothing_but_cells()
+        return (
+            isinstance(screen, TableScreen)
+            and screen.table_ready
+            and screen.details_change_nothing_but_cells()
+        )
 
     def _repaint(self, rows: Rows) -> None:
         """Definitions arrived: repaint those rows in place (the view's membership cannot

@@ -406,7 +406,8 @@ def check_one_edit(
     expected_diff = field_diff(before, expected)
     assert expected_diff, f"the {name} edit changes nothing: the check would be vacuous"
     sent.clear()
-    result = update(mutations, before, changes)
+    # The review is the consent (removing a rate's StartDate asks for it): given, as a user would.
+    result = update(mutations, before, changes, consented=True)
     assert SentRequests.only(sent.update) == full_request(expected), name
     edited = repo.get_schedule(*before.key)
     assert result.changes == expected_diff, name

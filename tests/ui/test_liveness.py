@@ -16,6 +16,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from moto.server import ThreadedMotoServer
 
 from schedtui.aws.session import AwsSettings
+from schedtui.core.schedules.store import summary_of
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
@@ -209,3 +210,24 @@ async def test_on_a_narrow_terminal_the_header_keeps_both_lines_whole(
         first, second = static_text(app, "StatusHeader").splitlines()
         assert "acct 123456789012" in first  # the rest is cut at the width
         assert second.lstrip().startswith("refreshed")
+
+
+async def test_definitions_arriving_before_a_new_screen_is_composed_wait_for_it(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    # Seen in a busy CI run: a batch of definitions reached a list screen pushed a moment
+    # before, whose table did not exist yet, and the app stopped on NoMatches.
+    from schedtui.ui.sync import RowsArrived
+
+    app = make_app(settings, group=GROUP)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.store.complete and bool(app.session.store.rows))
+        rows = app.sync.rows(
+            (summary_of(row), None) for row in list(app.session.store.rows.values())[:3]
+        )
+        app.push_screen(SchedulesScreen(group=GROUP))  # not composed until the next pause
+        app.sync.apply(RowsArrived(app.sync.generation, rows, definitions=True))
+        await pilot.pause()
+        assert app.is_running
+        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+        await wait_for(pilot, lambda: app.screen.table.row_count > 0)  # type: ignore[attr-defined]

@@ -61,6 +61,13 @@ class TableScreen(AppScreen):
         return self.query_one("#table", VirtualTable)
 
     @property
+    def table_ready(self) -> bool:
+        """The widgets exist. A screen just pushed is not composed yet (data arriving then
+        waits for the rebuild its mount does), and quitting removes the widgets before the
+        timers and callbacks that update them stop: both find nothing to update."""
+        return bool(self.query("#table")) and bool(self.query("#status"))
+
+    @property
     def filter_open(self) -> bool:
         return any(field.has_class("open") for field in self.query("#filter").results(Input))
 
@@ -87,13 +94,8 @@ class TableScreen(AppScreen):
         """True when definitions arriving can only change cells here, not which rows show."""
         return True
 
-    def _torn_down(self) -> bool:
-        """Quitting removes the widgets before the timers and callbacks that update them
-        stop: those find nothing to update (a crash on the way out, seen in a busy run)."""
-        return not self.query("#status")
-
     def reload_status(self) -> None:
-        if self._torn_down():
+        if not self.table_ready:
             return
         self.query_one("#status", Static).update(
             Text(printable(self.status_text(self.table.row_count)))
@@ -101,7 +103,7 @@ class TableScreen(AppScreen):
 
     def reload(self) -> None:
         """Rebuild the visible list from the store (cheap: no widgets per row)."""
-        if self._torn_down():
+        if not self.table_ready:
             return
         rows = self.rows()
         table = self.table
