@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from moto.server import ThreadedMotoServer
@@ -34,6 +35,13 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
         "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS",
     ):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
+
+
+def use_aws_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    """Point AWS_CONFIG_FILE at a config file holding ``text`` (profiles, endpoints...)."""
+    config = tmp_path / "config"
+    config.write_text(text)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import pytest
 
 from schedtui.aws.preflight import PreflightError, preflight
 from schedtui.aws.session import AwsSettings, effective_profile
+from tests.conftest import use_aws_config
 
 
 def start(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -110,9 +111,7 @@ def test_a_good_endpoint_passes() -> None:
 def test_a_profile_retry_setting_botocore_cannot_use_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = tmp_path / "config"
-    config.write_text("[default]\nregion = us-east-1\nmax_attempts = lots\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    use_aws_config(tmp_path, monkeypatch, "[default]\nregion = us-east-1\nmax_attempts = lots\n")
     with pytest.raises(PreflightError, match="the profile's max_attempts: 'lots' is not a whole"):
         preflight(AwsSettings())
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "3")  # the environment wins: the profile's is unused
@@ -123,9 +122,9 @@ def test_the_profile_botocore_uses_is_the_one_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE: so do the header and messages.
-    config = tmp_path / "config"
-    config.write_text("[profile a]\nregion = us-east-1\n[profile b]\nregion = eu-west-1\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    use_aws_config(
+        tmp_path, monkeypatch, "[profile a]\nregion = us-east-1\n[profile b]\nregion = eu-west-1\n"
+    )
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.setenv("AWS_PROFILE", "a")
     monkeypatch.setenv("AWS_DEFAULT_PROFILE", "b")
@@ -140,9 +139,7 @@ def test_the_profile_botocore_uses_is_the_one_named(
 def test_an_unreadable_config_file_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config = tmp_path / "config"
-    config.write_text("[profile p1\nregion = us-east-1\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    use_aws_config(tmp_path, monkeypatch, "[profile p1\nregion = us-east-1\n")
     monkeypatch.setenv("AWS_PROFILE", "p1")
     with pytest.raises(PreflightError, match="the AWS config cannot be read"):
         preflight(AwsSettings())

@@ -305,6 +305,14 @@ def answer_lost(error: Exception) -> bool:
     return was_sent(error)
 
 
+def validation_problems(error: ValidationError) -> str:
+    """What an answer lacked, in one line: the first three "member: problem" of ``error``."""
+    return "; ".join(
+        f"{'.'.join(str(part) for part in problem['loc']) or 'answer'}: {problem['msg']}"
+        for problem in error.errors()[:3]
+    )
+
+
 @contextmanager
 def aws_call(action: str) -> Iterator[None]:
     """Run boto3 calls, re-raising whatever fails as a typed AwsError."""
@@ -313,11 +321,7 @@ def aws_call(action: str) -> Iterator[None]:
     except (ClientError, BotoCoreError) as error:
         raise translate(error, action) from error
     except ValidationError as error:  # the answer, read into a model inside the block
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in problem['loc']) or 'answer'}: {problem['msg']}"
-            for problem in error.errors()[:3]
-        )
         raise UnreadableAnswerError(
-            f"{action}: AWS answered with what schedtui cannot read ({problems})",
+            f"{action}: AWS answered with what schedtui cannot read ({validation_problems(error)})",
             code="UnreadableAnswer",
         ) from error

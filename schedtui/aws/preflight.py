@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from schedtui.aws.session import AwsSettings, profile_variable
+from schedtui.aws.session import AwsSettings, configured_retry, named_profile, profile_variable
 
 
 class PreflightError(Exception):
@@ -84,7 +84,7 @@ def preflight(settings: AwsSettings) -> AwsSettings:
 
 
 def _checked(settings: AwsSettings, session: Any) -> AwsSettings:
-    named = settings.profile or (found[1] if (found := profile_variable()) else None)
+    named = named_profile(settings)
     if named is not None and named not in session.available_profiles:
         from botocore.exceptions import ProfileNotFound
 
@@ -121,16 +121,12 @@ def _check_retries(session: Any) -> None:
     botocore would read them: a bad one is one line here, not a ValueError from botocore
     when the first client is made."""
     profile = session.get_scoped_config()
-    for name, variable in (("max_attempts", "AWS_MAX_ATTEMPTS"), ("retry_mode", "AWS_RETRY_MODE")):
-        for origin, value in ((variable, os.environ.get(variable)), (name, profile.get(name))):
-            if value is None or value == "":
-                continue
-            where = origin if origin == variable else f"the profile's {name}"
-            text = str(value)
-            if name == "max_attempts" and not (text.isascii() and text.isdigit() and int(text)):
-                raise PreflightError(f"{where}: {value!r} is not a whole number of attempts (1+)")
-            if name == "retry_mode" and value not in _RETRY_MODES:
-                raise PreflightError(
-                    f"{where}: {value!r} is not a retry mode ({', '.join(_RETRY_MODES)})"
-                )
-            break  # the environment beats the profile: the profile's value is not used
+    attempts = configured_retry(profile, "max_attempts")
+    if attempts is not None:
+        where, text = attempts
+        if not (text.isascii() and text.isdigit() and int(text)):
+            raise PreflightError(f"{where}: {text!r} is not a whole number of attempts (1+)")
+    mode = configured_retry(profile, "retry_mode")
+    if mode is not None and mode[1] not in _RETRY_MODES:
+        where, text = mode
+        raise PreflightError(f"{where}: {text!r} is not a retry mode ({', '.join(_RETRY_MODES)})")

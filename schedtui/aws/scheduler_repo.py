@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schedtui.aws.errors import UnreadableAnswerError, aws_call
+from schedtui.aws.errors import UnreadableAnswerError, aws_call, validation_problems
 from schedtui.aws.session import AwsClients
 from schedtui.core import jsontext
 from schedtui.core.schedules.group import ScheduleGroup, tags_from_api
@@ -48,14 +48,7 @@ def unreadable_text(item: Any, error: Exception) -> str:
         name, problems = printable(repr(item)[:80]), "not an entry"
     else:
         name = printable(str(item.get("Arn") or item.get("Name") or "(no ARN or name)"))
-        problems = (
-            "; ".join(
-                f"{'.'.join(str(part) for part in issue['loc'])}: {issue['msg']}"
-                for issue in error.errors()[:3]
-            )
-            if isinstance(error, ValidationError)
-            else str(error)
-        )
+        problems = validation_problems(error) if isinstance(error, ValidationError) else str(error)
     return f"ListSchedules: an entry could not be read and is not shown: {name} ({problems})"
 
 

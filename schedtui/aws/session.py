@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -82,10 +83,27 @@ def profile_variable() -> tuple[str, str] | None:
     return None
 
 
+def named_profile(settings: AwsSettings) -> str | None:
+    """The profile the flag or the environment names (possibly ""), None when neither does."""
+    found = profile_variable()
+    return settings.profile or (found[1] if found else None)
+
+
 def effective_profile(settings: AwsSettings) -> str:
     """The profile in use, wherever it came from: the flag, the environment, or "default"."""
-    found = profile_variable()
-    return settings.profile or (found[1] if found else "") or "default"
+    return named_profile(settings) or "default"
+
+
+def configured_retry(profile: Mapping[str, Any], name: str) -> tuple[str, str] | None:
+    """Where a retry setting is configured and its text, as botocore reads it: the
+    environment (``AWS_RETRY_MODE`` / ``AWS_MAX_ATTEMPTS``) beats the profile's ``name``.
+    None when neither sets it (botocore's own get_config_variable would answer its default).
+    """
+    variable = "AWS_" + name.upper()
+    for origin, value in ((variable, os.environ.get(variable)), (name, profile.get(name))):
+        if value is not None and value != "":
+            return (origin if origin == variable else f"the profile's {name}"), str(value)
+    return None
 
 
 @dataclass(frozen=True)
@@ -171,21 +189,15 @@ class AwsClients:
     def _read_retries(self) -> dict[str, Any]:
         """Retry settings for reads: the flag's, else what botocore finds in the environment
         and the profile (left to it: a key absent here is read from there), else ours."""
-        core = self._session._session  # the botocore session under boto3's
-        profile = core.get_scoped_config()
-
-        def configured(name: str, variable: str) -> bool:
-            # Not get_config_variable: it answers botocore's own default when unset.
-            return bool(os.environ.get(variable) or profile.get(name))
-
+        profile = self._session._session.get_scoped_config()  # the botocore session's
         retries: dict[str, Any] = {}
         if self.settings.retry_mode:
             retries["mode"] = self.settings.retry_mode
-        elif not configured("retry_mode", "AWS_RETRY_MODE"):
+        elif configured_retry(profile, "retry_mode") is None:
             retries["mode"] = DEFAULT_RETRY_MODE
         if self.settings.max_attempts is not None:
             retries["total_max_attempts"] = self.settings.max_attempts
-        elif not configured("max_attempts", "AWS_MAX_ATTEMPTS"):
+        elif configured_retry(profile, "max_attempts") is None:
             retries["total_max_attempts"] = DEFAULT_MAX_ATTEMPTS
         return retries
 

@@ -259,8 +259,9 @@ class AccountSync:
 
     def _visible_keys(self) -> list[str]:
         screen = self.app.screen
-        ready = isinstance(screen, TableScreen) and screen.table_ready
-        return screen.table.visible_keys() if ready else []  # type: ignore[union-attr]
+        if isinstance(screen, TableScreen) and screen.table_ready:
+            return screen.table.visible_keys()
+        return []
 
     # -- on the main thread ---------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import pytest
 from schedtui.aws.preflight import preflight
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings, effective_profile
+from tests.conftest import use_aws_config
 
 TARGET = {
     "Arn": "arn:aws:sqs:eu-west-1:123456789012:q",
@@ -36,18 +37,12 @@ def retries(clients: AwsClients, *, writes: bool = False) -> dict[str, Any]:
     return found
 
 
-def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
-    config = tmp_path / "config"
-    config.write_text(text)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
-
-
 def test_reads_retry_as_configured_and_writes_never(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = AwsSettings(region="us-east-1")
     assert retries(AwsClients(settings)) == {"mode": "adaptive", "total_max_attempts": 8}
-    profile(tmp_path, monkeypatch, "[default]\nretry_mode = standard\nmax_attempts = 4\n")
+    use_aws_config(tmp_path, monkeypatch, "[default]\nretry_mode = standard\nmax_attempts = 4\n")
     assert retries(AwsClients(settings)) == {"mode": "standard", "total_max_attempts": 4}
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "6")  # the environment beats the profile
     monkeypatch.setenv("AWS_RETRY_MODE", "legacy")
@@ -62,7 +57,7 @@ def test_a_profile_with_region_and_endpoint_url_is_reached_without_flags(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
 ) -> None:
     one_schedule_in_each_region(moto_endpoint)
-    profile(
+    use_aws_config(
         tmp_path,
         monkeypatch,
         f"[profile ops]\nregion = eu-west-1\nendpoint_url = {moto_endpoint}\n",
@@ -77,7 +72,7 @@ def test_a_profile_with_region_and_endpoint_url_is_reached_without_flags(
     assert names == ["in-eu-west-1"]
     assert clients.endpoint_overridden == moto_endpoint  # shown in the header
     # The services section, as the AWS CLI reads it.
-    profile(
+    use_aws_config(
         tmp_path,
         monkeypatch,
         "[profile ops]\nregion = eu-west-1\nservices = local\n"

@@ -40,6 +40,7 @@ from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import ACCOUNT, REGION, full_schedule, scheduler_backend
 from tests.aws.writes import create, set_state, update
+from tests.conftest import use_aws_config
 
 NAME = "nightly-report"
 KEY = ("default", NAME)
@@ -352,17 +353,17 @@ def test_an_sso_profile_never_logged_in_says_the_exact_login_command(
 ) -> None:
     # A real SSO profile with no cached token: botocore's own credential provider raises
     # (SSOTokenLoadError / UnauthorizedSSOTokenError) before anything is signed or sent.
-    config = tmp_path / "config"
-    config.write_text(
+    use_aws_config(
+        tmp_path,
+        monkeypatch,
         "[profile ops]\n"
         "sso_start_url = https://example.awsapps.com/start\n"
         "sso_region = us-east-1\n"
         "sso_account_id = 123456789012\n"
-        "sso_role_name = Operator\n"
+        "sso_role_name = Operator\n",
     )
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws/sso/cache token
     clients = AwsClients(AwsSettings(profile="ops", region=REGION, endpoint_url=moto_endpoint))

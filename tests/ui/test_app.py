@@ -27,6 +27,7 @@ from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen, MessageScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
+from tests.conftest import use_aws_config
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 SIZE = (120, 36)
@@ -424,9 +425,11 @@ async def test_the_header_names_the_profile_and_region_from_the_profile_alone(
     make_app: Callable[..., SchedtuiApp],
 ) -> None:
     # AWS_PROFILE=ops schedtui: region and endpoint come from the profile, no flags.
-    config = tmp_path / "config"
-    config.write_text(f"[profile ops]\nregion = eu-west-1\nendpoint_url = {moto_endpoint}\n")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    use_aws_config(
+        tmp_path,
+        monkeypatch,
+        f"[profile ops]\nregion = eu-west-1\nendpoint_url = {moto_endpoint}\n",
+    )
     monkeypatch.setenv("AWS_PROFILE", "ops")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     app = make_app(preflight(AwsSettings()))
