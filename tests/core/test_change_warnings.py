@@ -38,9 +38,9 @@ def test_a_passed_end_date_and_a_rate_reanchor_are_named() -> None:
     assert [w.kind for w in warnings] == [WarningKind.END_PASSED, WarningKind.REANCHORS_RATE]
     assert needs_consent(warnings)  # the re-anchor, and only that, needs consent
     assert not needs_consent(warnings[:1])
-    assert reanchors_rate(after, NOW)
+    assert reanchors_rate(before, after, NOW)
     cron = after.replace(schedule_expression="cron(0 2 * * ? *)", check_rules=False)
-    assert not reanchors_rate(cron, NOW)  # dropping StartDate does not move cron runs
+    assert not reanchors_rate(before, cron, NOW)  # dropping StartDate does not move cron runs
 
 
 def test_removing_the_dlq_or_retry_policy_or_setting_delete_after_completion() -> None:

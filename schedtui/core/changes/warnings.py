@@ -64,32 +64,23 @@ def change_warnings(before: Schedule | None, after: Schedule, now: datetime) -> 
             add(
                 WarningKind.END_PASSED, "its EndDate has passed: it will say ENABLED but never fire"
             )
-    if (
-        before is not None
-        and before.start_date is not None
-        and after.start_date is None
-        and facts.is_rate(after)
-    ):
-        # Removing a rate's StartDate moves its anchor like dropping one does (runs.py).
+    refused = "is in the past and AWS refuses it: it is dropped"
+    if facts.reanchors_rate(before, after, now):
+        # Removed or dropped: the same request, the same new anchor (runs.py).
+        start = after.start_date or (before.start_date if before is not None else None)
+        assert start is not None  # counts_from_write needs one or the other
+        reason = refused if after.start_date is not None else "is removed"
         add(
             WarningKind.REANCHORS_RATE,
-            f"its StartDate {utc_text(utc(before.start_date))}Z is removed, which re-anchors "
-            "the rate to now (later runs shift)",
+            f"its StartDate {utc_text(utc(start))}Z {reason}, which re-anchors the rate to now "
+            "(later runs shift)",
         )
-    if facts.start_date_refused(after, now) and after.start_date is not None:
-        start = utc(after.start_date)
-        if facts.reanchors_rate(after, now):
-            add(
-                WarningKind.REANCHORS_RATE,
-                f"its StartDate {utc_text(start)}Z is in the past and AWS refuses it: it "
-                "is dropped, which re-anchors the rate to now (later runs shift)",
-            )
-        else:
-            add(
-                WarningKind.START_DATE_DROPPED,
-                f"its StartDate {utc_text(start)}Z is in the past and AWS refuses it: it "
-                "is dropped (no effect on when it runs)",
-            )
+    elif facts.start_date_refused(after, now) and after.start_date is not None:
+        add(
+            WarningKind.START_DATE_DROPPED,
+            f"its StartDate {utc_text(utc(after.start_date))}Z {refused} "
+            "(no effect on when it runs)",
+        )
     if before is not None:
         if facts.dlq_arn(before) is not None and facts.dlq_arn(after) is None:
             add(

@@ -20,7 +20,7 @@ warnings and ``schedtui next``:
   from the write, as a new one does. That last point is our
   reading (the documentation does not say where AWS re-anchors); the form's warning
   (``core/changes/warnings.py``) and its preview (``core/schedules/form.py: preview``) both
-  follow it through ``start_date_refused``.
+  follow it through ``counts_from_write``.
 
 Time is bounded: runs are evaluated up to ``HORIZON`` (the end of 2199, cron's last year)
 and never beyond, whatever AWS stored (``rate(3000000 days)``, ``at(9999-12-31T23:59:59)``,
@@ -67,6 +67,12 @@ START_DATE_GRACE: Final = timedelta(minutes=5)
 def start_date_refused(start_date: datetime | None, now: datetime) -> bool:
     """AWS would refuse this StartDate (too far in the past): it must be dropped to write."""
     return start_date is not None and utc(start_date) < utc(now) - START_DATE_GRACE
+
+
+def counts_from_write(stored: datetime | None, wanted: datetime | None, now: datetime) -> bool:
+    """A write re-anchors a rate() to its own time (the rule above): the request goes without
+    a StartDate where the schedule had one (``stored``), or ``wanted`` must be dropped."""
+    return start_date_refused(wanted, now) or (stored is not None and wanted is None)
 
 
 @dataclass(frozen=True)

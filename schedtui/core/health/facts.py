@@ -76,9 +76,11 @@ def start_date_refused(schedule: Schedule, now: datetime) -> bool:
     return runs.start_date_refused(schedule.start_date, now)
 
 
-def reanchors_rate(schedule: Schedule, now: datetime) -> bool:
-    """Writing it drops a past StartDate of a rate() schedule, moving every later run."""
-    return start_date_refused(schedule, now) and isinstance(parsed(schedule), RateExpression)
+def reanchors_rate(before: Schedule | None, after: Schedule, now: datetime) -> bool:
+    """Writing ``after`` (over ``before``; None: a create) moves a rate()'s anchor to the
+    write: its StartDate is removed, or refused and dropped (runs.py, the anchor rule)."""
+    stored = before.start_date if before is not None else None
+    return is_rate(after) and runs.counts_from_write(stored, after.start_date, now)
 
 
 def is_rate(schedule: Schedule) -> bool:
@@ -86,7 +88,7 @@ def is_rate(schedule: Schedule) -> bool:
 
 
 def rate_from_creation(schedule: Schedule) -> bool:
-    return isinstance(parsed(schedule), RateExpression) and schedule.start_date is None
+    return is_rate(schedule) and schedule.start_date is None
 
 
 def never_fires(schedule: Schedule) -> bool:

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from schedtui.core.expressions.describe import describe
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
-from schedtui.core.expressions.runs import Run, next_runs, start_date_refused
+from schedtui.core.expressions.runs import Run, counts_from_write, next_runs
 from schedtui.core.schedules.arns import TargetKind, parse_arn, target_kind
 from schedtui.core.schedules.schedule import (
     ActionAfterCompletion,
@@ -729,7 +729,7 @@ def preview(
         start = _value(FIELDS_BY_KEY["StartDate"], values.get("StartDate", ""))
         end = _value(FIELDS_BY_KEY["EndDate"], values.get("EndDate", ""))
         window = _value(FIELDS_BY_KEY["FlexibleTimeWindow"], values.get("FlexibleTimeWindow", ""))
-        if start_date_refused(start, now) or (stored_start is not None and start is None):
+        if counts_from_write(stored_start, start, now):
             # Dropped or removed when saved: it counts from the write (runs.py, anchor rule).
             start, anchor = None, None
         runs = next_runs(
