@@ -64,7 +64,13 @@ class MetricsRepository:
         return sorted(found, key=lambda item: (item[1] or "", item[0]))
 
     def fetch(
-        self, groups: Sequence[str], start: datetime, end: datetime, period: int
+        self,
+        groups: Sequence[str],
+        start: datetime,
+        end: datetime,
+        period: int,
+        metrics: Sequence[str] = SCHEDULER_METRICS,
+        causes: bool = True,
     ) -> list[MetricSeries]:
         """Every Scheduler metric, account-wide and per group, summed per ``period`` seconds.
 
@@ -73,17 +79,16 @@ class MetricsRepository:
         zeros. Order: the account-wide series (in SCHEDULER_METRICS order), then each group's,
         in the order given (duplicates dropped), then the per-cause DLQ failure series that
         ListMetrics finds (``cause_metrics``). One GetMetricData call per 500 queries,
-        following NextToken. Raises ValueError for a bad window or period, AwsError on failure,
-        including a query CloudWatch answered as Forbidden or InternalError (a series shown
-        as zeros would hide a real problem).
+        following NextToken. ``metrics`` narrows the fetch (the list's failure columns need
+        two), ``causes=False`` skips the per-cause series (and their ListMetrics). Raises
+        ValueError for a bad window or period, AwsError on failure, including a query
+        CloudWatch answered as Forbidden or InternalError (a series shown as zeros would hide
+        a real problem).
         """
         first, last = metric_window(start, end, period)
-        series = [
-            (group, metric)
-            for group in [None, *dict.fromkeys(groups)]
-            for metric in SCHEDULER_METRICS
-        ]
-        series += [(group, metric) for metric, group in self.cause_metrics(groups)]
+        series = [(group, metric) for group in [None, *dict.fromkeys(groups)] for metric in metrics]
+        if causes:
+            series += [(group, metric) for metric, group in self.cause_metrics(groups)]
         # Positional ids: group names may hold '-' and '.', which ids may not.
         queries = [
             _Query(id=f"m{index}", metric=metric, group=group)

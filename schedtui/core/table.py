@@ -7,7 +7,7 @@ The store builds rows in worker threads and keeps them; the virtual table
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -19,6 +19,16 @@ class Column:
 
     `live` formats a cell that is not text against the table's clock (see the module's
     docstring); text cells of a live column are shown as they are.
+
+    `fit` sizes the column to its longest cell, up to ``FIT_SHARE`` of the table's width:
+    names must be told apart, and siblings differ in their tails. `cut` says where a cell
+    too long for its column loses characters: at the end, or in the middle (names keep
+    their distinguishing tail).
+
+    `lookup` names a figure the table holds apart from its rows (``VirtualTable.set_lookup``):
+    the cell is the key into it (a group, a queue), and the cell shows, and sorts by, the
+    figure found there. Figures that change on their own clock (failures, queue depths)
+    then never rebuild the rows.
     """
 
     key: str
@@ -27,6 +37,9 @@ class Column:
     flex: bool = False
     align: Literal["left", "right"] = "left"
     live: Callable[[Any, datetime], str] | None = None
+    fit: bool = False
+    cut: Literal["end", "middle"] = "end"
+    lookup: str | None = None
 
     def __post_init__(self) -> None:
         if self.width < 1:
@@ -50,18 +63,34 @@ class TableRow:
 
 GUTTER = 2  # the mark glyph and a space, before the first column
 GAP = 1  # cells between two columns
+FIT_SHARE = 0.45  # the most of the table's width a `fit` column takes for its content
+NARROWEST = 3  # what `<` can narrow a column to: a letter and an ellipsis still tell a hint
 
 
-def column_widths(columns: Sequence[Column], width: int) -> tuple[int, ...]:
+def column_widths(
+    columns: Sequence[Column],
+    width: int,
+    content: Mapping[int, int] | None = None,
+    fixed: Mapping[int, int] | None = None,
+) -> tuple[int, ...]:
     """The width of each column for a table `width` cells wide (gutter and gaps included).
 
-    Columns never go below their minimum (a truncated ARN is worse than a scrolled one); the
-    spare width, if any, is shared evenly by the flexible columns, leftmost first for the
-    remainder.
+    ``content``: the longest cell of each `fit` column, which then grows to it (never past
+    ``FIT_SHARE`` of the width); ``fixed``: the widths the operator set with ``<`` and
+    ``>``, kept as set (never below ``NARROWEST``, never flexed). Columns otherwise never go
+    below their minimum (a truncated ARN is worse than a scrolled one); the spare width, if
+    any, is shared evenly by the flexible columns, leftmost first for the remainder.
     """
+    fixed = fixed or {}
     widths = [column.width for column in columns]
+    for index, column in enumerate(columns):
+        longest = (content or {}).get(index, 0)
+        if column.fit and longest > widths[index]:
+            widths[index] = max(widths[index], min(longest, int(width * FIT_SHARE)))
+        if index in fixed:
+            widths[index] = max(NARROWEST, fixed[index])
     spare = width - GUTTER - GAP * max(0, len(columns) - 1) - sum(widths)
-    flexible = [index for index, column in enumerate(columns) if column.flex]
+    flexible = [i for i, column in enumerate(columns) if column.flex and i not in fixed]
     if spare > 0 and flexible:
         share, extra = divmod(spare, len(flexible))
         for rank, index in enumerate(flexible):
@@ -99,11 +128,17 @@ class ColumnPlan:
         return None
 
 
-def plan_columns(columns: Sequence[Column], width: int, first_scrolled: int) -> ColumnPlan:
-    """The layout for a table ``width`` cells wide scrolled to ``first_scrolled`` (kept
-    within what is useful at this width: a wider window shows more)."""
-    widths = column_widths(columns, width)
+def plan_columns(
+    widths: tuple[int, ...], width: int, first_scrolled: int, focus: int = 0
+) -> ColumnPlan:
+    """The layout of columns ``widths`` wide in a table ``width`` cells wide, scrolled to
+    ``first_scrolled`` (kept within what is useful at this width: a wider window shows
+    more) and then as little as it takes to show the ``focus`` column whole."""
     first_scrolled = max(1, min(first_scrolled, last_first_scrolled(widths, width)))
+    if focus >= 1:
+        first_scrolled = min(first_scrolled, focus)
+        while first_scrolled < focus and not _shows_whole(widths, width, first_scrolled, focus):
+            first_scrolled += 1
     room = width - GUTTER
     visible: list[tuple[int, int]] = []
     hidden_right = False
@@ -129,6 +164,11 @@ def plan_columns(columns: Sequence[Column], width: int, first_scrolled: int) -> 
     )
 
 
+def _shows_whole(widths: tuple[int, ...], width: int, first_scrolled: int, column: int) -> bool:
+    right = GUTTER + widths[0] + sum(GAP + widths[i] for i in range(first_scrolled, column + 1))
+    return right <= width
+
+
 def last_first_scrolled(widths: tuple[int, ...], width: int) -> int:
     """The largest useful horizontal offset: the first one that shows the last column whole."""
     count = len(widths)
@@ -148,11 +188,20 @@ def sort_value(row: TableRow, column: int) -> Any:
     return row.cells[column] if column < len(row.cells) else ""
 
 
-def sorted_rows(rows: list[TableRow], column: int, reverse: bool) -> list[TableRow]:
-    """``rows`` ordered by ``column``; rows whose value is None last in both directions."""
+def sorted_rows(
+    rows: list[TableRow],
+    column: int,
+    reverse: bool,
+    value: Callable[[TableRow], Any] | None = None,
+) -> list[TableRow]:
+    """``rows`` ordered by ``column`` (or by ``value`` of each row, for a column whose
+    figures live apart from the rows); rows whose value is None last in both directions."""
     # Sort positions by a flat list of keys: no (key, row) tuple per row, which at 100k
     # rows costs more than the sort itself (allocation and garbage-collector passes).
-    keys = [sort_value(row, column) for row in rows]
+    if value is None:
+        keys = [sort_value(row, column) for row in rows]
+    else:
+        keys = [value(row) for row in rows]
     order = list(range(len(rows)))
     missing: list[int] = []
     if None in keys:

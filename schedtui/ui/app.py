@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import App, SystemCommand
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from schedtui.aws.backend import Backend
 from schedtui.core.text import printable
-from schedtui.ui.commands import CommandsProvider, help_screen, open_monitor, run_command
+from schedtui.ui.commands import (
+    CommandsProvider,
+    command_completions,
+    help_screen,
+    open_monitor,
+    run_command,
+)
 from schedtui.ui.heartbeat import Heartbeat, LiveScreen
 from schedtui.ui.keys import READ_ONLY_REFUSAL, bindings
 from schedtui.ui.safe_app import CrashSafeApp
@@ -24,7 +31,7 @@ from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.session import AppOptions, AuditUnwritten, Session, show_state
 from schedtui.ui.sync import AccountSync, SyncMessage
-from schedtui.ui.themes import install_themes
+from schedtui.ui.themes import OwnThemesProvider, install_themes
 
 # While the operator is in a form (or typing a filter), these would leave it behind or pull
 # data under it.
@@ -41,9 +48,10 @@ class SchedtuiApp(CrashSafeApp):
         self.session = Session(backend, options or AppOptions())
         self.sync = AccountSync(self, self.session)
         self.heartbeat = Heartbeat(self, [self.sync.refresh_beat, self.sync.clock_beat])
+        self.own_themes: list[str] = []
 
     def on_mount(self) -> None:
-        install_themes(self, self.session.options.theme)
+        self.own_themes = install_themes(self, self.session.options.theme)
         self.push_screen(GroupsScreen())
         if self.session.options.group:
             self.push_screen(SchedulesScreen(group=self.session.options.group))
@@ -130,7 +138,8 @@ class SchedtuiApp(CrashSafeApp):
         self.push_screen(help_screen(self))
 
     def action_command_line(self) -> None:
-        self.push_screen(CommandPrompt(), lambda text: run_command(self, text))
+        prompt = CommandPrompt(command_completions(self))
+        self.push_screen(prompt, lambda text: run_command(self, text))
 
     def action_monitor(self) -> None:
         open_monitor(self)
@@ -140,8 +149,16 @@ class SchedtuiApp(CrashSafeApp):
         self._reread_screen()
 
     def get_system_commands(self, screen: Screen[object]):  # type: ignore[no-untyped-def]
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":  # ours lists schedtui's themes first (themes.py)
+                yield command
+        yield SystemCommand("Theme", "Change the theme (schedtui's themes)", self._pick_theme)
         yield SystemCommand("Refresh", "Refresh now (r)", self.action_refresh)
+
+    def _pick_theme(self) -> None:
+        self.push_screen(
+            CommandPalette(providers=[OwnThemesProvider], placeholder="Search for themes…")
+        )
 
 
 __all__ = ["AppOptions", "SchedtuiApp"]

@@ -1,14 +1,21 @@
-"""The `:` command line and the command palette: the same commands, one implementation."""
+"""The `:` command line and the command palette: the same commands, one implementation.
+
+A command replaces the current view instead of stacking on it: the stack goes back to the
+groups list, then the command's view goes on top, so `esc` is always one logical step back
+(to the groups). A name that matches nothing says so, with the closest names.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from difflib import get_close_matches
 from typing import Any, Final
 
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
 from schedtui.core.text import printable
+from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
@@ -17,7 +24,8 @@ from schedtui.ui.widgets.virtual_table import VirtualTable
 
 COMMANDS: Final = {
     "groups": "Show schedule groups",
-    "schedules": "Show schedules (optionally of one group: schedules GROUP)",
+    "schedules": "Show schedules: all, one group's (schedules GROUP), or one (GROUP/NAME)",
+    "failing": "Show the schedules whose group failed in the last hour or whose DLQ holds messages",
     "monitor": "Monitoring panel",
     "dlq": "Dead-letter queues",
     "help": "Keys for this screen",
@@ -31,29 +39,129 @@ ALIASES: Final = {
     "quit": "q",
     "m": "monitor",
     "mon": "monitor",
+    "f": "failing",
     "?": "help",
 }
+_TAKES_NAME: Final = frozenset({"schedules"})
+_MAX_COMPLETIONS: Final = 50
+_MAX_PALETTE_SCHEDULES: Final = 30
 
 
 def run_command(app: Any, text: str | None) -> None:
     """Run one `:` command line (``app`` is the schedtui app)."""
-    if not text:
+    if not text or not text.strip():
         return
-    word, _, argument = text.strip().lstrip(":").partition(" ")
+    word, _, argument = text.strip().lstrip(":").strip().partition(" ")
     command = ALIASES.get(word.lower(), word.lower())
+    argument = argument.strip()
     if command == "q":
         app.exit()
     elif command == "groups":
-        while len(app.screen_stack) > 2:
-            app.pop_screen()
+        _home(app)
     elif command == "schedules":
-        app.push_screen(SchedulesScreen(group=argument.strip() or None))
+        _open_schedules(app, argument)
+    elif command == "failing":
+        _home(app)
+        app.push_screen(SchedulesScreen(filter_text="is:failing"))
     elif command == "help":
         app.action_help()
     elif command in ("monitor", "dlq"):
+        _home(app)
         open_monitor(app, focus="dlqs" if command == "dlq" else "metrics")
     else:
-        app.notify(f"Unknown command: {text}", severity="warning")
+        near = get_close_matches(command, list(COMMANDS), n=1, cutoff=0.6)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        app.notify(
+            f"Unknown command “{word}”{hint}. Commands: " + ", ".join(COMMANDS),
+            severity="warning",
+        )
+
+
+def _home(app: Any) -> None:
+    """Back to the groups list, the bottom of every path (a command replaces the view)."""
+    while len(app.screen_stack) > 2:
+        app.pop_screen()
+
+
+def _open_schedules(app: Any, argument: str) -> None:
+    store = host(app).session.store
+    group_text, slash, name = argument.partition("/")
+    if not group_text:
+        _home(app)
+        app.push_screen(SchedulesScreen())
+        return
+    group = _resolve(group_text, store.groups)
+    if group is None:
+        _no_such(app, "group", group_text, store.groups)
+        return
+    if not slash or not name:
+        _home(app)
+        app.push_screen(SchedulesScreen(group=group))
+        return
+    summary = store.find(group, name)
+    if summary is None:
+        names = [row.name for row in store.rows.values() if row.group == group]
+        _no_such(app, f"schedule in {group}", name, names)
+        return
+    _home(app)
+    app.push_screen(SchedulesScreen(group=group))
+    app.push_screen(DetailScreen(summary))
+
+
+def _resolve(text: str, names: Iterable[str]) -> str | None:
+    """A name typed: exact, else the one name it is a case-insensitive prefix of."""
+    names = list(names)
+    if text in names:
+        return text
+    prefixed = [name for name in names if name.lower().startswith(text.lower())]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _no_such(app: Any, what: str, text: str, names: Iterable[str]) -> None:
+    names = list(names)
+    near = [n for n in names if n.lower().startswith(text.lower())][:3] or get_close_matches(
+        text, names, n=3, cutoff=0.5
+    )
+    hint = f" Did you mean {', '.join(near)}?" if near else ""
+    app.notify(f"No {what} “{text}”.{hint}", severity="warning")
+
+
+def completions(
+    text: str, groups: Iterable[str], names_in: Callable[[str], Iterable[str]]
+) -> list[str]:
+    """Whole command lines that ``text`` (what is typed after `:`) can complete to: command
+    words first, then group names after `schedules `, then schedule names after
+    `schedules GROUP/`. Prefix matches, case-insensitive, in order; at most 50."""
+    word, space, argument = text.lstrip(":").partition(" ")
+    if not space:
+        typed = word.lower()
+        words = [*COMMANDS, *(alias for alias in ALIASES if len(alias) > 1)]
+        return [w for w in dict.fromkeys(words) if w.startswith(typed) and w != typed][
+            :_MAX_COMPLETIONS
+        ]
+    command = ALIASES.get(word.lower(), word.lower())
+    if command not in _TAKES_NAME:
+        return []
+    group_text, slash, name = argument.partition("/")
+    if not slash:
+        typed = group_text.lower()
+        found = [g for g in sorted(groups) if g.lower().startswith(typed)]
+        return [f"{word} {group}" for group in found][:_MAX_COMPLETIONS]
+    group = _resolve(group_text, groups)
+    if group is None:
+        return []
+    found = sorted(n for n in names_in(group) if n.lower().startswith(name.lower()))
+    return [f"{word} {group}/{n}" for n in found][:_MAX_COMPLETIONS]
+
+
+def command_completions(app: Any) -> Callable[[str], list[str]]:
+    """The completion function of the `:` prompt, over the store as it is now."""
+    store = host(app).session.store
+
+    def names_in(group: str) -> list[str]:
+        return [row.name for row in store.rows.values() if row.group == group]
+
+    return lambda text: completions(text, store.groups, names_in)
 
 
 def open_monitor(app: Any, focus: str = "metrics") -> None:
@@ -75,13 +183,20 @@ def help_screen(app: Any) -> HelpScreen:
     return HelpScreen(title, tuple(names), read_only=host(app).session.read_only)
 
 
+def _shown(matcher: Any, text: str) -> Content:
+    shown = printable(text)  # a group or schedule name is AWS text
+    # highlight() reads its candidate as markup: a name with "[" is shown plain.
+    return Content(shown) if "[" in shown else matcher.highlight(shown)
+
+
 class CommandsProvider(Provider):
-    """The same commands as the `:` command line, in the palette."""
+    """The `:` commands in the palette, and every group and schedule by name (fuzzy)."""
 
     async def search(self, query: str) -> Hits:
         app = self.app
         matcher = self.matcher(query)
-        groups = sorted(host(app).session.store.groups)
+        store = host(app).session.store
+        groups = sorted(store.groups)
         choices: list[tuple[str, str]] = [
             *COMMANDS.items(),
             *((f"schedules {group}", "Show this group's schedules") for group in groups),
@@ -90,7 +205,24 @@ class CommandsProvider(Provider):
             score = matcher.match(text)
             if score > 0:
                 run: Callable[[], None] = lambda text=text: run_command(app, text)  # noqa: E731
-                shown = printable(text)  # a group name is AWS text
-                # highlight() reads its candidate as markup: a name with "[" is shown plain.
-                display = Content(shown) if "[" in shown else matcher.highlight(shown)
-                yield Hit(score, display, run, text=shown, help=help_text)
+                yield Hit(score, _shown(matcher, text), run, text=printable(text), help=help_text)
+        if len(query.strip()) < 2:
+            return  # a letter matches most of a big account: wait for a second one
+        found = 0
+        for row in list(store.rows.values()):
+            path = f"{row.group}/{row.name}"
+            score = matcher.match(path)
+            if score <= 0:
+                continue
+            line = f"schedules {path}"
+            open_it: Callable[[], None] = lambda line=line: run_command(app, line)  # noqa: E731
+            yield Hit(
+                score,
+                _shown(matcher, path),
+                open_it,
+                text=printable(path),
+                help=f"Open the schedule ({row.state.lower()})",
+            )
+            found += 1
+            if found >= _MAX_PALETTE_SCHEDULES:
+                return

@@ -46,12 +46,14 @@ import re
 import tomllib
 from collections.abc import Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 from textual.theme import Theme
 
@@ -357,13 +359,44 @@ def choose_theme(
     return resolve_theme_name(requested, available)
 
 
-def install_themes(app: App[Any], requested: str | None) -> None:
+def install_themes(app: App[Any], requested: str | None) -> list[str]:
     """Register the bundled and user themes on ``app`` and switch to the startup one; each
     theme file that could not be used, or a requested theme that does not exist, is a
-    warning the operator sees."""
+    warning the operator sees. Returns the names of schedtui's themes (the palette offers
+    those; Textual's own stay reachable by name with --theme)."""
     loaded = load_themes()
     for theme in loaded.themes.values():
         app.register_theme(theme)
     app.theme, message = choose_theme(requested, app.available_themes)
     for problem in [*loaded.problems, *([message] if message else [])]:
         app.notify(problem, title="Theme", severity="warning")
+    return sorted(loaded.themes)
+
+
+class OwnThemesProvider(Provider):
+    """The palette's theme list: schedtui's themes (bundled and the operator's), then one
+    entry that lists Textual's too."""
+
+    async def search(self, query: str) -> Hits:
+        app: Any = self.app
+        matcher = self.matcher(query)
+        for name in getattr(app, "own_themes", []):
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(name),
+                    partial(setattr, app, "theme", name),
+                    text=name,
+                    help="schedtui theme",
+                )
+        label = "all themes (Textual's too)"
+        score = matcher.match(label)
+        if score > 0:
+            yield Hit(score, matcher.highlight(label), app.search_themes, text=label)
+
+    async def discover(self) -> Hits:
+        app: Any = self.app
+        for name in getattr(app, "own_themes", []):
+            yield DiscoveryHit(name, partial(setattr, app, "theme", name), help="schedtui theme")
+        yield DiscoveryHit("all themes (Textual's too)", app.search_themes)

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from schedtui.core.expressions.runs import NextRunCache
+from schedtui.core.monitoring.failures import FailureFigures, failure_figures
+from schedtui.core.monitoring.metrics import QueueDepth
 from schedtui.core.schedules.rows import (
     ScheduleDigest,
     build_row,
@@ -15,6 +17,9 @@ from schedtui.core.schedules.rows import (
     relative_text,
 )
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedules.store import SCHEDULE_COLUMNS, schedule_table_row
+
+SCHEDULE_KEYS = [column.key for column in SCHEDULE_COLUMNS]
 
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 ROLE = "arn:aws:iam::123456789012:role/r"
@@ -120,3 +125,34 @@ def test_relative_text() -> None:
     assert relative_text(NOW + timedelta(hours=3, minutes=5), NOW) == "in 3h05m"
     assert relative_text(NOW - timedelta(minutes=2), NOW) == "2m ago"
     assert relative_text(None, NOW) == ""
+
+
+def test_is_failing_asks_the_failure_figures_of_the_group_and_the_dlq() -> None:
+    backup, disabled, rate = rows()
+    failing = parse_filter("is:failing")
+    assert not any(failing.matches(row) for row in (backup, disabled, rate))  # none known
+    figures = FailureFigures(group_failures={"billing": 3, "orders": 0}, as_of=NOW)
+    assert [row.name for row in rows() if failing.matches(row, figures.failing)] == [
+        "nightly-report"
+    ]
+    assert [row.name for row in rows() if parse_filter("is:paused").matches(row)] == [
+        "nightly-report"
+    ]
+    assert not any(parse_filter("is:nonsense").matches(row) for row in rows())
+
+
+def test_a_dlq_holding_messages_makes_its_schedules_failing() -> None:
+    figures = failure_figures([], {"arn:aws:sqs:us-east-1:123456789012:orders-dlq": _depth(4)}, NOW)
+    assert figures.failing("any-group", "orders-dlq")
+    assert not figures.failing("any-group", "other-dlq")
+    assert not figures.failing("any-group", None)
+
+
+def test_the_list_says_paused_for_a_disabled_schedule_not_a_next_run() -> None:
+    _, disabled, _ = rows()
+    assert schedule_table_row(disabled).cells[SCHEDULE_KEYS.index("next")] == "paused"
+
+
+def _depth(visible: int) -> QueueDepth:
+    arn = "arn:aws:sqs:us-east-1:123456789012:orders-dlq"
+    return QueueDepth(arn, "https://q", visible, 0, 0, fifo=False)

@@ -170,16 +170,27 @@ async def test_filter_terms_and_escape_clears(
         assert app.screen.focused is table(app)
 
 
-async def test_sort_by_column(settings: AwsSettings, make_app: Callable[..., SchedtuiApp]) -> None:
+async def test_sort_by_any_column_reverse_with_the_same_key_and_say_so_in_the_title(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
     app = make_app(settings, group="orders")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.pause()
-        await pilot.press("s")  # the first column: name
+        await pilot.press("s")  # the focused column: the name, at first
         names = shown_names(app)
         assert names == sorted(names)
-        await pilot.press("S")
+        assert "sorted by NAME ▲" in str(table(app).border_title)
+        await pilot.press("s")  # the same key again: reversed
         assert shown_names(app) == sorted(names, reverse=True)
+        assert "sorted by NAME ▼" in str(table(app).border_title)
+        await pilot.press("right", "s")  # the next column: STATE
+        assert table(app).focus_column == "state"
+        states = [app.session.store.rows[key].state for key in table(app).row_keys()]
+        assert states == sorted(states)
+        assert "sorted by STATE ▲" in str(table(app).border_title)
+        await pilot.press("slash", *"daily", "enter")
+        await wait_for(pilot, lambda: "filter “daily”" in str(table(app).border_title))
 
 
 async def test_bulk_toggle_with_marks(

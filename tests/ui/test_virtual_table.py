@@ -126,16 +126,53 @@ def test_fit_is_always_exactly_the_width(text: str, width: int, align: str) -> N
     ),
     st.integers(min_value=GUTTER, max_value=200),
     st.integers(min_value=-3, max_value=15),
+    st.integers(min_value=0, max_value=11),
+    st.dictionaries(st.integers(0, 11), st.integers(-5, 60), max_size=4),
 )
-def test_the_layout_fills_each_line_exactly(columns: list[Column], width: int, scroll: int) -> None:
-    # Lines are not measured when rendered (for speed): the plan must add up to the width.
+def test_the_layout_fills_each_line_exactly(
+    columns: list[Column], width: int, scroll: int, focus: int, fixed: dict[int, int]
+) -> None:
+    # Lines are not measured when rendered (for speed): the plan must add up to the width,
+    # whatever column is focused and whatever widths the operator set.
     table = VirtualTable([replace(column, key=str(n)) for n, column in enumerate(columns)])
     table._first_scrolled = scroll
+    table._focus_column = min(focus, len(columns) - 1)
+    table._fixed = {key: value for key, value in fixed.items() if key < len(columns)}
     plan = table._make_plan(width)
     shown = sum(cells for _, cells in plan.visible)
     assert GUTTER + shown + GAP * max(0, len(plan.visible) - 1) + plan.padding == width
     assert plan.visible[:1] in ((), ((0, min(plan.widths[0], width - GUTTER)),))
     assert 1 <= table._first_scrolled <= max(1, len(columns) - 1)
+    focused = table._focus_column
+    if focused and width >= GUTTER + plan.widths[0] + GAP + plan.widths[focused]:
+        assert focused in [column for column, _ in plan.visible]  # the focus is on screen
+
+
+def test_a_fit_column_grows_to_its_longest_cell_up_to_a_share_of_the_width() -> None:
+    columns = (Column("name", "NAME", 10, flex=True, fit=True), Column("s", "S", 8))
+    assert column_widths(columns, 100, {0: 30})[0] >= 30  # room: the whole name
+    assert column_widths(columns, 40, {0: 30}) == (29, 8)  # no room: spare width only
+    # A fixed width (< and >) wins over the content and no longer flexes.
+    assert column_widths(columns, 100, {0: 30}, {0: 12}) == (12, 8)
+    assert column_widths(columns, 100, {}, {1: 1})[1] == 3  # never below three cells
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("nightly-export-eu-west-1-prod-a", 15, "nightly…-prod-a"),
+        ("nightly-export-eu-west-1-prod-b", 15, "nightly…-prod-b"),
+        ("short", 15, "short          "),
+        ("abcdef", 4, "abc…"),  # too narrow for both ends: the end is cut
+    ],
+)
+def test_a_middle_cut_keeps_both_ends(text: str, width: int, expected: str) -> None:
+    assert fit(text, width, cut="middle") == expected
+
+
+@given(st.text(min_size=0, max_size=60), st.integers(min_value=0, max_value=40))
+def test_a_middle_cut_is_always_exactly_the_width(text: str, width: int) -> None:
+    assert cell_len(fit(printable(text), width, cut="middle")) == width
 
 
 # -- navigation -----------------------------------------------------------------------------------
@@ -538,6 +575,67 @@ async def test_narrow_window_truncates_and_scrolls_columns_with_the_first_frozen
         await pilot.press("left", "left", "left", "left", "left", "left", "left")
         await pilot.pause()
         assert "COL1" in lines(table)[0]
+
+
+async def test_names_that_differ_after_thirty_characters_are_told_apart() -> None:
+    columns = (
+        Column("name", "NAME", 22, flex=True, fit=True, cut="middle"),
+        Column("state", "STATE", 8),
+        Column("next", "NEXT RUN", 10),
+        Column("expression", "EXPRESSION", 20, flex=True),
+    )
+    stem = "nightly-export-warehouse-eu-west-1-"  # 35 characters in common
+    names = [stem + "orders-primary", stem + "orders-replica", stem + "ledger-primary"]
+    rows = [TableRow(name, (name, "ENABLED", "in 5m", "cron(0 2 * * ? *)")) for name in names]
+    app = TableApp(rows, columns)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = [line.split()[0] for line in lines(app.table)[1:4]]
+        assert len(set(shown)) == 3, shown
+        assert all(cell.endswith(name[-8:]) for cell, name in zip(shown, names, strict=True))
+
+
+async def test_left_and_right_focus_a_column_and_angle_keys_resize_it() -> None:
+    app = TableApp(make_rows(5))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        await pilot.pause()
+        assert table.focus_column == "name"
+        before = table._current_plan().widths
+        await pilot.press("less_than_sign", "less_than_sign")
+        assert table._current_plan().widths[0] == before[0] - 4
+        await pilot.press("right")
+        assert table.focus_column == "state"
+        await pilot.press("greater_than_sign")
+        await pilot.pause()
+        assert table._current_plan().widths[1] == before[1] + 2
+        assert "STATE" in lines(table)[0]
+        await pilot.press("s", "s")  # sorts by the focused column, then reverses
+        assert (table.sort_column, table.sort_reverse) == ("state", True)
+        await pilot.press("right", "right", "right")  # past the last column: stays there
+        assert table.focus_column == "count"
+
+
+async def test_lookup_columns_show_and_sort_by_figures_kept_apart_from_the_rows() -> None:
+    columns = (
+        Column("name", "NAME", 12),
+        Column("group", "GROUP", 8),
+        Column("failures", "FAIL", 6, align="right", lookup="failures"),
+    )
+    rows = [
+        TableRow(f"k{n}", (f"s{n}", group, group))
+        for n, group in enumerate(["ops", "billing", "ops", "unknown"])
+    ]
+    app = TableApp(rows, columns)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        await pilot.pause()
+        assert lines(table)[1].split()[-1] == "—"  # nothing known yet: a dash, never 0
+        table.sort_by("failures", reverse=True)
+        table.set_lookup("failures", {"ops": 1200, "billing": 3})
+        await pilot.pause()
+        shown = [line.split() for line in lines(table)[1:5]]
+        assert [row[-1] for row in shown] == ["1,200", "1,200", "3", "—"]  # unknown last
 
 
 # -- snapshot -------------------------------------------------------------------------------------

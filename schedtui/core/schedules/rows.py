@@ -17,7 +17,10 @@ from schedtui.core.expressions.runs import NextRunCache
 from schedtui.core.schedules.arns import target_kind, target_resource_name
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 
-FILTER_KEYS = ("state", "group", "target", "tz", "name")
+FILTER_KEYS = ("state", "group", "target", "tz", "name", "is")
+# is:failing asks the list's failure figures (core/monitoring/failures.py): the row's group
+# and its DLQ name in, True when either shows failure.
+Failing = Callable[[str, str | None], bool]
 
 
 def shared_text(text: str) -> str:
@@ -174,7 +177,8 @@ class RowFilter:
     """``/`` filter: free words (all must appear) and key:value terms, all ANDed.
 
     ``state:disabled``, ``group:orders`` (exact), ``target:lambda`` (kind, prefix),
-    ``tz:europe`` (prefix), ``name:nightly`` (substring).
+    ``tz:europe`` (prefix), ``name:nightly`` (substring), ``is:failing`` (the group failed
+    in the last hour or the DLQ holds messages; ``is:paused`` is state:disabled).
     """
 
     words: tuple[str, ...] = ()
@@ -184,13 +188,18 @@ class RowFilter:
     def empty(self) -> bool:
         return not self.words and not self.terms
 
-    def matches(self, row: ScheduleRow) -> bool:
-        return self.predicate()(row)
+    @property
+    def asks_failures(self) -> bool:
+        return ("is", "failing") in self.terms
 
-    def predicate(self) -> Callable[[ScheduleRow], bool]:
+    def matches(self, row: ScheduleRow, failing: Failing | None = None) -> bool:
+        return self.predicate(failing)(row)
+
+    def predicate(self, failing: Failing | None = None) -> Callable[[ScheduleRow], bool]:
         """One compiled test for all terms: a 100,000-row filter must stay under 100 ms, so
-        each value is normalised once here instead of once per row."""
-        checks = [_term_check(key, value) for key, value in self.terms]
+        each value is normalised once here instead of once per row. ``failing``: the
+        failure figures' test (none known: nothing is failing)."""
+        checks = [_term_check(key, value, failing) for key, value in self.terms]
         checks += [_word_check(word) for word in self.words]
         if not checks:
             return lambda row: True
@@ -210,7 +219,16 @@ def _word_check(word: str) -> Callable[[ScheduleRow], bool]:
     return lambda row: word in row.haystack
 
 
-def _term_check(key: str, value: str) -> Callable[[ScheduleRow], bool]:
+def _term_check(key: str, value: str, failing: Failing | None) -> Callable[[ScheduleRow], bool]:
+    if key == "is":
+        if value == "failing":
+            known = failing or (lambda group, dlq: False)
+            return lambda row: known(row.group, row.dlq)
+        if value in ("paused", "disabled"):
+            return lambda row: row.state == "DISABLED"
+        if value == "enabled":
+            return lambda row: row.state == "ENABLED"
+        return lambda row: False  # an unknown is: matches nothing, and the status says so
     if key == "state":
         state = value.upper()
         return lambda row: row.state == state

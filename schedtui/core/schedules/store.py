@@ -12,8 +12,15 @@ from datetime import UTC, datetime
 from typing import Final
 
 from schedtui.core.expressions.zones import utc, utc_text
+from schedtui.core.monitoring.failures import NO_FIGURES, FailureFigures
 from schedtui.core.schedules.group import ScheduleGroup
-from schedtui.core.schedules.rows import RowFilter, ScheduleRow, relative_text, shared_text
+from schedtui.core.schedules.rows import (
+    Failing,
+    RowFilter,
+    ScheduleRow,
+    relative_text,
+    shared_text,
+)
 from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.schedules.target import TargetSummary
 from schedtui.core.table import Column, TableRow
@@ -33,10 +40,12 @@ def _pending(row: ScheduleRow, text: str | None, absent: str = "") -> str:
 
 def _next(row: ScheduleRow) -> datetime | str:
     """The next run's instant (the table shows it relative to its clock), or why none."""
+    if row.state == "DISABLED":
+        return "paused"  # a DISABLED schedule fires nothing, whatever its expression says
     if not row.detailed:
         return "…"
     if row.next_run is None:
-        return "never" if row.state == "ENABLED" else ""
+        return "never"
     return row.next_run
 
 
@@ -56,7 +65,11 @@ class _Field:
 # What fires next comes first: at 80 columns an operator still sees name, state and next run.
 # Cells are printable (AWS text is never markup); few-valued ones are shared objects.
 _SCHEDULE_FIELDS: Final = (
-    _Field(Column("name", "NAME", 22, flex=True), lambda r: printable(r.name), lambda r: r.name),
+    _Field(
+        Column("name", "NAME", 22, flex=True, fit=True, cut="middle"),
+        lambda r: printable(r.name),
+        lambda r: r.name,
+    ),
     _Field(Column("state", "STATE", 8), lambda r: r.state, lambda r: r.state),
     # Live: the cell holds the instant, shown relative to the table's clock ("in 5m"); 10
     # cells hold the longest such text up to the horizon ("23h59m ago", "in 173y").
@@ -65,21 +78,40 @@ _SCHEDULE_FIELDS: Final = (
         _next,
         lambda r: r.next_run or _FAR_FUTURE,
     ),
+    # Failure at a glance. Figures live apart from the rows (`lookup`), refreshed on their
+    # own clock (ui/failures.py): the cell is the key. AWS has no per-schedule metric: the
+    # title says the count is the group's.
+    _Field(
+        Column("failures", "GRP FAIL 1h", 11, align="right", lookup="group_failures"),
+        lambda r: r.group,
+        lambda r: r.group,
+    ),
+    _Field(
+        Column("dlq_depth", "DLQ MSGS", 8, align="right", lookup="dlq_depths"),
+        lambda r: r.dlq or "",
+        lambda r: r.dlq or "",
+    ),
     _Field(
         Column("expression", "EXPRESSION", 20, flex=True),
         lambda r: printable(_pending(r, r.expression)),
         lambda r: r.expression or "",
     ),
     _Field(Column("zone", "ZONE", 12), lambda r: _pending(r, r.zone), lambda r: r.zone or ""),
-    _Field(Column("group", "GROUP", 12), lambda r: printable(r.group), lambda r: r.group),
+    _Field(
+        Column("group", "GROUP", 12, cut="middle"), lambda r: printable(r.group), lambda r: r.group
+    ),
     _Field(
         Column("next_at", "NEXT (UTC)", 12),
         lambda r: shared_text(f"{utc(r.next_run):%m-%d %H:%MZ}" if r.next_run else ""),
         lambda r: r.next_run or _FAR_FUTURE,
     ),
-    _Field(Column("target", "TARGET", 18, flex=True), lambda r: printable(_target(r)), _target),
     _Field(
-        Column("dlq", "DLQ", 10),
+        Column("target", "TARGET", 18, flex=True, cut="middle"),
+        lambda r: printable(_target(r)),
+        _target,
+    ),
+    _Field(
+        Column("dlq", "DLQ", 10, cut="middle"),
         lambda r: printable(_pending(r, r.dlq, "—")),
         lambda r: r.dlq or "",
     ),
@@ -94,7 +126,7 @@ SCHEDULE_COLUMNS: Final = tuple(field.column for field in _SCHEDULE_FIELDS)
 _CELLS: Final = tuple(field.cell for field in _SCHEDULE_FIELDS)
 _SORTS: Final = tuple(field.sort for field in _SCHEDULE_FIELDS)
 GROUP_COLUMNS: Final = (
-    Column("name", "NAME", 24, flex=True),
+    Column("name", "NAME", 24, flex=True, fit=True, cut="middle"),
     Column("state", "STATE", 8),
     Column("schedules", "SCHEDULES", 9, align="right"),
     Column("enabled", "ENABLED", 8, align="right"),
@@ -162,6 +194,7 @@ class AccountStore:
     partial_count: int = 0
     last_refreshed: datetime | None = None
     last_error: str | None = None
+    failures: FailureFigures = NO_FIGURES  # the list's failure columns (ui/failures.py)
 
     @property
     def complete(self) -> bool:
@@ -219,15 +252,18 @@ class AccountStore:
                 counts.enabled += 1
         return found
 
-    def visible(self, group: str | None, row_filter: RowFilter) -> list[TableRow]:
-        """The table rows of one group (or all) that pass the filter, in store order."""
+    def visible(
+        self, group: str | None, row_filter: RowFilter, failing: Failing | None = None
+    ) -> list[TableRow]:
+        """The table rows of one group (or all) that pass the filter, in store order
+        (``failing``: the failure figures' test, for ``is:failing``)."""
         tables = self.table_rows
         rows: list[ScheduleRow] = list(self.rows.values())
         if group is not None:
             rows = [row for row in rows if row.group == group]
         if row_filter.empty:
             return [tables[row.arn] for row in rows]
-        test = row_filter.predicate()
+        test = row_filter.predicate(failing)
         return [tables[row.arn] for row in rows if test(row)]
 
     def group_table_rows(self) -> list[TableRow]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static
 
 from schedtui.core.text import printable
@@ -209,8 +212,22 @@ def _keys_table(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
+class _Completer(Suggester):
+    """The prompt's inline completion (the first candidate, shown dimmed after the text)."""
+
+    def __init__(self, complete: Callable[[str], list[str]]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.complete = complete
+
+    async def get_suggestion(self, value: str) -> str | None:
+        found = self.complete(value)
+        return found[0] if found else None
+
+
 class CommandPrompt(ModalScreen[str | None]):
-    """k9s-style `:` command line at the bottom of the screen."""
+    """k9s-style `:` command line at the bottom of the screen, completing command words,
+    group names and schedule names (tab or right accepts; the line above lists the
+    candidates)."""
 
     DEFAULT_CSS = """
     CommandPrompt {
@@ -222,13 +239,59 @@ class CommandPrompt(ModalScreen[str | None]):
         width: 100%;
         border: tall $accent;
     }
+    CommandPrompt #candidates {
+        dock: bottom;
+        width: 100%;
+        height: auto;
+        max-height: 3;
+        padding: 0 1;
+        background: $panel;
+        color: $text-muted;
+    }
     """
     BINDINGS = bindings("prompt")
 
+    def __init__(self, complete: Callable[[str], list[str]] | None = None) -> None:
+        super().__init__()
+        self.complete = complete or (lambda _: [])
+
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="groups | schedules [GROUP] | monitor | dlq | help | q", id="command"
+            placeholder="groups | schedules GROUP or GROUP/NAME | failing | monitor | dlq | q",
+            id="command",
+            suggester=_Completer(self.complete),
         )
+        yield Static(id="candidates")
+
+    def on_mount(self) -> None:
+        self._show_candidates("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._show_candidates(event.value)
+
+    def _show_candidates(self, value: str) -> None:
+        found = self.complete(value)
+        line = Text(no_wrap=False, overflow="ellipsis")
+        if found:
+            line.append("tab completes: ", style="italic")
+            line.append("  ".join(printable(item) for item in found[:12]))
+            if len(found) > 12:
+                line.append(f"  … {len(found) - 12} more")
+        panel = self.query_one("#candidates", Static)
+        panel.update(line)
+        panel.display = bool(found)
+
+    def action_complete(self) -> None:
+        field = self.query_one("#command", Input)
+        found = self.complete(field.value)
+        if found:
+            # The longest common prefix of the candidates: tab twice never skips a choice.
+            common = found[0]
+            for item in found[1:]:
+                while not item.startswith(common):
+                    common = common[:-1]
+            field.value = common if len(common) > len(field.value) else found[0]
+            field.cursor_position = len(field.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip())

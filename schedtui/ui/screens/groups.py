@@ -15,6 +15,7 @@ class GroupsScreen(TableScreen):
     COLUMNS = GROUP_COLUMNS
     KEYS = ("list", "groups")
     HELP_TITLE = "Schedule groups"
+    NOUN = "Schedule groups"
 
     def rows(self) -> list[TableRow]:
         rows = self.session.store.group_table_rows()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
@@ -17,6 +18,12 @@ from schedtui.ui.widgets.virtual_table import VirtualTable
 LIST_CSS = """
 TableScreen VirtualTable {
     height: 1fr;
+    border-top: solid $panel-lighten-2;
+    border-title-color: $text-muted;
+}
+TableScreen VirtualTable:focus {
+    border-top: solid $accent;
+    border-title-color: $foreground;
 }
 TableScreen #filter {
     display: none;
@@ -39,19 +46,22 @@ class TableScreen(AppScreen):
 
     DEFAULT_CSS = LIST_CSS
     COLUMNS: tuple[Column, ...] = ()
+    NOUN = ""  # what the table lists, the first word of its title
 
-    def __init__(self) -> None:
+    def __init__(self, filter_text: str = "") -> None:
         super().__init__()
-        self.row_filter = RowFilter()
-        self.filter_text = ""
+        self.filter_text = filter_text  # a command may open the list filtered (:failing)
+        self.row_filter = parse_filter(filter_text)
         self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield self.header()
         yield VirtualTable(self.COLUMNS, id="table")
         yield Input(
-            placeholder="filter: words, state:disabled group:NAME target:lambda tz:ZONE",
+            self.filter_text,
+            placeholder="filter: words, state:disabled group:NAME target:lambda tz:ZONE is:failing",
             id="filter",
+            classes="open" if self.filter_text else "",
         )
         yield Static(id="status")
         yield Footer()
@@ -113,9 +123,34 @@ class TableScreen(AppScreen):
             table.set_rows(rows)
         self._show_status(len(rows))
 
+    def title_text(self) -> str:
+        """The table's title: what it lists, where, sorted how, filtered by what."""
+        parts = [self.NOUN, *self.title_scope()]
+        table = self.table
+        key = table.sort_column
+        if key is not None:
+            label = next(column.label for column in self.COLUMNS if column.key == key)
+            parts.append(f"sorted by {label} {'▼' if table.sort_reverse else '▲'}")
+        if self.filter_text.strip():
+            parts.append(f"filter “{self.filter_text.strip()}”")
+        return " · ".join(part for part in parts if part)
+
+    def title_scope(self) -> list[str]:
+        """What narrows the list besides the filter (a group)."""
+        return []
+
+    def show_title(self) -> None:
+        if self.table_ready:
+            # AWS text (a group) and the operator's filter: printable, never markup.
+            self.table.border_title = Content(f" {printable(self.title_text())} ")
+
+    def on_virtual_table_sort_changed(self, _: VirtualTable.SortChanged) -> None:
+        self.show_title()
+
     def _show_status(self, shown: int) -> None:
         # status_text quotes AWS text (a group name): printable, and a Text, never markup.
         self.query_one("#status", Static).update(Text(printable(self.status_text(shown))))
+        self.show_title()
 
     # -- filter ---------------------------------------------------------------------------------
 
@@ -154,18 +189,3 @@ class TableScreen(AppScreen):
             self.table.focus()
         else:
             self.back()
-
-    # -- sort -----------------------------------------------------------------------------------
-
-    def _sort_position(self) -> int:
-        """The current sort column (a header click may have changed it), -1 when unsorted."""
-        keys = [column.key for column in self.COLUMNS]
-        current = self.table.sort_column
-        return keys.index(current) if current in keys else -1
-
-    def action_sort_next(self) -> None:
-        position = (self._sort_position() + 1) % len(self.COLUMNS)
-        self.table.sort_by(self.COLUMNS[position].key, reverse=False)
-
-    def action_sort_reverse(self) -> None:
-        self.table.sort_by(self.COLUMNS[max(self._sort_position(), 0)].key)

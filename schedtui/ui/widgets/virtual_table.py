@@ -23,7 +23,7 @@ re-renders the lines on screen only, whatever the number of rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -41,10 +41,11 @@ from textual.strip import Strip
 
 from schedtui.core.table import (
     GUTTER,
+    NARROWEST,
     Column,
     ColumnPlan,
     TableRow,
-    last_first_scrolled,
+    column_widths,
     minimum_width,
     plan_columns,
     sort_value,
@@ -71,19 +72,45 @@ _ROW_STYLE_CLASSES: dict[str, str] = {
 _LINE_CACHE_SIZE = 1024
 
 
-def fit(text: str, width: int, align: str = "left") -> str:
-    """`text` (already printable) cut with an ellipsis or padded to exactly `width` cells."""
+def fit(text: str, width: int, align: str = "left", cut: str = "end") -> str:
+    """`text` (already printable) cut with an ellipsis or padded to exactly `width` cells.
+
+    ``cut="middle"`` keeps both ends (``nightly-ex…west-1-prod``): siblings that share a
+    long prefix differ in their tails."""
     if width <= 0:
         return ""
     # After printable() an ASCII string is one cell per character: skip the cell-width tables.
     length = len(text) if text.isascii() else cell_len(text)
     if length > width:
+        if cut == "middle" and width >= 5:
+            return _cut_middle(text, width)
         if text.isascii():
             return text[: width - 1] + ELLIPSIS
         # set_cell_size pads with a space when it would split a double-width character.
         return set_cell_size(text, width - 1) + ELLIPSIS
     padding = " " * (width - length)
     return padding + text if align == "right" else text + padding
+
+
+def _cut_middle(text: str, width: int) -> str:
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    if text.isascii():
+        return text[:head] + ELLIPSIS + text[-tail:]
+    start = set_cell_size(text, head)
+    # The tail, cut from the reversed text so that it keeps exactly `tail` cells.
+    end = set_cell_size(text[::-1], tail)[::-1]
+    return start + ELLIPSIS + end
+
+
+def lookup_text(value: object) -> str:
+    """How a `lookup` column shows its figure: counts with thousands separators, nothing
+    known as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
 
 
 @dataclass
@@ -102,6 +129,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "virtual-table--header",
+        "virtual-table--column",
         "virtual-table--cursor",
         "virtual-table--mark",
         "virtual-table--dim",
@@ -123,6 +151,13 @@ class VirtualTable(ScrollView, can_focus=True):
             background: $panel;
             color: $foreground;
             text-style: bold;
+        }
+        & > .virtual-table--column {
+            text-style: bold underline;
+        }
+        &:focus > .virtual-table--column {
+            background: $accent 35%;
+            text-style: bold underline;
         }
         & > .virtual-table--cursor {
             background: $block-cursor-blurred-background;
@@ -170,6 +205,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
         keys: frozenset[str]
 
+    @dataclass
+    class SortChanged(TableMessage):
+        """The sort column or its direction changed (a key or a header click)."""
+
     def __init__(
         self,
         columns: Sequence[Column],
@@ -192,6 +231,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._sort_column: int | None = None
         self._sort_reverse = False
         self._first_scrolled = 1  # the leftmost column after the frozen first one
+        self._focus_column = 0  # what `<`, `>` and `s` act on; left/right move it
+        self._fixed: dict[int, int] = {}  # widths the operator set with < and >
+        self._content: dict[int, int] = {}  # the longest cell of each `fit` column
+        self._lookups: dict[str, Mapping[str, object]] = {}
         self._announced_key: str | None = None  # the key last sent in CursorMoved
         self._plan: ColumnPlan | None = None
         self._line_cache: LRUCache[tuple[str, bool, bool], Strip] = LRUCache(_LINE_CACHE_SIZE)
@@ -237,6 +280,23 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._sort_reverse
 
     @property
+    def focus_column(self) -> str:
+        """The key of the column that `<`, `>` and `s` act on."""
+        return self._columns[self._focus_column].key
+
+    def set_lookup(self, name: str, figures: Mapping[str, object]) -> None:
+        """The figures of the `lookup` columns named ``name`` (see ``Column.lookup``): the
+        lines on screen repaint, and a sort by such a column follows the new figures."""
+        if self._lookups.get(name) == figures:
+            return
+        self._lookups[name] = dict(figures)
+        self._line_cache.clear()
+        sorted_by = None if self._sort_column is None else self._columns[self._sort_column]
+        if sorted_by is not None and sorted_by.lookup == name:
+            self._resort()
+        self.refresh()
+
+    @property
     def marks(self) -> set[str]:
         """The marked keys (a copy: assign to `marks` or use toggle_mark/clear_marks to change)."""
         return set(self._marks)
@@ -260,6 +320,9 @@ class VirtualTable(ScrollView, can_focus=True):
         if column >= len(row.cells):
             return ""
         value = row.cells[column]
+        lookup = self._columns[column].lookup
+        if lookup is not None:
+            return printable(lookup_text(self._lookups.get(lookup, {}).get(value)))
         if not isinstance(value, str):
             live = self._columns[column].live
             now = self._now or datetime.now(UTC)
@@ -285,6 +348,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if len(index) != len(new_rows):
             raise ValueError("row keys must be unique")
         self._rows, self._index = new_rows, index
+        self._measure_content()
         self._cursor = surviving_position(old_rows, old_cursor, old_key, index)
         # Same keys may come back with new cells (a refresh): every cached line is suspect.
         self._line_cache.clear()
@@ -332,6 +396,7 @@ class VirtualTable(ScrollView, can_focus=True):
             reverse = not self._sort_reverse if column == self._sort_column else False
         self._sort_column, self._sort_reverse = column, reverse
         self._resort()
+        self.post_message(self.SortChanged(self))
 
     def move_to(self, key: str) -> bool:
         """Put the cursor on `key`; False (cursor unchanged) when it is not listed."""
@@ -377,10 +442,20 @@ class VirtualTable(ScrollView, can_focus=True):
         self._move_cursor(len(self._rows) - 1)
 
     def action_column_left(self) -> None:
-        self._scroll_columns(-1)
+        self._focus(self._focus_column - 1)
 
     def action_column_right(self) -> None:
-        self._scroll_columns(1)
+        self._focus(self._focus_column + 1)
+
+    def action_narrow_column(self) -> None:
+        self._resize_focused(-2)
+
+    def action_widen_column(self) -> None:
+        self._resize_focused(2)
+
+    def action_sort_focused(self) -> None:
+        """Sort by the focused column; on the column already sorted by, reverse."""
+        self.sort_by(self.focus_column)
 
     def action_toggle_mark(self) -> None:
         self.toggle_mark()
@@ -399,6 +474,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if offset.y == 0:
             column = self._column_at(offset.x)
             if column is not None:
+                self._focus(column)
                 self.sort_by(self._columns[column].key)
             return
         position = self.scroll_offset.y + offset.y - 1
@@ -449,24 +525,38 @@ class VirtualTable(ScrollView, can_focus=True):
         for rank, (column, shown) in enumerate(plan.visible):
             if rank:
                 parts.append(" ")
-            parts.append(fit(self.cell_text(row, column), shown, columns[column].align))
+            spec = columns[column]
+            parts.append(fit(self.cell_text(row, column), shown, spec.align, spec.cut))
         parts.append(" " * plan.padding)
         style = self._line_style(row.style, is_marked, is_cursor)
         return self._strip("".join(parts), plan.width, style)
 
     def _render_header(self, plan: ColumnPlan) -> Strip:
         parts = [" " * GUTTER]
+        focused = (0, 0)  # where the focused column's label is in the line: (start, end)
         for rank, (column, shown) in enumerate(plan.visible):
             if rank:
                 # The gap before the first scrolled column says "columns hidden to the left".
                 parts.append(HIDDEN_LEFT if rank == 1 and plan.hidden_left else " ")
+            start = sum(map(len, parts))
             parts.append(self._header_cell(column, shown))
+            if column == self._focus_column:
+                focused = (start, start + len(parts[-1]))
         parts.append(" " * plan.padding)
         text = "".join(parts)
         if plan.hidden_right and plan.width > GUTTER:
             text = set_cell_size(text, plan.width - 1) + HIDDEN_RIGHT
         style = self.rich_style + self._layer("virtual-table--header")
-        return self._strip(text, plan.width, style)
+        if plan.width < GUTTER or not text.isascii() or focused == (0, 0):
+            return self._strip(text, plan.width, style)
+        start, end = focused
+        strong = style + self._layer("virtual-table--column")
+        segments = [
+            Segment(text[:start], style),
+            Segment(text[start:end], strong),
+            Segment(text[end:], style),
+        ]
+        return Strip(segments, plan.width)
 
     def _header_cell(self, column: int, shown: int) -> str:
         spec = self._columns[column]
@@ -531,20 +621,55 @@ class VirtualTable(ScrollView, can_focus=True):
         return plan
 
     def _make_plan(self, width: int) -> ColumnPlan:
-        plan = plan_columns(self._columns, width, self._first_scrolled)
+        widths = column_widths(self._columns, width, self._content, self._fixed)
+        plan = plan_columns(widths, width, self._first_scrolled, self._focus_column)
         self._first_scrolled = plan.first_scrolled
         return plan
 
-    def _scroll_columns(self, step: int) -> None:
-        plan = self._current_plan()
-        limit = last_first_scrolled(plan.widths, plan.width)
-        first = max(1, min(self._first_scrolled + step, limit))
-        if first != self._first_scrolled:
-            self._first_scrolled = first
-            self._plan = None
-            self._line_cache.clear()
-            self._header_cache = None
-            self.refresh()
+    def _replan(self) -> None:
+        self._plan = None
+        self._line_cache.clear()
+        self._header_cache = None
+        self.refresh()
+
+    def _focus(self, column: int) -> None:
+        """Focus a column; the columns scroll as little as it takes to show it whole."""
+        column = max(0, min(column, len(self._columns) - 1))
+        if column == self._focus_column:
+            return
+        self._focus_column = column
+        if column == 0:
+            # Back on the frozen column: show the columns from the left again.
+            self._first_scrolled = 1
+        self._replan()
+
+    def _resize_focused(self, step: int) -> None:
+        """`<` / `>`: the focused column, at the width it is shown, narrower or wider; from
+        then on it keeps that width (it no longer shares spare width)."""
+        column = self._focus_column
+        shown = self._current_plan().widths[column]
+        width = max(NARROWEST, shown + step)
+        if width != shown:
+            self._fixed[column] = width
+            self._replan()
+
+    def _measure_content(self) -> None:
+        """The longest cell of each `fit` column (text cells: their length is their width
+        after printable, close enough for sizing)."""
+        self._content = {
+            index: max(
+                (
+                    len(row.cells[index])
+                    for row in self._rows
+                    if index < len(row.cells) and isinstance(row.cells[index], str)
+                ),
+                default=0,
+            )
+            for index, column in enumerate(self._columns)
+            if column.fit
+        }
+        self._plan = None
+        self._header_cache = None
 
     def _column_at(self, x: int) -> int | None:
         return self._current_plan().column_at(x)
@@ -611,7 +736,14 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _sorted(self, rows: list[TableRow]) -> list[TableRow]:
         assert self._sort_column is not None
-        return sorted_rows(rows, self._sort_column, self._sort_reverse)
+        column = self._sort_column
+        lookup = self._columns[column].lookup
+        if lookup is None:
+            return sorted_rows(rows, column, self._sort_reverse)
+        figures = self._lookups.get(lookup, {})
+        return sorted_rows(
+            rows, column, self._sort_reverse, lambda row: figures.get(row.cells[column])
+        )
 
     def _resort(self) -> None:
         key = self.cursor_key

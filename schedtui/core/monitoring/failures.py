@@ -1,0 +1,67 @@
+"""What the schedules list says about failure, per row: the group's failures in the last hour
+and the depth of the schedule's DLQ.
+
+AWS publishes Scheduler metrics per group, never per schedule (ARCHITECTURE.md; the facts
+file): a schedule's row shows its group's figure, and the column's title says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Final
+
+from schedtui.core.monitoring.metrics import DROPPED, TARGET_ERRORS, MetricSeries, QueueDepth
+from schedtui.core.schedules.arns import target_resource_name
+
+# A failure, for the list: the target answered with an error, or the invocation was dropped.
+FAILURE_METRICS: Final = (TARGET_ERRORS, DROPPED)
+FAILURE_WINDOW: Final = timedelta(hours=1)
+FAILURE_PERIOD: Final = 300  # seconds: twelve buckets in the hour
+
+
+@dataclass(frozen=True)
+class FailureFigures:
+    """The figures of one fetch. A part that could not be read is absent from its map and
+    named in ``problems`` (the list then shows a dash, never a zero)."""
+
+    group_failures: Mapping[str, int] = field(default_factory=dict)
+    dlq_depths: Mapping[str, int] = field(default_factory=dict)  # queue name -> visible
+    as_of: datetime | None = None
+    problems: tuple[str, ...] = ()
+
+    def failing(self, group: str, dlq: str | None) -> bool:
+        """The row's group failed in the last hour, or its DLQ holds messages."""
+        return self.group_failures.get(group, 0) > 0 or (
+            dlq is not None and self.dlq_depths.get(dlq, 0) > 0
+        )
+
+    @property
+    def known(self) -> bool:
+        return self.as_of is not None
+
+
+NO_FIGURES: Final = FailureFigures()
+
+
+def failure_figures(
+    series: Iterable[MetricSeries] | None,
+    depths: Mapping[str, object],  # queue ARN -> QueueDepth, or the error reading it
+    as_of: datetime,
+    problems: Iterable[str] = (),
+) -> FailureFigures:
+    """Sum the failure metrics per group (the account-wide series left out) and key the DLQ
+    depths by queue name, the way the list's rows name their DLQ."""
+    failures: dict[str, int] = {}
+    for item in series or ():
+        if item.group is not None and item.metric in FAILURE_METRICS:
+            failures[item.group] = failures.get(item.group, 0) + int(item.total)
+    found = list(problems)
+    queues: dict[str, int] = {}
+    for arn, depth in depths.items():
+        if isinstance(depth, QueueDepth):
+            queues[target_resource_name(arn)] = depth.visible
+        else:
+            found.append(f"{target_resource_name(arn)}: {depth}")
+    return FailureFigures(failures, queues, as_of, tuple(found))

@@ -1,0 +1,38 @@
+"""The schedules list's failure columns: each group's failures in the last hour and each
+DLQ's depth, fetched on their own clock (a beat of the schedules screen, so only while a
+schedules list is shown) and kept in the store, so that a list opened later shows the last
+figures at once. See core/monitoring/failures.py for what counts as a failure.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from schedtui.aws.backend import Backend
+from schedtui.aws.errors import AwsError
+from schedtui.core.monitoring.failures import (
+    FAILURE_METRICS,
+    FAILURE_PERIOD,
+    FAILURE_WINDOW,
+    FailureFigures,
+    failure_figures,
+)
+from schedtui.core.monitoring.metrics import MetricSeries
+from schedtui.core.text import printable
+
+
+def fetch_failures(backend: Backend, groups: list[str], now: datetime) -> FailureFigures:
+    """One GetMetricData call (per 500 series) for the groups' failure metrics, and the
+    depth of every DLQ the loaded definitions name. Each part fails on its own: the figures
+    it could not read stay unknown and the problem is named."""
+    problems: list[str] = []
+    series: list[MetricSeries] | None = None
+    try:
+        series = backend.metrics.fetch(
+            groups, now - FAILURE_WINDOW, now, FAILURE_PERIOD, FAILURE_METRICS, causes=False
+        )
+    except AwsError as error:
+        problems.append(f"failures: {printable(str(error))}")
+    queues = sorted({digest.dlq_arn for digest in backend.details.digests() if digest.dlq_arn})
+    depths = backend.dlqs.depths(queues)
+    return failure_figures(series, depths, now, problems)
