@@ -136,15 +136,28 @@ class SchedulerRepository:
         refuses when the list is not empty.
         """
         with aws_call(f"GetSchedule {group}/{name}"):
-            found = dict(self._scheduler().get_schedule(GroupName=group, Name=name))
-            raw_body = found.pop(_RAW_BODY, None)
-            dropped: list[str] = []
-            if raw_body:
-                try:
-                    dropped = dropped_members(jsontext.loads(raw_body), found)
-                except ValueError:
-                    dropped = []  # not JSON: nothing to compare against; botocore parsed it
+            found, dropped = self._get_schedule(group, name)
             return Schedule.from_api(found), dropped
 
     def get_schedule(self, group: str, name: str) -> Schedule:
         return self.read_for_write(group, name)[0]
+
+    def get_schedule_response(self, group: str, name: str) -> tuple[dict[str, Any], list[str]]:
+        """GetSchedule's answer as botocore parsed it, ResponseMetadata left out (the JSON
+        view shows it as it came, unread by the models), and the members of the raw body
+        this botocore dropped."""
+        with aws_call(f"GetSchedule {group}/{name}"):
+            found, dropped = self._get_schedule(group, name)
+        found.pop("ResponseMetadata", None)
+        return found, dropped
+
+    def _get_schedule(self, group: str, name: str) -> tuple[dict[str, Any], list[str]]:
+        found = dict(self._scheduler().get_schedule(GroupName=group, Name=name))
+        raw_body = found.pop(_RAW_BODY, None)
+        dropped: list[str] = []
+        if raw_body:
+            try:
+                dropped = dropped_members(jsontext.loads(raw_body), found)
+            except ValueError:
+                dropped = []  # not JSON: nothing to compare against; botocore parsed it
+        return found, dropped

@@ -43,6 +43,7 @@ def _screens(*names: str) -> frozenset[str]:
 APP = _screens("app")
 LISTS = _screens("list")  # what both lists share
 SCHEDULES = _screens("schedules", "detail")
+COPY = _screens("schedules", "detail", "groups")
 
 KEYS: Final[tuple[Key, ...]] = (
     # -- everywhere -------------------------------------------------------------------------
@@ -131,6 +132,19 @@ KEYS: Final[tuple[Key, ...]] = (
         where="schedule list", mutates=True, footer=False),
     Key("detail.back", "escape", "back", "Back", "back; in a list, clear the filter first",
         _screens("detail"), "esc", "anywhere"),
+    # -- copy and leave (ui/flows/copy.py): not in the footers, which have no room ---------
+    Key("copy.arn", "y", "copy_arn", "Copy ARN",
+        "copy the ARN (in the groups list, the group's) and show it",
+        COPY, where="lists or detail", footer=False),
+    Key("copy.console", "Y", "copy_console_url", "Console URL",
+        "copy the AWS console URL of the schedule (or group) and show it", COPY,
+        where="lists or detail", footer=False),
+    Key("schedules.json", "v", "view_json", "JSON",
+        "view the schedule exactly as GetSchedule returned it (read-only JSON)", SCHEDULES,
+        where="schedule list or detail", footer=False),
+    Key("json.copy", "y", "copy_json", "Copy", "copy the whole JSON", _screens("json_view"),
+        where="JSON view"),
+    Key("json.back", "escape", "back", "Back", "back", _screens("json_view"), "esc"),
     # -- monitoring --------------------------------------------------------------------------
     Key("monitor.window", "w", "next_window", "Window",
         "cycle the window: 1h, 3h, 24h, 7d", _screens("monitor"), where="monitor"),

@@ -91,6 +91,8 @@ class Host(Protocol):
 
     def suspend(self) -> Any: ...
 
+    def copy_to_clipboard(self, text: str) -> None: ...
+
     def notify(
         self,
         message: str,

@@ -36,6 +36,15 @@ def to_document(schedule: Schedule) -> str:
     return terminal_safe_json(text) + "\n"
 
 
+def response_document(response: dict[str, Any]) -> str:
+    """A GetSchedule answer as JSON, member for member as botocore parsed it (the way
+    ``aws scheduler get-schedule`` prints it: dates as ISO-8601), for the read-only view.
+    Characters a terminal would act on are ``\\u`` escapes: the same values, shown inert."""
+    data = {key: value for key, value in response.items() if key != "ResponseMetadata"}
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_value)
+    return terminal_safe_json(text)
+
+
 def from_document(text: str, original: Schedule) -> tuple[Schedule | None, list[str]]:
     """The schedule ``text`` describes, or one line per problem (naming the member)."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from schedtui.core.schedules.store import GROUP_COLUMNS
 from schedtui.core.table import TableRow
+from schedtui.ui.flows.copy import copy_group_arn, copy_group_console_url
 from schedtui.ui.flows.deletion import delete_group
 from schedtui.ui.flows.groups import edit_group_tags, new_group
 from schedtui.ui.screens.schedules import SchedulesScreen
@@ -49,3 +50,15 @@ class GroupsScreen(TableScreen):
     def action_delete_group(self) -> None:
         if self.table.cursor_key:
             delete_group(self.host, self.table.cursor_key)
+
+    def action_copy_arn(self) -> None:
+        if name := self.table.cursor_key:
+            copy_group_arn(self.host, self._group_arn(name))
+
+    def action_copy_console_url(self) -> None:
+        if name := self.table.cursor_key:
+            copy_group_console_url(self.host, name, self._group_arn(name))
+
+    def _group_arn(self, name: str) -> str | None:
+        group = self.session.store.groups.get(name)
+        return group.arn if group else None

@@ -1,10 +1,11 @@
 """The keys that act on schedules, shared by the schedules list and a schedule's detail:
 toggle and delete act on every schedule in hand (the marked rows, or the one shown); edit,
-raw edit and clone on the one under the cursor."""
+raw edit, clone, the copies and the JSON view on the one under the cursor."""
 
 from __future__ import annotations
 
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from schedtui.ui.flows.copy import copy_schedule_arn, copy_schedule_console_url, open_json_view
 from schedtui.ui.flows.deletion import delete_schedules
 from schedtui.ui.flows.schedule_edit import open_clone, open_edit, open_raw_edit
 from schedtui.ui.flows.toggle import toggle
@@ -54,3 +55,15 @@ class ScheduleActions(AppScreen):
     def action_clone(self) -> None:
         if found := self.current():
             open_clone(self.host, found)
+
+    def action_copy_arn(self) -> None:
+        if found := self.current():
+            copy_schedule_arn(self.host, found)
+
+    def action_copy_console_url(self) -> None:
+        if found := self.current():
+            copy_schedule_console_url(self.host, found)
+
+    def action_view_json(self) -> None:
+        if found := self.current():
+            open_json_view(self.host, found)
