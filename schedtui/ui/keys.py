@@ -55,10 +55,11 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("app.command", "colon", "command_line", "Command",
         "command line: :groups, :schedules (GROUP or GROUP/NAME), :failing, :monitor, :dlq, :q "
         "(replaces the view; tab completes)", APP, ":", "anywhere"),
-    Key("app.back", "q", "back", "Back/Quit",
+    Key("app.back", "q", "back", "Back",
         "back; on the first screen, quit (ctrl+q always quits)", APP, where="anywhere"),
     Key("app.quit", "ctrl+q", "quit", "Quit", "quit", APP, footer=False, priority=True),
-    Key("app.refresh", "r", "refresh", "Refresh", "refresh now", APP, where="anywhere"),
+    Key("app.refresh", "r", "refresh", "Refresh", "refresh now", APP, where="anywhere",
+        footer=False),
     Key("app.monitor", "m", "monitor", "Monitor",
         "monitoring panel: metrics, DLQ depths, alarms", APP, where="anywhere"),
     # -- the lists ---------------------------------------------------------------------------
@@ -71,7 +72,7 @@ KEYS: Final[tuple[Key, ...]] = (
         "sort by the focused column; again: reverse (or click a header)", _screens("table"),
         where="lists and tables"),
     Key("table.mark", "space", "toggle_mark", "Mark", "mark / unmark the row",
-        _screens("table"), where="lists"),
+        _screens("table"), where="lists", footer=False),
     Key("table.select", "enter", "select_row", "Open", "open the selected group / schedule",
         _screens("table"), where="lists"),
     Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table"), "up / k",

@@ -285,7 +285,7 @@ async def test_read_only_refuses_with_a_message(
         await loaded(pilot)
         assert "READ-ONLY" in static_text(app, "StatusHeader")
         footer = " ".join(binding.description for binding in footer_bindings(app))
-        assert "Refresh" in footer
+        assert "Filter" in footer
         for hidden in ("Toggle", "Edit", "Delete", "New", "Clone"):
             assert hidden not in footer, f"read-only footer offers {hidden}"
         await pilot.press("t")

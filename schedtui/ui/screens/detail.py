@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from schedtui.aws.errors import AwsError, NotFoundError
 from schedtui.core.expressions.describe import describe
@@ -22,10 +22,14 @@ from schedtui.core.expressions.runs import next_runs, runs_end
 from schedtui.core.expressions.zones import load_zone
 from schedtui.core.health.findings import Severity, findings
 from schedtui.core.jsontext import pretty
+from schedtui.core.monitoring.failures import FailureFigures
+from schedtui.core.schedules.arns import target_resource_name
+from schedtui.core.schedules.rows import duration_text, relative_text
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
+from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.label_table import label_table
 
 _RUNS_SHOWN = 10
@@ -80,6 +84,72 @@ def _fields_table(schedule: Schedule, tags: dict[str, str]) -> Table:
     for path in schedule.unknown_members():
         add("Unknown member", path)
     return table
+
+
+def _glance_table(schedule: Schedule, now: datetime, failures: FailureFigures) -> Table:
+    """What an operator needs first, above the fold even at 80x24: state and next run,
+    target, retry and DLQ (with the figures the list shows: its depth, the group's
+    failures)."""
+    table = label_table()
+    target = schedule.target
+    enabled = schedule.state == "ENABLED"
+    state = Text(printable(schedule.state), style="bold green" if enabled else "bold yellow")
+    if enabled:
+        state.append("  next run ")
+        state.append(_next_run_text(schedule, now))
+    else:
+        state.append("  paused: nothing runs until it is enabled")
+    table.add_row("State", state)
+    name = target_resource_name(target.arn)
+    table.add_row("Target", Text(printable(f"{target.kind.value}: {name}")))
+    policy = target.retry_policy
+    retry = (
+        "185 attempts over 24h (AWS defaults)"
+        if policy is None
+        else f"{policy.effective_maximum_retry_attempts} attempts over "
+        f"{duration_text(policy.effective_maximum_event_age_in_seconds)}"
+    )
+    table.add_row("Retry", Text(printable(retry)))
+    dlq = target.dead_letter_config
+    if dlq and dlq.arn:
+        queue = target_resource_name(dlq.arn)
+        depth = failures.dlq_depths.get(queue)
+        held = "" if depth is None else f"  ({depth:,} message{'s' if depth != 1 else ''})"
+        table.add_row("DLQ", Text(printable(queue + held), style="yellow" if depth else ""))
+    else:
+        table.add_row("DLQ", Text("none: failed invocations are dropped", style="yellow"))
+    failed = failures.group_failures.get(schedule.group_name)
+    if failed is not None:
+        table.add_row(
+            "Group, 1 h",
+            Text(
+                f"{failed:,} failed (the group's total: no per-schedule metric)",
+                style="red" if failed else "",
+            ),
+        )
+    return table
+
+
+def _next_run_text(schedule: Schedule, now: datetime) -> str:
+    window = schedule.flexible_time_window
+    try:
+        runs = next_runs(
+            schedule.schedule_expression,
+            schedule.schedule_expression_timezone,
+            after=now,
+            count=1,
+            start_date=schedule.start_date,
+            end_date=schedule.end_date,
+            anchor=schedule.creation_date,
+            window_minutes=window.maximum_window_in_minutes if window.mode == "FLEXIBLE" else None,
+        )
+    except (ExpressionError, ZoneError):
+        return "unknown (see below)"
+    if not runs:
+        return "none: no runs left"
+    at = runs[0].at
+    local = at.astimezone(load_zone(schedule.schedule_expression_timezone))
+    return f"{relative_text(at, now)} · {local:%a %m-%d %H:%M %Z} ({at:%H:%M}Z)"
 
 
 def _runs_table(schedule: Schedule, now: datetime) -> Table | Text:
@@ -168,6 +238,7 @@ class DetailScreen(ScheduleActions):
                 classes="section",
             )
             yield Static(Text("Loading…", style="dim"), id="description")
+            yield Static(id="glance")
             yield Static(id="findings")
             yield Static(Text("Next runs"), classes="section")
             yield Static(id="runs")
@@ -175,7 +246,7 @@ class DetailScreen(ScheduleActions):
             yield Static(id="fields")
             yield Static(Text("Target input"), classes="section")
             yield Static(id="input")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -240,6 +311,8 @@ class DetailScreen(ScheduleActions):
         except ExpressionError as error:
             description = str(error)
         self.query_one("#description", Static).update(Text(printable(description), style="italic"))
+        glance = _glance_table(schedule, now, self.session.store.failures)
+        self.query_one("#glance", Static).update(glance)
         found = Text()
         for finding in findings(schedule, now):
             found.append("● ", style=_SEVERITY_STYLE[finding.severity])

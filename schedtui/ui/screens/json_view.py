@@ -13,10 +13,11 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
+from schedtui.ui.widgets.key_footer import KeyFooter
 
 
 class JsonViewScreen(AppScreen):
@@ -76,7 +77,7 @@ class JsonViewScreen(AppScreen):
             show_line_numbers=True,
             tab_behavior="focus",
         )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()

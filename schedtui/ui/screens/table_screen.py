@@ -7,12 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from schedtui.core.schedules.rows import RowFilter, parse_filter
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
+from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 LIST_CSS = """
@@ -64,7 +65,7 @@ class TableScreen(AppScreen):
             classes="open" if self.filter_text else "",
         )
         yield Static(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> VirtualTable:

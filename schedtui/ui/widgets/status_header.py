@@ -1,10 +1,11 @@
-"""The two header lines: who and where you are, and how fresh the data is."""
+"""The header line: who and where you are, and how fresh the data is, on one line at any
+width (what does not fit is left out, least important first)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.console import Group
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
@@ -22,11 +23,64 @@ class HeaderInfo:
     demo: bool = False
 
 
+# (text, style, rank, short text): a part of rank n is left out before any part of a lower
+# rank; when the line is still too long, every part says it shorter.
+Part = tuple[str, str, int, str]
+
+
+def header_parts(info: HeaderInfo, state: str, state_style: str) -> list[Part]:
+    """The header's parts in the order shown. The badges, the account, region and profile,
+    and the data's state (fresh, refreshing, an error) always stay; the endpoint and then
+    the caller's ARN go when the line is short."""
+    parts: list[Part] = [("schedtui", "bold", 0, "schedtui")]
+    if info.demo:
+        parts.append((" DEMO ", "reverse", 0, " DEMO "))
+    if info.read_only:
+        parts.append((" READ-ONLY ", "reverse bold", 0, " RO "))
+    if info.profile:
+        profile = printable(info.profile)
+        parts.append((f"profile {profile}", "", 1, profile))
+    account = printable(info.account)
+    parts.append((f"acct {account}", "", 1, account))
+    region = printable(info.region)
+    parts.append((region, "", 1, region))
+    parts.append((printable(state), state_style, 0, printable(state)))
+    if info.endpoint:
+        endpoint = printable(info.endpoint)
+        parts.append((f"endpoint {endpoint}", "italic", 2, endpoint))
+    parts.append((printable(info.caller_arn), "dim", 3, ""))
+    return parts
+
+
+def fitted(parts: list[Part], width: int) -> Text:
+    """The parts that fit ``width`` cells, two spaces apart; the endpoint and the caller
+    left out when short of room, and what still overflows (the end of a long error: the
+    notification and the status line say it whole) cut with an ellipsis, never wrapped."""
+    kept = list(parts)
+
+    def length() -> int:
+        return sum(cell_len(part[0]) for part in kept) + 2 * (len(kept) - 1)
+
+    for rank in (3, 2):  # account, region and profile always stay (a long state is cut)
+        if length() <= width:
+            break
+        kept = [part for part in kept if part[2] < rank]
+    if length() > width:
+        kept = [(short, style, rank, short) for _, style, rank, short in kept]
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    for index, (text, style, _, _) in enumerate(kept):
+        if index:
+            line.append("  ")
+        line.append(text, style=style)
+    line.truncate(max(0, width), overflow="ellipsis")
+    return line
+
+
 class StatusHeader(Static):
     DEFAULT_CSS = """
     StatusHeader {
         dock: top;
-        height: 2;
+        height: 1;
         background: $panel;
         color: $foreground;
         padding: 0 1;
@@ -41,30 +95,9 @@ class StatusHeader(Static):
     def show(self, info: HeaderInfo, state: tuple[str, str]) -> None:
         self.info = info
         self.state, self.state_style = state
-        self.refresh_text()
+        self.refresh()
 
-    def on_mount(self) -> None:
-        self.refresh_text()
-
-    def refresh_text(self) -> None:
-        info = self.info
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append("schedtui", style="bold")
-        if info.demo:
-            line.append("  ")
-            line.append(" DEMO ", style="reverse")
-        if info.read_only:
-            line.append("  ")
-            line.append(" READ-ONLY ", style="reverse bold")
-        line.append(f"  acct {printable(info.account)}  {printable(info.region)}")
-        if info.profile:
-            line.append(f"  profile {printable(info.profile)}")
-        if info.endpoint:
-            line.append(f"  endpoint {printable(info.endpoint)}", style="italic")
-        # Two separate lines, each cut with an ellipsis at the width: a long endpoint or ARN
-        # must never wrap and push the freshness line out of the two-row header.
-        fresh = Text(no_wrap=True, overflow="ellipsis")
-        fresh.append(printable(self.state), style=self.state_style)
-        fresh.append("  ")
-        fresh.append(printable(info.caller_arn), style="dim")
-        self.update(Group(line, fresh))
+    def render(self) -> Text:
+        # Built for the width at each render: a resize re-renders, and what fits changes.
+        parts = header_parts(self.info, self.state, self.state_style)
+        return fitted(parts, self.content_region.width or 200)

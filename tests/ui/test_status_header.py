@@ -1,0 +1,51 @@
+"""The header is one line at any width: who and where stay, the rest goes when short."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from schedtui.ui.widgets.status_header import HeaderInfo, fitted, header_parts
+
+INFO = HeaderInfo(
+    account="123456789012",
+    caller_arn="arn:aws:sts::123456789012:assumed-role/OnCall/alice@example.com",
+    profile="prod-admin",
+    region="eu-west-1",
+    endpoint="http://127.0.0.1:4566",
+    read_only=True,
+)
+
+
+def line(width: int, state: str = "refreshed 14:00:03Z") -> str:
+    return fitted(header_parts(INFO, state, ""), width).plain
+
+
+def test_at_80_columns_who_and_where_and_freshness_fit_on_one_line() -> None:
+    text = line(78)  # 80 minus the padding
+    assert cell_len(text) <= 78
+    assert "\n" not in text
+    for part in (" RO ", "prod-admin", "123456789012", "eu-west-1", "refreshed 14:00:03Z"):
+        assert part in text
+    assert "endpoint" not in text  # left out first
+
+
+def test_a_wide_terminal_shows_everything() -> None:
+    text = line(198)
+    assert "READ-ONLY   profile prod-admin  acct 123456789012" in text
+    assert "endpoint http://127.0.0.1:4566" in text
+    assert "assumed-role/OnCall" in text
+
+
+def test_a_long_error_is_cut_not_wrapped_and_the_account_stays() -> None:
+    text = line(58, "error: " + "endpoint unreachable " * 10)
+    assert cell_len(text) <= 58
+    assert "123456789012" in text
+    assert text.endswith("…")
+
+
+def test_hostile_header_text_is_printable() -> None:
+    info = HeaderInfo(account="\x1b[2J", region="\u202eus-east-1", caller_arn="x\x07")
+    text = fitted(header_parts(info, "ok\x1b]2;pwn\x07", ""), 200).plain
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert "\x07" not in text
