@@ -128,7 +128,7 @@ async def test_failing_lists_the_schedules_of_failing_groups_and_dlqs(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await command(pilot, "failing")
-        await wait_for(pilot, lambda: app.session.store.failures.known)
+        await wait_for(pilot, lambda: "orders" in app.session.store.failures.group_failures)
         figures = app.session.store.failures
         await pilot.pause(0.2)
         store = app.session.store

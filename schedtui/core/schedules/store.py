@@ -131,6 +131,8 @@ GROUP_COLUMNS: Final = (
     Column("schedules", "SCHEDULES", 9, align="right"),
     Column("enabled", "ENABLED", 8, align="right"),
     Column("disabled", "DISABLED", 8, align="right"),
+    # TargetError + Dropped in the last hour (ui/failures.py): the cell is the group's name.
+    Column("failures", "FAIL 1h", 8, align="right", lookup="group_failures"),
     Column("created", "CREATED", 16),
     Column("tags", "TAGS", 20, flex=True),
 )
@@ -283,6 +285,7 @@ class AccountStore:
                         _count_text(count.total, self.complete),
                         str(count.enabled),
                         str(count.disabled),
+                        name,
                         _stamp(created),
                         printable(tag_text),
                     ),
@@ -292,6 +295,7 @@ class AccountStore:
                         count.total,
                         count.enabled,
                         count.disabled,
+                        name,
                         created or _FAR_FUTURE,
                         tag_text,
                     ),

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from textual import work
-
 from schedtui.core.monitoring.failures import FailureFigures
 from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.schedules.store import SCHEDULE_COLUMNS
 from schedtui.core.table import TableRow
-from schedtui.ui.failures import fetch_failures
 from schedtui.ui.flows.schedule_edit import open_create
-from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
 from schedtui.ui.screens.table_screen import TableScreen
@@ -42,63 +38,6 @@ class SchedulesScreen(TableScreen, ScheduleActions):
     def __init__(self, group: str | None = None, filter_text: str = "") -> None:
         super().__init__(filter_text)
         self.group = group
-        self._failures_busy = False
-        self._failures_beat: Beat | None = None
-
-    # -- the failure columns: a beat of their own ----------------------------------------------
-
-    def beats(self) -> list[Beat]:
-        if self._failures_beat is None:
-            seconds = self.session.options.monitor_refresh_seconds
-            self._failures_beat = Beat(
-                seconds, self.fetch_failures, busy=lambda: self._failures_busy
-            )
-        return [self._failures_beat]
-
-    def on_mount(self) -> None:
-        # (Textual runs TableScreen.on_mount too, after this one.)
-        self.show_failures()
-        figures = self.session.store.failures
-        beat = self.beats()[0]
-        stale = figures.as_of is None or (
-            (self.session.now() - figures.as_of).total_seconds() >= beat.seconds
-        )
-        if stale and beat.seconds > 0:
-            self.fetch_failures()
-
-    def fetch_failures(self) -> None:
-        if self._failures_busy:
-            return
-        self._failures_busy = True
-        self.beats()[0].ran()
-        self._fetch_failures(sorted(self.session.store.groups))
-
-    @work(thread=True, group="failures")
-    def _fetch_failures(self, groups: list[str]) -> None:
-        session = self.session
-        figures = fetch_failures(session.backend, groups, session.now())
-        self.app.call_from_thread(self._failures_arrived, figures)
-
-    def _failures_arrived(self, figures: FailureFigures) -> None:
-        self._failures_busy = False
-        store = self.session.store
-        store.failures = figures
-        if not store.complete or not store.listed:
-            # Fetched before the definitions named the DLQs: again soon, not in a minute.
-            beat = self.beats()[0]
-            beat.last -= max(0.0, beat.seconds - 5)
-        if self.table_ready:
-            self.show_failures()
-            if self.row_filter.asks_failures:
-                self.reload()
-
-    def show_failures(self) -> None:
-        if not self.table_ready:
-            return
-        figures = self.session.store.failures
-        self.table.set_lookup("group_failures", figures.group_failures)
-        self.table.set_lookup("dlq_depths", figures.dlq_depths)
-        self.reload_status()
 
     def title_scope(self) -> list[str]:
         return [f"group {self.group}" if self.group else "all groups"]
@@ -127,6 +66,10 @@ class SchedulesScreen(TableScreen, ScheduleActions):
 
     def on_virtual_table_marks_changed(self, _: VirtualTable.MarksChanged) -> None:
         self.reload_status()
+
+    def failures_arrived(self) -> None:
+        if self.row_filter.asks_failures:
+            self.reload()
 
     def details_change_nothing_but_cells(self) -> bool:
         # Free words match the expression and tz: the zone, both known only from details.

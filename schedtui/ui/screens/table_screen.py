@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from schedtui.core.monitoring.failures import FailureFigures
 from schedtui.core.schedules.rows import RowFilter, parse_filter
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
+from schedtui.ui.failures import fetch_failures
+from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import VirtualTable
@@ -42,6 +46,9 @@ TableScreen #status {
 """
 
 
+_FAILURES_RETRY_SECONDS = 5.0
+
+
 class TableScreen(AppScreen):
     """A header, a virtual table, a `/` filter and a status line."""
 
@@ -54,6 +61,8 @@ class TableScreen(AppScreen):
         self.filter_text = filter_text  # a command may open the list filtered (:failing)
         self.row_filter = parse_filter(filter_text)
         self._filter_timer: Timer | None = None
+        self._failures_busy = False
+        self._failures_beat: Beat | None = None
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -85,7 +94,69 @@ class TableScreen(AppScreen):
     def on_mount(self) -> None:
         self.table.set_now(self.session.now())
         self.table.focus()
+        self._fetch_failures_if_stale()
         self.reload()
+
+    # -- the failure columns (GRP FAIL 1h, DLQ MSGS): a beat of their own ------------------
+
+    def beats(self) -> list[Beat]:
+        if self._failures_beat is None:
+            seconds = self.session.options.monitor_refresh_seconds
+            self._failures_beat = Beat(
+                seconds, self.fetch_failures, busy=lambda: self._failures_busy
+            )
+        return [self._failures_beat]
+
+    def _fetch_failures_if_stale(self) -> None:
+        self.show_failures()
+        figures = self.session.store.failures
+        beat = self.beats()[0]
+        stale = figures.as_of is None or (
+            (self.session.now() - figures.as_of).total_seconds() >= beat.seconds
+        )
+        if stale and beat.seconds > 0:
+            self.fetch_failures()
+
+    def fetch_failures(self) -> None:
+        if self._failures_busy:
+            return
+        beat = self.beats()[0]
+        beat.ran()
+        if not self.session.store.listed:
+            # No groups or DLQs to ask about yet: try again in a few seconds.
+            beat.last -= max(0.0, beat.seconds - _FAILURES_RETRY_SECONDS)
+            return
+        self._failures_busy = True
+        self._fetch_failures(sorted(self.session.store.groups))
+
+    @work(thread=True, group="failures")
+    def _fetch_failures(self, groups: list[str]) -> None:
+        session = self.session
+        figures = fetch_failures(session.backend, groups, session.now())
+        self.app.call_from_thread(self._failures_arrived, figures)
+
+    def _failures_arrived(self, figures: FailureFigures) -> None:
+        self._failures_busy = False
+        store = self.session.store
+        store.failures = figures
+        if not store.complete or store.loading:
+            # Fetched before the definitions named every DLQ: again soon, not in a minute.
+            beat = self.beats()[0]
+            beat.last -= max(0.0, beat.seconds - _FAILURES_RETRY_SECONDS)
+        if self.table_ready:
+            self.show_failures()
+            self.failures_arrived()
+
+    def failures_arrived(self) -> None:
+        """New failure figures are in the table (a list filtered by them re-filters)."""
+
+    def show_failures(self) -> None:
+        if not self.table_ready:
+            return
+        figures = self.session.store.failures
+        self.table.set_lookup("group_failures", figures.group_failures)
+        self.table.set_lookup("dlq_depths", figures.dlq_depths)
+        self.reload_status()
 
     def pauses_refresh(self) -> bool:
         """While the filter is being typed in; an applied filter (enter) keeps refreshing."""

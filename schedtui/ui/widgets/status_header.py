@@ -26,6 +26,10 @@ class HeaderInfo:
 # (text, style, rank, short text): a part of rank n is left out before any part of a lower
 # rank; when the line is still too long, every part says it shorter.
 Part = tuple[str, str, int, str]
+# The data's state always stays, but a long one (an error) is cut rather than make the
+# others shorter: it counts as at most _STATE_ROOM cells when deciding what fits.
+STATE_RANK = -1
+_STATE_ROOM = 24
 
 
 def header_parts(info: HeaderInfo, state: str, state_style: str) -> list[Part]:
@@ -44,7 +48,7 @@ def header_parts(info: HeaderInfo, state: str, state_style: str) -> list[Part]:
     parts.append((f"acct {account}", "", 1, account))
     region = printable(info.region)
     parts.append((region, "", 1, region))
-    parts.append((printable(state), state_style, 0, printable(state)))
+    parts.append((printable(state), state_style, STATE_RANK, printable(state)))
     if info.endpoint:
         endpoint = printable(info.endpoint)
         parts.append((f"endpoint {endpoint}", "italic", 2, endpoint))
@@ -59,7 +63,11 @@ def fitted(parts: list[Part], width: int) -> Text:
     kept = list(parts)
 
     def length() -> int:
-        return sum(cell_len(part[0]) for part in kept) + 2 * (len(kept) - 1)
+        cells = [
+            min(cell_len(text), _STATE_ROOM) if rank == STATE_RANK else cell_len(text)
+            for text, _, rank, _ in kept
+        ]
+        return sum(cells) + 2 * (len(kept) - 1)
 
     for rank in (3, 2):  # account, region and profile always stay (a long state is cut)
         if length() <= width:
