@@ -56,7 +56,10 @@ GROUP_COLUMNS = (
     Column("seen", "SEEN", 5, align="right"),
     Column("newest", "NEWEST (UTC)", 16),
 )
-DETAIL_FLOOR = 3  # lines of the message pane before the tables grow past five rows
+# The message pane (its top border included): at least DETAIL_FLOOR lines, and
+# DETAIL_COMFORTABLE before the tables grow past five rows.
+DETAIL_FLOOR = 4
+DETAIL_COMFORTABLE = 8
 
 
 def _row(message: DlqMessage) -> TableRow:
@@ -224,7 +227,12 @@ class DlqMessagesScreen(AppScreen):
         panels = [
             table_panel(focused, self.query_one(f"#{focused}", VirtualTable).row_count),
             table_panel(other, self.query_one(f"#{other}", VirtualTable).row_count),
-            Panel("detail", self._stack_height, floor=DETAIL_FLOOR, comfortable=DETAIL_FLOOR),
+            Panel(
+                "detail",
+                self._stack_height,
+                floor=DETAIL_FLOOR,
+                comfortable=DETAIL_COMFORTABLE,
+            ),
         ]
         self.query_one("#panels", PanelStack).apply(
             allot(self._stack_height, panels, spare_to="detail")
