@@ -341,7 +341,7 @@ def set_redrive(settings: AwsSettings, queue: str, max_receive_count: int) -> No
 
 def header_style(screen: Any, table: str) -> Style:
     found = screen.query_one(f"#{table}", VirtualTable)
-    return list(found.render_line(0))[0].style
+    return next(iter(found.render_line(0))).style
 
 
 def notices(app: SchedtuiApp) -> list[str]:
