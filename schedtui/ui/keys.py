@@ -130,8 +130,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "cycle the window: 1h, 3h, 24h, 7d", _screens("monitor"), where="monitor"),
     Key("monitor.back", "escape", "back", "Back", "back", _screens("monitor"), "esc"),
     Key("monitor.peek", "p", "peek", "Peek DLQ",
-        "peek at the focused panel's DLQ: the DLQ row, or the group's DLQs (asks first, "
-        "naming the queue's redrive policy: receiving raises receive counts)",
+        "peek at the focused panel's DLQ: the DLQ row's, or the DLQs of the group of the "
+        "metrics or alarm row (asks first, naming the queue's redrive policy)",
         _screens("monitor"), where="monitor"),
     Key("monitor.panel", "tab", "app.focus_next", "Next panel",
         "move between the metrics, DLQ and alarm panels (the focused one is marked)",

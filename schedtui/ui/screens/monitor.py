@@ -182,7 +182,9 @@ class MonitorScreen(AppScreen):
             panels.append(table_panel(name, self.query_one(f"#{name}", VirtualTable).row_count))
         totals = self._totals_lines
         panels.append(Panel("totals", totals, floor=min(totals, 1), comfortable=totals))
-        stack.apply(allot(self._stack_height, panels))
+        # Lines nobody needs go to the bottom panel: the tables stay together, and the last
+        # one reaches the footer.
+        stack.apply(allot(self._stack_height, panels, spare_to="alarms"))
 
     def _focused_table(self) -> str | None:
         focused = self.focused
