@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, cast
@@ -598,3 +599,35 @@ async def test_small_terminals_still_show_five_rows_of_each_table(
         assert shown(peek, "messages") >= 5
         assert shown(peek, "groups") == 2  # both groups
         assert peek.query_one("#detail").size.height >= 3
+
+
+async def test_going_back_while_a_receive_is_in_flight(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    send_dlq_message(settings)
+    app = make_app(settings)
+    armed, held, release = threading.Event(), threading.Event(), threading.Event()
+
+    def _hold(**_: Any) -> None:
+        if armed.is_set():
+            held.set()
+            release.wait(10)
+
+    app.session.backend.clients.sqs.meta.events.register("before-call.sqs.ReceiveMessage", _hold)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_monitor(pilot)
+        screen.query_one("#dlqs", VirtualTable).focus()
+        screen.query_one("#dlqs", VirtualTable).move_to(ORDERS_DLQ)
+        await pilot.press("p")
+        await confirmation_for(pilot)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, DlqMessagesScreen))
+        armed.set()
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, held.is_set)  # the receive is in flight
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        release.set()
+        await pilot.pause(0.3)
+        assert app.is_running
+        assert app.screen is screen

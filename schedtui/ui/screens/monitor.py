@@ -392,6 +392,9 @@ class MonitorScreen(AppScreen):
         self.app.call_from_thread(self._confirm_peek, queue_arn, facts, problem)
 
     def _confirm_peek(self, queue_arn: str, facts: QueueFacts | None, problem: str | None) -> None:
+        if not self.is_attached:  # the operator left the monitor while SQS answered
+            self._peeking = False
+            return
         body = Text("\n\n".join(printable(line) for line in confirmation_lines(facts, problem)))
         size = ""
         if facts is not None and facts.visible is not None:
@@ -423,4 +426,6 @@ class MonitorScreen(AppScreen):
 
     def _peeked(self, screen: DlqMessagesScreen) -> None:
         self._peeking = False
+        if not self.is_attached:
+            return
         self.app.push_screen(screen)
