@@ -21,6 +21,7 @@ from schedtui.core.monitoring.metrics import (
     decode_dlq_message,
     epoch_millis,
 )
+from schedtui.core.monitoring.peek import QueueFacts, parse_redrive_policy
 from schedtui.core.schedules.arns import SqsQueueArn, parse_sqs_queue_arn
 
 if TYPE_CHECKING:
@@ -28,6 +29,11 @@ if TYPE_CHECKING:
 
 DEFAULT_WORKERS: Final = 8
 MAX_RECEIVE_BATCH: Final = 10  # ReceiveMessage's limit
+_FACT_ATTRIBUTES: Final = (
+    "RedrivePolicy",
+    "ApproximateNumberOfMessages",
+    "MessageRetentionPeriod",
+)
 _DEPTH_ATTRIBUTES: Final = (
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesNotVisible",
@@ -98,6 +104,30 @@ class DlqRepository:
             fifo=queue.fifo,
         )
 
+    def facts(self, queue_arn: str) -> QueueFacts:
+        """The queue's redrive policy, approximate visible count and retention, read before
+        a peek so that its confirmation says what receiving can do; raises AwsError.
+
+        A RedrivePolicy that is not the JSON SQS documents is reported unreadable, never
+        raised: the operator still decides whether to peek."""
+        queue = _parse(queue_arn)
+        url = self.queue_url(queue_arn)
+        try:
+            with aws_call(f"GetQueueAttributes {queue.name}"):
+                found = self._clients.sqs.get_queue_attributes(
+                    QueueUrl=url, AttributeNames=list(_FACT_ATTRIBUTES)
+                )
+        except NotFoundError:
+            self._forget(queue_arn)
+            raise
+        attributes = found.get("Attributes", {})
+        return QueueFacts(
+            queue_arn=queue_arn,
+            redrive=parse_redrive_policy(attributes.get("RedrivePolicy")),
+            visible=_count(attributes.get("ApproximateNumberOfMessages")),
+            retention_seconds=_count(attributes.get("MessageRetentionPeriod")),
+        )
+
     def depths(self, queue_arns: Iterable[str]) -> dict[str, QueueDepth | AwsError]:
         """The depth of each queue, fetched concurrently (at most ``max_workers`` at a time).
 
@@ -143,30 +173,47 @@ class DlqRepository:
             raise ValueError(f"max_messages must be at least 1, not {max_messages}")
         if not 0 <= wait_seconds <= 20:
             raise ValueError(f"wait_seconds must be 0 to 20, not {wait_seconds}")
-        queue = _parse(queue_arn)
-        url = self.queue_url(queue_arn)
         found: dict[str, DlqMessage] = {}
         while len(found) < max_messages:
             asked = min(MAX_RECEIVE_BATCH, max_messages - len(found))
-            with aws_call(f"ReceiveMessage {queue.name}"):
-                response = self._clients.sqs.receive_message(
-                    QueueUrl=url,
-                    MaxNumberOfMessages=asked,
-                    VisibilityTimeout=0,
-                    WaitTimeSeconds=wait_seconds,
-                    MessageAttributeNames=["All"],
-                    MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
-                )
-            batch = response.get("Messages", [])
+            batch = self.receive(queue_arn, asked, wait_seconds=wait_seconds)
             new = 0
             for message in batch:
-                message_id = message.get("MessageId", "")
-                if message_id and message_id not in found:
-                    found[message_id] = _dlq_message(message_id, message)
+                if message.message_id and message.message_id not in found:
+                    found[message.message_id] = message
                     new += 1
             if new == 0 or len(batch) < asked:
                 break
         return list(found.values())[:max_messages]
+
+    def receive(
+        self, queue_arn: str, max_messages: int = MAX_RECEIVE_BATCH, *, wait_seconds: int = 1
+    ) -> list[DlqMessage]:
+        """One ReceiveMessage of up to ``max_messages`` (at most 10), left on the queue.
+
+        The same caveats as ``peek``: it raises the receive count of every message it
+        returns, and may return messages an earlier receive returned (VisibilityTimeout=0
+        hides nothing). Raises ValueError for bad arguments, AwsError when SQS fails.
+        """
+        if not 1 <= max_messages <= MAX_RECEIVE_BATCH:
+            raise ValueError(f"max_messages must be 1 to 10 for one receive, not {max_messages}")
+        if not 0 <= wait_seconds <= 20:
+            raise ValueError(f"wait_seconds must be 0 to 20, not {wait_seconds}")
+        queue = _parse(queue_arn)
+        url = self.queue_url(queue_arn)
+        with aws_call(f"ReceiveMessage {queue.name}"):
+            response = self._clients.sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=max_messages,
+                VisibilityTimeout=0,
+                WaitTimeSeconds=wait_seconds,
+                MessageAttributeNames=["All"],
+                MessageSystemAttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+            )
+        return [
+            _dlq_message(message.get("MessageId", ""), message)
+            for message in response.get("Messages", [])
+        ]
 
     def _forget(self, queue_arn: str) -> None:
         with self._lock:
@@ -181,6 +228,15 @@ def _parse(queue_arn: str) -> SqsQueueArn:
             code="InvalidArn",
         )
     return queue
+
+
+def _count(text: str | None) -> int | None:
+    """A count attribute SQS sends as text; None when missing or not a number."""
+    # isdecimal, not isdigit: "²" is a digit that int() refuses. Bounded: a count, not a
+    # number of 5,000 digits (which int() also refuses).
+    if text is None or not text.strip().isdecimal() or len(text.strip()) > 18:
+        return None
+    return int(text.strip())
 
 
 def _string_attributes(
@@ -198,11 +254,10 @@ def _string_attributes(
 
 def _dlq_message(message_id: str, message: MessageTypeDef) -> DlqMessage:
     system = message.get("Attributes", {})
-    receive_count = system.get("ApproximateReceiveCount")
     return decode_dlq_message(
         message_id,
         message.get("Body", ""),
         _string_attributes(message.get("MessageAttributes", {})),
-        receive_count=int(receive_count) if receive_count and receive_count.isdigit() else None,
+        receive_count=_count(system.get("ApproximateReceiveCount")),
         sent_at=epoch_millis(system.get("SentTimestamp")),
     )

@@ -227,6 +227,18 @@ def dlq_row(
     )
 
 
+def dlq_order(arn: str, depth: QueueDepth | None, finding: str) -> tuple[object, ...]:
+    """Deepest first. A queue whose depth could not be read comes first (it may hold
+    anything, and why it cannot be read is itself trouble); at equal depth, findings first."""
+    return (
+        depth is not None,
+        -(depth.total if depth is not None else 0),
+        not finding,
+        target_resource_name(arn),
+        arn,
+    )
+
+
 def alarm_row(alarm: MetricAlarm) -> TableRow:
     watches = f"{alarm.metric or '?'} ({alarm.group or 'account'})"
     topics = ", ".join(target_resource_name(t) for t in alarm.alarm_topic_arns)

@@ -11,14 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
 from schedtui.aws.errors import AwsError
+from schedtui.core.monitoring.layout import Panel, allot, table_panel
 from schedtui.core.monitoring.metrics import MetricAlarm, QueueDepth
 from schedtui.core.monitoring.panel import (
+    ACCOUNT,
     ALARM_COLUMNS,
     DLQ_COLUMNS,
     METRIC_COLUMNS,
@@ -26,18 +29,21 @@ from schedtui.core.monitoring.panel import (
     WINDOWS,
     GroupHealth,
     alarm_row,
+    dlq_order,
     dlq_row,
     figure,
     group_health,
     health_row,
 )
+from schedtui.core.monitoring.peek import PeekLog, QueueFacts, confirmation_lines
 from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
-from schedtui.ui.screens.dialogs import ConfirmScreen
+from schedtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
+from schedtui.ui.widgets.panel_stack import PanelStack
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 
@@ -51,14 +57,22 @@ class Snapshot:
     references: dict[str, list[str]]  # DLQ ARN -> "group/name" of schedules using it
 
 
+TABLES = ("metrics", "dlqs", "alarms")
+ERRORS = {"metrics": "metrics-error", "dlqs": "dlq-error", "alarms": "alarm-error"}
+MAX_ERROR_LINES = 3
+
+
 class MonitorScreen(AppScreen):
     DEFAULT_CSS = """
     MonitorScreen #window { height: 1; padding: 0 1; background: $panel; }
-    MonitorScreen #metrics { height: 1fr; }
-    MonitorScreen #dlqs { height: 9; }
-    MonitorScreen #alarms { height: 6; }
-    MonitorScreen .panel-error { height: auto; color: $error; padding: 0 1; }
-    MonitorScreen #totals { height: auto; padding: 0 1; color: $text-muted; }
+    MonitorScreen .panel-error { height: 1; color: $error; padding: 0 1; }
+    MonitorScreen #totals {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     """
     KEYS = ("monitor",)
     HELP_TITLE = "Monitoring"
@@ -69,19 +83,24 @@ class MonitorScreen(AppScreen):
         self.depth_history: dict[str, list[int]] = {}
         self._beat: Beat | None = None
         self._busy = False
+        self._peeking = False
         self.refreshes = 0
         self.last: Snapshot | None = None
+        self._errors: dict[str, str] = {}  # error panel id -> what it says
+        self._totals_lines = 0
+        self._stack_height = 0
 
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static(id="window")
-        yield VirtualTable(METRIC_COLUMNS, id="metrics")
-        yield Static(id="totals")
-        yield Static(classes="panel-error", id="metrics-error")
-        yield VirtualTable(DLQ_COLUMNS, id="dlqs")
-        yield Static(classes="panel-error", id="dlq-error")
-        yield VirtualTable(ALARM_COLUMNS, id="alarms")
-        yield Static(classes="panel-error", id="alarm-error")
+        with PanelStack(self._relayout, id="panels"):
+            yield VirtualTable(METRIC_COLUMNS, id="metrics")
+            yield Static(id="totals")
+            yield Static(classes="panel-error", id="metrics-error")
+            yield VirtualTable(DLQ_COLUMNS, id="dlqs")
+            yield Static(classes="panel-error", id="dlq-error")
+            yield VirtualTable(ALARM_COLUMNS, id="alarms")
+            yield Static(classes="panel-error", id="alarm-error")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -143,13 +162,45 @@ class MonitorScreen(AppScreen):
         self._show_metrics(snapshot)
         self._show_dlqs(snapshot)
         self._show_alarms(snapshot)
+        self._relayout()
+
+    # -- layout: the focused panel is marked and gets its rows first ----------------------------
+
+    def _relayout(self, height: int | None = None) -> None:
+        if height is not None:
+            self._stack_height = height
+        if self._stack_height <= 0:
+            return
+        stack = self.query_one("#panels", PanelStack)
+        width = max(stack.size.width - 2, 1)  # the error panels' padding
+        panels: list[Panel] = []
+        for error_id, text in self._errors.items():
+            lines = min(MAX_ERROR_LINES, max(1, -(-cell_len(text) // width))) if text else 0
+            panels.append(Panel(error_id, lines, floor=lines, comfortable=lines))
+        focused = self._focused_table() or "metrics"
+        for name in (focused, *(name for name in TABLES if name != focused)):
+            panels.append(table_panel(name, self.query_one(f"#{name}", VirtualTable).row_count))
+        totals = self._totals_lines
+        panels.append(Panel("totals", totals, floor=min(totals, 1), comfortable=totals))
+        # Lines nobody needs go to the bottom panel: the tables stay together, and the last
+        # one reaches the footer.
+        stack.apply(allot(self._stack_height, panels, spare_to="alarms"))
+
+    def _focused_table(self) -> str | None:
+        focused = self.focused
+        if isinstance(focused, VirtualTable) and focused.id in TABLES:
+            return focused.id
+        return None
+
+    def on_descendant_focus(self, _: events.DescendantFocus) -> None:
+        self._relayout()
 
     # -- panels ---------------------------------------------------------------------------------
 
     def _error(self, selector: str, error: AwsError | None) -> None:
-        panel = self.query_one(selector, Static)
-        panel.update(Text(printable(str(error))) if error else Text())
-        panel.display = error is not None
+        text = printable(str(error)) if error else ""
+        self._errors[selector.lstrip("#")] = text
+        self.query_one(selector, Static).update(Text(text))
 
     def _show_metrics(self, snapshot: Snapshot) -> None:
         table = self.query_one("#metrics", VirtualTable)
@@ -188,9 +239,12 @@ class MonitorScreen(AppScreen):
         shown = Text(no_wrap=True, overflow="ellipsis")
         shown.append("\n".join(printable(line) for line in lines))
         self.query_one("#totals", Static).update(shown)
+        if len(lines) != self._totals_lines:
+            self._totals_lines = len(lines)
+            self._relayout()
 
     def _show_dlqs(self, snapshot: Snapshot) -> None:
-        rows: list[TableRow] = []
+        ranked: list[tuple[tuple[object, ...], TableRow]] = []
         for arn, outcome in snapshot.depths.items():
             history = self.depth_history.setdefault(arn, [])
             depth = outcome if isinstance(outcome, QueueDepth) else None
@@ -198,9 +252,10 @@ class MonitorScreen(AppScreen):
                 history.append(depth.total)
                 del history[:-30]
             problem = "" if depth is not None else str(outcome)
-            rows.append(dlq_row(arn, depth, problem, snapshot.references.get(arn, []), history))
-        rows.sort(key=lambda row: (row.style != "error", row.style != "warning", row.key))
-        self.query_one("#dlqs", VirtualTable).set_rows(rows)
+            row = dlq_row(arn, depth, problem, snapshot.references.get(arn, []), history)
+            ranked.append((dlq_order(arn, depth, row.style == "error"), row))
+        ranked.sort(key=lambda pair: pair[0])
+        self.query_one("#dlqs", VirtualTable).set_rows([row for _, row in ranked])
         self._error("#dlq-error", None)
 
     def _show_alarms(self, snapshot: Snapshot) -> None:
@@ -210,7 +265,7 @@ class MonitorScreen(AppScreen):
         self._error("#alarm-error", None)
         self.query_one("#alarms", VirtualTable).set_rows([alarm_row(a) for a in snapshot.alarms])
 
-    # -- window, peek, back ---------------------------------------------------------------------
+    # -- window ---------------------------------------------------------------------------------
 
     def _show_window(self) -> None:
         period = WINDOWS[self.window][1]
@@ -228,38 +283,149 @@ class MonitorScreen(AppScreen):
         self._show_window()
         self.reload()
 
+    # -- peek: p acts on the focused panel ------------------------------------------------------
+
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         if event.control.id == "dlqs":
             self._ask_peek(event.key)
 
     def action_peek(self) -> None:
-        key = self.query_one("#dlqs", VirtualTable).cursor_key
-        if key:
-            self._ask_peek(key)
+        panel = self._focused_table()
+        table = self.query_one(f"#{panel or 'metrics'}", VirtualTable)
+        key = table.cursor_key
+        if panel == "dlqs":
+            if key:
+                self._ask_peek(key)
+            else:
+                self.app.notify("No dead-letter queue in the panel: no schedule names one.")
+        elif panel == "metrics":
+            self._peek_group(key)
+        elif panel == "alarms":
+            alarms = self.last.alarms if self.last is not None else []
+            alarm = (
+                next((a for a in alarms if a.name == key), None)
+                if isinstance(alarms, list)
+                else None
+            )
+            if alarm is None or alarm.group is None:
+                self.app.notify(
+                    "This alarm watches no one group: p peeks a dead-letter queue, pick one "
+                    "in the DLQ panel (tab).",
+                )
+                return
+            self._peek_group(alarm.group)
+        else:
+            self.app.notify("p peeks a dead-letter queue: pick one in the DLQ panel (tab).")
+
+    def queues_of(self, group: str) -> list[str]:
+        """The DLQs the group's schedules name (of those whose details are loaded), in the
+        DLQ panel's order: deepest first."""
+        references = self.last.references if self.last is not None else {}
+        prefix = f"{group}/"
+        return [
+            arn
+            for arn in self.query_one("#dlqs", VirtualTable).row_keys()
+            if any(user.startswith(prefix) for user in references.get(arn, []))
+        ]
+
+    def _peek_group(self, group: str | None) -> None:
+        if group is None or group == ACCOUNT:
+            self.app.notify(
+                "The account row spans every group: pick a group here, or a queue in the "
+                "DLQ panel (tab), then p.",
+            )
+            return
+        queues = self.queues_of(group)
+        if not queues:
+            self.app.notify(
+                printable(
+                    f"No schedule of {group} names a dead-letter queue (of the schedules "
+                    "whose details are loaded)."
+                ),
+                severity="warning",
+            )
+            return
+        if len(queues) == 1:
+            self._ask_peek(queues[0])
+            return
+        shown = queues[:9]
+        depths = self.last.depths if self.last is not None else {}
+        choices: list[tuple[str, str, str]] = []
+        for index, arn in enumerate(shown):
+            depth = depths.get(arn)
+            count = f"{depth.visible:,}" if isinstance(depth, QueueDepth) else "?"
+            name = printable(target_resource_name(arn))
+            choices.append((f"queue-{index}", f"{index + 1} {name} ({count})", str(index + 1)))
+        choices.append(("cancel", "Cancel (esc)", "n"))
+        more = f" (the first 9 of {len(queues)}, deepest first)" if len(queues) > 9 else ""
+        body = Text(
+            printable(
+                f"The schedules of {group} send to {len(queues)} dead-letter queues{more}. "
+                "Peek at which one? (its number)"
+            )
+        )
+
+        def chosen(choice: str | None) -> None:
+            if choice and choice.startswith("queue-"):
+                arn = shown[int(choice.removeprefix("queue-"))]
+                self.query_one("#dlqs", VirtualTable).move_to(arn)
+                self._ask_peek(arn)
+
+        self.app.push_screen(
+            ChoiceScreen(printable(f"Dead-letter queues of {group}"), body, choices), chosen
+        )
 
     def _ask_peek(self, queue_arn: str) -> None:
-        body = Text(
-            "Receiving messages raises each one's receive count, and can trigger the queue's "
-            "own redrive policy (maxReceiveCount). schedtui leaves them on the queue "
-            "(visibility timeout 0) and never deletes them.",
-        )
+        if self._peeking:
+            return
+        self._peeking = True
+        self._read_facts(queue_arn)
+
+    @work(thread=True, group="peek")
+    def _read_facts(self, queue_arn: str) -> None:
+        facts: QueueFacts | None = None
+        problem: str | None = None
+        try:
+            facts = self.session.backend.dlqs.facts(queue_arn)
+        except AwsError as error:
+            problem = str(error)
+        self.app.call_from_thread(self._confirm_peek, queue_arn, facts, problem)
+
+    def _confirm_peek(self, queue_arn: str, facts: QueueFacts | None, problem: str | None) -> None:
+        if not self.is_attached:  # the operator left the monitor while SQS answered
+            self._peeking = False
+            return
+        body = Text("\n\n".join(printable(line) for line in confirmation_lines(facts, problem)))
+        size = ""
+        if facts is not None and facts.visible is not None:
+            size = f" (~{facts.visible:,} messages)"
+        title = printable(f"Peek at {target_resource_name(queue_arn)}{size}?")
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._peek(queue_arn)
+                self._peek(queue_arn, facts)
+            else:
+                self._peeking = False
 
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Peek at up to 10 messages of {target_resource_name(queue_arn)}?", body, "Peek"
-            ),
-            answered,
-        )
+        self.app.push_screen(ConfirmScreen(title, body, "Peek"), answered)
 
     @work(thread=True, group="peek")
-    def _peek(self, queue_arn: str) -> None:
+    def _peek(self, queue_arn: str, facts: QueueFacts | None) -> None:
         try:
-            messages = self.session.backend.dlqs.peek(queue_arn, 10)
+            batch = self.session.backend.dlqs.receive(queue_arn)
         except AwsError as error:
-            self.app.call_from_thread(self.host.show_error, error)
+            self.app.call_from_thread(self._peek_failed, error)
             return
-        self.app.call_from_thread(self.app.push_screen, DlqMessagesScreen(queue_arn, messages))
+        log = PeekLog()
+        log.add(batch)
+        self.app.call_from_thread(self._peeked, DlqMessagesScreen(queue_arn, facts, log))
+
+    def _peek_failed(self, error: AwsError) -> None:
+        self._peeking = False
+        self.host.show_error(error)
+
+    def _peeked(self, screen: DlqMessagesScreen) -> None:
+        self._peeking = False
+        if not self.is_attached:
+            return
+        self.app.push_screen(screen)
