@@ -43,7 +43,7 @@ def _screens(*names: str) -> frozenset[str]:
 APP = _screens("app")
 LISTS = _screens("list")  # what both lists share
 SCHEDULES = _screens("schedules", "detail")
-COPY = _screens("schedules", "detail", "groups")
+COPY = _screens("schedules", "detail", "groups", "monitor", "dlq_messages")
 
 KEYS: Final[tuple[Key, ...]] = (
     # -- everywhere -------------------------------------------------------------------------
@@ -135,11 +135,11 @@ KEYS: Final[tuple[Key, ...]] = (
         _screens("detail"), "esc", "anywhere"),
     # -- copy and leave (ui/flows/copy.py): not in the footers, which have no room ---------
     Key("copy.arn", "y", "copy_arn", "Copy ARN",
-        "copy the ARN (in the groups list, the group's) and show it",
-        COPY, where="lists or detail", footer=False),
+        "copy the ARN (in the groups list, the group's; in the monitor, the DLQ's) and show it",
+        COPY, where="lists, detail, monitor", footer=False),
     Key("copy.console", "Y", "copy_console_url", "Console URL",
-        "copy the AWS console URL of the schedule (or group) and show it", COPY,
-        where="lists or detail", footer=False),
+        "copy the AWS console URL of the schedule (or group, or DLQ) and show it", COPY,
+        where="lists, detail, monitor", footer=False),
     Key("schedules.json", "v", "view_json", "JSON",
         "view the schedule exactly as GetSchedule returned it (read-only JSON)", SCHEDULES,
         where="schedule list or detail", footer=False),

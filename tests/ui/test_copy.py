@@ -19,7 +19,9 @@ from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.flows.copy import copy_arn, copy_queue_arn, copy_queue_console_url
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.json_view import JsonViewScreen
+from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.widgets.virtual_table import VirtualTable
 from tests.ui.test_app import SIZE, loaded, on_screen, open_group, table, wait_for
 from tests.ui.test_delete_and_groups import notes
 from tests.ui.test_hostile_text import DESCRIPTION, GROUP, INPUT, NAME, clean
@@ -205,3 +207,24 @@ def test_queue_copies_for_the_monitor_screens() -> None:
     copy_queue_console_url(host, "arn:aws:sqs:bad region:1:q")  # type: ignore[arg-type]
     assert len(host.clipboard) == 2
     assert "no AWS console URL" in host.notes[-1][1]
+
+
+async def test_the_monitor_and_the_dlq_messages_copy_the_queue_arn_and_console_url(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        screen = app.screen
+        dlqs = screen.query_one("#dlqs", VirtualTable)
+        await wait_for(pilot, lambda: dlqs.row_count > 0)
+        queue = dlqs.cursor_key
+        assert queue is not None
+        assert queue.startswith("arn:aws:sqs:")
+        await pilot.press("y")
+        assert app.clipboard == queue
+        await pilot.press("Y")
+        assert app.clipboard.startswith("https://us-east-1.console.aws.amazon.com/sqs/v3/")
+        assert queue.rsplit(":", 1)[-1] in app.clipboard

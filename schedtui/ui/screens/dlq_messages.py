@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from schedtui.aws.errors import AwsError
 from schedtui.core.expressions.zones import utc_text
@@ -35,9 +35,11 @@ from schedtui.core.monitoring.peek import (
 from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
+from schedtui.ui.flows.copy import copy_queue_arn, copy_queue_console_url
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
+from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.label_table import label_table
 from schedtui.ui.widgets.panel_stack import PanelStack
 from schedtui.ui.widgets.virtual_table import VirtualTable
@@ -151,6 +153,12 @@ class DlqMessagesScreen(AppScreen):
         self.receiving = False
         self._stack_height = 0
 
+    def action_copy_arn(self) -> None:
+        copy_queue_arn(self.host, self.queue_arn)
+
+    def action_copy_console_url(self) -> None:
+        copy_queue_console_url(self.host, self.queue_arn)
+
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static(id="note")
@@ -159,7 +167,7 @@ class DlqMessagesScreen(AppScreen):
             yield VirtualTable(COLUMNS, id="messages")
             with VerticalScroll(id="detail"):
                 yield Static(id="message")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._show_batch()

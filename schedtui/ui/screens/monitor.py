@@ -15,7 +15,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from schedtui.aws.errors import AwsError
 from schedtui.core.monitoring.layout import Panel, allot, table_panel
@@ -39,10 +39,12 @@ from schedtui.core.monitoring.peek import PeekLog, QueueFacts, confirmation_line
 from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.table import TableRow
 from schedtui.core.text import printable
+from schedtui.ui.flows.copy import copy_queue_arn, copy_queue_console_url
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
+from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.panel_stack import PanelStack
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
@@ -101,7 +103,7 @@ class MonitorScreen(AppScreen):
             yield Static(classes="panel-error", id="dlq-error")
             yield VirtualTable(ALARM_COLUMNS, id="alarms")
             yield Static(classes="panel-error", id="alarm-error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#metrics", VirtualTable).focus()
@@ -282,6 +284,17 @@ class MonitorScreen(AppScreen):
         self.window = names[(names.index(self.window) + 1) % len(names)]
         self._show_window()
         self.reload()
+
+    # -- copy: the DLQ under the DLQ table's cursor ----------------------------------------------
+
+    def _dlq_in_hand(self) -> str | None:
+        return self.query_one("#dlqs", VirtualTable).cursor_key
+
+    def action_copy_arn(self) -> None:
+        copy_queue_arn(self.host, self._dlq_in_hand())
+
+    def action_copy_console_url(self) -> None:
+        copy_queue_console_url(self.host, self._dlq_in_hand())
 
     # -- peek: p acts on the focused panel ------------------------------------------------------
 
