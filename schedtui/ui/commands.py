@@ -131,26 +131,26 @@ def completions(
 ) -> list[str]:
     """Whole command lines that ``text`` (what is typed after `:`) can complete to: command
     words first, then group names after `schedules `, then schedule names after
-    `schedules GROUP/`. Prefix matches, case-insensitive, in order; at most 50."""
+    `schedules GROUP/`. Prefix matches, case-insensitive, in order, never what is already
+    typed in full; at most 50."""
     word, space, argument = text.lstrip(":").partition(" ")
     if not space:
         typed = word.lower()
-        words = [*COMMANDS, *(alias for alias in ALIASES if len(alias) > 1)]
-        return [w for w in dict.fromkeys(words) if w.startswith(typed) and w != typed][
-            :_MAX_COMPLETIONS
-        ]
+        found = [w for w in COMMANDS if w.startswith(typed) and w != typed]
+        # The aliases only when no command word starts so (they would crowd the list).
+        return found or [a for a in ALIASES if len(a) > 1 and a.startswith(typed) and a != typed]
     command = ALIASES.get(word.lower(), word.lower())
     if command not in _TAKES_NAME:
         return []
     group_text, slash, name = argument.partition("/")
     if not slash:
         typed = group_text.lower()
-        found = [g for g in sorted(groups) if g.lower().startswith(typed)]
+        found = [g for g in sorted(groups) if g.lower().startswith(typed) and g != group_text]
         return [f"{word} {group}" for group in found][:_MAX_COMPLETIONS]
     group = _resolve(group_text, groups)
     if group is None:
         return []
-    found = sorted(n for n in names_in(group) if n.lower().startswith(name.lower()))
+    found = sorted(n for n in names_in(group) if n.lower().startswith(name.lower()) and n != name)
     return [f"{word} {group}/{n}" for n in found][:_MAX_COMPLETIONS]
 
 

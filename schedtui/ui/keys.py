@@ -196,7 +196,7 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("prompt.cancel", "escape", "cancel", "Cancel", "cancel", _screens("prompt"), "esc"),
     Key("prompt.complete", "tab", "complete", "Complete",
         "complete the command, group or schedule name", _screens("prompt"),
-        where="`:` command line"),
+        where="`:` command line", priority=True),  # before Screen's own tab (focus next)
     Key("choice.back", "escape", "choose(None)", "Back", "back", _screens("choice"), "esc"),
 )  # fmt: skip
 

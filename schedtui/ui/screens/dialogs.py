@@ -264,7 +264,17 @@ class CommandPrompt(ModalScreen[str | None]):
         yield Static(id="candidates")
 
     def on_mount(self) -> None:
+        self.query_one("#command", Input).focus()
         self._show_candidates("")
+
+    def on_key(self, event: events.Key) -> None:
+        # Typed right after ':' (":sch" in one burst), keys can arrive before the input has
+        # the focus: they belong to it, not lost.
+        field = self.query_one("#command", Input)
+        if not field.has_focus and event.is_printable and event.character:
+            field.insert_text_at_cursor(event.character)
+            field.focus()
+            event.stop()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._show_candidates(event.value)
@@ -282,6 +292,15 @@ class CommandPrompt(ModalScreen[str | None]):
         panel.display = bool(found)
 
     def action_complete(self) -> None:
+        field = self.query_one("#command", Input)
+        if field.has_focus:
+            self._complete()
+            return
+        # A burst right after ':' (":sch<tab>"): the first letters still wait in this
+        # screen's queue, the next ones in the input's. Drain both, in that order, first.
+        self.call_later(lambda: field.call_later(self._complete))
+
+    def _complete(self) -> None:
         field = self.query_one("#command", Input)
         found = self.complete(field.value)
         if found:
