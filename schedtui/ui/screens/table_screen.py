@@ -187,6 +187,8 @@ class TableScreen(AppScreen):
         """Rebuild the visible list from the store (cheap: no widgets per row)."""
         if not self.table_ready:
             return
+        if self.session.store.failures.as_of is None and self.session.store.listed:
+            self.fetch_failures()  # the first listing is in: the figures need not wait
         rows = self.rows()
         table = self.table
         if len(rows) == table.row_count and {row.key for row in rows} == set(table.row_keys()):
