@@ -3,8 +3,9 @@
     .venv/bin/python -m tests.e2e.make_screenshots  # from the repository root
 
 Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edit-form.svg,
-edit-review.svg, help.svg and monitor.svg (the simulator's week of metrics, its live thread
-stopped so nothing moves).
+edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
+stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg and
+detail-80x24.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -31,6 +32,7 @@ from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
@@ -169,6 +171,46 @@ async def make() -> list[Path]:
                 "the monitoring panel",
             )
             made.append(await shoot(pilot, "monitor.svg"))
+
+            # Peek at the deepest DLQ: tab to the DLQ panel, p, confirm; grouped messages.
+            await pilot.press("tab", "p")
+            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "peek?")
+            await pilot.press("y")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, DlqMessagesScreen), "the DLQ messages"
+            )
+            await wait_until(pilot, lambda: fully_loaded(app), "the receive")
+            made.append(await shoot(pilot, "dlq-peek.svg"))
+
+            # A group's list filtered and sorted: the title says both.
+            run_command(app, "schedules orders")
+            await wait_until(
+                pilot, lambda: getattr(app.screen, "group", None) == "orders", "orders"
+            )
+            await pilot.press("s", "slash", *"replay", "enter")
+            await wait_until(pilot, lambda: app.screen.focused is not None, "the filter")
+            await pilot.pause(0.2)
+            made.append(await shoot(pilot, "filter.svg"))
+
+            # The palette finds schedules by fuzzy name.
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.2)
+            await pilot.press(*"dlybackup")
+            await pilot.pause(0.5)
+            made.append(await shoot(pilot, "palette.svg"))
+            await pilot.press("escape")
+
+            # 80x24: the list and a detail, as on a small SSH window.
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause(0.2)
+            made.append(await shoot(pilot, "list-80x24.svg"))
+            await pilot.press("home", "enter")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, DetailScreen) and app.screen.schedule is not None,
+                "the detail at 80x24",
+            )
+            made.append(await shoot(pilot, "detail-80x24.svg"))
     demo.stop()
     return made
 

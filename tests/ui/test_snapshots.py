@@ -17,8 +17,11 @@ from textual.widgets import Input
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
 from schedtui.demo.seed import seed_demo
+from schedtui.demo.simulator import DemoSimulator
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from schedtui.ui.screens.monitor import MonitorScreen
+from schedtui.ui.screens.table_screen import TableScreen
 from schedtui.ui.session import show_state
 from tests.ui.test_app import FIXED, SIZE, loaded, table, wait_for
 
@@ -42,11 +45,26 @@ def steady(then: Callable[[Pilot[None]], Awaitable[None]] | None = None) -> Any:
         await loaded(pilot)
         app.session.header.endpoint = "http://127.0.0.1:4566"
         show_state(app)
+        await failure_figures(pilot)
         if then is not None:
             await then(pilot)
         await pilot.pause()
 
     return run_before
+
+
+async def failure_figures(pilot: Pilot[None]) -> None:
+    """The lists' failure columns, fetched once every definition is in (else the DLQ
+    depths would depend on when the first fetch ran)."""
+    screen = pilot.app.screen
+    assert isinstance(screen, TableScreen)
+    await wait_for(pilot, lambda: not screen._failures_busy)
+    screen.fetch_failures()
+    await wait_for(pilot, lambda: not screen._failures_busy)
+
+
+# The key screens at the smallest common terminal and at a large one.
+SIZES = pytest.mark.parametrize("size", [(80, 24), (200, 50)], ids=["80x24", "200x50"])
 
 
 async def open_batch_jobs(pilot: Pilot[None]) -> None:
@@ -55,6 +73,20 @@ async def open_batch_jobs(pilot: Pilot[None]) -> None:
     table(app).move_to("batch-jobs-group")
     await pilot.press("enter")
     await pilot.pause()
+    app.session.header.endpoint = "http://127.0.0.1:4566"
+    show_state(app)
+
+
+async def open_orders(pilot: Pilot[None]) -> None:
+    """The orders group, sorted by name, filtered to its "replay" schedules (the title says
+    both), with its failure figures."""
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    table(app).move_to("orders")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: getattr(app.screen, "group", None) == "orders")
+    await pilot.press("s", "slash", *"replay", "enter")
+    await wait_for(pilot, lambda: "replay" in str(table(app).border_title))
     app.session.header.endpoint = "http://127.0.0.1:4566"
     show_state(app)
 
@@ -87,12 +119,24 @@ def test_groups_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=steady())
 
 
-def test_schedules_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady(open_batch_jobs))
+def backfill(app: SchedtuiApp) -> None:
+    """A week of metrics and DLQ messages with orders failing, and the alarms."""
+    simulator = DemoSimulator(app.session.backend.settings, now=lambda: FIXED)
+    simulator.backfill()
+    simulator.create_alarms()
 
 
-def test_detail_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady(open_daily_backup))
+@SIZES
+def test_schedules_screen(
+    snap_compare: SnapCompare, app: SchedtuiApp, size: tuple[int, int]
+) -> None:
+    backfill(app)  # the failure columns have something to say
+    assert snap_compare(app, terminal_size=size, run_before=steady(open_orders))
+
+
+@SIZES
+def test_detail_screen(snap_compare: SnapCompare, app: SchedtuiApp, size: tuple[int, int]) -> None:
+    assert snap_compare(app, terminal_size=size, run_before=steady(open_daily_backup))
 
 
 def test_toggle_dialog(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
@@ -103,17 +147,9 @@ def test_help_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=steady(help_screen))
 
 
-def test_schedules_at_80x24(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
-    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(open_batch_jobs))
-
-
-def test_monitor_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
-    from schedtui.demo.simulator import DemoSimulator
-    from schedtui.ui.screens.monitor import MonitorScreen
-
-    simulator = DemoSimulator(app.session.backend.settings, now=lambda: FIXED)
-    simulator.backfill()  # a week of metrics and DLQ messages, orders failing
-    simulator.create_alarms()
+@SIZES
+def test_monitor_screen(snap_compare: SnapCompare, app: SchedtuiApp, size: tuple[int, int]) -> None:
+    backfill(app)
 
     async def monitor(pilot: Pilot[None]) -> None:
         await pilot.press("m")
@@ -124,7 +160,7 @@ def test_monitor_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
         assert isinstance(pilot.app, SchedtuiApp)
         show_state(pilot.app)
 
-    assert snap_compare(app, terminal_size=(130, 40), run_before=steady(monitor))
+    assert snap_compare(app, terminal_size=size, run_before=steady(monitor))
 
 
 async def edit_form_with_a_problem(pilot: Pilot[None]) -> None:
@@ -160,12 +196,9 @@ async def edit_review(pilot: Pilot[None]) -> None:
     show_state(pilot.app)
 
 
-def test_edit_form(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady(edit_form_with_a_problem))
-
-
-def test_edit_form_at_80x24(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
-    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(edit_form_with_a_problem))
+@SIZES
+def test_edit_form(snap_compare: SnapCompare, app: SchedtuiApp, size: tuple[int, int]) -> None:
+    assert snap_compare(app, terminal_size=size, run_before=steady(edit_form_with_a_problem))
 
 
 def test_edit_review(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
