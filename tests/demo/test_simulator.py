@@ -120,7 +120,8 @@ def _sums(
     return [by_id[f"q{index}"] for index in range(len(series))]
 
 
-def test_start_with_simulate_is_fast_and_stops_promptly(sim: Sim) -> None:
+def test_start_with_simulate_backfills_and_stops(sim: Sim) -> None:
+    # The times are printed, not asserted: speed is the benchmarks' business.
     simulator = sim.backend.simulator
     assert simulator is not None
     assert simulator.backfill_result is not None
@@ -133,8 +134,6 @@ def test_start_with_simulate_is_fast_and_stops_promptly(sim: Sim) -> None:
     )
     assert sim.was_running
     assert not simulator.running
-    assert sim.stop_seconds < 2.0
-    assert result.seconds < 5.0  # ~0.6 s here; room for a loaded CI machine
     assert 1000 < result.datapoints < 20_000  # "modest": ~7k for the default demo
 
 
@@ -189,14 +188,13 @@ def test_account_wide_series_exists_and_is_the_sum_of_the_groups(sim: Sim) -> No
     assert account > 0
 
 
-def test_the_app_reads_every_window_quickly(sim: Sim) -> None:
+def test_the_app_reads_every_window(sim: Sim) -> None:
     repository = MetricsRepository(sim.clients)
     for seconds, period in ((3600, 60), (3 * 3600, 300), (24 * 3600, 900), (7 * 86400, 3600)):
         started = time.perf_counter()
         series = repository.fetch(sim.groups, NOW - timedelta(seconds=seconds), NOW, period)
         elapsed = time.perf_counter() - started
         print(f"\nfetch {seconds // 3600} h / {period} s: {elapsed:.3f} s")
-        assert elapsed < 2.0  # ~0.05 s; plain moto takes seconds for the 7-day window
         orders = {s.metric: s for s in series if s.group == FAILING_GROUP}
         assert orders["TargetErrorCount"].total > 0
 
@@ -316,7 +314,7 @@ def test_the_live_thread_adds_this_minute_s_datapoints(sim: Sim) -> None:
         stopping = time.perf_counter()
         simulator.stop()
         stop_seconds = time.perf_counter() - stopping
-    assert stop_seconds < 2.0
+    print(f"\nsimulator stop: {stop_seconds:.3f} s")
     assert not simulator.running
     assert simulator.ticks >= 3, simulator.last_error
     assert simulator.last_error is None
