@@ -206,9 +206,10 @@ KEYS: Final[tuple[Key, ...]] = (
         _screens("schedule_form"), where="forms", footer=False, priority=True),
     Key("form.redo", "ctrl+y", "redo", "Redo", "redo what ctrl+z undid in the focused field",
         _screens("schedule_form"), where="forms", footer=False, priority=True),
+    # Not in the footer (no room): the button under the target input names it.
     Key("form.format", "ctrl+o", "format_input", "Format JSON",
-        "pretty-print the target input (JSON), from inside it", _screens("schedule_form"),
-        where="forms"),
+        "pretty-print the target input (JSON)", _screens("schedule_form"), where="forms",
+        footer=False),
     Key("group_form.save", "ctrl+s", "save", "Save", "review and save the group",
         _screens("group_form")),
     Key("group_form.cancel", "escape", "close", "Cancel", "cancel", _screens("group_form"),

@@ -192,9 +192,6 @@ class ScheduleFormScreen(AppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save" and self.read_only_reason:
             return False  # a viewer: nothing to save
-        if action == "format_input":
-            # Only from inside the input (the footer has room for it there, not everywhere).
-            return self._field_key(self.focused) == "Target.Input" and not self.read_only_reason
         return super().check_action(action, parameters)
 
     # -- building the form ------------------------------------------------------------------------
@@ -247,14 +244,15 @@ class ScheduleFormScreen(AppScreen):
         self._key_by_id[KIND] = KIND
         with Horizontal(classes="field", id="row-kind"):
             yield Label("Target kind")
-            yield Select(
+            self._picker: Select[str] = Select(
                 [(kind.label, kind.name) for kind in kinds],
                 value=self.kind.name,
                 allow_blank=False,
                 compact=True,
-                id="kind",
+                id=KIND,
                 disabled=bool(self.read_only_reason),
             )
+            yield self._picker
         yield Static(
             Text("picks the ARN's start; the kind's own parameters appear below"),
             classes="message",
@@ -371,7 +369,7 @@ class ScheduleFormScreen(AppScreen):
             for key, text in self.values().items()
             if not isinstance(self._inputs.get(key), TextArea)
         }
-        found[KIND] = str(self.query_one("#kind", Select).value)
+        found[KIND] = str(self._picker.value)
         return found
 
     def values(self) -> Values:
@@ -461,8 +459,8 @@ class ScheduleFormScreen(AppScreen):
             return self.saving, "bold yellow", []
         if self.server_problem:
             return (
-                "not saved",
-                "bold",
+                "",  # said on the lines below
+                "",
                 [
                     [("Not saved: ", "bold"), (printable(self.server_problem), "")],
                     [("Your edits are kept.", "dim")],
@@ -499,13 +497,12 @@ class ScheduleFormScreen(AppScreen):
         title = self.title_text
         for short in (False, True):
             section = self._banner_section(short)
-            after = [(" · " if short else "  ·  ", ""), (status, status_style)]
+            after = [(" · " if short else "  ·  ", ""), (status, status_style)] if status else []
             room = width - sum(len(text) for text, _ in (*section, *after))
             if len(title) <= room:
                 break
-        if len(title) > room and room < _TITLE_ROOM:
-            if not self.server_problem:  # whose lines below say it already
-                below = [[(status, status_style)], *below]
+        if len(title) > room and room < _TITLE_ROOM and status:
+            below = [[(status, status_style)], *below]
             after = []
             for short in (False, True):
                 section = self._banner_section(short)
@@ -631,7 +628,7 @@ class ScheduleFormScreen(AppScreen):
         self._put_back(texts)
 
     def _widget(self, key: str) -> Widget:
-        return self.query_one("#kind", Select) if key == KIND else self._inputs[key]
+        return self._picker if key == KIND else self._inputs[key]
 
     def _put_back(self, texts: dict[str, str]) -> None:
         """Set fields to ``texts`` (an undo or redo), with what a change of kind or ARN
@@ -666,7 +663,6 @@ class ScheduleFormScreen(AppScreen):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._show_section(self._section_of(event.widget))
-        self.refresh_bindings()  # ctrl+o shows in the footer inside the target input only
 
     def _show_section(self, section: str | None) -> None:
         if section != self.section:
