@@ -199,13 +199,12 @@ KEYS: Final[tuple[Key, ...]] = (
         _screens("schedule_form"), where="forms", footer=False),
     Key("form.previous_section", "ctrl+up", "section(-1)", "Previous section",
         "previous section", _screens("schedule_form"), where="forms", footer=False),
-    # Priority: a TextArea's own ctrl+z would stay silent with nothing to undo. Not in the
-    # footer: the focused TextArea's own ctrl+z binding would put it first there.
+    # The form's TextAreas leave ctrl+z / ctrl+y to these (schedule_form.FieldArea).
     Key("form.undo", "ctrl+z", "undo", "Undo",
         "undo the focused field's last change (each field has its own history)",
-        _screens("schedule_form"), where="forms", footer=False, priority=True),
+        _screens("schedule_form"), where="forms"),
     Key("form.redo", "ctrl+y", "redo", "Redo", "redo what ctrl+z undid in the focused field",
-        _screens("schedule_form"), where="forms", footer=False, priority=True),
+        _screens("schedule_form"), where="forms", footer=False),
     # Not in the footer (no room): the button under the target input names it.
     Key("form.format", "ctrl+o", "format_input", "Format JSON",
         "pretty-print the target input (JSON)", _screens("schedule_form"), where="forms",

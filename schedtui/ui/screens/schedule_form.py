@@ -16,11 +16,12 @@ from rich.table import Table
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from schedtui.aws.errors import AwsError
 from schedtui.core.changes.plan import ClientTokens
@@ -52,6 +53,7 @@ from schedtui.core.schedules.target import json_problem
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
+from schedtui.ui.widgets.key_footer import KeyFooter
 
 _TITLE_ROOM: Final = 24  # below this, the banner's status moves off the title's line
 # The banner's names for the sections when the terminal is narrow.
@@ -84,6 +86,17 @@ def short_title(verb: str, group: str, name: str, width: int) -> str:
     if room >= 8:
         return f"{verb} …/{cut_middle(name, room)}"
     return cut_middle(full, width)
+
+
+class FieldArea(TextArea, inherit_bindings=False):
+    """A TextArea whose ctrl+z / ctrl+y are the form's (which use its history, and say when
+    there is nothing to undo): the footer then lists them in the same place everywhere."""
+
+    BINDINGS = [
+        binding
+        for binding in TextArea.BINDINGS
+        if not (isinstance(binding, Binding) and binding.action in ("undo", "redo"))
+    ]
 
 
 class FormMode(StrEnum):
@@ -234,7 +247,7 @@ class ScheduleFormScreen(AppScreen):
                 if not self.read_only_reason:
                     yield Button("Review & save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def _kind_picker(self) -> ComposeResult:
         kinds = list(ARN_TEMPLATES)
@@ -295,7 +308,7 @@ class ScheduleFormScreen(AppScreen):
         ident = widget_id(form_field.key)
         entry = form_field.entry
         if entry in MULTILINE:
-            area = TextArea(text, id=ident, compact=True, soft_wrap=True, show_line_numbers=False)
+            area = FieldArea(text, id=ident, compact=True, soft_wrap=True, show_line_numbers=False)
             area.read_only = disabled
             if entry is Entry.PROSE:
                 # As tall as its lines (up to 4): a Description with line breaks shows them.
@@ -345,7 +358,6 @@ class ScheduleFormScreen(AppScreen):
                 # Typing adds to the text: the cursor starts at its end, nothing selected
                 # (Inputs: select_on_focus=False, and their cursor starts at the end).
                 node.move_cursor(node.document.end)
-        self._fit_footer()
         first = "Name" if self.creating else "Description"
         if not self.read_only_reason:
             self._inputs[first].focus()
@@ -530,13 +542,6 @@ class ScheduleFormScreen(AppScreen):
     def on_resize(self, _: events.Resize) -> None:
         if self.is_mounted:
             self._show_banner()
-            self._fit_footer()
-
-    def _fit_footer(self) -> None:
-        # Below 80 columns the footer tightens, so that save, cancel, help and the jumps
-        # still show beside the palette's hint at 60.
-        for footer in self.query(Footer):
-            footer.compact = self.app.size.width < 80
 
     def show_server_problem(self, message: str) -> None:
         """AWS refused the save (or its answer was lost): say so above the form; the
