@@ -30,6 +30,7 @@ class Key:
     footer: bool = True
     not_in_footer_of: frozenset[str] = frozenset()  # screens whose footer has no room for it
     priority: bool = False
+    footer_shows: str = ""  # how the footer writes the key (default: Textual's way)
 
     @property
     def display(self) -> str:
@@ -170,13 +171,44 @@ KEYS: Final[tuple[Key, ...]] = (
         _screens("dlq_messages"), footer=False),
     Key("dlq.back", "escape", "back", "Back", "back", _screens("dlq_messages"), "esc"),
     # -- forms -------------------------------------------------------------------------------
+    # In the footer by importance: at 60 columns the first four still fit. Typing goes to
+    # the focused field, so no plain letter is bound here (`?` types a `?`: f1 is help).
     Key("form.save", "ctrl+s", "save", "Review & save",
         "review the changes, then save (once: a second ctrl+s waits)",
         _screens("schedule_form"), where="forms"),
     Key("form.cancel", "escape", "cancel", "Cancel",
         "cancel (asks first when something was changed)", _screens("schedule_form"), "esc"),
+    Key("form.help", "f1,question_mark", "app.help", "Help",
+        "help (`?` too, outside a text field: in one it types a `?`)",
+        _screens("schedule_form", "group_form"), "f1", "forms"),
+    # f2..f6 jump in the form's order; priority: a TextArea binds f6 (select line).
+    Key("form.jump_dates", "f2", "jump('dates')", "Jump",
+        "jump to the start and end dates", _screens("schedule_form"), where="forms",
+        footer_shows="f2…f6", priority=True),
+    Key("form.jump_window", "f3", "jump('window')", "Window",
+        "jump to the flexible time window", _screens("schedule_form"), where="forms",
+        footer=False, priority=True),
+    Key("form.jump_target", "f4", "jump('target')", "Target", "jump to the target",
+        _screens("schedule_form"), where="forms", footer=False, priority=True),
+    Key("form.jump_retry", "f5", "jump('retry')", "Retry", "jump to the retry policy",
+        _screens("schedule_form"), where="forms", footer=False, priority=True),
+    Key("form.jump_dlq", "f6", "jump('dlq')", "DLQ", "jump to the dead-letter queue",
+        _screens("schedule_form"), where="forms", footer=False, priority=True),
+    Key("form.next_section", "ctrl+down", "section(1)", "Next section",
+        "next section (General, Schedule, Target, Retry, DLQ, Encryption)",
+        _screens("schedule_form"), where="forms", footer=False),
+    Key("form.previous_section", "ctrl+up", "section(-1)", "Previous section",
+        "previous section", _screens("schedule_form"), where="forms", footer=False),
+    # The form's TextAreas leave ctrl+z / ctrl+y to these (schedule_form.FieldArea).
+    Key("form.undo", "ctrl+z", "undo", "Undo",
+        "undo the focused field's last change (each field has its own history)",
+        _screens("schedule_form"), where="forms"),
+    Key("form.redo", "ctrl+y", "redo", "Redo", "redo what ctrl+z undid in the focused field",
+        _screens("schedule_form"), where="forms", footer=False),
+    # Not in the footer (no room): the button under the target input names it.
     Key("form.format", "ctrl+o", "format_input", "Format JSON",
-        "pretty-print the target input (JSON)", _screens("schedule_form"), where="forms"),
+        "pretty-print the target input (JSON)", _screens("schedule_form"), where="forms",
+        footer=False),
     Key("group_form.save", "ctrl+s", "save", "Save", "review and save the group",
         _screens("group_form")),
     Key("group_form.cancel", "escape", "close", "Cancel", "cancel", _screens("group_form"),
@@ -221,6 +253,7 @@ def bindings(screen: str) -> list[Binding]:
             show=entry.footer and screen not in entry.not_in_footer_of,
             priority=entry.priority,
             id=entry.id,
+            key_display=entry.footer_shows or None,
         )
         for entry in KEYS
         if screen in entry.screens and entry.action != "command_palette"

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from schedtui.aws.backend import Backend
 from schedtui.demo.server import DemoBackend
@@ -134,7 +134,7 @@ async def make() -> list[Path]:
             form = app.screen
             assert isinstance(form, ScheduleFormScreen)
             # The focused input's cursor blinks: caught on or off at random, so held still.
-            form.query_one("#" + widget_id("Description"), Input).cursor_blink = False
+            form.query_one("#" + widget_id("Description"), TextArea).cursor_blink = False
             form.query_one(
                 "#" + widget_id("ScheduleExpression"), Input
             ).value = "cron(0 3 ? * MON-FRI *)"

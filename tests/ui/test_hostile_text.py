@@ -1,7 +1,7 @@
 """Text from AWS never drives the terminal, and the form never loses or rewrites it.
 
 A schedule whose description, input and group tags hold escape sequences, bidi overrides and
-zero-width characters is opened in every widget that shows it (Input, TextArea, the group
+zero-width characters is opened in every widget that shows it (TextAreas, the group
 tags form, notifications). The widgets hold visible stand-ins only; saving another field
 sends those members back byte for byte; an edit that keeps a stand-in is refused.
 (tests/e2e/test_tmux_hostile.py checks the same in a real terminal: screen and title.)
@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import TextArea
 
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
@@ -78,7 +78,7 @@ async def test_the_form_shows_stand_ins_and_sends_untouched_text_back_byte_for_b
     app = make_app(hostile, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot, name=NAME)
-        description = form(app).query_one("#" + widget_id("Description"), Input).value
+        description = form(app).query_one("#" + widget_id("Description"), TextArea).text
         assert clean(description)
         assert "␛]2;PWNED␇" in description
         assert "\\u202eevil" in description
@@ -108,7 +108,7 @@ async def test_an_edit_that_keeps_a_stand_in_is_refused_and_clearing_is_allowed(
     app = make_app(hostile, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot, name=NAME)
-        shown = form(app).query_one("#" + widget_id("Description"), Input).value
+        shown = form(app).query_one("#" + widget_id("Description"), TextArea).text
         set_field(app, "Description", shown + " (edited)")
         await pilot.pause()
         assert "Description" in form(app).result.errors

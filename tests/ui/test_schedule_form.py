@@ -174,12 +174,14 @@ async def test_the_first_key_typed_in_an_edit_form_adds_to_the_description(
     app = make_app(settings, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
-        description = form(app).query_one("#" + widget_id("Description"), Input)
-        before = description.value
+        description = form(app).query_one("#" + widget_id("Description"), TextArea)
+        before = description.text
         assert before
         assert app.focused is description
+        assert description.selection.is_empty  # nothing preselected
+        assert description.cursor_location == description.document.end
         await pilot.press("!")  # focus selected nothing: the stored text is not replaced
-        assert description.value == before + "!"
+        assert description.text == before + "!"
 
 
 # Invalid text from the facts sheet: (field, text, words the message holds). Nothing of it
@@ -605,8 +607,8 @@ async def test_read_only_opens_the_form_as_a_viewer_that_cannot_save(
         await open_form(pilot)
         assert "read-only" in static_text(app, "#banner")
         assert not form(app).query("#save")
-        description = form(app).query_one("#" + widget_id("Description"), Input)
-        assert description.disabled
+        description = form(app).query_one("#" + widget_id("Description"), TextArea)
+        assert description.read_only
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ScheduleFormScreen)

@@ -67,6 +67,7 @@ class Entry(StrEnum):
     """What a field is typed as (the form draws each kind with a fitting widget)."""
 
     TEXT = "text"
+    PROSE = "prose"  # free text kept exactly as typed, line breaks included (Description)
     INTEGER = "integer"
     CHOICE = "choice"  # "" means the member is absent
     FLAG = "flag"  # "", "true" or "false": unset stays distinct from false
@@ -115,7 +116,13 @@ FIELDS: Final[tuple[FormField, ...]] = (
         hint="an existing group; fixed after creation (clone to move a schedule)",
         fixed_after_creation=True,
     ),
-    FormField("Description", "Description", GENERAL, hint="0-512 characters"),
+    FormField(
+        "Description",
+        "Description",
+        GENERAL,
+        Entry.PROSE,
+        hint="0-512 characters; line breaks are kept",
+    ),
     FormField("State", "State", GENERAL, Entry.CHOICE, choices=tuple(ScheduleState)),
     FormField(
         "ScheduleExpression",
@@ -460,10 +467,15 @@ def _most_common(items: Iterable[str | None]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+MULTILINE: Final = frozenset({Entry.PROSE, Entry.JSON, Entry.PAIRS, Entry.RECORDS})
+
+
 def shown_text(form_field: FormField, text: str) -> str:
     """The text a field's widget shows: never a character the terminal would act on. A
-    multi-line field keeps line feeds and tabs (its widget lays those out itself)."""
-    multiline = form_field.entry in (Entry.JSON, Entry.PAIRS, Entry.RECORDS)
+    multi-line field (``MULTILINE``: its widget lays lines out itself) keeps line feeds and
+    tabs, so a Description AWS holds with line breaks shows as lines, and goes back exactly
+    as stored when left untouched."""
+    multiline = form_field.entry in MULTILINE
     return printable(text, keep_newlines=multiline, keep_tabs=multiline)
 
 
@@ -494,8 +506,8 @@ def _value(form_field: FormField, text: str) -> Any:
     entry = form_field.entry
     if entry is Entry.JSON:
         return text or None  # the input is sent exactly as typed (whitespace included)
-    if entry is Entry.TEXT and form_field.key == "Description":
-        return text or None
+    if entry is Entry.PROSE:
+        return text or None  # as typed: spaces and line breaks are the operator's
     stripped = text.strip()
     if entry is Entry.WINDOW:
         if not stripped or stripped.lower() == "off":
@@ -746,3 +758,122 @@ def preview(
     except (ExpressionError, ZoneError, FieldProblem) as error:
         return Preview(problem=str(error))
     return Preview(description=description, runs=tuple(runs))
+
+
+# -- undo and redo, field by field -------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One change, filed under the field it was made in (``owner``): the text of every field
+    it changed, before and after. A change can move other fields too (picking a target kind
+    rewrites the ARN): undoing it puts those back only if they still hold what it left."""
+
+    owner: str
+    before: dict[str, str]
+    after: dict[str, str]
+    at: float  # when it was last extended (a burst of typing is one step)
+
+
+class FieldHistory:
+    """Undo and redo for a form, each field with its own history.
+
+    The form reports what its fields hold after every change (``seen``); the history works
+    out what changed and files it under the field the operator was in. ``undo(key)`` returns
+    the text to put back into the fields (the form puts it back, then calls ``restored``).
+    Keystrokes in one field less than ``burst`` seconds apart are one step, as in an editor.
+    """
+
+    def __init__(self, values: Mapping[str, str], *, burst: float = 1.0) -> None:
+        self._seen = dict(values)
+        self._undo: dict[str, list[Step]] = {}
+        self._redo: dict[str, list[Step]] = {}
+        self.burst = burst
+        self._typing: Step | None = None  # the step the next keystroke may join
+
+    def seen(
+        self, values: Mapping[str, str], owner: str | None, now: float, *, typed: bool
+    ) -> None:
+        """Record the change from the last values seen to ``values``.
+
+        ``owner`` is the field the operator is in (None: none); the change is filed under it
+        when it is among the fields that changed, else each changed field gets its own step.
+        ``typed``: a keystroke, which joins the step of the keystroke before it.
+        """
+        changed = {key for key, text in values.items() if self._seen.get(key, "") != text}
+        if not changed:
+            return
+        before = {key: self._seen.get(key, "") for key in changed}
+        after = {key: values[key] for key in changed}
+        self._seen.update(after)
+        owners = [owner] if owner in changed else sorted(changed)
+        last = self._typing
+        if (
+            typed
+            and len(owners) == 1
+            and changed == {owners[0]}
+            and last is not None
+            and last.owner == owners[0]
+            and set(last.after) == changed
+            and now - last.at < self.burst
+            and self._undo.get(last.owner, [None])[-1] is last
+        ):
+            last.after.update(after)
+            last.at = now
+            return
+        self._typing = None
+        for key in owners:
+            if len(owners) == 1:
+                step = Step(key, before, after, now)
+            else:
+                step = Step(key, {key: before[key]}, {key: after[key]}, now)
+            self._undo.setdefault(key, []).append(step)
+            self._redo.pop(key, None)
+            if typed:
+                self._typing = step
+
+    def can_undo(self, key: str) -> bool:
+        return any(self._undoes(step) for step in self._undo.get(key, ()))
+
+    def can_redo(self, key: str) -> bool:
+        return bool(self._redo.get(key))
+
+    def _undoes(self, step: Step) -> bool:
+        """Whether undoing ``step`` changes what its field holds now (a step whose change
+        was already undone by another one, as part of it, is skipped)."""
+        return self._seen.get(step.owner, "") != step.before[step.owner]
+
+    def undo(self, key: str) -> dict[str, str] | None:
+        """The text to put back to undo ``key``'s last change (None: nothing to undo)."""
+        self._typing = None
+        steps = self._undo.get(key, [])
+        while steps:
+            step = steps.pop()
+            if not self._undoes(step):
+                continue
+            self._redo.setdefault(key, []).append(step)
+            return self._put_back(step, step.after, step.before)
+        return None
+
+    def redo(self, key: str) -> dict[str, str] | None:
+        """The text to put back to redo ``key``'s last undone change (None: nothing)."""
+        self._typing = None
+        steps = self._redo.get(key, [])
+        if not steps:
+            return None
+        step = steps.pop()
+        self._undo.setdefault(key, []).append(step)
+        return self._put_back(step, step.before, step.after)
+
+    def _put_back(self, step: Step, now: dict[str, str], then: dict[str, str]) -> dict[str, str]:
+        # The field itself always; the others it moved only if nothing moved them since.
+        return {
+            key: text
+            for key, text in then.items()
+            if key == step.owner or self._seen.get(key, "") == now[key]
+        }
+
+    def restored(self, values: Mapping[str, str]) -> None:
+        """The form put text back (undo, redo): what it holds now is not a new change."""
+        self._seen.update(values)
+        self._typing = None

@@ -145,7 +145,9 @@ class GroupFormScreen(ModalScreen[None]):
         elif self.mode == "new":
             self.query_one("#name", Input).focus()
         else:
-            self.query_one("#tags", TextArea).focus()
+            tags = self.query_one("#tags", TextArea)
+            tags.move_cursor(tags.document.end)  # typing adds to the tags, never before them
+            tags.focus()
         self.check()
 
     # -- validation as you type -----------------------------------------------------------------

@@ -7,16 +7,21 @@ Saving (review, conflicts, AWS errors) belongs to schedtui/ui/flows/schedule_edi
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from enum import StrEnum
+from typing import Final
 
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from schedtui.aws.errors import AwsError
 from schedtui.core.changes.plan import ClientTokens
@@ -24,11 +29,17 @@ from schedtui.core.expressions.zones import load_zone, zone_names
 from schedtui.core.jsontext import pretty
 from schedtui.core.schedules.arns import ARN_TEMPLATES, TargetKind, arn_template, target_kind
 from schedtui.core.schedules.form import (
+    DLQ,
     FIELDS,
     FIELDS_BY_KEY,
+    MULTILINE,
     PLACEHOLDERS,
+    RETRY,
     SECTIONS,
+    TARGET,
+    TIMING,
     Entry,
+    FieldHistory,
     FormField,
     FormResult,
     Values,
@@ -42,6 +53,50 @@ from schedtui.core.schedules.target import json_problem
 from schedtui.core.text import printable
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen
+from schedtui.ui.widgets.key_footer import KeyFooter
+
+_TITLE_ROOM: Final = 24  # below this, the banner's status moves off the title's line
+# The banner's names for the sections when the terminal is narrow.
+_SHORT_SECTIONS: Final = {RETRY: "Retry", DLQ: "DLQ"}
+
+
+def cut_middle(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, its middle replaced by an ellipsis."""
+    if len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = width // 2
+    tail = width - 1 - head
+    return text[:head] + "…" + (text[-tail:] if tail else "")
+
+
+def short_title(verb: str, group: str, name: str, width: int) -> str:
+    """The banner's title in ``width`` characters: the group gives way first, then the
+    schedule's name (from its middle), then the verb (names are ASCII: AWS's pattern)."""
+    if not name:
+        return cut_middle(verb, width)
+    full = f"{verb} {group}/{name}"
+    if len(full) <= width:
+        return full
+    room = width - len(f"{verb} …/{name}")
+    if room >= 1:
+        return f"{verb} {group[:room]}…/{name}"
+    room = width - len(f"{verb} …/")
+    if room >= 8:
+        return f"{verb} …/{cut_middle(name, room)}"
+    return cut_middle(full, width)
+
+
+class FieldArea(TextArea, inherit_bindings=False):
+    """A TextArea whose ctrl+z / ctrl+y are the form's (which use its history, and say when
+    there is nothing to undo): the footer then lists them in the same place everywhere."""
+
+    BINDINGS = [
+        binding
+        for binding in TextArea.BINDINGS
+        if not (isinstance(binding, Binding) and binding.action in ("undo", "redo"))
+    ]
 
 
 class FormMode(StrEnum):
@@ -54,18 +109,34 @@ def widget_id(key: str) -> str:
     return "f-" + key.replace(".", "-")
 
 
-_MULTILINE = (Entry.JSON, Entry.PAIRS, Entry.RECORDS)
+def section_id(section: str) -> str:
+    return "sec-" + section.lower().replace(" ", "-")
+
+
+_SECTION_BY_ID: Final = {section_id(section): section for section in SECTIONS}
 _BLANK_LABEL = "(not set)"
+KIND: Final = "kind"  # the target kind picker: not an AWS member, but undoable like a field
+
+# Where f2..f6 jump (ui/keys.py binds them): the field focused, and its section.
+JUMPS: Final = {
+    "dates": ("StartDate", TIMING),
+    "window": ("FlexibleTimeWindow", TIMING),
+    "target": (KIND, TARGET),
+    "retry": ("Target.RetryPolicy.MaximumRetryAttempts", RETRY),
+    "dlq": ("Target.DeadLetterConfig.Arn", DLQ),
+}
 
 FORM_CSS = """
 ScheduleFormScreen #banner { height: auto; padding: 0 1; background: $panel; }
+ScheduleFormScreen .form-section { height: auto; }
 ScheduleFormScreen #banner.problem { background: $error 25%; }
 ScheduleFormScreen #form { height: 1fr; padding: 0 1; }
 ScheduleFormScreen .section { text-style: bold; color: $accent; margin-top: 1; }
 ScheduleFormScreen .field { height: auto; }
 ScheduleFormScreen .field Label { width: 20; color: $text-muted; }
 ScheduleFormScreen .field Input, ScheduleFormScreen .field Select { width: 1fr; }
-ScheduleFormScreen .field TextArea { width: 1fr; height: 5; }
+ScheduleFormScreen .field TextArea { width: 1fr; height: 5; padding: 0 1 0 0; }
+ScheduleFormScreen .field TextArea.prose { height: auto; max-height: 4; }
 ScheduleFormScreen .field #f-Target-Input { height: 10; }
 ScheduleFormScreen .message { height: auto; padding-left: 20; color: $text-muted; }
 ScheduleFormScreen .message.error { color: $error; }
@@ -121,6 +192,9 @@ class ScheduleFormScreen(AppScreen):
         self.saving: str | None = None  # a save in flight: what the banner says meanwhile
         self._previewed: tuple[str, ...] | None = None  # the timing the preview shows
         self._bannered: tuple[str, bool] | None = None  # the banner as shown
+        self._key_by_id: dict[str, str] = {}  # widget id -> field key (KIND for the picker)
+        self.section: str | None = None  # the section the operator is in: the banner says it
+        self.history: FieldHistory | None = None  # ctrl+z / ctrl+y for Inputs and Selects
 
     def pauses_refresh(self) -> bool:
         return True  # the operator is typing: nothing refreshes underneath
@@ -140,47 +214,58 @@ class ScheduleFormScreen(AppScreen):
         return self.mode is not FormMode.EDIT
 
     @property
-    def title_text(self) -> str:
+    def title_parts(self) -> tuple[str, str, str]:
+        """(verb, group, name) of the banner's title; no group and name for a new one."""
         if self.mode is FormMode.CREATE:
-            return "New schedule"
+            return "New schedule", "", ""
         assert self.original is not None
-        name = printable(f"{self.original.group_name}/{self.original.name}")
         verb = "Clone" if self.mode is FormMode.CLONE else "Edit"
-        return f"{verb} {name}" if not self.read_only_reason else f"View {name}"
+        verb = verb if not self.read_only_reason else "View"
+        return verb, printable(self.original.group_name), printable(self.original.name)
+
+    @property
+    def title_text(self) -> str:
+        verb, group, name = self.title_parts
+        return f"{verb} {group}/{name}" if name else verb
 
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static(id="banner")
         with VerticalScroll(id="form"):
             for section in SECTIONS:
-                yield Static(Text(section), classes="section")
-                if section == "Target":
-                    yield from self._kind_picker()
-                for form_field in FIELDS:
-                    if form_field.section != section:
-                        continue
-                    yield from self._field(form_field)
+                # One box per section: the banner names the box holding the focus, and the
+                # section keys jump from box to box.
+                with Vertical(classes="form-section", id=section_id(section)):
+                    yield Static(Text(section), classes="section")
+                    if section == TARGET:
+                        yield from self._kind_picker()
+                    for form_field in FIELDS:
+                        if form_field.section != section:
+                            continue
+                        yield from self._field(form_field)
             with Horizontal(id="actions"):
                 if not self.read_only_reason:
                     yield Button("Review & save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def _kind_picker(self) -> ComposeResult:
         kinds = list(ARN_TEMPLATES)
         if self.kind not in kinds:
             kinds.append(self.kind)
         self._kind_names = {kind.name for kind in kinds}
-        with Horizontal(classes="field"):
+        self._key_by_id[KIND] = KIND
+        with Horizontal(classes="field", id="row-kind"):
             yield Label("Target kind")
-            yield Select(
+            self._picker: Select[str] = Select(
                 [(kind.label, kind.name) for kind in kinds],
                 value=self.kind.name,
                 allow_blank=False,
                 compact=True,
-                id="kind",
+                id=KIND,
                 disabled=bool(self.read_only_reason),
             )
+            yield self._picker
         yield Static(
             Text("picks the ARN's start; the kind's own parameters appear below"),
             classes="message",
@@ -197,6 +282,7 @@ class ScheduleFormScreen(AppScreen):
             yield Label(form_field.label)
             widget = self._input(form_field, text, disabled=fixed or bool(self.read_only_reason))
             self._inputs[key] = widget
+            self._key_by_id[widget_id(key)] = key
             yield widget
         message = Static(
             Text(self._hint(form_field)), classes="message", id="msg-" + widget_id(key)
@@ -221,9 +307,12 @@ class ScheduleFormScreen(AppScreen):
     def _input(self, form_field: FormField, text: str, *, disabled: bool) -> Widget:
         ident = widget_id(form_field.key)
         entry = form_field.entry
-        if entry in _MULTILINE:
-            area = TextArea(text, id=ident, compact=True, soft_wrap=True, show_line_numbers=False)
+        if entry in MULTILINE:
+            area = FieldArea(text, id=ident, compact=True, soft_wrap=True, show_line_numbers=False)
             area.read_only = disabled
+            if entry is Entry.PROSE:
+                # As tall as its lines (up to 4): a Description with line breaks shows them.
+                area.add_class("prose")
             return area
         if entry in (Entry.CHOICE, Entry.FLAG):
             choices = form_field.choices if entry is Entry.CHOICE else ("", "true", "false")
@@ -261,10 +350,17 @@ class ScheduleFormScreen(AppScreen):
 
     def on_mount(self) -> None:
         self._show_kind_fields()
+        self.history = FieldHistory(self._undoable())
         self.validate()
-        first = "#f-Name" if self.creating else "#f-Description"
+        for form_field in FIELDS:
+            node = self._inputs.get(form_field.key)
+            if form_field.entry is Entry.PROSE and isinstance(node, TextArea):
+                # Typing adds to the text: the cursor starts at its end, nothing selected
+                # (Inputs: select_on_focus=False, and their cursor starts at the end).
+                node.move_cursor(node.document.end)
+        first = "Name" if self.creating else "Description"
         if not self.read_only_reason:
-            self.query_one(first).focus()
+            self._inputs[first].focus()
 
     # -- reading and checking ---------------------------------------------------------------------
 
@@ -274,8 +370,19 @@ class ScheduleFormScreen(AppScreen):
 
     def _hint(self, form_field: FormField) -> str:
         if form_field.fixed_after_creation and not self.creating:
-            return "fixed after creation: AWS cannot rename or move a schedule (clone with c)"
+            return "fixed after creation: c clones it to rename or move it"
         return not_editable_here(form_field, self.original) or form_field.hint
+
+    def _undoable(self) -> Values:
+        """What ctrl+z can put back through the form's own history: every Input and Select,
+        and the kind picker (a TextArea keeps its own history)."""
+        found = {
+            key: text
+            for key, text in self.values().items()
+            if not isinstance(self._inputs.get(key), TextArea)
+        }
+        found[KIND] = str(self._picker.value)
+        return found
 
     def values(self) -> Values:
         found: Values = {}
@@ -355,42 +462,86 @@ class ScheduleFormScreen(AppScreen):
             table.add_row(Text("no runs left", style="yellow"), "", "")
         panel.update(table)
 
+    def _status(self) -> tuple[str, str, list[list[tuple[str, str]]]]:
+        """What the banner says after the title, its style, and the lines below (each a
+        list of (text, style))."""
+        if self.read_only_reason:
+            return self.read_only_reason, "yellow", []
+        if self.saving:
+            return self.saving, "bold yellow", []
+        if self.server_problem:
+            return (
+                "",  # said on the lines below
+                "",
+                [
+                    [("Not saved: ", "bold"), (printable(self.server_problem), "")],
+                    [("Your edits are kept.", "dim")],
+                ],
+            )
+        count = len(self.result.errors)
+        plural = "s" if count != 1 else ""
+        if count and self.creating and not self.save_attempted:
+            return f"{count} field{plural} to fill in or fix", "yellow", []
+        if count:
+            general = self.result.errors.get("")
+            return (
+                f"{count} field{plural} to fix",
+                "red",
+                ([[(printable(general), "red")]] if general else []),
+            )
+        if self.creating:
+            return "ready to review", "green", []
+        changed = len(self.result.written)
+        return (
+            f"{changed} field{'s' if changed != 1 else ''} changed",
+            ("green" if changed else "dim"),
+            [],
+        )
+
     def _show_banner(self) -> None:
         banner = self.query_one("#banner", Static)
-        text = Text(self.title_text, style="bold")
-        problem = False
-        if self.read_only_reason:
-            text.append(f"  ·  {self.read_only_reason}", style="yellow")
-        elif self.saving:
-            text.append(f"  ·  {self.saving}", style="bold yellow")
-        elif self.server_problem:
-            text.append("\nNot saved: ", style="bold")
-            text.append(printable(self.server_problem))
-            text.append("\nYour edits are kept.", style="dim")
-            problem = True
-        else:
-            count = len(self.result.errors)
-            if count and self.creating and not self.save_attempted:
-                plural = "s" if count != 1 else ""
-                text.append(f"  ·  {count} field{plural} to fill in or fix", style="yellow")
-            elif count:
-                text.append(f"  ·  {count} field{'s' if count != 1 else ''} to fix", style="red")
-                general = self.result.errors.get("")
-                if general:
-                    text.append("\n" + printable(general), style="red")
-            else:
-                changed = len(self.result.written) if not self.creating else None
-                text.append(
-                    "  ·  ready to review"
-                    if changed is None
-                    else f"  ·  {changed} field{'s' if changed != 1 else ''} changed",
-                    style="green" if changed != 0 else "dim",
-                )
-        if (text.plain, problem) == self._bannered:
+        status, status_style, below = self._status()
+        # The first line never wraps (at 60 columns too). Where the title would not fit
+        # whole, the section's short name and tighter separators; a status too long to
+        # leave the title _TITLE_ROOM takes a line of its own; then the group and the name
+        # give way.
+        width = max(self.app.size.width - 2, 20)
+        title = self.title_text
+        for short in (False, True):
+            section = self._banner_section(short)
+            after = [(" · " if short else "  ·  ", ""), (status, status_style)] if status else []
+            room = width - sum(len(text) for text, _ in (*section, *after))
+            if len(title) <= room:
+                break
+        if len(title) > room and room < _TITLE_ROOM and status:
+            below = [[(status, status_style)], *below]
+            after = []
+            for short in (False, True):
+                section = self._banner_section(short)
+                room = width - sum(len(text) for text, _ in section)
+                if len(title) <= room:
+                    break
+        title = short_title(*self.title_parts, max(room, 1))
+        parts: list[tuple[str, str]] = [(title, "bold"), *section, *after]
+        for line in below:
+            parts += [("\n", ""), *line]
+        content = Content.assemble(*parts)
+        problem = self.server_problem is not None and not (self.read_only_reason or self.saving)
+        if (content.plain, problem) == self._bannered:
             return  # unchanged: no re-layout of the form
-        self._bannered = (text.plain, problem)
+        self._bannered = (content.plain, problem)
         banner.set_class(problem, "problem")
-        banner.update(text)
+        banner.update(content)
+
+    def _banner_section(self, short: bool) -> list[tuple[str, str]]:
+        if self.section is None:
+            return []
+        name = _SHORT_SECTIONS.get(self.section, self.section) if short else self.section
+        return [(" ▸ ", "dim"), (name, "bold $accent")]
+
+    def on_resize(self, _: events.Resize) -> None:
+        if self.is_mounted:
+            self._show_banner()
 
     def show_server_problem(self, message: str) -> None:
         """AWS refused the save (or its answer was lost): say so above the form; the
@@ -414,7 +565,7 @@ class ScheduleFormScreen(AppScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == widget_id("Target.Arn"):
             self._follow_arn(event.value)
-        self._edited()
+        self._edited(typed=True)
 
     def on_text_area_changed(self, _: TextArea.Changed) -> None:
         self._edited()
@@ -431,10 +582,130 @@ class ScheduleFormScreen(AppScreen):
             return
         self._edited()
 
-    def _edited(self) -> None:
+    def _edited(self, *, typed: bool = False) -> None:
         self.server_problem = None
         if self.is_mounted:
+            # After the reactions above (a kind picked rewrites the ARN): one step for both.
+            if self.history is not None:  # from on_mount on (the widgets' first values)
+                owner = self._field_key(self.focused)
+                self.history.seen(self._undoable(), owner, time.monotonic(), typed=typed)
             self.validate()
+
+    # -- undo and redo, field by field ------------------------------------------------------------
+
+    def _field_key(self, node: Widget | None) -> str | None:
+        """The field ``node`` belongs to (a Select's overlay is its Select's), or None."""
+        while node is not None and node is not self:
+            key = self._key_by_id.get(node.id or "")
+            if key is not None:
+                return key
+            node = node.parent if isinstance(node.parent, Widget) else None
+        return None
+
+    def _label(self, key: str) -> str:
+        return "Target kind" if key == KIND else FIELDS_BY_KEY[key].label
+
+    def action_undo(self) -> None:
+        self._undo_or_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_or_redo(redo=True)
+
+    def _undo_or_redo(self, *, redo: bool) -> None:
+        verb = "redo" if redo else "undo"
+        key = self._field_key(self.focused)
+        if key is None or self.history is None:
+            self.notify(f"ctrl+z and ctrl+y {verb} in the field you are in.", timeout=3)
+            return
+        node = self._widget(key)
+        if isinstance(node, TextArea):
+            # Its own history: edits by the character, the selection put back with them.
+            history = node.history
+            if not node.read_only and (history.redo_stack if redo else history.undo_stack):
+                node.redo() if redo else node.undo()
+                return
+            texts = None
+        else:
+            texts = self.history.redo(key) if redo else self.history.undo(key)
+        if texts is None:
+            self.notify(f"Nothing to {verb} in {self._label(key)}.", timeout=2)
+            return
+        self._put_back(texts)
+
+    def _widget(self, key: str) -> Widget:
+        return self._picker if key == KIND else self._inputs[key]
+
+    def _put_back(self, texts: dict[str, str]) -> None:
+        """Set fields to ``texts`` (an undo or redo), with what a change of kind or ARN
+        does to the other (done here, so that their Changed messages add no new step)."""
+        with self.prevent(Input.Changed, Select.Changed):
+            for key, text in texts.items():
+                node = self._widget(key)
+                if isinstance(node, Select):
+                    node.value = text if text else Select.NULL
+                elif isinstance(node, Input):
+                    node.value = text
+                    node.cursor_position = len(text)
+            if KIND in texts:
+                self.kind = TargetKind[texts[KIND]]
+            elif "Target.Arn" in texts:
+                self._follow_arn(texts["Target.Arn"])
+            self._show_kind_fields()
+        assert self.history is not None
+        self.history.restored(self._undoable())
+        self.server_problem = None
+        self.validate()
+
+    # -- sections: where the operator is, and the keys that jump ----------------------------------
+
+    def _section_of(self, node: Widget | None) -> str | None:
+        while node is not None and node is not self:
+            section = _SECTION_BY_ID.get(node.id or "")
+            if section is not None:
+                return section
+            node = node.parent if isinstance(node.parent, Widget) else None
+        return None
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._show_section(self._section_of(event.widget))
+
+    def _show_section(self, section: str | None) -> None:
+        if section != self.section:
+            self.section = section
+            self._show_banner()
+
+    def action_jump(self, where: str) -> None:
+        key, section = JUMPS[where]
+        node = self._widget(key)
+        # The first field of a section shows the section's heading above it; the dates and
+        # the window (within the Schedule section) come to the top themselves.
+        first = key == KIND or key == next(f.key for f in FIELDS if f.section == section)
+        anchor = self._box(section) if first else self._rows[key]
+        self._go_to(anchor, node if node in self.focus_chain else None, section)
+
+    def _box(self, section: str) -> Widget:
+        return self.query_one("#" + section_id(section))
+
+    def action_section(self, step: int) -> None:
+        """The next (1) or previous (-1) section, from the one the operator is in."""
+        current = SECTIONS.index(self.section) if self.section in SECTIONS else -1
+        if current < 0 and step < 0:
+            current = len(SECTIONS)
+        index = current + step
+        if not 0 <= index < len(SECTIONS):
+            return
+        section = SECTIONS[index]
+        box = self._box(section)
+        first = next((node for node in self.focus_chain if box in node.ancestors), None)
+        self._go_to(box, first, section)
+
+    def _go_to(self, anchor: Widget, node: Widget | None, section: str) -> None:
+        """Focus ``node`` (None: a viewer's disabled field, nothing to focus) and scroll
+        ``anchor`` to the top of the form."""
+        if node is not None:
+            node.focus(scroll_visible=False)
+        self.query_one("#form", VerticalScroll).scroll_to_widget(anchor, animate=False, top=True)
+        self._show_section(section)
 
     def _follow_arn(self, arn: str) -> None:
         kind = target_kind(arn.strip())
@@ -480,7 +751,9 @@ class ScheduleFormScreen(AppScreen):
             problem = json_problem(area.text) or "cannot be shown indented"
             self.notify(f"Target input is not JSON: {problem}", severity="warning", markup=False)
         else:
-            area.text = formatted + "\n"
+            # An edit, not a new text: ctrl+z takes the formatting back.
+            area.history.checkpoint()
+            area.replace(formatted + "\n", (0, 0), area.document.end)
 
     def check_dlq(self) -> None:
         arn = self.values().get("Target.DeadLetterConfig.Arn", "").strip()
