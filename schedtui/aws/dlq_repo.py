@@ -25,16 +25,17 @@ from schedtui.core.monitoring.peek import QueueFacts, parse_redrive_policy
 from schedtui.core.schedules.arns import SqsQueueArn, parse_sqs_queue_arn
 
 if TYPE_CHECKING:
+    from mypy_boto3_sqs.literals import QueueAttributeFilterType
     from mypy_boto3_sqs.type_defs import MessageAttributeValueOutputTypeDef, MessageTypeDef
 
 DEFAULT_WORKERS: Final = 8
 MAX_RECEIVE_BATCH: Final = 10  # ReceiveMessage's limit
-_FACT_ATTRIBUTES: Final = (
+_FACT_ATTRIBUTES: Final[tuple[QueueAttributeFilterType, ...]] = (
     "RedrivePolicy",
     "ApproximateNumberOfMessages",
     "MessageRetentionPeriod",
 )
-_DEPTH_ATTRIBUTES: Final = (
+_DEPTH_ATTRIBUTES: Final[tuple[QueueAttributeFilterType, ...]] = (
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesNotVisible",
     "ApproximateNumberOfMessagesDelayed",
@@ -85,16 +86,7 @@ class DlqRepository:
     def depth(self, queue_arn: str) -> QueueDepth:
         """Approximate visible, in-flight and delayed counts of one queue; raises AwsError."""
         queue = _parse(queue_arn)
-        url = self.queue_url(queue_arn)
-        try:
-            with aws_call(f"GetQueueAttributes {queue.name}"):
-                found = self._clients.sqs.get_queue_attributes(
-                    QueueUrl=url, AttributeNames=list(_DEPTH_ATTRIBUTES)
-                )
-        except NotFoundError:
-            self._forget(queue_arn)  # deleted since: look it up afresh next time
-            raise
-        attributes = found.get("Attributes", {})
+        url, attributes = self._attributes(queue_arn, _DEPTH_ATTRIBUTES)
         return QueueDepth(
             queue_arn=queue_arn,
             url=url,
@@ -104,23 +96,29 @@ class DlqRepository:
             fifo=queue.fifo,
         )
 
+    def _attributes(
+        self, queue_arn: str, names: Iterable[QueueAttributeFilterType]
+    ) -> tuple[str, Mapping[str, str]]:
+        """The queue's URL and the named attributes (GetQueueAttributes); raises AwsError."""
+        queue = _parse(queue_arn)
+        url = self.queue_url(queue_arn)
+        try:
+            with aws_call(f"GetQueueAttributes {queue.name}"):
+                found = self._clients.sqs.get_queue_attributes(
+                    QueueUrl=url, AttributeNames=list(names)
+                )
+        except NotFoundError:
+            self._forget(queue_arn)  # deleted since: look it up afresh next time
+            raise
+        return url, {str(name): value for name, value in found.get("Attributes", {}).items()}
+
     def facts(self, queue_arn: str) -> QueueFacts:
         """The queue's redrive policy, approximate visible count and retention, read before
         a peek so that its confirmation says what receiving can do; raises AwsError.
 
         A RedrivePolicy that is not the JSON SQS documents is reported unreadable, never
         raised: the operator still decides whether to peek."""
-        queue = _parse(queue_arn)
-        url = self.queue_url(queue_arn)
-        try:
-            with aws_call(f"GetQueueAttributes {queue.name}"):
-                found = self._clients.sqs.get_queue_attributes(
-                    QueueUrl=url, AttributeNames=list(_FACT_ATTRIBUTES)
-                )
-        except NotFoundError:
-            self._forget(queue_arn)
-            raise
-        attributes = found.get("Attributes", {})
+        _, attributes = self._attributes(queue_arn, _FACT_ATTRIBUTES)
         return QueueFacts(
             queue_arn=queue_arn,
             redrive=parse_redrive_policy(attributes.get("RedrivePolicy")),
