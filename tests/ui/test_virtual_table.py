@@ -668,3 +668,18 @@ def test_snapshot(snap_compare: Callable[..., bool]) -> None:
         await pilot.press("home", "down", "space", "space", "down")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=sort_and_mark)
+
+
+async def test_the_focused_column_stays_marked_with_a_sort_arrow_and_hidden_columns() -> None:
+    rows = [TableRow(f"k{n}", tuple(f"v{n}-{c}-long-text" for c in range(8))) for n in range(3)]
+    app = TableApp(rows, WIDE)  # more columns than fit: the header ends in ›
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.table
+        await pilot.press("right", "s")  # focus COL1, sort by it: "COL1 ▲"
+        await pilot.pause()
+        header = table.render_line(0)
+        assert header.text.rstrip().endswith(HIDDEN_RIGHT)
+        styles = {segment.text.strip(): segment.style for segment in header}
+        assert "COL1 ▲" in styles
+        assert styles["COL1 ▲"] != styles["COL0"]  # marked, the others not
+        assert styles["COL0"] == styles["COL2"]

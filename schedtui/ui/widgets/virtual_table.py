@@ -103,6 +103,18 @@ def _cut_middle(text: str, width: int) -> str:
     return start + ELLIPSIS + end
 
 
+def _last_cell_replaced(parts: list[tuple[str, bool]], glyph: str) -> list[tuple[str, bool]]:
+    """``parts`` (each of exact cell width) with their last cell replaced by ``glyph``."""
+    parts = list(parts)
+    for index in range(len(parts) - 1, -1, -1):
+        text, focused = parts[index]
+        width = cell_len(text)
+        if width:
+            parts[index] = (set_cell_size(text, width - 1) + glyph, focused)
+            break
+    return parts
+
+
 def lookup_text(value: object) -> str:
     """How a `lookup` column shows its figure: counts with thousands separators, nothing
     known as a dash."""
@@ -532,30 +544,22 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._strip("".join(parts), plan.width, style)
 
     def _render_header(self, plan: ColumnPlan) -> Strip:
-        parts = [" " * GUTTER]
-        focused = (0, 0)  # where the focused column's label is in the line: (start, end)
+        # Parts of exact cell widths, so the focused column's label is styled by part (the
+        # labels may hold non-ASCII: the sort arrow, an ellipsis, the hidden-column quotes).
+        parts: list[tuple[str, bool]] = [(" " * GUTTER, False)]
         for rank, (column, shown) in enumerate(plan.visible):
             if rank:
                 # The gap before the first scrolled column says "columns hidden to the left".
-                parts.append(HIDDEN_LEFT if rank == 1 and plan.hidden_left else " ")
-            start = sum(map(len, parts))
-            parts.append(self._header_cell(column, shown))
-            if column == self._focus_column:
-                focused = (start, start + len(parts[-1]))
-        parts.append(" " * plan.padding)
-        text = "".join(parts)
+                parts.append((HIDDEN_LEFT if rank == 1 and plan.hidden_left else " ", False))
+            parts.append((self._header_cell(column, shown), column == self._focus_column))
+        parts.append((" " * plan.padding, False))
         if plan.hidden_right and plan.width > GUTTER:
-            text = set_cell_size(text, plan.width - 1) + HIDDEN_RIGHT
+            parts = _last_cell_replaced(parts, HIDDEN_RIGHT)
         style = self.rich_style + self._layer("virtual-table--header")
-        if plan.width < GUTTER or not text.isascii() or focused == (0, 0):
-            return self._strip(text, plan.width, style)
-        start, end = focused
+        if plan.width < GUTTER:
+            return self._strip("".join(text for text, _ in parts), plan.width, style)
         strong = style + self._layer("virtual-table--column")
-        segments = [
-            Segment(text[:start], style),
-            Segment(text[start:end], strong),
-            Segment(text[end:], style),
-        ]
+        segments = [Segment(text, strong if focused else style) for text, focused in parts if text]
         return Strip(segments, plan.width)
 
     def _header_cell(self, column: int, shown: int) -> str:
