@@ -8,7 +8,7 @@ import pytest
 
 from schedtui.core.expressions.runs import NextRunCache
 from schedtui.core.monitoring.failures import FailureFigures, failure_figures
-from schedtui.core.monitoring.metrics import QueueDepth
+from schedtui.core.monitoring.metrics import MetricSeries, QueueDepth
 from schedtui.core.schedules.rows import (
     ScheduleDigest,
     build_row,
@@ -143,9 +143,18 @@ def test_is_failing_asks_the_failure_figures_of_the_group_and_the_dlq() -> None:
 
 def test_a_dlq_holding_messages_makes_its_schedules_failing() -> None:
     figures = failure_figures([], {"arn:aws:sqs:us-east-1:123456789012:orders-dlq": _depth(4)}, NOW)
-    assert figures.failing("any-group", "orders-dlq")
-    assert not figures.failing("any-group", "other-dlq")
+    assert figures.failing("any-group", "arn:aws:sqs:us-east-1:123456789012:orders-dlq")
+    # The same name in another region is another queue.
+    assert not figures.failing("any-group", "arn:aws:sqs:eu-west-1:123456789012:orders-dlq")
     assert not figures.failing("any-group", None)
+
+
+@pytest.mark.parametrize("total", [float("inf"), float("nan"), -15.0])
+def test_a_sum_that_cannot_be_a_count_is_unknown_never_a_crash(total: float) -> None:
+    series = MetricSeries("TargetErrorCount", "orders", 300, (NOW,), (total,))
+    figures = failure_figures([series], {}, NOW)
+    assert "orders" not in figures.group_failures  # the list shows a dash
+    assert any("orders" in problem for problem in figures.problems)
 
 
 def test_the_list_says_paused_for_a_disabled_schedule_not_a_next_run() -> None:

@@ -132,7 +132,9 @@ async def test_failing_lists_the_schedules_of_failing_groups_and_dlqs(
         figures = app.session.store.failures
         await pilot.pause(0.2)
         store = app.session.store
-        expected = {arn for arn, row in store.rows.items() if figures.failing(row.group, row.dlq)}
+        expected = {
+            arn for arn, row in store.rows.items() if figures.failing(row.group, row.dlq_arn)
+        }
         assert figures.group_failures["orders"] == 11  # 6 + 4 target errors, 1 dropped
         orders = {arn for arn, row in store.rows.items() if row.group == "orders"}
         assert orders <= expected < set(store.rows)

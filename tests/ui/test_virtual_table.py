@@ -672,7 +672,7 @@ def test_snapshot(snap_compare: Callable[..., bool]) -> None:
 
 async def test_the_focused_column_stays_marked_with_a_sort_arrow_and_hidden_columns() -> None:
     rows = [TableRow(f"k{n}", tuple(f"v{n}-{c}-long-text" for c in range(8))) for n in range(3)]
-    app = TableApp(rows, WIDE)  # more columns than fit: the header ends in ›
+    app = TableApp(rows, WIDE)  # more columns than fit: the header ends in the hidden-column quote
     async with app.run_test(size=SIZE) as pilot:
         table = app.table
         await pilot.press("right", "s")  # focus COL1, sort by it: "COL1 ▲"

@@ -7,6 +7,7 @@ file): a schedule's row shows its group's figure, and the column's title says so
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,6 +15,7 @@ from typing import Final
 
 from schedtui.core.monitoring.metrics import DROPPED, TARGET_ERRORS, MetricSeries, QueueDepth
 from schedtui.core.schedules.arns import target_resource_name
+from schedtui.core.text import printable
 
 # A failure, for the list: the target answered with an error, or the invocation was dropped.
 FAILURE_METRICS: Final = (TARGET_ERRORS, DROPPED)
@@ -27,14 +29,14 @@ class FailureFigures:
     named in ``problems`` (the list then shows a dash, never a zero)."""
 
     group_failures: Mapping[str, int] = field(default_factory=dict)
-    dlq_depths: Mapping[str, int] = field(default_factory=dict)  # queue name -> visible
+    dlq_depths: Mapping[str, int] = field(default_factory=dict)  # queue ARN -> visible
     as_of: datetime | None = None
     problems: tuple[str, ...] = ()
 
-    def failing(self, group: str, dlq: str | None) -> bool:
+    def failing(self, group: str, dlq_arn: str | None) -> bool:
         """The row's group failed in the last hour, or its DLQ holds messages."""
         return self.group_failures.get(group, 0) > 0 or (
-            dlq is not None and self.dlq_depths.get(dlq, 0) > 0
+            dlq_arn is not None and self.dlq_depths.get(dlq_arn, 0) > 0
         )
 
     @property
@@ -52,16 +54,26 @@ def failure_figures(
     problems: Iterable[str] = (),
 ) -> FailureFigures:
     """Sum the failure metrics per group (the account-wide series left out) and key the DLQ
-    depths by queue name, the way the list's rows name their DLQ."""
-    failures: dict[str, int] = {}
+    depths by queue ARN (a name alone is not unique: two regions, two accounts).
+
+    A sum that cannot be a count (negative, infinite, not a number: CloudWatch caps values
+    but a proxy or a bad publisher may not) leaves the group's figure unknown, a problem
+    named, rather than a wrong count or a crash."""
+    sums: dict[str, float] = {}
     for item in series or ():
         if item.group is not None and item.metric in FAILURE_METRICS:
-            failures[item.group] = failures.get(item.group, 0) + int(item.total)
+            sums[item.group] = sums.get(item.group, 0.0) + item.total
     found = list(problems)
+    failures: dict[str, int] = {}
+    for group, total in sums.items():
+        if math.isfinite(total) and total >= 0:
+            failures[group] = int(total)
+        else:
+            found.append(f"failures of {printable(group)}: not a count ({total})")
     queues: dict[str, int] = {}
     for arn, depth in depths.items():
         if isinstance(depth, QueueDepth):
-            queues[target_resource_name(arn)] = depth.visible
+            queues[arn] = depth.visible
         else:
             found.append(f"{target_resource_name(arn)}: {depth}")
     return FailureFigures(failures, queues, as_of, tuple(found))

@@ -81,7 +81,8 @@ class ScheduleRow:
     next_run: datetime | None
     target_kind: str
     target_name: str
-    dlq: str | None
+    dlq: str | None  # the queue's name, shown
+    dlq_arn: str | None  # what its figures are keyed by (two regions may share a name)
     retry: str | None
     last_modified: datetime | None
     detailed: bool
@@ -132,6 +133,7 @@ def build_row(
         target_kind=target_kind(arn).value if arn else "?",
         target_name=target_name,
         dlq=dlq,
+        dlq_arn=shared_text(digest.dlq_arn) if digest and digest.dlq_arn else None,
         retry=retry,
         last_modified=summary.last_modification_date,
         detailed=digest is not None,
@@ -223,7 +225,7 @@ def _term_check(key: str, value: str, failing: Failing | None) -> Callable[[Sche
     if key == "is":
         if value == "failing":
             known = failing or (lambda group, dlq: False)
-            return lambda row: known(row.group, row.dlq)
+            return lambda row: known(row.group, row.dlq_arn)
         if value in ("paused", "disabled"):
             return lambda row: row.state == "DISABLED"
         if value == "enabled":

@@ -88,8 +88,8 @@ _SCHEDULE_FIELDS: Final = (
     ),
     _Field(
         Column("dlq_depth", "DLQ MSGS", 8, align="right", lookup="dlq_depths"),
-        lambda r: r.dlq or "",
-        lambda r: r.dlq or "",
+        lambda r: r.dlq_arn or "",
+        lambda r: r.dlq_arn or "",
     ),
     _Field(
         Column("expression", "EXPRESSION", 20, flex=True),

@@ -113,7 +113,7 @@ def _glance_table(schedule: Schedule, now: datetime, failures: FailureFigures) -
     dlq = target.dead_letter_config
     if dlq and dlq.arn:
         queue = target_resource_name(dlq.arn)
-        depth = failures.dlq_depths.get(queue)
+        depth = failures.dlq_depths.get(dlq.arn)
         held = "" if depth is None else f"  ({depth:,} message{'s' if depth != 1 else ''})"
         table.add_row("DLQ", Text(printable(queue + held), style="yellow" if depth else ""))
     else:
