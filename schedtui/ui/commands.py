@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from difflib import get_close_matches
 from typing import Any, Final
 
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from schedtui.core.text import printable
@@ -62,7 +62,8 @@ def run_command(app: Any, text: str | None) -> None:
         _open_schedules(app, argument)
     elif command == "failing":
         _home(app)
-        app.push_screen(SchedulesScreen(filter_text="is:failing"))
+        # Worst first: by the group's failures, descending.
+        app.push_screen(SchedulesScreen(filter_text="is:failing", sort=("failures", True)))
     elif command == "help":
         app.action_help()
     elif command in ("monitor", "dlq"):
@@ -138,11 +139,16 @@ def completions(
         typed = word.lower()
         found = [w for w in COMMANDS if w.startswith(typed) and w != typed]
         # The aliases only when no command word starts so (they would crowd the list).
-        return found or [a for a in ALIASES if len(a) > 1 and a.startswith(typed) and a != typed]
+        found = found or [a for a in ALIASES if len(a) > 1 and a.startswith(typed) and a != typed]
+        # A word that takes a name comes with its space: the name is typed next.
+        return [f"{w} " if ALIASES.get(w, w) in _TAKES_NAME else w for w in found]
     command = ALIASES.get(word.lower(), word.lower())
     if command not in _TAKES_NAME:
         return []
     group_text, slash, name = argument.partition("/")
+    # Only names that can be typed back: one holding a control character or a bidi override
+    # would put it in the input, raw, on the terminal (open such a one from the list).
+    groups = [group for group in groups if printable(group) == group]
     if not slash:
         typed = group_text.lower()
         found = [g for g in sorted(groups) if g.lower().startswith(typed) and g != group_text]
@@ -150,7 +156,11 @@ def completions(
     group = _resolve(group_text, groups)
     if group is None:
         return []
-    found = sorted(n for n in names_in(group) if n.lower().startswith(name.lower()) and n != name)
+    found = sorted(
+        n
+        for n in names_in(group)
+        if n.lower().startswith(name.lower()) and n != name and printable(n) == n
+    )
     return [f"{word} {group}/{n}" for n in found][:_MAX_COMPLETIONS]
 
 
@@ -192,6 +202,13 @@ def _shown(matcher: Any, text: str) -> Content:
 class CommandsProvider(Provider):
     """The `:` commands in the palette, and every group and schedule by name (fuzzy)."""
 
+    async def discover(self) -> Hits:
+        """What the palette lists before anything is typed: the commands."""
+        app = self.app
+        for text, help_text in COMMANDS.items():
+            run: Callable[[], None] = lambda text=text: run_command(app, text)  # noqa: E731
+            yield DiscoveryHit(text, run, text=text, help=help_text)
+
     async def search(self, query: str) -> Hits:
         app = self.app
         matcher = self.matcher(query)
@@ -221,7 +238,8 @@ class CommandsProvider(Provider):
                 _shown(matcher, path),
                 open_it,
                 text=printable(path),
-                help=f"Open the schedule ({row.state.lower()})",
+                # Hit.help is read as markup: fixed text, never AWS's (a State "[/]" crashed).
+                help="Open the schedule",
             )
             found += 1
             if found >= _MAX_PALETTE_SCHEDULES:

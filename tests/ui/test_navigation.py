@@ -29,8 +29,9 @@ def names_in(group: str) -> list[str]:
 
 
 def test_completion_of_command_words_groups_and_schedule_names() -> None:
-    assert completions("sch", GROUPS, names_in) == ["schedules"]
-    assert completions("", GROUPS, names_in)[:2] == ["groups", "schedules"]
+    assert completions("sch", GROUPS, names_in) == ["schedules "]  # the name comes next
+    assert completions("", GROUPS, names_in)[:2] == ["groups", "schedules "]
+    assert completions("fa", GROUPS, names_in) == ["failing"]
     assert completions("schedules o", GROUPS, names_in) == [
         "schedules ops-maintenance",
         "schedules orders",
@@ -43,6 +44,16 @@ def test_completion_of_command_words_groups_and_schedule_names() -> None:
     assert completions("schedules ord/inv", GROUPS, names_in) == ["schedules orders/inventory"]
     assert completions("schedules nope/x", GROUPS, names_in) == []
     assert completions("monitor x", GROUPS, names_in) == []  # takes no name
+    assert completions("schedules orders", GROUPS, names_in) == []  # already whole
+
+
+def test_names_that_cannot_be_typed_back_are_not_completed() -> None:
+    # Completing "grp-\x1b[31mred" put the escape, raw, in the input and on the terminal.
+    groups = ["grp-\x1b[31mred", "grp-plain", "grp-\u202erev"]
+    assert completions("schedules grp", groups, names_in) == ["schedules grp-plain"]
+    assert completions("schedules orders/inv", ["orders"], lambda _: ["inv\x07", "inv-ok"]) == [
+        "schedules orders/inv-ok"
+    ]
 
 
 def recorded(app: SchedtuiApp) -> list[str]:
@@ -115,8 +126,8 @@ async def test_tab_completes_in_the_command_line(
         prompt = app.screen
         assert isinstance(prompt, CommandPrompt)
         field = prompt.query_one("#command")
-        assert field.value == "schedules"  # type: ignore[attr-defined]
-        await pilot.press("space", "o", "r", "tab", "enter")
+        assert field.value == "schedules "  # type: ignore[attr-defined]
+        await pilot.press("o", "r", "tab", "enter")
         await wait_for(pilot, lambda: getattr(app.screen, "group", None) == "orders")
 
 
@@ -145,6 +156,10 @@ async def test_failing_lists_the_schedules_of_failing_groups_and_dlqs(
         assert shown.columns[column].label == "GRP FAIL 1h"
         order_row = next(r for r in shown._rows if store.rows[r.key].group == "orders")
         assert shown.cell_text(order_row, column) == "11"
+        # Worst first, and esc goes back: the filter is the view the command opened.
+        assert (shown.sort_column, shown.sort_reverse) == ("failures", True)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
 
 
 async def test_the_palette_finds_schedules_by_fuzzy_name_and_offers_our_themes(
@@ -157,6 +172,10 @@ async def test_the_palette_finds_schedules_by_fuzzy_name_and_offers_our_themes(
         hits = [hit async for hit in provider.search("dlybackup")]
         assert "batch-jobs-group/daily-backup-schedule" in [hit.text for hit in hits]
         hit = next(h for h in hits if h.text == "batch-jobs-group/daily-backup-schedule")
+        # The help is read as markup by the palette: never AWS text (a State "[/]" crashed).
+        assert {h.help for h in hits if "/" in str(h.text)} == {"Open the schedule"}
+        listed = [h.text async for h in provider.discover()]  # type: ignore[attr-defined]
+        assert listed[:3] == ["groups", "schedules", "failing"]  # before anything is typed
         hit.command()
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         themes = OwnThemesProvider(app.screen)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -173,6 +174,16 @@ def test_a_middle_cut_keeps_both_ends(text: str, width: int, expected: str) -> N
 @given(st.text(min_size=0, max_size=60), st.integers(min_value=0, max_value=40))
 def test_a_middle_cut_is_always_exactly_the_width(text: str, width: int) -> None:
     assert cell_len(fit(printable(text), width, cut="middle")) == width
+
+
+@pytest.mark.parametrize("width", [8, 11, 20])
+def test_a_middle_cut_of_emoji_and_combining_marks_keeps_the_width(width: int) -> None:
+    # A variation selector measured on reversed text made the row a cell too wide, and a
+    # combining mark landed on the ellipsis.
+    for text in ("emoji-🔥🔥🔥-" + "x" * 20 + "-❤️xyz", "café" * 6 + "\u0301tail"):
+        cut = fit(text, width, cut="middle")
+        assert cell_len(cut) == width
+        assert not unicodedata.combining(cut[cut.index("…") + 1])
 
 
 # -- navigation -----------------------------------------------------------------------------------

@@ -141,12 +141,12 @@ def group_health(
 
 SPARK = 8
 METRIC_COLUMNS = (
-    Column("group", "GROUP", 18),
+    Column("group", "GROUP", 18, cut="middle"),
     *(Column(metric, label, SPARK + 6, align="right") for metric, label, _ in PANEL_METRICS),
     Column("alarms", "ALARMS", 12, flex=True),
 )
 DLQ_COLUMNS = (
-    Column("queue", "DEAD-LETTER QUEUE", 24, flex=True),
+    Column("queue", "DEAD-LETTER QUEUE", 24, flex=True, cut="middle"),
     Column("visible", "VISIBLE", 8, align="right"),
     Column("in_flight", "IN FLIGHT", 9, align="right"),
     Column("delayed", "DELAYED", 8, align="right"),

@@ -45,7 +45,7 @@ from schedtui.ui.widgets.panel_stack import PanelStack
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 COLUMNS = (
-    Column("schedule", "SCHEDULE", 30, flex=True),
+    Column("schedule", "SCHEDULE", 30, flex=True, cut="middle"),
     Column("scheduled", "SCHEDULED (UTC)", 17),
     Column("error", "ERROR CODE", 24, flex=True),
     Column("retries", "RETRIES", 7, align="right"),
@@ -53,7 +53,7 @@ COLUMNS = (
     Column("received", "RECEIVED", 8, align="right"),
 )
 GROUP_COLUMNS = (
-    Column("schedule", "SCHEDULE", 24, flex=True),
+    Column("schedule", "SCHEDULE", 24, flex=True, cut="middle"),
     Column("error", "ERROR CODE", 20, flex=True),
     Column("seen", "SEEN", 5, align="right"),
     Column("newest", "NEWEST (UTC)", 16),

@@ -35,8 +35,13 @@ class SchedulesScreen(TableScreen, ScheduleActions):
     HELP_TITLE = "Schedules"
     NOUN = "Schedules"
 
-    def __init__(self, group: str | None = None, filter_text: str = "") -> None:
-        super().__init__(filter_text)
+    def __init__(
+        self,
+        group: str | None = None,
+        filter_text: str = "",
+        sort: tuple[str, bool] | None = None,
+    ) -> None:
+        super().__init__(filter_text, sort)
         self.group = group
 
     def title_scope(self) -> list[str]:

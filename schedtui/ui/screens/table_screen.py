@@ -56,10 +56,13 @@ class TableScreen(AppScreen):
     COLUMNS: tuple[Column, ...] = ()
     NOUN = ""  # what the table lists, the first word of its title
 
-    def __init__(self, filter_text: str = "") -> None:
+    def __init__(self, filter_text: str = "", sort: tuple[str, bool] | None = None) -> None:
         super().__init__()
-        self.filter_text = filter_text  # a command may open the list filtered (:failing)
+        # A command may open the list filtered and sorted (:failing): esc then goes back,
+        # as the filter is the view the command asked for.
+        self.filter_text = self.opened_with = filter_text
         self.row_filter = parse_filter(filter_text)
+        self._initial_sort = sort
         self._filter_timer: Timer | None = None
         self._failures_busy = False
         self._failures_beat: Beat | None = None
@@ -92,6 +95,8 @@ class TableScreen(AppScreen):
         return any(field.has_class("open") for field in self.query("#filter").results(Input))
 
     def on_mount(self) -> None:
+        if self._initial_sort is not None:
+            self.table.sort_by(self._initial_sort[0], reverse=self._initial_sort[1])
         self.table.set_now(self.session.now())
         self.table.focus()
         self._fetch_failures_if_stale()
@@ -254,7 +259,9 @@ class TableScreen(AppScreen):
 
     def action_escape(self) -> None:
         field = self.query_one("#filter", Input)
-        if field.has_class("open") or self.filter_text:
+        if self.opened_with and self.filter_text == self.opened_with:
+            self.back()
+        elif field.has_class("open") or self.filter_text:
             field.value = ""
             field.remove_class("open")
             self.filter_text = ""

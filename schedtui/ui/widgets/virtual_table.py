@@ -23,6 +23,7 @@ re-renders the lines on screen only, whatever the number of rows.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,9 +99,17 @@ def _cut_middle(text: str, width: int) -> str:
     if text.isascii():
         return text[:head] + ELLIPSIS + text[-tail:]
     start = set_cell_size(text, head)
-    # The tail, cut from the reversed text so that it keeps exactly `tail` cells.
-    end = set_cell_size(text[::-1], tail)[::-1]
-    return start + ELLIPSIS + end
+    # The longest ending of the text that fits `tail` cells, measured as it will be shown
+    # (a variation selector or a combining mark counts with what it follows), and never
+    # starting on a combining mark (it would land on the ellipsis); padded to `tail`.
+    end = ""
+    for size in range(1, len(text) + 1):
+        candidate = text[-size:]
+        if cell_len(candidate) > tail:
+            break
+        if not unicodedata.combining(candidate[0]) and candidate[0] != "\ufe0f":
+            end = candidate
+    return start + ELLIPSIS + " " * (tail - cell_len(end)) + end
 
 
 def _last_cell_replaced(parts: list[tuple[str, bool]], glyph: str) -> list[tuple[str, bool]]:
