@@ -387,7 +387,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
                 "At 02:00, every day",
                 "Next runs",
                 "arn:aws:sqs:us-east-1:123456789012:scheduler-dlq",
-                "ARN ",
+                "Dead-letter queue ",
             ),
             what="the detail screen",
         )

@@ -453,7 +453,7 @@ async def test_edit_group_tags_add_change_remove_after_review(
         await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
         assert group_tags(client, GROUP) == {"Environment": "staging", "Owner": "sre"}
         row = next(row for row in app.session.store.group_table_rows() if row.key == GROUP)
-        assert row.cells[6] == "Environment=staging, Owner=sre"
+        assert row.cells[-1] == "Environment=staging, Owner=sre"  # the TAGS column, last
         actions = [entry["action"].split()[0] for entry in audit(app)]
         assert actions == ["TagResource", "UntagResource"]
         assert audit(app)[1]["changes"] == {"Tags.Service": {"before": "batch", "after": None}}

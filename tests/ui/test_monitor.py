@@ -268,7 +268,7 @@ async def test_refreshes_never_overlap_and_pause_while_hidden(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
     app = make_app(settings, monitor_refresh_seconds=0.2)
-    calls = count_calls(app.session.backend.clients.cloudwatch, "GetMetricData")
+    calls = monitor_calls(app.session.backend.clients.cloudwatch)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_monitor(pilot)
         screen.reload()
@@ -282,6 +282,23 @@ async def test_refreshes_never_overlap_and_pause_while_hidden(
         paused_at = len(calls)
         await pilot.pause(0.8)
         assert len(calls) == paused_at
+
+
+def monitor_calls(cloudwatch: Any) -> list[int]:
+    """GetMetricData calls of the monitor (every Scheduler metric), not of the lists' failure
+    columns (two metrics, on the lists' own beat)."""
+    calls: list[int] = []
+
+    def _count(params: dict[str, Any], **_: Any) -> None:
+        names = {
+            query.get("MetricStat", {}).get("Metric", {}).get("MetricName")
+            for query in params.get("MetricDataQueries", [])
+        }
+        if "InvocationAttemptCount" in names:
+            calls.append(1)
+
+    cloudwatch.meta.events.register("provide-client-params.cloudwatch.GetMetricData", _count)
+    return calls
 
 
 # -- a monitor you can drive ---------------------------------------------------------------------
