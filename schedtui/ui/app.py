@@ -7,7 +7,7 @@ flow, and every key is declared in ``keys.py``. See ARCHITECTURE.md.
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
@@ -71,6 +71,13 @@ class SchedtuiApp(CrashSafeApp):
     @on(SyncMessage)
     def _synced(self, message: SyncMessage) -> None:
         self.sync.apply(message)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            # Pasted text (from a log, a web page) reaches inputs printable: an escape or a
+            # bidi override shows as its stand-in, which a form then refuses to save.
+            event.text = printable(event.text, keep_newlines=True, keep_tabs=True)
+        await super().on_event(event)
 
     # -- what screens and flows ask of the app (ui/session.py: Host) ----------------------------
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import boto3
 import pytest
-from textual.widgets import TextArea
+from textual import events
+from textual.widgets import Input, TextArea
 
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
@@ -169,3 +170,18 @@ async def test_notifications_and_errors_are_printable(
         bodies = [str(getattr(body, "plain", body)) for body in (t.render() for t in toasts)]
         assert all(clean(body) for body in bodies)
         assert any("bad ␛]2;PWNED␇ news" in body for body in bodies), bodies
+
+
+async def test_pasted_control_characters_reach_no_input_raw(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings, group="batch-jobs-group")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        app.post_message(events.Paste("x\x1b]0;PWNED\x07\u202erev"))
+        await pilot.pause(0.2)
+        field = app.screen.query_one("#filter", Input)
+        assert field.value == "x␛]0;PWNED␇\\u202erev"
+        assert clean(on_screen(app))
