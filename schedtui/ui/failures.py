@@ -21,7 +21,9 @@ from schedtui.core.monitoring.metrics import MetricSeries
 from schedtui.core.text import printable
 
 
-def fetch_failures(backend: Backend, groups: list[str], now: datetime) -> FailureFigures:
+def fetch_failures(
+    backend: Backend, groups: list[str], now: datetime, partial: bool = False
+) -> FailureFigures:
     """One GetMetricData call (per 500 series) for the groups' failure metrics, and the
     depth of every DLQ the loaded definitions name. Each part fails on its own: the figures
     it could not read stay unknown and the problem is named."""
@@ -35,4 +37,4 @@ def fetch_failures(backend: Backend, groups: list[str], now: datetime) -> Failur
         problems.append(f"failures: {printable(str(error))}")
     queues = sorted({digest.dlq_arn for digest in backend.details.digests() if digest.dlq_arn})
     depths = backend.dlqs.depths(queues)
-    return failure_figures(series, depths, now, problems)
+    return failure_figures(series, depths, now, problems, partial)

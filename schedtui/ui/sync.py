@@ -346,6 +346,9 @@ class AccountSync:
             store.last_error = None
             store.last_refreshed = self.session.now()
             show_state(self.app, f"refreshed {store.last_refreshed:%H:%M:%S}Z", "")
+        screen = self._screen()
+        if isinstance(screen, TableScreen) and store.failures.partial:
+            screen.fetch_failures()  # every definition is in now: every DLQ can be asked
 
     def _open_deep_link(self) -> None:
         wanted = self.session.options.schedule

@@ -32,6 +32,7 @@ class FailureFigures:
     dlq_depths: Mapping[str, int] = field(default_factory=dict)  # queue ARN -> visible
     as_of: datetime | None = None
     problems: tuple[str, ...] = ()
+    partial: bool = False  # read while definitions were still loading: DLQs may be missing
 
     def failing(self, group: str, dlq_arn: str | None) -> bool:
         """The row's group failed in the last hour, or its DLQ holds messages."""
@@ -52,6 +53,7 @@ def failure_figures(
     depths: Mapping[str, object],  # queue ARN -> QueueDepth, or the error reading it
     as_of: datetime,
     problems: Iterable[str] = (),
+    partial: bool = False,
 ) -> FailureFigures:
     """Sum the failure metrics per group (the account-wide series left out) and key the DLQ
     depths by queue ARN (a name alone is not unique: two regions, two accounts).
@@ -76,4 +78,4 @@ def failure_figures(
             queues[arn] = depth.visible
         else:
             found.append(f"{target_resource_name(arn)}: {depth}")
-    return FailureFigures(failures, queues, as_of, tuple(found))
+    return FailureFigures(failures, queues, as_of, tuple(found), partial)

@@ -46,7 +46,7 @@ TableScreen #status {
 """
 
 
-_FAILURES_RETRY_SECONDS = 5.0
+_FAILURES_RETRY_SECONDS = 5.0  # before the first listing: no groups to ask about yet
 
 
 class TableScreen(AppScreen):
@@ -132,25 +132,26 @@ class TableScreen(AppScreen):
             beat.last -= max(0.0, beat.seconds - _FAILURES_RETRY_SECONDS)
             return
         self._failures_busy = True
-        self._fetch_failures(sorted(self.session.store.groups))
+        store = self.session.store
+        self._fetch_failures(sorted(store.groups), store.loading or not store.complete)
 
     @work(thread=True, group="failures")
-    def _fetch_failures(self, groups: list[str]) -> None:
+    def _fetch_failures(self, groups: list[str], partial: bool) -> None:
         session = self.session
-        figures = fetch_failures(session.backend, groups, session.now())
+        figures = fetch_failures(session.backend, groups, session.now(), partial)
         self.app.call_from_thread(self._failures_arrived, figures)
 
     def _failures_arrived(self, figures: FailureFigures) -> None:
         self._failures_busy = False
         store = self.session.store
         store.failures = figures
-        if not store.complete or store.loading:
-            # Fetched before the definitions named every DLQ: again soon, not in a minute.
-            beat = self.beats()[0]
-            beat.last -= max(0.0, beat.seconds - _FAILURES_RETRY_SECONDS)
         if self.table_ready:
             self.show_failures()
             self.failures_arrived()
+        if figures.partial and store.complete and not store.loading and self.table_ready:
+            # Read while definitions loaded, and the refresh finished meanwhile: again now,
+            # with every DLQ (the sync asks too, but this read was then in flight).
+            self.fetch_failures()
 
     def failures_arrived(self) -> None:
         """New failure figures are in the table (a list filtered by them re-filters)."""
