@@ -4,8 +4,8 @@
 
 Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edit-form.svg,
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
-stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg and
-detail-80x24.svg.
+stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
+detail-80x24.svg, copy-arn.svg and json-view.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -89,7 +89,7 @@ async def make() -> list[Path]:
     with tempfile.TemporaryDirectory() as state:
         backend = Backend.connect(settings, audit_path=Path(state) / "audit.jsonl")
         app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
             await wait_until(pilot, lambda: fully_loaded(app), "the demo to load completely")
             assert isinstance(app.screen, GroupsScreen)
             made.append(await shoot(pilot, "groups.svg"))
@@ -211,6 +211,18 @@ async def make() -> list[Path]:
                 "the detail at 80x24",
             )
             made.append(await shoot(pilot, "detail-80x24.svg"))
+
+            # y: the ARN copied (OSC 52) and shown; v: GetSchedule's answer as read-only JSON.
+            await pilot.press("y")
+            await pilot.pause(0.3)
+            made.append(await shoot(pilot, "copy-arn.svg"))
+            app.clear_notifications()
+            await pilot.press("v")
+            await wait_until(
+                pilot, lambda: type(app.screen).__name__ == "JsonViewScreen", "the JSON view"
+            )
+            await wait_until(pilot, lambda: fully_loaded(app), "the JSON read")
+            made.append(await shoot(pilot, "json-view.svg"))
     demo.stop()
     return made
 
