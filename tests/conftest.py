@@ -23,6 +23,15 @@ REGION = "us-east-1"
 
 
 @pytest.fixture(autouse=True)
+def _private_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Crash reports and audit logs of apps under test go to a temporary directory, never
+    the operator's real ~/.local/state/schedtui (a crashing pilot test left files there)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(autouse=True)
 def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     empty = tmp_path_factory.mktemp("aws") / "none"
     empty.write_text("")
