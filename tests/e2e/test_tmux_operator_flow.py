@@ -113,7 +113,8 @@ def test_an_operator_walks_the_demo_at_80x24(tmp_path: Path) -> None:
             what="the DLQ panel focused (marked)",
         )
         app.type("p")
-        app.wait_for("Peek (y)", what="the peek confirmation")
+        # (By its title: the copy's notification may still cover the dialog's buttons.)
+        app.wait_for("Peek at orders-scheduler-dlq", what="the peek confirmation")
         app.type("y")
         app.wait_for("batch 1 of 1", timeout=15, what="the first batch")
         app.type("]")
