@@ -101,8 +101,7 @@ def _open_schedules(app: Any, argument: str) -> None:
         return
     summary = store.find(group, name)
     if summary is None:
-        names = [row.name for row in store.rows.values() if row.group == group]
-        _no_such(app, f"schedule in {group}", name, names)
+        _no_such(app, f"schedule in {group}", name, store.names_in(group))
         return
     _home(app)
     app.push_screen(SchedulesScreen(group=group))
@@ -167,11 +166,7 @@ def completions(
 def command_completions(app: Any) -> Callable[[str], list[str]]:
     """The completion function of the `:` prompt, over the store as it is now."""
     store = host(app).session.store
-
-    def names_in(group: str) -> list[str]:
-        return [row.name for row in store.rows.values() if row.group == group]
-
-    return lambda text: completions(text, store.groups, names_in)
+    return lambda text: completions(text, store.groups, store.names_in)
 
 
 def open_monitor(app: Any, focus: str = "metrics") -> None:

@@ -223,6 +223,10 @@ class AccountStore:
         row = self.rows.get(arn)
         return None if row is None else summary_of(row)
 
+    def names_in(self, group: str) -> list[str]:
+        """The names of the group's listed schedules."""
+        return [row.name for row in self.rows.values() if row.group == group]
+
     def find(self, group: str, name: str) -> ScheduleSummary | None:
         for row in self.rows.values():
             if row.group == group and row.name == name:

@@ -18,7 +18,7 @@ from schedtui.aws.errors import AwsError, NotFoundError
 from schedtui.core.expressions.describe import describe
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import AtExpression, parse_expression
-from schedtui.core.expressions.runs import next_runs, runs_end
+from schedtui.core.expressions.runs import Run, next_runs, runs_end
 from schedtui.core.expressions.zones import load_zone
 from schedtui.core.health.findings import Severity, findings
 from schedtui.core.jsontext import pretty
@@ -86,7 +86,34 @@ def _fields_table(schedule: Schedule, tags: dict[str, str]) -> Table:
     return table
 
 
-def _glance_table(schedule: Schedule, now: datetime, failures: FailureFigures) -> Table:
+Upcoming = list[Run] | ExpressionError | ZoneError  # the next runs, or why there are none
+
+
+def _window_minutes(schedule: Schedule) -> int | None:
+    window = schedule.flexible_time_window
+    return window.maximum_window_in_minutes if window.mode == "FLEXIBLE" else None
+
+
+def _upcoming(schedule: Schedule, now: datetime) -> Upcoming:
+    """The next runs, computed once for the glance and the runs table."""
+    try:
+        return next_runs(
+            schedule.schedule_expression,
+            schedule.schedule_expression_timezone,
+            after=now,
+            count=_RUNS_SHOWN,
+            start_date=schedule.start_date,
+            end_date=schedule.end_date,
+            anchor=schedule.creation_date,
+            window_minutes=_window_minutes(schedule),
+        )
+    except (ExpressionError, ZoneError) as error:
+        return error
+
+
+def _glance_table(
+    schedule: Schedule, now: datetime, runs: Upcoming, failures: FailureFigures
+) -> Table:
     """What an operator needs first, above the fold even at 80x24: state and next run,
     target, retry and DLQ (with the figures the list shows: its depth, the group's
     failures)."""
@@ -96,7 +123,7 @@ def _glance_table(schedule: Schedule, now: datetime, failures: FailureFigures) -
     state = Text(printable(schedule.state), style="bold green" if enabled else "bold yellow")
     if enabled:
         state.append("  next run ")
-        state.append(_next_run_text(schedule, now))
+        state.append(_next_run_text(schedule, now, runs))
     else:
         state.append("  paused: nothing runs until it is enabled")
     table.add_row("State", state)
@@ -130,20 +157,8 @@ def _glance_table(schedule: Schedule, now: datetime, failures: FailureFigures) -
     return table
 
 
-def _next_run_text(schedule: Schedule, now: datetime) -> str:
-    window = schedule.flexible_time_window
-    try:
-        runs = next_runs(
-            schedule.schedule_expression,
-            schedule.schedule_expression_timezone,
-            after=now,
-            count=1,
-            start_date=schedule.start_date,
-            end_date=schedule.end_date,
-            anchor=schedule.creation_date,
-            window_minutes=window.maximum_window_in_minutes if window.mode == "FLEXIBLE" else None,
-        )
-    except (ExpressionError, ZoneError):
+def _next_run_text(schedule: Schedule, now: datetime, runs: Upcoming) -> str:
+    if isinstance(runs, Exception):
         return "unknown (see below)"
     if not runs:
         return "none: no runs left"
@@ -152,22 +167,10 @@ def _next_run_text(schedule: Schedule, now: datetime) -> str:
     return f"{relative_text(at, now)} · {local:%a %m-%d %H:%M %Z} ({at:%H:%M}Z)"
 
 
-def _runs_table(schedule: Schedule, now: datetime) -> Table | Text:
-    window = schedule.flexible_time_window
-    minutes = window.maximum_window_in_minutes if window.mode == "FLEXIBLE" else None
-    try:
-        runs = next_runs(
-            schedule.schedule_expression,
-            schedule.schedule_expression_timezone,
-            after=now,
-            count=_RUNS_SHOWN,
-            start_date=schedule.start_date,
-            end_date=schedule.end_date,
-            anchor=schedule.creation_date,
-            window_minutes=minutes,
-        )
-    except (ExpressionError, ZoneError) as error:
-        return Text(printable(str(error)), style="red")
+def _runs_table(schedule: Schedule, now: datetime, runs: Upcoming) -> Table | Text:
+    if isinstance(runs, Exception):
+        return Text(printable(str(runs)), style="red")
+    minutes = _window_minutes(schedule)
     ended = None
     if len(runs) < _RUNS_SHOWN:
         parsed = parse_expression(schedule.schedule_expression)
@@ -311,7 +314,8 @@ class DetailScreen(ScheduleActions):
         except ExpressionError as error:
             description = str(error)
         self.query_one("#description", Static).update(Text(printable(description), style="italic"))
-        glance = _glance_table(schedule, now, self.session.store.failures)
+        runs_ahead = _upcoming(schedule, now)
+        glance = _glance_table(schedule, now, runs_ahead, self.session.store.failures)
         self.query_one("#glance", Static).update(glance)
         found = Text()
         for finding in findings(schedule, now):
@@ -321,7 +325,7 @@ class DetailScreen(ScheduleActions):
         panel = self.query_one("#findings", Static)
         panel.update(found)
         panel.display = bool(found)
-        runs: RenderableType = _runs_table(schedule, now)
+        runs: RenderableType = _runs_table(schedule, now, runs_ahead)
         if schedule.state != "ENABLED":
             paused = Text(
                 f"{printable(schedule.state)}: it will not run at these times until enabled",

@@ -183,11 +183,8 @@ class TableScreen(AppScreen):
         return True
 
     def reload_status(self) -> None:
-        if not self.table_ready:
-            return
-        self.query_one("#status", Static).update(
-            Text(printable(self.status_text(self.table.row_count)))
-        )
+        if self.table_ready:
+            self._show_status(self.table.row_count)
 
     def reload(self) -> None:
         """Rebuild the visible list from the store (cheap: no widgets per row)."""
