@@ -49,3 +49,14 @@ def test_hostile_header_text_is_printable() -> None:
     assert "\x1b" not in text
     assert "\u202e" not in text
     assert "\x07" not in text
+
+
+def test_a_long_state_is_cut_in_place_so_the_endpoint_after_it_stays() -> None:
+    # Seen in CI: "listed 0 schedules in 0.5 s; loading details…" pushed the endpoint off.
+    state = "listed 0 schedules in 0.5 s; loading details…"
+    text = line(130, state)
+    assert cell_len(text) <= 130
+    assert "endpoint http://127.0.0.1:4566" in text
+    assert "listed 0 schedules" in text
+    assert state not in text  # cut, with an ellipsis where it was cut
+    assert "…  endpoint" in text

@@ -75,11 +75,18 @@ def fitted(parts: list[Part], width: int) -> Text:
         kept = [part for part in kept if part[2] < rank]
     if length() > width:
         kept = [(short, style, rank, short) for _, style, rank, short in kept]
+    # A long state is cut to the room the kept parts leave it, in place: cutting only the
+    # line's end would take the endpoint or caller after it, which were judged to fit.
+    # (each other part with the two spaces that set it apart)
+    others = sum(cell_len(text) + 2 for text, _, rank, _ in kept if rank != STATE_RANK)
     line = Text(no_wrap=True, overflow="ellipsis", end="")
-    for index, (text, style, _, _) in enumerate(kept):
+    for index, (text, style, rank, _) in enumerate(kept):
         if index:
             line.append("  ")
-        line.append(text, style=style)
+        part = Text(text, style=style, no_wrap=True, end="")
+        if rank == STATE_RANK and others + cell_len(text) > width:
+            part.truncate(max(_STATE_ROOM, width - others), overflow="ellipsis")
+        line.append_text(part)
     line.truncate(max(0, width), overflow="ellipsis")
     return line
 
