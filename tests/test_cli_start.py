@@ -13,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from schedtui.aws.backend import Backend
 from schedtui.aws.preflight import PreflightError, preflight
 from schedtui.aws.session import AwsSettings, effective_profile
+from schedtui.cli.context import aws_context
+from schedtui.cli.parser import build_parser
 from tests.conftest import use_aws_config
 
 
@@ -143,3 +146,47 @@ def test_an_unreadable_config_file_is_one_line(
     monkeypatch.setenv("AWS_PROFILE", "p1")
     with pytest.raises(PreflightError, match="the AWS config cannot be read"):
         preflight(AwsSettings())
+
+
+def test_demo_without_the_demo_extra_says_how_to_install_it_and_exits_2(
+    tmp_path: Path,
+) -> None:
+    # A Python where moto cannot be imported: a directory first on the path whose `moto` and
+    # `flask` are not packages find_spec can load (what a plain `pip install schedtui` gives).
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class Hide:\n"
+        "    def __init__(self, inner):\n"
+        "        self.inner = inner\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('moto', 'flask'):\n"
+        "            return None\n"
+        "        return self.inner.find_spec(name, path, target)\n"
+        "    def __getattr__(self, name):\n"
+        "        return getattr(self.inner, name)\n"
+        "sys.meta_path[:] = [Hide(finder) for finder in sys.meta_path]\n"
+    )
+    result = start("--demo", env={"PYTHONPATH": str(blocker)})
+    assert result.returncode == 2
+    assert (
+        result.stderr == "schedtui: the demo needs the demo extra: pip install 'schedtui[demo]'\n"
+    )
+
+
+def test_the_demo_keeps_its_audit_log_out_of_the_operators_and_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = tmp_path / "state"
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    args = build_parser().parse_args(["--demo", "--demo-size", "0"])
+    with aws_context(args) as context:
+        assert context.audit_path is not None
+        audit = Backend.connect(context.settings, audit_path=context.audit_path).mutations.audit
+        assert audit.path == context.audit_path
+        assert not audit.path.is_relative_to(state)
+        directory = audit.path.parent
+        assert directory.is_dir()
+    assert not directory.exists()
+    assert not state.exists()  # nothing written into the operator's state directory

@@ -92,22 +92,53 @@ def _seconds(text: str) -> float:
     return value
 
 
+def add_context_options(parser: argparse.ArgumentParser, *, subcommand: bool = False) -> None:
+    """The options that choose the AWS context (cli/context.py), on the main parser and on
+    each subcommand that talks to AWS, so that both ``schedtui --profile p list`` and
+    ``schedtui list --profile p`` work. On a subcommand they default to SUPPRESS: argparse
+    would otherwise overwrite a value given before the subcommand with the default."""
+    default: dict[str, object] = {"default": argparse.SUPPRESS} if subcommand else {}
+    flag: dict[str, object] = {"default": argparse.SUPPRESS} if subcommand else {"default": False}
+    parser.add_argument(
+        "--profile", **default, help="AWS profile (default: the standard AWS variables)"
+    )
+    parser.add_argument(
+        "--region", **default, help="AWS region (default: the profile's or AWS_REGION)"
+    )
+    parser.add_argument(
+        "--endpoint-url",
+        metavar="URL",
+        **default,
+        help="Scheduler/CloudWatch/SQS endpoint (default: AWS, or AWS_ENDPOINT_URL)",
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        **flag,
+        help="refuse every change before it is sent",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        **flag,
+        help="run against an embedded moto server with realistic data (no AWS account needed)",
+    )
+    parser.add_argument(
+        "--demo-size",
+        type=_count,
+        metavar="N",
+        **default,
+        help="with --demo: seed N schedules (the curated ones first, then generated ones)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="schedtui",
         description="A terminal UI for operating AWS EventBridge Scheduler.",
     )
     parser.add_argument("--version", action="version", version=f"schedtui {__version__}")
-    parser.add_argument("--profile", help="AWS profile (default: the standard AWS variables)")
-    parser.add_argument("--region", help="AWS region (default: the profile's or AWS_REGION)")
-    parser.add_argument(
-        "--endpoint-url",
-        metavar="URL",
-        help="Scheduler/CloudWatch/SQS endpoint (default: AWS, or AWS_ENDPOINT_URL)",
-    )
-    parser.add_argument(
-        "--read-only", action="store_true", help="refuse every change before it is sent"
-    )
+    add_context_options(parser)
     parser.add_argument("--theme", help="colour theme (see the command palette for the list)")
     parser.add_argument(
         "--refresh",
@@ -125,17 +156,6 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--group", metavar="G", help="open this group's schedules")
     parser.add_argument("--schedule", metavar="G/NAME", help="open this schedule")
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="run against an embedded moto server with realistic data (no AWS account needed)",
-    )
-    parser.add_argument(
-        "--demo-size",
-        type=_count,
-        metavar="N",
-        help="with --demo: seed N schedules (the curated ones first, then generated ones)",
-    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     nxt = commands.add_parser(
         "next",

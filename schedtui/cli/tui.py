@@ -6,15 +6,11 @@ import argparse
 import gc
 import os
 import sys
-from contextlib import ExitStack
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from schedtui.aws.backend import Backend
-from schedtui.aws.preflight import PreflightError, preflight
-from schedtui.aws.session import AwsSettings
+from schedtui.cli.context import Context, ContextError, aws_context
 from schedtui.cli.milestones import milestone, watch_collections, watch_listing
-from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.themes import drop_empty_no_color
 
@@ -40,58 +36,46 @@ def run_tui(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"schedtui: {CLOCK_VARIABLE} is not an ISO-8601 instant", file=sys.stderr)
         return 2
-    with ExitStack() as stack:
-        settings = AwsSettings(
-            profile=args.profile,
-            region=args.region,
-            endpoint_url=args.endpoint_url,
-            read_only=args.read_only,
-        )
-        demo: DemoBackend | None = None
-        if not args.demo:
-            try:
-                settings = preflight(settings)
-            except PreflightError as problem:
-                print(f"schedtui: {problem}", file=sys.stderr)
-                return 2
-        else:
-            # The demo's moto server: never AWS, whatever profile or endpoint was given.
-            # The simulator derives a week of metrics from every fire time: fine for the curated
-            # demo, far too slow for --demo-size 100000, which is for list-scale testing.
-            simulate = args.demo_size is None
-            # wait=False: the screen paints while the server seeds; its first answers wait
-            # for the seeding, so the first listing is always complete.
-            demo = DemoBackend(size=args.demo_size, simulate=simulate, wait=False, now=now)
-            settings = replace(stack.enter_context(demo), read_only=args.read_only)
-            milestone("demo-started", pid=demo.pid)
-        backend = Backend.connect(settings)
-        try:  # private now, not at the first write; the app says what was narrowed
-            notices = tuple(backend.mutations.audit.secure())
-        except OSError as error:
-            notices = (f"the audit log cannot be made private: {error}",)
-        watch_listing(backend)
-        app = SchedtuiApp(
-            backend,
-            AppOptions(
-                refresh_seconds=args.refresh,
-                monitor_refresh_seconds=args.monitor_refresh,
-                group=args.group,
-                schedule=args.schedule,
-                theme=args.theme,
-                demo=args.demo,
-                clock=None if now is None else lambda: now,
-                notices=notices,
-            ),
-        )
-        _tune_garbage_collection()
-        app.run()
-        if app.crash_report:
-            print(app.crash_report, file=sys.stderr)
-        if demo is not None and (failure := demo.failure()):
-            # Said after the TUI has left the screen; meanwhile the app showed the endpoint
-            # as unreachable.
-            print(f"schedtui: the demo server stopped: {failure}", file=sys.stderr)
-            return 1
+    try:
+        with aws_context(args, wait=False, now=now) as context:
+            return _run(args, context, now)
+    except ContextError as problem:
+        print(f"schedtui: {problem}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, context: Context, now: datetime | None) -> int:
+    demo = context.demo
+    if demo is not None:
+        milestone("demo-started", pid=demo.pid)
+    backend = Backend.connect(context.settings, audit_path=context.audit_path)
+    try:  # private now, not at the first write; the app says what was narrowed
+        notices = tuple(backend.mutations.audit.secure())
+    except OSError as error:
+        notices = (f"the audit log cannot be made private: {error}",)
+    watch_listing(backend)
+    app = SchedtuiApp(
+        backend,
+        AppOptions(
+            refresh_seconds=args.refresh,
+            monitor_refresh_seconds=args.monitor_refresh,
+            group=args.group,
+            schedule=args.schedule,
+            theme=args.theme,
+            demo=args.demo,
+            clock=None if now is None else lambda: now,
+            notices=notices,
+        ),
+    )
+    _tune_garbage_collection()
+    app.run()
+    if app.crash_report:
+        print(app.crash_report, file=sys.stderr)
+    if demo is not None and (failure := demo.failure()):
+        # Said after the TUI has left the screen; meanwhile the app showed the endpoint
+        # as unreachable.
+        print(f"schedtui: the demo server stopped: {failure}", file=sys.stderr)
+        return 1
     return app.return_code or 0
 
 
