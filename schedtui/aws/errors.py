@@ -14,6 +14,7 @@ from botocore.exceptions import (
     BotoCoreError,
     ClientError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
@@ -179,6 +180,11 @@ def remember_profile(profile: str | None) -> None:
     _profile[0] = profile
 
 
+def login_profile() -> str | None:
+    """The profile ``remember_profile`` last named (a context switch that fails puts it back)."""
+    return _profile[0]
+
+
 def login_fix() -> str:
     """``aws sso login --profile NAME`` for the profile in use (the default one: no flag)."""
     profile = _profile[0]
@@ -249,6 +255,13 @@ def _translate(error: Exception, action: str) -> AwsError:
             "AWS_PROFILE, or try schedtui --demo",
             code=type(error).__name__,
         )
+    if isinstance(error, CredentialRetrievalError):
+        # A credential_process (or another source) that failed: its own words say why.
+        return CredentialsMissingError(
+            f"{action}: could not obtain credentials ({str(error).strip()}); check the profile's "
+            "credential source, then press r",
+            code=type(error).__name__,
+        )
     if isinstance(error, _SSO_LOGIN):
         return CredentialsExpiredError(
             f"{action}: the AWS SSO login has expired or was never made; run "
@@ -280,6 +293,7 @@ _NOT_SENT = (
     NoCredentialsError,
     PartialCredentialsError,
     ProfileNotFound,
+    CredentialRetrievalError,
     *_SSO_LOGIN,
     NoRegionError,
     EndpointConnectionError,
