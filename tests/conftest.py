@@ -6,8 +6,10 @@ AWS endpoint even by accident.
 
 from __future__ import annotations
 
+import socket
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,14 +61,31 @@ def use_aws_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
 
 
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    """The endpoint URL of one ThreadedMotoServer for the whole run (it starts in ms)."""
+@contextmanager
+def threaded_moto() -> Iterator[str]:
+    """A ThreadedMotoServer on 127.0.0.1 for the block: its endpoint URL. Every server in
+    this process serves the same data (moto's backends are process-wide, kept apart by
+    account and region)."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: connections to it are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """The endpoint URL of one ThreadedMotoServer for the whole run (it starts in ms)."""
+    with threaded_moto() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
