@@ -15,7 +15,7 @@ from typing import Any, Protocol, cast
 from textual.message import Message
 
 from schedtui.aws.backend import Backend
-from schedtui.aws.session import effective_profile
+from schedtui.aws.session import CallerIdentity, effective_profile
 from schedtui.core.schedules.store import AccountStore
 from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
 
@@ -26,6 +26,10 @@ class AuditUnwritten(Message):
     called from the write's worker thread: a message is the thread-safe way to the app)."""
 
     text: str
+
+
+def _never(_profile: str) -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class AppOptions:
     demo: bool = False
     clock: Callable[[], datetime] | None = None  # a fixed clock for screenshots and tests
     notices: tuple[str, ...] = ()  # said once the screen is up (e.g. audit log narrowed)
+    # Profiles that must be read-only (say a config's `prod*`), asked on each switch of
+    # profile or region; OR'd with the latch: a read-only session stays read-only.
+    read_only_for: Callable[[str], bool] = _never
 
 
 @dataclass
@@ -62,6 +69,12 @@ class Session:
         self.header.region = settings.region or "…"
         self.header.read_only = settings.read_only
         self.header.demo = self.options.demo
+
+    def identified(self, identity: CallerIdentity, region: str, endpoint: str | None) -> None:
+        """Who the credentials are and where the clients go, for the header."""
+        header = self.header
+        header.account, header.caller_arn = identity.account, identity.arn
+        header.region, header.endpoint = region, endpoint
 
     @property
     def read_only(self) -> bool:

@@ -5,7 +5,8 @@ that changed (visible rows first), and the group tags. It runs in one Textual th
 (``exclusive``: a refresh started after a write replaces the one in flight) that posts typed
 messages (``SyncMessage``); the app hands each to ``AccountSync.apply`` on the main thread,
 the only thread that changes the store. A superseded refresh's messages are dropped (each
-carries its refresh's number).
+carries its refresh's number). A worker works on the session it started with: after a
+context switch (``switch``) it can never read or write the new one.
 
 A listing that fails midway is reported as partial: the rows listed stay (nothing is dropped
 that was not seen gone), their definitions still load, and the next refresh lists again.
@@ -102,6 +103,7 @@ class _Pending:
     reload: bool = False
     status: bool = False
     deep_link: bool = True
+    empty_note: bool = False  # a switched context: say so if it holds no schedule
 
 
 @dataclass
@@ -132,27 +134,35 @@ class AccountSync:
         self._stop = threading.Event()
         self.session.store.loading = True
         show_state(self.app, "refreshing…", "dim")
-        generation, stop = self.generation, self._stop
+        generation, stop, session = self.generation, self._stop, self.session
         self.app.run_worker(
-            lambda: self._run(generation, stop),
+            lambda: self._run(generation, stop, session),
             thread=True,
             exclusive=True,
             group="refresh",
             name="refresh",
         )
 
+    def switch(self, session: Session) -> None:
+        """Another profile or region (ui/context_switch.py): list it now; what the old
+        session's refresh still posts is dropped (its generation is over)."""
+        self.session = session
+        self._pending.deep_link = False  # the link named the old context's schedule
+        self._pending.empty_note = True
+        self.refresh(supersede=True)
+
     # -- the worker -----------------------------------------------------------------------------
 
-    def _run(self, generation: int, stop: threading.Event) -> None:
+    def _run(self, generation: int, stop: threading.Event, session: Session) -> None:
         worker = get_current_worker()
 
         def post(message: SyncMessage) -> None:
             if not worker.is_cancelled and not stop.is_set():
                 self.app.post_message(message)
 
-        backend = self.session.backend
+        backend = session.backend
         started = time.monotonic()
-        self._identity(generation, post)
+        self._identity(session, generation, post)
         try:
             groups = backend.scheduler.list_groups()
         except AwsError as error:
@@ -160,6 +170,7 @@ class AccountSync:
             return
         post(GroupsListed(generation, groups))
         seen: set[str] = set()
+        listed: dict[str, ScheduleRow] = {}  # the rows posted (the store's own objects)
         failure: AwsError | None = None
         unreadable: list[str] = []
         try:
@@ -168,20 +179,22 @@ class AccountSync:
                     return
                 seen.update(summary.arn for summary in page)
                 pairs = ((summary, backend.details.digest(summary)) for summary in page)
-                post(RowsArrived(generation, self.rows(pairs)))
+                rows = self.rows(pairs)
+                listed.update((row.arn, row) for row, _ in rows)
+                post(RowsArrived(generation, rows))
         except AwsError as error:
             failure = error
         post(ListingDone(generation, seen, time.monotonic() - started, failure, unreadable))
-        self._tags(generation, groups, post)
-        self._definitions(generation, stop, post)
+        self._tags(session, generation, groups, post)
+        self._definitions(session, generation, stop, post, listed)
         post(RefreshDone(generation, failure))
 
-    def _identity(self, generation: int, post: Any) -> None:
+    def _identity(self, session: Session, generation: int, post: Any) -> None:
         """Retried by every refresh until it answers: the header recovers when an endpoint
         that was down comes back."""
-        if self.session.header.caller_arn != "…":
+        if session.header.caller_arn != "…":
             return
-        clients = self.session.backend.clients
+        clients = session.backend.clients
         try:
             identity = clients.caller_identity()
             post(IdentityKnown(generation, identity, clients.region, clients.endpoint_overridden))
@@ -189,28 +202,40 @@ class AccountSync:
             return  # the listing that follows reports the failure
 
     def rows(self, pairs: Iterable[tuple[ScheduleSummary, ScheduleDigest | None]]) -> Rows:
-        """Rows and their cells, all computed against one instant (one clock read)."""
+        """Rows and their cells, all computed against one instant (one clock read; every
+        session shares the app's clock)."""
         cache = NextRunCache(self.session.now())
         rows = [build_row(summary, digest, cache) for summary, digest in pairs]
         return [(row, schedule_table_row(row)) for row in rows]
 
-    def _tags(self, generation: int, groups: Sequence[ScheduleGroup], post: Any) -> None:
+    def _tags(
+        self, session: Session, generation: int, groups: Sequence[ScheduleGroup], post: Any
+    ) -> None:
         tags = {}
         for group in groups:
             if group.arn:
                 try:
-                    tags[group.arn] = self.session.backend.scheduler.group_tags(group.arn)
+                    tags[group.arn] = session.backend.scheduler.group_tags(group.arn)
                 except AwsError:
                     continue  # tags are a nicety; the list must not fail for them
         post(TagsArrived(generation, tags))
 
-    def _definitions(self, generation: int, stop: threading.Event, post: Any) -> None:
-        details = self.session.backend.details
+    def _definitions(
+        self,
+        session: Session,
+        generation: int,
+        stop: threading.Event,
+        post: Any,
+        listed: dict[str, ScheduleRow],
+    ) -> None:
+        details = session.backend.details
         visible: list[str] = self.app.call_from_thread(self._visible_keys)
-        # A copy taken on the UI thread; the summaries are rebuilt here, off it.
-        rows: dict[str, ScheduleRow] = self.app.call_from_thread(
-            lambda: dict(self.session.store.rows)
-        )
+        # A copy taken on the UI thread (the summaries are rebuilt here, off it), and what
+        # this refresh listed: a call_from_thread can run before the RowsArrived still queued
+        # for the app (seen after a context switch, while the new screens were composed),
+        # and a row missed here would wait a whole refresh for its definition.
+        stored: dict[str, ScheduleRow] = self.app.call_from_thread(lambda: dict(session.store.rows))
+        rows = {**stored, **listed}
         first = [key for key in visible if key in rows]
         seen_first = set(first)
         order = [*first, *(key for key in rows if key not in seen_first)]
@@ -272,9 +297,7 @@ class AccountSync:
         store = self.session.store
         match message:
             case IdentityKnown():
-                header = self.session.header
-                header.account, header.caller_arn = message.identity.account, message.identity.arn
-                header.region, header.endpoint = message.region, message.endpoint
+                self.session.identified(message.identity, message.region, message.endpoint)
                 show_state(self.app)
             case GroupsListed():
                 store.groups = {group.name: group for group in message.groups}
@@ -322,6 +345,11 @@ class AccountSync:
             show_state(
                 self.app, f"listed {count:,} schedules in {message.seconds:.1f} s; loading details…"
             )
+            if self._pending.empty_note:
+                self._pending.empty_note = False
+                if not count:
+                    header = self.session.header
+                    self.app.notify(f"No schedules in {header.region} (account {header.account})")
         else:
             # Nothing is dropped: what was not listed this time may well still exist.
             store.partial = printable(str(message.failure))
@@ -408,15 +436,17 @@ class AccountSync:
             row for row in self.session.store.rows.values() if row.next_run and row.next_run <= now
         ]
         if passed:
+            # Read now, not when the worker runs: a switch meanwhile must drop these rows.
+            generation, session = self.generation, self.session
             self.app.run_worker(
-                lambda: self._moved_on(self.generation, passed), thread=True, group="clock"
+                lambda: self._moved_on(session, generation, passed), thread=True, group="clock"
             )
         screen = self._screen()
         if isinstance(screen, AppScreen):
             screen.clock_moved(now)
 
-    def _moved_on(self, generation: int, passed: list[ScheduleRow]) -> None:
-        details = self.session.backend.details
+    def _moved_on(self, session: Session, generation: int, passed: list[ScheduleRow]) -> None:
+        details = session.backend.details
         summaries = [summary_of(row) for row in passed]
         rows = self.rows((summary, details.digest(summary)) for summary in summaries)
         self.app.post_message(RowsArrived(generation, rows, definitions=True))
