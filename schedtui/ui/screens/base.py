@@ -40,7 +40,13 @@ class AppScreen(Screen[None]):
 
     @property
     def session(self) -> Session:
-        return self.host.session
+        """The session this screen was opened in, kept: after a switch of profile or region
+        (ui/context_switch.py), what a worker of this screen still brings in goes into the
+        old context's store, which nothing shows, never into the new one's."""
+        pinned: Session | None = getattr(self, "_pinned_session", None)
+        if pinned is None:
+            pinned = self._pinned_session = self.host.session
+        return pinned
 
     def header(self) -> StatusHeader:
         session = self.session

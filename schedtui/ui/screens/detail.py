@@ -287,7 +287,8 @@ class DetailScreen(ScheduleActions):
 
     def _failed(self, error: AwsError) -> None:
         self._loading = False
-        self.host.show_error(error)
+        if self.is_attached:  # gone (back, or another profile or region): not the header's
+            self.host.show_error(error)
 
     def _gone(self) -> None:
         """Deleted on the server (or by ActionAfterCompletion): say so, read no more."""

@@ -435,7 +435,8 @@ class MonitorScreen(AppScreen):
 
     def _peek_failed(self, error: AwsError) -> None:
         self._peeking = False
-        self.host.show_error(error)
+        if self.is_attached:  # gone (back, or another profile or region): not the header's
+            self.host.show_error(error)
 
     def _peeked(self, screen: DlqMessagesScreen) -> None:
         self._peeking = False
