@@ -22,6 +22,7 @@ from schedtui.ui.commands import (
     open_monitor,
     run_command,
 )
+from schedtui.ui.context_switch import ContextSwitch
 from schedtui.ui.heartbeat import Heartbeat, LiveScreen
 from schedtui.ui.keys import READ_ONLY_REFUSAL, bindings
 from schedtui.ui.safe_app import CrashSafeApp
@@ -48,6 +49,7 @@ class SchedtuiApp(CrashSafeApp):
         self.session = Session(backend, options or AppOptions())
         self.sync = AccountSync(self, self.session)
         self.heartbeat = Heartbeat(self, [self.sync.refresh_beat, self.sync.clock_beat])
+        self.contexts = ContextSwitch(self)  # :profile and :region
         self.own_themes: list[str] = []
 
     def on_mount(self) -> None:
@@ -55,13 +57,23 @@ class SchedtuiApp(CrashSafeApp):
         self.push_screen(GroupsScreen())
         if self.session.options.group:
             self.push_screen(SchedulesScreen(group=self.session.options.group))
-        audit = self.session.backend.mutations.audit
-        audit.on_unwritten = lambda text: self.post_message(AuditUnwritten(text))
+        self._watch_audit()
         for notice in self.session.options.notices:
             self.notify(notice, severity="warning", timeout=10)
         show_state(self, "connecting…", "dim")
         self.sync.refresh()
         self.heartbeat.start()
+
+    def _watch_audit(self) -> None:
+        audit = self.session.backend.mutations.audit
+        audit.on_unwritten = lambda text: self.post_message(AuditUnwritten(text))
+
+    def use_session(self, session: Session) -> None:
+        """Another profile or region (ui/context_switch.py): ``session`` is the app's from
+        now on, and the sync lists it at once."""
+        self.session = session
+        self._watch_audit()
+        self.sync.switch(session)
 
     @on(AuditUnwritten)
     def _audit_unwritten(self, message: AuditUnwritten) -> None:

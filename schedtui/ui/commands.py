@@ -2,18 +2,24 @@
 
 A command replaces the current view instead of stacking on it: the stack goes back to the
 groups list, then the command's view goes on top, so `esc` is always one logical step back
-(to the groups). A name that matches nothing says so, with the closest names.
+(to the groups). A name that matches nothing says so, with the closest names. `:profile` and
+`:region` switch the AWS context (``context_switch.py``); alone, they open a picker.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Mapping
 from difflib import get_close_matches
-from typing import Any, Final
+from functools import cache
+from typing import Any, ClassVar, Final
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.screen import Screen
+from textual.style import Style
 
+from schedtui.aws.contexts import ContextFailed
 from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
@@ -28,6 +34,8 @@ COMMANDS: Final = {
     "failing": "Show the schedules whose group failed in the last hour or whose DLQ holds messages",
     "monitor": "Monitoring panel",
     "dlq": "Dead-letter queues",
+    "profile": "Switch the AWS profile (profile NAME; alone: pick one from the AWS config)",
+    "region": "Switch the region (region NAME; alone: pick one where Scheduler exists)",
     "help": "Keys for this screen",
     "q": "Quit",
 }
@@ -42,7 +50,9 @@ ALIASES: Final = {
     "f": "failing",
     "?": "help",
 }
-_TAKES_NAME: Final = frozenset({"schedules"})
+# The commands that switch the AWS context, and what they switch to (context_switch.py).
+SWITCHES: Final = ("profile", "region")
+_TAKES_NAME: Final = frozenset({"schedules", *SWITCHES})
 _MAX_COMPLETIONS: Final = 50
 _MAX_PALETTE_SCHEDULES: Final = 30
 
@@ -69,6 +79,8 @@ def run_command(app: Any, text: str | None) -> None:
     elif command in ("monitor", "dlq"):
         _home(app)
         open_monitor(app, focus="dlqs" if command == "dlq" else "metrics")
+    elif command in SWITCHES:
+        _switch(app, command, argument)
     else:
         near = get_close_matches(command, list(COMMANDS), n=1, cutoff=0.6)
         hint = f" (did you mean {near[0]}?)" if near else ""
@@ -108,6 +120,32 @@ def _open_schedules(app: Any, argument: str) -> None:
     app.push_screen(DetailScreen(summary))
 
 
+def _switch(app: Any, kind: str, name: str) -> None:
+    """`:profile [NAME]` / `:region [NAME]`: switch to NAME (exactly: a prefix must not pick
+    an account), or pick from the list."""
+    try:
+        names = app.contexts.names(kind)
+    except ContextFailed as problem:
+        app.notify(str(problem), severity="error")
+        return
+    if not names:
+        where = os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config"
+        demo = host(app).session.options.demo
+        app.notify(
+            "The demo has no AWS profiles; :region switches its region"
+            if demo
+            else f"No {kind}s to switch to: none in {where} or the credentials file",
+            severity="warning",
+        )
+    elif not name:
+        placeholder = f"Switch to {kind}… (current: {app.contexts.current(kind) or 'none'})"
+        app.push_screen(CommandPalette(providers=[_PICKERS[kind]], placeholder=placeholder))
+    elif name in names:
+        app.contexts.start(kind, name)
+    else:
+        _no_such(app, kind, name, names)
+
+
 def _resolve(text: str, names: Iterable[str]) -> str | None:
     """A name typed: exact, else the one name it is a case-insensitive prefix of."""
     names = list(names)
@@ -127,12 +165,16 @@ def _no_such(app: Any, what: str, text: str, names: Iterable[str]) -> None:
 
 
 def completions(
-    text: str, groups: Iterable[str], names_in: Callable[[str], Iterable[str]]
+    text: str,
+    groups: Iterable[str],
+    names_in: Callable[[str], Iterable[str]],
+    choices: Mapping[str, Callable[[], list[str]]] | None = None,
 ) -> list[str]:
     """Whole command lines that ``text`` (what is typed after `:`) can complete to: command
     words first, then group names after `schedules `, then schedule names after
-    `schedules GROUP/`. Prefix matches, case-insensitive, in order, never what is already
-    typed in full; at most 50."""
+    `schedules GROUP/`, and after `profile ` or `region ` the names ``choices`` gives for
+    them (asked only then). Prefix matches, case-insensitive, in order, never what is
+    already typed in full; at most 50."""
     word, space, argument = text.lstrip(":").partition(" ")
     if not space:
         typed = word.lower()
@@ -144,6 +186,11 @@ def completions(
     command = ALIASES.get(word.lower(), word.lower())
     if command not in _TAKES_NAME:
         return []
+    if command in SWITCHES:
+        names = (choices or {}).get(command, list)()
+        typed = argument.lower()
+        found = [n for n in names if n.lower().startswith(typed) and n != argument]
+        return [f"{word} {n}" for n in found if printable(n) == n][:_MAX_COMPLETIONS]
     group_text, slash, name = argument.partition("/")
     # Only names that can be typed back: one holding a control character or a bidi override
     # would put it in the input, raw, on the terminal (open such a one from the list).
@@ -166,7 +213,26 @@ def completions(
 def command_completions(app: Any) -> Callable[[str], list[str]]:
     """The completion function of the `:` prompt, over the store as it is now."""
     store = host(app).session.store
-    return lambda text: completions(text, store.groups, store.names_in)
+    choices = _choices(app)
+    return lambda text: completions(text, store.groups, store.names_in, choices)
+
+
+def _choices(app: Any) -> dict[str, Callable[[], list[str]]]:
+    """The names `:profile` and `:region` take, read once per prompt or palette, when first
+    asked (an unreadable AWS config: none, and the command itself says why)."""
+
+    def names(kind: str) -> Callable[[], list[str]]:
+        @cache
+        def read() -> list[str]:
+            try:
+                found: list[str] = app.contexts.names(kind)
+            except ContextFailed:
+                return []
+            return found
+
+        return read
+
+    return {kind: names(kind) for kind in SWITCHES}
 
 
 def open_monitor(app: Any, focus: str = "metrics") -> None:
@@ -195,7 +261,12 @@ def _shown(matcher: Any, text: str) -> Content:
 
 
 class CommandsProvider(Provider):
-    """The `:` commands in the palette, and every group and schedule by name (fuzzy)."""
+    """The `:` commands in the palette, every group and schedule by name (fuzzy), and every
+    profile and region to switch to."""
+
+    def __init__(self, screen: Screen[Any], match_style: Style | None = None) -> None:
+        super().__init__(screen, match_style)
+        self.choices = _choices(screen.app)  # read when first searched, once per palette
 
     async def discover(self) -> Hits:
         """What the palette lists before anything is typed: the commands."""
@@ -213,6 +284,10 @@ class CommandsProvider(Provider):
             *COMMANDS.items(),
             *((f"schedules {group}", "Show this group's schedules") for group in groups),
         ]
+        if len(query.strip()) >= 2:  # "pr", "re": not every region for one letter
+            for kind in SWITCHES:
+                help_text = f"Switch to this {kind}"
+                choices += [(f"{kind} {name}", help_text) for name in self.choices[kind]()]
         for text, help_text in choices:
             score = matcher.match(text)
             if score > 0:
@@ -239,3 +314,48 @@ class CommandsProvider(Provider):
             found += 1
             if found >= _MAX_PALETTE_SCHEDULES:
                 return
+
+
+class _Picker(Provider):
+    """`:profile` or `:region` alone: the names to switch to, the current one marked."""
+
+    KIND: ClassVar[str] = ""
+
+    async def startup(self) -> None:
+        app: Any = self.app
+        self.current = app.contexts.current(self.KIND)
+        names = _choices(app)[self.KIND]()
+        # The current one first, marked: where the operator is, then where they can go.
+        self.names = sorted(names, key=lambda name: name != self.current)
+
+    def _run(self, name: str) -> Callable[[], None]:
+        app: Any = self.app
+        return lambda: run_command(app, f"{self.KIND} {name}")
+
+    def _help(self, name: str) -> str:
+        return f"the current {self.KIND}" if name == self.current else ""
+
+    async def discover(self) -> Hits:
+        for name in self.names:
+            shown = printable(name)
+            # Hit text is read as markup: a profile name is the operator's own text.
+            yield DiscoveryHit(Content(shown), self._run(name), text=shown, help=self._help(name))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name in self.names:
+            score = matcher.match(name)
+            if score > 0:
+                shown, run = _shown(matcher, name), self._run(name)
+                yield Hit(score, shown, run, text=printable(name), help=self._help(name))
+
+
+class _ProfilePicker(_Picker):
+    KIND = "profile"
+
+
+class _RegionPicker(_Picker):
+    KIND = "region"
+
+
+_PICKERS: Final[dict[str, type[Provider]]] = {"profile": _ProfilePicker, "region": _RegionPicker}

@@ -54,8 +54,9 @@ KEYS: Final[tuple[Key, ...]] = (
         "command palette (the `:` commands, themes, schedules and groups)", APP,
         where="anywhere", footer=False),
     Key("app.command", "colon", "command_line", "Command",
-        "command line: :groups, :schedules (GROUP or GROUP/NAME), :failing, :monitor, :dlq, :q "
-        "(replaces the view; tab completes)", APP, ":", "anywhere"),
+        "command line: :groups, :schedules (GROUP or GROUP/NAME), :failing, :monitor, :dlq, "
+        ":profile, :region (NAME, or alone to pick), :q (replaces the view; tab completes)", APP,
+        ":", "anywhere"),
     Key("app.back", "q", "back", "Back",
         "back; on the first screen, quit (ctrl+q always quits)", APP, where="anywhere"),
     Key("app.quit", "ctrl+q", "quit", "Quit", "quit", APP, footer=False, priority=True),
@@ -227,7 +228,7 @@ KEYS: Final[tuple[Key, ...]] = (
         "esc"),
     Key("prompt.cancel", "escape", "cancel", "Cancel", "cancel", _screens("prompt"), "esc"),
     Key("prompt.complete", "tab", "complete", "Complete",
-        "complete the command, group or schedule name", _screens("prompt"),
+        "complete the command, group, schedule, profile or region name", _screens("prompt"),
         where="`:` command line", priority=True),  # before Screen's own tab (focus next)
     Key("choice.back", "escape", "choose(None)", "Back", "back", _screens("choice"), "esc"),
 )  # fmt: skip

@@ -45,15 +45,20 @@ def mutations(repo: SchedulerRepository, audit: AuditLog) -> Mutations:
     return Mutations(repo, audit)
 
 
-def scheduler_backend() -> Any:
+def scheduler_backend(account: str = ACCOUNT) -> Any:
     """moto's in-process store behind the server: seeding here costs no API calls."""
-    return get_backend("scheduler")[ACCOUNT][REGION]
+    return get_backend("scheduler")[account][REGION]
 
 
 def seed(
-    count: int, group: str = "default", *, prefix: str = "job", state: str = "ENABLED"
+    count: int,
+    group: str = "default",
+    *,
+    prefix: str = "job",
+    state: str = "ENABLED",
+    account: str = ACCOUNT,
 ) -> None:
-    backend = scheduler_backend()
+    backend = scheduler_backend(account)
     if group not in backend.schedule_groups:
         backend.create_schedule_group(name=group, tags=[])
     for index in range(count):

@@ -3,7 +3,8 @@
 For the requests a rule matches it can forward the request to moto (so the write is applied)
 and then close the connection without answering, answer too late (after the client's read
 timeout), answer HTTP 500, or close the connection without forwarding at all. Every request
-that reaches it is counted, so a test can assert a write was sent exactly once.
+that reaches it is counted, so a test can assert a write was sent exactly once, and so is
+every answer it finished sending (a test can wait for a slowed answer to have gone out).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class LossyProxy:
         self.slow_seconds = slow_seconds
         self.rules: list[Rule] = []
         self.requests: Counter[tuple[str, str]] = Counter()  # (method, path without query)
+        self.answered: Counter[tuple[str, str]] = Counter()  # answers sent in full
         self._lock = threading.Lock()
         proxy = self
 
@@ -114,6 +116,9 @@ class LossyProxy:
         request.send_header("Content-Length", str(len(answer)))
         request.end_headers()
         request.wfile.write(answer)
+        request.wfile.flush()
+        with self._lock:
+            self.answered[(method, path)] += 1
 
     def _forward(
         self, request: BaseHTTPRequestHandler, body: bytes

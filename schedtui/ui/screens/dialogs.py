@@ -226,7 +226,7 @@ class _Completer(Suggester):
 
 class CommandPrompt(ModalScreen[str | None]):
     """k9s-style `:` command line at the bottom of the screen, completing command words,
-    group names and schedule names (tab or right accepts; the line above lists the
+    group, schedule, profile and region names (tab or right accepts; the line above lists the
     candidates)."""
 
     DEFAULT_CSS = """
@@ -257,7 +257,10 @@ class CommandPrompt(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="groups | schedules GROUP or GROUP/NAME | failing | monitor | dlq | q",
+            placeholder=(
+                "groups | schedules GROUP or GROUP/NAME | failing | monitor | dlq | "
+                "profile | region | q"
+            ),
             id="command",
             suggester=_Completer(self.complete),
         )

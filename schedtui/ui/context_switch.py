@@ -1,0 +1,191 @@
+"""Switching profile or region in the app (`:profile`, `:region` and their palette entries,
+parsed in ``commands.py``).
+
+The new context is checked off the UI thread first (``aws/contexts.py``: the preflight
+checks, then GetCallerIdentity and ListScheduleGroups with its credentials). A failure is one
+notification naming the context and the reason; the context in use goes on untouched. A
+success becomes a new ``Session`` (a new backend writing to the same audit log, an empty
+store, empty caches and failure figures) that the app hands to the sync, and the screens are
+rebuilt from the groups list up with the same kind of view on top: `esc` never leads back
+into the old context. Each screen keeps the session it was opened in (``screens/base.py``)
+and the sync's workers theirs, so nothing still in flight for the old context can reach the
+new one's store or screens.
+
+Read-only is a latch: a read-only session makes the next one read-only too, and
+``AppOptions.read_only_for`` can make a profile read-only on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Final
+
+from textual.command import CommandPalette
+from textual.screen import ModalScreen, Screen
+
+from schedtui.aws.contexts import (
+    ContextFailed,
+    OpenedContext,
+    next_settings,
+    open_context,
+    profile_names,
+    scheduler_regions,
+)
+from schedtui.aws.session import AwsSettings, effective_profile
+from schedtui.core.text import printable
+from schedtui.ui.screens.dialogs import CommandPrompt
+from schedtui.ui.screens.groups import GroupsScreen
+from schedtui.ui.screens.monitor import MonitorScreen
+from schedtui.ui.screens.schedule_form import ScheduleFormScreen
+from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.session import Session
+
+KINDS: Final = ("profile", "region")
+# The app's own background workers; any other app worker is a flow on its way to a write
+# (or to a screen of its own), which must finish in the context it started in.
+_BACKGROUND: Final = frozenset({"refresh", "clock", "context"})
+
+View = Callable[[], Screen[Any]] | None  # what goes on top of the new groups list
+
+
+@dataclass
+class ContextSwitch:
+    app: Any  # the schedtui app (ui/app.py): its session, screens and workers
+    attempt: int = 0  # the latest switch asked for; an older one's answer is dropped
+
+    # -- what can be switched to -------------------------------------------------------------
+
+    def names(self, kind: str) -> list[str]:
+        """The profiles of the AWS config files, or the regions where Scheduler exists (in
+        the current region's partition). Raises ContextFailed (an unreadable config)."""
+        if kind == "profile":
+            return [] if self.app.session.options.demo else profile_names()
+        return scheduler_regions(self.app.session.backend.settings.region)
+
+    def current(self, kind: str) -> str | None:
+        session: Session = self.app.session
+        if kind == "profile":
+            return None if session.options.demo else effective_profile(session.backend.settings)
+        return session.backend.settings.region
+
+    # -- switching ------------------------------------------------------------------------------
+
+    def start(self, kind: str, name: str) -> None:
+        """Check the context ``kind`` ``name`` names, then switch to it (``name`` is one of
+        ``names(kind)``)."""
+        app = self.app
+        label = f"{kind} {name}"
+        if name == self.current(kind):
+            app.notify(f"Already on {label} (r refreshes it)")
+            return
+        if reason := self.blocked():
+            app.notify(f"Not switched to {label}: {reason}", severity="warning")
+            return
+        session: Session = app.session
+        settings = session.backend.settings
+        profile = name if kind == "profile" else None
+        region = name if kind == "region" else None
+        lands_on = profile or effective_profile(settings)
+        read_only = session.read_only or session.options.read_only_for(lands_on)
+        wanted = next_settings(settings, profile=profile, region=region, read_only=read_only)
+        self.attempt += 1
+        attempt, audit = self.attempt, session.backend.mutations.audit.path
+        app.notify(f"Opening {label}…", timeout=3)
+        app.run_worker(
+            lambda: self._check(attempt, label, wanted, audit),
+            thread=True,
+            exclusive=True,
+            group="context",
+            name="context",
+        )
+
+    def blocked(self) -> str | None:
+        """Why a switch must wait now, if it must: what is open or in flight belongs to the
+        context in use."""
+        app = self.app
+        for worker in app.workers:
+            if worker.node is app and worker.group not in _BACKGROUND and not worker.is_finished:
+                return "a change (or the read before one) is in flight; try again once it is done"
+        for screen in app.screen_stack:
+            if isinstance(screen, ScheduleFormScreen) and screen.dirty:
+                return "the form has changes; save or cancel it first"
+            if isinstance(screen, ModalScreen) and not isinstance(
+                screen, CommandPalette | CommandPrompt
+            ):
+                return "a dialog is open; close it first"
+        return None
+
+    def _check(self, attempt: int, label: str, settings: AwsSettings, audit: Path) -> None:
+        """In a worker thread: open the context, then hand it to the UI thread."""
+        try:
+            opened = open_context(settings, audit_path=audit)
+        except ContextFailed as problem:
+            self.app.call_from_thread(self._failed, attempt, label, str(problem))
+            return
+        self.app.call_from_thread(self._adopt, attempt, label, opened)
+
+    def _failed(self, attempt: int, label: str, reason: str) -> None:
+        if attempt != self.attempt:
+            return  # another switch was asked for meanwhile
+        session: Session = self.app.session
+        message = printable(f"{label} not opened: {reason}")
+        session.error_log.append(message)
+        self.app.notify(
+            f"{message}\nStill on {_where(session)}.",
+            title="Switch",
+            severity="error",
+            timeout=15,
+        )
+
+    def _adopt(self, attempt: int, label: str, opened: OpenedContext) -> None:
+        if attempt != self.attempt:
+            return
+        if reason := self.blocked():  # opened while the check ran
+            self.app.notify(f"Not switched to {label}: {reason}", severity="warning")
+            return
+        app = self.app
+        old: Session = app.session
+        view, note = _view(app.screen_stack, opened)
+        session = Session(opened.backend, old.options, error_log=old.error_log)
+        session.identified(opened.identity, opened.region, opened.endpoint)
+        app.use_session(session)
+        # Back to the bottom, a new groups list in place of the old one, the view on top.
+        while len(app.screen_stack) > 2:
+            app.pop_screen()
+        app.switch_screen(GroupsScreen())
+        if view is not None:
+            app.push_screen(view())
+        app.notify(printable(f"Now on {_where(session)}" + (f"; {note}" if note else "")))
+
+
+def _where(session: Session) -> str:
+    header = session.header
+    profile = f"profile {header.profile}, " if header.profile else ""
+    return f"{profile}account {header.account}, {header.region}"
+
+
+def _view(stack: list[Screen[Any]], opened: OpenedContext) -> tuple[View, str]:
+    """The kind of view the operator was in (the list under a detail or a form, the monitor
+    under what it opened), to be made anew for the new context; and what changed of it."""
+    for screen in reversed(stack):
+        if isinstance(screen, GroupsScreen):
+            return None, ""
+        if isinstance(screen, SchedulesScreen):
+            group, note = screen.group, ""
+            if group is not None and group not in {found.name for found in opened.groups}:
+                note, group = f"no group {group} there: all groups shown", None
+            table = screen.table if screen.table_ready else None
+            sort = (table.sort_column, table.sort_reverse) if table and table.sort_column else None
+            return partial(SchedulesScreen, group, screen.filter_text, sort), note
+        if isinstance(screen, MonitorScreen):
+            return partial(_monitor, screen.window), ""
+    return None, ""
+
+
+def _monitor(window: str) -> MonitorScreen:
+    screen = MonitorScreen()
+    screen.window = window  # the window the operator chose stays
+    return screen
