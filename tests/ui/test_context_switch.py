@@ -19,8 +19,9 @@ from textual.command import CommandPalette
 from schedtui.aws.preflight import preflight
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
-from schedtui.ui.commands import completions
+from schedtui.ui.commands import completions, run_command
 from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
@@ -132,6 +133,14 @@ async def test_a_profile_switch_shows_the_other_account_and_keeps_the_view(
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         old_groups = app.screen_stack[1]
         said = recorded(app)
+        # A dialog belongs to the context it was opened in: no switch under it (the
+        # palette, unlike `:`, can be opened over a dialog).
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        run_command(app, "profile b")
+        assert said[-1] == "Not switched to profile b: a dialog is open; close it first"
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
 
         await pilot.press("colon", *"profile ")
         await wait_for(pilot, lambda: "profile down  profile expired" in on_screen(app))
