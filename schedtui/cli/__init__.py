@@ -34,6 +34,10 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "next":
         return run_next(args)
+    if args.command == "completion":
+        from schedtui.cli.completion import run_completion  # deferred: loads the themes
+
+        return run_completion(args, parser)
     if args.demo_size is not None and not args.demo:
         parser.error("--demo-size goes with --demo")
     if args.schedule and "/" not in args.schedule:

@@ -11,6 +11,9 @@ from schedtui.core.expressions.errors import ZoneError
 from schedtui.core.expressions.zones import load_zone
 
 EXIT_USAGE = 2
+SHELLS = ("bash", "zsh", "fish")
+# `--theme` given without a name: list the themes instead of starting.
+LIST_THEMES = "\0list"
 # The most runs `schedtui next` prints: enough for any script, and bounded in time and
 # memory (ten million runs took minutes and 1.5 GB).
 MAX_RUNS = 1000
@@ -135,11 +138,21 @@ def add_context_options(parser: argparse.ArgumentParser, *, subcommand: bool = F
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="schedtui",
-        description="A terminal UI for operating AWS EventBridge Scheduler.",
+        description=(
+            "A terminal UI for operating AWS EventBridge Scheduler. Without a command, "
+            "schedtui opens the TUI; a command answers from the shell "
+            "(schedtui COMMAND --help says more)."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"schedtui {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"schedtui {__version__}")
     add_context_options(parser)
-    parser.add_argument("--theme", help="colour theme (see the command palette for the list)")
+    parser.add_argument(
+        "--theme",
+        nargs="?",
+        const=LIST_THEMES,
+        metavar="NAME",
+        help="colour theme; --theme alone lists the themes",
+    )
     parser.add_argument(
         "--refresh",
         type=_seconds,
@@ -156,7 +169,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--group", metavar="G", help="open this group's schedules")
     parser.add_argument("--schedule", metavar="G/NAME", help="open this schedule")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command",
+        metavar="[COMMAND]",
+        title="commands (optional: without one, schedtui opens the TUI)",
+        parser_class=_Parser,
+    )
     nxt = commands.add_parser(
         "next",
         help="print the next run times of a schedule expression",
@@ -213,4 +231,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="describe the expression in English first"
     )
     output.add_argument("--json", action="store_true", help="print one JSON document")
+    shells = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description=(
+            "Print a completion script for your shell. bash: "
+            "schedtui completion bash > ~/.local/share/bash-completion/completions/schedtui; "
+            "zsh: schedtui completion zsh > ~/.zfunc/_schedtui (or source it from ~/.zshrc); "
+            "fish: schedtui completion fish > ~/.config/fish/completions/schedtui.fish"
+        ),
+    )
+    shells.add_argument("shell", choices=SHELLS)
     return parser

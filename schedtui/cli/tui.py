@@ -11,8 +11,10 @@ from datetime import UTC, datetime
 from schedtui.aws.backend import Backend
 from schedtui.cli.context import Context, ContextError, aws_context
 from schedtui.cli.milestones import milestone, watch_collections, watch_listing
+from schedtui.cli.parser import LIST_THEMES
+from schedtui.core.text import printable
 from schedtui.ui.app import AppOptions, SchedtuiApp
-from schedtui.ui.themes import drop_empty_no_color
+from schedtui.ui.themes import DEFAULT_THEME, drop_empty_no_color, load_themes
 
 # Pins the app's clock (and the demo's) to an instant: for tests and screenshots that read
 # the screen, so that what they see does not depend on the hour they run at.
@@ -27,7 +29,20 @@ def _pinned_now() -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def print_themes() -> int:
+    """``schedtui --theme``: the themes it can start with, the default marked; a theme file
+    that cannot be used is named on stderr (as the app would warn)."""
+    loaded = load_themes()
+    for name in sorted(loaded.themes):
+        print(f"{name}  (default)" if name == DEFAULT_THEME else name)
+    for problem in loaded.problems:
+        print(f"schedtui: {printable(problem)}", file=sys.stderr)
+    return 0
+
+
 def run_tui(args: argparse.Namespace) -> int:
+    if args.theme == LIST_THEMES:
+        return print_themes()
     milestone("start", pid=os.getpid())
     watch_collections()
     drop_empty_no_color()  # no-color.org: an empty NO_COLOR means unset; Textual disagrees
