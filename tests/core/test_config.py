@@ -170,6 +170,15 @@ def test_the_default_files_examples_are_valid_settings() -> None:
     assert unset == []
 
 
+def test_the_readmes_example_is_a_valid_file_that_sets_every_key() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    loaded = parse_config(example)
+    assert loaded.problems == ()
+    assert [name for name, value in loaded.config if value in (None, (), {})] == []
+
+
 def test_the_default_file_names_the_bundled_themes() -> None:
     bundled = {entry.name.removesuffix(".toml") for entry in bundled_theme_dir().iterdir()}
     assert set(THEME_NAMES) <= bundled
