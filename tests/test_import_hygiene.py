@@ -183,6 +183,11 @@ def _every_module(package: str) -> str:
             "from schedtui.cli import main; main(['next', 'rate(1 day)', '-n', '1'])",
             {"textual", "boto3", "botocore"},
         ),
+        # `schedtui config path` (and init) likewise: a look at a file.
+        (
+            "from schedtui.cli import main; main(['config', 'path'])",
+            {"textual", "boto3", "botocore"},
+        ),
     ],
 )
 def test_layers_import_without_the_ones_above(statement: str, forbidden: set[str]) -> None:

@@ -1,8 +1,9 @@
-"""The command line: ``schedtui`` opens the TUI, ``schedtui next`` answers from the shell.
+"""The command line: ``schedtui`` opens the TUI, ``schedtui next`` answers from the shell,
+``schedtui config`` finds and starts the configuration file.
 
 This package wires everything (the layers below never import it). Its one deferred import,
-the TUI runner, is deliberate: ``schedtui next`` in a shell loop must not pay for textual or
-boto3 (tests/test_import_hygiene.py holds both rules).
+the TUI runner, is deliberate: ``schedtui next`` in a shell loop (and ``schedtui config``)
+must not pay for textual or boto3 (tests/test_import_hygiene.py holds both rules).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from schedtui.cli.config import run_config
 from schedtui.cli.next import run_next
 from schedtui.cli.parser import build_parser
 from schedtui.ui.crash import crash_summary, write_crash_report
@@ -34,6 +36,12 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "next":
         return run_next(args)
+    if args.command == "completion":
+        from schedtui.cli.completion import run_completion  # deferred: loads the themes
+
+        return run_completion(args, parser)
+    if args.command == "config":
+        return run_config(args)
     if args.demo_size is not None and not args.demo:
         parser.error("--demo-size goes with --demo")
     if args.schedule and "/" not in args.schedule:

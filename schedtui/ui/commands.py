@@ -2,8 +2,10 @@
 
 A command replaces the current view instead of stacking on it: the stack goes back to the
 groups list, then the command's view goes on top, so `esc` is always one logical step back
-(to the groups). A name that matches nothing says so, with the closest names. `:profile` and
-`:region` switch the AWS context (``context_switch.py``); alone, they open a picker.
+(to the groups). A name that matches nothing says so, with the closest names. The
+operator's aliases (the config file's ``[aliases]``) expand into command lines first
+(``core/commands.py``). `:profile` and `:region` switch the AWS context
+(``context_switch.py``); alone, they open a picker.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from textual.screen import Screen
 from textual.style import Style
 
 from schedtui.aws.contexts import ContextFailed
+from schedtui.core.commands import ALIASES, COMMANDS, expand
 from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
@@ -28,28 +31,6 @@ from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.session import host
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
-COMMANDS: Final = {
-    "groups": "Show schedule groups",
-    "schedules": "Show schedules: all, one group's (schedules GROUP), or one (GROUP/NAME)",
-    "failing": "Show the schedules whose group failed in the last hour or whose DLQ holds messages",
-    "monitor": "Monitoring panel",
-    "dlq": "Dead-letter queues",
-    "profile": "Switch the AWS profile (profile NAME; alone: pick one from the AWS config)",
-    "region": "Switch the region (region NAME; alone: pick one where Scheduler exists)",
-    "help": "Keys for this screen",
-    "q": "Quit",
-}
-ALIASES: Final = {
-    "g": "groups",
-    "gr": "groups",
-    "s": "schedules",
-    "sc": "schedules",
-    "quit": "q",
-    "m": "monitor",
-    "mon": "monitor",
-    "f": "failing",
-    "?": "help",
-}
 # The commands that switch the AWS context, and what they switch to (context_switch.py).
 SWITCHES: Final = ("profile", "region")
 _TAKES_NAME: Final = frozenset({"schedules", *SWITCHES})
@@ -61,7 +42,8 @@ def run_command(app: Any, text: str | None) -> None:
     """Run one `:` command line (``app`` is the schedtui app)."""
     if not text or not text.strip():
         return
-    word, _, argument = text.strip().lstrip(":").strip().partition(" ")
+    line = expand(text.strip().lstrip(":"), host(app).session.options.aliases)
+    word, _, argument = line.partition(" ")
     command = ALIASES.get(word.lower(), word.lower())
     argument = argument.strip()
     if command == "q":
@@ -84,8 +66,10 @@ def run_command(app: Any, text: str | None) -> None:
     else:
         near = get_close_matches(command, list(COMMANDS), n=1, cutoff=0.6)
         hint = f" (did you mean {near[0]}?)" if near else ""
+        aliases = host(app).session.options.aliases
+        mine = f"; your aliases: {', '.join(sorted(aliases))}" if aliases else ""
         app.notify(
-            f"Unknown command “{word}”{hint}. Commands: " + ", ".join(COMMANDS),
+            f"Unknown command “{word}”{hint}. Commands: " + ", ".join(COMMANDS) + mine,
             severity="warning",
         )
 
@@ -168,17 +152,19 @@ def completions(
     text: str,
     groups: Iterable[str],
     names_in: Callable[[str], Iterable[str]],
+    aliases: Iterable[str] = (),
     choices: Mapping[str, Callable[[], list[str]]] | None = None,
 ) -> list[str]:
     """Whole command lines that ``text`` (what is typed after `:`) can complete to: command
-    words first, then group names after `schedules `, then schedule names after
-    `schedules GROUP/`, and after `profile ` or `region ` the names ``choices`` gives for
-    them (asked only then). Prefix matches, case-insensitive, in order, never what is
-    already typed in full; at most 50."""
+    words (and the operator's ``aliases``) first, then group names after `schedules `, then
+    schedule names after `schedules GROUP/`, and after `profile ` or `region ` the names
+    ``choices`` gives for them (asked only then). Prefix matches, case-insensitive, in order,
+    never what is already typed in full; at most 50."""
     word, space, argument = text.lstrip(":").partition(" ")
     if not space:
         typed = word.lower()
-        found = [w for w in COMMANDS if w.startswith(typed) and w != typed]
+        words = [*COMMANDS, *sorted(aliases)]
+        found = [w for w in words if w.lower().startswith(typed) and w.lower() != typed]
         # The aliases only when no command word starts so (they would crowd the list).
         found = found or [a for a in ALIASES if len(a) > 1 and a.startswith(typed) and a != typed]
         # A word that takes a name comes with its space: the name is typed next.
@@ -212,9 +198,10 @@ def completions(
 
 def command_completions(app: Any) -> Callable[[str], list[str]]:
     """The completion function of the `:` prompt, over the store as it is now."""
-    store = host(app).session.store
+    session = host(app).session
+    store, aliases = session.store, session.options.aliases
     choices = _choices(app)
-    return lambda text: completions(text, store.groups, store.names_in, choices)
+    return lambda text: completions(text, store.groups, store.names_in, aliases, choices)
 
 
 def _choices(app: Any) -> dict[str, Callable[[], list[str]]]:

@@ -108,17 +108,17 @@ def writes(proxy: LossyProxy) -> list[tuple[str, str]]:
 
 def test_the_command_line_completes_profile_and_region_names() -> None:
     choices = {"profile": lambda: ["a", "b", "prod-admin"], "region": lambda: ["eu-west-1"]}
-    assert completions("pro", [], lambda _: [], choices) == ["profile "]
-    assert completions("profile ", [], lambda _: [], choices) == [
+    assert completions("pro", [], lambda _: [], choices=choices) == ["profile "]
+    assert completions("profile ", [], lambda _: [], choices=choices) == [
         "profile a",
         "profile b",
         "profile prod-admin",
     ]
-    assert completions("profile PR", [], lambda _: [], choices) == ["profile prod-admin"]
-    assert completions("region eu", [], lambda _: [], choices) == ["region eu-west-1"]
-    assert completions("profile b", [], lambda _: [], choices) == []  # already whole
+    assert completions("profile PR", [], lambda _: [], choices=choices) == ["profile prod-admin"]
+    assert completions("region eu", [], lambda _: [], choices=choices) == ["region eu-west-1"]
+    assert completions("profile b", [], lambda _: [], choices=choices) == []  # already whole
     hostile = {"profile": lambda: ["ok", "bad\x1b[2J"]}
-    assert completions("profile ", [], lambda _: [], hostile) == ["profile ok"]
+    assert completions("profile ", [], lambda _: [], choices=hostile) == ["profile ok"]
 
 
 async def test_a_profile_switch_shows_the_other_account_and_keeps_the_view(
