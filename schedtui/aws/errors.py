@@ -259,7 +259,7 @@ def _translate(error: Exception, action: str) -> AwsError:
         # A credential_process (or another source) that failed: its own words say why.
         return CredentialsMissingError(
             f"{action}: could not obtain credentials ({str(error).strip()}); check the profile's "
-            "credential source, then press r",
+            "credential source",
             code=type(error).__name__,
         )
     if isinstance(error, _SSO_LOGIN):

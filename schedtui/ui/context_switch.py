@@ -134,7 +134,7 @@ class ContextSwitch:
         message = printable(f"{label} not opened: {reason}")
         session.error_log.append(message)
         self.app.notify(
-            f"{message}\nStill on {_where(session)}.",
+            f"{message} · still on {_where(session)}",
             title="Switch",
             severity="error",
             timeout=15,

@@ -190,13 +190,13 @@ async def test_a_profile_that_fails_says_why_and_the_current_one_keeps_working(
         await loaded(pilot)
         session = app.session
         said = recorded(app)
-        still = f"Still on profile a, account {ACCOUNT}, {REGION}."
+        still = f" · still on profile a, account {ACCOUNT}, {REGION}"
 
         await command(pilot, "profile expired")  # its credential_process exits 1
         await wait_for(pilot, lambda: "not opened" in said[-1])
         assert said[-1].startswith("profile expired not opened: ")
         assert "could not obtain credentials (Error when retrieving credentials" in said[-1]
-        assert "the SSO session has expired)" in said[-1]
+        assert "the SSO session has expired); check the profile's credential source" in said[-1]
         assert said[-1].endswith(still)
         await command(pilot, "profile down")  # nothing listens at its endpoint
         await wait_for(pilot, lambda: said[-1].startswith("profile down not opened"))
