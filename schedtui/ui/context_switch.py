@@ -88,8 +88,11 @@ class ContextSwitch:
         settings = session.backend.settings
         profile = name if kind == "profile" else None
         region = name if kind == "region" else None
-        lands_on = profile or effective_profile(settings)
-        read_only = session.read_only or session.options.read_only_for(lands_on)
+        # The latch; then the rule for the profile switched to (the demo's belongs to none).
+        read_only = session.read_only or (
+            not session.options.demo
+            and session.options.read_only_for(profile or effective_profile(settings))
+        )
         wanted = next_settings(settings, profile=profile, region=region, read_only=read_only)
         self.attempt += 1
         attempt, audit = self.attempt, session.backend.mutations.audit.path
