@@ -206,6 +206,19 @@ def test_a_read_only_profile_says_why_at_start() -> None:
     )
 
 
+def test_a_switch_in_the_app_asks_the_config_for_the_profile_and_is_remembered() -> None:
+    # The in-app switch (ui/context_switch.py) applies the same rule as a start, and keeps the
+    # context switched to for the next start.
+    switching = options(["--read-write"], "read_only_profiles = ['prod*']\n")
+    reason = switching.read_only_for("prod-eu")
+    assert reason is not None
+    assert "'prod-eu' matches read_only_profiles 'prod*'" in reason
+    assert switching.read_only_for("dev") is None
+    assert switching.remember_context is not None
+    assert switching.remember_context("dev", "eu-south-1") is None
+    assert load_state() == Remembered(profile="dev", region="eu-south-1")
+
+
 def test_config_path_honours_xdg_config_home(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -18,7 +18,7 @@ from schedtui.aws.session import named_profile
 from schedtui.cli.context import Context, ContextError, aws_context
 from schedtui.cli.milestones import milestone, watch_collections, watch_listing
 from schedtui.cli.parser import LIST_THEMES
-from schedtui.core.config import with_first_column
+from schedtui.core.config import read_only_reason, with_first_column
 from schedtui.core.state import remember_context, remember_theme
 from schedtui.core.text import printable
 from schedtui.ui.app import AppOptions, SchedtuiApp
@@ -102,6 +102,8 @@ def app_options(
         group_columns=with_first_column(config.columns.groups),
         aliases=dict(config.aliases),
         demo=args.demo,
+        read_only_for=lambda profile: read_only_reason(context.config, profile),
+        remember_context=remember_context,
         clock=None if now is None else lambda: now,
         notices=(*said, *notices),
     )

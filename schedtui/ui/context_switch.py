@@ -55,6 +55,7 @@ View = Callable[[], Screen[Any]] | None  # what goes on top of the new groups li
 class ContextSwitch:
     app: Any  # the schedtui app (ui/app.py): its session, screens and workers
     attempt: int = 0  # the latest switch asked for; an older one's answer is dropped
+    rule: str | None = None  # why the latest switch asked for is read-only by the config
 
     # -- what can be switched to -------------------------------------------------------------
 
@@ -89,12 +90,15 @@ class ContextSwitch:
         profile = name if kind == "profile" else None
         region = name if kind == "region" else None
         # The latch; then the rule for the profile switched to (the demo's belongs to none).
-        read_only = session.read_only or (
-            not session.options.demo
-            and session.options.read_only_for(profile or effective_profile(settings))
-        )
+        # A --read-write given at start was for the start's context: a switch into a profile
+        # the config makes read-only is read-only.
+        rule = None
+        if not session.read_only and not session.options.demo:
+            rule = session.options.read_only_for(profile or effective_profile(settings))
+        read_only = session.read_only or rule is not None
         wanted = next_settings(settings, profile=profile, region=region, read_only=read_only)
         self.attempt += 1
+        self.rule = rule
         attempt, audit = self.attempt, session.backend.mutations.audit.path
         app.notify(f"Opening {label}…", timeout=3)
         app.run_worker(
@@ -161,7 +165,15 @@ class ContextSwitch:
         app.switch_screen(GroupsScreen())
         if view is not None:
             app.push_screen(view())
-        app.notify(printable(f"Now on {_where(session)}" + (f"; {note}" if note else "")))
+        said = [f"Now on {_where(session)}", *([note] if note else [])]
+        if self.rule:
+            said.append(f"read-only: {self.rule}")
+        app.notify(printable("; ".join(said)))
+        remember = old.options.remember_context
+        if remember is not None and not old.options.demo:
+            settings = opened.backend.settings
+            if problem := remember(settings.profile, settings.region):
+                app.notify(printable(problem), severity="warning")
 
 
 def _where(session: Session) -> str:

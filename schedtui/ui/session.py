@@ -28,8 +28,8 @@ class AuditUnwritten(Message):
     text: str
 
 
-def _never(_profile: str) -> bool:
-    return False
+def _no_rule(_profile: str) -> str | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -55,9 +55,12 @@ class AppOptions:
     demo: bool = False
     clock: Callable[[], datetime] | None = None  # a fixed clock for screenshots and tests
     notices: tuple[str, ...] = ()  # said once the screen is up (e.g. audit log narrowed)
-    # Profiles that must be read-only (say a config's `prod*`), asked on each switch of
-    # profile or region; OR'd with the latch: a read-only session stays read-only.
-    read_only_for: Callable[[str], bool] = _never
+    # Why a profile must be read-only (say a config's `prod*`), or None; asked on each
+    # switch of profile or region; OR'd with the latch: a read-only session stays read-only.
+    read_only_for: Callable[[str], str | None] = _no_rule
+    # Keeps the context switched to for the next start (profile as named, region); returns
+    # a problem line, or None.
+    remember_context: Callable[[str | None, str | None], str | None] | None = None
 
 
 @dataclass

@@ -244,17 +244,21 @@ async def test_read_only_holds_across_switches_and_an_old_listing_never_lands(
     # Account A's first listing is answered late: the switch happens while it is in flight.
     accounts.a.spoil("GET", "/schedules", "apply-then-slow")
     # Not started read-only; profile b is read-only by the options' rule.
-    app = make_app(accounts.settings, read_only_for=lambda profile: profile == "b")
+    app = make_app(
+        accounts.settings, read_only_for=lambda profile: "b is prod" if profile == "b" else None
+    )
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: accounts.a.count("GET", "/schedules") == 1)
         assert not app.session.read_only
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, MonitorScreen))
+        said = recorded(app)
         await command(pilot, "profile b")
         await wait_for(pilot, lambda: app.session.header.account == ACCOUNT_B)
         await loaded(pilot)
         assert isinstance(app.screen, MonitorScreen)  # the monitor stays the monitor
         assert app.session.read_only
+        assert any("read-only: b is prod" in line for line in said)  # and why
         assert f"READ-ONLY   profile b  acct {ACCOUNT_B}" in header(app)
         # Account A's answer goes out; nothing of it reaches B's store.
         await wait_for(pilot, lambda: accounts.a.answered["GET", "/schedules"] == 1)
@@ -266,7 +270,6 @@ async def test_read_only_holds_across_switches_and_an_old_listing_never_lands(
         ]
 
         # A toggle, confirmed if it ever asked (no dialog: y copies the ARN): nothing is sent.
-        said = recorded(app)
         await command(pilot, "schedules beta-group")
         await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
         await pilot.press("t", "y")
