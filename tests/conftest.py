@@ -26,9 +26,11 @@ REGION = "us-east-1"
 def _private_state(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Crash reports and audit logs of apps under test go to a temporary directory, never
-    the operator's real ~/.local/state/schedtui (a crashing pilot test left files there)."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+    """Crash reports, audit logs and the remembered theme and context of apps under test go
+    to a temporary directory, never the operator's real ~/.local/state/schedtui (a crashing
+    pilot test left files there); and no test reads the operator's config file or themes."""
+    for kind in ("state", "config", "cache"):
+        monkeypatch.setenv(f"XDG_{kind.upper()}_HOME", str(tmp_path_factory.mktemp(kind)))
 
 
 @pytest.fixture(autouse=True)

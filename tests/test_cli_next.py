@@ -150,6 +150,11 @@ def test_explain_and_json() -> None:
         (["rate(5 hour)"], "rate: 'hour' must be plural when the value is over 1: rate(5 hours)"),
         (["rate(1 minute)", "--tz", ""], "--tz: '' is empty: give an IANA time zone"),
         (["rate(1 minute)", "--tz", "  "], "--tz: '  ' is empty"),
+        (
+            ["rate(1 minute)", "--tz", "berlin"],
+            "'berlin' is not an IANA time zone name (did you mean Europe/Berlin?)",
+        ),
+        (["rate(1 minute)", "--tz", "new york"], "(did you mean America/New_York?)"),
         (["rate(1 minute)", "-n", "10000000"], "'10000000' is more than 1000 runs"),
         (
             ["rate(1 minute)", "--start-date", "2026-01-02T00:00:00Z", "--end-date", "2026-01-01"],
@@ -171,7 +176,12 @@ def test_invalid_input_exits_2_with_one_clear_line(args: list[str], message: str
 
 def test_version_and_help() -> None:
     assert schedtui("--version").stdout.startswith("schedtui ")
-    assert "next" in schedtui("--help").stdout
+    assert schedtui("-V").stdout == schedtui("--version").stdout
+    help_text = schedtui("--help").stdout
+    assert "next" in help_text
+    # The command is optional: `schedtui` alone opens the TUI, and the help says so.
+    assert "[COMMAND]" in help_text.split("\n\n")[0]
+    assert "optional: without one, schedtui opens the TUI" in help_text
     assert "--start-date" in schedtui("next", "--help").stdout
 
 
@@ -251,3 +261,25 @@ def test_a_creation_time_given_means_the_same_as_one_left_out() -> None:
         "2026-01-01T00:00:00Z",
         "2026-01-01T00:05:00Z",
     ]
+
+
+def test_json_times_are_whole_seconds_even_from_a_fractional_instant() -> None:
+    # rate() counts from the creation time, which defaults to --from: a fractional --from
+    # printed "local": "...T00:00:00.500000+00:00" beside a whole-second "utc".
+    result = schedtui(
+        "next",
+        "rate(7 minutes)",
+        "--json",
+        "-n",
+        "2",
+        "--tz",
+        "Asia/Kolkata",
+        "--from",
+        "2026-01-01T00:00:00.5Z",
+    )
+    runs = json.loads(result.stdout)["runs"]
+    assert [run["local"] for run in runs] == [
+        "2026-01-01T05:30:00+05:30",
+        "2026-01-01T05:37:00+05:30",
+    ]
+    assert [run["utc"] for run in runs] == ["2026-01-01T00:00:00Z", "2026-01-01T00:07:00Z"]

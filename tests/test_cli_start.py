@@ -16,6 +16,7 @@ import pytest
 from schedtui.aws.backend import Backend
 from schedtui.aws.preflight import PreflightError, preflight
 from schedtui.aws.session import AwsSettings, effective_profile
+from schedtui.cli import main
 from schedtui.cli.context import aws_context
 from schedtui.cli.parser import build_parser
 from tests.conftest import use_aws_config
@@ -190,3 +191,21 @@ def test_the_demo_keeps_its_audit_log_out_of_the_operators_and_removes_it(
         assert directory.is_dir()
     assert not directory.exists()
     assert not state.exists()  # nothing written into the operator's state directory
+
+
+def test_theme_alone_lists_the_themes_with_the_default_marked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A user theme is listed beside the bundled ones; a broken one is named on stderr.
+    user = tmp_path / "schedtui" / "themes"
+    user.mkdir(parents=True)
+    (user / "night-shift.toml").write_text('primary = "#00aaff"\n')
+    (user / "broken.toml").write_text("primary = \n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["--theme"]) == 0
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert "schedtui-dark  (default)" in lines
+    assert {"schedtui-light", "schedtui-high-contrast", "night-shift"} <= set(lines)
+    assert "broken" not in out
+    assert "broken.toml" in err

@@ -187,9 +187,15 @@ def _every_module(package: str, but: tuple[str, ...] = ()) -> str:
             "from schedtui.cli import main; main(['next', 'rate(1 day)', '-n', '1'])",
             {"textual", "boto3", "botocore"},
         ),
+        # `schedtui config path` (and init) likewise: a look at a file.
+        (
+            "from schedtui.cli import main; main(['config', 'path'])",
+            {"textual", "boto3", "botocore"},
+        ),
         # The scripting subcommands (groups, list, get, dlq, set-state) need boto3, never
-        # the UI stack: a cron job pays for what it uses.
-        (_every_module("cli", but=("tui",)), {"textual"}),
+        # the UI stack: a cron job pays for what it uses. (The TUI's start and the completion
+        # script, which lists the themes, are deferred and load textual.)
+        (_every_module("cli", but=("tui", "completion")), {"textual"}),
         (
             "from schedtui.cli import main; main(['list', '--filter', 'tz:x'])",
             {"textual"},

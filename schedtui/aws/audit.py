@@ -23,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from schedtui.core.paths import state_dir
 from schedtui.core.text import terminal_safe_json
 
 _DIRECTORY_MODE = 0o700
@@ -35,13 +36,8 @@ class Outcome(StrEnum):
     UNKNOWN = "unknown"  # the answer was lost: see "verified"
 
 
-def state_directory() -> Path:
-    state_home = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state_home) / "schedtui"
-
-
 def default_audit_path() -> Path:
-    return state_directory() / "audit.jsonl"
+    return state_dir() / "audit.jsonl"
 
 
 def _plain(value: Any) -> Any:

@@ -67,15 +67,16 @@ def _check_configured_endpoint(session: Any, region: str) -> None:
     _check_endpoint(str(client.meta.endpoint_url), origin)
 
 
-def _profile_origin(settings: AwsSettings) -> str:
+def _profile_origin(settings: AwsSettings, origin: str | None) -> str:
     if settings.profile:
-        return f"--profile {settings.profile}"
+        return origin or f"--profile {settings.profile}"
     found = profile_variable()
     return f"{found[0]}={found[1]!r}" if found else "the default profile"
 
 
-def preflight(settings: AwsSettings) -> AwsSettings:
-    """``settings`` with the region resolved; raises PreflightError naming the problem."""
+def preflight(settings: AwsSettings, *, profile_origin: str | None = None) -> AwsSettings:
+    """``settings`` with the region resolved; raises PreflightError naming the problem
+    (``profile_origin``: where ``settings.profile`` came from, when not ``--profile``)."""
     if settings.endpoint_url is not None:
         _check_endpoint(settings.endpoint_url)
     import botocore.session
@@ -85,9 +86,10 @@ def preflight(settings: AwsSettings) -> AwsSettings:
     try:
         return _checked(settings, botocore.session.Session(profile=settings.profile))
     except ProfileNotFound:
+        origin = _profile_origin(settings, profile_origin)
         raise PreflightError(
-            f"{_profile_origin(settings)}: no such profile in {files} or the credentials "
-            "file; list them with `aws configure list-profiles`"
+            f"{origin}: no such profile in {files} or the credentials file; list them with "
+            "`aws configure list-profiles`"
         ) from None
     except ConfigParseError as error:
         raise PreflightError(f"the AWS config cannot be read: {error}") from None

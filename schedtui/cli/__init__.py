@@ -1,11 +1,12 @@
 """The command line: ``schedtui`` opens the TUI, ``schedtui next`` answers from the shell,
-and the scripting subcommands (``groups``, ``list``, ``get``, ``dlq``, ``set-state``) read and
-change the account for scripts.
+``schedtui config`` finds and starts the configuration file, and the scripting subcommands
+(``groups``, ``list``, ``get``, ``dlq``, ``set-state``) read and change the account for
+scripts.
 
 This package wires everything (the layers below never import it). Its deferred imports, the
-TUI runner and the scripting runner, are deliberate: ``schedtui next`` in a shell loop must
-not pay for textual or boto3, and the scripting subcommands must not pay for textual
-(tests/test_import_hygiene.py holds these rules).
+TUI runner and the scripting runner, are deliberate: ``schedtui next`` in a shell loop (and
+``schedtui config``) must not pay for textual or boto3, and the scripting subcommands must
+not pay for textual (tests/test_import_hygiene.py holds these rules).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from schedtui.cli.config import run_config
 from schedtui.cli.next import run_next
 from schedtui.cli.parser import build_parser
 from schedtui.ui.crash import crash_summary, write_crash_report
@@ -37,6 +39,12 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "next":
         return run_next(args)
+    if args.command == "completion":
+        from schedtui.cli.completion import run_completion  # deferred: loads the themes
+
+        return run_completion(args, parser)
+    if args.command == "config":
+        return run_config(args)
     if args.demo_size is not None and not args.demo:
         parser.error("--demo-size goes with --demo")
     if args.command is not None:

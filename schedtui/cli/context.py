@@ -1,24 +1,42 @@
 """Where a command's AWS context comes from, for the TUI and every scripting subcommand
-alike: the flags (then the environment and the AWS config files, as botocore reads them,
-checked by ``aws/preflight.py``), or the embedded demo.
+alike: the flags, the environment, schedtui's config file, what schedtui remembers, then the
+AWS config files as botocore reads them (checked by ``aws/preflight.py``); or the embedded
+demo.
 
-One place, so that ``schedtui list`` and the TUI can never disagree on which account and
-region they talk to, or on where the audit log goes.
+For each setting, the first that says something wins:
+
+- profile: ``--profile``; ``AWS_DEFAULT_PROFILE`` / ``AWS_PROFILE``; the config's
+  ``profile``; the remembered profile; else botocore's default;
+- region: ``--region``; ``AWS_REGION`` / ``AWS_DEFAULT_REGION``; the config's ``region``;
+  the remembered region, when it was remembered with the profile now in use; the AWS
+  profile's ``region`` (and the rest of botocore's chain);
+- read-only: ``--read-only`` / ``--read-write``; the config's ``read_only``, or its
+  ``read_only_profiles`` matching the profile in use (``core/config.py``); else off.
+
+A remembered profile or region that no longer works (the profile was removed) is dropped
+with a notice, never a reason to stop. One place, so that ``schedtui list`` and the TUI can
+never disagree on which account and region they talk to, whether they may write, or where
+the audit log goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from schedtui.aws.preflight import PreflightError, preflight
-from schedtui.aws.session import AwsSettings
+from schedtui.aws.session import AwsSettings, effective_profile, named_profile, profile_variable
+from schedtui.core.config import LoadedConfig, load_config, read_only_reason
+from schedtui.core.paths import config_path
+from schedtui.core.state import Remembered, load_state
 from schedtui.demo.server import DemoBackend
 
 DEMO_EXTRA = "the demo needs the demo extra: pip install 'schedtui[demo]'"
@@ -34,6 +52,13 @@ class Context:
     # None: the operator's own audit log (aws/audit.py: default_audit_path).
     audit_path: Path | None = None
     demo: DemoBackend | None = None
+    config: LoadedConfig = field(default_factory=LoadedConfig)
+    remembered: Remembered = field(default_factory=Remembered)
+    # Why the config made this context read-only (None: it did not, or a flag decided).
+    read_only_reason: str | None = None
+    # Lines for the operator: config mistakes, an unreadable state file, a remembered
+    # profile that was dropped. The command shows them (stderr; the TUI: notifications).
+    notices: tuple[str, ...] = ()
 
 
 def demo_installed() -> bool:
@@ -44,12 +69,83 @@ def demo_installed() -> bool:
 
 
 def flag_settings(args: argparse.Namespace) -> AwsSettings:
+    """The flags alone (None where a flag was not given)."""
     return AwsSettings(
-        profile=args.profile,
-        region=args.region,
-        endpoint_url=args.endpoint_url,
-        read_only=args.read_only,
+        profile=getattr(args, "profile", None),
+        region=getattr(args, "region", None),
+        endpoint_url=getattr(args, "endpoint_url", None),
+        read_only=bool(getattr(args, "read_only", None)),
     )
+
+
+def _region_variable() -> bool:
+    return bool(os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"))
+
+
+@dataclass(frozen=True)
+class _Layered:
+    settings: AwsSettings
+    profile_origin: str | None  # where settings.profile came from, when not --profile
+    remembered_used: bool
+
+
+def _layered(args: argparse.Namespace, loaded: LoadedConfig, remembered: Remembered) -> _Layered:
+    """The settings the flags, the environment, the config and the remembered context give
+    (the module's doc has the order); the environment itself is left to botocore."""
+    flags = flag_settings(args)
+    config = loaded.config
+    profile, origin, used = flags.profile or None, None, False
+    if profile is None and profile_variable() is None:
+        if config.profile is not None:
+            profile, origin = config.profile, f"profile {config.profile!r} in {loaded.source}"
+        elif remembered.profile is not None:
+            profile, used = remembered.profile, True
+            origin = f"the remembered profile {profile!r}"
+    region = flags.region or None
+    if region is None and not _region_variable():
+        if config.region is not None:
+            region = config.region
+        elif remembered.region is not None:
+            in_use = named_profile(replace(flags, profile=profile)) or None
+            if in_use == remembered.profile:
+                region, used = remembered.region, True
+    return _Layered(replace(flags, profile=profile, region=region), origin, used)
+
+
+def _read_only(
+    args: argparse.Namespace, loaded: LoadedConfig, profile: str | None
+) -> tuple[bool, str | None]:
+    """Read-only or not, and the config's reason when the config decided."""
+    flag = getattr(args, "read_only", None)
+    if flag is not None:
+        return bool(flag), None
+    reason = read_only_reason(loaded, profile)
+    return reason is not None, reason
+
+
+def report_notices(context: Context) -> None:
+    """A command line's way to show the context's notices: one line each on stderr."""
+    for notice in context.notices:
+        print(f"schedtui: {notice}", file=sys.stderr)
+
+
+def _checked(
+    args: argparse.Namespace, loaded: LoadedConfig, remembered: Remembered
+) -> tuple[AwsSettings, list[str]]:
+    """The settings, preflighted; a remembered profile or region that fails the checks is
+    dropped (with a notice) and the checks run again without it."""
+    layered = _layered(args, loaded, remembered)
+    try:
+        return preflight(layered.settings, profile_origin=layered.profile_origin), []
+    except PreflightError as problem:
+        if not layered.remembered_used:
+            raise ContextError(str(problem)) from None
+        dropped = f"the remembered context was not used: {problem}"
+    layered = _layered(args, loaded, Remembered())
+    try:
+        return preflight(layered.settings, profile_origin=layered.profile_origin), [dropped]
+    except PreflightError as problem:
+        raise ContextError(str(problem)) from None
 
 
 @contextmanager
@@ -59,12 +155,18 @@ def aws_context(
     """The checked settings for ``args``; with ``--demo``, the demo's server for as long as
     the block runs (``wait=False``: return before it has seeded; its first answers wait).
     Raises ContextError before anything starts."""
+    loaded, remembered = load_config(config_path()), load_state()
+    notices = [*loaded.problems, *([remembered.problem] if remembered.problem else [])]
     if not args.demo:
-        try:
-            settings = preflight(flag_settings(args))
-        except PreflightError as problem:
-            raise ContextError(str(problem)) from None
-        yield Context(settings)
+        settings, dropped = _checked(args, loaded, remembered)
+        read_only, reason = _read_only(args, loaded, effective_profile(settings))
+        yield Context(
+            replace(settings, read_only=read_only),
+            config=loaded,
+            remembered=remembered,
+            read_only_reason=reason,
+            notices=(*notices, *dropped),
+        )
         return
     if not demo_installed():
         raise ContextError(DEMO_EXTRA)
@@ -74,8 +176,18 @@ def aws_context(
         # far too slow for --demo-size 100000, which is for list-scale testing.
         size = getattr(args, "demo_size", None)
         demo = DemoBackend(size=size, simulate=size is None, wait=wait, now=now)
-        settings = replace(stack.enter_context(demo), read_only=args.read_only)
+        # The demo belongs to no profile: the config's read_only applies, no pattern does.
+        read_only, reason = _read_only(args, loaded, None)
+        settings = replace(stack.enter_context(demo), read_only=read_only)
         # The demo's writes are not the operator's: their audit lines go to a directory that
         # goes away with the demo, never into the real log.
         audit_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="schedtui-demo-")))
-        yield Context(settings, audit_dir / "audit.jsonl", demo)
+        yield Context(
+            settings,
+            audit_dir / "audit.jsonl",
+            demo,
+            config=loaded,
+            remembered=remembered,
+            read_only_reason=reason,
+            notices=tuple(notices),
+        )

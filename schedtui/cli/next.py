@@ -66,7 +66,7 @@ def run_next(args: argparse.Namespace) -> int:
             "runs": [
                 {
                     "utc": _utc_text(run.at),
-                    "local": run.at.astimezone(zone).isoformat(),
+                    "local": run.at.astimezone(zone).isoformat(timespec="seconds"),
                     "window_end": _utc_text(run.window_end) if run.window_end else None,
                 }
                 for run in runs

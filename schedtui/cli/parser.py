@@ -11,6 +11,9 @@ from schedtui.core.expressions.errors import ZoneError
 from schedtui.core.expressions.zones import load_zone
 
 EXIT_USAGE = 2
+SHELLS = ("bash", "zsh", "fish")
+# `--theme` given without a name: list the themes instead of starting.
+LIST_THEMES = "\0list"
 # The most runs `schedtui next` prints: enough for any script, and bounded in time and
 # memory (ten million runs took minutes and 1.5 GB).
 MAX_RUNS = 1000
@@ -141,11 +144,21 @@ def add_context_options(parser: argparse.ArgumentParser, *, subcommand: bool = F
         **default,
         help="Scheduler/CloudWatch/SQS endpoint (default: AWS, or AWS_ENDPOINT_URL)",
     )
-    parser.add_argument(
+    # Not given (None): the config file decides (its read_only and read_only_profiles).
+    unset: dict[str, object] = {"default": argparse.SUPPRESS} if subcommand else {"default": None}
+    access = parser.add_mutually_exclusive_group()
+    access.add_argument(
         "--read-only",
         action="store_true",
-        **flag,
-        help="refuse every change before it is sent",
+        **unset,
+        help="refuse every change before it is sent (default: as the config file says)",
+    )
+    access.add_argument(
+        "--read-write",
+        dest="read_only",
+        action="store_false",
+        **unset,
+        help="allow changes even where the config file says read-only",
     )
     parser.add_argument(
         "--demo",
@@ -165,28 +178,43 @@ def add_context_options(parser: argparse.ArgumentParser, *, subcommand: bool = F
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="schedtui",
-        description="A terminal UI for operating AWS EventBridge Scheduler.",
+        description=(
+            "A terminal UI for operating AWS EventBridge Scheduler. Without a command, "
+            "schedtui opens the TUI; a command answers from the shell "
+            "(schedtui COMMAND --help says more)."
+        ),
     )
-    parser.add_argument("--version", action="version", version=f"schedtui {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"schedtui {__version__}")
     add_context_options(parser)
-    parser.add_argument("--theme", help="colour theme (see the command palette for the list)")
+    # Defaults None: "not given", so that the config file (then a built-in default) decides.
+    parser.add_argument(
+        "--theme",
+        nargs="?",
+        const=LIST_THEMES,
+        metavar="NAME",
+        help="colour theme; --theme alone lists the themes (default: the config's, else the "
+        "last one chosen in the app)",
+    )
     parser.add_argument(
         "--refresh",
         type=_seconds,
-        default=30.0,
         metavar="SECONDS",
-        help="automatic refresh interval, 0 to turn it off (default 30)",
+        help="automatic refresh interval, 0 to turn it off (default: the config's, else 30)",
     )
     parser.add_argument(
         "--monitor-refresh",
         type=_seconds,
-        default=60.0,
         metavar="SECONDS",
-        help="monitoring panel refresh interval, 0 to turn it off (default 60)",
+        help="monitoring panel refresh interval, 0 to turn it off (default: the config's, else 60)",
     )
     parser.add_argument("--group", metavar="G", help="open this group's schedules")
     parser.add_argument("--schedule", metavar="G/NAME", help="open this schedule")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command",
+        metavar="[COMMAND]",
+        title="commands (optional: without one, schedtui opens the TUI)",
+        parser_class=_Parser,
+    )
     nxt = commands.add_parser(
         "next",
         help="print the next run times of a schedule expression",
@@ -243,8 +271,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="describe the expression in English first"
     )
     output.add_argument("--json", action="store_true", help="print one JSON document")
+    shells = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description=(
+            "Print a completion script for your shell. bash: "
+            "schedtui completion bash > ~/.local/share/bash-completion/completions/schedtui; "
+            "zsh: schedtui completion zsh > ~/.zfunc/_schedtui (or source it from ~/.zshrc); "
+            "fish: schedtui completion fish > ~/.config/fish/completions/schedtui.fish"
+        ),
+    )
+    shells.add_argument("shell", choices=SHELLS)
+    _add_config_command(commands)
     _add_scripting(commands)
     return parser
+
+
+def _add_config_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    config = commands.add_parser(
+        "config",
+        help="the configuration file: where it is, and a commented default",
+        description=(
+            "schedtui's configuration file: $XDG_CONFIG_HOME/schedtui/config.toml "
+            "(~/.config/schedtui/config.toml when XDG_CONFIG_HOME is unset)."
+        ),
+    )
+    actions = config.add_subparsers(
+        dest="config_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    actions.add_parser(
+        "path",
+        help="print the file's path, whether or not it exists (its mistakes go to stderr)",
+    )
+    init = actions.add_parser(
+        "init", help="write a commented default file (every setting explained, none set)"
+    )
+    init.add_argument("--force", action="store_true", help="overwrite the file if it exists")
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,9 @@
-"""Start the TUI from parsed command-line arguments (real AWS or the embedded demo)."""
+"""Start the TUI from parsed command-line arguments (real AWS or the embedded demo).
+
+The AWS context comes from ``cli/context.py``; the TUI's own options here, each from the
+first that says something: the flag, the config file, what was remembered (the theme last
+chosen in the app), the built-in default.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,15 @@ import sys
 from datetime import UTC, datetime
 
 from schedtui.aws.backend import Backend
+from schedtui.aws.session import named_profile
 from schedtui.cli.context import Context, ContextError, aws_context
 from schedtui.cli.milestones import milestone, watch_collections, watch_listing
+from schedtui.cli.parser import LIST_THEMES
+from schedtui.core.config import with_first_column
+from schedtui.core.state import remember_context, remember_theme
+from schedtui.core.text import printable
 from schedtui.ui.app import AppOptions, SchedtuiApp
-from schedtui.ui.themes import drop_empty_no_color
+from schedtui.ui.themes import DEFAULT_THEME, drop_empty_no_color, load_themes
 
 # Pins the app's clock (and the demo's) to an instant: for tests and screenshots that read
 # the screen, so that what they see does not depend on the hour they run at.
@@ -27,7 +37,20 @@ def _pinned_now() -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def print_themes() -> int:
+    """``schedtui --theme``: the themes it can start with, the default marked; a theme file
+    that cannot be used is named on stderr (as the app would warn)."""
+    loaded = load_themes()
+    for name in sorted(loaded.themes):
+        print(f"{name}  (default)" if name == DEFAULT_THEME else name)
+    for problem in loaded.problems:
+        print(f"schedtui: {printable(problem)}", file=sys.stderr)
+    return 0
+
+
 def run_tui(args: argparse.Namespace) -> int:
+    if args.theme == LIST_THEMES:
+        return print_themes()
     milestone("start", pid=os.getpid())
     watch_collections()
     drop_empty_no_color()  # no-color.org: an empty NO_COLOR means unset; Textual disagrees
@@ -44,6 +67,56 @@ def run_tui(args: argparse.Namespace) -> int:
         return 2
 
 
+_BUILT_IN = AppOptions()
+
+
+def _first(*values: float | None) -> float:
+    return next(value for value in values if value is not None)
+
+
+def app_options(
+    args: argparse.Namespace,
+    context: Context,
+    now: datetime | None = None,
+    notices: tuple[str, ...] = (),
+) -> AppOptions:
+    """The TUI's options: a flag, else the config file, else what was remembered, else the
+    built-in default (``notices``: more lines to show at start)."""
+    config = context.config.config
+    reason = context.read_only_reason
+    said = (
+        *context.notices,
+        *([f"Read-only: {reason} (--read-write allows changes)"] if reason else []),
+    )
+    return AppOptions(
+        refresh_seconds=_first(args.refresh, config.refresh, _BUILT_IN.refresh_seconds),
+        monitor_refresh_seconds=_first(
+            args.monitor_refresh, config.monitor_refresh, _BUILT_IN.monitor_refresh_seconds
+        ),
+        group=args.group,
+        schedule=args.schedule,
+        theme=args.theme or config.theme,
+        remembered_theme=context.remembered.theme,
+        remember_theme=remember_theme,
+        schedule_columns=with_first_column(config.columns.schedules),
+        group_columns=with_first_column(config.columns.groups),
+        aliases=dict(config.aliases),
+        demo=args.demo,
+        clock=None if now is None else lambda: now,
+        notices=(*said, *notices),
+    )
+
+
+def remember_start(context: Context) -> str | None:
+    """Remember the context the TUI starts with (the profile as named: None for the default
+    one), for the next start; the problem line if it could not be. The demo's context is
+    nobody's to remember."""
+    if context.demo is not None:
+        return None
+    settings = context.settings
+    return remember_context(named_profile(settings) or None, settings.region)
+
+
 def _run(args: argparse.Namespace, context: Context, now: datetime | None) -> int:
     demo = context.demo
     if demo is not None:
@@ -53,20 +126,10 @@ def _run(args: argparse.Namespace, context: Context, now: datetime | None) -> in
         notices = tuple(backend.mutations.audit.secure())
     except OSError as error:
         notices = (f"the audit log cannot be made private: {error}",)
+    unremembered = remember_start(context)
+    notices += (unremembered,) if unremembered else ()
     watch_listing(backend)
-    app = SchedtuiApp(
-        backend,
-        AppOptions(
-            refresh_seconds=args.refresh,
-            monitor_refresh_seconds=args.monitor_refresh,
-            group=args.group,
-            schedule=args.schedule,
-            theme=args.theme,
-            demo=args.demo,
-            clock=None if now is None else lambda: now,
-            notices=notices,
-        ),
-    )
+    app = SchedtuiApp(backend, app_options(args, context, now, notices))
     _tune_garbage_collection()
     app.run()
     if app.crash_report:

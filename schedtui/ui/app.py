@@ -42,6 +42,10 @@ class SchedtuiApp(CrashSafeApp):
     TITLE = "schedtui"
     COMMANDS = App.COMMANDS | {CommandsProvider}
     BINDINGS = [*bindings("app"), READ_ONLY_REFUSAL]
+    # Once the start-up theme is set, a theme set is the operator's choice (class-level: the
+    # theme's watcher may run while App.__init__ sets the default).
+    _themes_installed = False
+    _remember_failed = False
 
     def __init__(self, backend: Backend, options: AppOptions | None = None) -> None:
         super().__init__()
@@ -51,7 +55,9 @@ class SchedtuiApp(CrashSafeApp):
         self.own_themes: list[str] = []
 
     def on_mount(self) -> None:
-        self.own_themes = install_themes(self, self.session.options.theme)
+        options = self.session.options
+        self.own_themes = install_themes(self, options.theme, options.remembered_theme)
+        self._themes_installed = True
         self.push_screen(GroupsScreen())
         if self.session.options.group:
             self.push_screen(SchedulesScreen(group=self.session.options.group))
@@ -62,6 +68,16 @@ class SchedtuiApp(CrashSafeApp):
         show_state(self, "connecting…", "dim")
         self.sync.refresh()
         self.heartbeat.start()
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the app (the palette) is the one the next start uses."""
+        remember = self.session.options.remember_theme
+        if not self._themes_installed or remember is None:
+            return
+        problem = remember(theme)
+        if problem and not self._remember_failed:  # said once: the app carries on
+            self._remember_failed = True
+            self.notify(problem, title="Theme", severity="warning")
 
     @on(AuditUnwritten)
     def _audit_unwritten(self, message: AuditUnwritten) -> None:

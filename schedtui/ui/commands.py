@@ -2,7 +2,9 @@
 
 A command replaces the current view instead of stacking on it: the stack goes back to the
 groups list, then the command's view goes on top, so `esc` is always one logical step back
-(to the groups). A name that matches nothing says so, with the closest names.
+(to the groups). A name that matches nothing says so, with the closest names. The
+operator's aliases (the config file's ``[aliases]``) expand into command lines first
+(``core/commands.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, Final
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from schedtui.core.commands import ALIASES, COMMANDS, expand
 from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
@@ -22,26 +25,6 @@ from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.session import host
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
-COMMANDS: Final = {
-    "groups": "Show schedule groups",
-    "schedules": "Show schedules: all, one group's (schedules GROUP), or one (GROUP/NAME)",
-    "failing": "Show the schedules whose group failed in the last hour or whose DLQ holds messages",
-    "monitor": "Monitoring panel",
-    "dlq": "Dead-letter queues",
-    "help": "Keys for this screen",
-    "q": "Quit",
-}
-ALIASES: Final = {
-    "g": "groups",
-    "gr": "groups",
-    "s": "schedules",
-    "sc": "schedules",
-    "quit": "q",
-    "m": "monitor",
-    "mon": "monitor",
-    "f": "failing",
-    "?": "help",
-}
 _TAKES_NAME: Final = frozenset({"schedules"})
 _MAX_COMPLETIONS: Final = 50
 _MAX_PALETTE_SCHEDULES: Final = 30
@@ -51,7 +34,8 @@ def run_command(app: Any, text: str | None) -> None:
     """Run one `:` command line (``app`` is the schedtui app)."""
     if not text or not text.strip():
         return
-    word, _, argument = text.strip().lstrip(":").strip().partition(" ")
+    line = expand(text.strip().lstrip(":"), host(app).session.options.aliases)
+    word, _, argument = line.partition(" ")
     command = ALIASES.get(word.lower(), word.lower())
     argument = argument.strip()
     if command == "q":
@@ -72,8 +56,10 @@ def run_command(app: Any, text: str | None) -> None:
     else:
         near = get_close_matches(command, list(COMMANDS), n=1, cutoff=0.6)
         hint = f" (did you mean {near[0]}?)" if near else ""
+        aliases = host(app).session.options.aliases
+        mine = f"; your aliases: {', '.join(sorted(aliases))}" if aliases else ""
         app.notify(
-            f"Unknown command “{word}”{hint}. Commands: " + ", ".join(COMMANDS),
+            f"Unknown command “{word}”{hint}. Commands: " + ", ".join(COMMANDS) + mine,
             severity="warning",
         )
 
@@ -127,16 +113,20 @@ def _no_such(app: Any, what: str, text: str, names: Iterable[str]) -> None:
 
 
 def completions(
-    text: str, groups: Iterable[str], names_in: Callable[[str], Iterable[str]]
+    text: str,
+    groups: Iterable[str],
+    names_in: Callable[[str], Iterable[str]],
+    aliases: Iterable[str] = (),
 ) -> list[str]:
     """Whole command lines that ``text`` (what is typed after `:`) can complete to: command
-    words first, then group names after `schedules `, then schedule names after
-    `schedules GROUP/`. Prefix matches, case-insensitive, in order, never what is already
-    typed in full; at most 50."""
+    words (and the operator's ``aliases``) first, then group names after `schedules `, then
+    schedule names after `schedules GROUP/`. Prefix matches, case-insensitive, in order,
+    never what is already typed in full; at most 50."""
     word, space, argument = text.lstrip(":").partition(" ")
     if not space:
         typed = word.lower()
-        found = [w for w in COMMANDS if w.startswith(typed) and w != typed]
+        words = [*COMMANDS, *sorted(aliases)]
+        found = [w for w in words if w.lower().startswith(typed) and w.lower() != typed]
         # The aliases only when no command word starts so (they would crowd the list).
         found = found or [a for a in ALIASES if len(a) > 1 and a.startswith(typed) and a != typed]
         # A word that takes a name comes with its space: the name is typed next.
@@ -165,8 +155,9 @@ def completions(
 
 def command_completions(app: Any) -> Callable[[str], list[str]]:
     """The completion function of the `:` prompt, over the store as it is now."""
-    store = host(app).session.store
-    return lambda text: completions(text, store.groups, store.names_in)
+    session = host(app).session
+    store, aliases = session.store, session.options.aliases
+    return lambda text: completions(text, store.groups, store.names_in, aliases)
 
 
 def open_monitor(app: Any, focus: str = "metrics") -> None:

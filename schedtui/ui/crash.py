@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from schedtui import __version__
-from schedtui.aws.audit import private_directory, state_directory
+from schedtui.aws.audit import private_directory
+from schedtui.core.paths import state_dir
 from schedtui.core.text import printable
 
 
@@ -35,7 +36,7 @@ def write_crash_report(error: BaseException, directory: Path | None = None) -> P
     """Write ``error``'s traceback (no local variables) to a private file; its path, or None
     when it could not be written."""
     error = unwrapped(error)
-    folder = directory or state_directory()
+    folder = directory or state_dir()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"crash-{stamp}.txt"
     text = f"schedtui {__version__} crashed at {stamp}\n\n" + "".join(

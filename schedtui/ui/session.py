@@ -7,7 +7,7 @@ Screens and flows never import the app: they reach it through ``host(app)``, typ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
@@ -30,6 +30,9 @@ class AuditUnwritten(Message):
 
 @dataclass(frozen=True)
 class AppOptions:
+    """What the TUI starts with (cli/tui.py fills it from the flags, the config file and
+    what was remembered)."""
+
     refresh_seconds: float = 30.0
     monitor_refresh_seconds: float = 60.0
     # Relative times ("in 5m") re-render, and next runs that have passed move on, this often,
@@ -37,7 +40,14 @@ class AppOptions:
     clock_seconds: float = 30.0
     group: str | None = None  # deep link: open this group's schedules
     schedule: str | None = None  # deep link: GROUP/NAME
-    theme: str | None = None
+    theme: str | None = None  # asked for: --theme, else the config file's
+    remembered_theme: str | None = None  # the one last chosen in the app
+    # Keeps a theme chosen in the app for the next start; returns a problem line, or None.
+    remember_theme: Callable[[str], str | None] | None = None
+    # The lists' columns by key, in order (core/config.py); None: every column.
+    schedule_columns: tuple[str, ...] | None = None
+    group_columns: tuple[str, ...] | None = None
+    aliases: Mapping[str, str] = field(default_factory=dict)  # the `:` line's own words
     demo: bool = False
     clock: Callable[[], datetime] | None = None  # a fixed clock for screenshots and tests
     notices: tuple[str, ...] = ()  # said once the screen is up (e.g. audit log narrowed)

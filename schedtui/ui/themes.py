@@ -11,9 +11,10 @@ Where the files are:
 - bundled: ``importlib.resources.files("schedtui") / "_themes"`` in an installed wheel (the
   repository's ``themes/`` is force-included there by hatchling), falling back to the
   repository's ``themes/`` in a source checkout or editable install;
-- user: ``$XDG_CONFIG_HOME/schedtui/themes/*.toml`` (``~/.config/schedtui/themes`` when
-  ``XDG_CONFIG_HOME`` is unset, empty or relative, as the XDG spec asks). A user theme with the
-  name of a bundled one replaces it.
+- user: ``themes/*.toml`` in the config directory (``core/paths.py``:
+  ``$XDG_CONFIG_HOME/schedtui/themes``, ``~/.config/schedtui/themes`` when ``XDG_CONFIG_HOME``
+  is unset, empty or relative, as the XDG spec asks). A user theme with the name of a bundled
+  one replaces it.
 
 A broken file never stops the app: it is skipped, and `ThemeLoadResult.problems` says which
 file and why, for the app to show. Every theme is checked the way Textual will use it (colours
@@ -56,6 +57,8 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 from textual.theme import Theme
+
+from schedtui.core.paths import config_dir
 
 __all__ = [
     "DEFAULT_THEME",
@@ -130,18 +133,9 @@ def bundled_theme_dir() -> Traversable:
     return Path(__file__).resolve().parents[2] / "themes"
 
 
-def user_theme_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CONFIG_HOME/schedtui/themes``, or ``~/.config/schedtui/themes``.
-
-    Per the XDG Base Directory spec, an unset, empty or relative ``XDG_CONFIG_HOME`` is
-    ignored.
-    """
-    env = os.environ if environ is None else environ
-    config_home = env.get("XDG_CONFIG_HOME", "")
-    base = Path(config_home) if config_home and Path(config_home).is_absolute() else None
-    if base is None:
-        base = Path(env.get("HOME") or Path.home()) / ".config"
-    return base / "schedtui" / "themes"
+def user_theme_dir() -> Path:
+    """The operator's themes: ``themes/`` in the config directory (core/paths.py)."""
+    return config_dir() / "themes"
 
 
 # --- parsing and checking one theme ---------------------------------------------------------
@@ -351,15 +345,22 @@ def choose_theme(
     requested: str | None,
     available: Collection[str] | Mapping[str, Theme],
     environ: Mapping[str, str] | None = None,
+    remembered: str | None = None,
 ) -> tuple[str, str | None]:
-    """The startup theme: an explicit request wins, then NO_COLOR, then the default."""
+    """The startup theme: an explicit request (--theme, the config file's) wins, then
+    NO_COLOR, then the theme last chosen in the app (``remembered``, if it still exists: a
+    removed theme file is not worth a warning), then the default."""
     explicit = requested is not None and bool(requested.strip())
     if not explicit and no_color_requested(environ) and NO_COLOR_THEME in available:
         return NO_COLOR_THEME, None
+    if not explicit and remembered is not None and remembered in available:
+        return remembered, None
     return resolve_theme_name(requested, available)
 
 
-def install_themes(app: App[Any], requested: str | None) -> list[str]:
+def install_themes(
+    app: App[Any], requested: str | None, remembered: str | None = None
+) -> list[str]:
     """Register the bundled and user themes on ``app`` and switch to the startup one; each
     theme file that could not be used, or a requested theme that does not exist, is a
     warning the operator sees. Returns the names of schedtui's themes (the palette offers
@@ -367,7 +368,7 @@ def install_themes(app: App[Any], requested: str | None) -> list[str]:
     loaded = load_themes()
     for theme in loaded.themes.values():
         app.register_theme(theme)
-    app.theme, message = choose_theme(requested, app.available_themes)
+    app.theme, message = choose_theme(requested, app.available_themes, remembered=remembered)
     for problem in [*loaded.problems, *([message] if message else [])]:
         app.notify(problem, title="Theme", severity="warning")
     return sorted(loaded.themes)

@@ -21,12 +21,14 @@ def test_filter_100k_rows() -> None:
     for i in range(100_000):
         row = ScheduleRow(
             arn=f"arn:{i}", name=f"job-{i:06d}", group=f"g{i % 9}",
-            state="DISABLED" if i % 10 == 0 else "ENABLED", expression="cron(0 2 * * ? *)",
+            state="DISABLED" if i % 10 == 0 else "ENABLED",
+            target_arn=f"arn:aws:lambda:us-east-1:123456789012:function:fn{i % 50}",
+            expression="cron(0 2 * * ? *)",
             zone="Europe/Madrid" if i % 2 else "UTC", next_run=NOW, target_kind="Lambda",
-            target_name=f"fn{i % 50}", dlq=None, retry="3/1h", last_modified=NOW,
+            target_name=f"fn{i % 50}", dlq=None, dlq_arn=None, retry="3/1h", last_modified=NOW,
             detailed=True, haystack=f"job-{i:06d} g{i % 9} cron(0 2 * * ? *) fn{i % 50}",
         )  # fmt: skip
-        rows.append((None, row, schedule_table_row(row, NOW)))
+        rows.append((row, schedule_table_row(row)))
     store.put_rows(rows)
     print("\nfilter over 100,000 rows (best of 5):")
     for text in ("", "state:disabled", "job-0001", "group:g3 target:lambda", "fn7 tz:europe"):

@@ -51,12 +51,17 @@ def test_hostile_header_text_is_printable() -> None:
     assert "\x07" not in text
 
 
-def test_a_long_state_is_cut_in_place_so_the_endpoint_after_it_stays() -> None:
-    # Seen in CI: "listed 0 schedules in 0.5 s; loading details…" pushed the endpoint off.
-    state = "listed 0 schedules in 0.5 s; loading details…"
-    text = line(130, state)
-    assert cell_len(text) <= 130
-    assert "endpoint http://127.0.0.1:4566" in text
-    assert "listed 0 schedules" in text
-    assert state not in text  # cut, with an ellipsis where it was cut
-    assert "…  endpoint" in text
+def test_the_whole_state_comes_before_the_endpoint() -> None:
+    state = "error: ListSchedules: AWS had an internal error: boom"
+    # Room for the whole state but not the endpoint too: the state stays whole.
+    text = line(140, state)
+    assert state in text
+    assert "endpoint" not in text
+    # Room for both: both whole.
+    assert "endpoint http://127.0.0.1:4566" in line(170, state)
+    # Short of room: who and where stay, the state's end is cut, with an ellipsis.
+    text = line(100, state)
+    assert cell_len(text) <= 100
+    assert "123456789012" in text
+    assert "error: ListSchedules" in text
+    assert text.endswith("…")

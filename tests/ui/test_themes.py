@@ -170,12 +170,19 @@ def test_default_user_dir_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monkey
     assert load_themes().themes["x"].primary == "#abcdef"
 
 
-def test_user_theme_dir_ignores_unset_empty_or_relative_xdg(tmp_path: Path) -> None:
+def test_user_theme_dir_ignores_unset_empty_or_relative_xdg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
     expected = tmp_path / ".config" / "schedtui" / "themes"
-    assert user_theme_dir({"HOME": str(tmp_path)}) == expected
-    assert user_theme_dir({"HOME": str(tmp_path), "XDG_CONFIG_HOME": ""}) == expected
-    assert user_theme_dir({"HOME": str(tmp_path), "XDG_CONFIG_HOME": "rel/dir"}) == expected
-    assert user_theme_dir({"XDG_CONFIG_HOME": "/etc/xdg"}) == Path("/etc/xdg/schedtui/themes")
+    for value in (None, "", "rel/dir"):
+        if value is None:
+            monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+        else:
+            monkeypatch.setenv("XDG_CONFIG_HOME", value)
+        assert user_theme_dir() == expected
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/etc/xdg")
+    assert user_theme_dir() == Path("/etc/xdg/schedtui/themes")
 
 
 BROKEN = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from typing import Final
@@ -38,8 +39,27 @@ def load_zone(name: str | None) -> ZoneInfo:
         raise ZoneError(f"time zone: '{name}' is longer than {MAX_ZONE_LENGTH} characters")
     # Membership first: ZoneInfo() would also open odd files such as 'localtime'.
     if name not in zone_names():
-        raise ZoneError(f"time zone: '{name}' is not an IANA time zone name (e.g. Europe/Madrid)")
+        close = similar_zones(name)
+        hint = f"did you mean {' or '.join(close)}?" if close else "e.g. Europe/Madrid"
+        raise ZoneError(f"time zone: '{name}' is not an IANA time zone name ({hint})")
     return ZoneInfo(name)
+
+
+def similar_zones(name: str, limit: int = 3) -> list[str]:
+    """Zone names an operator may have meant by ``name``: the same name in other case
+    ("europe/berlin"), a city alone ("berlin", "new york"), or a near miss ("Europe/Berln").
+    AWS wants the exact name, so these are suggestions, never applied silently."""
+    wanted = "_".join(name.strip().split()).lower()
+    if not wanted:
+        return []
+    by_lower = {zone.lower(): zone for zone in sorted(zone_names())}
+    if wanted in by_lower:
+        return [by_lower[wanted]]
+    cities = sorted(z for z in by_lower.values() if z.rsplit("/", 1)[-1].lower() == wanted)
+    if cities:
+        return cities[:limit]
+    close = difflib.get_close_matches(wanted, by_lower, n=limit, cutoff=0.8)
+    return [by_lower[match] for match in close]
 
 
 def utc(instant: datetime) -> datetime:

@@ -18,6 +18,9 @@ class GroupsScreen(TableScreen):
     HELP_TITLE = "Schedule groups"
     NOUN = "Schedule groups"
 
+    def shown_columns(self) -> tuple[str, ...] | None:
+        return self.session.options.group_columns
+
     def rows(self) -> list[TableRow]:
         rows = self.session.store.group_table_rows()
         words = self.filter_text.lower().split()

@@ -44,6 +44,9 @@ class SchedulesScreen(TableScreen, ScheduleActions):
         super().__init__(filter_text, sort)
         self.group = group
 
+    def shown_columns(self) -> tuple[str, ...] | None:
+        return self.session.options.schedule_columns
+
     def title_scope(self) -> list[str]:
         return [f"group {self.group}" if self.group else "all groups"]
 

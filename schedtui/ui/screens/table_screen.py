@@ -53,7 +53,7 @@ class TableScreen(AppScreen):
     """A header, a virtual table, a `/` filter and a status line."""
 
     DEFAULT_CSS = LIST_CSS
-    COLUMNS: tuple[Column, ...] = ()
+    COLUMNS: tuple[Column, ...] = ()  # every column the rows carry
     NOUN = ""  # what the table lists, the first word of its title
 
     def __init__(self, filter_text: str = "", sort: tuple[str, bool] | None = None) -> None:
@@ -69,7 +69,7 @@ class TableScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield self.header()
-        yield VirtualTable(self.COLUMNS, id="table")
+        yield VirtualTable(self.COLUMNS, shown=self.shown_columns(), id="table")
         yield Input(
             self.filter_text,
             placeholder="filter: words, state:disabled group:NAME target:lambda tz:ZONE is:failing",
@@ -78,6 +78,10 @@ class TableScreen(AppScreen):
         )
         yield Static(id="status")
         yield KeyFooter()
+
+    def shown_columns(self) -> tuple[str, ...] | None:
+        """The keys of the columns shown, in order (the config file's); None: all."""
+        return None
 
     @property
     def table(self) -> VirtualTable:
@@ -95,8 +99,10 @@ class TableScreen(AppScreen):
         return any(field.has_class("open") for field in self.query("#filter").results(Input))
 
     def on_mount(self) -> None:
-        if self._initial_sort is not None:
-            self.table.sort_by(self._initial_sort[0], reverse=self._initial_sort[1])
+        initial = self._initial_sort
+        # A command's sort by a column the config leaves out: the list comes unsorted.
+        if initial is not None and initial[0] in {c.key for c in self.table.columns}:
+            self.table.sort_by(initial[0], reverse=initial[1])
         self.table.set_now(self.session.now())
         self.table.focus()
         self._fetch_failures_if_stale()

@@ -57,14 +57,18 @@ def header_parts(info: HeaderInfo, state: str, state_style: str) -> list[Part]:
 
 
 def fitted(parts: list[Part], width: int) -> Text:
-    """The parts that fit ``width`` cells, two spaces apart; the endpoint and the caller
-    left out when short of room, and what still overflows (the end of a long error: the
-    notification and the status line say it whole) cut with an ellipsis, never wrapped."""
+    """The parts that fit ``width`` cells, two spaces apart, never wrapped. The data's
+    state, whole, comes before the endpoint and the caller: they are left out first when
+    short of room. Then every part says it shorter, counting a long state as at most
+    ``_STATE_ROOM`` cells; what still overflows is the end of the state (a long error: the
+    notification and the status line say it whole), cut with an ellipsis."""
     kept = list(parts)
 
-    def length() -> int:
+    def length(state_cap: int | None = None) -> int:
         cells = [
-            min(cell_len(text), _STATE_ROOM) if rank == STATE_RANK else cell_len(text)
+            min(cell_len(text), state_cap or cell_len(text))
+            if rank == STATE_RANK
+            else cell_len(text)
             for text, _, rank, _ in kept
         ]
         return sum(cells) + 2 * (len(kept) - 1)
@@ -73,20 +77,13 @@ def fitted(parts: list[Part], width: int) -> Text:
         if length() <= width:
             break
         kept = [part for part in kept if part[2] < rank]
-    if length() > width:
+    if length(_STATE_ROOM) > width:
         kept = [(short, style, rank, short) for _, style, rank, short in kept]
-    # A long state is cut to the room the kept parts leave it, in place: cutting only the
-    # line's end would take the endpoint or caller after it, which were judged to fit.
-    # (each other part with the two spaces that set it apart)
-    others = sum(cell_len(text) + 2 for text, _, rank, _ in kept if rank != STATE_RANK)
     line = Text(no_wrap=True, overflow="ellipsis", end="")
-    for index, (text, style, rank, _) in enumerate(kept):
+    for index, (text, style, _, _) in enumerate(kept):
         if index:
             line.append("  ")
-        part = Text(text, style=style, no_wrap=True, end="")
-        if rank == STATE_RANK and others + cell_len(text) > width:
-            part.truncate(max(_STATE_ROOM, width - others), overflow="ellipsis")
-        line.append_text(part)
+        line.append(text, style=style)
     line.truncate(max(0, width), overflow="ellipsis")
     return line
 

@@ -19,6 +19,10 @@ Segments as plain strings, so markup such as `[bold]` and escape sequences are s
 A "live" column (`Column.live`) holds values, not text: each is formatted against the table's
 clock (`set_now`) as its line renders, e.g. an instant shown as "in 5m". Moving the clock
 re-renders the lines on screen only, whatever the number of rows.
+
+`shown` picks which of the rows' columns the table shows, in which order (the config file's
+column sets): rows keep every cell, so a table showing fewer columns shares the store's rows
+as they are, with no copy per row.
 """
 
 from __future__ import annotations
@@ -234,17 +238,26 @@ class VirtualTable(ScrollView, can_focus=True):
         self,
         columns: Sequence[Column],
         *,
+        shown: Sequence[str] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """``columns``: the rows' columns, cell for cell; ``shown``: the keys of those the
+        table shows, in order (None: all of them, as they come)."""
         super().__init__(name=name, id=id, classes=classes)
         if not columns:
             raise ValueError("a table needs at least one column")
-        self._columns: tuple[Column, ...] = tuple(columns)
-        self._column_index = {column.key: index for index, column in enumerate(self._columns)}
-        if len(self._column_index) != len(self._columns):
+        positions = {column.key: index for index, column in enumerate(columns)}
+        if len(positions) != len(columns):
             raise ValueError("column keys must be unique")
+        keys = list(positions) if shown is None else list(shown)
+        if not keys or len(set(keys)) != len(keys) or not set(keys) <= set(positions):
+            raise ValueError(f"shown columns {keys!r}: each once, from {list(positions)!r}")
+        # Shown column i is the rows' cell self._cell[i].
+        self._cell: tuple[int, ...] = tuple(positions[key] for key in keys)
+        self._columns: tuple[Column, ...] = tuple(columns[index] for index in self._cell)
+        self._column_index = {column.key: index for index, column in enumerate(self._columns)}
         self._rows: list[TableRow] = []
         self._index: dict[str, int] = {}
         self._cursor = 0
@@ -337,10 +350,12 @@ class VirtualTable(ScrollView, can_focus=True):
             self.refresh()
 
     def cell_text(self, row: TableRow, column: int) -> str:
-        """What a cell shows (printable), live columns formatted against the clock."""
-        if column >= len(row.cells):
+        """What a cell of shown column ``column`` shows (printable), live columns formatted
+        against the clock."""
+        cell = self._cell[column]
+        if cell >= len(row.cells):
             return ""
-        value = row.cells[column]
+        value = row.cells[cell]
         lookup = self._columns[column].lookup
         if lookup is not None:
             return printable(lookup_text(self._lookups.get(lookup, {}).get(value)))
@@ -399,7 +414,8 @@ class VirtualTable(ScrollView, can_focus=True):
             self._rows[position] = row
             changed.append(position)
             if sort_column is not None and not resort:
-                resort = sort_value(old, sort_column) != sort_value(row, sort_column)
+                cell = self._cell[sort_column]
+                resort = sort_value(old, cell) != sort_value(row, cell)
         for position in changed:
             self._forget_lines(self._rows[position].key)
         if resort:
@@ -672,13 +688,13 @@ class VirtualTable(ScrollView, can_focus=True):
         self._content = {
             index: max(
                 (
-                    len(row.cells[index])
+                    len(row.cells[cell])
                     for row in self._rows
-                    if index < len(row.cells) and isinstance(row.cells[index], str)
+                    if cell < len(row.cells) and isinstance(row.cells[cell], str)
                 ),
                 default=0,
             )
-            for index, column in enumerate(self._columns)
+            for index, (column, cell) in enumerate(zip(self._columns, self._cell, strict=True))
             if column.fit
         }
         self._plan = None
@@ -749,14 +765,12 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _sorted(self, rows: list[TableRow]) -> list[TableRow]:
         assert self._sort_column is not None
-        column = self._sort_column
-        lookup = self._columns[column].lookup
+        cell = self._cell[self._sort_column]
+        lookup = self._columns[self._sort_column].lookup
         if lookup is None:
-            return sorted_rows(rows, column, self._sort_reverse)
+            return sorted_rows(rows, cell, self._sort_reverse)
         figures = self._lookups.get(lookup, {})
-        return sorted_rows(
-            rows, column, self._sort_reverse, lambda row: figures.get(row.cells[column])
-        )
+        return sorted_rows(rows, cell, self._sort_reverse, lambda row: figures.get(row.cells[cell]))
 
     def _resort(self) -> None:
         key = self.cursor_key

@@ -1,0 +1,56 @@
+"""Where schedtui keeps its files: the one way to find a directory.
+
+- ``config_dir()``: what the operator writes (``config.toml``, ``themes/``);
+- ``state_dir()``: what schedtui writes and keeps (the audit log, crash reports, the
+  remembered theme and context);
+- ``cache_dir()``: what can be thrown away.
+
+Each is ``$XDG_<KIND>_HOME/schedtui`` when that variable is set to an absolute path (the XDG
+Base Directory spec: unset, empty or relative is ignored), else platformdirs' user directory
+for schedtui: ``~/.config/schedtui``, ``~/.local/state/schedtui`` and ``~/.cache/schedtui``
+on Linux, ``~/Library/Application Support/schedtui`` (and ``~/Library/Caches/schedtui``) on
+macOS. Nothing is created here: the writer creates what it writes, with the mode it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import platformdirs
+
+APP = "schedtui"
+CONFIG_FILE = "config.toml"
+
+
+def _directory(variable: str, platform_dir: Callable[..., Path]) -> Path:
+    value = os.environ.get(variable, "")
+    if value and Path(value).is_absolute():
+        return Path(value) / APP
+    return Path(platform_dir(APP, appauthor=False))
+
+
+def config_dir() -> Path:
+    return _directory("XDG_CONFIG_HOME", platformdirs.user_config_path)
+
+
+def state_dir() -> Path:
+    return _directory("XDG_STATE_HOME", platformdirs.user_state_path)
+
+
+def cache_dir() -> Path:
+    return _directory("XDG_CACHE_HOME", platformdirs.user_cache_path)
+
+
+def config_path() -> Path:
+    """The configuration file, whether or not it exists."""
+    return config_dir() / CONFIG_FILE
+
+
+def shown(path: Path) -> str:
+    """A path as the operator reads it in a message: the home directory as ``~``."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except (ValueError, RuntimeError):  # elsewhere, or no home directory at all
+        return str(path)
