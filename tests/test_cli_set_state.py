@@ -222,3 +222,20 @@ def test_a_lost_answer_is_read_again_and_the_outcome_says_what_aws_holds(
     assert get(account)["State"] == state
     (line,) = audit_lines()
     assert (line["outcome"], line["verified"]) == ("unknown", verified)
+
+
+def test_a_config_file_that_says_read_only_refuses_and_read_write_overrides_it(
+    account: str, proxy: LossyProxy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "schedtui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("read_only = true\n")
+    refused = run(capsys, proxy.url, "set-state", NIGHTLY, "--disable", "--yes")
+    assert refused.code == 4
+    assert f"read-only: read_only = true in {config}" in refused.err
+    assert "--read-write allows changes" in refused.err
+    assert proxy.sent == []
+
+    allowed = run(capsys, proxy.url, "set-state", NIGHTLY, "--disable", "--yes", "--read-write")
+    assert allowed.code == 0, allowed.err
+    assert get(account)["State"] == "DISABLED"

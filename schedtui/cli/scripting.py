@@ -14,14 +14,14 @@ from collections.abc import Callable
 from typing import Final
 
 from schedtui.aws.backend import Backend
-from schedtui.aws.errors import AwsError
-from schedtui.cli.context import ContextError, aws_context
+from schedtui.aws.errors import AwsError, ReadOnlyError
+from schedtui.cli.context import ContextError, aws_context, report_notices
 from schedtui.cli.dlq import run_dlq
 from schedtui.cli.exits import USAGE, UsageError, exit_code
 from schedtui.cli.milestones import finished, milestone, watch_listing
-from schedtui.cli.output import Format
+from schedtui.cli.output import Format, note
 from schedtui.cli.reads import run_get, run_groups, run_list
-from schedtui.cli.set_state import check_set_state, run_set_state
+from schedtui.cli.set_state import run_set_state
 from schedtui.core.text import printable
 
 Command = Callable[[argparse.Namespace, Backend, Format], int]
@@ -32,22 +32,22 @@ COMMANDS: Final[dict[str, Command]] = {
     "dlq": run_dlq,
     "set-state": run_set_state,
 }
-# Checks that need no AWS context: a usage error before the demo starts or a request leaves.
-CHECKS: Final[dict[str, Callable[[argparse.Namespace], None]]] = {
-    "set-state": check_set_state,
-}
 
 
 def run_scripting(args: argparse.Namespace) -> int:
     name = args.command
     milestone("start", pid=os.getpid(), command=name)  # SCHEDTUI_TIMINGS (benchmarks) only
     try:
-        if check := CHECKS.get(name):
-            check(args)
         with aws_context(args) as context:
+            report_notices(context)  # config mistakes, a remembered profile dropped
             backend = Backend.connect(context.settings, audit_path=context.audit_path)
             watch_listing(backend)
-            code = COMMANDS[name](args, backend, Format(args.output))
+            try:
+                code = COMMANDS[name](args, backend, Format(args.output))
+            except ReadOnlyError:
+                if context.read_only_reason:  # the config file decided, not a flag
+                    note(f"read-only: {context.read_only_reason} (--read-write allows changes)")
+                raise
     except (ContextError, UsageError) as problem:
         print(f"schedtui {name}: {problem}", file=sys.stderr)
         return USAGE

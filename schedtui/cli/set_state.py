@@ -8,8 +8,9 @@ already in the state asked for is left alone: nothing is sent.
 
 Consent: ``--yes``, or a "y" typed on a terminal after the plan is shown; without either
 (stdin not a terminal) nothing is read or sent and the command exits 2. ``--dry-run`` reads
-and plans, prints the plan, and sends nothing. ``--read-only`` refuses before anything is
-read (exit 4), unless it is a dry run.
+and plans, prints the plan, and sends nothing. Read-only (``--read-only``, or the config
+file's ``read_only`` / ``read_only_profiles``) refuses before anything is read (exit 4),
+unless it is a dry run.
 """
 
 from __future__ import annotations
@@ -62,18 +63,6 @@ RESULTS = View(
         Column("Detail", _detail),
     ),
 )
-
-
-def check_set_state(args: argparse.Namespace) -> None:
-    """Before any context: consent must be possible (``--yes``, a dry run, or a terminal to
-    ask on), or nothing is read or sent. Read-only is refused later, by the chokepoint."""
-    if args.yes or args.dry_run or args.read_only:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(
-            "stdin is not a terminal to confirm on: add --yes to change the schedules, or "
-            "--dry-run to see the plan (nothing was read or sent)"
-        )
 
 
 @dataclass
@@ -163,10 +152,15 @@ def run_set_state(args: argparse.Namespace, backend: Backend, output: Format) ->
     state = ScheduleState(args.state)
     keys = list(dict.fromkeys(args.schedules))  # each schedule once, in the order given
     if not args.dry_run:
-        # The chokepoint's own guard, before any read: --read-only sends nothing at all.
+        # The chokepoint's own guard, before any read: read-only sends nothing at all.
         shown = ", ".join(f"{group}/{name}" for group, name in keys[:3])
         more = f" and {len(keys) - 3} more" if len(keys) > 3 else ""
         mutations.refuse_if_read_only(f"UpdateSchedule {shown}{more}")
+        if not args.yes and not sys.stdin.isatty():
+            raise UsageError(
+                "stdin is not a terminal to confirm on: add --yes to change the schedules, "
+                "or --dry-run to see the plan (nothing was read or sent)"
+            )
         for narrowed in mutations.audit.secure():
             note(narrowed)
         mutations.audit.on_unwritten = note
