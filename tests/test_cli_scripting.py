@@ -192,7 +192,8 @@ def test_list_jsonl_through_a_real_pipe_into_python(account: str) -> None:
     assert reader.stdin is not None
     reader.stdin.close()  # the writer holds the pipe's write end now
     assert reader.stdout is not None
-    out = reader.stdout.read()
+    with reader.stdout:
+        out = reader.stdout.read()
     assert writer.wait(timeout=60) == 0
     assert reader.wait(timeout=60) == 0
     assert out.decode().split() == ["181", "30"]
@@ -214,7 +215,8 @@ def test_a_reader_that_stops_early_ends_the_listing_quietly(account: str) -> Non
     writer.stdout.close()
     assert writer.wait(timeout=60) == 141  # 128 + SIGPIPE, as a shell reports it
     assert writer.stderr is not None
-    assert b"Traceback" not in writer.stderr.read()
+    with writer.stderr:
+        assert b"Traceback" not in writer.stderr.read()
     assert set(first) >= {"Name", "GroupName", "State", "Arn"}
 
 
