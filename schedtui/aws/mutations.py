@@ -93,7 +93,9 @@ class Mutations:
 
     # -- the guard every write passes ---------------------------------------------------------
 
-    def _refuse_if_read_only(self, action: str) -> None:
+    def refuse_if_read_only(self, action: str) -> None:
+        """Raise ReadOnlyError when schedtui runs read-only (every write calls it first; a
+        command that would only write calls it before reading anything)."""
         if self.clients.settings.read_only:
             raise ReadOnlyError(
                 f"{action}: refused, schedtui is read-only (started with --read-only)",
@@ -120,7 +122,7 @@ class Mutations:
         create). Returns the response; raises the typed error for a refusal, and
         OutcomeUnknownError (with what the re-read found) when the answer was lost.
         """
-        self._refuse_if_read_only(action)
+        self.refuse_if_read_only(action)
         identity = self.clients.caller_identity()
 
         def audit(
@@ -175,12 +177,22 @@ class Mutations:
 
     # -- schedules: planned in core (core/changes/plan.py), sent here ---------------------------
 
-    def read_for_write(self, seen: Schedule | ScheduleSummary, *, force: bool = False) -> Schedule:
+    def read_for_write(
+        self, seen: Schedule | ScheduleSummary | tuple[str, str], *, force: bool = False
+    ) -> Schedule:
         """The schedule as AWS holds it now, to plan a write on. Refuses when it moved since
         the operator loaded ``seen`` (unless ``force``), or when it carries members this
-        botocore does not know (writing it back would erase them)."""
-        current, dropped = self.repository.read_for_write(*seen.key)
-        if not force and current.last_modification_date != seen.last_modification_date:
+        botocore does not know (writing it back would erase them). ``seen`` as a
+        ``(group, name)`` key: no copy was loaded before (a command line names it), so there
+        is nothing for it to have moved from."""
+        key = seen if isinstance(seen, tuple) else seen.key
+        current, dropped = self.repository.read_for_write(*key)
+        group, name = key
+        if (
+            not isinstance(seen, tuple)
+            and not force
+            and current.last_modification_date != seen.last_modification_date
+        ):
             if isinstance(seen, Schedule):
                 changes = field_diff(seen, current)
             else:
@@ -190,7 +202,7 @@ class Mutations:
             raise _stale(f"{seen.group_name}/{seen.name}", seen, current, changes)
         if dropped:
             raise UnsafeWriteError(
-                f"{seen.group_name}/{seen.name} has members this botocore does not know "
+                f"{group}/{name} has members this botocore does not know "
                 f"({', '.join(dropped)}); writing it back would erase them. Upgrade boto3 and "
                 "botocore, then retry",
                 code="UnknownMembers",
@@ -252,7 +264,7 @@ class Mutations:
             PlanKind.DELETE: "DeleteSchedule",
         }[plan.kind]
         action = f"{verb} {plan.label}"
-        self._refuse_if_read_only(action)
+        self.refuse_if_read_only(action)
         if plan.needs_consent and not consented:
             raise ConfirmationRequiredError(
                 f"{action}: needs the operator's consent: "
@@ -310,7 +322,7 @@ class Mutations:
 
     def create_group(self, name: str, tags: Mapping[str, str] | None = None) -> ScheduleGroup:
         action = f"CreateScheduleGroup {name}"
-        self._refuse_if_read_only(action)
+        self.refuse_if_read_only(action)
         group = ScheduleGroup.model_validate({"Name": name, "Tags": dict(tags or {})})
         request = group.to_create_request(client_token=str(uuid.uuid4()))
         changes: dict[str, tuple[Any, Any]] = {"Name": (None, name)}
@@ -343,7 +355,7 @@ class Mutations:
         now, nothing is sent.
         """
         action = f"DeleteScheduleGroup {name}"
-        self._refuse_if_read_only(action)
+        self.refuse_if_read_only(action)
         if name == DEFAULT_GROUP:
             raise ValidationFailedError(
                 f"{action}: the default group always exists and cannot be deleted",

@@ -1,9 +1,12 @@
 """The command line: ``schedtui`` opens the TUI, ``schedtui next`` answers from the shell,
-``schedtui config`` finds and starts the configuration file.
+``schedtui config`` finds and starts the configuration file, and the scripting subcommands
+(``groups``, ``list``, ``get``, ``dlq``, ``set-state``) read and change the account for
+scripts.
 
-This package wires everything (the layers below never import it). Its one deferred import,
-the TUI runner, is deliberate: ``schedtui next`` in a shell loop (and ``schedtui config``)
-must not pay for textual or boto3 (tests/test_import_hygiene.py holds both rules).
+This package wires everything (the layers below never import it). Its deferred imports, the
+TUI runner and the scripting runner, are deliberate: ``schedtui next`` in a shell loop (and
+``schedtui config``) must not pay for textual or boto3, and the scripting subcommands must
+not pay for textual (tests/test_import_hygiene.py holds these rules).
 """
 
 from __future__ import annotations
@@ -44,6 +47,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_config(args)
     if args.demo_size is not None and not args.demo:
         parser.error("--demo-size goes with --demo")
+    if args.command is not None:
+        # deferred like the TUI: boto3 and the demo load only for a command that uses them
+        from schedtui.cli.scripting import run_scripting
+
+        return run_scripting(args)
     if args.schedule and "/" not in args.schedule:
         parser.error(f"--schedule: '{args.schedule}' is not GROUP/NAME")
     from schedtui.cli.tui import run_tui  # deferred: see the module's docstring

@@ -2,11 +2,12 @@
 
 A benchmark drives the real app in a terminal and reads the screen, so it sees when rows are
 painted but not when the data behind them arrived. With the variable set, the app appends
-``{"event": ..., "time": <epoch seconds>, ...}`` lines for: the start of ``run_tui`` (with the
-process id), the demo server answering (with its process id), the first ``ListSchedules`` page
-handed to the app, the last one, and every full garbage collection (``gc``, with its duration:
-at 100,000 rows one holds every thread for a noticeable moment). Unset (the normal case),
-nothing is written and nothing is wrapped.
+``{"event": ..., "time": <epoch seconds>, ...}`` lines for: the start of ``run_tui`` or of a
+scripting subcommand (with the process id), the demo server answering (with its process id),
+the first ``ListSchedules`` page handed to the app, the last one, every full garbage
+collection (``gc``, with its duration: at 100,000 rows one holds every thread for a
+noticeable moment), and a scripting subcommand's end (``done``, with its peak resident
+memory and CPU time). Unset (the normal case), nothing is written and nothing is wrapped.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ def milestone(event: str, **details: Any) -> None:
             file.write(line + "\n")
     except OSError:
         pass  # a benchmark's file: the app must run on without it
+
+
+def finished() -> None:
+    """A scripting subcommand's end, with the peak resident memory of this process alone
+    (the demo's moto server is a child process: not counted)."""
+    if not os.environ.get(ENVIRONMENT_VARIABLE):
+        return
+    import resource  # Unix only, as the benchmarks are
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    milestone("done", max_rss_kib=usage.ru_maxrss, cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def watch_listing(backend: Backend) -> None:

@@ -17,6 +17,11 @@ LIST_THEMES = "\0list"
 # The most runs `schedtui next` prints: enough for any script, and bounded in time and
 # memory (ten million runs took minutes and 1.5 GB).
 MAX_RUNS = 1000
+# The most messages `schedtui dlq --peek` receives: each receive raises the messages' receive
+# counts, so a peek is a look, never a drain.
+MAX_PEEK = 100
+OUTPUTS = ("table", "json", "jsonl", "text")
+STATES = ("ENABLED", "DISABLED")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,6 +66,31 @@ def _runs(text: str) -> int:
     if value > MAX_RUNS:
         raise argparse.ArgumentTypeError(f"'{text}' is more than {MAX_RUNS} runs, the most shown")
     return value
+
+
+def _peek(text: str) -> int:
+    value = _whole(text)
+    if value is None or not 1 <= value <= MAX_PEEK:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a number of messages from 1 to {MAX_PEEK}"
+        )
+    return value
+
+
+def _state(text: str) -> str:
+    if text.upper() not in STATES:
+        raise argparse.ArgumentTypeError(f"'{text}' is not ENABLED or DISABLED")
+    return text.upper()
+
+
+def schedule_key(text: str) -> tuple[str, str]:
+    """GROUP/NAME, as ``schedtui get`` and ``set-state`` take a schedule."""
+    group, slash, name = text.partition("/")
+    if not slash or not group or not name or "/" in name:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not GROUP/NAME (e.g. default/nightly-report)"
+        )
+    return group, name
 
 
 def _zone(text: str) -> str:
@@ -253,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shells.add_argument("shell", choices=SHELLS)
     _add_config_command(commands)
+    _add_scripting(commands)
     return parser
 
 
@@ -276,3 +307,97 @@ def _add_config_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         "init", help="write a commented default file (every setting explained, none set)"
     )
     init.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+
+
+def _add_output(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o",
+        "--output",
+        choices=OUTPUTS,
+        default="table",
+        help="table (default: for people), json (one document), jsonl (one JSON object a "
+        "line, streamed), text (tab-separated fields, for cut and awk)",
+    )
+
+
+def _scripting_command(
+    commands: argparse._SubParsersAction[_Parser], name: str, summary: str, description: str
+) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=summary, description=description)
+    _add_output(parser)
+    add_context_options(parser, subcommand=True)
+    return parser
+
+
+def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """The scripting subcommands (cli/scripting.py): the TUI's repository layer and write
+    chokepoint, output for scripts. Exit codes: 0 ok, 1 not found, 2 usage, 3 AWS error,
+    4 denied."""
+    _scripting_command(
+        commands,
+        "groups",
+        "list the schedule groups",
+        "List the schedule groups (ListScheduleGroups).",
+    )
+    listing = _scripting_command(
+        commands,
+        "list",
+        "list schedules",
+        "List schedules as ListSchedules returns them (name, group, state, target ARN, "
+        "dates), page by page as they arrive.",
+    )
+    listing.add_argument("--group", metavar="G", help="only this group's schedules")
+    listing.add_argument("--state", type=_state, metavar="S", help="ENABLED or DISABLED")
+    listing.add_argument("--name-prefix", metavar="P", help="only names starting with P")
+    listing.add_argument(
+        "--filter",
+        metavar="EXPR",
+        help="the TUI's / filter on what ListSchedules returns: words (in the name, group or "
+        "target name), state:, group:, name:, target:, is:enabled|disabled|paused",
+    )
+    get = _scripting_command(
+        commands,
+        "get",
+        "print one schedule as GetSchedule returns it",
+        "Print one schedule as GetSchedule returns it, every member.",
+    )
+    get.add_argument("schedule", type=schedule_key, metavar="G/NAME", help="GROUP/NAME")
+    dlq = _scripting_command(
+        commands,
+        "dlq",
+        "dead-letter queue depths, and a peek at their messages",
+        "The depth of the dead-letter queues the schedules use (or of --queue), and with "
+        "--peek a look at its messages. Peeking receives with a visibility timeout of 0 and "
+        "never deletes: the messages stay in the queue and visible, but their receive count "
+        "goes up by one.",
+    )
+    dlq.add_argument(
+        "--queue", metavar="Q", help="this queue only: its ARN, or its name in this account"
+    )
+    dlq.add_argument(
+        "--group", metavar="G", help="only the DLQs of this group's schedules (without --queue)"
+    )
+    dlq.add_argument(
+        "--peek",
+        type=_peek,
+        metavar="N",
+        help=f"with --queue: receive up to N messages (1-{MAX_PEEK}), leaving them in the queue",
+    )
+    state = _scripting_command(
+        commands,
+        "set-state",
+        "enable or disable schedules",
+        "Enable or disable schedules through the same checks as the TUI: each is read "
+        "again, the whole schedule is sent back with only State changed, a schedule already "
+        "in that state is left alone, and every request sent is in the audit log.",
+    )
+    state.add_argument(
+        "schedules", type=schedule_key, nargs="+", metavar="G/NAME", help="GROUP/NAME ..."
+    )
+    which = state.add_mutually_exclusive_group(required=True)
+    which.add_argument("--enable", dest="state", action="store_const", const="ENABLED")
+    which.add_argument("--disable", dest="state", action="store_const", const="DISABLED")
+    state.add_argument(
+        "--yes", action="store_true", help="do not ask (needed when stdin is not a terminal)"
+    )
+    state.add_argument("--dry-run", action="store_true", help="print the plan, send nothing")

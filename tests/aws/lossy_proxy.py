@@ -2,9 +2,11 @@
 
 For the requests a rule matches it can forward the request to moto (so the write is applied)
 and then close the connection without answering, answer too late (after the client's read
-timeout), answer HTTP 500, or close the connection without forwarding at all. Every request
-that reaches it is counted, so a test can assert a write was sent exactly once, and so is
-every answer it finished sending (a test can wait for a slowed answer to have gone out).
+timeout), answer HTTP 500, close the connection without forwarding at all, or refuse it as
+AWS refuses a caller without the permission (403 AccessDeniedException, not forwarded).
+Every request that reaches it is counted and kept (``sent``), so a test can assert a write
+was sent exactly once, and what it carried; so is every answer it finished sending (a test
+can wait for a slowed answer to have gone out).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 from urllib.parse import urlsplit
 
-Mode = Literal["apply-then-drop", "drop", "apply-then-slow", "apply-then-500"]
+Mode = Literal["apply-then-drop", "drop", "apply-then-slow", "apply-then-500", "deny"]
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Rule:
     path_prefix: str
     mode: Mode
     times: int = 1  # how many matching requests it spoils; the rest pass through
+    after: int = 0  # how many matching requests pass through before it spoils any
 
     def matches(self, method: str, path: str) -> bool:
         return self.times > 0 and method == self.method and path.startswith(self.path_prefix)
@@ -42,6 +45,7 @@ class LossyProxy:
         self.rules: list[Rule] = []
         self.requests: Counter[tuple[str, str]] = Counter()  # (method, path without query)
         self.answered: Counter[tuple[str, str]] = Counter()  # answers sent in full
+        self.sent: list[tuple[str, str, bytes]] = []  # (method, path, body), in order
         self._lock = threading.Lock()
         proxy = self
 
@@ -73,9 +77,11 @@ class LossyProxy:
         self._server.shutdown()
         self._server.server_close()
 
-    def spoil(self, method: str, path_prefix: str, mode: Mode, times: int = 1) -> None:
+    def spoil(
+        self, method: str, path_prefix: str, mode: Mode, times: int = 1, *, after: int = 0
+    ) -> None:
         with self._lock:
-            self.rules.append(Rule(method, path_prefix, mode, times))
+            self.rules.append(Rule(method, path_prefix, mode, times, after))
 
     def count(self, method: str, path: str) -> int:
         return self.requests[(method, path)]
@@ -84,6 +90,9 @@ class LossyProxy:
         with self._lock:
             for rule in self.rules:
                 if rule.matches(method, path):
+                    if rule.after > 0:
+                        rule.after -= 1
+                        return None
                     rule.times -= 1
                     return rule
         return None
@@ -94,9 +103,19 @@ class LossyProxy:
         body = request.rfile.read(length) if length else b""
         with self._lock:
             self.requests[(method, path)] += 1
+            self.sent.append((method, path, body))
         rule = self._rule(method, path)
         if rule is not None and rule.mode == "drop":
             self._hang_up(request)
+            return
+        if rule is not None and rule.mode == "deny":
+            self._answer(
+                request,
+                403,
+                "Forbidden",
+                [("x-amzn-ErrorType", "AccessDeniedException")],
+                b'{"message": "User is not authorized to perform this action"}',
+            )
             return
         status, reason, headers, answer = self._forward(request, body)
         if rule is not None:
@@ -109,6 +128,16 @@ class LossyProxy:
                 status, reason = 500, "Internal Server Error"
                 headers = [("x-amzn-ErrorType", "InternalServerException")]
                 answer = b'{"message": "Internal error"}'
+        self._answer(request, status, reason, headers, answer)
+
+    @staticmethod
+    def _answer(
+        request: BaseHTTPRequestHandler,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        answer: bytes,
+    ) -> None:
         request.send_response(status, reason)
         for name, value in headers:
             if name.lower() not in ("content-length", "transfer-encoding", "connection"):

@@ -1,8 +1,8 @@
 """The write paths the app takes, in the tests' words: plan on a fresh read, then send.
 
 Every helper is two production calls (``Mutations.plan_*`` and ``Mutations.apply``, or the
-toggle flow's own ``plan_toggles``/``apply_plans``), so a test exercises exactly what an
-operator's key does, minus the dialog.
+toggle's ``plan_toggles``/``apply_plans`` from aws/batch.py), so a test exercises exactly
+what an operator's key does, minus the dialog.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from schedtui.aws.batch import ResultLine, apply_plans, plan_toggles
 from schedtui.aws.mutations import MutationResult, Mutations
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
-from schedtui.ui.flows.bulk import ResultLine, apply_plans
-from schedtui.ui.flows.toggle import plan_toggles
 
 Seen = Schedule | ScheduleSummary
 

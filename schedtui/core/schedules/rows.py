@@ -194,6 +194,17 @@ class RowFilter:
     def asks_failures(self) -> bool:
         return ("is", "failing") in self.terms
 
+    def beyond_summaries(self) -> list[tuple[str, str]]:
+        """The terms a ListSchedules entry alone cannot decide (``schedtui list`` has nothing
+        else): ``tz:`` needs the definition, ``is:failing`` the failure figures, and an
+        ``is:`` it does not know matches nothing. Free words are decided on the name, the
+        group and the target's name (the expression is in the definition)."""
+        return [
+            (key, value)
+            for key, value in self.terms
+            if key == "tz" or (key == "is" and value not in ("paused", "disabled", "enabled"))
+        ]
+
     def matches(self, row: ScheduleRow, failing: Failing | None = None) -> bool:
         return self.predicate(failing)(row)
 

@@ -14,11 +14,12 @@ from collections.abc import Callable, Sequence
 
 from rich.text import Text
 
+from schedtui.aws.batch import apply_plans
 from schedtui.aws.errors import AwsError, NotFoundError
 from schedtui.core.changes.plan import ChangePlan
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
-from schedtui.ui.flows.bulk import apply_plans, report
+from schedtui.ui.flows.bulk import report
 from schedtui.ui.flows.groups import refuse_if_deleting
 from schedtui.ui.screens.dialogs import TypedConfirmScreen
 from schedtui.ui.session import Host

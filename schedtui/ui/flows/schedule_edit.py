@@ -21,6 +21,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import SuspendNotSupported
 
+from schedtui.aws.batch import apply_plans
 from schedtui.aws.errors import AwsError, OutcomeUnknownError, StaleScheduleError
 from schedtui.aws.mutations import MutationResult
 from schedtui.core.changes.plan import ChangePlan, ClientTokens, PlanKind, update_changes
@@ -30,7 +31,7 @@ from schedtui.core.schedules.document import from_document, to_document
 from schedtui.core.schedules.form import creation_values, values_of
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
-from schedtui.ui.flows.bulk import apply_plans, report
+from schedtui.ui.flows.bulk import report
 from schedtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from schedtui.ui.screens.schedule_form import FormMode, ScheduleFormScreen
 from schedtui.ui.session import Host

@@ -2,7 +2,7 @@
 
 Each schedule is read again first, and the toggle is planned on that fresh document (so the
 dialog shows what AWS holds and what it will do, and the write sends exactly what was
-shown). Sending goes through the mutation chokepoint, one plan after the other.
+shown). Planning and sending are ``aws/batch.py``'s, shared with ``schedtui set-state``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable, Sequence
 
 from rich.text import Text
 
+from schedtui.aws.batch import ResultLine, apply_plans, plan_toggles
 from schedtui.aws.errors import AwsError
-from schedtui.aws.mutations import Mutations
-from schedtui.core.changes.plan import ChangePlan, plan_update
-from schedtui.core.schedules.schedule import Schedule, ScheduleState, ScheduleSummary
+from schedtui.core.changes.plan import ChangePlan
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
-from schedtui.ui.flows.bulk import ResultLine, apply_plans, report
+from schedtui.ui.flows.bulk import report
 from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.session import Host
 
@@ -28,22 +28,6 @@ def toggle(host: Host, seen: Sequence[Schedule | ScheduleSummary], on_done: OnDo
         return
     items = list(seen)
     host.run_worker(lambda: _prepare(host, items, on_done), thread=True, group="toggle")
-
-
-def plan_toggles(
-    mutations: Mutations, seen: Sequence[Schedule | ScheduleSummary]
-) -> list[ChangePlan]:
-    """Each schedule read for write now, and the flip of its current state planned on it
-    (the operator confirms against what is there now, not what was listed)."""
-    plans = []
-    for item in seen:
-        current = mutations.read_for_write(item, force=True)
-        state = ScheduleState.DISABLED if current.enabled else ScheduleState.ENABLED
-        # A toggle does not hold the rest of a schedule AWS stored to the form's rules.
-        plans.append(
-            plan_update(current, {"state": str(state)}, mutations.now(), check_rules=False)
-        )
-    return plans
 
 
 def _prepare(host: Host, seen: list[Schedule | ScheduleSummary], on_done: OnDone) -> None:

@@ -1,0 +1,60 @@
+"""The scripting subcommands' common run: the AWS context (flags or the demo, as for the
+TUI), the repository layer, the output format, and one exit code.
+
+Exit codes (``cli/exits.py``): 0 ok, 1 not found, 2 usage, 3 AWS error, 4 denied. An error
+is one line on stderr naming the call and the fix; stdout carries records only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import Final
+
+from schedtui.aws.backend import Backend
+from schedtui.aws.errors import AwsError, ReadOnlyError
+from schedtui.cli.context import ContextError, aws_context, report_notices
+from schedtui.cli.dlq import run_dlq
+from schedtui.cli.exits import USAGE, UsageError, exit_code
+from schedtui.cli.milestones import finished, milestone, watch_listing
+from schedtui.cli.output import Format, note
+from schedtui.cli.reads import run_get, run_groups, run_list
+from schedtui.cli.set_state import run_set_state
+from schedtui.core.text import printable
+
+Command = Callable[[argparse.Namespace, Backend, Format], int]
+COMMANDS: Final[dict[str, Command]] = {
+    "groups": run_groups,
+    "list": run_list,
+    "get": run_get,
+    "dlq": run_dlq,
+    "set-state": run_set_state,
+}
+
+
+def run_scripting(args: argparse.Namespace) -> int:
+    name = args.command
+    milestone("start", pid=os.getpid(), command=name)  # SCHEDTUI_TIMINGS (benchmarks) only
+    try:
+        with aws_context(args) as context:
+            report_notices(context)  # config mistakes, a remembered profile dropped
+            backend = Backend.connect(context.settings, audit_path=context.audit_path)
+            watch_listing(backend)
+            try:
+                code = COMMANDS[name](args, backend, Format(args.output))
+            except ReadOnlyError:
+                if context.read_only_reason:  # the config file decided, not a flag
+                    note(f"read-only: {context.read_only_reason} (--read-write allows changes)")
+                raise
+    except (ContextError, UsageError) as problem:
+        print(f"schedtui {name}: {problem}", file=sys.stderr)
+        return USAGE
+    except AwsError as error:
+        print(f"schedtui {name}: {printable(str(error))}", file=sys.stderr)
+        return exit_code(error)
+    except KeyboardInterrupt:
+        return 130  # 128 + SIGINT, what a shell reports
+    finished()
+    return code
