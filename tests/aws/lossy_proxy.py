@@ -130,8 +130,8 @@ class LossyProxy:
                 answer = b'{"message": "Internal error"}'
         self._answer(request, status, reason, headers, answer)
 
-    @staticmethod
     def _answer(
+        self,
         request: BaseHTTPRequestHandler,
         status: int,
         reason: str,
@@ -147,7 +147,7 @@ class LossyProxy:
         request.wfile.write(answer)
         request.wfile.flush()
         with self._lock:
-            self.answered[(method, path)] += 1
+            self.answered[(request.command, request.path.split("?", 1)[0])] += 1
 
     def _forward(
         self, request: BaseHTTPRequestHandler, body: bytes
