@@ -48,6 +48,7 @@ KINDS: Final = ("profile", "region")
 # (or to a screen of its own), which must finish in the context it started in.
 _BACKGROUND: Final = frozenset({"refresh", "clock", "context"})
 
+_RETRY_SECONDS = 0.2  # how often a checked switch looks whether the command line has closed
 View = Callable[[], Screen[Any]] | None  # what goes on top of the new groups list
 
 
@@ -152,6 +153,12 @@ class ContextSwitch:
             return
         if reason := self.blocked():  # opened while the check ran
             self.app.notify(f"Not switched to {label}: {reason}", severity="warning")
+            return
+        if any(isinstance(s, CommandPalette | CommandPrompt) for s in self.app.screen_stack):
+            # The operator is typing a command: taking the line away would send the keys
+            # that follow to the list below (`t`, `y`: a toggle, confirmed). The switch lands
+            # once the line is closed, unless another one was asked for meanwhile.
+            self.app.set_timer(_RETRY_SECONDS, partial(self._adopt, attempt, label, opened))
             return
         app = self.app
         old: Session = app.session

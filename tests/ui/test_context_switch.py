@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from moto.iam.models import iam_backends
 from textual.command import CommandPalette
+from textual.widgets import Input
 
 from schedtui.aws.preflight import preflight
 from schedtui.aws.session import AwsSettings
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.commands import completions, run_command
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.screens.dialogs import ConfirmScreen
+from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
@@ -292,3 +293,40 @@ async def test_read_only_holds_across_switches_and_an_old_listing_never_lands(
         for account in (ACCOUNT, ACCOUNT_B):
             groups = scheduler_backend(account).schedule_groups.values()
             assert {s.state for group in groups for s in group.schedules.values()} == {"ENABLED"}
+
+
+async def test_a_switch_that_lands_while_a_command_is_typed_waits_for_the_line_to_close(
+    accounts: Accounts, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    # Seen in review: the switch popped the open `:` line, and the next keys typed into it
+    # (`t`, `y`) reached the list: a toggle, confirmed, in the account just switched to.
+    # Rapid switches also crashed the app (a prompt submitted after it had been popped).
+    accounts.b.slow_seconds = 1.0
+    accounts.b.spoil("GET", "/schedule-groups", "apply-then-slow")
+    app = make_app(accounts.settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await command(pilot, "schedules alpha-group")
+        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+        await command(pilot, "profile b")
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPrompt))
+        await pilot.press("t", "y")
+        # The check has answered: the switch is ready, the line stays and keeps the keys.
+        await wait_for(pilot, lambda: accounts.b.answered["GET", "/schedule-groups"] == 1)
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CommandPrompt)
+        assert app.screen.query_one(Input).value == "ty"
+        assert app.session.header.account == ACCOUNT
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.session.header.account == ACCOUNT_B)
+        await loaded(pilot)
+        assert isinstance(app.screen, SchedulesScreen)
+        # Switch after switch, each typed whole: the last one asked for wins, no crash.
+        for name in ("a", "b", "a"):
+            await command(pilot, f"profile {name}")
+        await wait_for(pilot, lambda: app.session.header.account == ACCOUNT)
+        await loaded(pilot)
+        assert app._exception is None
+        assert writes(accounts.a) == []
+        assert writes(accounts.b) == []
