@@ -339,3 +339,32 @@ def aws_call(action: str) -> Iterator[None]:
             f"{action}: AWS answered with what schedtui cannot read ({validation_problems(error)})",
             code="UnreadableAnswer",
         ) from error
+    except AwsError:
+        raise  # typed already (a nested aws_call)
+    except Exception as error:
+        # botocore lets some failures out untyped: a credential_process that prints garbage
+        # (JSONDecodeError, TypeError, "still expired"), a date in an answer outside
+        # Python's range (ValueError, OverflowError). Where they were raised says which.
+        if _raised_in(error, "botocore.credentials", "botocore.auth"):
+            raise CredentialsMissingError(
+                f"{action}: could not obtain credentials ({type(error).__name__}: {error}); "
+                "check the profile's credential source",
+                code=type(error).__name__,
+            ) from error
+        if _raised_in(error, "botocore.parsers", "schedtui.aws.session"):
+            raise UnreadableAnswerError(
+                f"{action}: AWS answered with what schedtui cannot read "
+                f"({type(error).__name__}: {error})",
+                code="UnreadableAnswer",
+            ) from error
+        raise
+
+
+def _raised_in(error: BaseException, *modules: str) -> bool:
+    """Whether ``error`` passed through code of one of ``modules`` on its way up."""
+    trace = error.__traceback__
+    while trace is not None:
+        if str(trace.tb_frame.f_globals.get("__name__", "")).startswith(modules):
+            return True
+        trace = trace.tb_next
+    return False

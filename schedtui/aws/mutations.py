@@ -98,7 +98,7 @@ class Mutations:
         command that would only write calls it before reading anything)."""
         if self.clients.settings.read_only:
             raise ReadOnlyError(
-                f"{action}: refused, schedtui is read-only (started with --read-only)",
+                f"{action}: refused, schedtui is read-only",
                 code="ReadOnly",
             )
 

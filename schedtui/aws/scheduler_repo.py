@@ -105,6 +105,7 @@ class SchedulerRepository:
             arguments["State"] = state
         client = self._scheduler()
         token: str | None = None
+        seen: set[str] = set()
         while True:
             with aws_call("ListSchedules"):
                 page = client.list_schedules(**arguments, **({"NextToken": token} if token else {}))
@@ -125,6 +126,13 @@ class SchedulerRepository:
             token = page.get("NextToken")
             if not token:
                 return
+            if token in seen:  # botocore's paginators refuse this too: it would never end
+                raise UnreadableAnswerError(
+                    "ListSchedules: AWS answered a page token it had already given; "
+                    "the listing stops here",
+                    code="UnreadableAnswer",
+                )
+            seen.add(token)
 
     def count_schedules(self, group: str) -> int:
         return sum(len(page) for page in self.iter_schedule_pages(group=group))

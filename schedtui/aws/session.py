@@ -62,7 +62,7 @@ def _refuse_mutations(model: Any, **_: Any) -> None:
     bypassed it by mistake never leaves the machine."""
     if str(model.name).startswith(_MUTATING_PREFIXES):
         raise ReadOnlyError(
-            f"{model.name}: refused, schedtui is read-only (started with --read-only)",
+            f"{model.name}: refused, schedtui is read-only",
             code="ReadOnly",
         )
 

@@ -145,7 +145,7 @@ class SchedtuiApp(CrashSafeApp):
     def refused_read_only(self, what: str) -> bool:
         if not self.session.read_only:
             return False
-        message = f"{what}: refused, schedtui is read-only (--read-only); nothing was sent"
+        message = f"{what}: refused, schedtui is read-only; nothing was sent"
         self.session.error_log.append(message)
         self.notify(message, title="Read-only", severity="warning")
         return True

@@ -583,7 +583,7 @@ async def test_read_only_opens_the_group_form_as_a_viewer(
         await loaded(pilot)
         assert table(app).move_to(GROUP)
         form = await open_form(pilot, "e")
-        assert "started with --read-only" in static_text(app, "#readonly")
+        assert "Read-only: nothing here can be saved" in static_text(app, "#readonly")
         assert not form.query("#save")
         area = form.query_one("#tags", TextArea)
         assert area.text == "Environment=prod\nService=batch"

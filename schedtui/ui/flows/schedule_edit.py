@@ -36,7 +36,7 @@ from schedtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from schedtui.ui.screens.schedule_form import FormMode, ScheduleFormScreen
 from schedtui.ui.session import Host
 
-READ_ONLY_VIEWER = "read-only (--read-only): a viewer, nothing can be saved"
+READ_ONLY_VIEWER = "read-only: a viewer, nothing can be saved"
 _SHOWN_VALUE = 160  # characters of a value shown in the review before it is cut
 
 

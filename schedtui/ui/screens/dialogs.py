@@ -192,7 +192,7 @@ class HelpScreen(ModalScreen[None]):
                 if self.read_only:
                     yield Static(
                         Text(
-                            "Read-only (--read-only): the keys that change AWS are off; e opens "
+                            "Read-only: the keys that change AWS are off; e opens "
                             "forms as viewers.",
                             style="yellow",
                         )

@@ -98,10 +98,7 @@ class GroupFormScreen(ModalScreen[None]):
             yield Static(Text(title), classes="title")
             if self.read_only:
                 yield Static(
-                    Text(
-                        "Read-only: schedtui was started with --read-only, so nothing here "
-                        "can be saved."
-                    ),
+                    Text("Read-only: nothing here can be saved."),
                     id="readonly",
                 )
             with VerticalScroll(id="fields"):
