@@ -57,11 +57,21 @@ def test_the_whole_state_comes_before_the_endpoint() -> None:
     text = line(140, state)
     assert state in text
     assert "endpoint" not in text
-    # Room for both: both whole.
+    # Room for both: both whole; a little less: the endpoint as host:port.
     assert "endpoint http://127.0.0.1:4566" in line(170, state)
+    text = line(156, state)
+    assert state in text
+    assert text.endswith("  127.0.0.1:4566")
     # Short of room: who and where stay, the state's end is cut, with an ellipsis.
     text = line(100, state)
     assert cell_len(text) <= 100
     assert "123456789012" in text
     assert "error: ListSchedules" in text
     assert text.endswith("…")
+
+
+def test_at_120_columns_a_local_endpoint_shows_as_host_and_port() -> None:
+    # Seen in review: at 120 columns the endpoint of a profile's endpoint_url was left out.
+    text = line(118)
+    assert "refreshed 14:00:03Z" in text
+    assert text.endswith("  127.0.0.1:4566")

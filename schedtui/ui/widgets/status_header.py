@@ -4,6 +4,7 @@ width (what does not fit is left out, least important first)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -34,8 +35,8 @@ _STATE_ROOM = 24
 
 def header_parts(info: HeaderInfo, state: str, state_style: str) -> list[Part]:
     """The header's parts in the order shown. The badges, the account, region and profile,
-    and the data's state (fresh, refreshing, an error) always stay; the endpoint and then
-    the caller's ARN go when the line is short."""
+    and the data's state (fresh, refreshing, an error) always stay; when the line is short
+    the caller's ARN goes, then the endpoint says only host:port, then it goes too."""
     parts: list[Part] = [("schedtui", "bold", 0, "schedtui")]
     if info.demo:
         parts.append((" DEMO ", "reverse", 0, " DEMO "))
@@ -51,7 +52,10 @@ def header_parts(info: HeaderInfo, state: str, state_style: str) -> list[Part]:
     parts.append((printable(state), state_style, STATE_RANK, printable(state)))
     if info.endpoint:
         endpoint = printable(info.endpoint)
-        parts.append((f"endpoint {endpoint}", "italic", 2, endpoint))
+        # Said as host:port before it is left out: a stray AWS_ENDPOINT_URL or a profile's
+        # endpoint_url is where every request goes.
+        short = printable(urlsplit(info.endpoint).netloc or info.endpoint)
+        parts.append((f"endpoint {endpoint}", "italic", 2, short))
     parts.append((printable(info.caller_arn), "dim", 3, ""))
     return parts
 
@@ -76,6 +80,10 @@ def fitted(parts: list[Part], width: int) -> Text:
     for rank in (3, 2):  # account, region and profile always stay (a long state is cut)
         if length() <= width:
             break
+        if rank == 2:  # the endpoint says it shorter before it goes
+            kept = [(p[3], p[1], p[2], p[3]) if p[2] == 2 else p for p in kept]
+            if length() <= width:
+                break
         kept = [part for part in kept if part[2] < rank]
     if length(_STATE_ROOM) > width:
         kept = [(short, style, rank, short) for _, style, rank, short in kept]
