@@ -109,3 +109,16 @@ def test_an_unknown_shell_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -
         main(["completion", "powershell"])
     assert stop.value.code == 2
     assert "invalid choice: 'powershell'" in capsys.readouterr().err
+
+
+def test_options_given_before_the_command_mean_the_same_after_it() -> None:
+    # Seen in review: `schedtui --group orders list` listed every group.
+    parser = build_parser()
+    assert parser.parse_args(["--group", "orders", "list"]).group == "orders"
+    assert parser.parse_args(["list", "--group", "orders"]).group == "orders"
+    assert parser.parse_args(["--group", "orders", "dlq"]).group == "orders"
+    assert parser.parse_args(["list"]).group is None
+
+
+def test_fixed_values_complete(offered) -> None:  # type: ignore[no-untyped-def]
+    assert offered("schedtui list --state ") == ["DISABLED", "ENABLED"]

@@ -346,8 +346,13 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
         "List schedules as ListSchedules returns them (name, group, state, target ARN, "
         "dates), page by page as they arrive.",
     )
-    listing.add_argument("--group", metavar="G", help="only this group's schedules")
-    listing.add_argument("--state", type=_state, metavar="S", help="ENABLED or DISABLED")
+    # SUPPRESS: `schedtui --group G list` (the main parser's --group) means the same.
+    listing.add_argument(
+        "--group", metavar="G", default=argparse.SUPPRESS, help="only this group's schedules"
+    )
+    listing.add_argument(
+        "--state", type=_state, choices=STATES, metavar="S", help="ENABLED or DISABLED"
+    )
     listing.add_argument("--name-prefix", metavar="P", help="only names starting with P")
     listing.add_argument(
         "--filter",
@@ -375,7 +380,10 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--queue", metavar="Q", help="this queue only: its ARN, or its name in this account"
     )
     dlq.add_argument(
-        "--group", metavar="G", help="only the DLQs of this group's schedules (without --queue)"
+        "--group",
+        metavar="G",
+        default=argparse.SUPPRESS,
+        help="only the DLQs of this group's schedules (without --queue)",
     )
     dlq.add_argument(
         "--peek",
