@@ -307,9 +307,19 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
     if shutil.which("tmux") is None:
         pytest.fail(TMUX_MISSING, pytrace=False)
     state_home = tmp_path / "state"
-    audit = state_home / "schedtui" / "audit.jsonl"
+    operators_audit = state_home / "schedtui" / "audit.jsonl"
+    # The demo keeps its audit log in a temporary directory of its own (never the operator's
+    # log): under this TMPDIR, found while the demo runs.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+
+    def audit() -> Path:
+        found = sorted(scratch.glob("schedtui-demo-*/audit.jsonl"))
+        return found[0] if found else scratch / "no-audit-log-yet"
+
     env = dict(os.environ)
     env.update(
+        TMPDIR=str(scratch),
         XDG_STATE_HOME=str(state_home),
         XDG_CONFIG_HOME=str(tmp_path / "config"),  # no user themes
         TERM="tmux-256color",
@@ -408,7 +418,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
         assert re.search(r"DLQ\s+scheduler-dlq", glance), glance
 
         # Toggle: the confirmation says what will happen; y sends it; the audit log has it.
-        before = audit_lines(audit)
+        before = audit_lines(audit())
         app.type("t")
         app.wait_for(
             (
@@ -429,7 +439,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
             what="the detail screen showing DISABLED and the toggle's notification",
         )
         step("toggled")
-        after = audit_lines(audit)
+        after = audit_lines(audit())
         assert len(after) == len(before) + 1, f"one audit line expected, got {after[len(before) :]}"
         entry = after[-1]
         assert entry["arn"] == (
@@ -471,7 +481,7 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
             what="the detail screen showing the edited retry policy",
         )
         step("raw edit in vi")
-        entry = audit_lines(audit)[-1]
+        entry = audit_lines(audit())[-1]
         assert entry["changes"] == {
             "Target.RetryPolicy.MaximumRetryAttempts": {"before": 3, "after": 4}
         }
@@ -530,6 +540,9 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
         step("exited")
         assert ended == "status 0", f"the app ended with {ended}; the screen was:\n{app.screen()}"
         assert "Traceback" not in app.screen()
+        # The demo's writes never reached the operator's audit log, and its own went with it.
+        assert not operators_audit.exists()
+        assert list(scratch.glob("schedtui-demo-*")) == []
     finally:
         app.kill()
     print("\n" + "\n".join(f"{seconds:6.2f} s  {name}" for name, seconds in steps.items()))
