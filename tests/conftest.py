@@ -7,10 +7,12 @@ AWS endpoint even by accident.
 from __future__ import annotations
 
 import gc
+import logging
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import moto.backends
 import pytest
 from hypothesis import settings
 from moto.server import ThreadedMotoServer
@@ -23,6 +25,12 @@ settings.register_profile("schedtui", deadline=None)
 settings.load_profile("schedtui")
 
 REGION = "us-east-1"
+
+# moto's server asks ``list_of_moto_modules`` on every request, and it lists moto's package
+# directory and stats each of its ~250 entries each time: about a tenth of the CPU a request
+# costs. The directory does not change during a run, so it is listed once.
+_moto_modules = tuple(moto.backends.list_of_moto_modules())
+moto.backends.list_of_moto_modules = lambda: _moto_modules
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +83,9 @@ def _garbage_collection_as_the_app_runs_it() -> None:
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
     """The endpoint URL of one ThreadedMotoServer for the whole run (it starts in ms)."""
+    # werkzeug logs every request at INFO, and pytest captures and formats each one (~250 a
+    # pilot test, printed under a failure): warnings and errors are still logged.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
