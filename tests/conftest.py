@@ -6,15 +6,20 @@ AWS endpoint even by accident.
 
 from __future__ import annotations
 
+import gc
+import logging
 import socket
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import moto.backends
 import pytest
 from hypothesis import settings
 from moto.server import ThreadedMotoServer
+
+from schedtui.cli.tui import _tune_garbage_collection
 
 # No per-example deadline: a hypothesis deadline is a timed assertion, and one failed at
 # 250 ms on a loaded 2-core CI run. Speed is measured by tests/bench/, never asserted here.
@@ -22,6 +27,12 @@ settings.register_profile("schedtui", deadline=None)
 settings.load_profile("schedtui")
 
 REGION = "us-east-1"
+
+# moto's server asks ``list_of_moto_modules`` on every request, and it lists moto's package
+# directory and stats each of its ~250 entries each time: about a tenth of the CPU a request
+# costs. The directory does not change during a run, so it is listed once.
+_moto_modules = tuple(moto.backends.list_of_moto_modules())
+moto.backends.list_of_moto_modules = lambda: _moto_modules
 
 
 @pytest.fixture(autouse=True)
@@ -63,11 +74,24 @@ def use_aws_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collection_as_the_app_runs_it() -> None:
+    """The app's own tuning (``schedtui`` calls it before ``app.run()``; tests build the app
+    themselves): what collection and imports made is frozen out of every collection, and the
+    young generation holds 10,000 objects. Untuned, the pilot tests spent ~15% of their CPU
+    in the collector (full collections of every widget tree the earlier tests left)."""
+    gc.collect()
+    _tune_garbage_collection()
+
+
 @contextmanager
 def threaded_moto() -> Iterator[str]:
     """A ThreadedMotoServer on 127.0.0.1 for the block: its endpoint URL. Every server in
     this process serves the same data (moto's backends are process-wide, kept apart by
     account and region)."""
+    # werkzeug logs every request at INFO, and pytest captures and formats each one (~250 a
+    # pilot test, printed under a failure): warnings and errors are still logged.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
