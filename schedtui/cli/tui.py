@@ -60,7 +60,7 @@ def run_tui(args: argparse.Namespace) -> int:
         print(f"schedtui: {CLOCK_VARIABLE} is not an ISO-8601 instant", file=sys.stderr)
         return 2
     try:
-        with aws_context(args, wait=False, now=now) as context:
+        with aws_context(args, remembered=True, wait=False, now=now) as context:
             return _run(args, context, now)
     except ContextError as problem:
         print(f"schedtui: {problem}", file=sys.stderr)

@@ -9,8 +9,8 @@ crash or a second schedtui never leaves half a file; the last writer wins. A cor
 replaced by the next write.
 
 What is remembered comes after everything the operator says (flags, environment, the config
-file) and before the built-in defaults: ``cli/context.py`` (profile, region) and
-``cli/tui.py`` (theme) apply it.
+file) and before the built-in defaults: ``cli/context.py`` (profile, region: for the TUI
+only, never a scripting subcommand) and ``cli/tui.py`` (theme) apply it.
 """
 
 from __future__ import annotations
