@@ -5,6 +5,7 @@ every key and changes nothing."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -196,3 +197,54 @@ def test_a_missing_file_is_no_configuration_and_an_unreadable_one_is_said(
     assert unreadable.read_only_unknown
     (tmp_path / "bytes.toml").write_bytes(b"profile = '\xff'\n")
     assert "cannot be read" in load_config(tmp_path / "bytes.toml").problems[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "read-only = true",
+        "readonly = true",
+        "Read_Only = true",
+        "READ_ONLY = true",
+        'read_only_profile = ["prod*"]',
+        '"read only" = true',
+        "[read-only]\nall = true",
+    ],
+)
+def test_a_misspelled_read_only_key_starts_read_only_rather_than_writable(text: str) -> None:
+    loaded = parse_config('profile = "ops"\n' + text + "\n", FILE)
+    (problem,) = loaded.problems
+    assert "unknown key" in problem
+    assert loaded.config.profile == "ops"  # the rest still applies
+    assert loaded.read_only_unknown
+    assert read_only_reason(loaded, "dev") == f"the read-only settings of {FILE} could not be read"
+
+
+def test_another_unknown_key_is_only_a_mistake() -> None:
+    assert not parse_config("refersh = 30\n[columns]\nreadonly = []\n", FILE).read_only_unknown
+    assert parse_config("read-only = tru\n", FILE).read_only_unknown  # a syntax error
+
+
+def test_a_file_that_is_there_but_cannot_be_read_starts_read_only(tmp_path: Path) -> None:
+    dangling = tmp_path / "config.toml"
+    dangling.symlink_to(tmp_path / "gone.toml")
+    loaded = load_config(dangling)
+    (problem,) = loaded.problems
+    assert problem.startswith(f"{dangling}: cannot be read (")
+    assert "symlink" in problem
+    assert loaded.read_only_unknown
+    assert read_only_reason(loaded, "dev") is not None
+
+
+def test_a_file_without_read_permission_starts_read_only(tmp_path: Path) -> None:
+    private = tmp_path / "private.toml"
+    private.write_text("read_only = true\n")
+    private.chmod(0)
+    try:
+        if os.access(private, os.R_OK):
+            pytest.skip("running as root: a mode of 0 does not stop reading")
+        denied = load_config(private)
+        assert denied.problems[0].startswith(f"{private}: cannot be read (")
+        assert denied.read_only_unknown
+    finally:
+        private.chmod(0o600)
