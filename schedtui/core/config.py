@@ -43,7 +43,7 @@ from pydantic import (
 )
 
 from schedtui.core.commands import BUILT_IN, COMMANDS
-from schedtui.core.paths import shown
+from schedtui.core.paths import read_small_text, shown
 from schedtui.core.schedules.store import GROUP_COLUMNS, SCHEDULE_COLUMNS
 from schedtui.core.table import Column
 
@@ -298,7 +298,7 @@ def load_config(path: Path) -> LoadedConfig:
     """The configuration file at ``path``; a missing file is no configuration, not a
     problem; one that cannot be read is said, and nothing of it applies."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_small_text(path)
     except FileNotFoundError as error:
         if not os.path.lexists(path):
             return LoadedConfig(path=path)

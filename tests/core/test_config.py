@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -24,6 +27,7 @@ from schedtui.core.schedules.store import SCHEDULE_COLUMNS
 from schedtui.ui.themes import bundled_theme_dir
 
 FILE = Path("/etc/schedtui/config.toml")
+T = TypeVar("T")
 
 
 def problems(text: str) -> list[str]:
@@ -248,3 +252,34 @@ def test_a_file_without_read_permission_starts_read_only(tmp_path: Path) -> None
         assert denied.read_only_unknown
     finally:
         private.chmod(0o600)
+
+
+def promptly(load: Callable[[], T]) -> T:
+    """``load()``, run in a thread: a guard so that a hang fails this test instead of the
+    whole run (not a measure of speed)."""
+    found: list[T] = []
+    worker = threading.Thread(target=lambda: found.append(load()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert found, "the load hung"
+    return found[0]
+
+
+def test_a_fifo_or_a_device_or_a_huge_file_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    loaded = promptly(lambda: load_config(fifo))
+    assert loaded.problems == (
+        f"{fifo}: cannot be read (not a regular file); none of the file applies",
+    )
+    assert loaded.read_only_unknown
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to("/dev/zero")
+    assert "(not a regular file)" in promptly(lambda: load_config(zero)).problems[0]
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# " + "x" * (1 << 20) + "\n")
+    (problem,) = promptly(lambda: load_config(huge)).problems
+    assert problem == f"{huge}: cannot be read (larger than 1 MiB); none of the file applies"
+    fits = tmp_path / "fits.toml"
+    fits.write_text('profile = "ops"\n# ' + "x" * 1000 + "\n")
+    assert load_config(fits).config.profile == "ops"
