@@ -11,6 +11,9 @@ from schedtui.core.expressions.errors import ZoneError
 from schedtui.core.expressions.zones import load_zone
 
 EXIT_USAGE = 2
+# BSD sysexits' EX_SOFTWARE: schedtui itself failed (a crash report was written). Not 1,
+# which a script reads as "not found".
+EXIT_CRASH = 70
 SHELLS = ("bash", "zsh", "fish")
 # `--theme` given without a name: list the themes instead of starting.
 LIST_THEMES = "\0list"
