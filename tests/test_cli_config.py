@@ -10,7 +10,7 @@ import pytest
 
 from schedtui.aws.session import AwsSettings, effective_profile
 from schedtui.cli import main
-from schedtui.cli.context import Context, ContextError, aws_context
+from schedtui.cli.context import Context, ContextError, aws_context, report_notices
 from schedtui.cli.parser import build_parser
 from schedtui.cli.tui import app_options, remember_start
 from schedtui.core.config import Config, load_config, parse_config
@@ -314,3 +314,27 @@ def test_read_only_and_read_write_together_are_refused() -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--read-only", "--read-write"])
     assert build_parser().parse_args([]).read_only is None  # not given: the config decides
+
+
+def test_config_notices_and_usage_errors_reach_the_terminal_inert(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A key name is the file's text, an argument the operator's: neither may drive the
+    terminal (an OSC sequence retitles it, and worse)."""
+    write_config('"\\u001b]0;T\\u0007" = 1\n')
+    assert main(["config", "path"]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert "␛]0;T␇: unknown key" in err
+    report_notices(context(remembered=False))
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "␛]0;T␇: unknown key" in err
+    write_config("")
+    with pytest.raises(SystemExit) as stop:
+        main(["get", "orders\x1b]0;T\x07"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "␛]0;T␇" in err

@@ -40,6 +40,7 @@ from schedtui.aws.session import AwsSettings, effective_profile, named_profile, 
 from schedtui.core.config import LoadedConfig, load_config, read_only_reason
 from schedtui.core.paths import config_path
 from schedtui.core.state import Remembered, load_state
+from schedtui.core.text import printable
 from schedtui.demo.server import DemoBackend
 
 DEMO_EXTRA = "the demo needs the demo extra: pip install 'schedtui[demo]'"
@@ -129,7 +130,7 @@ def _read_only(
 def report_notices(context: Context) -> None:
     """A command line's way to show the context's notices: one line each on stderr."""
     for notice in context.notices:
-        print(f"schedtui: {notice}", file=sys.stderr)
+        print(f"schedtui: {printable(notice)}", file=sys.stderr)
 
 
 def _checked(
