@@ -10,7 +10,7 @@ import pytest
 
 from schedtui.aws.session import AwsSettings, effective_profile
 from schedtui.cli import main
-from schedtui.cli.context import Context, ContextError, aws_context
+from schedtui.cli.context import Context, ContextError, aws_context, report_notices
 from schedtui.cli.parser import build_parser
 from schedtui.cli.tui import app_options, remember_start
 from schedtui.core.config import Config, load_config, parse_config
@@ -49,8 +49,9 @@ def write_config(text: str) -> Path:
     return path
 
 
-def context(*argv: str) -> Context:
-    with aws_context(build_parser().parse_args(list(argv))) as found:
+def context(*argv: str, remembered: bool = True) -> Context:
+    """The TUI's context for ``argv`` (``remembered=False``: a scripting subcommand's)."""
+    with aws_context(build_parser().parse_args(list(argv)), remembered=remembered) as found:
         return found
 
 
@@ -100,6 +101,53 @@ def test_region_flag_beats_environment_beats_config_beats_remembered_beats_the_p
     assert region("--profile", "flag") == "eu-west-1"
     state_path().unlink()
     assert region() == "us-west-2"  # the AWS profile's
+
+
+@pytest.mark.usefixtures("profiles")
+def test_scripts_never_follow_the_context_the_tui_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cron job's `set-state --yes` without --profile must not write into whichever account
+    the operator last switched to in the TUI: the remembered context is the TUI's alone."""
+    import schedtui.cli.scripting as scripting
+    import schedtui.cli.tui as tui
+
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    remember_context("mem", "eu-north-1")
+    used: dict[str, AwsSettings] = {}
+
+    def connect(settings: AwsSettings, **_: object) -> object:
+        used["script"] = settings
+        return object()
+
+    monkeypatch.setattr(scripting.Backend, "connect", staticmethod(connect))
+    monkeypatch.setattr(scripting, "watch_listing", lambda backend: None)
+    for name in ("groups", "set-state"):
+        monkeypatch.setitem(scripting.COMMANDS, name, lambda args, backend, output: 0)
+
+    def start(args: object, found: Context, now: object) -> int:
+        used["tui"] = found.settings
+        return 0
+
+    monkeypatch.setattr(tui, "_run", start)
+    assert main(["groups"]) == 0
+    assert effective_profile(used["script"]) == "default"
+    assert used["script"].region == "us-west-2"  # the default profile's, not eu-north-1
+    assert main(["set-state", "orders/nightly", "--disable", "--yes"]) == 0
+    assert effective_profile(used["script"]) == "default"
+    monkeypatch.setenv("AWS_PROFILE", "env")
+    assert main(["set-state", "orders/nightly", "--disable", "--yes"]) == 0
+    assert effective_profile(used["script"]) == "env"
+    monkeypatch.delenv("AWS_PROFILE")
+    write_config('profile = "cfg"\n')
+    assert main(["groups"]) == 0
+    assert effective_profile(used["script"]) == "cfg"
+    write_config("")
+    assert main([]) == 0  # the TUI's start: the remembered context applies
+    assert effective_profile(used["tui"]) == "mem"
+    assert used["tui"].region == "eu-north-1"
+    assert context(remembered=False).remembered == Remembered()
 
 
 @pytest.mark.usefixtures("profiles")
@@ -266,3 +314,27 @@ def test_read_only_and_read_write_together_are_refused() -> None:
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--read-only", "--read-write"])
     assert build_parser().parse_args([]).read_only is None  # not given: the config decides
+
+
+def test_config_notices_and_usage_errors_reach_the_terminal_inert(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A key name is the file's text, an argument the operator's: neither may drive the
+    terminal (an OSC sequence retitles it, and worse)."""
+    write_config('"\\u001b]0;T\\u0007" = 1\n')
+    assert main(["config", "path"]) == 0
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert "␛]0;T␇: unknown key" in err
+    report_notices(context(remembered=False))
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "␛]0;T␇: unknown key" in err
+    write_config("")
+    with pytest.raises(SystemExit) as stop:
+        main(["get", "orders\x1b]0;T\x07"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "␛]0;T␇" in err

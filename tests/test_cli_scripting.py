@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -429,3 +430,23 @@ def test_the_scripting_subcommands_take_the_context_flags_before_or_after(
 )
 def test_each_kind_of_failure_has_its_exit_code(error: AwsError, code: int) -> None:
     assert exit_code(error) == code
+
+
+def test_a_crash_exits_70_with_one_line_naming_the_crash_report(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not 1: a script reads 1 as "not found". 70 is sysexits' EX_SOFTWARE."""
+    import schedtui.cli.scripting as scripting
+
+    def broken(args: object) -> int:
+        raise RuntimeError("a bug, with a secret in its message")
+
+    monkeypatch.setattr(scripting, "run_scripting", broken)
+    assert main(["groups"]) == 70
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith("schedtui stopped on an unexpected error: RuntimeError in broken (")
+    report = line.rpartition("the traceback, to report it: ")[2]
+    assert "a bug" in Path(report).read_text(encoding="utf-8")
+    assert "secret" not in line

@@ -6,11 +6,14 @@ nothing" and "sends the whole schedule exactly once" are checked on the server's
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -238,3 +241,41 @@ def test_a_config_file_that_says_read_only_refuses_and_read_write_overrides_it(
     allowed = run(capsys, proxy.url, "set-state", NIGHTLY, "--disable", "--yes", "--read-write")
     assert allowed.code == 0, allowed.err
     assert get(account)["State"] == "DISABLED"
+
+
+def test_ctrl_c_while_the_write_is_on_the_wire_is_audited_as_unknown_and_exits_130(
+    account: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The PUT reaches AWS (and applies), then Ctrl-C arrives while schedtui waits for the
+    answer: the audit log still gets its line, and the operator is told what to check."""
+    main_thread = threading.main_thread().ident
+    assert main_thread is not None
+    with LossyProxy(account, slow_seconds=1.0) as proxy:
+        proxy.spoil("PUT", "/schedules/nightly-report", "apply-then-slow")
+        forward = proxy._forward
+
+        def forward_then_interrupt(request: Any, body: bytes) -> Any:
+            answer = forward(request, body)
+            if request.command == "PUT":  # applied on the server; the answer not yet sent
+                signal.pthread_kill(main_thread, signal.SIGINT)
+            return answer
+
+        setattr(proxy, "_forward", forward_then_interrupt)  # noqa: B010
+        answer = proxy._answer
+
+        def answer_nobody_reads(*args: Any) -> None:
+            with contextlib.suppress(OSError):  # schedtui hung up on Ctrl-C
+                answer(*args)
+
+        # Set for good, not monkeypatched: the handler answers after this test has ended.
+        setattr(proxy, "_answer", answer_nobody_reads)  # noqa: B010
+        result = run(capsys, proxy.url, "set-state", NIGHTLY, "--disable", "--yes")
+    assert result.code == 130
+    (line,) = result.err.splitlines()
+    assert f"the outcome of {NIGHTLY} is unknown" in line
+    assert f"`schedtui get {NIGHTLY}`" in line
+    (audited,) = audit_lines()
+    assert audited["outcome"] == "unknown"
+    assert audited["error"] == "interrupted: the answer was not read"
+    assert audited["action"] == f"UpdateSchedule {NIGHTLY}"
+    assert get(account)["State"] == "DISABLED"  # it was sent, and applied

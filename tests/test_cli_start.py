@@ -209,3 +209,18 @@ def test_theme_alone_lists_the_themes_with_the_default_marked(
     assert {"schedtui-light", "schedtui-high-contrast", "night-shift"} <= set(lines)
     assert "broken" not in out
     assert "broken.toml" in err
+
+
+def test_theme_names_are_listed_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user theme's name is its file's text: listed, it must not retitle the terminal."""
+    user = tmp_path / "schedtui" / "themes"
+    user.mkdir(parents=True)
+    (user / "evil.toml").write_text('name = "evil\\u001b]0;pwned\\u0007"\nprimary = "#00aaff"\n')
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    assert main(["--theme"]) == 0
+    out, _ = capsys.readouterr()
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "evil␛]0;pwned␇" in out.splitlines()

@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -72,6 +72,10 @@ class _Check:
     verified: Verified
     current: object = None
     detail: str = ""
+
+
+# The audit line's error for a send that was interrupted before its answer was read.
+INTERRUPTED: Final = "interrupted: the answer was not read"
 
 
 class Mutations:
@@ -160,6 +164,14 @@ class Mutations:
                 code=typed.code,
                 aws_message=typed.aws_message,
             ) from raw
+        except BaseException as interrupted:
+            # Ctrl-C (or anything else) while the request may be on the wire: nobody read
+            # the answer, so what AWS holds is unknown. Say so in the log before it goes on:
+            # a send that leaves no audit line is the one thing the log must never miss.
+            kind = type(interrupted).__name__
+            what = "" if isinstance(interrupted, KeyboardInterrupt) else f" ({kind})"
+            audit(Outcome.UNKNOWN, error=f"{INTERRUPTED}{what}")
+            raise
         if arn_of is not None:
             arn = arn_of(response) or arn
         audit(Outcome.APPLIED)

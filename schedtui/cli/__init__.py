@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from schedtui.cli.config import run_config
 from schedtui.cli.next import run_next
-from schedtui.cli.parser import build_parser
-from schedtui.ui.crash import crash_summary, write_crash_report
+from schedtui.cli.parser import EXIT_CRASH, build_parser
+from schedtui.ui.crash import crash_line, write_crash_report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,8 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, what a shell reports for a writer killed by the pipe
     except Exception as error:  # the last line of defence: no traceback with locals
-        print(crash_summary(error, write_crash_report(error)), file=sys.stderr)
-        return 1
+        # One line, and 70 (sysexits' EX_SOFTWARE), not 1: a script reads 1 as "not found".
+        print(crash_line(error, write_crash_report(error)), file=sys.stderr)
+        return EXIT_CRASH
 
 
 def _main(argv: Sequence[str] | None) -> int:

@@ -11,6 +11,7 @@ import sys
 
 from schedtui.core.config import default_text, load_config
 from schedtui.core.paths import config_path
+from schedtui.core.text import printable
 
 EXIT_EXISTS = 2
 
@@ -20,11 +21,11 @@ def run_config(args: argparse.Namespace) -> int:
     if args.config_command == "path":
         print(path)
         for problem in load_config(path).problems:
-            print(f"schedtui: {problem}", file=sys.stderr)
+            print(f"schedtui: {printable(problem)}", file=sys.stderr)
         return 0
     if path.exists() and not args.force:
         print(
-            f"schedtui: {path} exists; `schedtui config init --force` replaces it",
+            f"schedtui: {printable(str(path))} exists; `schedtui config init --force` replaces it",
             file=sys.stderr,
         )
         return EXIT_EXISTS
@@ -32,7 +33,8 @@ def run_config(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(default_text(path), encoding="utf-8")
     except OSError as error:
-        print(f"schedtui: cannot write {path}: {error.strerror or error}", file=sys.stderr)
+        reason = printable(f"{path}: {error.strerror or error}")
+        print(f"schedtui: cannot write {reason}", file=sys.stderr)
         return 1
     print(f"wrote {path}")
     return 0

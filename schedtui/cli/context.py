@@ -1,7 +1,7 @@
 """Where a command's AWS context comes from, for the TUI and every scripting subcommand
-alike: the flags, the environment, schedtui's config file, what schedtui remembers, then the
-AWS config files as botocore reads them (checked by ``aws/preflight.py``); or the embedded
-demo.
+alike: the flags, the environment, schedtui's config file, what schedtui remembers (the TUI
+only), then the AWS config files as botocore reads them (checked by ``aws/preflight.py``); or
+the embedded demo.
 
 For each setting, the first that says something wins:
 
@@ -13,10 +13,13 @@ For each setting, the first that says something wins:
 - read-only: ``--read-only`` / ``--read-write``; the config's ``read_only``, or its
   ``read_only_profiles`` matching the profile in use (``core/config.py``); else off.
 
-A remembered profile or region that no longer works (the profile was removed) is dropped
-with a notice, never a reason to stop. One place, so that ``schedtui list`` and the TUI can
-never disagree on which account and region they talk to, whether they may write, or where
-the audit log goes.
+The remembered context is the TUI's convenience (``aws_context(..., remembered=True)``): a
+scripting subcommand never gets it, so a cron job without ``--profile`` talks to the profile
+the flags, environment and config give, never to whichever account the operator last
+switched to in the TUI. A remembered profile or region that no longer works (the profile was
+removed) is dropped with a notice, never a reason to stop. One place, so that ``schedtui
+list`` and the TUI can never disagree on how the flags, environment and config choose the
+account and region they talk to, whether they may write, or where the audit log goes.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from schedtui.aws.session import AwsSettings, effective_profile, named_profile, 
 from schedtui.core.config import LoadedConfig, load_config, read_only_reason
 from schedtui.core.paths import config_path
 from schedtui.core.state import Remembered, load_state
+from schedtui.core.text import printable
 from schedtui.demo.server import DemoBackend
 
 DEMO_EXTRA = "the demo needs the demo extra: pip install 'schedtui[demo]'"
@@ -126,7 +130,7 @@ def _read_only(
 def report_notices(context: Context) -> None:
     """A command line's way to show the context's notices: one line each on stderr."""
     for notice in context.notices:
-        print(f"schedtui: {notice}", file=sys.stderr)
+        print(f"schedtui: {printable(notice)}", file=sys.stderr)
 
 
 def _checked(
@@ -150,20 +154,26 @@ def _checked(
 
 @contextmanager
 def aws_context(
-    args: argparse.Namespace, *, wait: bool = True, now: datetime | None = None
+    args: argparse.Namespace,
+    *,
+    remembered: bool = False,
+    wait: bool = True,
+    now: datetime | None = None,
 ) -> Iterator[Context]:
     """The checked settings for ``args``; with ``--demo``, the demo's server for as long as
     the block runs (``wait=False``: return before it has seeded; its first answers wait).
+    ``remembered``: apply what the TUI remembered (the TUI's start only; never a script).
     Raises ContextError before anything starts."""
-    loaded, remembered = load_config(config_path()), load_state()
-    notices = [*loaded.problems, *([remembered.problem] if remembered.problem else [])]
+    loaded = load_config(config_path())
+    state = load_state() if remembered else Remembered()
+    notices = [*loaded.problems, *([state.problem] if state.problem else [])]
     if not args.demo:
-        settings, dropped = _checked(args, loaded, remembered)
+        settings, dropped = _checked(args, loaded, state)
         read_only, reason = _read_only(args, loaded, effective_profile(settings))
         yield Context(
             replace(settings, read_only=read_only),
             config=loaded,
-            remembered=remembered,
+            remembered=state,
             read_only_reason=reason,
             notices=(*notices, *dropped),
         )
@@ -187,7 +197,7 @@ def aws_context(
             audit_dir / "audit.jsonl",
             demo,
             config=loaded,
-            remembered=remembered,
+            remembered=state,
             read_only_reason=reason,
             notices=tuple(notices),
         )

@@ -16,6 +16,7 @@ from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import AtExpression, parse_expression
 from schedtui.core.expressions.runs import RunsEnd, next_runs, runs_end
 from schedtui.core.expressions.zones import load_zone, utc_text
+from schedtui.core.text import printable
 
 
 def _utc_text(instant: datetime) -> str:
@@ -45,7 +46,7 @@ def run_next(args: argparse.Namespace) -> int:
             window_minutes=args.window,
         )
     except (ExpressionError, ZoneError) as error:
-        print(f"schedtui next: {error}", file=sys.stderr)
+        print(f"schedtui next: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     if isinstance(parsed, AtExpression) and (args.start_date or args.end_date):
         print(

@@ -9,8 +9,12 @@ from typing import NoReturn
 from schedtui import __version__
 from schedtui.core.expressions.errors import ZoneError
 from schedtui.core.expressions.zones import load_zone
+from schedtui.core.text import printable
 
 EXIT_USAGE = 2
+# BSD sysexits' EX_SOFTWARE: schedtui itself failed (a crash report was written). Not 1,
+# which a script reads as "not found".
+EXIT_CRASH = 70
 SHELLS = ("bash", "zsh", "fish")
 # `--theme` given without a name: list the themes instead of starting.
 LIST_THEMES = "\0list"
@@ -28,7 +32,8 @@ class _Parser(argparse.ArgumentParser):
     """Errors as one clear line on stderr and exit 2, never a usage dump or a traceback."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+        # The message quotes the operator's arguments: shown inert, like any other text.
+        self.exit(EXIT_USAGE, f"{self.prog}: {printable(message)}\n")
 
 
 def _instant(text: str) -> datetime:

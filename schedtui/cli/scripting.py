@@ -49,7 +49,7 @@ def run_scripting(args: argparse.Namespace) -> int:
                     note(f"read-only: {context.read_only_reason} (--read-write allows changes)")
                 raise
     except (ContextError, UsageError) as problem:
-        print(f"schedtui {name}: {problem}", file=sys.stderr)
+        print(f"schedtui {name}: {printable(str(problem))}", file=sys.stderr)
         return USAGE
     except AwsError as error:
         print(f"schedtui {name}: {printable(str(error))}", file=sys.stderr)

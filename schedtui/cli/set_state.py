@@ -35,6 +35,7 @@ UNCHANGED: Final = "unchanged"  # already in that state: nothing sent
 PLANNED: Final = "planned"  # --dry-run: what would be sent
 FAILED: Final = "failed"  # not applied: "Error" says why (nothing sent, or AWS refused it)
 UNKNOWN: Final = "unknown"  # sent, the answer lost, and the re-read could not confirm it
+INTERRUPTED: Final = 130  # 128 + SIGINT, what a shell reports
 
 
 def _detail(record: Record) -> str | None:
@@ -147,6 +148,17 @@ def _ask(items: list[Item], state: str) -> bool:
     return answer in ("y", "yes")
 
 
+def _interrupted(item: Item) -> None:
+    """Ctrl-C while a write was on its way: the request may have been sent and its answer was
+    not read (the audit log has an ``unknown`` line). One line: what to check."""
+    key = printable("/".join(item.key))
+    print(
+        f"schedtui set-state: interrupted: the outcome of {key} is unknown (the request may "
+        f"have been sent; the audit log says so); check it with `schedtui get {key}`",
+        file=sys.stderr,
+    )
+
+
 def run_set_state(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     mutations = backend.mutations
     state = ScheduleState(args.state)
@@ -189,7 +201,12 @@ def run_set_state(args: argparse.Namespace, backend: Backend, output: Format) ->
                 for warning in plan.warnings:
                     note(f"{plan.label}: {warning.text}")
             # --yes, or the answer to the plan just shown, is the operator's consent.
-            record = _outcome_record(item, state, apply_plan(mutations, plan, consented=True))
+            try:
+                result = apply_plan(mutations, plan, consented=True)
+            except KeyboardInterrupt:
+                _interrupted(item)
+                return INTERRUPTED
+            record = _outcome_record(item, state, result)
         codes.append(record["ExitCode"])
         writer.add([record])
     writer.close()

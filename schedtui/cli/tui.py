@@ -42,7 +42,8 @@ def print_themes() -> int:
     that cannot be used is named on stderr (as the app would warn)."""
     loaded = load_themes()
     for name in sorted(loaded.themes):
-        print(f"{name}  (default)" if name == DEFAULT_THEME else name)
+        shown = printable(name)  # a user theme's name is the file's text
+        print(f"{shown}  (default)" if name == DEFAULT_THEME else shown)
     for problem in loaded.problems:
         print(f"schedtui: {printable(problem)}", file=sys.stderr)
     return 0
@@ -60,10 +61,10 @@ def run_tui(args: argparse.Namespace) -> int:
         print(f"schedtui: {CLOCK_VARIABLE} is not an ISO-8601 instant", file=sys.stderr)
         return 2
     try:
-        with aws_context(args, wait=False, now=now) as context:
+        with aws_context(args, remembered=True, wait=False, now=now) as context:
             return _run(args, context, now)
     except ContextError as problem:
-        print(f"schedtui: {problem}", file=sys.stderr)
+        print(f"schedtui: {printable(str(problem))}", file=sys.stderr)
         return 2
 
 

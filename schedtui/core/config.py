@@ -13,13 +13,17 @@ falls back to its default: the rest of the file still applies, so one typo does 
 operator's read-only profiles. A file that cannot be read at all (a TOML syntax error) falls
 back whole; if it mentions ``read_only``, the read-only settings it meant to give are unknown,
 and schedtui starts read-only, saying why (``--read-write`` overrides): failing safe, as a
-lost ``read_only_profiles = ["prod*"]`` would otherwise make production writable.
+lost ``read_only_profiles = ["prod*"]`` would otherwise make production writable. The same
+holds for an unknown key that is a misspelling of them (``read-only``, ``readonly``,
+``READ_ONLY``, ``read_only_profile``: `is_read_only_key`), and for a file that is there but
+cannot be read (a dangling symlink, a directory, no permission): what it said is unknown.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import textwrap
 import tomllib
@@ -39,7 +43,7 @@ from pydantic import (
 )
 
 from schedtui.core.commands import BUILT_IN, COMMANDS
-from schedtui.core.paths import shown
+from schedtui.core.paths import read_small_text, shown
 from schedtui.core.schedules.store import GROUP_COLUMNS, SCHEDULE_COLUMNS
 from schedtui.core.table import Column
 
@@ -163,7 +167,14 @@ _TABLES: Final = ("columns", "aliases")
 # list to them).
 THEME_NAMES: Final = ("schedtui-dark", "schedtui-light", "schedtui-high-contrast", "schedtui-ansi")
 _ALIAS_EXAMPLES: Final = {"o": "schedules orders", "fail": "failing"}
-_READ_ONLY_KEYS: Final = ("read_only", "read_only_profiles")
+_READ_ONLY_WORD: Final = re.compile(r"read[\s_-]*only", re.IGNORECASE)
+
+
+def is_read_only_key(key: str) -> bool:
+    """Whether ``key`` is, or is a misspelling of, a read-only setting: lower case without
+    ``-``, ``_`` or spaces, it starts with ``readonly`` (``read-only``, ``Read_Only``,
+    ``read_only_profile``). Such a key that fails must not leave the run writable."""
+    return re.sub(r"[\s_-]", "", key).lower().startswith("readonly")
 
 
 @dataclass(frozen=True)
@@ -252,7 +263,7 @@ def parse_config(text: str, path: Path | None = None) -> LoadedConfig:
         return LoadedConfig(
             problems=(f"{where}: {message}; none of the file applies",),
             path=path,
-            read_only_unknown="read_only" in text,
+            read_only_unknown=_READ_ONLY_WORD.search(text) is not None,
         )
     lines = _key_lines(text)
     problems: list[tuple[int, str]] = []  # (line, message): said in the file's order
@@ -275,7 +286,7 @@ def parse_config(text: str, path: Path | None = None) -> LoadedConfig:
                 line = lines.get(key_path)
                 where = f"{source}:{line}" if line is not None else source
                 problems.append((line or 0, f"{where}: {key}: {_reason(found, key)}"))
-                unknown = unknown or key_path[0] in _READ_ONLY_KEYS
+                unknown = unknown or is_read_only_key(key_path[0])
                 _drop(data, key_path)
     else:  # pragma: no cover - each round drops at least one key
         config = Config()
@@ -287,9 +298,17 @@ def load_config(path: Path) -> LoadedConfig:
     """The configuration file at ``path``; a missing file is no configuration, not a
     problem; one that cannot be read is said, and nothing of it applies."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return LoadedConfig(path=path)
+        text = read_small_text(path)
+    except FileNotFoundError as error:
+        if not os.path.lexists(path):
+            return LoadedConfig(path=path)
+        # There, but not to be read: a symlink to nothing. What it meant to say is unknown.
+        reason = f"{error.strerror or error}: a symlink to a missing file"
+        return LoadedConfig(
+            problems=(f"{shown(path)}: cannot be read ({reason}); none of the file applies",),
+            path=path,
+            read_only_unknown=True,
+        )
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
         return LoadedConfig(

@@ -15,6 +15,7 @@ macOS. Nothing is created here: the writer creates what it writes, with the mode
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +23,36 @@ import platformdirs
 
 APP = "schedtui"
 CONFIG_FILE = "config.toml"
+# The most read_small_text reads: far more than a config or state file holds.
+MAX_SMALL_FILE = 1 << 20  # 1 MiB
+
+
+class NotASmallFile(OSError):
+    """A file to read that is not a regular file, or is larger than the limit."""
+
+
+def read_small_text(path: Path, limit: int = MAX_SMALL_FILE) -> str:
+    """The UTF-8 text of ``path``, a regular file (symlinks followed) of at most ``limit``
+    bytes. A FIFO would block the read forever and /dev/zero would fill the memory: anything
+    else is refused before a byte is read (`NotASmallFile`, whose ``strerror`` says why).
+    Opened non-blocking, so even a FIFO put in place after a check cannot hang it.
+
+    Raises:
+        OSError: FileNotFoundError and the rest as ``open`` raises them, or NotASmallFile.
+        UnicodeDecodeError: the bytes are not UTF-8.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotASmallFile(0, "not a regular file", str(path))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise NotASmallFile(0, f"larger than {_size(limit)}", str(path))
+    return data.decode("utf-8")
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MiB" if limit >= 1 << 20 and not limit % (1 << 20) else f"{limit} bytes"
 
 
 def _directory(variable: str, platform_dir: Callable[..., Path]) -> Path:

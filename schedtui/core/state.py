@@ -9,8 +9,8 @@ crash or a second schedtui never leaves half a file; the last writer wins. A cor
 replaced by the next write.
 
 What is remembered comes after everything the operator says (flags, environment, the config
-file) and before the built-in defaults: ``cli/context.py`` (profile, region) and
-``cli/tui.py`` (theme) apply it.
+file) and before the built-in defaults: ``cli/context.py`` (profile, region: for the TUI
+only, never a scripting subcommand) and ``cli/tui.py`` (theme) apply it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from schedtui.core.paths import shown, state_dir
+from schedtui.core.paths import read_small_text, shown, state_dir
 
 STATE_FILE = "state.json"
 _FIELDS = ("theme", "profile", "region")
@@ -46,7 +46,7 @@ def load_state(path: Path | None = None) -> Remembered:
     read."""
     path = state_path() if path is None else path
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = json.loads(read_small_text(path))
     except FileNotFoundError:
         return Remembered()
     except (OSError, UnicodeDecodeError, ValueError) as error:

@@ -69,3 +69,11 @@ def crash_summary(error: BaseException, path: Path | None) -> str:
         else "The traceback could not be saved (the state directory is not writable)."
     )
     return f"schedtui stopped on an unexpected error: {what}\n{where}"
+
+
+def crash_line(error: BaseException, path: Path | None) -> str:
+    """`crash_summary` in one line, for the command line's stderr (one line per error)."""
+    summary = crash_summary(error, path)
+    what = summary.splitlines()[0]
+    where = f"the traceback, to report it: {path}" if path is not None else summary.splitlines()[1]
+    return f"{what}; {printable(where)}"

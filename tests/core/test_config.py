@@ -5,8 +5,12 @@ every key and changes nothing."""
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -23,6 +27,7 @@ from schedtui.core.schedules.store import SCHEDULE_COLUMNS
 from schedtui.ui.themes import bundled_theme_dir
 
 FILE = Path("/etc/schedtui/config.toml")
+T = TypeVar("T")
 
 
 def problems(text: str) -> list[str]:
@@ -196,3 +201,85 @@ def test_a_missing_file_is_no_configuration_and_an_unreadable_one_is_said(
     assert unreadable.read_only_unknown
     (tmp_path / "bytes.toml").write_bytes(b"profile = '\xff'\n")
     assert "cannot be read" in load_config(tmp_path / "bytes.toml").problems[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "read-only = true",
+        "readonly = true",
+        "Read_Only = true",
+        "READ_ONLY = true",
+        'read_only_profile = ["prod*"]',
+        '"read only" = true',
+        "[read-only]\nall = true",
+    ],
+)
+def test_a_misspelled_read_only_key_starts_read_only_rather_than_writable(text: str) -> None:
+    loaded = parse_config('profile = "ops"\n' + text + "\n", FILE)
+    (problem,) = loaded.problems
+    assert "unknown key" in problem
+    assert loaded.config.profile == "ops"  # the rest still applies
+    assert loaded.read_only_unknown
+    assert read_only_reason(loaded, "dev") == f"the read-only settings of {FILE} could not be read"
+
+
+def test_another_unknown_key_is_only_a_mistake() -> None:
+    assert not parse_config("refersh = 30\n[columns]\nreadonly = []\n", FILE).read_only_unknown
+    assert parse_config("read-only = tru\n", FILE).read_only_unknown  # a syntax error
+
+
+def test_a_file_that_is_there_but_cannot_be_read_starts_read_only(tmp_path: Path) -> None:
+    dangling = tmp_path / "config.toml"
+    dangling.symlink_to(tmp_path / "gone.toml")
+    loaded = load_config(dangling)
+    (problem,) = loaded.problems
+    assert problem.startswith(f"{dangling}: cannot be read (")
+    assert "symlink" in problem
+    assert loaded.read_only_unknown
+    assert read_only_reason(loaded, "dev") is not None
+
+
+def test_a_file_without_read_permission_starts_read_only(tmp_path: Path) -> None:
+    private = tmp_path / "private.toml"
+    private.write_text("read_only = true\n")
+    private.chmod(0)
+    try:
+        if os.access(private, os.R_OK):
+            pytest.skip("running as root: a mode of 0 does not stop reading")
+        denied = load_config(private)
+        assert denied.problems[0].startswith(f"{private}: cannot be read (")
+        assert denied.read_only_unknown
+    finally:
+        private.chmod(0o600)
+
+
+def promptly(load: Callable[[], T]) -> T:
+    """``load()``, run in a thread: a guard so that a hang fails this test instead of the
+    whole run (not a measure of speed)."""
+    found: list[T] = []
+    worker = threading.Thread(target=lambda: found.append(load()), daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert found, "the load hung"
+    return found[0]
+
+
+def test_a_fifo_or_a_device_or_a_huge_file_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)
+    loaded = promptly(lambda: load_config(fifo))
+    assert loaded.problems == (
+        f"{fifo}: cannot be read (not a regular file); none of the file applies",
+    )
+    assert loaded.read_only_unknown
+    zero = tmp_path / "zero.toml"
+    zero.symlink_to("/dev/zero")
+    assert "(not a regular file)" in promptly(lambda: load_config(zero)).problems[0]
+    huge = tmp_path / "huge.toml"
+    huge.write_text("# " + "x" * (1 << 20) + "\n")
+    (problem,) = promptly(lambda: load_config(huge)).problems
+    assert problem == f"{huge}: cannot be read (larger than 1 MiB); none of the file applies"
+    fits = tmp_path / "fits.toml"
+    fits.write_text('profile = "ops"\n# ' + "x" * 1000 + "\n")
+    assert load_config(fits).config.profile == "ops"

@@ -4,6 +4,7 @@ atomically in the state directory, and never a reason to stop."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from schedtui.core.state import (
     remember_theme,
     state_path,
 )
+from tests.core.test_config import promptly
 
 
 def test_the_theme_and_the_context_are_remembered_together(tmp_path: Path) -> None:
@@ -58,3 +60,19 @@ def test_a_state_directory_that_cannot_be_written_is_one_line(tmp_path: Path) ->
     assert problem is not None
     assert problem.startswith("schedtui could not remember the theme and context in ")
     assert "\n" not in problem
+
+
+def test_a_fifo_or_a_huge_state_file_is_one_line_not_a_hang(tmp_path: Path) -> None:
+    fifo = tmp_path / "state.json"
+    os.mkfifo(fifo)
+    found = promptly(lambda: load_state(fifo))
+    assert found.problem is not None
+    assert f"({fifo}) cannot be read (not a regular file)" in found.problem
+    # And the next write replaces it with a good file.
+    assert promptly(lambda: remember_theme("schedtui-light", fifo)) is None
+    assert load_state(fifo) == Remembered(theme="schedtui-light")
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({"theme": "x" * (1 << 20)}))
+    problem = promptly(lambda: load_state(huge)).problem
+    assert problem is not None
+    assert "cannot be read (larger than 1 MiB)" in problem
