@@ -240,20 +240,6 @@ def test_a_file_that_is_there_but_cannot_be_read_starts_read_only(tmp_path: Path
     assert read_only_reason(loaded, "dev") is not None
 
 
-def test_a_file_without_read_permission_starts_read_only(tmp_path: Path) -> None:
-    private = tmp_path / "private.toml"
-    private.write_text("read_only = true\n")
-    private.chmod(0)
-    try:
-        if os.access(private, os.R_OK):
-            pytest.skip("running as root: a mode of 0 does not stop reading")
-        denied = load_config(private)
-        assert denied.problems[0].startswith(f"{private}: cannot be read (")
-        assert denied.read_only_unknown
-    finally:
-        private.chmod(0o600)
-
-
 def promptly(load: Callable[[], T]) -> T:
     """``load()``, run in a thread: a guard so that a hang fails this test instead of the
     whole run (not a measure of speed)."""
