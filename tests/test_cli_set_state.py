@@ -234,8 +234,11 @@ def test_a_config_file_that_says_read_only_refuses_and_read_write_overrides_it(
     config.write_text("read_only = true\n")
     refused = run(capsys, proxy.url, "set-state", NIGHTLY, "--disable", "--yes")
     assert refused.code == 4
-    assert f"read-only: read_only = true in {config}" in refused.err
-    assert "--read-write allows changes" in refused.err
+    # One line, naming what made it read-only: the config file, not a flag never given.
+    assert refused.err == (
+        f"schedtui set-state: UpdateSchedule {NIGHTLY}: refused, schedtui is read-only "
+        f"(read_only = true in {config}; --read-write allows changes)\n"
+    )
     assert proxy.sent == []
 
     allowed = run(capsys, proxy.url, "set-state", NIGHTLY, "--disable", "--yes", "--read-write")

@@ -90,6 +90,9 @@ class Mutations:
         self.clients = repository.clients
         self.audit = audit
         self._now = now
+        # Why this run is read-only, for the refusal (the command line sets it: the flag, or
+        # the config file's rule); None says only that it is, never a reason it may not be.
+        self.read_only_reason: str | None = None
 
     def now(self) -> datetime:
         """The clock plans are made against (a StartDate's age, an at() that has passed)."""
@@ -101,10 +104,8 @@ class Mutations:
         """Raise ReadOnlyError when schedtui runs read-only (every write calls it first; a
         command that would only write calls it before reading anything)."""
         if self.clients.settings.read_only:
-            raise ReadOnlyError(
-                f"{action}: refused, schedtui is read-only",
-                code="ReadOnly",
-            )
+            why = f" ({self.read_only_reason})" if self.read_only_reason else ""
+            raise ReadOnlyError(f"{action}: refused, schedtui is read-only{why}", code="ReadOnly")
 
     @property
     def _writer(self) -> Any:

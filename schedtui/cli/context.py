@@ -127,6 +127,16 @@ def _read_only(
     return reason is not None, reason
 
 
+def read_only_why(context: Context) -> str | None:
+    """Why ``context`` is read-only, for a refusal to say: the config file's rule (which
+    --read-write overrides) or the flag; None when it is not read-only."""
+    if not context.settings.read_only:
+        return None
+    if context.read_only_reason is not None:
+        return f"{context.read_only_reason}; --read-write allows changes"
+    return "started with --read-only"
+
+
 def report_notices(context: Context) -> None:
     """A command line's way to show the context's notices: one line each on stderr."""
     for notice in context.notices:

@@ -14,12 +14,12 @@ from collections.abc import Callable
 from typing import Final
 
 from schedtui.aws.backend import Backend
-from schedtui.aws.errors import AwsError, ReadOnlyError
-from schedtui.cli.context import ContextError, aws_context, report_notices
+from schedtui.aws.errors import AwsError
+from schedtui.cli.context import ContextError, aws_context, read_only_why, report_notices
 from schedtui.cli.dlq import run_dlq
 from schedtui.cli.exits import USAGE, UsageError, exit_code
 from schedtui.cli.milestones import finished, milestone, watch_listing
-from schedtui.cli.output import Format, note
+from schedtui.cli.output import Format
 from schedtui.cli.reads import run_get, run_groups, run_list
 from schedtui.cli.set_state import run_set_state
 from schedtui.core.text import printable
@@ -41,13 +41,10 @@ def run_scripting(args: argparse.Namespace) -> int:
         with aws_context(args) as context:
             report_notices(context)  # config mistakes, a remembered profile dropped
             backend = Backend.connect(context.settings, audit_path=context.audit_path)
+            # A refusal names what made the run read-only: the flag or the config's rule.
+            backend.mutations.read_only_reason = read_only_why(context)
             watch_listing(backend)
-            try:
-                code = COMMANDS[name](args, backend, Format(args.output))
-            except ReadOnlyError:
-                if context.read_only_reason:  # the config file decided, not a flag
-                    note(f"read-only: {context.read_only_reason} (--read-write allows changes)")
-                raise
+            code = COMMANDS[name](args, backend, Format(args.output))
     except (ContextError, UsageError) as problem:
         print(f"schedtui {name}: {printable(str(problem))}", file=sys.stderr)
         return USAGE

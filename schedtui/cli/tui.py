@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import named_profile
-from schedtui.cli.context import Context, ContextError, aws_context
+from schedtui.cli.context import Context, ContextError, aws_context, read_only_why
 from schedtui.cli.milestones import milestone, watch_collections, watch_listing
 from schedtui.cli.parser import LIST_THEMES
 from schedtui.core.config import read_only_reason, with_first_column
@@ -125,6 +125,7 @@ def _run(args: argparse.Namespace, context: Context, now: datetime | None) -> in
     if demo is not None:
         milestone("demo-started", pid=demo.pid)
     backend = Backend.connect(context.settings, audit_path=context.audit_path)
+    backend.mutations.read_only_reason = read_only_why(context)
     try:  # private now, not at the first write; the app says what was narrowed
         notices = tuple(backend.mutations.audit.secure())
     except OSError as error:

@@ -145,7 +145,10 @@ class SchedtuiApp(CrashSafeApp):
     def refused_read_only(self, what: str) -> bool:
         if not self.session.read_only:
             return False
-        message = f"{what}: refused, schedtui is read-only; nothing was sent"
+        # The start's reason (the flag or the config's rule); after a switch, none is claimed.
+        why = self.session.backend.mutations.read_only_reason
+        said = f" ({why})" if why else ""
+        message = f"{what}: refused, schedtui is read-only{said}; nothing was sent"
         self.session.error_log.append(message)
         self.notify(message, title="Read-only", severity="warning")
         return True

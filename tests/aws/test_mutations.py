@@ -300,3 +300,11 @@ def test_read_only_sends_no_mutation_at_all(
     assert not [op for op in sent if op.startswith(MUTATING)]
     assert audit.entries() == []
     assert repo.get_schedule("default", "nightly-report") == nightly
+    # The chokepoint claims no reason it was not given (the config may have decided)...
+    with pytest.raises(ReadOnlyError) as refused:
+        guarded.create_group("new-group")
+    assert str(refused.value) == "CreateScheduleGroup new-group: refused, schedtui is read-only"
+    # ...and says the one it was given.
+    guarded.read_only_reason = "read_only = true in /etc/schedtui/config.toml"
+    with pytest.raises(ReadOnlyError, match=r"read-only \(read_only = true in /etc/"):
+        guarded.create_group("new-group")
