@@ -5,6 +5,7 @@ remembered, which beats the built-in default; `schedtui config path` and `config
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -119,7 +120,7 @@ def test_scripts_never_follow_the_context_the_tui_remembered(
 
     def connect(settings: AwsSettings, **_: object) -> object:
         used["script"] = settings
-        return object()
+        return SimpleNamespace(mutations=SimpleNamespace(read_only_reason=None))
 
     monkeypatch.setattr(scripting.Backend, "connect", staticmethod(connect))
     monkeypatch.setattr(scripting, "watch_listing", lambda backend: None)

@@ -68,7 +68,8 @@ def test_read_only_refuses_before_sending_anything(
     assert result.code == 4
     assert result.out == ""
     assert result.err == (
-        f"schedtui set-state: UpdateSchedule {NIGHTLY}: refused, schedtui is read-only\n"
+        f"schedtui set-state: UpdateSchedule {NIGHTLY}: refused, schedtui is read-only "
+        "(started with --read-only)\n"
     )
     assert proxy.sent == []  # not a write, not even a read
     assert audit_lines() == []
