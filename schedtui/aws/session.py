@@ -106,15 +106,6 @@ def configured_retry(profile: Mapping[str, Any], name: str) -> tuple[str, str] |
     return None
 
 
-def scheduler_regions() -> list[str]:
-    """The regions where EventBridge Scheduler exists in the standard partition, from
-    botocore's bundled endpoint data (no network): what a region picker or completion offers.
-    """
-    import botocore.session  # lazily, as everywhere here: see the module's docstring
-
-    return sorted(botocore.session.get_session().get_available_regions("scheduler"))
-
-
 @dataclass(frozen=True)
 class CallerIdentity:
     account: str

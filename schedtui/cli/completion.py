@@ -17,7 +17,7 @@ import shlex
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from schedtui.aws.session import scheduler_regions
+from schedtui.aws.contexts import scheduler_regions
 from schedtui.ui.themes import load_themes
 
 # Options whose values come from the machine rather than from the parser's choices.
@@ -263,7 +263,7 @@ def run_completion(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     """Print the script for ``args.shell``, with today's themes and Scheduler's regions."""
     dynamic = {
         THEME_OPTION: sorted(load_themes().themes),
-        REGION_OPTION: scheduler_regions(),
+        REGION_OPTION: scheduler_regions(None),  # the aws partition's
     }
     print(completion_script(args.shell, parser, dynamic), end="")
     return 0
