@@ -3,6 +3,7 @@ help, going back, and the hooks the heartbeat calls (see ui/heartbeat.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -47,6 +48,16 @@ class AppScreen(Screen[None]):
         if pinned is None:
             pinned = self._pinned_session = self.host.session
         return pinned
+
+    def from_worker(self, callback: Callable[..., object], *args: object) -> None:
+        """From a worker thread: ``callback(*args)`` on the UI thread, if this screen is still
+        up. The operator may leave while AWS answers; the answer then has no widgets to go
+        to (a query for them raised NoMatches and ended the app)."""
+        self.app.call_from_thread(self._if_attached, callback, *args)
+
+    def _if_attached(self, callback: Callable[..., object], *args: object) -> None:
+        if self.is_attached:
+            callback(*args)
 
     def header(self) -> StatusHeader:
         session = self.session

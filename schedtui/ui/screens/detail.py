@@ -278,17 +278,18 @@ class DetailScreen(ScheduleActions):
             group = groups.get(schedule.group_name)
             tags = self.session.store.group_tags.get(group.arn or "", {}) if group else {}
         except NotFoundError:
-            self.app.call_from_thread(self._gone)
+            self.from_worker(self._gone)
             return
         except AwsError as error:
-            self.app.call_from_thread(self._failed, error)
+            self.from_worker(self._failed, error)
             return
-        self.app.call_from_thread(self.show, schedule, tags)
+        self.from_worker(self.show, schedule, tags)
 
     def _failed(self, error: AwsError) -> None:
+        # (only while the screen is up: gone, back or to another profile or region, its
+        # error is not the header's)
         self._loading = False
-        if self.is_attached:  # gone (back, or another profile or region): not the header's
-            self.host.show_error(error)
+        self.host.show_error(error)
 
     def _gone(self) -> None:
         """Deleted on the server (or by ActionAfterCompletion): say so, read no more."""

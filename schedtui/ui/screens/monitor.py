@@ -155,7 +155,7 @@ class MonitorScreen(AppScreen):
         for users in references.values():
             users.sort()  # stable across refreshes, whatever order the details arrived in
         depths = backend.dlqs.depths(sorted(references))
-        self.app.call_from_thread(self._show, Snapshot(health, alarms, depths, references))
+        self.from_worker(self._show, Snapshot(health, alarms, depths, references))
 
     def _show(self, snapshot: Snapshot) -> None:
         self._busy = False
