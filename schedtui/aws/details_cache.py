@@ -4,9 +4,10 @@ ListSchedules returns summaries only; the expression, zone, input, retry policy 
 one GetSchedule each. A summary's LastModificationDate tells whether the cached copy is
 still the server's, so a refresh where nothing changed costs list pages only.
 
-Every schedule keeps a compact digest (what the list shows); only the most recently read
-full definitions are kept whole, because at 100,000 schedules the full models would take
-440 MB on their own.
+What the list shows of each definition goes into the store's columns
+(``core/schedules/columns.py``, shared with the UI's store: one ARN -> id map for both);
+only the most recently read full definitions are kept whole, because at 100,000 schedules
+the full models would take 440 MB on their own.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 
 from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
 from schedtui.aws.scheduler_repo import SchedulerRepository
-from schedtui.core.schedules.rows import ScheduleDigest, shared_text
+from schedtui.core.schedules.columns import ScheduleColumns
+from schedtui.core.schedules.rows import ScheduleDigest
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 
 Outcome = Schedule | AwsError
@@ -78,6 +79,7 @@ class DetailsCache:
         max_throttle_retries: int = 8,
         retry_delay: float = 0.5,
         keep_whole: int = 2_000,
+        columns: ScheduleColumns | None = None,
     ) -> None:
         self.repository = repository
         self.max_workers = max_workers
@@ -85,17 +87,13 @@ class DetailsCache:
         self.max_throttle_retries = max_throttle_retries
         self.retry_delay = retry_delay
         self.keep_whole = keep_whole
-        self._digests: dict[str, ScheduleDigest] = {}
+        self.columns = columns if columns is not None else ScheduleColumns()
         self._whole: OrderedDict[str, Schedule] = OrderedDict()  # least recently stored first
         self._lock = threading.Lock()
 
     def digest(self, summary: ScheduleSummary) -> ScheduleDigest | None:
         """The digest when it is still the server's (same LastModificationDate), else None."""
-        with self._lock:
-            found = self._digests.get(summary.arn)
-        if found is None or found.last_modification_date != summary.last_modification_date:
-            return None
-        return found
+        return self.columns.digest(summary.arn, summary.last_modification_date)
 
     def cached(self, summary: ScheduleSummary) -> Schedule | None:
         """The whole definition when it is still the server's and still kept, else None."""
@@ -111,38 +109,33 @@ class DetailsCache:
             return list(self._whole.values())
 
     def digests(self) -> list[ScheduleDigest]:
-        """Every known digest (e.g. to find which schedules use which DLQ)."""
-        with self._lock:
-            return list(self._digests.values())
+        """The digest of every listed schedule whose definition is known."""
+        return list(self.columns.digests())
 
     def stale(self, summaries: Iterable[ScheduleSummary]) -> list[ScheduleSummary]:
         return [summary for summary in summaries if self.digest(summary) is None]
 
-    def store(self, schedule: Schedule, summary: ScheduleSummary | None = None) -> None:
-        """Keep a definition read elsewhere (e.g. after a mutation). With the ``summary`` it
-        was fetched for, the digest keeps the summary's strings where they are equal."""
+    def store(self, schedule: Schedule) -> None:
+        """Keep a definition read (fetched here, or elsewhere: e.g. after a mutation)."""
         if not schedule.arn:
             return
-        digest = ScheduleDigest.of(schedule)
-        if summary is not None:
-            digest = _sharing_strings(digest, summary)
+        self.columns.put_definition(ScheduleDigest.of(schedule))
         with self._lock:
-            self._digests[schedule.arn] = digest
             self._whole[schedule.arn] = schedule
             self._whole.move_to_end(schedule.arn)
             while len(self._whole) > self.keep_whole:
                 self._whole.popitem(last=False)
 
     def forget(self, arn: str) -> None:
+        self.columns.drop_definition(arn)
         with self._lock:
-            self._digests.pop(arn, None)
             self._whole.pop(arn, None)
 
-    def retain(self, arns: set[str]) -> None:
-        """Drop schedules that are gone from the account, so memory tracks the list."""
+    def retain(self, arns: Iterable[str]) -> None:
+        """Drop the whole definitions of schedules gone from the account (the columns mark
+        them dead themselves: ``ScheduleColumns.end_listing``)."""
         with self._lock:
-            for arn in [arn for arn in self._digests if arn not in arns]:
-                del self._digests[arn]
+            for arn in arns:
                 self._whole.pop(arn, None)
 
     def _fetch_one(self, summary: ScheduleSummary) -> Outcome:
@@ -164,7 +157,7 @@ class DetailsCache:
             except AwsError as error:
                 return error
             self.limiter.succeeded()
-            self.store(schedule, summary)
+            self.store(schedule)
             return schedule
         return ThrottledError(
             f"GetSchedule {summary.group_name}/{summary.name}: still throttled; will retry on "
@@ -204,30 +197,3 @@ class DetailsCache:
         with ThreadPoolExecutor(self.max_workers, thread_name_prefix="schedtui-details") as pool:
             list(pool.map(work, missing))
         return results
-
-
-def _sharing_strings(digest: ScheduleDigest, summary: ScheduleSummary) -> ScheduleDigest:
-    """``digest`` holding the summary's string objects wherever the text is the same, and one
-    shared object for each few-valued text (``shared_text``).
-
-    GetSchedule's JSON gives the digest its own copy of the ARN, group, name and target ARN,
-    while the list's row already holds the summary's: at 100,000 schedules the duplicates
-    took ~35 MB.
-    """
-
-    def same(mine: str, theirs: str | None) -> str:
-        return theirs if theirs == mine and theirs is not None else mine
-
-    dlq = digest.dlq_arn
-    return replace(
-        digest,
-        arn=same(digest.arn, summary.arn),
-        group=shared_text(digest.group),
-        name=same(digest.name, summary.name),
-        target_arn=same(digest.target_arn, summary.target_arn),
-        expression=shared_text(digest.expression),
-        zone=shared_text(digest.zone),
-        state=shared_text(digest.state),
-        dlq_arn=None if dlq is None else shared_text(dlq),
-        retry=shared_text(digest.retry),
-    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from schedtui.aws.backend import Backend
@@ -26,12 +25,13 @@ from schedtui.cli.output import (
     member,
     note,
 )
-from schedtui.core.expressions.runs import NextRunCache
 from schedtui.core.schedules.arns import target_kind, target_resource_name
+from schedtui.core.schedules.columns import ScheduleColumns
 from schedtui.core.schedules.document import response_document
 from schedtui.core.schedules.group import ScheduleGroup
-from schedtui.core.schedules.rows import RowFilter, build_row, parse_filter
+from schedtui.core.schedules.rows import RowFilter, parse_filter
 from schedtui.core.schedules.schedule import ScheduleSummary
+from schedtui.core.schedules.selection import select
 
 GROUP_MEMBERS = ("Name", "Arn", "State", "CreationDate", "LastModificationDate")
 SUMMARY_MEMBERS = ("Name", "GroupName", "State", "Arn", "CreationDate", "LastModificationDate")
@@ -128,20 +128,13 @@ def summary_filter(text: str | None) -> RowFilter | None:
 
 def run_list(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     row_filter = summary_filter(args.filter)
-    keep = row_filter.predicate() if row_filter is not None else None
-    # Rows without definitions compute no next run: the clock is never read for them.
-    runs = NextRunCache(datetime.now(UTC))
     writer = Writer(SCHEDULES, output)
     unreadable: list[str] = []
     try:
         for page in backend.scheduler.iter_schedule_pages(
             group=args.group, prefix=args.name_prefix, state=args.state, unreadable=unreadable
         ):
-            writer.add(
-                summary_record(summary)
-                for summary in page
-                if keep is None or keep(build_row(summary, None, runs))
-            )
+            writer.add(summary_record(summary) for summary in kept(page, row_filter))
     except AwsError:
         writer.close(complete=False)
         note(f"{writer.count:,} listed before the listing failed")
@@ -150,6 +143,17 @@ def run_list(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     for line in unreadable:
         note(line)
     return AWS_ERROR if unreadable else OK
+
+
+def kept(page: list[ScheduleSummary], row_filter: RowFilter | None) -> list[ScheduleSummary]:
+    """The page's schedules that pass ``--filter``, decided the way the TUI's `/` decides
+    (``core/schedules/selection.py``), over the page alone: memory stays one page."""
+    if row_filter is None:
+        return page
+    columns = ScheduleColumns()
+    ids = columns.put_listed(page)  # a page may name an ARN twice: one id for both
+    keep = set(select(columns, None, row_filter))
+    return [summary for summary, row in zip(page, ids, strict=True) if row in keep]
 
 
 def leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:

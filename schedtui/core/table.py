@@ -7,10 +7,10 @@ The store builds rows in worker threads and keeps them; the virtual table
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,22 +216,98 @@ def sorted_rows(
     return [rows[position] for position in order + missing]
 
 
-def surviving_position(
-    old_rows: Sequence[TableRow], old_cursor: int, key: str | None, index: dict[str, int]
-) -> int:
-    """Where the cursor goes when the rows change: on its key when that row is still listed
-    (``index``: key -> new position), else the nearest survivor after it, before it failing
-    that, the way an editor behaves when a line is deleted."""
-    count = len(index)
+class Rows(Protocol):
+    """What a table shows, in display order: a plain list of rows (``ListRows``) or a view
+    over a store that builds each row only when it is on screen (a million rows never
+    exist as objects: ``core/schedules/store.py: StoreRows``)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, position: int) -> TableRow: ...
+
+    def key(self, position: int) -> str: ...
+
+    def position(self, key: str) -> int | None:
+        """Where ``key`` is shown, None when it is not."""
+        ...
+
+    def longest(self, cell: int) -> int:
+        """The length of the longest text in cell ``cell`` (a `fit` column sizes to it)."""
+        ...
+
+    def sorted(self, cell: int, reverse: bool, figure: Callable[[Any], Any] | None = None) -> Rows:
+        """The same rows ordered by cell ``cell`` (see ``sorted_rows``; ``figure``: what a
+        `lookup` column's cell value sorts by)."""
+        ...
+
+
+class ListRows:
+    """Rows held as a list, for the tables that show hundreds, not millions."""
+
+    def __init__(self, rows: Sequence[TableRow]) -> None:
+        self.rows = list(rows)
+        self.index = {row.key: position for position, row in enumerate(self.rows)}
+        if len(self.index) != len(self.rows):
+            raise ValueError("row keys must be unique")
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, position: int) -> TableRow:
+        return self.rows[position]
+
+    def key(self, position: int) -> str:
+        return self.rows[position].key
+
+    def position(self, key: str) -> int | None:
+        return self.index.get(key)
+
+    def longest(self, cell: int) -> int:
+        return max(
+            (
+                len(row.cells[cell])
+                for row in self.rows
+                if cell < len(row.cells) and isinstance(row.cells[cell], str)
+            ),
+            default=0,
+        )
+
+    def sorted(
+        self, cell: int, reverse: bool, figure: Callable[[Any], Any] | None = None
+    ) -> ListRows:
+        value = None if figure is None else (lambda row: figure(row.cells[cell]))
+        return ListRows(sorted_rows(self.rows, cell, reverse, value))
+
+    def replaced(self, rows: Iterable[TableRow]) -> list[int]:
+        """Rows replaced in place by key (unknown keys ignored); the positions changed."""
+        changed = []
+        for row in rows:
+            position = self.index.get(row.key)
+            if position is not None and self.rows[position] != row:
+                self.rows[position] = row
+                changed.append(position)
+        return changed
+
+
+_SURVIVOR_SEARCH = 1_000  # rows looked at each side of a vanished cursor row
+
+
+def surviving_position(old_rows: Rows, old_cursor: int, key: str | None, new_rows: Rows) -> int:
+    """Where the cursor goes when the rows change: on its key when that row is still listed,
+    else the nearest survivor after it, before it failing that, the way an editor behaves
+    when a line is deleted (looked for among the nearest thousand on each side)."""
+    count = len(new_rows)
     if not count:
         return 0
-    if key is not None and key in index:
-        return index[key]
     if key is not None:
-        for row in old_rows[old_cursor + 1 :]:
-            if row.key in index:
-                return index[row.key]
-        for row in reversed(old_rows[:old_cursor]):
-            if row.key in index:
-                return index[row.key]
+        found = new_rows.position(key)
+        if found is not None:
+            return found
+        after = range(old_cursor + 1, min(len(old_rows), old_cursor + 1 + _SURVIVOR_SEARCH))
+        before = range(old_cursor - 1, max(-1, old_cursor - 1 - _SURVIVOR_SEARCH), -1)
+        for positions in (after, before):
+            for position in positions:
+                found = new_rows.position(old_rows.key(position))
+                if found is not None:
+                    return found
     return min(old_cursor, count - 1)

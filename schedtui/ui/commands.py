@@ -283,8 +283,7 @@ class CommandsProvider(Provider):
         if len(query.strip()) < 2:
             return  # a letter matches most of a big account: wait for a second one
         found = 0
-        for row in list(store.rows.values()):
-            path = f"{row.group}/{row.name}"
+        for path in store.paths():
             score = matcher.match(path)
             if score <= 0:
                 continue

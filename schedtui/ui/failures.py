@@ -35,6 +35,6 @@ def fetch_failures(
         )
     except AwsError as error:
         problems.append(f"failures: {printable(str(error))}")
-    queues = sorted({digest.dlq_arn for digest in backend.details.digests() if digest.dlq_arn})
+    queues = sorted(backend.details.columns.dlq_users())
     depths = backend.dlqs.depths(queues)
     return failure_figures(series, depths, now, problems, partial)

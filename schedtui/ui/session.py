@@ -69,12 +69,14 @@ class Session:
 
     backend: Backend
     options: AppOptions = field(default_factory=AppOptions)
-    store: AccountStore = field(default_factory=AccountStore)
+    store: AccountStore = field(init=False)
     header: HeaderInfo = field(default_factory=HeaderInfo)
     header_state: tuple[str, str] = ("starting…", "dim")
     error_log: list[str] = field(default_factory=list)  # every error shown, oldest first
 
     def __post_init__(self) -> None:
+        # One set of columns: the listing's rows and the definitions the backend fetches.
+        self.store = AccountStore(columns=self.backend.details.columns)
         settings = self.backend.settings
         # The profile in use wherever it came from (flag, AWS_PROFILE, default); the demo's
         # fake credentials belong to no profile.

@@ -2,11 +2,13 @@
 
 A refresh lists the groups, then the schedules page by page, then fetches the definitions
 that changed (visible rows first), and the group tags. It runs in one Textual thread worker
-(``exclusive``: a refresh started after a write replaces the one in flight) that posts typed
-messages (``SyncMessage``); the app hands each to ``AccountSync.apply`` on the main thread,
-the only thread that changes the store. A superseded refresh's messages are dropped (each
-carries its refresh's number). A worker works on the session it started with: after a
-context switch (``switch``) it can never read or write the new one.
+(``exclusive``: a refresh started after a write replaces the one in flight). The worker
+writes what it lists into the store's columns itself (under their lock: at a million
+schedules the UI thread must not pay for each page) and posts typed messages
+(``SyncMessage``) saying what changed; the app hands each to ``AccountSync.apply`` on the
+main thread, which updates the rest of the store and the screens. A superseded refresh's
+messages are dropped (each carries its refresh's number). A worker works on the session it
+started with: after a context switch (``switch``) it can never read or write the new one.
 
 A listing that fails midway is reported as partial: the rows listed stay (nothing is dropped
 that was not seen gone), their definitions still load, and the next refresh lists again.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -27,12 +29,8 @@ from textual.worker import get_current_worker
 
 from schedtui.aws.errors import AwsError
 from schedtui.aws.session import CallerIdentity
-from schedtui.core.expressions.runs import NextRunCache
 from schedtui.core.schedules.group import ScheduleGroup
-from schedtui.core.schedules.rows import ScheduleDigest, ScheduleRow, build_row
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedules.store import schedule_table_row, summary_of
-from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
@@ -46,8 +44,6 @@ _COALESCE_ABOVE = 5_000
 _COALESCE_SECONDS = 0.5
 _DETAILS_CHUNK = 500
 _DETAILS_BATCH = 200
-
-Rows = list[tuple[ScheduleRow, TableRow]]
 
 
 @dataclass
@@ -71,13 +67,16 @@ class GroupsListed(SyncMessage):
 
 @dataclass
 class RowsArrived(SyncMessage):
-    rows: Rows
-    definitions: bool = False  # the rows carry definitions (not just a listed page)
+    """Rows are in the columns: listed (a page), or ``definitions`` (their cells changed)."""
+
+    count: int
+    definitions: bool = False
 
 
 @dataclass
 class ListingDone(SyncMessage):
-    seen: set[str]
+    listing: int  # the listing's number (``ScheduleColumns.begin_listing``)
+    count: int
     seconds: float
     failure: AwsError | None  # the listing stopped midway: the rows seen are all there is
     unreadable: list[str] = field(default_factory=list)  # entries left out, one line each
@@ -101,7 +100,7 @@ class RefreshFailed(SyncMessage):
 @dataclass
 class _Pending:
     reload: bool = False
-    status: bool = False
+    repaint: bool = False
     deep_link: bool = True
     empty_note: bool = False  # a switched context: say so if it holds no schedule
 
@@ -112,6 +111,7 @@ class AccountSync:
     session: Session
     refreshing: bool = False  # a refresh is in flight
     generation: int = 0
+    _moving_on: bool = False  # the clock's worker is finding the rows whose run passed
     _stop: threading.Event = field(default_factory=threading.Event)
     _pending: _Pending = field(default_factory=_Pending)
 
@@ -169,24 +169,26 @@ class AccountSync:
             post(RefreshFailed(generation, error))
             return
         post(GroupsListed(generation, groups))
-        seen: set[str] = set()
-        listed: dict[str, ScheduleRow] = {}  # the rows posted (the store's own objects)
+        columns = session.store.columns
+        listing = columns.begin_listing()
+        count = 0
         failure: AwsError | None = None
         unreadable: list[str] = []
         try:
             for page in backend.scheduler.iter_schedule_pages(unreadable=unreadable):
                 if worker.is_cancelled or stop.is_set():
                     return
-                seen.update(summary.arn for summary in page)
-                pairs = ((summary, backend.details.digest(summary)) for summary in page)
-                rows = self.rows(pairs)
-                listed.update((row.arn, row) for row, _ in rows)
-                post(RowsArrived(generation, rows))
+                ids = columns.put_listed(page, listing)
+                # Rows whose definition is already known (a refresh) get their next run.
+                columns.settle_next_runs(ids, session.now())
+                count += len(page)
+                post(RowsArrived(generation, len(page)))
         except AwsError as error:
             failure = error
-        post(ListingDone(generation, seen, time.monotonic() - started, failure, unreadable))
+        seconds = time.monotonic() - started
+        post(ListingDone(generation, listing, count, seconds, failure, unreadable))
         self._tags(session, generation, groups, post)
-        self._definitions(session, generation, stop, post, listed)
+        self._definitions(session, generation, stop, post)
         post(RefreshDone(generation, failure))
 
     def _identity(self, session: Session, generation: int, post: Any) -> None:
@@ -201,13 +203,6 @@ class AccountSync:
         except AwsError:
             return  # the listing that follows reports the failure
 
-    def rows(self, pairs: Iterable[tuple[ScheduleSummary, ScheduleDigest | None]]) -> Rows:
-        """Rows and their cells, all computed against one instant (one clock read; every
-        session shares the app's clock)."""
-        cache = NextRunCache(self.session.now())
-        rows = [build_row(summary, digest, cache) for summary, digest in pairs]
-        return [(row, schedule_table_row(row)) for row in rows]
-
     def _tags(
         self, session: Session, generation: int, groups: Sequence[ScheduleGroup], post: Any
     ) -> None:
@@ -221,26 +216,26 @@ class AccountSync:
         post(TagsArrived(generation, tags))
 
     def _definitions(
-        self,
-        session: Session,
-        generation: int,
-        stop: threading.Event,
-        post: Any,
-        listed: dict[str, ScheduleRow],
+        self, session: Session, generation: int, stop: threading.Event, post: Any
     ) -> None:
+        """Fetch the definitions the listed rows lack, the rows on screen first. The cache
+        writes each into the columns as it arrives; here their next runs are settled and
+        the screen told, in batches."""
         details = session.backend.details
+        columns = session.store.columns
         visible: list[str] = self.app.call_from_thread(self._visible_keys)
-        # A copy taken on the UI thread (the summaries are rebuilt here, off it), and what
-        # this refresh listed: a call_from_thread can run before the RowsArrived still queued
-        # for the app (seen after a context switch, while the new screens were composed),
-        # and a row missed here would wait a whole refresh for its definition.
-        stored: dict[str, ScheduleRow] = self.app.call_from_thread(lambda: dict(session.store.rows))
-        rows = {**stored, **listed}
-        first = [key for key in visible if key in rows]
-        seen_first = set(first)
-        order = [*first, *(key for key in rows if key not in seen_first)]
+        first = [row for key in visible if (row := columns.live_id(key)) is not None]
+        with columns.lock:
+            alive, detailed = bytes(columns.alive), bytes(columns.detailed)
+        wanted = set(first)
+        order = [row for row in first if not detailed[row]]
+        order += [
+            row
+            for row, (live, known) in enumerate(zip(alive, detailed, strict=True))
+            if live and not known and row not in wanted
+        ]
         lock = threading.Lock()
-        batch: list[tuple[ScheduleSummary, Schedule]] = []
+        batch: list[int] = []
         last_flush = [time.monotonic()]
 
         def flush() -> None:
@@ -248,17 +243,14 @@ class AccountSync:
                 ready, batch[:] = list(batch), []
                 last_flush[0] = time.monotonic()
             if ready:
-                # The digest the cache just stored (it shares the row's strings), not a copy.
-                pairs = (
-                    (summary, details.digest(summary) or ScheduleDigest.of(schedule))
-                    for summary, schedule in ready
-                )
-                post(RowsArrived(generation, self.rows(pairs), definitions=True))
+                columns.settle_next_runs(ready, session.now())
+                post(RowsArrived(generation, len(ready), definitions=True))
 
         def arrived(summary: ScheduleSummary, outcome: object) -> None:
-            if isinstance(outcome, Schedule):
+            row = columns.id_of(summary.arn)
+            if isinstance(outcome, Schedule) and row is not None:
                 with lock:
-                    batch.append((summary, outcome))
+                    batch.append(row)
                     due = len(batch) >= _DETAILS_BATCH or time.monotonic() - last_flush[0] > 0.3
                 if due:
                     flush()
@@ -268,17 +260,7 @@ class AccountSync:
         for start in range(0, len(order), _DETAILS_CHUNK):
             if stop.is_set():
                 break
-            keys = order[start : start + _DETAILS_CHUNK]
-            chunk = [summary_of(rows[key]) for key in keys]
-            # A definition read since the listing (the detail view opened it first) is fresh
-            # in the cache, so it is not fetched again: its row still needs it.
-            cached = [
-                (summary, digest)
-                for summary in chunk
-                if not rows[summary.arn].detailed and (digest := details.digest(summary))
-            ]
-            if cached:
-                post(RowsArrived(generation, self.rows(cached), definitions=True))
+            chunk = [columns.summary(row) for row in order[start : start + _DETAILS_CHUNK]]
             details.fetch(details.stale(chunk), on_each=arrived, stop=stop)
         flush()
 
@@ -304,9 +286,8 @@ class AccountSync:
             case TagsArrived():
                 store.group_tags.update(message.tags)
             case RowsArrived():
-                store.put_rows(message.rows)
                 if message.definitions and self._cells_only():
-                    self._repaint(message.rows)
+                    self._soon("repaint", self._repaint_now)
                     return
             case ListingDone():
                 self._listing_done(message)
@@ -319,29 +300,30 @@ class AccountSync:
         self.reload_lists()
 
     def _cells_only(self) -> bool:
-        screen = self.app.screen
+        screen = self._screen()
         return (
             isinstance(screen, TableScreen)
             and screen.table_ready
             and screen.details_change_nothing_but_cells()
         )
 
-    def _repaint(self, rows: Rows) -> None:
-        """Definitions arrived: repaint those rows in place (the view's membership cannot
+    def _repaint_now(self) -> None:
+        """Definitions arrived: repaint the rows on screen (the view's membership cannot
         change), instead of rebuilding a 100,000-row list for every batch."""
-        screen = self.app.screen
-        assert isinstance(screen, TableScreen)
-        screen.table.update_rows(table_row for _, table_row in rows)
-        self._soon("status", self._status_now)
+        self._pending.repaint = False
+        screen = self._screen()
+        if isinstance(screen, TableScreen) and screen.table_ready:
+            screen.table.repaint()
+            screen.reload_status()
 
     def _listing_done(self, message: ListingDone) -> None:
         store = self.session.store
         if message.failure is None:
-            store.keep_only(message.seen)
-            self.session.backend.details.retain(message.seen)
+            gone = store.columns.end_listing(message.listing)
+            self.session.backend.details.retain(gone)
             store.listed = True
             store.partial = None
-            count = len(message.seen)
+            count = message.count
             show_state(
                 self.app, f"listed {count:,} schedules in {message.seconds:.1f} s; loading details…"
             )
@@ -353,7 +335,7 @@ class AccountSync:
         else:
             # Nothing is dropped: what was not listed this time may well still exist.
             store.partial = printable(str(message.failure))
-            store.partial_count = len(message.seen)
+            store.partial_count = message.count
             self.app.show_error(message.failure)  # type: ignore[attr-defined]
         if message.unreadable:
             self.session.error_log.extend(message.unreadable)
@@ -395,7 +377,7 @@ class AccountSync:
     def reload_lists(self) -> None:
         """Show the store's new rows; coalesced, because while 100,000 schedules stream in,
         rebuilding the visible list for every page would keep the UI thread busy."""
-        if len(self.session.store.rows) > _COALESCE_ABOVE:
+        if len(self.session.store) > _COALESCE_ABOVE:
             self._soon("reload", self._reload_now)
         elif not self._pending.reload:
             self._pending.reload = True
@@ -413,12 +395,6 @@ class AccountSync:
         if isinstance(screen, TableScreen):
             screen.reload()
 
-    def _status_now(self) -> None:
-        self._pending.status = False
-        screen = self._screen()
-        if isinstance(screen, TableScreen):
-            screen.reload_status()
-
     def _screen(self) -> object:
         """The current screen; None while quitting (the screens go before the timers)."""
         return self.app.screen if self.app.screen_stack else None
@@ -432,21 +408,25 @@ class AccountSync:
         for screen in self.app.screen_stack:
             for table in screen.query(VirtualTable):
                 table.set_now(now)
-        passed = [
-            row for row in self.session.store.rows.values() if row.next_run and row.next_run <= now
-        ]
-        if passed:
+        if self.session.store.columns.due(now) and not self._moving_on:
             # Read now, not when the worker runs: a switch meanwhile must drop these rows.
+            self._moving_on = True
             generation, session = self.generation, self.session
             self.app.run_worker(
-                lambda: self._moved_on(session, generation, passed), thread=True, group="clock"
+                lambda: self._moved_on(session, generation, now), thread=True, group="clock"
             )
         screen = self._screen()
         if isinstance(screen, AppScreen):
             screen.clock_moved(now)
 
-    def _moved_on(self, session: Session, generation: int, passed: list[ScheduleRow]) -> None:
-        details = session.backend.details
-        summaries = [summary_of(row) for row in passed]
-        rows = self.rows((summary, details.digest(summary)) for summary in summaries)
-        self.app.post_message(RowsArrived(generation, rows, definitions=True))
+    def _moved_on(self, session: Session, generation: int, now: datetime) -> None:
+        """Rows whose next run has passed move on to the following one (off the UI thread:
+        at a million rows finding them is a scan)."""
+        columns = session.store.columns
+        try:
+            passed = columns.passed(now)
+            columns.settle_next_runs(passed, now)
+        finally:
+            self._moving_on = False  # a plain flag: the next tick may start another
+        if passed:
+            self.app.post_message(RowsArrived(generation, len(passed), definitions=True))

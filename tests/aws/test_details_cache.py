@@ -3,7 +3,6 @@ throttling."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from typing import Any
 
@@ -72,6 +71,7 @@ def test_only_the_most_recent_definitions_are_kept_whole(repo: SchedulerReposito
     seed(12)
     cache = DetailsCache(repo, keep_whole=5)
     listed = summaries(repo)
+    cache.columns.put_listed(listed)  # as the app's listing does
     cache.fetch(listed)
     whole = [summary for summary in listed if cache.cached(summary) is not None]
     assert len(whole) == 5
@@ -80,19 +80,23 @@ def test_only_the_most_recent_definitions_are_kept_whole(repo: SchedulerReposito
 
 
 def test_a_digest_shares_the_listed_summary_s_strings(repo: SchedulerRepository) -> None:
-    # The list's rows hold the summaries' strings; equal copies from GetSchedule would double
-    # them (~35 MB at 100,000 schedules).
+    # The columns hold the listed summaries' strings once; equal copies from GetSchedule
+    # would double them (~35 MB at 100,000 schedules).
     seed(3)
     cache = DetailsCache(repo)
     listed = summaries(repo)
+    cache.columns.put_listed(listed)
     cache.fetch(listed, on_each=lambda *_: None)
+    first = {}  # each target's text as first listed: the one object kept for all its rows
+    for summary in listed:
+        first.setdefault(summary.target_arn, summary.target_arn)
     for summary in listed:
         digest = cache.digest(summary)
         assert digest is not None
         assert digest.arn is summary.arn
         assert digest.name is summary.name
-        assert digest.group is sys.intern(summary.group_name)  # as the row's is
-        assert digest.target_arn is summary.target_arn
+        assert digest.group is listed[0].group_name  # one object for the group's every row
+        assert digest.target_arn is first[summary.target_arn]
 
 
 def test_deleted_between_list_and_get_is_reported_and_evicted(

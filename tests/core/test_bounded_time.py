@@ -22,8 +22,9 @@ from schedtui.core.expressions.runs import HORIZON, NextRunCache, RunsEnd, next_
 from schedtui.core.expressions.zones import utc_text
 from schedtui.core.health.findings import findings
 from schedtui.core.schedules.form import preview, values_of
-from schedtui.core.schedules.rows import ScheduleDigest, build_row, relative_text
+from schedtui.core.schedules.rows import ScheduleDigest, relative_text
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from schedtui.core.schedules.store import AccountStore, schedule_table_row
 from tests.core.strategies import ZONES, cron_expressions
 
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
@@ -220,8 +221,14 @@ def test_every_view_of_an_extreme_schedule_answers(
             "LastModificationDate": created,
         }
     )
-    row = build_row(summary, ScheduleDigest.of(schedule), NextRunCache(NOW))
+    store = AccountStore()
+    ids = store.columns.put_listed([summary])
+    store.columns.put_definition(ScheduleDigest.of(schedule))
+    store.columns.settle_next_runs(ids, NOW)
+    row = store.facts(summary.arn)
+    assert row is not None
     relative_text(row.next_run, NOW)
+    schedule_table_row(store.columns, ids[0])  # every cell of its line
     assert row.retry is not None
     assert row.retry.startswith(f"{retry[0]}/")
     findings(schedule, NOW)

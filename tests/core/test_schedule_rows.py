@@ -6,18 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from schedtui.core.expressions.runs import NextRunCache
 from schedtui.core.monitoring.failures import FailureFigures, failure_figures
 from schedtui.core.monitoring.metrics import MetricSeries, QueueDepth
-from schedtui.core.schedules.rows import (
-    ScheduleDigest,
-    build_row,
-    duration_text,
-    parse_filter,
-    relative_text,
-)
+from schedtui.core.schedules.rows import ScheduleDigest, duration_text, parse_filter, relative_text
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
-from schedtui.core.schedules.store import SCHEDULE_COLUMNS, schedule_table_row
+from schedtui.core.schedules.store import (
+    SCHEDULE_COLUMNS,
+    AccountStore,
+    RowFacts,
+    schedule_table_row,
+)
 
 SCHEDULE_KEYS = [column.key for column in SCHEDULE_COLUMNS]
 
@@ -50,8 +48,11 @@ def schedule(name: str, group: str, **members: object) -> tuple[ScheduleSummary,
     return summary, full
 
 
-def rows() -> list:  # type: ignore[type-arg]
-    cache = NextRunCache(NOW)
+def filled_store(figures: FailureFigures | None = None) -> AccountStore:
+    """A store holding three listed schedules with their definitions, next runs as of NOW."""
+    store = AccountStore()
+    if figures is not None:
+        store.failures = figures
     specs = [
         schedule(
             "daily-backup-schedule", "batch-jobs-group", ScheduleExpressionTimezone="Europe/Madrid"
@@ -64,7 +65,26 @@ def rows() -> list:  # type: ignore[type-arg]
             Target={"Arn": "arn:aws:sqs:us-east-1:123456789012:orders", "RoleArn": ROLE},
         ),
     ]
-    return [build_row(summary, ScheduleDigest.of(full), cache) for summary, full in specs]
+    columns = store.columns
+    listing = columns.begin_listing()
+    ids = columns.put_listed([summary for summary, _ in specs], listing)
+    for _, full in specs:
+        columns.put_definition(ScheduleDigest.of(full))
+    columns.settle_next_runs(ids, NOW)
+    columns.end_listing(listing)
+    return store
+
+
+def shown(text: str, figures: FailureFigures | None = None) -> list[str]:
+    """The names the list shows for a filter text, in store order."""
+    store = filled_store(figures)
+    view = store.view(None, parse_filter(text))
+    return [store.columns.names[row] for row in view.ids]
+
+
+def rows() -> list[RowFacts]:
+    store = filled_store()
+    return [facts for arn in store.listed_arns() if (facts := store.facts(arn))]
 
 
 @pytest.mark.parametrize(
@@ -89,8 +109,7 @@ def rows() -> list:  # type: ignore[type-arg]
     ],
 )
 def test_filter_terms(text: str, expected: list[str]) -> None:
-    row_filter = parse_filter(text)
-    assert [row.name for row in rows() if row_filter.matches(row)] == expected
+    assert shown(text) == expected
 
 
 def test_row_columns() -> None:
@@ -98,7 +117,7 @@ def test_row_columns() -> None:
     assert backup.expression == "cron(0 2 * * ? *)"
     assert backup.zone == "Europe/Madrid"
     assert backup.next_run == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)  # 02:00 CET
-    assert (backup.target_kind, backup.target_name) == ("Lambda", "backup")
+    assert backup.target_kind == "Lambda"
     assert backup.retry == "default"
     assert disabled.next_run is None  # a disabled schedule does not fire
     assert rate.target_kind == "SQS"
@@ -107,9 +126,15 @@ def test_row_columns() -> None:
 
 def test_summary_only_rows_wait_for_details() -> None:
     summary, _ = schedule("x", "g")
-    row = build_row(summary, None, NextRunCache(NOW))
+    store = AccountStore()
+    store.columns.put_listed([summary])
+    row = store.facts(summary.arn)
+    assert row is not None
     assert (row.detailed, row.expression, row.next_run) == (False, None, None)
     assert row.target_kind == "Lambda"
+    cells = schedule_table_row(store.columns, 0).cells
+    assert cells[SCHEDULE_KEYS.index("next")] == "…"  # its definition is on its way
+    assert cells[SCHEDULE_KEYS.index("target")] == "Lambda: backup"
 
 
 @pytest.mark.parametrize(
@@ -128,17 +153,11 @@ def test_relative_text() -> None:
 
 
 def test_is_failing_asks_the_failure_figures_of_the_group_and_the_dlq() -> None:
-    backup, disabled, rate = rows()
-    failing = parse_filter("is:failing")
-    assert not any(failing.matches(row) for row in (backup, disabled, rate))  # none known
+    assert shown("is:failing") == []  # none known
     figures = FailureFigures(group_failures={"billing": 3, "orders": 0}, as_of=NOW)
-    assert [row.name for row in rows() if failing.matches(row, figures.failing)] == [
-        "nightly-report"
-    ]
-    assert [row.name for row in rows() if parse_filter("is:paused").matches(row)] == [
-        "nightly-report"
-    ]
-    assert not any(parse_filter("is:nonsense").matches(row) for row in rows())
+    assert shown("is:failing", figures) == ["nightly-report"]
+    assert shown("is:paused") == ["nightly-report"]
+    assert shown("is:nonsense") == []
 
 
 def test_a_dlq_holding_messages_makes_its_schedules_failing() -> None:
@@ -158,8 +177,11 @@ def test_a_sum_that_cannot_be_a_count_is_unknown_never_a_crash(total: float) -> 
 
 
 def test_the_list_says_paused_for_a_disabled_schedule_not_a_next_run() -> None:
-    _, disabled, _ = rows()
-    assert schedule_table_row(disabled).cells[SCHEDULE_KEYS.index("next")] == "paused"
+    store = filled_store()
+    disabled = store.columns.ids[rows()[1].arn]
+    assert schedule_table_row(store.columns, disabled).cells[SCHEDULE_KEYS.index("next")] == (
+        "paused"
+    )
 
 
 def _depth(visible: int) -> QueueDepth:

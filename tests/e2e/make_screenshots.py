@@ -38,6 +38,7 @@ from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.session import show_state
+from tests.store_rows import rows_of
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 SIZE = (120, 36)
@@ -61,8 +62,8 @@ def fully_loaded(app: SchedtuiApp) -> bool:
     return (
         store.listed
         and not store.loading
-        and bool(store.rows)
-        and all(row.detailed for row in store.rows.values())
+        and bool(len(store))
+        and all(row.detailed for row in rows_of(store).values())
         and app.session.header.caller_arn != "…"
         # no refresh, identity, tags or details fetch still running
         and all(worker.is_finished for worker in app.workers)

@@ -28,6 +28,7 @@ from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
 from tests.conftest import use_aws_config
+from tests.store_rows import rows_of
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 SIZE = (120, 36)
@@ -53,8 +54,8 @@ async def loaded(pilot: Pilot[None]) -> None:
         pilot,
         lambda: (
             app.session.store.listed
-            and bool(app.session.store.rows)
-            and all(row.detailed for row in app.session.store.rows.values())
+            and bool(len(app.session.store))
+            and all(row.detailed for row in rows_of(app.session.store).values())
             and not app.sync.refreshing
         ),
     )
@@ -84,7 +85,7 @@ def table(app: SchedtuiApp) -> VirtualTable:
 
 def shown_names(app: SchedtuiApp) -> list[str]:
     store = app.session.store
-    return [store.rows[key].name for key in table(app).row_keys()]
+    return [store.facts(key).name for key in table(app).row_keys()]
 
 
 def static_text(app: SchedtuiApp, selector: str) -> str:
@@ -114,7 +115,7 @@ async def test_groups_screen_counts_schedules_per_group(
         assert "Environment=prod" in rows["batch-jobs-group"][-1]
         assert len(rows) >= 7
         status = static_text(app, "#status")
-        assert f"{len(app.session.store.rows):,} schedules" in status
+        assert f"{len(app.session.store):,} schedules" in status
 
 
 async def test_navigation_and_q_goes_back_then_quits(
@@ -156,10 +157,10 @@ async def test_filter_terms_and_escape_clears(
         everything = len(shown_names(app))
         await pilot.press("slash", *"state:disabled")
         await wait_for(pilot, lambda: len(shown_names(app)) < everything)
-        disabled = [app.session.store.rows[key] for key in table(app).row_keys()]
+        disabled = [app.session.store.facts(key) for key in table(app).row_keys()]
         assert disabled
         assert all(row.state == "DISABLED" for row in disabled)
-        expected = sum(1 for row in app.session.store.rows.values() if row.state == "DISABLED")
+        expected = sum(1 for row in rows_of(app.session.store).values() if row.state == "DISABLED")
         assert len(disabled) == expected
 
         await pilot.press("escape")
@@ -186,7 +187,7 @@ async def test_sort_by_any_column_reverse_with_the_same_key_and_say_so_in_the_ti
         assert "sorted by NAME ▼" in str(table(app).border_title)
         await pilot.press("right", "s")  # the next column: STATE
         assert table(app).focus_column == "state"
-        states = [app.session.store.rows[key].state for key in table(app).row_keys()]
+        states = [app.session.store.facts(key).state for key in table(app).row_keys()]
         assert states == sorted(states)
         assert "sorted by STATE ▲" in str(table(app).border_title)
         await pilot.press("slash", *"daily", "enter")
@@ -408,7 +409,7 @@ async def test_a_status_update_falling_due_while_quitting_is_dropped(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        app.sync._soon("status", app.sync._status_now)
+        app.sync._soon("repaint", app.sync._repaint_now)
         while app.screen_stack:  # what exiting does, before the timer is stopped
             app._screen_stack.pop()
         await asyncio.sleep(0.8)  # past the coalescing delay: the timer fires now
@@ -423,7 +424,7 @@ async def test_a_status_update_after_the_widgets_went_is_dropped(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await app.screen.query("*").remove()
-        app.sync._soon("status", app.sync._status_now)
+        app.sync._soon("repaint", app.sync._repaint_now)
         app.sync.reload_lists()
         await asyncio.sleep(0.8)  # past the coalescing delay: both fire now
         assert app._exception is None

@@ -51,7 +51,7 @@ async def test_the_lists_show_the_configured_columns_in_order(
         assert header(app) == ["NAME", "STATE", "TARGET", "NEXT", "RUN"]
         row = shown.cursor_row
         assert row is not None
-        summary = app.session.store.rows[row.key]
+        summary = app.session.store.facts(row.key)
         line = shown.render_line(1).text
         assert summary.name in line
         assert summary.target_kind in line  # the TARGET cell, read from the row's own cell

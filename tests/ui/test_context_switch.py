@@ -29,6 +29,7 @@ from schedtui.ui.screens.schedules import SchedulesScreen
 from tests.aws.conftest import ACCOUNT, REGION, scheduler_backend, seed
 from tests.aws.lossy_proxy import LossyProxy
 from tests.conftest import closed_port, threaded_moto, use_aws_config
+from tests.store_rows import rows_of
 from tests.ui.test_app import SIZE, loaded, on_screen, shown_names, static_text, table, wait_for
 from tests.ui.test_navigation import command, recorded
 
@@ -160,7 +161,7 @@ async def test_a_profile_switch_shows_the_other_account_and_keeps_the_view(
         assert f"endpoint {accounts.b.url}" in header(app)
         assert app.session.header.caller_arn == f"arn:aws:iam::{ACCOUNT_B}:user/operator-b"
         # Nothing of account A is left: not in the store, not under esc.
-        assert all(row.name.startswith("beta") for row in app.session.store.rows.values())
+        assert all(row.name.startswith("beta") for row in rows_of(app.session.store).values())
         assert len(app.screen_stack) == 3
         assert old_groups not in app.screen_stack
         await pilot.press("escape")
@@ -174,7 +175,7 @@ async def test_a_profile_switch_shows_the_other_account_and_keeps_the_view(
         await wait_for(pilot, lambda: app.session.header.region == "us-west-2")
         await wait_for(pilot, lambda: app.session.store.listed and not app.sync.refreshing)
         assert isinstance(app.screen, GroupsScreen)
-        assert not app.session.store.rows
+        assert not len(app.session.store)
         assert f"profile b  acct {ACCOUNT_B}  us-west-2" in header(app)
         assert f"No schedules in us-west-2 (account {ACCOUNT_B})" in said
         await command(pilot, "region nowhere-1")
@@ -218,7 +219,7 @@ async def test_a_profile_that_fails_says_why_and_the_current_one_keeps_working(
         await pilot.press("r")
         await wait_for(pilot, lambda: accounts.a.count("GET", "/schedules") > listed)
         await loaded(pilot)
-        assert sorted(row.name for row in app.session.store.rows.values()) == [
+        assert sorted(row.name for row in rows_of(app.session.store).values()) == [
             "alpha-00000",
             "alpha-00001",
         ]
@@ -264,7 +265,7 @@ async def test_read_only_holds_across_switches_and_an_old_listing_never_lands(
         # Account A's answer goes out; nothing of it reaches B's store.
         await wait_for(pilot, lambda: accounts.a.answered["GET", "/schedules"] == 1)
         await loaded(pilot)
-        assert sorted(row.name for row in app.session.store.rows.values()) == [
+        assert sorted(row.name for row in rows_of(app.session.store).values()) == [
             "beta-00000",
             "beta-00001",
             "beta-00002",

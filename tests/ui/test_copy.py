@@ -22,6 +22,7 @@ from schedtui.ui.screens.json_view import JsonViewScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
+from tests.store_rows import rows_of
 from tests.ui.test_app import SIZE, loaded, on_screen, open_group, table, wait_for
 from tests.ui.test_delete_and_groups import notes
 from tests.ui.test_hostile_text import DESCRIPTION, GROUP, INPUT, NAME, clean
@@ -42,7 +43,7 @@ async def open_daily_row(pilot: Any) -> None:
     app = pilot.app
     await loaded(pilot)
     await open_group(pilot, BATCH)
-    key = next(k for k, row in app.session.store.rows.items() if row.name == DAILY)
+    key = next(k for k, row in rows_of(app.session.store).items() if row.name == DAILY)
     assert table(app).move_to(key)
 
 
@@ -135,7 +136,7 @@ async def test_json_view_of_hostile_text_is_inert_and_the_same_values(
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
-        key = next(k for k, row in app.session.store.rows.items() if row.name == NAME)
+        key = next(k for k, row in rows_of(app.session.store).items() if row.name == NAME)
         assert table(app).move_to(key)
         await pilot.press("v")
         await wait_for(pilot, lambda: isinstance(app.screen, JsonViewScreen))

@@ -195,7 +195,7 @@ async def test_delete_marked_schedules_with_one_confirmation_and_a_result_each(
         await pilot.press("escape")
         await wait_for(pilot, lambda: shown_names(app) == [WEEKLY])
         # The deleted one is no longer marked; the one that failed stays marked for a retry.
-        assert [app.session.store.rows[key].name for key in table(app).marks] == [WEEKLY]
+        assert [app.session.store.facts(key).name for key in table(app).marks] == [WEEKLY]
         assert [entry["outcome"] for entry in audit(app)] == ["applied"]
 
 

@@ -20,6 +20,7 @@ from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.commands import CommandsProvider
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
+from tests.store_rows import rows_of
 from tests.ui.test_app import SIZE, static_text, wait_for
 
 REGION = "us-east-1"
@@ -108,7 +109,7 @@ async def test_numbers_near_two_to_the_63_are_shown_as_stored(
         assert f"{-HUGE} min" in text_of(app)  # the window, as stored
 
         def row() -> Any:
-            return next(r for r in app.session.store.rows.values() if r.name == "huge-numbers")
+            return next(r for r in rows_of(app.session.store).values() if r.name == "huge-numbers")
 
         await wait_for(pilot, lambda: row().detailed)
         assert row().retry is not None

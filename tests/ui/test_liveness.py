@@ -16,7 +16,6 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from moto.server import ThreadedMotoServer
 
 from schedtui.aws.session import AwsSettings
-from schedtui.core.schedules.store import summary_of
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
@@ -25,6 +24,7 @@ from schedtui.ui.screens.schedules import SchedulesScreen
 from tests.aws.conftest import LAMBDA, ROLE, seed
 from tests.aws.test_faults import aws_error_response
 from tests.aws.wire import count_calls
+from tests.store_rows import rows_of
 from tests.ui.test_app import (
     FIXED,
     SIZE,
@@ -147,8 +147,8 @@ async def test_a_listing_that_fails_midway_is_partial_then_complete(
         await wait_for(
             pilot,
             lambda: (
-                len(app.session.store.rows) == 200
-                and all(row.detailed for row in app.session.store.rows.values())
+                len(app.session.store) == 200
+                and all(row.detailed for row in rows_of(app.session.store).values())
                 and not app.sync.refreshing
             ),
             timeout=30,
@@ -163,7 +163,7 @@ async def test_a_listing_that_fails_midway_is_partial_then_complete(
         await pilot.press("r")
         await wait_for(
             pilot,
-            lambda: app.session.store.complete and len(app.session.store.rows) == 350,
+            lambda: app.session.store.complete and len(app.session.store) == 350,
             timeout=20,
         )
         await wait_for(pilot, lambda: "350 shown of 350 ·" in static_text(app, "#status"))
@@ -189,7 +189,7 @@ async def test_the_header_recovers_when_the_endpoint_comes_back(
             ).close()
             seed_demo(endpoint, now=FIXED)
             await wait_for(
-                pilot, lambda: app.session.store.complete and bool(app.session.store.rows), 20
+                pilot, lambda: app.session.store.complete and bool(len(app.session.store)), 20
             )
             await wait_for(pilot, lambda: "acct 123456789012" in static_text(app, "StatusHeader"))
             assert "error" not in static_text(app, "StatusHeader")
@@ -222,12 +222,9 @@ async def test_definitions_arriving_before_a_new_screen_is_composed_wait_for_it(
 
     app = make_app(settings, group=GROUP)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.session.store.complete and bool(app.session.store.rows))
-        rows = app.sync.rows(
-            (summary_of(row), None) for row in list(app.session.store.rows.values())[:3]
-        )
+        await wait_for(pilot, lambda: app.session.store.complete and bool(len(app.session.store)))
         app.push_screen(SchedulesScreen(group=GROUP))  # not composed until the next pause
-        app.sync.apply(RowsArrived(app.sync.generation, rows, definitions=True))
+        app.sync.apply(RowsArrived(app.sync.generation, 3, definitions=True))
         await pilot.pause()
         assert app.is_running
         await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))

@@ -17,6 +17,7 @@ from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.themes import OwnThemesProvider
 from schedtui.ui.widgets.virtual_table import VirtualTable
+from tests.store_rows import rows_of
 from tests.ui.test_app import SIZE, loaded, shown_names, wait_for
 from tests.ui.test_monitor import put_metrics
 
@@ -144,17 +145,21 @@ async def test_failing_lists_the_schedules_of_failing_groups_and_dlqs(
         await pilot.pause(0.2)
         store = app.session.store
         expected = {
-            arn for arn, row in store.rows.items() if figures.failing(row.group, row.dlq_arn)
+            arn for arn, row in rows_of(store).items() if figures.failing(row.group, row.dlq_arn)
         }
         assert figures.group_failures["orders"] == 11  # 6 + 4 target errors, 1 dropped
-        orders = {arn for arn, row in store.rows.items() if row.group == "orders"}
-        assert orders <= expected < set(store.rows)
+        orders = {arn for arn, row in rows_of(store).items() if row.group == "orders"}
+        assert orders <= expected < set(store.listed_arns())
         shown = app.screen.query_one(VirtualTable)
         assert set(shown.row_keys()) == expected
         # Each orders row shows its group's count, under a title that says it is the group's.
         column = [c.key for c in shown.columns].index("failures")
         assert shown.columns[column].label == "GRP FAIL 1h"
-        order_row = next(r for r in shown._rows if store.rows[r.key].group == "orders")
+        order_row = next(
+            shown.rows[position]
+            for position in range(shown.row_count)
+            if store.facts(shown.rows.key(position)).group == "orders"
+        )
         assert shown.cell_text(order_row, column) == "11"
         # Worst first, and esc goes back: the filter is the view the command opened.
         assert (shown.sort_column, shown.sort_reverse) == ("failures", True)

@@ -34,7 +34,7 @@ async def test_the_lists_show_rows_under_a_one_line_header(
         assert "acct" in lines[0] or "123456789012" in lines[0]
         visible = table(app).scrollable_content_region.height - 1  # minus its header line
         assert visible >= 5
-        names = [app.session.store.rows[key].name for key in table(app).row_keys()[:5]]
+        names = [app.session.store.facts(key).name for key in table(app).row_keys()[:5]]
         body = "\n".join(lines)
         assert all(name[:10] in body for name in names)
 

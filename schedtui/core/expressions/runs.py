@@ -176,18 +176,29 @@ def next_runs(
 
 
 class NextRunCache:
-    """The next run of many schedules at one instant, as a list view needs it.
+    """The next run of many schedules after one instant, as a list view needs it.
 
     A list of 100,000 schedules repeats a few thousand (expression, zone) pairs, and every
     row is asked about the same instant, so each pair is computed once. Start and end dates
     are applied to the shared answer instead of being part of the key, except for a start
     date still in the future, which moves the question. rate() runs depend on each
     schedule's anchor and are plain arithmetic, so they are not shared.
+
+    One cache serves a whole session (``move_to`` the new instant): an answer stays valid
+    while the instant is at or after the one it was computed for and before the run it
+    found, as no run can fall in between.
     """
 
     def __init__(self, after: datetime) -> None:
         self.after = utc(after)
-        self._shared: dict[tuple[str, str | None, datetime | None], datetime | None] = {}
+        # key -> (the instant it was computed after, the next run or None)
+        self._shared: dict[
+            tuple[str, str | None, datetime | None], tuple[datetime, datetime | None]
+        ] = {}
+
+    def move_to(self, after: datetime) -> None:
+        """Answer for ``after`` from now on; answers still valid then are kept."""
+        self.after = utc(after)
 
     def next_run(
         self,
@@ -214,10 +225,11 @@ class NextRunCache:
         if start is not None and (start <= self.after or isinstance(parsed, AtExpression)):
             start = None  # a past start date (or any, for at()) does not change the answer
         key = (expression, zone, start)
-        if key not in self._shared:
+        entry = self._shared.get(key)
+        if entry is None or not entry[0] <= self.after < (entry[1] or LATEST):
             stream = instants(parsed, load_zone(zone), self.after, start_date=start)
-            self._shared[key] = next(stream, None)
-        found = self._shared[key]
+            entry = self._shared[key] = (self.after, next(stream, None))
+        found = entry[1]
         if (
             found is not None
             and end_date is not None

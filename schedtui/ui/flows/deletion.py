@@ -184,12 +184,9 @@ def _confirm_group(host: Host, name: str, count: int) -> None:
         plural = "schedule goes" if count == 1 else "schedules go"
         body.append(f"{count} {plural} with the group", style="bold red")
         body.append(" (AWS deletes them shortly after it):\n")
-        rows = sorted(
-            (row for row in host.session.store.rows.values() if row.group == name),
-            key=lambda r: r.name,
-        )
-        for row in rows[:_GROUP_SCHEDULES_SHOWN]:
-            body.append(f"  {printable(row.name)}  {row.state}\n")
+        rows = host.session.store.listed_in(name)
+        for schedule_name, state in rows[:_GROUP_SCHEDULES_SHOWN]:
+            body.append(f"  {printable(schedule_name)}  {state}\n")
         if len(rows) > _GROUP_SCHEDULES_SHOWN:
             body.append(f"  … and {len(rows) - _GROUP_SCHEDULES_SHOWN} more\n")
     else:
@@ -228,7 +225,7 @@ def _delete_group(host: Host, name: str, expected: int) -> None:
 
 def _group_deleted(host: Host, name: str, count: int) -> None:
     host.session.store.groups.pop(name, None)
-    _forget(host, {arn for arn, row in host.session.store.rows.items() if row.group == name})
+    _forget(host, host.session.store.arns_in(name))
     plural = "schedule" if count == 1 else "schedules"
     host.notify(f"Group {name} deleted with its {count} {plural}")
     host.changed()

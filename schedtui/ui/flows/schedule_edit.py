@@ -91,7 +91,8 @@ def _push_form(
         on_save=lambda form, schedule: review(host, _form_draft(host, form, schedule)),
         read_only_reason=_reason(host),
     )
-    form.taken_names = {(row.group, row.name) for row in host.session.store.rows.values()}
+    store = host.session.store
+    form.is_taken = lambda key: store.find(*key) is not None
     host.push_screen(form)
 
 
@@ -109,7 +110,7 @@ def open_clone(host: Host, seen: Schedule | ScheduleSummary) -> None:
 
 
 def _free_name(host: Host, group: str, name: str) -> str:
-    taken = {row.name for row in host.session.store.rows.values() if row.group == group}
+    taken = set(host.session.store.names_in(group))
     candidate, number = f"{name}-copy"[:64], 2
     while candidate in taken:
         candidate, number = f"{name}-copy-{number}"[:64], number + 1
@@ -119,7 +120,7 @@ def _free_name(host: Host, group: str, name: str) -> str:
 def open_create(host: Host, group: str | None) -> None:
     group = group or "default"
     details = host.session.backend.details
-    digests = [digest for digest in details.digests() if digest.group == group]
+    digests = list(details.columns.digests(group))
     values = creation_values(
         group,
         zones=[digest.zone for digest in digests],

@@ -28,8 +28,8 @@ class GroupsScreen(TableScreen):
 
     def status_text(self, shown: int) -> str:
         store = self.session.store
-        total = len(store.rows)
-        disabled = sum(1 for row in store.rows.values() if row.state == "DISABLED")
+        counts = store.columns.total()
+        total, disabled = counts.total, counts.disabled
         counted = f"{total:,} schedules" + ("" if store.complete else " listed so far")
         return (
             f"{shown} of {len(store.groups)} groups · {counted}"

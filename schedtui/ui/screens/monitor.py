@@ -148,12 +148,12 @@ class MonitorScreen(AppScreen):
             health = group_health(series, alarms if isinstance(alarms, list) else [])
         except AwsError as error:
             health = error
-        references: dict[str, list[str]] = {}
-        for digest in backend.details.digests():
-            if digest.dlq_arn:
-                references.setdefault(digest.dlq_arn, []).append(f"{digest.group}/{digest.name}")
-        for users in references.values():
-            users.sort()  # stable across refreshes, whatever order the details arrived in
+        columns = backend.details.columns
+        references = {
+            # sorted: stable across refreshes, whatever order the details arrived in
+            queue: sorted(columns.path(row) for row in rows)
+            for queue, rows in columns.dlq_users().items()
+        }
         depths = backend.dlqs.depths(sorted(references))
         self.from_worker(self._show, Snapshot(health, alarms, depths, references))
 

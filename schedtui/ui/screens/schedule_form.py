@@ -176,7 +176,8 @@ class ScheduleFormScreen(AppScreen):
         self.read_only_reason = read_only_reason
         self.result = FormResult(schedule=None)
         self.server_problem: str | None = None  # AWS's refusal, shown until the next edit
-        self.taken_names: set[tuple[str, str]] = set()  # (group, name) already in the account
+        # Whether (group, name) is already in the account (the store knows; asked on save).
+        self.is_taken: Callable[[tuple[str, str]], bool] = lambda key: False
         # The last create request sent and its idempotency token (see flows.schedule_edit).
         self.client_tokens = ClientTokens()  # a save retried with the same body: same token
         arn = self.initial.get("Target.Arn", "")
@@ -402,7 +403,7 @@ class ScheduleFormScreen(AppScreen):
         values = self.values()
         self.result = build_schedule(self.original, self.start, values, new=self.creating)
         schedule = self.result.schedule
-        if schedule is not None and self.creating and schedule.key in self.taken_names:
+        if schedule is not None and self.creating and self.is_taken(schedule.key):
             self.result.errors["Name"] = (
                 f"a schedule named {schedule.name} already exists in group {schedule.group_name}"
             )

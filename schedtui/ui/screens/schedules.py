@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from schedtui.core.monitoring.failures import FailureFigures
 from schedtui.core.schedules.schedule import ScheduleSummary
-from schedtui.core.schedules.store import SCHEDULE_COLUMNS
-from schedtui.core.table import TableRow
+from schedtui.core.schedules.store import SCHEDULE_COLUMNS, StoreRows
 from schedtui.ui.flows.schedule_edit import open_create
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
@@ -50,23 +49,24 @@ class SchedulesScreen(TableScreen, ScheduleActions):
     def title_scope(self) -> list[str]:
         return [f"group {self.group}" if self.group else "all groups"]
 
-    def rows(self) -> list[TableRow]:
-        store = self.session.store
-        return store.visible(self.group, self.row_filter, store.failures.failing)
+    def rows(self) -> StoreRows:
+        shown = self.table.rows
+        previous = shown if isinstance(shown, StoreRows) else None
+        return self.session.store.view(self.group, self.row_filter, previous)
 
     def status_text(self, shown: int) -> str:
+        # From the counts the columns keep: never a walk over the rows (a million of them).
         store = self.session.store
-        rows = [r for r in store.rows.values() if self.group is None or r.group == self.group]
-        disabled = sum(1 for row in rows if row.state == "DISABLED")
-        pending = sum(1 for row in rows if not row.detailed)
+        counts = store.columns.group_counts(self.group)
+        pending = counts.pending
         where = f"group {self.group}" if self.group else "all groups"
         marked = len(self.table.marks)
-        total = f"{len(rows):,}" + ("" if store.complete else " listed so far")
+        total = f"{counts.total:,}" + ("" if store.complete else " listed so far")
         # The listing's state right after the counts it qualifies (a long line is cut).
         return (
             f"{where} · {shown:,} shown of {total}"
             + store.listing_note()
-            + f" · {len(rows) - disabled:,} enabled · {disabled:,} disabled"
+            + f" · {counts.enabled:,} enabled · {counts.disabled:,} disabled"
             + (f" · {marked} marked" if marked else "")
             + (_pending_note(pending, store.loading) if pending else "")
             + _failures_note(store.failures, self.row_filter.asks_failures)
@@ -80,10 +80,7 @@ class SchedulesScreen(TableScreen, ScheduleActions):
             self.reload()
 
     def details_change_nothing_but_cells(self) -> bool:
-        # Free words match the expression and tz: the zone, both known only from details.
-        # is:failing asks the DLQ, also known only from details.
-        row_filter = self.row_filter
-        return not row_filter.words and all(key not in ("tz", "is") for key, _ in row_filter.terms)
+        return not self.row_filter.reads_definitions
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         summary = self.session.store.summary(event.key)

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static
 
 from schedtui.core.monitoring.failures import FailureFigures
 from schedtui.core.schedules.rows import RowFilter, parse_filter
-from schedtui.core.table import Column, TableRow
+from schedtui.core.table import Column, Rows, TableRow
 from schedtui.core.text import printable
 from schedtui.ui.failures import fetch_failures
 from schedtui.ui.heartbeat import Beat
@@ -178,7 +178,7 @@ class TableScreen(AppScreen):
         self.reload()
 
     # Subclasses provide the rows and what enter does.
-    def rows(self) -> list[TableRow]:
+    def rows(self) -> list[TableRow] | Rows:
         raise NotImplementedError
 
     def status_text(self, shown: int) -> str:
@@ -200,7 +200,12 @@ class TableScreen(AppScreen):
             self.fetch_failures()  # the first listing is in: the figures need not wait
         rows = self.rows()
         table = self.table
-        if len(rows) == table.row_count and {row.key for row in rows} == set(table.row_keys()):
+        if not isinstance(rows, list):
+            if getattr(table.rows, "selection", None) is getattr(rows, "selection", False):
+                table.repaint()  # the same rows (the store says so): their cells may differ
+            else:
+                table.set_rows(rows)
+        elif len(rows) == table.row_count and {row.key for row in rows} == set(table.row_keys()):
             table.update_rows(rows)  # same rows (a refresh): repaint only the changed ones
         else:
             table.set_rows(rows)

@@ -49,12 +49,13 @@ from schedtui.core.table import (
     NARROWEST,
     Column,
     ColumnPlan,
+    ListRows,
+    Rows,
     TableRow,
     column_widths,
     minimum_width,
     plan_columns,
     sort_value,
-    sorted_rows,
     surviving_position,
 )
 from schedtui.core.text import printable
@@ -258,8 +259,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cell: tuple[int, ...] = tuple(positions[key] for key in keys)
         self._columns: tuple[Column, ...] = tuple(columns[index] for index in self._cell)
         self._column_index = {column.key: index for index, column in enumerate(self._columns)}
-        self._rows: list[TableRow] = []
-        self._index: dict[str, int] = {}
+        self._rows: Rows = ListRows([])
         self._cursor = 0
         self._marks: set[str] = set()
         self._sort_column: int | None = None
@@ -284,26 +284,32 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._columns
 
     @property
+    def rows(self) -> Rows:
+        """What the table shows, in display order."""
+        return self._rows
+
+    @property
     def row_count(self) -> int:
         return len(self._rows)
 
     @property
     def cursor_key(self) -> str | None:
         """The key of the row under the cursor, None when the table is empty."""
-        return self._rows[self._cursor].key if self._rows else None
+        return self._rows.key(self._cursor) if len(self._rows) else None
 
     @property
     def cursor_row(self) -> TableRow | None:
-        return self._rows[self._cursor] if self._rows else None
+        return self._rows[self._cursor] if len(self._rows) else None
 
     def row_keys(self) -> list[str]:
         """Every row key in display order (after filtering and sorting)."""
-        return [row.key for row in self._rows]
+        return [self._rows.key(position) for position in range(len(self._rows))]
 
     def visible_keys(self) -> list[str]:
         """Keys of the rows on screen, top to bottom (what to fetch details for first)."""
         top = self.scroll_offset.y
-        return [row.key for row in self._rows[top : top + self._page_height()]]
+        bottom = min(len(self._rows), top + self._page_height())
+        return [self._rows.key(position) for position in range(top, bottom)]
 
     @property
     def sort_column(self) -> str | None:
@@ -338,7 +344,7 @@ class VirtualTable(ScrollView, can_focus=True):
     @marks.setter
     def marks(self, keys: Iterable[str]) -> None:
         # Only rows on the list can be marked: a bulk action must never reach a hidden row.
-        self._set_marks({key for key in keys if key in self._index})
+        self._set_marks({key for key in keys if self._rows.position(key) is not None})
 
     def set_now(self, now: datetime) -> None:
         """Move the clock of the live columns: the lines on screen re-render."""
@@ -365,8 +371,9 @@ class VirtualTable(ScrollView, can_focus=True):
             value = live(value, now) if live is not None else str(value)
         return printable(value)
 
-    def set_rows(self, rows: Sequence[TableRow]) -> None:
-        """Replace the list (already filtered by the caller) in one O(n) pass.
+    def set_rows(self, rows: Sequence[TableRow] | Rows) -> None:
+        """Replace the list (already filtered by the caller): a list of rows (one O(n) pass),
+        or a view over a store that builds only the rows on screen (``Rows``).
 
         The cursor stays on its key when that row is still listed; otherwise it goes to the
         nearest row after it that survived (before it, failing that), the way an editor
@@ -377,23 +384,29 @@ class VirtualTable(ScrollView, can_focus=True):
         """
         old_rows, old_cursor, old_key = self._rows, self._cursor, self.cursor_key
         old_line = old_cursor - self.scroll_offset.y
-        new_rows = list(rows)
+        new_rows: Rows = ListRows(rows) if isinstance(rows, list | tuple) else rows  # type: ignore[arg-type]
         if self._sort_column is not None:
             new_rows = self._sorted(new_rows)
-        index = {row.key: position for position, row in enumerate(new_rows)}
-        if len(index) != len(new_rows):
-            raise ValueError("row keys must be unique")
-        self._rows, self._index = new_rows, index
+        self._rows = new_rows
         self._measure_content()
-        self._cursor = surviving_position(old_rows, old_cursor, old_key, index)
+        self._cursor = surviving_position(old_rows, old_cursor, old_key, new_rows)
         # Same keys may come back with new cells (a refresh): every cached line is suspect.
         self._line_cache.clear()
         self.virtual_size = Size(minimum_width(self._columns), len(new_rows) + 1)
         self._keep_cursor_line(old_line)
         self.refresh()
         if self._marks:
-            self._set_marks({key for key in self._marks if key in index})
+            self._set_marks({key for key in self._marks if new_rows.position(key) is not None})
         self._announce_cursor()
+
+    def repaint(self) -> None:
+        """The rows of a store view changed in place (definitions, next runs): the lines on
+        screen render again, and a sorted table re-sorts (the store caches its orders)."""
+        self._line_cache.clear()
+        if self._sort_column is not None:
+            self._resort()
+        else:
+            self.refresh()
 
     def update_rows(self, rows: Iterable[TableRow]) -> None:
         """Replace rows in place by key; only changed, visible lines repaint.
@@ -401,23 +414,24 @@ class VirtualTable(ScrollView, can_focus=True):
         Rows whose key is not listed are ignored (use set_rows to add rows). The order is
         kept unless the table is sorted by a column whose sort value changed.
         """
-        changed: list[int] = []
-        resort = False
+        current = self._rows
+        if not isinstance(current, ListRows):
+            raise TypeError("update_rows is for a list of rows; a store view repaints")
+        rows = list(rows)
         sort_column = self._sort_column
-        for row in rows:
-            position = self._index.get(row.key)
-            if position is None:
-                continue
-            old = self._rows[position]
-            if old == row:
-                continue
-            self._rows[position] = row
-            changed.append(position)
-            if sort_column is not None and not resort:
-                cell = self._cell[sort_column]
-                resort = sort_value(old, cell) != sort_value(row, cell)
+        resort = False
+        if sort_column is not None:
+            cell = self._cell[sort_column]
+            for row in rows:
+                position = current.position(row.key)
+                if position is not None and sort_value(current[position], cell) != sort_value(
+                    row, cell
+                ):
+                    resort = True
+                    break
+        changed = current.replaced(rows)
         for position in changed:
-            self._forget_lines(self._rows[position].key)
+            self._forget_lines(current.key(position))
         if resort:
             self._resort()
             return
@@ -437,7 +451,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def move_to(self, key: str) -> bool:
         """Put the cursor on `key`; False (cursor unchanged) when it is not listed."""
-        position = self._index.get(key)
+        position = self._rows.position(key)
         if position is None:
             return False
         self._move_cursor(position)
@@ -544,13 +558,14 @@ class VirtualTable(ScrollView, can_focus=True):
         position = self.scroll_offset.y + y - 1
         if position >= len(self._rows):
             return Strip.blank(plan.width, self.rich_style)
-        row = self._rows[position]
+        key = self._rows.key(position)
         is_cursor = position == self._cursor
-        is_marked = row.key in self._marks
-        cache_key = (row.key, is_cursor, is_marked)
+        is_marked = key in self._marks
+        cache_key = (key, is_cursor, is_marked)
         strip = self._line_cache.get(cache_key)
         if strip is None:
-            strip = self._render_row(plan, row, is_cursor, is_marked)
+            # A store view builds the row here: only lines on screen ever become objects.
+            strip = self._render_row(plan, self._rows[position], is_cursor, is_marked)
             self._line_cache.set(cache_key, strip)
         return strip
 
@@ -686,14 +701,7 @@ class VirtualTable(ScrollView, can_focus=True):
         """The longest cell of each `fit` column (text cells: their length is their width
         after printable, close enough for sizing)."""
         self._content = {
-            index: max(
-                (
-                    len(row.cells[cell])
-                    for row in self._rows
-                    if cell < len(row.cells) and isinstance(row.cells[cell], str)
-                ),
-                default=0,
-            )
+            index: self._rows.longest(cell)
             for index, (column, cell) in enumerate(zip(self._columns, self._cell, strict=True))
             if column.fit
         }
@@ -709,7 +717,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)  # minus the header line
 
     def _move_cursor(self, position: int, *, scroll_by: int = 0) -> None:
-        if not self._rows:
+        if not len(self._rows):
             return
         position = max(0, min(position, len(self._rows) - 1))
         if scroll_by:
@@ -763,22 +771,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # -- sorting and marks ----------------------------------------------------------------------
 
-    def _sorted(self, rows: list[TableRow]) -> list[TableRow]:
+    def _sorted(self, rows: Rows) -> Rows:
         assert self._sort_column is not None
         cell = self._cell[self._sort_column]
         lookup = self._columns[self._sort_column].lookup
         if lookup is None:
-            return sorted_rows(rows, cell, self._sort_reverse)
-        figures = self._lookups.get(lookup, {})
-        return sorted_rows(rows, cell, self._sort_reverse, lambda row: figures.get(row.cells[cell]))
+            return rows.sorted(cell, self._sort_reverse)
+        return rows.sorted(cell, self._sort_reverse, self._lookups.get(lookup, {}).get)
 
     def _resort(self) -> None:
         key = self.cursor_key
         screen_line = self._cursor - self.scroll_offset.y
         self._rows = self._sorted(self._rows)
-        self._index = {row.key: position for position, row in enumerate(self._rows)}
         if key is not None:
-            self._cursor = self._index[key]
+            self._cursor = self._rows.position(key) or 0
             self._keep_cursor_line(screen_line, always=True)
         # Cached lines stay valid (keyed by row, not position); the header arrow changed.
         self._header_cache = None
@@ -788,7 +794,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if marks == self._marks:
             return
         for key in marks ^ self._marks:
-            position = self._index.get(key)
+            position = self._rows.position(key)
             if position is not None:
                 self._refresh_row(position)
         self._marks = marks

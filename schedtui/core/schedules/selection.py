@@ -1,0 +1,232 @@
+"""Which schedules a `/` filter keeps, decided over the columns (``columns.py``), not rows.
+
+A filter over a million schedules must answer in under 100 ms in CPython, so nothing here
+loops over rows in Python: a term asks the few thousand distinct values of a column which
+codes pass, then one C-level pass (``map`` of a set's ``__contains__`` or a byte table over
+the column) gives a byte per row; terms combine as big-integer ANDs and ORs, and
+``itertools.compress`` turns the result into ids. Extending the filter text (typing
+"nightl" -> "nightly") narrows from the current result instead of the whole table.
+
+The language itself (words, ``key:value`` terms) is ``rows.py: RowFilter``.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress, repeat
+from typing import Any
+
+from schedtui.core.monitoring.failures import FailureFigures
+from schedtui.core.schedules.arns import target_kind, target_resource_name
+from schedtui.core.schedules.columns import DISABLED, ENABLED, ScheduleColumns
+from schedtui.core.schedules.rows import RowFilter
+
+_ALL = None  # a term that keeps every row it is asked about
+
+
+@lru_cache(maxsize=65536)
+def target_text(arn: str) -> str:
+    """A target as the list shows it, "Lambda: nightly-export" (cached per distinct ARN)."""
+    if not arn:
+        return "?"
+    name = target_resource_name(arn)
+    kind = target_kind(arn).value
+    return f"{kind}: {name}" if name else kind
+
+
+@lru_cache(maxsize=65536)
+def target_words(arn: str) -> tuple[str, str]:
+    """What the filter matches of a target: its kind (``target:lambda``) and name (words)."""
+    if not arn:
+        return "?", ""
+    return target_kind(arn).value.lower().replace(" ", ""), target_resource_name(arn).lower()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a view was selected by, over which state of the columns, and the ids it kept
+    (in id order)."""
+
+    group: str | None
+    row_filter: RowFilter
+    figures: FailureFigures | None
+    stamp: tuple[int, int]  # see ``stamp``
+    count: int  # the ids there were: later ones are new rows
+    ids: array[int]
+
+
+def stamp(columns: ScheduleColumns, row_filter: RowFilter) -> tuple[int, int]:
+    """What a selection depends on besides new rows: rows gone or back and states, and the
+    definitions when the filter reads them."""
+    return columns.membership, columns.definitions if row_filter.reads_definitions else 0
+
+
+def selected(
+    columns: ScheduleColumns,
+    group: str | None,
+    row_filter: RowFilter,
+    figures: FailureFigures | None,
+    previous: Selection | None = None,
+) -> Selection:
+    """The selection for (group, filter) now, from ``previous`` where it can: the same one
+    when nothing it depends on changed; extended by the rows added since (a listing's pages
+    append); narrowed when only the filter text grew; else over every row."""
+    with columns.lock:
+        now, count = stamp(columns, row_filter), len(columns)
+        ids = None
+        if previous is not None and previous.stamp == now and previous.figures is figures:
+            same = previous.group == group and previous.row_filter == row_filter
+            if same and previous.count == count:
+                return previous
+            if same:
+                added = select(
+                    columns, group, row_filter, figures, array("i", range(previous.count, count))
+                )
+                ids = previous.ids + added
+            elif (
+                previous.group == group
+                and previous.count == count
+                and narrows(row_filter, previous.row_filter)
+            ):
+                ids = select(columns, group, row_filter, figures, previous.ids)
+        if ids is None:
+            ids = select(columns, group, row_filter, figures)
+        return Selection(group, row_filter, figures, now, count, ids)
+
+
+def narrows(new: RowFilter, old: RowFilter) -> bool:
+    """Every row ``new`` keeps, ``old`` keeps: each old word is inside a new word, and each
+    old term has a new one at least as strict (a longer prefix or substring, or the same)."""
+    for word in old.words:
+        if not any(word in candidate for candidate in new.words):
+            return False
+    for key, value in old.terms:
+        if not any(
+            key == new_key
+            and (
+                new_value == value
+                or (key in ("name", "tz", "target") and new_value.startswith(value))
+                or (key == "name" and value in new_value)
+            )
+            for new_key, new_value in new.terms
+        ):
+            return False
+    return True
+
+
+def select(
+    columns: ScheduleColumns,
+    group: str | None,
+    row_filter: RowFilter,
+    figures: FailureFigures | None = None,
+    within: array[int] | None = None,
+) -> array[int]:
+    """The ids of live rows (of ``group``, or all) that pass ``row_filter``, in id order;
+    ``within``: only those of these ids (a narrowing), in their order."""
+    with columns.lock:
+        count = len(columns)
+
+        def view(column: Sequence[Any]) -> Iterable[Any]:
+            # Dense: the whole column as it is; narrowed: only the candidates' values.
+            return column if within is None else map(column.__getitem__, within)
+
+        masks: list[bytes] = [bytes(view(columns.alive))]
+        if group is not None:
+            masks.append(_codes_mask(view(columns.group), {columns.groups.code(group)}))
+        for key, value in row_filter.terms:
+            mask = _term(columns, key, value, figures, view)
+            if mask is not _ALL:
+                masks.append(mask)
+        for word in row_filter.words:
+            masks.append(_word(columns, word, view))
+        size = count if within is None else len(within)
+        kept = _all_of(masks, size)
+        return array("i", compress(range(count) if within is None else within, kept))
+
+
+def _all_of(masks: list[bytes], size: int) -> bytes:
+    if len(masks) == 1:
+        return masks[0]
+    combined = int.from_bytes(masks[0], "little")
+    for mask in masks[1:]:
+        combined &= int.from_bytes(mask, "little")
+    return combined.to_bytes(size, "little")
+
+
+def _any_of(masks: list[bytes], size: int) -> bytes:
+    if len(masks) == 1:
+        return masks[0]
+    combined = 0
+    for mask in masks:
+        combined |= int.from_bytes(mask, "little")
+    return combined.to_bytes(size, "little")
+
+
+def _codes_mask(column: Iterable[int], codes: set[int]) -> bytes:
+    """A byte per row: 1 where its code is one of ``codes``."""
+    return bytes(map(codes.__contains__, column))
+
+
+def _state_mask(column: Iterable[int], *states: int) -> bytes:
+    table = bytes(1 if code in states else 0 for code in range(256))
+    if isinstance(column, bytearray | bytes):
+        return bytes(column.translate(table))
+    return bytes(map(table.__getitem__, column))
+
+
+View = Callable[[Sequence[Any]], Iterable[Any]]
+
+
+def _term(
+    columns: ScheduleColumns, key: str, value: str, figures: FailureFigures | None, view: View
+) -> bytes | None:
+    if key == "is":
+        if value == "failing":
+            return _failing(columns, figures, view)
+        if value in ("paused", "disabled"):
+            return _state_mask(view(columns.state), DISABLED)
+        if value == "enabled":
+            return _state_mask(view(columns.state), ENABLED)
+        return _codes_mask(view(columns.state), set())  # an unknown is: matches nothing
+    if key == "state":
+        wanted = {"ENABLED": ENABLED, "DISABLED": DISABLED}.get(value.upper())
+        return _state_mask(view(columns.state), *(() if wanted is None else (wanted,)))
+    if key == "group":
+        codes = columns.groups.matching(lambda name: name.lower() == value)
+        return _codes_mask(view(columns.group), codes)
+    if key == "target":
+        codes = columns.targets.matching(lambda arn: target_words(arn)[0].startswith(value))
+        return _codes_mask(view(columns.target), codes)
+    if key == "tz":
+        codes = columns.zones.matching(lambda zone: bool(zone) and zone.lower().startswith(value))
+        return _codes_mask(view(columns.zone), codes)
+    # name:
+    return bytes(map(str.__contains__, view(columns.lowered), repeat(value)))
+
+
+def _word(columns: ScheduleColumns, word: str, view: View) -> bytes:
+    """A free word: in the name, the group, the expression or the target's name."""
+    masks = [bytes(map(str.__contains__, view(columns.lowered), repeat(word)))]
+    for codes, column in (
+        (columns.groups.matching(lambda name: word in name.lower()), columns.group),
+        (columns.expressions.matching(lambda text: word in text.lower()), columns.expression),
+        (columns.targets.matching(lambda arn: word in target_words(arn)[1]), columns.target),
+    ):
+        if codes:
+            masks.append(_codes_mask(view(column), codes))
+    return _any_of(masks, len(masks[0]))
+
+
+def _failing(columns: ScheduleColumns, figures: FailureFigures | None, view: View) -> bytes:
+    """The group failed in the last hour, or the schedule's DLQ holds messages."""
+    if figures is None:
+        return _codes_mask(view(columns.state), set())
+    groups = columns.groups.matching(lambda name: figures.group_failures.get(name, 0) > 0)
+    queues = columns.dlqs.matching(lambda arn: bool(arn) and (figures.dlq_depths.get(arn) or 0) > 0)
+    masks = [_codes_mask(view(columns.group), groups)]
+    if queues:
+        masks.append(_codes_mask(view(columns.dlq), queues))
+    return _any_of(masks, len(masks[0]))
