@@ -283,15 +283,22 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
         app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True))
 
         # The UI thread's work per hand-over from the refresh worker (a ListSchedules page, or a
-        # batch of details): storing the rows (_apply_rows), and rebuilding the list on screen
-        # (_reload_now, which the app may coalesce over several hand-overs).
+        # batch of details): storing the rows (AccountSync.apply of a RowsArrived), and
+        # rebuilding the list on screen (_reload_now, which the sync may coalesce over several
+        # hand-overs).
         handovers: list[tuple[bool, int, float]] = []  # (listing finished?, rows, seconds)
         reloads: list[tuple[bool, int, float]] = []
 
-        def timed(method: Callable[..., None], into: list[tuple[bool, int, float]]) -> Any:
+        def timed(
+            method: Callable[..., None],
+            into: list[tuple[bool, int, float]],
+            only: type | None = None,  # count only the calls whose argument is one of these
+        ) -> Any:
             def wrapper(*args: Any) -> None:
                 start = time.perf_counter()
                 method(*args)
+                if only is not None and not isinstance(args[0], only):
+                    return
                 into.append(
                     (
                         app.session.store.listed,
@@ -302,8 +309,9 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
 
             return wrapper
 
-        app._apply_rows = timed(app._apply_rows, handovers)  # type: ignore[method-assign]
-        app._reload_now = timed(app._reload_now, reloads)  # type: ignore[method-assign]
+        sync = app.sync
+        sync.apply = timed(sync.apply, handovers, RowsArrived)  # type: ignore[method-assign]
+        sync._reload_now = timed(sync._reload_now, reloads)  # type: ignore[method-assign]
         lag = LoopLag()
         keys: dict[str, tuple[list[float], list[float], list[float]]] = {}
         app_start = time.perf_counter()
@@ -364,7 +372,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
                     f"(the rest would take ~{after / max(rate, 1):,.0f} s more)"
                 )
                 # Then stop them (what a new refresh does) for quiet figures.
-                app._stop_details.set()
+                sync._stop.set()
                 deadline = time.perf_counter() + 60
                 while not all(worker.is_finished for worker in app.workers):
                     assert time.perf_counter() < deadline, "the details fetch did not stop"
@@ -385,7 +393,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
     for line in lines:
         print(f"  {line}")
     for title, calls in (
-        ("storing rows (_apply_rows), per hand-over", handovers),
+        ("storing rows (AccountSync.apply), per hand-over", handovers),
         ("rebuilding the list on screen (_reload_now), per reload", reloads),
     ):
         print(f"  UI thread, {title}:")
