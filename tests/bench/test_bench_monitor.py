@@ -19,9 +19,10 @@ from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.monitoring.metrics import SCHEDULER_METRICS
 from schedtui.core.monitoring.panel import group_health, health_row
 from schedtui.ui.screens.monitor import Snapshot
+from tests.bench.scale import sized
 
-GROUPS = 500
-QUEUES = 1000
+GROUPS = sized(500, 10)
+QUEUES = sized(1000, 20)
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 
 

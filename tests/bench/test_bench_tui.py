@@ -45,15 +45,20 @@ from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.sync import RowsArrived
 from schedtui.ui.widgets.virtual_table import VirtualTable
+from tests.bench.scale import sized
 from tests.e2e.test_tmux_demo import TMUX_MISSING, TmuxSession, table
 
-SIZE = int(os.environ.get("SCHEDTUI_BENCH_SIZE", "100000"))  # a smaller one for a quick look
+SIZE = int(
+    os.environ.get("SCHEDTUI_BENCH_SIZE", sized("100000", "300"))
+)  # a smaller one for a quick look
 LIST_CAP = 240.0  # seconds to wait for the complete 100k listing
 POLL = 0.02  # seconds between two captures of the tmux pane
-KEYS = 30  # cursor presses per sample
+KEYS = sized(30, 4)  # cursor presses per sample
 FILTERS = ("state:disabled", "nightly", "group:billing", "tz:Europe/Madrid", "")
-FILTER_RUNS = 5
+FILTER_RUNS = sized(5, 1)
+DETAILS_WATCH = sized(10.0, 1.0)  # seconds of details loading to measure their rate over
 
 
 def rss_mib() -> float:
@@ -364,7 +369,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
                 clock = time.perf_counter()
                 await sample_keys("while details load")
                 busy_filters = await filter_timings(screen, paints, 1)
-                await asyncio.sleep(max(0.0, 10 - (time.perf_counter() - clock)))
+                await asyncio.sleep(max(0.0, DETAILS_WATCH - (time.perf_counter() - clock)))
                 after = sum(1 for row in app.session.store.rows.values() if not row.detailed)
                 rate = (pending - after) / (time.perf_counter() - clock)
                 lines.append(
