@@ -35,6 +35,15 @@ _moto_modules = tuple(moto.backends.list_of_moto_modules())
 moto.backends.list_of_moto_modules = lambda: _moto_modules
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``-n N`` without ``--dist`` distributes by work stealing, not xdist's ``load``: a
+    worker that runs out takes half of the longest queue, so the slow pilot tests at the end
+    of the collection do not finish on one worker while the others wait."""
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "worksteal"
+
+
 @pytest.fixture(autouse=True)
 def _private_state(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
