@@ -6,6 +6,7 @@ AWS endpoint even by accident.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import socket
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import botocore.session
 import moto.backends
 import pytest
 from hypothesis import settings
@@ -33,6 +35,20 @@ REGION = "us-east-1"
 # costs. The directory does not change during a run, so it is listed once.
 _moto_modules = tuple(moto.backends.list_of_moto_modules())
 moto.backends.list_of_moto_modules = lambda: _moto_modules
+
+# Every Backend a test connects starts a botocore session, and each session read and parsed
+# the same service models and endpoint rules from disk again (~0.1 s of CPU a test). One
+# loader per data path serves them all, as it already serves every client of one session.
+botocore.session.create_loader = functools.cache(botocore.session.create_loader)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """``-n N`` without ``--dist`` distributes by work stealing, not xdist's ``load``: a
+    worker that runs out takes half of the longest queue, so the slow pilot tests at the end
+    of the collection do not finish on one worker while the others wait."""
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "worksteal"
 
 
 @pytest.fixture(autouse=True)

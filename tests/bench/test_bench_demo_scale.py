@@ -39,14 +39,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.scale import sized
 from tests.e2e.test_tmux_demo import TMUX_MISSING, TmuxSession, table
 
-SIZE = int(os.environ.get("SCHEDTUI_BENCH_SIZE", "100000"))
+SIZE = int(os.environ.get("SCHEDTUI_BENCH_SIZE", sized("100000", "300")))
 LIST_CAP = float(os.environ.get("SCHEDTUI_BENCH_LIST_CAP", "600"))
 DETAILS_CAP = float(os.environ.get("SCHEDTUI_BENCH_DETAILS_CAP", "1500"))
-QUIET_WAIT = float(os.environ.get("SCHEDTUI_BENCH_QUIET", "60"))  # "60 s later" memory
+QUIET_WAIT = float(os.environ.get("SCHEDTUI_BENCH_QUIET", sized("60", "1")))  # "60 s later" memory
 POLL = 0.02
-KEY_SAMPLES = 20
+KEY_SAMPLES = sized(20, 4)
 
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
 _STATUS = re.compile(r"([\d,]+) shown of ([\d,]+)")

@@ -11,14 +11,16 @@ from datetime import UTC, datetime
 
 from schedtui.core.schedules.rows import ScheduleRow, parse_filter
 from schedtui.core.schedules.store import AccountStore, schedule_table_row
+from tests.bench.scale import sized
 
 NOW = datetime(2026, 11, 29, 16, tzinfo=UTC)
+ROWS = sized(100_000, 2_000)
 
 
 def test_filter_100k_rows() -> None:
     store = AccountStore()
     rows = []
-    for i in range(100_000):
+    for i in range(ROWS):
         row = ScheduleRow(
             arn=f"arn:{i}", name=f"job-{i:06d}", group=f"g{i % 9}",
             state="DISABLED" if i % 10 == 0 else "ENABLED",
@@ -30,7 +32,7 @@ def test_filter_100k_rows() -> None:
         )  # fmt: skip
         rows.append((row, schedule_table_row(row)))
     store.put_rows(rows)
-    print("\nfilter over 100,000 rows (best of 5):")
+    print(f"\nfilter over {ROWS:,} rows (best of 5):")
     for text in ("", "state:disabled", "job-0001", "group:g3 target:lambda", "fn7 tz:europe"):
         row_filter = parse_filter(text)
         timings = []

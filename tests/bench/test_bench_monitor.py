@@ -17,11 +17,12 @@ from schedtui.aws.dlq_repo import DlqRepository
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.monitoring.metrics import SCHEDULER_METRICS
-from schedtui.core.monitoring.panel import group_health
-from schedtui.ui.screens.monitor import Snapshot, _health_row
+from schedtui.core.monitoring.panel import group_health, health_row
+from schedtui.ui.screens.monitor import Snapshot
+from tests.bench.scale import sized
 
-GROUPS = 500
-QUEUES = 1000
+GROUPS = sized(500, 10)
+QUEUES = sized(1000, 20)
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 
 
@@ -68,7 +69,7 @@ def test_monitor_refresh_with_500_groups_and_1000_dlqs(moto_endpoint: str) -> No
 
     started = time.perf_counter()
     health = group_health(series, alarms)
-    rows = [_health_row(item) for item in health]
+    rows = [health_row(item) for item in health]
     redraw_seconds = time.perf_counter() - started
     snapshot = Snapshot(health, alarms, dict(depths), {})
     assert len(rows) == GROUPS + 1

@@ -15,9 +15,10 @@ from schedtui.core.expressions.engine import CronEngine
 from schedtui.core.expressions.parse import CronExpression, parse_expression
 from schedtui.core.expressions.runs import NextRunCache, instants
 from schedtui.core.expressions.zones import load_zone, localize
+from tests.bench.scale import sized
 
-SCHEDULES = 100_000
-EXPRESSIONS = 2_000
+SCHEDULES = sized(100_000, 2_000)
+EXPRESSIONS = sized(2_000, 100)
 ZONES = [
     "UTC", "Europe/Madrid", "Europe/London", "Europe/Berlin", "Europe/Paris", "America/New_York",
     "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Sao_Paulo",

@@ -14,8 +14,9 @@ from schedtui.aws.details_cache import DetailsCache
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 from tests.aws.conftest import seed
+from tests.bench.scale import sized
 
-SCHEDULES = 10_000
+SCHEDULES = sized(10_000, 400)  # pages of 100: 4 pages when tiny
 
 
 def _best_of(runs: int, work: object) -> float:

@@ -32,9 +32,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.bench.scale import sized
 from tests.bench.test_bench_demo_scale import children, rss_mib
 
-SIZES = [int(size) for size in os.environ.get("SCHEDTUI_BENCH_SIZES", "10000,100000").split(",")]
+SIZES = [
+    int(size)
+    for size in os.environ.get("SCHEDTUI_BENCH_SIZES", sized("10000,100000", "300")).split(",")
+]
 
 
 def _peak_of_children(pid: int, stop: threading.Event, peak: list[float]) -> None:

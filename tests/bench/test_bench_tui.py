@@ -45,15 +45,20 @@ from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.sync import RowsArrived
 from schedtui.ui.widgets.virtual_table import VirtualTable
+from tests.bench.scale import sized
 from tests.e2e.test_tmux_demo import TMUX_MISSING, TmuxSession, table
 
-SIZE = int(os.environ.get("SCHEDTUI_BENCH_SIZE", "100000"))  # a smaller one for a quick look
+SIZE = int(
+    os.environ.get("SCHEDTUI_BENCH_SIZE", sized("100000", "300"))
+)  # a smaller one for a quick look
 LIST_CAP = 240.0  # seconds to wait for the complete 100k listing
 POLL = 0.02  # seconds between two captures of the tmux pane
-KEYS = 30  # cursor presses per sample
+KEYS = sized(30, 4)  # cursor presses per sample
 FILTERS = ("state:disabled", "nightly", "group:billing", "tz:Europe/Madrid", "")
-FILTER_RUNS = 5
+FILTER_RUNS = sized(5, 1)
+DETAILS_WATCH = sized(10.0, 1.0)  # seconds of details loading to measure their rate over
 
 
 def rss_mib() -> float:
@@ -283,15 +288,22 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
         app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True))
 
         # The UI thread's work per hand-over from the refresh worker (a ListSchedules page, or a
-        # batch of details): storing the rows (_apply_rows), and rebuilding the list on screen
-        # (_reload_now, which the app may coalesce over several hand-overs).
+        # batch of details): storing the rows (AccountSync.apply of a RowsArrived), and
+        # rebuilding the list on screen (_reload_now, which the sync may coalesce over several
+        # hand-overs).
         handovers: list[tuple[bool, int, float]] = []  # (listing finished?, rows, seconds)
         reloads: list[tuple[bool, int, float]] = []
 
-        def timed(method: Callable[..., None], into: list[tuple[bool, int, float]]) -> Any:
+        def timed(
+            method: Callable[..., None],
+            into: list[tuple[bool, int, float]],
+            only: type | None = None,  # count only the calls whose argument is one of these
+        ) -> Any:
             def wrapper(*args: Any) -> None:
                 start = time.perf_counter()
                 method(*args)
+                if only is not None and not isinstance(args[0], only):
+                    return
                 into.append(
                     (
                         app.session.store.listed,
@@ -302,8 +314,9 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
 
             return wrapper
 
-        app._apply_rows = timed(app._apply_rows, handovers)  # type: ignore[method-assign]
-        app._reload_now = timed(app._reload_now, reloads)  # type: ignore[method-assign]
+        sync = app.sync
+        sync.apply = timed(sync.apply, handovers, RowsArrived)  # type: ignore[method-assign]
+        sync._reload_now = timed(sync._reload_now, reloads)  # type: ignore[method-assign]
         lag = LoopLag()
         keys: dict[str, tuple[list[float], list[float], list[float]]] = {}
         app_start = time.perf_counter()
@@ -356,7 +369,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
                 clock = time.perf_counter()
                 await sample_keys("while details load")
                 busy_filters = await filter_timings(screen, paints, 1)
-                await asyncio.sleep(max(0.0, 10 - (time.perf_counter() - clock)))
+                await asyncio.sleep(max(0.0, DETAILS_WATCH - (time.perf_counter() - clock)))
                 after = sum(1 for row in app.session.store.rows.values() if not row.detailed)
                 rate = (pending - after) / (time.perf_counter() - clock)
                 lines.append(
@@ -364,7 +377,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
                     f"(the rest would take ~{after / max(rate, 1):,.0f} s more)"
                 )
                 # Then stop them (what a new refresh does) for quiet figures.
-                app._stop_details.set()
+                sync._stop.set()
                 deadline = time.perf_counter() + 60
                 while not all(worker.is_finished for worker in app.workers):
                     assert time.perf_counter() < deadline, "the details fetch did not stop"
@@ -385,7 +398,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
     for line in lines:
         print(f"  {line}")
     for title, calls in (
-        ("storing rows (_apply_rows), per hand-over", handovers),
+        ("storing rows (AccountSync.apply), per hand-over", handovers),
         ("rebuilding the list on screen (_reload_now), per reload", reloads),
     ):
         print(f"  UI thread, {title}:")

@@ -22,9 +22,10 @@ from textual.strip import Strip
 
 from schedtui.core.table import Column, TableRow
 from schedtui.ui.widgets.virtual_table import VirtualTable
+from tests.bench.scale import sized
 
-ROWS = 100_000
-PRESSES = 200
+ROWS = sized(100_000, 1_000)
+PRESSES = sized(200, 5)
 SIZE = (160, 48)  # a typical full-screen terminal: more lines to paint than 80x24
 COLUMNS = (
     Column("name", "NAME", 22, flex=True),
@@ -144,12 +145,13 @@ async def test_bench_virtual_table() -> None:
         gc.collect()
         rss_table = rss_mib()
 
-        table.move_to(rows[60_001].key)
+        kept = rows[ROWS * 3 // 5 + 1]  # an odd row: the filter below keeps it
+        table.move_to(kept.key)
         half = [row for number, row in enumerate(rows) if number % 2]
         with timed("filter: set_rows(50k) + paint", results):
             table.set_rows(half)
             assert await painted(pilot) > 0
-        assert table.cursor_key == rows[60_001].key
+        assert table.cursor_key == kept.key
         with timed("filter cleared: set_rows(100k) + paint", results):
             table.set_rows(rows)
             assert await painted(pilot) > 0
