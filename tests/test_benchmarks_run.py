@@ -34,6 +34,16 @@ FIGURES = {
         "full garbage collections",
     ],
     "test_bench_filter.py": ["filter over 2,000 rows", "'state:disabled'"],
+    "test_bench_million.py": [
+        "2,000 schedules, in process",
+        "memory: rows + definitions + table",
+        "list rebuild per tick while listing",
+        "/ filter 'nightly'",
+        "/ clearing the filter",
+        "sort by name",
+        "next-run column for all rows",
+        "full garbage collection with every row in the store",
+    ],
     "test_bench_monitor.py": [
         "monitor refresh, 10 groups",
         "GetMetricData:",

@@ -307,7 +307,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
                 into.append(
                     (
                         app.session.store.listed,
-                        len(app.session.store.rows),
+                        len(app.session.store),
                         time.perf_counter() - start,
                     )
                 )
@@ -344,13 +344,13 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
             # Keys while pages arrive, at a quarter and at three quarters of the list.
             marks = [SIZE // 4, 3 * SIZE // 4]
             while not app.session.store.listed and time.perf_counter() - app_start < LIST_CAP:
-                loaded = len(app.session.store.rows)
+                loaded = len(app.session.store)
                 if marks and loaded >= marks[0]:
                     marks.pop(0)
                     await sample_keys(f"while listing, at {loaded:,} rows")
                 await asyncio.sleep(0.1)
             listed_after = time.perf_counter() - app_start
-            loaded = len(app.session.store.rows)
+            loaded = len(app.session.store)
             if app.session.store.listed:
                 lines.append(f"app start -> whole list listed: {listed_after:.1f} s ({loaded:,})")
             else:
@@ -365,12 +365,12 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
             if app.session.store.listed:
                 # Details are fetched once the list is complete: keys and filters meanwhile.
                 await asyncio.sleep(1)
-                pending = sum(1 for row in app.session.store.rows.values() if not row.detailed)
+                pending = app.session.store.columns.total().pending
                 clock = time.perf_counter()
                 await sample_keys("while details load")
                 busy_filters = await filter_timings(screen, paints, 1)
                 await asyncio.sleep(max(0.0, DETAILS_WATCH - (time.perf_counter() - clock)))
-                after = sum(1 for row in app.session.store.rows.values() if not row.detailed)
+                after = app.session.store.columns.total().pending
                 rate = (pending - after) / (time.perf_counter() - clock)
                 lines.append(
                     f"details: {after:,} of {loaded:,} still pending, {rate:,.0f}/s "
@@ -386,7 +386,7 @@ async def test_bench_tui_100k_in_process(tmp_path: Path) -> None:
             quiet = "quiet" if app.session.store.listed else "listing still running"
             await sample_keys(f"{quiet}")
             quiet_filters = await filter_timings(screen, paints, FILTER_RUNS)
-            assert table_widget.row_count == len(app.session.store.rows)
+            assert table_widget.row_count == len(app.session.store)
             lag.stop()
             rss_end, rss = rss_mib(), peak_mib()
             exit_start = time.perf_counter()

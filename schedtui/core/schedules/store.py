@@ -211,13 +211,17 @@ def _count_text(count: int, complete: bool) -> str:
 
 
 class _Orders:
-    """Each column's order of every id, computed when first asked and kept until what it
-    depends on changes (``_Field.changes_with``): a sort of a million rows is paid once,
-    not per repaint. Rows that only arrived are merged into a kept name or group order."""
+    """Each column's ascending order of every id, computed when first asked and kept until
+    what it depends on changes (``_Field.changes_with``): a sort of a million rows is paid
+    once, not per repaint. A changed order is sorted again from the kept one (timsort runs
+    in O(n) over an almost sorted list), the descending one is the ascending reversed.
+    ``warm`` computes them off the UI thread, in slices that hold the GIL briefly."""
 
     def __init__(self, columns: ScheduleColumns) -> None:
         self.columns = columns
-        self._kept: dict[tuple[int, bool], tuple[object, array[int]]] = {}
+        # cell -> (stamp, the ids it covered, the ascending order, ids with no key)
+        self._kept: dict[int, tuple[object, int, array[int], int]] = {}
+        self._reversed: dict[int, tuple[object, array[int]]] = {}
 
     def _stamp(self, field: _Field, figure: object) -> object:
         columns = self.columns
@@ -225,31 +229,47 @@ class _Orders:
             case "names":
                 return len(columns)
             case "listing":
-                return columns.listing_version
+                return (len(columns), columns.listing_version)
             case "figures":
                 return (len(columns), columns.version, figure)
-        return columns.version
+        return (len(columns), columns.version)
 
-    def order(self, cell: int, reverse: bool, figure: Callable[[Any], Any] | None) -> array[int]:
+    def order(
+        self,
+        cell: int,
+        reverse: bool,
+        figure: Callable[[Any], Any] | None = None,
+        *,
+        slices: int = 1,
+    ) -> array[int]:
         field = _SCHEDULE_FIELDS[cell]
         stamp = self._stamp(field, figure)
-        kept = self._kept.get((cell, reverse))
-        if kept is not None and kept[0] == stamp:
-            return kept[1]
-        columns = self.columns
-        with columns.lock:
-            keys = self._keys(field, figure)
-            count = len(columns)
-            if kept is not None and field.changes_with == "names" and isinstance(kept[0], int):
-                # Only new ids since: sort them, and let timsort merge the two runs.
-                old = kept[1]
-                ids = list(old)
-                ids.extend(sorted(range(kept[0], count), key=keys.__getitem__, reverse=reverse))
-            else:
-                ids = list(range(count))
-            found = _sorted_ids(ids, keys, reverse)
-        self._kept[(cell, reverse)] = (stamp, found)
-        return found
+        kept = self._kept.get(cell)
+        if kept is None or kept[0] != stamp:
+            with self.columns.lock:  # a snapshot: rows may arrive while it sorts
+                keys = self._keys(field, figure)
+                count = len(self.columns)
+            # From the kept order when there is one: almost sorted, it sorts in O(n).
+            ids = list(range(count)) if kept is None else [*kept[2], *range(kept[1], count)]
+            ascending = _sorted_ids(ids, keys, slices)
+            missing = keys.count(NO_TIME) if isinstance(keys, list | array) else 0
+            kept = self._kept[cell] = (stamp, count, ascending, missing)
+        if not reverse:
+            return kept[2]
+        done = self._reversed.get(cell)
+        if done is None or done[0] != stamp:
+            ascending, missing = kept[2], kept[3]
+            # Descending, ids with no key (no next run, no figure) still come last.
+            present = ascending[: len(ascending) - missing]
+            present.reverse()
+            done = self._reversed[cell] = (stamp, present + ascending[len(present) :])
+        return done[1]
+
+    def warm(self, keys: Sequence[str]) -> None:
+        """Compute the orders of these columns now (from a worker thread)."""
+        for cell, shown in enumerate(_SCHEDULE_FIELDS):
+            if shown.column.key in keys and shown.column.lookup is None:
+                self.order(cell, False, slices=16)
 
     def _keys(self, field: _Field, figure: Callable[[Any], Any] | None) -> Sequence[Any]:
         columns = self.columns
@@ -264,21 +284,32 @@ class _Orders:
         return list(map(figures.__getitem__, field.sort(columns)))
 
 
-def _sorted_ids(ids: list[int], keys: Sequence[Any], reverse: bool) -> array[int]:
-    """``ids`` ordered by ``keys[id]`` (a stable sort, as Python's); ids whose key is
-    NO_TIME (no instant, no figure) last in both directions."""
+def _sorted_ids(ids: list[int], keys: Sequence[Any], slices: int = 1) -> array[int]:
+    """``ids`` in ascending order of ``keys[id]`` (stable, as Python's sort), NO_TIME (no
+    instant, no figure) last. In ``slices`` sorted apart and merged pairwise, so that no
+    single C call holds the GIL long (from a worker, the UI thread keeps running)."""
+    key = keys.__getitem__
     try:
-        ids.sort(key=keys.__getitem__, reverse=reverse)
+        runs = [ids[start::slices] for start in range(slices)] if slices > 1 else [ids]
+        for run in runs:
+            run.sort(key=key)
+        while len(runs) > 1:
+            merged = []
+            for first, second in zip(runs[::2], runs[1::2], strict=False):
+                first.extend(second)
+                first.sort(key=key)  # two sorted runs: timsort merges them
+                merged.append(first)
+            if len(runs) % 2:
+                merged.append(runs[-1])
+            runs = merged
+        ids = runs[0]
     except TypeError:
-        ids.sort(key=lambda row: str(keys[row]), reverse=reverse)
-    if reverse:
-        # Descending, the missing came first: move them after the rest.
-        missing = 0
-        while missing < len(ids) and keys[ids[missing]] == NO_TIME:
-            missing += 1
-        if missing:
-            ids = ids[missing:] + ids[:missing]
+        # Mixed types in one column (unexpected data): text order beats a crash.
+        ids.sort(key=lambda row: str(keys[row]))
     return array("i", ids)
+
+
+_MEASURED_VIEW = 50_000  # the most rows whose longest name a view measures
 
 
 class StoreRows:
@@ -322,8 +353,9 @@ class StoreRows:
         if _SCHEDULE_FIELDS[cell].column.key != "name":
             return 0
         if self._longest_name is None:
-            selection = self.selection
-            if selection.group is None and selection.row_filter.empty:
+            # A big view sizes by the whole account's longest: measuring it would cost
+            # each keystroke of a filter tens of milliseconds, for a few cells of width.
+            if len(self.ids) > _MEASURED_VIEW:
                 return self.columns.longest_name
             names = self.columns.names
             self._longest_name = max(map(len, map(names.__getitem__, self.ids)), default=0)
@@ -383,6 +415,7 @@ class AccountStore:
 
     def __post_init__(self) -> None:
         self.orders = _Orders(self.columns)
+        self._unfiltered: dict[str | None, Selection] = {}
 
     @property
     def complete(self) -> bool:
@@ -483,13 +516,13 @@ class AccountStore:
         """The rows of one group (or all) that pass the filter, in id order (the table
         sorts). ``previous``: the view shown, narrowed from when the filter only grew."""
         figures = self.failures if row_filter.asks_failures else None
-        selection = selected(
-            self.columns,
-            group,
-            row_filter,
-            figures,
-            None if previous is None else previous.selection,
-        )
+        before = None if previous is None else previous.selection
+        if row_filter.empty and (before is None or not before.row_filter.empty):
+            # Clearing a filter: the unfiltered list shown before it, extended since.
+            before = self._unfiltered.get(group, before)
+        selection = selected(self.columns, group, row_filter, figures, before)
+        if row_filter.empty:
+            self._unfiltered = {group: selection}  # one kept: a million ids are 4 MB
         if previous is not None and selection is previous.selection:
             return previous
         return StoreRows(self, selection.ids, selection)
