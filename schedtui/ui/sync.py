@@ -178,6 +178,7 @@ class AccountSync:
                 if worker.is_cancelled or stop.is_set():
                     return
                 seen.update(summary.arn for summary in page)
+                backend.details.preload(page)  # the cache file's definitions, still fresh
                 pairs = ((summary, backend.details.digest(summary)) for summary in page)
                 rows = self.rows(pairs)
                 listed.update((row.arn, row) for row, _ in rows)
