@@ -26,8 +26,8 @@ NAMES = ["careful", *(f"job-{n:05d}" for n in range(20))]
 
 @pytest.fixture
 def settings(moto_endpoint: str) -> AwsSettings:
-    """Twenty schedules (rate(1 hour)) in one group and one careful one (cron) in another:
-    seeded in moto's backend directly, no API calls."""
+    """Twenty schedules (rate(1 hour)) and a careful one (cron) in one group, seeded
+    in moto's backend directly (no API calls)."""
     seed(20, GROUP)
     scheduler_backend().create_schedule(
         description="",
