@@ -34,7 +34,7 @@ from typing import TypeVar
 
 from schedtui.aws.audit import narrow, private_directory
 from schedtui.core.paths import cache_dir, shown
-from schedtui.core.schedules.rows import ScheduleDigest
+from schedtui.core.schedules.rows import ScheduleDigest, shared_text
 
 FILE_NAME = "definitions.sqlite3"
 # SQLite's companions of the file: the write-ahead log, its index, a rollback journal.
@@ -418,20 +418,22 @@ def _row(scope: Scope, digest: ScheduleDigest) -> tuple[object, ...]:
 
 
 def _digest(row: tuple[object, ...]) -> ScheduleDigest:
+    """A stored row as a digest; the few-valued texts as one shared object each
+    (``shared_text``), as a fetched digest holds them."""
     (arn, modified, group, name, expression, zone, state, start, end, created, target, dlq,
      retry) = row  # fmt: skip
     return ScheduleDigest(
-        arn=str(arn),
-        group=str(group),
-        name=str(name),
-        last_modification_date=_instant(modified),  # type: ignore[arg-type]
-        expression=str(expression),
-        zone=str(zone),
-        state=str(state),
-        start_date=_instant(start),  # type: ignore[arg-type]
-        end_date=_instant(end),  # type: ignore[arg-type]
-        creation_date=_instant(created),  # type: ignore[arg-type]
-        target_arn=str(target),
-        dlq_arn=None if dlq is None else str(dlq),
-        retry=str(retry),
+        str(arn),
+        shared_text(str(group)),
+        str(name),
+        _instant(modified),  # type: ignore[arg-type]
+        shared_text(str(expression)),
+        shared_text(str(zone)),
+        shared_text(str(state)),
+        _instant(start),  # type: ignore[arg-type]
+        _instant(end),  # type: ignore[arg-type]
+        _instant(created),  # type: ignore[arg-type]
+        str(target),
+        None if dlq is None else shared_text(str(dlq)),
+        shared_text(str(retry)),
     )

@@ -249,12 +249,32 @@ class DetailsCache:
         wanted = {s.arn: s for s in summaries if s.last_modification_date and not self.digest(s)}
         if not wanted:
             return
-        for arn, digest in self.persistent.get_many(scope, list(wanted)).items():
+        found = self.persistent.get_many(scope, list(wanted))
+        for arn, digest in found.items():
             summary = wanted[arn]
-            if digest.last_modification_date == summary.last_modification_date:
-                shared = _sharing_strings(digest, summary)
-                with self._lock:
-                    self._digests[arn] = shared
+            if digest.last_modification_date != summary.last_modification_date:
+                continue
+            # The row's strings, as _sharing_strings gives a fetched digest (the few-valued
+            # texts come shared from the store); built directly: replace() took most of
+            # the preload's time.
+            target = summary.target_arn if summary.target_arn == digest.target_arn else None
+            shared = ScheduleDigest(
+                summary.arn,
+                digest.group,
+                summary.name if summary.name == digest.name else digest.name,
+                summary.last_modification_date,
+                digest.expression,
+                digest.zone,
+                digest.state,
+                digest.start_date,
+                digest.end_date,
+                digest.creation_date,
+                target or digest.target_arn,
+                digest.dlq_arn,
+                digest.retry,
+            )
+            with self._lock:
+                self._digests[arn] = shared
 
     def save(self) -> None:
         """Write through what is pending (in a worker thread): the definitions read since

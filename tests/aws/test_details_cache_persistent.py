@@ -63,7 +63,10 @@ def test_a_second_start_fetches_only_the_schedules_changed_or_added(
     loaded = second.cache.digest(kept)
     assert loaded is not None
     assert loaded.expression == "rate(1 hour)"
-    assert loaded.name is kept.name  # the listed row's strings, as a fetched digest's
+    # The listed row's strings, as a fetched digest holds them (no second copy in memory).
+    assert loaded.arn is kept.arn
+    assert loaded.name is kept.name
+    assert loaded.target_arn is kept.target_arn
 
     third = Start(settings, path)
     third.cache.fetch(third.listed())
