@@ -11,6 +11,8 @@ import pytest
 
 from schedtui.aws.definitions_db import default_path
 from schedtui.cli import main
+from schedtui.cli.cache import definitions_cache
+from schedtui.cli.parser import build_parser
 from schedtui.core.paths import cache_dir
 from tests.aws.conftest import full_schedule, seed
 from tests.aws.lossy_proxy import LossyProxy
@@ -103,3 +105,15 @@ def test_a_command_that_reads_no_definition_opens_no_file(
     assert main(["list", "--endpoint-url", proxy.url]) == 0
     assert main(["get", "default/job-00001", "--endpoint-url", proxy.url]) == 0
     assert not default_path().exists()
+
+
+def test_the_tui_opens_the_cache_unless_told_not_to_or_in_the_demo() -> None:
+    parser = build_parser()
+    assert definitions_cache(parser.parse_args(["--no-cache"])) is None
+    assert definitions_cache(parser.parse_args(["--demo"])) is None
+    assert not default_path().exists()
+    opened = definitions_cache(parser.parse_args([]))
+    assert opened is not None
+    assert opened.usable
+    assert opened.path == default_path()
+    assert default_path().exists()
