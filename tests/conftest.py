@@ -55,9 +55,10 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 def _private_state(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Crash reports, audit logs and the remembered theme and context of apps under test go
-    to a temporary directory, never the operator's real ~/.local/state/schedtui (a crashing
-    pilot test left files there); and no test reads the operator's config file or themes."""
+    """Crash reports, audit logs, the definitions cache and the remembered theme and context
+    of apps under test go to temporary directories, never the operator's real
+    ~/.local/state/schedtui or ~/.cache/schedtui (a crashing pilot test left files there);
+    and no test reads the operator's config file or themes."""
     for kind in ("state", "config", "cache"):
         monkeypatch.setenv(f"XDG_{kind.upper()}_HOME", str(tmp_path_factory.mktemp(kind)))
 

@@ -7,4 +7,6 @@ from schedtui.core.schedules.store import AccountStore, RowFacts
 
 def rows_of(store: AccountStore) -> dict[str, RowFacts]:
     """ARN -> facts of every listed schedule."""
-    return {arn: facts for arn in store.listed_arns() if (facts := store.facts(arn)) is not None}
+    return {
+        arn: facts for arn in store.columns.listed_arns() if (facts := store.facts(arn)) is not None
+    }

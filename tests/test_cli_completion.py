@@ -135,6 +135,13 @@ def test_fixed_values_complete(offered) -> None:  # type: ignore[no-untyped-def]
     assert offered("schedtui list --state ") == ["DISABLED", "ENABLED"]
 
 
+def test_the_cache_command_and_no_cache_complete(offered) -> None:  # type: ignore[no-untyped-def]
+    assert offered("schedtui ca") == ["cache"]
+    assert [word for word in offered("schedtui cache ") if word[0] != "-"] == ["clear", "path"]
+    assert offered("schedtui --no-c") == ["--no-cache"]
+    assert offered("schedtui dlq --no-c") == ["--no-cache"]
+
+
 HOSTILE = ["$(touch${IFS}PWNED)", "`touch PWNED`", 'x";touch PWNED;"', "x';touch PWNED;'"]
 
 

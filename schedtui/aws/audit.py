@@ -46,7 +46,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _narrow(path: Path, mode: int) -> str | None:
+def narrow(path: Path, mode: int) -> str | None:
     """Make ``path`` private; say so when it was not."""
     current = stat.S_IMODE(path.stat().st_mode)
     if current & ~mode == 0:
@@ -61,7 +61,7 @@ def private_directory(directory: Path) -> list[str]:
         directory.mkdir(mode=_DIRECTORY_MODE, parents=True, exist_ok=True)
         directory.chmod(_DIRECTORY_MODE)  # mkdir's mode is filtered by the umask
         return []
-    warning = _narrow(directory, _DIRECTORY_MODE)
+    warning = narrow(directory, _DIRECTORY_MODE)
     return [warning] if warning else []
 
 
@@ -88,7 +88,7 @@ class AuditLog:
             return
         self.warnings += private_directory(self.path.parent)
         if self.path.exists():
-            warning = _narrow(self.path, _FILE_MODE)
+            warning = narrow(self.path, _FILE_MODE)
             if warning:
                 self.warnings.append(warning)
         self._secured = True

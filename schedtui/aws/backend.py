@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schedtui.aws.audit import AuditLog
+from schedtui.aws.definitions_db import DefinitionsDb
 from schedtui.aws.details_cache import DetailsCache
 from schedtui.aws.dlq_repo import DlqRepository
 from schedtui.aws.metrics_repo import MetricsRepository
@@ -28,14 +29,21 @@ class Backend:
         return self.clients.settings
 
     @classmethod
-    def connect(cls, settings: AwsSettings, *, audit_path: Path | None = None) -> Backend:
-        """No network here: clients are made on first use, in a worker thread."""
+    def connect(
+        cls,
+        settings: AwsSettings,
+        *,
+        audit_path: Path | None = None,
+        definitions: DefinitionsDb | None = None,
+    ) -> Backend:
+        """No network here: clients are made on first use, in a worker thread.
+        ``definitions``: the persistent definitions cache, None for none (``--no-cache``)."""
         clients = AwsClients(settings)
         scheduler = SchedulerRepository(clients)
         return cls(
             clients=clients,
             scheduler=scheduler,
-            details=DetailsCache(scheduler),
+            details=DetailsCache(scheduler, persistent=definitions),
             mutations=Mutations(scheduler, AuditLog(audit_path)),
             metrics=MetricsRepository(clients),
             dlqs=DlqRepository(clients),

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from schedtui.aws.backend import Backend
+from schedtui.aws.definitions_db import DefinitionsDb
 from schedtui.aws.errors import AwsError, login_profile, remember_profile
 from schedtui.aws.preflight import PreflightError, preflight
 from schedtui.aws.session import AwsSettings, CallerIdentity
@@ -86,13 +87,17 @@ class OpenedContext:
     groups: list[ScheduleGroup]
 
 
-def open_context(settings: AwsSettings, *, audit_path: Path) -> OpenedContext:
+def open_context(
+    settings: AwsSettings, *, audit_path: Path, definitions: DefinitionsDb | None = None
+) -> OpenedContext:
     """Check ``settings`` and connect (network: call it off the UI thread). Raises
-    ContextFailed with the reason; the context in use is left as it was."""
+    ContextFailed with the reason; the context in use is left as it was. ``definitions``:
+    the run's definitions cache file, shared by every context (its entries are keyed by
+    account and region)."""
     previous = login_profile()
     try:
         checked = preflight(settings)
-        backend = Backend.connect(checked, audit_path=audit_path)
+        backend = Backend.connect(checked, audit_path=audit_path, definitions=definitions)
         identity = backend.clients.caller_identity()
         groups = backend.scheduler.list_groups()
         clients = backend.clients

@@ -240,6 +240,11 @@ class AwsClients:
             return url
         return None
 
+    @property
+    def known_identity(self) -> CallerIdentity | None:
+        """The caller identity when it was fetched already; None, without a call, if not."""
+        return self._identity
+
     def caller_identity(self) -> CallerIdentity:
         """Account and ARN of the caller, fetched once (the header and the audit log use it)."""
         if self._identity is None:

@@ -1,5 +1,6 @@
 """The command line: ``schedtui`` opens the TUI, ``schedtui next`` answers from the shell,
-``schedtui config`` finds and starts the configuration file, and the scripting subcommands
+``schedtui config`` finds and starts the configuration file, ``schedtui cache`` finds and
+clears the definitions cache, and the scripting subcommands
 (``groups``, ``list``, ``get``, ``dlq``, ``set-state``) read and change the account for
 scripts.
 
@@ -46,6 +47,10 @@ def _main(argv: Sequence[str] | None) -> int:
         return run_completion(args, parser)
     if args.command == "config":
         return run_config(args)
+    if args.command == "cache":
+        from schedtui.cli.cache import run_cache  # deferred: `schedtui next` needs no sqlite3
+
+        return run_cache(args)
     if args.demo_size is not None and not args.demo:
         parser.error("--demo-size goes with --demo")
     if args.command is not None:

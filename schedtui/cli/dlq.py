@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import threading
+from contextlib import suppress
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -131,22 +132,27 @@ def queue_arn(text: str, backend: Backend) -> str:
 def dlq_users(backend: Backend, group: str | None) -> tuple[dict[str, list[str]], list[AwsError]]:
     """The DLQ ARNs the schedules name, each with its schedules (GROUP/NAME, sorted), and
     the definitions that could not be read. Page by page: at most one page of definitions
-    is held at a time."""
+    is held at a time. A definition in the cache file with the listed LastModificationDate
+    is not fetched: each schedule's DLQ is read from its digest, fetched or cached."""
     users: dict[str, list[str]] = {}
     failed: list[AwsError] = []
     lock = threading.Lock()
 
     def each(summary: ScheduleSummary, outcome: Any) -> None:
-        with lock:
-            if isinstance(outcome, AwsError):
+        if isinstance(outcome, AwsError):
+            with lock:
                 failed.append(outcome)
-                return
-            dlq = outcome.target.dead_letter_config
-            if dlq is not None and dlq.arn:
-                users.setdefault(dlq.arn, []).append(f"{summary.group_name}/{summary.name}")
 
+    details = backend.details
+    if details.persistent is not None:
+        with suppress(AwsError):  # whose entries the cache holds; unknown: not used
+            backend.clients.caller_identity()
     for page in backend.scheduler.iter_schedule_pages(group=group):
-        backend.details.fetch(page, on_each=each)
+        details.fetch(page, on_each=each)
+        for summary in page:
+            digest = details.digest(summary)
+            if digest is not None and digest.dlq_arn:
+                users.setdefault(digest.dlq_arn, []).append(f"{summary.group_name}/{summary.name}")
     for names in users.values():
         names.sort()
     return users, failed

@@ -172,6 +172,13 @@ def add_context_options(parser: argparse.ArgumentParser, *, subcommand: bool = F
         help="run against an embedded moto server with realistic data (no AWS account needed)",
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        **flag,
+        help="neither read nor write the definitions cache this run (schedtui cache path "
+        "says where it is)",
+    )
+    parser.add_argument(
         "--demo-size",
         type=_count,
         metavar="N",
@@ -288,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shells.add_argument("shell", choices=SHELLS)
     _add_config_command(commands)
+    _add_cache_command(commands)
     _add_scripting(commands)
     return parser
 
@@ -312,6 +320,24 @@ def _add_config_command(commands: argparse._SubParsersAction[_Parser]) -> None:
         "init", help="write a commented default file (every setting explained, none set)"
     )
     init.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+
+
+def _add_cache_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    cache = commands.add_parser(
+        "cache",
+        help="the definitions cache: where it is, and clearing it",
+        description=(
+            "schedtui keeps the schedules' definitions between runs, so that a start fetches "
+            "only what changed: $XDG_CACHE_HOME/schedtui/definitions.sqlite3 "
+            "(~/.cache/schedtui/definitions.sqlite3 when XDG_CACHE_HOME is unset). "
+            "--no-cache leaves it alone for one run."
+        ),
+    )
+    actions = cache.add_subparsers(
+        dest="cache_command", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    actions.add_parser("path", help="print the file's path, whether or not it exists")
+    actions.add_parser("clear", help="delete the file (and SQLite's companions of it)")
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:

@@ -15,6 +15,7 @@ from typing import Final
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
+from schedtui.cli.cache import definitions_cache
 from schedtui.cli.context import ContextError, aws_context, read_only_why, report_notices
 from schedtui.cli.dlq import run_dlq
 from schedtui.cli.exits import USAGE, UsageError, exit_code
@@ -40,7 +41,13 @@ def run_scripting(args: argparse.Namespace) -> int:
     try:
         with aws_context(args) as context:
             report_notices(context)  # config mistakes, a remembered profile dropped
-            backend = Backend.connect(context.settings, audit_path=context.audit_path)
+            # Only `dlq` reads every definition; the others never open the cache file.
+            definitions = definitions_cache(args) if name == "dlq" else None
+            for notice in definitions.notices if definitions is not None else ():
+                print(f"schedtui {name}: {printable(notice)}", file=sys.stderr)
+            backend = Backend.connect(
+                context.settings, audit_path=context.audit_path, definitions=definitions
+            )
             # A refusal names what made the run read-only: the flag or the config's rule.
             backend.mutations.read_only_reason = read_only_why(context)
             watch_listing(backend)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import named_profile
+from schedtui.cli.cache import definitions_cache
 from schedtui.cli.context import Context, ContextError, aws_context, read_only_why
 from schedtui.cli.milestones import milestone, watch_collections, watch_listing
 from schedtui.cli.parser import LIST_THEMES
@@ -124,16 +125,24 @@ def _run(args: argparse.Namespace, context: Context, now: datetime | None) -> in
     demo = context.demo
     if demo is not None:
         milestone("demo-started", pid=demo.pid)
-    backend = Backend.connect(context.settings, audit_path=context.audit_path)
+    definitions = definitions_cache(args)
+    backend = Backend.connect(
+        context.settings, audit_path=context.audit_path, definitions=definitions
+    )
     backend.mutations.read_only_reason = read_only_why(context)
     try:  # private now, not at the first write; the app says what was narrowed
         notices = tuple(backend.mutations.audit.secure())
     except OSError as error:
         notices = (f"the audit log cannot be made private: {error}",)
+    notices += tuple(definitions.notices) if definitions is not None else ()
     unremembered = remember_start(context)
     notices += (unremembered,) if unremembered else ()
     watch_listing(backend)
     app = SchedtuiApp(backend, app_options(args, context, now, notices))
+    if definitions is not None:  # a failure later in the run (app.notify is thread-safe)
+        definitions.on_problem = lambda line: app.notify(
+            line, title="Definitions cache", severity="warning", timeout=15
+        )
     _tune_garbage_collection()
     app.run()
     if app.crash_report:

@@ -34,6 +34,7 @@ from schedtui.aws.contexts import (
     profile_names,
     scheduler_regions,
 )
+from schedtui.aws.definitions_db import DefinitionsDb
 from schedtui.aws.session import AwsSettings, effective_profile
 from schedtui.core.text import printable
 from schedtui.ui.screens.dialogs import CommandPrompt
@@ -101,9 +102,10 @@ class ContextSwitch:
         self.attempt += 1
         self.rule = rule
         attempt, audit = self.attempt, session.backend.mutations.audit.path
+        definitions = session.backend.details.persistent  # the run's cache file goes along
         app.notify(f"Opening {label}…", timeout=3)
         app.run_worker(
-            lambda: self._check(attempt, label, wanted, audit),
+            lambda: self._check(attempt, label, wanted, audit, definitions),
             thread=True,
             exclusive=True,
             group="context",
@@ -126,10 +128,17 @@ class ContextSwitch:
                 return "a dialog is open; close it first"
         return None
 
-    def _check(self, attempt: int, label: str, settings: AwsSettings, audit: Path) -> None:
+    def _check(
+        self,
+        attempt: int,
+        label: str,
+        settings: AwsSettings,
+        audit: Path,
+        definitions: DefinitionsDb | None,
+    ) -> None:
         """In a worker thread: open the context, then hand it to the UI thread."""
         try:
-            opened = open_context(settings, audit_path=audit)
+            opened = open_context(settings, audit_path=audit, definitions=definitions)
         except ContextFailed as problem:
             self.app.call_from_thread(self._failed, attempt, label, str(problem))
             return

@@ -180,7 +180,9 @@ class AccountSync:
                 if worker.is_cancelled or stop.is_set():
                     return
                 ids = columns.put_listed(page, listing)
-                # Rows whose definition is already known (a refresh) get their next run.
+                backend.details.preload(page)  # the cache file's definitions, still fresh
+                # Rows whose definition is already known (a refresh, the cache file) get
+                # their next run.
                 columns.settle_next_runs(ids, session.now())
                 count += len(page)
                 post(RowsArrived(generation, len(page)))

@@ -84,7 +84,7 @@ def shown(text: str, figures: FailureFigures | None = None) -> list[str]:
 
 def rows() -> list[RowFacts]:
     store = filled_store()
-    return [facts for arn in store.listed_arns() if (facts := store.facts(arn))]
+    return [facts for arn in store.columns.listed_arns() if (facts := store.facts(arn))]
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,7 @@ def test_hostile_text_never_reaches_the_terminal(tmp_path: Path, moto_endpoint: 
     env.update(
         XDG_STATE_HOME=str(tmp_path / "state"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),  # the definitions cache: not the operator's
         TERM="tmux-256color",
         VISUAL=f"{sys.executable} {editor}",
     )

@@ -149,7 +149,7 @@ async def test_failing_lists_the_schedules_of_failing_groups_and_dlqs(
         }
         assert figures.group_failures["orders"] == 11  # 6 + 4 target errors, 1 dropped
         orders = {arn for arn, row in rows_of(store).items() if row.group == "orders"}
-        assert orders <= expected < set(store.listed_arns())
+        assert orders <= expected < set(store.columns.listed_arns())
         shown = app.screen.query_one(VirtualTable)
         assert set(shown.row_keys()) == expected
         # Each orders row shows its group's count, under a title that says it is the group's.

@@ -365,6 +365,12 @@ class ScheduleColumns:
                 users.setdefault(dlqs[code], []).append(row)
         return users
 
+    def listed_arns(self) -> list[str]:
+        """The ARNs of the live rows (a snapshot)."""
+        with self.lock:
+            arns, alive = self.arns, self.alive
+            return [arns[row] for row in range(len(arns)) if alive[row]]
+
     def members_of(self, group: str) -> array[int]:
         code = self.groups._codes.get(group)
         return array("i") if code is None else self.members.get(code, array("i"))

@@ -441,11 +441,6 @@ class AccountStore:
         row = self.columns.live_id(arn)
         return None if row is None else self.columns.summary(row)
 
-    def listed_arns(self) -> Iterator[str]:
-        """The ARNs of every listed schedule, in id order."""
-        columns = self.columns
-        return (columns.arns[row] for row in range(len(columns)) if columns.alive[row])
-
     def facts(self, arn: str) -> RowFacts | None:
         columns = self.columns
         row = columns.live_id(arn)
