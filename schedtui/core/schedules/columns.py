@@ -74,6 +74,35 @@ class Codes(Generic[T]):
         return {code for code, value in enumerate(self.values) if test(value)}
 
 
+_NAMES_PER_TEXT = 1 << 16
+
+
+class NamesText:
+    """Every lower-case name, one per line, in texts of 65,536 names: ``str.count`` and
+    ``str.find`` search them in C, so a word that few names hold is found in a few
+    milliseconds among a million (names are never renamed: the texts only grow)."""
+
+    def __init__(self) -> None:
+        self.texts: list[tuple[str, array[int]]] = []  # (text, where each name starts)
+        self._pending: list[str] = []
+
+    def append(self, lowered: str) -> None:
+        self._pending.append(lowered.replace("\n", " "))  # a line per name, whatever it holds
+        if len(self._pending) == _NAMES_PER_TEXT:
+            self._seal()
+
+    def _seal(self) -> None:
+        starts = array("i", [0])
+        for name in self._pending:
+            starts.append(starts[-1] + len(name) + 1)
+        self.texts.append(("\n".join(self._pending) + "\n", starts))
+        self._pending = []
+
+    def pending(self) -> list[str]:
+        """The names not in a text yet (the last ones, fewer than 65,536)."""
+        return self._pending
+
+
 @dataclass
 class GroupCounts:
     total: int = 0
@@ -125,6 +154,7 @@ class ScheduleColumns:
         self.longest_name = 0
         self._listing = 0
         self.next_runs: NextRunCache | None = None  # one cache for every next run asked
+        self.names_text = NamesText()
         self._earliest = NO_TIME  # no live row's next run is before it
 
     def __len__(self) -> int:
@@ -142,6 +172,7 @@ class ScheduleColumns:
         self.names.append(name)
         lowered = name.lower()
         self.lowered.append(name if lowered == name else lowered)
+        self.names_text.append(lowered)
         code = self.groups.code(group)
         self.group.append(code)
         self.members.setdefault(code, array("i")).append(new)

@@ -13,6 +13,7 @@ The language itself (words, ``key:value`` terms) is ``rows.py: RowFilter``.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -140,11 +141,11 @@ def select(
         if group is not None:
             masks.append(_codes_mask(view(columns.group), {columns.groups.code(group)}))
         for key, value in row_filter.terms:
-            mask = _term(columns, key, value, figures, view)
+            mask = _term(columns, key, value, figures, view, within)
             if mask is not _ALL:
                 masks.append(mask)
         for word in row_filter.words:
-            masks.append(_word(columns, word, view))
+            masks.append(_word(columns, word, view, within))
         size = count if within is None else len(within)
         kept = _all_of(masks, size)
         return array("i", compress(range(count) if within is None else within, kept))
@@ -184,7 +185,12 @@ View = Callable[[Sequence[Any]], Iterable[Any]]
 
 
 def _term(
-    columns: ScheduleColumns, key: str, value: str, figures: FailureFigures | None, view: View
+    columns: ScheduleColumns,
+    key: str,
+    value: str,
+    figures: FailureFigures | None,
+    view: View,
+    within: array[int] | None,
 ) -> bytes | None:
     if key == "is":
         if value == "failing":
@@ -207,12 +213,40 @@ def _term(
         codes = columns.zones.matching(lambda zone: bool(zone) and zone.lower().startswith(value))
         return _codes_mask(view(columns.zone), codes)
     # name:
-    return bytes(map(str.__contains__, view(columns.lowered), repeat(value)))
+    return _names_mask(columns, value, view, within)
 
 
-def _word(columns: ScheduleColumns, word: str, view: View) -> bytes:
+def _names_mask(
+    columns: ScheduleColumns, word: str, view: View, within: array[int] | None
+) -> bytes:
+    """A byte per row: 1 where the lower-case name holds ``word``. Over every row, each
+    text of names is first asked how often the word occurs (C): none, skipped; a few, found
+    with ``str.find``; many, each name asked (``map``)."""
+    if within is not None:
+        return bytes(map(str.__contains__, view(columns.lowered), repeat(word)))
+    mask = bytearray(len(columns))
+    first = 0
+    for text, starts in columns.names_text.texts:
+        count = len(starts) - 1
+        hits = text.count(word)
+        if hits > count // 16:
+            names = columns.lowered[first : first + count]
+            mask[first : first + count] = bytes(map(str.__contains__, names, repeat(word)))
+        elif hits:
+            found = text.find(word)
+            while found != -1:
+                line = bisect_right(starts, found) - 1
+                mask[first + line] = 1
+                found = text.find(word, starts[line + 1])  # on from the next name
+        first += count
+    rest = columns.names_text.pending()
+    mask[first:] = bytes(map(str.__contains__, rest, repeat(word)))
+    return bytes(mask)
+
+
+def _word(columns: ScheduleColumns, word: str, view: View, within: array[int] | None) -> bytes:
     """A free word: in the name, the group, the expression or the target's name."""
-    masks = [bytes(map(str.__contains__, view(columns.lowered), repeat(word)))]
+    masks = [_names_mask(columns, word, view, within)]
     for codes, column in (
         (columns.groups.matching(lambda name: word in name.lower()), columns.group),
         (columns.expressions.matching(lambda text: word in text.lower()), columns.expression),
