@@ -5,6 +5,7 @@ language says, and the counts and orders follow the rows as they change."""
 
 from __future__ import annotations
 
+from array import array
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from schedtui.core.schedules import columns as columns_module
 from schedtui.core.schedules.arns import target_kind, target_resource_name
 from schedtui.core.schedules.rows import ScheduleDigest, parse_filter
 from schedtui.core.schedules.schedule import ScheduleSummary
+from schedtui.core.schedules.selection import _codes_mask
 from schedtui.core.schedules.store import SCHEDULE_COLUMNS, AccountStore, StoreRows
 from schedtui.core.schedules.target import TargetSummary
 
@@ -257,3 +259,13 @@ def test_every_sort_orders_the_view_and_keeps_rows_without_a_value_last(key: str
     if key == "next":  # disabled and undefined rows have none: last both ways
         assert value(shown(store, ascending)[-1]) is None
         assert value(shown(store, descending)[-1]) is None
+
+
+@pytest.mark.parametrize("largest", [200, 3_000, 70_000])
+def test_a_code_mask_over_a_column_matches_code_by_code(largest: int) -> None:
+    # Codes below 256, past 256 (a second byte plane), past 65,536 (asked code by code).
+    column = array("i", [(number * 7919) % (largest + 1) for number in range(5_000)])
+    for wanted in ({0}, {5}, {5, 261}, {largest}, set(range(0, largest, 97)), set()):
+        expected = bytes(code in wanted for code in column)
+        assert _codes_mask(column, wanted) == expected, wanted
+        assert _codes_mask(iter(column), wanted) == expected  # a narrowed view's values

@@ -12,12 +12,15 @@ The language itself (words, ``key:value`` terms) is ``rows.py: RowFilter``.
 
 from __future__ import annotations
 
+import re
 from array import array
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
+from operator import add, floordiv
+from re import Match
 from typing import Any
 
 from schedtui.core.monitoring.failures import FailureFigures
@@ -26,6 +29,7 @@ from schedtui.core.schedules.columns import DISABLED, ENABLED, ScheduleColumns
 from schedtui.core.schedules.rows import RowFilter
 
 _ALL = None  # a term that keeps every row it is asked about
+_ONE = re.compile(b"\x01")
 
 
 @lru_cache(maxsize=65536)
@@ -148,6 +152,9 @@ def select(
             masks.append(_word(columns, word, view, within))
         size = count if within is None else len(within)
         kept = _all_of(masks, size)
+        if within is None and kept.count(1) * 16 < count:
+            # Few kept: their places, found in C, instead of a million ints made and dropped.
+            return array("i", map(Match.start, _ONE.finditer(kept)))
         return array("i", compress(range(count) if within is None else within, kept))
 
 
@@ -170,12 +177,47 @@ def _any_of(masks: list[bytes], size: int) -> bytes:
 
 
 def _codes_mask(column: Iterable[int], codes: set[int]) -> bytes:
-    """A byte per row: 1 where its code is one of ``codes``."""
-    return bytes(map(codes.__contains__, column))
+    """A byte per row: 1 where its code is one of ``codes``.
+
+    Over a whole column of codes (an ``array('i')``) in C: its bytes, read a byte plane at
+    a time (``raw[0::4]`` is each code's low byte), go through ``bytes.translate`` tables,
+    one pass per distinct high byte among the codes wanted (a handful), ANDed and ORed as
+    big integers. A million rows take milliseconds where asking each code took 60 ms."""
+    if not codes:
+        return bytes(_size(column))
+    if not isinstance(column, array) or column.itemsize != 4 or max(codes) >= 1 << 16:
+        return bytes(map(codes.__contains__, column))
+    raw = column.tobytes()
+    low, high = raw[0::4], raw[1::4]
+    upper = raw[2::4]
+    if upper.count(0) != len(upper) or raw[3::4].count(0) != len(upper):
+        return bytes(map(codes.__contains__, column))  # 65,536 distinct values or more
+    plain = high.count(0) == len(high)  # every code below 256: the low byte says it all
+    by_high: dict[int, set[int]] = {}
+    for code in codes:
+        by_high.setdefault(code >> 8, set()).add(code & 0xFF)
+    found = 0
+    for top, lows in by_high.items():
+        if plain and top:
+            continue  # no row holds a code this high
+        wanted = int.from_bytes(low.translate(_table(lows)), "little")
+        if not plain:
+            wanted &= int.from_bytes(high.translate(_table({top})), "little")
+        found |= wanted
+    return found.to_bytes(len(low), "little")
+
+
+def _table(values: set[int]) -> bytes:
+    """A ``bytes.translate`` table: 1 for ``values``, 0 for every other byte."""
+    return bytes(1 if byte in values else 0 for byte in range(256))
+
+
+def _size(column: Iterable[int]) -> int:
+    return len(column) if isinstance(column, Sized) else sum(1 for _ in column)
 
 
 def _state_mask(column: Iterable[int], *states: int) -> bytes:
-    table = bytes(1 if code in states else 0 for code in range(256))
+    table = _table(set(states))
     if isinstance(column, bytearray | bytes):
         return bytes(column.translate(table))
     return bytes(map(table.__getitem__, column))
@@ -219,26 +261,18 @@ def _term(
 def _names_mask(
     columns: ScheduleColumns, word: str, view: View, within: array[int] | None
 ) -> bytes:
-    """A byte per row: 1 where the lower-case name holds ``word``. Over every row, each
-    text of names is first asked how often the word occurs (C): none, skipped; a few, found
-    with ``str.find``; many, each name asked (``map``)."""
+    """A byte per row: 1 where the lower-case name holds ``word``: over every row, found in
+    the texts of names (``columns.NamesText``) by one regular expression scan each, every
+    hit's name set in the mask by C iterators (a hit at p is name p // width)."""
     if within is not None:
         return bytes(map(str.__contains__, view(columns.lowered), repeat(word)))
     mask = bytearray(len(columns))
+    pattern, mark = re.compile(re.escape(word)), mask.__setitem__
     first = 0
-    for text, starts in columns.names_text.texts:
-        count = len(starts) - 1
-        hits = text.count(word)
-        if hits > count // 16:
-            names = columns.lowered[first : first + count]
-            mask[first : first + count] = bytes(map(str.__contains__, names, repeat(word)))
-        elif hits:
-            found = text.find(word)
-            while found != -1:
-                line = bisect_right(starts, found) - 1
-                mask[first + line] = 1
-                found = text.find(word, starts[line + 1])  # on from the next name
-        first += count
+    for text, width in columns.names_text.texts:
+        lines = map(floordiv, map(Match.start, pattern.finditer(text)), repeat(width))
+        deque(map(mark, map(add, lines, repeat(first)), repeat(1)), maxlen=0)
+        first += len(text) // width
     rest = columns.names_text.pending()
     mask[first:] = bytes(map(str.__contains__, rest, repeat(word)))
     return bytes(mask)

@@ -328,6 +328,8 @@ class StoreRows:
         self.ids = ids
         self.selection = selection
         self._longest_name = longest_name
+        self._asked = 0  # positions asked: past a few, an inverse index pays off
+        self._inverse: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -342,10 +344,17 @@ class StoreRows:
         row = self.columns.ids.get(key)
         if row is None:
             return None
-        try:
-            return self.ids.index(row)  # a C-level scan: milliseconds at a million
-        except ValueError:
-            return None
+        if self._inverse is None and self._asked < 3:
+            self._asked += 1
+            try:
+                return self.ids.index(row)  # a C-level scan: milliseconds at a million
+            except ValueError:
+                return None
+        if self._inverse is None:
+            # Asked again and again (the cursor's row left the view: its neighbours are
+            # looked for): one pass, then each answer is a lookup.
+            self._inverse = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return self._inverse.get(row)
 
     def longest(self, cell: int) -> int:
         """Only the name column sizes to its content: the longest name shown (the whole
