@@ -267,7 +267,9 @@ def _names_mask(
     if within is not None:
         return bytes(map(str.__contains__, view(columns.lowered), repeat(word)))
     mask = bytearray(len(columns))
-    pattern, mark = re.compile(re.escape(word)), mask.__setitem__
+    # The rest of the name is part of the match: one match per name, however often it
+    # holds the word ("o" is twice in "order-events-replay-0004").
+    pattern, mark = re.compile(re.escape(word) + "[^\n]*"), mask.__setitem__
     first = 0
     for text, width in columns.names_text.texts:
         lines = map(floordiv, map(Match.start, pattern.finditer(text)), repeat(width))
