@@ -58,7 +58,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.css.stylesheet import Stylesheet, StylesheetParseError
 from textual.theme import Theme
 
-from schedtui.core.paths import config_dir
+from schedtui.core.paths import config_dir, read_small_text
 
 __all__ = [
     "DEFAULT_THEME",
@@ -260,7 +260,10 @@ def _load_dir(directory: Traversable, problems: list[str]) -> dict[str, Theme]:
         return themes
     for path in files:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            # The operator's files through read_small_text: a FIFO named x.toml would block
+            # the start forever, /dev/zero fill the memory (the bundled ones are ours).
+            text = read_small_text(path) if isinstance(path, Path) else path.read_text("utf-8")
+            data = tomllib.loads(text)
             theme = parse_theme(data, default_name=path.name.removesuffix(THEME_SUFFIX))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ThemeFileError) as error:
             problems.append(f"{path}: {error}; skipped")

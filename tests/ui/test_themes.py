@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -335,3 +336,13 @@ def test_wheel_force_includes_the_theme_dir_the_loader_reads() -> None:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     force_include = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
     assert force_include == {"themes": "schedtui/_themes"}
+
+
+def test_a_theme_file_that_is_a_fifo_is_skipped_not_waited_on(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.toml")  # a read would block the start forever
+    (tmp_path / "ok.toml").write_text('name = "ok"\nprimary = "#111111"\n', encoding="utf-8")
+    result = load_themes(tmp_path)
+    assert "ok" in result.themes
+    [message] = result.problems
+    assert str(tmp_path / "pipe.toml") in message
+    assert "not a regular file" in message
