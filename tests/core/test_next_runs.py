@@ -358,3 +358,20 @@ def test_next_run_cache_answers_as_next_runs_does(
     expected = next_runs(expression, zone, after=after, count=1, **bounds)  # type: ignore[arg-type]
     for _ in range(2):  # the second answer comes from the shared memo
         assert cache.next_run(expression, zone, **bounds) == (expected[0].at if expected else None)
+
+
+def test_one_cache_kept_across_instants_answers_as_a_fresh_one_would() -> None:
+    # The session keeps one NextRunCache and moves it with the clock: an answer is reused
+    # only while the clock is before it, never once its run has passed or the clock went back.
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the night Madrid springs forward
+    kept = NextRunCache(start)
+    cases = [("cron(0 * * * ? *)", "Europe/Madrid"), ("cron(30 2 * * ? *)", "Europe/Madrid"),
+             ("at(2026-03-29T05:00:00)", "UTC"), ("cron(0 0 1 1 ? 2026)", "UTC")]  # fmt: skip
+    instants = [start + timedelta(minutes=minutes) for minutes in (0, 10, 29, 30, 31, 95, 300)]
+    instants += [start + timedelta(days=400), start]  # far on (past every run), then back
+    for instant in instants:
+        kept.move_to(instant)
+        for expression, zone in cases:
+            assert kept.next_run(expression, zone) == NextRunCache(instant).next_run(
+                expression, zone
+            ), (instant, expression)
