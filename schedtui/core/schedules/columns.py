@@ -27,7 +27,7 @@ from typing import Final, Generic, TypeVar
 
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.runs import NextRunCache
-from schedtui.core.expressions.zones import utc
+from schedtui.core.expressions.zones import EARLIEST, LATEST, utc
 from schedtui.core.schedules.rows import ScheduleDigest
 from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.schedules.target import TargetSummary
@@ -48,10 +48,15 @@ def seconds_of(instant: datetime | None) -> float:
 
 
 def instant_of(seconds: float) -> datetime | None:
-    """The instant back (exact to the microsecond up to year 2255), None for NO_TIME."""
+    """The instant back (exact to the microsecond up to year 2255), None for NO_TIME.
+
+    The last microseconds of year 9999 round up, as floats, past datetime's range: LATEST."""
     if seconds == NO_TIME:
         return None
-    return _EPOCH + timedelta(seconds=seconds)
+    try:
+        return _EPOCH + timedelta(seconds=seconds)
+    except OverflowError:
+        return LATEST if seconds > 0 else EARLIEST
 
 
 class Codes(Generic[T]):

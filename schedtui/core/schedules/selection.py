@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
@@ -108,10 +108,13 @@ def selected(
 def narrows(new: RowFilter, old: RowFilter) -> bool:
     """Every row ``new`` keeps, ``old`` keeps: each old word is inside a new word, and each
     old term has a new one at least as strict (a longer prefix or substring, or the same)."""
-    for word in old.words:
-        if not any(word in candidate for candidate in new.words):
+    # Typing extends one term: every other is in ``new`` as it was, found in a set (a pasted
+    # filter of thousands of terms, compared each to each, took seconds per key).
+    words, terms = set(new.words), set(new.terms)
+    for word in set(old.words) - words:
+        if not any(word in candidate for candidate in words):
             return False
-    for key, value in old.terms:
+    for key, value in set(old.terms) - terms:
         if not any(
             key == new_key
             and (
@@ -141,30 +144,39 @@ def select(
             # Dense: the whole column as it is; narrowed: only the candidates' values.
             return column if within is None else map(column.__getitem__, within)
 
-        masks: list[bytes] = [bytes(view(columns.alive))]
-        if group is not None:
-            masks.append(_codes_mask(view(columns.group), {columns.groups.code(group)}))
-        for key, value in row_filter.terms:
-            mask = _term(columns, key, value, figures, view, within)
-            if mask is not _ALL:
-                masks.append(mask)
-        for word in row_filter.words:
-            masks.append(_word(columns, word, view, within))
+        def masks() -> Iterator[bytes]:
+            # Each distinct condition once (a pasted filter may repeat a word thousands of
+            # times), asked only while some row is left (``_all_of``).
+            yield bytes(view(columns.alive))
+            if group is not None:
+                yield _codes_mask(view(columns.group), {columns.groups.code(group)})
+            for key, value in dict.fromkeys(row_filter.terms):
+                mask = _term(columns, key, value, figures, view, within)
+                if mask is not _ALL:
+                    yield mask
+            for word in dict.fromkeys(row_filter.words):
+                yield _word(columns, word, view, within)
+
         size = count if within is None else len(within)
-        kept = _all_of(masks, size)
+        kept = _all_of(masks(), size)
         if within is None and kept.count(1) * 16 < count:
             # Few kept: their places, found in C, instead of a million ints made and dropped.
             return array("i", map(Match.start, _ONE.finditer(kept)))
         return array("i", compress(range(count) if within is None else within, kept))
 
 
-def _all_of(masks: list[bytes], size: int) -> bytes:
-    if len(masks) == 1:
-        return masks[0]
-    combined = int.from_bytes(masks[0], "little")
-    for mask in masks[1:]:
+def _all_of(masks: Iterable[bytes], size: int) -> bytes:
+    """The rows every mask keeps; the masks after one that leaves none are never made."""
+    found = iter(masks)
+    first = next(found)
+    combined = None
+    for mask in found:
+        if combined is None:
+            combined = int.from_bytes(first, "little")
         combined &= int.from_bytes(mask, "little")
-    return combined.to_bytes(size, "little")
+        if not combined:
+            break
+    return first if combined is None else combined.to_bytes(size, "little")
 
 
 def _any_of(masks: list[bytes], size: int) -> bytes:
