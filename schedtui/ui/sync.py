@@ -202,7 +202,7 @@ class AccountSync:
                 # Rows whose definition is already known (a refresh, the cache file) get
                 # their next run.
                 columns.settle_next_runs(ids, session.now())
-                count += len(page)
+                count = columns.seen(listing)  # a page may repeat an ARN: counted once
                 post(RowsArrived(generation, len(page)))
         except AwsError as error:
             failure = error

@@ -5,6 +5,7 @@ language says, and the counts and orders follow the rows as they change."""
 
 from __future__ import annotations
 
+import dataclasses
 from array import array
 from datetime import UTC, datetime, timedelta
 
@@ -269,3 +270,34 @@ def test_a_code_mask_over_a_column_matches_code_by_code(largest: int) -> None:
         expected = bytes(code in wanted for code in column)
         assert _codes_mask(column, wanted) == expected, wanted
         assert _codes_mask(iter(column), wanted) == expected  # a narrowed view's values
+
+
+def test_a_listing_counts_each_schedule_once_however_often_a_page_names_it() -> None:
+    store = AccountStore()
+    columns = store.columns
+    listing = columns.begin_listing()
+    page = [summary(number) for number in range(10)]
+    columns.put_listed([*page, page[3], page[3]], listing)
+    columns.put_listed(page[:5], listing)  # a later page repeats some
+    assert columns.seen(listing) == 10  # "listed 10 schedules", not 17
+    assert columns.group_counts(None).total == 10
+
+
+def test_a_state_the_listing_left_out_is_taken_from_the_definition() -> None:
+    # moto leaves State out of ListSchedules after some updates; the definition says it.
+    store = AccountStore()
+    columns = store.columns
+    listed = summary(1).model_copy(update={"state": None})
+    columns.put_listed([listed])
+    view = store.view(None, parse_filter("state:disabled"))
+    columns.put_definition(dataclasses.replace(digest(listed, 1), state="DISABLED"))
+    assert store.facts(listed.arn).state == "DISABLED"  # type: ignore[union-attr]
+    assert columns.group_counts(None).disabled == 1
+    assert shown(store, store.view(None, parse_filter("state:disabled"), view)) == [listed.arn]
+
+
+def test_filtering_by_a_group_nobody_has_adds_no_group() -> None:
+    store = listed_store(50)
+    before = list(store.columns.groups.values)
+    assert len(store.view("no-such-group", parse_filter(""))) == 0
+    assert store.columns.groups.values == before

@@ -73,6 +73,10 @@ class Codes(Generic[T]):
             self.values.append(value)
         return found
 
+    def known(self, value: T) -> int | None:
+        """The code of ``value`` if it was ever seen (asking never adds it)."""
+        return self._codes.get(value)
+
     def matching(self, test: Callable[[T], bool]) -> set[int]:
         """The codes whose value passes ``test`` (a filter asks a few thousand values, not a
         million rows)."""
@@ -158,6 +162,7 @@ class ScheduleColumns:
         self.definitions = 0
         self.longest_name = 0
         self._listing = 0
+        self._seen: dict[int, int] = {}  # listing -> distinct schedules it has seen
         self.next_runs: NextRunCache | None = None  # one cache for every next run asked
         self.names_text = NamesText()
         self._earliest = NO_TIME  # no live row's next run is before it
@@ -230,7 +235,7 @@ class ScheduleColumns:
         """The live rows' counts of one group, or of all (None)."""
         if group is None:
             return self.total()
-        code = self.groups._codes.get(group)
+        code = self.groups.known(group)
         return GroupCounts() if code is None else self.counts.get(code, GroupCounts())
 
     def _changed(self, listing: bool, membership: bool = False, definitions: bool = False) -> None:
@@ -245,7 +250,12 @@ class ScheduleColumns:
         """A new listing starts; what it does not see is dead when it ends."""
         with self.lock:
             self._listing += 1
+            self._seen[self._listing] = 0
             return self._listing
+
+    def seen(self, listing: int) -> int:
+        """How many distinct schedules the listing has seen so far (an ARN twice is one)."""
+        return self._seen.get(listing, 0)
 
     def put_listed(self, page: Iterable[ScheduleSummary], listing: int = 0) -> list[int]:
         """A ListSchedules page: its rows, new or updated, are alive; returns their ids."""
@@ -278,7 +288,9 @@ class ScheduleColumns:
                 if not self.detailed[row]:
                     self.next_run[row] = NO_TIME
                 self.alive[row] = 1
-                self.seen_in[row] = listing
+                if self.seen_in[row] != listing:
+                    self.seen_in[row] = listing
+                    self._seen[listing] = self._seen.get(listing, 0) + 1
                 self._count(row, +1)
                 new = (self.state[row], self.modified[row], self.detailed[row], self.target[row])
                 if new != old or not was_alive:
@@ -324,7 +336,10 @@ class ScheduleColumns:
             if not live and self.modified[row] == NO_TIME:
                 self.modified[row] = self.defined[row]
                 self.state[row] = ENABLED if digest.state == "ENABLED" else DISABLED
-            if not self.state[row]:
+            stated = self.state[row]
+            if not stated or self.defined[row] == self.modified[row]:
+                # The listed version's own definition says the state too (a listing that
+                # leaves State out, as moto does after some updates, is then told).
                 self.state[row] = ENABLED if digest.state == "ENABLED" else DISABLED
             if digest.target_arn:
                 self.target[row] = self.targets.code(digest.target_arn)
@@ -339,7 +354,8 @@ class ScheduleColumns:
             self.next_run[row] = NO_TIME
             if live:
                 self._count(row, +1)
-            self._changed(listing=False, definitions=bool(live))
+            moved = bool(live) and self.state[row] != stated
+            self._changed(listing=moved, membership=moved, definitions=bool(live))
             return row
 
     def drop_definition(self, arn: str) -> None:
@@ -408,7 +424,7 @@ class ScheduleColumns:
             return [arns[row] for row in range(len(arns)) if alive[row]]
 
     def members_of(self, group: str) -> array[int]:
-        code = self.groups._codes.get(group)
+        code = self.groups.known(group)
         return array("i") if code is None else self.members.get(code, array("i"))
 
     # -- the rest of a schedule, for an action ----------------------------------------------

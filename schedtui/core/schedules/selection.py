@@ -149,7 +149,8 @@ def select(
             # times), asked only while some row is left (``_all_of``).
             yield bytes(view(columns.alive))
             if group is not None:
-                yield _codes_mask(view(columns.group), {columns.groups.code(group)})
+                code = columns.groups.known(group)  # a group never seen has no rows
+                yield _codes_mask(view(columns.group), set() if code is None else {code})
             for key, value in dict.fromkeys(row_filter.terms):
                 mask = _term(columns, key, value, figures, view, within)
                 if mask is not _ALL:
