@@ -12,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.widgets import Input
 
 from schedtui.aws.backend import Backend
 from schedtui.core.text import printable
@@ -106,6 +107,21 @@ class SchedtuiApp(CrashSafeApp):
             # bidi override shows as its stand-in, which a form then refuses to save.
             event.text = printable(event.text, keep_newlines=True, keep_tabs=True)
         await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that reached the app unused, from a burst (a paste, a fast
+        typist) right after '/' or ':': the app sent it to the widget that had the focus
+        when it arrived (the table), before the key that moves the focus had run. It
+        belongs to the field now focused, or to the command prompt (which keeps it until
+        it is composed). A key typed into a field never gets here: the field takes it."""
+        if not (event.is_printable and event.character):
+            return
+        if isinstance(self.screen, CommandPrompt):
+            if self.screen.take(event):
+                event.stop()
+        elif isinstance(self.focused, Input):
+            self.focused.insert_text_at_cursor(event.character)
+            event.stop()
 
     # -- what screens and flows ask of the app (ui/session.py: Host) ----------------------------
 

@@ -402,6 +402,43 @@ async def test_keys_typed_right_after_slash_never_reach_the_table(
         assert states == {"ENABLED"}
 
 
+def burst(app: SchedtuiApp, keys: str) -> None:
+    """Keys in one burst, as a paste or a fast typist delivers them to the app."""
+    names = {"/": "slash", ":": "colon", "\n": "enter", "-": "minus"}
+    for character in keys:
+        name = names.get(character, character)
+        app.post_message(Key(name, None if character == "\n" else character))
+
+
+async def test_a_filter_typed_in_one_burst_after_slash_keeps_every_key(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    # The keys after '/' were queued for the table before the field took the focus, and
+    # were lost: a pasted filter came out empty (found by a new-user review).
+    app = make_app(settings, group="batch-jobs-group")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        burst(app, "/daily")
+        await pilot.pause(0.3)
+        assert static_value(app, "#filter") == "daily"
+        await wait_for(pilot, lambda: shown_names(app) == ["daily-backup-schedule"])
+
+
+async def test_a_command_typed_in_one_burst_after_colon_runs(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        burst(app, ":schedules batch-jobs-group\n")
+        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+        assert app.screen.group == "batch-jobs-group"  # type: ignore[attr-defined]
+
+
+def static_value(app: SchedtuiApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).value)  # type: ignore[attr-defined]
+
+
 async def test_a_status_update_falling_due_while_quitting_is_dropped(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:

@@ -254,6 +254,7 @@ class CommandPrompt(ModalScreen[str | None]):
     def __init__(self, complete: Callable[[str], list[str]] | None = None) -> None:
         super().__init__()
         self.complete = complete or (lambda _: [])
+        self._early: list[events.Key] = []  # keys taken before the field existed
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -269,14 +270,27 @@ class CommandPrompt(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#command", Input).focus()
         self._show_candidates("")
+        early, self._early = self._early, []
+        for event in early:
+            self.take(event)
+
+    def take(self, event: events.Key) -> bool:
+        """A printable key typed right after ':' (":sch" in one burst) that reached the app
+        unused, or this screen before its field had the focus: it belongs to the field.
+        False for a key that is not the field's."""
+        if not (event.is_printable and event.character):
+            return False
+        if not self.query("#command"):
+            self._early.append(event)  # not composed yet: on_mount takes it
+            return True
+        field = self.query_one("#command", Input)
+        field.insert_text_at_cursor(event.character)
+        field.focus()
+        return True
 
     def on_key(self, event: events.Key) -> None:
-        # Typed right after ':' (":sch" in one burst), keys can arrive before the input has
-        # the focus: they belong to it, not lost.
         field = self.query_one("#command", Input)
-        if not field.has_focus and event.is_printable and event.character:
-            field.insert_text_at_cursor(event.character)
-            field.focus()
+        if not field.has_focus and self.take(event):
             event.stop()
 
     def on_input_changed(self, event: Input.Changed) -> None:
