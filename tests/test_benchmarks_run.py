@@ -69,6 +69,17 @@ FIGURES = {
         "first page -> first line read:",
         "peak RSS schedtui:",
     ],
+    "test_bench_second_start.py": [
+        "second start with a warm definitions cache, 300 schedules",
+        "first start (GetSchedule at",
+        "start -> listing complete:",
+        "at listing complete: rows without their definition",
+        "start -> every definition in:",
+        "GetSchedule calls, second start:",
+        "cache file after the second start:",
+        "the same start with --no-cache",
+        "GetSchedule calls:",
+    ],
     "test_bench_tui.py": [
         "TUI in tmux 120x36",
         "first group row",
