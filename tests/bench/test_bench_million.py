@@ -34,7 +34,8 @@ from tests.bench.scale import sized
 from tests.bench.synthetic import NOW, digest, pages, summary
 
 SIZE = int(os.environ.get("SCHEDTUI_BENCH_MILLION", str(sized(1_000_000, 2_000))))
-TICK_PAGES = 50  # pages between two list rebuilds: 0.5 s of listing at ~100 pages/s
+TICK_PAGES = sized(50, 5)  # pages between two list rebuilds: 0.5 s of listing at ~100 pages/s
+# (tiny: the 20 pages of 2,000 schedules would otherwise never reach a rebuild to time)
 TRACED = sized(
     50_000, 1_000
 )  # schedules measured with tracemalloc (bytes per schedule do not scale)
