@@ -301,3 +301,16 @@ def test_filtering_by_a_group_nobody_has_adds_no_group() -> None:
     before = list(store.columns.groups.values)
     assert len(store.view("no-such-group", parse_filter(""))) == 0
     assert store.columns.groups.values == before
+
+
+@pytest.mark.parametrize("most_words", [3, 10_000])
+def test_words_of_letters_are_found_the_same_with_the_word_index_or_without(
+    monkeypatch: pytest.MonkeyPatch, most_words: int
+) -> None:
+    # With few distinct runs of letters the index answers; past its bound it is dropped and
+    # the names' texts answer: the rows shown are the same either way.
+    monkeypatch.setattr(columns_module, "_MOST_WORDS", most_words)
+    store = listed_store(600)
+    assert (store.columns.name_words.postings is None) == (most_words == 3)
+    for text in ("nightly", "xport", "o", "sync", "replay report", "orders-replay", "zzz"):
+        assert shown(store, store.view(None, parse_filter(text))) == reference(store, text)

@@ -18,6 +18,7 @@ exist, their state or their next run changed (what a filter or a sort depends on
 from __future__ import annotations
 
 import math
+import re
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -84,6 +85,33 @@ class Codes(Generic[T]):
 
 
 _NAMES_PER_TEXT = 1 << 16
+LETTERS: Final = re.compile(r"[^\W\d_]+")  # a run of letters (no digit, no separator)
+_MOST_WORDS = 200_000  # distinct runs of letters the index keeps before it gives up
+
+
+class NameWords:
+    """Each run of letters found in the lower-case names, with the ids of the names that
+    hold it: a filter word of letters only lies inside one such run, so the names holding
+    it are the union of a few lists, set in a mask in C (a word that 200,000 of a million
+    names hold: ~15 ms, where finding each in the names' text took ~100). Names whose runs
+    of letters are nearly all distinct would make the index as big as the names: past
+    ``_MOST_WORDS`` it is dropped (``postings`` None) and the texts answer alone."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, array[int]] | None = {}
+
+    def add(self, row: int, lowered: str) -> None:
+        postings = self.postings
+        if postings is None:
+            return
+        for word in set(LETTERS.findall(lowered)):
+            found = postings.get(word)
+            if found is None:
+                if len(postings) >= _MOST_WORDS:
+                    self.postings = None
+                    return
+                found = postings[word] = array("i")
+            found.append(row)
 
 
 class NamesText:
@@ -165,6 +193,7 @@ class ScheduleColumns:
         self._seen: dict[int, int] = {}  # listing -> distinct schedules it has seen
         self.next_runs: NextRunCache | None = None  # one cache for every next run asked
         self.names_text = NamesText()
+        self.name_words = NameWords()
         self._earliest = NO_TIME  # no live row's next run is before it
 
     def __len__(self) -> int:
@@ -183,6 +212,7 @@ class ScheduleColumns:
         lowered = name.lower()
         self.lowered.append(name if lowered == name else lowered)
         self.names_text.append(lowered)
+        self.name_words.add(new, lowered)
         code = self.groups.code(group)
         self.group.append(code)
         self.members.setdefault(code, array("i")).append(new)

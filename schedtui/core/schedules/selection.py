@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, repeat
-from operator import add, floordiv
+from operator import floordiv
 from re import Match
 from typing import Any
 
 from schedtui.core.monitoring.failures import FailureFigures
 from schedtui.core.schedules.arns import target_kind, target_resource_name
-from schedtui.core.schedules.columns import DISABLED, ENABLED, ScheduleColumns
+from schedtui.core.schedules.columns import DISABLED, ENABLED, LETTERS, ScheduleColumns
 from schedtui.core.schedules.rows import RowFilter
 
 _ALL = None  # a term that keeps every row it is asked about
@@ -61,6 +61,9 @@ class Selection:
     stamp: tuple[int, int]  # see ``stamp``
     count: int  # the ids there were: later ones are new rows
     ids: array[int]
+    # A byte per id below ``count``, 1 for the ids kept (None after a narrowing): "is this
+    # row in the view" in O(1), where the ids array answers in a scan.
+    mask: bytes | None = None
 
 
 def stamp(columns: ScheduleColumns, row_filter: RowFilter) -> tuple[int, int]:
@@ -81,16 +84,16 @@ def selected(
     append); narrowed when only the filter text grew; else over every row."""
     with columns.lock:
         now, count = stamp(columns, row_filter), len(columns)
-        ids = None
+        ids, mask = None, None
         if previous is not None and previous.stamp == now and previous.figures is figures:
             same = previous.group == group and previous.row_filter == row_filter
             if same and previous.count == count:
                 return previous
             if same:
-                added = select(
-                    columns, group, row_filter, figures, array("i", range(previous.count, count))
-                )
+                new = array("i", range(previous.count, count))
+                added, kept = _selected(columns, group, row_filter, figures, new)
                 ids = previous.ids + added
+                mask = None if previous.mask is None else previous.mask + kept
             elif (
                 previous.group == group
                 and previous.count == count
@@ -101,8 +104,8 @@ def selected(
             ):
                 ids = select(columns, group, row_filter, figures, previous.ids)
         if ids is None:
-            ids = select(columns, group, row_filter, figures)
-        return Selection(group, row_filter, figures, now, count, ids)
+            ids, mask = _selected(columns, group, row_filter, figures, None)
+        return Selection(group, row_filter, figures, now, count, ids, mask)
 
 
 def narrows(new: RowFilter, old: RowFilter) -> bool:
@@ -137,6 +140,17 @@ def select(
 ) -> array[int]:
     """The ids of live rows (of ``group``, or all) that pass ``row_filter``, in id order;
     ``within``: only those of these ids (a narrowing), in their order."""
+    return _selected(columns, group, row_filter, figures, within)[0]
+
+
+def _selected(
+    columns: ScheduleColumns,
+    group: str | None,
+    row_filter: RowFilter,
+    figures: FailureFigures | None,
+    within: array[int] | None,
+) -> tuple[array[int], bytes]:
+    """``select``'s ids, and the byte per candidate (every id, or ``within``) saying which."""
     with columns.lock:
         count = len(columns)
 
@@ -162,8 +176,8 @@ def select(
         kept = _all_of(masks(), size)
         if within is None and kept.count(1) * 16 < count:
             # Few kept: their places, found in C, instead of a million ints made and dropped.
-            return array("i", map(Match.start, _ONE.finditer(kept)))
-        return array("i", compress(range(count) if within is None else within, kept))
+            return array("i", map(Match.start, _ONE.finditer(kept))), kept
+        return array("i", compress(range(count) if within is None else within, kept)), kept
 
 
 def _all_of(masks: Iterable[bytes], size: int) -> bytes:
@@ -279,17 +293,25 @@ def _names_mask(
     hit's name set in the mask by C iterators (a hit at p is name p // width)."""
     if within is not None:
         return bytes(map(str.__contains__, view(columns.lowered), repeat(word)))
-    mask = bytearray(len(columns))
+    postings = columns.name_words.postings
+    if postings is not None and LETTERS.fullmatch(word):
+        found = bytearray(len(columns))
+        mark = found.__setitem__
+        for run, rows in postings.items():
+            if word in run:
+                deque(map(mark, rows, repeat(1)), maxlen=0)
+        return bytes(found)
+    mask = bytearray()
     # The rest of the name is part of the match: one match per name, however often it
     # holds the word ("o" is twice in "order-events-replay-0004").
-    pattern, mark = re.compile(re.escape(word) + "[^\n]*"), mask.__setitem__
-    first = 0
+    pattern = re.compile(re.escape(word) + "[^\n]*")
     for text, width in columns.names_text.texts:
+        part = bytearray(len(text) // width)
         lines = map(floordiv, map(Match.start, pattern.finditer(text)), repeat(width))
-        deque(map(mark, map(add, lines, repeat(first)), repeat(1)), maxlen=0)
-        first += len(text) // width
+        deque(map(part.__setitem__, lines, repeat(1)), maxlen=0)
+        mask += part
     rest = columns.names_text.pending()
-    mask[first:] = bytes(map(str.__contains__, rest, repeat(word)))
+    mask += bytes(map(str.__contains__, rest, repeat(word)))
     return bytes(mask)
 
 

@@ -344,6 +344,9 @@ class StoreRows:
         row = self.columns.ids.get(key)
         if row is None:
             return None
+        mask = self.selection.mask
+        if mask is not None and row < len(mask) and not mask[row]:
+            return None  # not in the view, known without a scan (a cursor's neighbours)
         if self._inverse is None and self._asked < 3:
             self._asked += 1
             try:
