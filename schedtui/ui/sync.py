@@ -274,6 +274,9 @@ class AccountSync:
         def arrived(summary: ScheduleSummary, outcome: object) -> None:
             row = columns.id_of(summary.arn)
             if isinstance(outcome, Schedule) and row is not None:
+                # Its run now, in this fetching thread: a repaint before the batch below
+                # would show the definition with its run still "…".
+                columns.settle_next_runs((row,), session.now())
                 with lock:
                     batch.append(row)
                     due = len(batch) >= _DETAILS_BATCH or time.monotonic() - last_flush[0] > 0.3

@@ -17,7 +17,12 @@ from schedtui.core.schedules.arns import target_kind, target_resource_name
 from schedtui.core.schedules.rows import ScheduleDigest, parse_filter
 from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.schedules.selection import _codes_mask
-from schedtui.core.schedules.store import SCHEDULE_COLUMNS, AccountStore, StoreRows
+from schedtui.core.schedules.store import (
+    SCHEDULE_COLUMNS,
+    AccountStore,
+    StoreRows,
+    schedule_table_row,
+)
 from schedtui.core.schedules.target import TargetSummary
 
 NOW = datetime(2026, 11, 29, 16, tzinfo=UTC)
@@ -314,3 +319,17 @@ def test_words_of_letters_are_found_the_same_with_the_word_index_or_without(
     assert (store.columns.name_words.postings is None) == (most_words == 3)
     for text in ("nightly", "xport", "o", "sync", "replay report", "orders-replay", "zzz"):
         assert shown(store, store.view(None, parse_filter(text))) == reference(store, text)
+
+
+def test_a_definition_whose_run_is_not_computed_yet_says_pending_not_never() -> None:
+    # The fetching thread stores a definition a moment before the sync settles its next
+    # run: a repaint in between said "never" (seen in a CI run of the tmux walk).
+    store = AccountStore()
+    columns = store.columns
+    listed = summary(1)
+    [row] = columns.put_listed([listed])
+    columns.put_definition(digest(listed, 1))
+    next_cell = [column.key for column in SCHEDULE_COLUMNS].index("next")
+    assert schedule_table_row(columns, row).cells[next_cell] == "…"
+    columns.settle_next_runs([row], NOW)
+    assert isinstance(schedule_table_row(columns, row).cells[next_cell], datetime)

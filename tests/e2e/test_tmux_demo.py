@@ -377,7 +377,9 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
 
         # The list shows "…" until the schedule's details arrive (GetSchedule, in the background).
         screen = app.wait_for(
-            lambda s: daily_row(s).get("EXPRESSION", "…") != "…",
+            lambda s: (
+                "…" not in (daily_row(s).get("EXPRESSION", "…"), daily_row(s).get("NEXT RUN", "…"))
+            ),
             timeout=15,
             what="the row's details",
         )

@@ -168,6 +168,9 @@ class ScheduleColumns:
         # The definition (GetSchedule), when known: ``defined`` is its LastModificationDate.
         self.defined = array("d")
         self.detailed = bytearray()  # the definition is the listed version's
+        # next_run was computed for the definition held (it arrives from a fetching thread
+        # a moment before the sync settles its run: until then the list says "…", not "never")
+        self.settled = bytearray()
         self.expressions: Codes[str] = Codes("")
         self.expression = array("i")
         self.zones: Codes[str] = Codes("")
@@ -217,7 +220,7 @@ class ScheduleColumns:
         self.group.append(code)
         self.members.setdefault(code, array("i")).append(new)
         self.longest_name = max(self.longest_name, len(name))
-        for column in (self.state, self.alive, self.detailed):
+        for column in (self.state, self.alive, self.detailed, self.settled):
             column.append(0)
         for codes in (self.target, self.expression, self.zone, self.dlq, self.retry):
             codes.append(0)
@@ -317,6 +320,7 @@ class ScheduleColumns:
                 self.detailed[row] = self.defined[row] == self.modified[row] != NO_TIME
                 if not self.detailed[row]:
                     self.next_run[row] = NO_TIME
+                    self.settled[row] = 0
                 self.alive[row] = 1
                 if self.seen_in[row] != listing:
                     self.seen_in[row] = listing
@@ -382,6 +386,7 @@ class ScheduleColumns:
             self.created[row] = seconds_of(digest.creation_date)
             self.detailed[row] = self.defined[row] == self.modified[row]
             self.next_run[row] = NO_TIME
+            self.settled[row] = 0
             if live:
                 self._count(row, +1)
             moved = bool(live) and self.state[row] != stated
@@ -398,6 +403,7 @@ class ScheduleColumns:
             self.defined[row] = NO_TIME
             self.detailed[row] = 0
             self.next_run[row] = NO_TIME
+            self.settled[row] = 0
             if self.alive[row]:
                 self._count(row, +1)
             self._changed(listing=False, definitions=bool(self.alive[row]))
@@ -505,6 +511,8 @@ class ScheduleColumns:
                         )
                     except (ExpressionError, ZoneError):
                         found = NO_TIME
+                changed = changed or not self.settled[row]
+                self.settled[row] = 1
                 if self.next_run[row] != found:
                     self.next_run[row] = found
                     self._earliest = min(self._earliest, found)

@@ -52,8 +52,8 @@ def _next(columns: ScheduleColumns, row: int) -> datetime | str:
     """The next run's instant (the table shows it relative to its clock), or why none."""
     if columns.state[row] == DISABLED:
         return "paused"  # a DISABLED schedule fires nothing, whatever its expression says
-    if not columns.detailed[row]:
-        return "…"
+    if not (columns.detailed[row] and columns.settled[row]):
+        return "…"  # the definition, or its run, is on its way
     return instant_of(columns.next_run[row]) or "never"
 
 
@@ -191,7 +191,7 @@ def schedule_table_row(columns: ScheduleColumns, row: int) -> TableRow:
     style = ""
     if columns.state[row] == DISABLED:
         style = "dim"
-    elif columns.detailed[row] and columns.next_run[row] == NO_TIME:
+    elif columns.detailed[row] and columns.settled[row] and columns.next_run[row] == NO_TIME:
         style = "warning"  # enabled, yet nothing will ever fire
     return TableRow(
         key=columns.arns[row],
