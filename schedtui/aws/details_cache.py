@@ -122,10 +122,6 @@ class DetailsCache:
         with self._lock:
             return list(self._whole.values())
 
-    def digests(self) -> list[ScheduleDigest]:
-        """The digest of every listed schedule whose definition is known."""
-        return list(self.columns.digests())
-
     def stale(self, summaries: Iterable[ScheduleSummary]) -> list[ScheduleSummary]:
         return [summary for summary in summaries if self.digest(summary) is None]
 
@@ -148,13 +144,13 @@ class DetailsCache:
         with self._lock:
             self._whole.pop(arn, None)
 
-    def retain(self, arns: Iterable[str]) -> None:
+    def listing_done(self, gone: Iterable[str]) -> None:
         """A listing completed: drop the whole definitions of schedules gone from the account
         (the columns mark them dead themselves: ``ScheduleColumns.end_listing``), and from the
         persistent store at the next ``save`` (not on the caller's thread, the UI's)."""
         with self._lock:
             self._prune = self.persistent is not None
-            for arn in arns:
+            for arn in gone:
                 self._whole.pop(arn, None)
 
     def _fetch_one(self, summary: ScheduleSummary) -> Outcome:

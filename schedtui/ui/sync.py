@@ -267,8 +267,7 @@ class AccountSync:
             with lock:
                 ready, batch[:] = list(batch), []
                 last_flush[0] = time.monotonic()
-            if ready:
-                columns.settle_next_runs(ready, session.now())
+            if ready:  # their runs are settled already, as each arrived
                 post(RowsArrived(generation, len(ready), definitions=True))
 
         def arrived(summary: ScheduleSummary, outcome: object) -> None:
@@ -348,7 +347,7 @@ class AccountSync:
         store = self.session.store
         if message.failure is None:
             gone = store.columns.end_listing(message.listing)
-            self.session.backend.details.retain(gone)
+            self.session.backend.details.listing_done(gone)
             store.listed = True
             store.partial = None
             count = message.count

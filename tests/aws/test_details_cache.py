@@ -76,7 +76,7 @@ def test_only_the_most_recent_definitions_are_kept_whole(repo: SchedulerReposito
     whole = [summary for summary in listed if cache.cached(summary) is not None]
     assert len(whole) == 5
     assert all(cache.digest(summary) is not None for summary in listed)  # every row still known
-    assert {d.arn for d in cache.digests()} == {s.arn for s in listed}
+    assert {d.arn for d in cache.columns.digests()} == {s.arn for s in listed}
 
 
 def test_a_digest_shares_the_listed_summary_s_strings(repo: SchedulerRepository) -> None:

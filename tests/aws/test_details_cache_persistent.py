@@ -105,7 +105,7 @@ def test_schedules_gone_from_a_complete_listing_leave_the_file(
     first.cache.fetch(first.listed())
     first.clients.scheduler.delete_schedule(Name="job-00001")
     listed = first.listed()
-    first.cache.retain(first.gone)  # what the sync does when a listing completes
+    first.cache.listing_done(first.gone)  # what the sync does when a listing completes
     first.cache.save()
     scope = Scope(ACCOUNT, REGION)
     gone = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/default/job-00001"

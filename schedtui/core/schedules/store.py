@@ -380,7 +380,10 @@ class StoreRows:
         selection = self.selection
         if selection.group is None and selection.row_filter.empty:
             kept: Sequence[int] = self.columns.alive  # every live row: no mask to build
-        else:
+        elif selection.mask is not None:
+            # The selection's own mask (ids past it came later: none of them is kept).
+            kept = selection.mask + bytes(len(self.columns) - len(selection.mask))
+        else:  # a narrowed selection keeps no mask
             kept = bytearray(len(self.columns))
             for row in self.ids:
                 kept[row] = 1

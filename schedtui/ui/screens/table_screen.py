@@ -202,8 +202,8 @@ class TableScreen(AppScreen):
         rows = self.rows()
         table = self.table
         if not isinstance(rows, list):
-            if getattr(table.rows, "selection", None) is getattr(rows, "selection", False):
-                table.repaint()  # the same rows (the store says so): their cells may differ
+            if rows is table.rows:
+                table.repaint()  # the store gave the view shown back: only cells may differ
             else:
                 table.set_rows(rows)
         elif len(rows) == table.row_count and {row.key for row in rows} == set(table.row_keys()):
