@@ -29,9 +29,14 @@ from schedtui import __version__
 from schedtui.aws.errors import ReadOnlyError, aws_call, remember_profile
 
 if TYPE_CHECKING:
+    from mypy_boto3_cloudtrail import CloudTrailClient
     from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_lambda import LambdaClient
+    from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
 
 
@@ -224,6 +229,32 @@ class AwsClients:
     @property
     def sts(self) -> STSClient:
         client: STSClient = self._client("sts")
+        return client
+
+    # The readers of what happened around a schedule (history and target runs, read only).
+    @property
+    def cloudtrail(self) -> CloudTrailClient:
+        client: CloudTrailClient = self._client("cloudtrail")
+        return client
+
+    @property
+    def logs(self) -> CloudWatchLogsClient:
+        client: CloudWatchLogsClient = self._client("logs")
+        return client
+
+    @property
+    def lambda_(self) -> LambdaClient:
+        client: LambdaClient = self._client("lambda")
+        return client
+
+    @property
+    def stepfunctions(self) -> SFNClient:
+        client: SFNClient = self._client("stepfunctions")
+        return client
+
+    @property
+    def ecs(self) -> ECSClient:
+        client: ECSClient = self._client("ecs")
         return client
 
     @property
