@@ -9,8 +9,10 @@ from schedtui.aws.audit import AuditLog
 from schedtui.aws.definitions_db import DefinitionsDb
 from schedtui.aws.details_cache import DetailsCache
 from schedtui.aws.dlq_repo import DlqRepository
+from schedtui.aws.history_repo import HistoryRepository
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.mutations import Mutations
+from schedtui.aws.runs_repo import RunsRepository
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 
@@ -23,6 +25,8 @@ class Backend:
     mutations: Mutations
     metrics: MetricsRepository
     dlqs: DlqRepository
+    history: HistoryRepository
+    runs: RunsRepository
 
     @property
     def settings(self) -> AwsSettings:
@@ -40,11 +44,16 @@ class Backend:
         ``definitions``: the persistent definitions cache, None for none (``--no-cache``)."""
         clients = AwsClients(settings)
         scheduler = SchedulerRepository(clients)
+        audit = AuditLog(audit_path)
+        metrics = MetricsRepository(clients)
+        dlqs = DlqRepository(clients)
         return cls(
             clients=clients,
             scheduler=scheduler,
             details=DetailsCache(scheduler, persistent=definitions),
-            mutations=Mutations(scheduler, AuditLog(audit_path)),
-            metrics=MetricsRepository(clients),
-            dlqs=DlqRepository(clients),
+            mutations=Mutations(scheduler, audit),
+            metrics=metrics,
+            dlqs=dlqs,
+            history=HistoryRepository(clients, audit),
+            runs=RunsRepository(clients, metrics, dlqs),
         )
