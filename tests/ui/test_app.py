@@ -491,3 +491,33 @@ async def test_the_header_names_the_profile_and_region_from_the_profile_alone(
         assert "acct 123456789012" in header
         assert "eu-west-1" in header
         assert "profile ops" in header
+
+
+async def test_a_row_whose_detail_was_opened_keeps_its_next_run(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    """The detail re-reads its schedule into the store; its line in the list must show the
+    next run for that definition, not "…" until a refresh that (with --refresh 0) never
+    comes."""
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await open_group(pilot, "batch-jobs-group")
+        await loaded(pilot)
+        assert table(app).move_to(
+            app.session.store.find("batch-jobs-group", "daily-backup-schedule").arn
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        await wait_for(pilot, lambda: screen.schedule is not None)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+        await pilot.pause()
+        columns = app.session.store.columns
+        row = columns.id_of(screen.summary.arn)
+        assert row is not None
+        assert columns.settled[row]
+        line = next(line for line in on_screen(app).splitlines() if "daily-backup-schedule" in line)
+        assert "in 10h" in line, line  # 2026-11-30 02:00Z, ten hours after the fixed clock

@@ -273,7 +273,7 @@ class DetailScreen(ScheduleActions):
         backend = self.session.backend
         try:
             schedule = backend.scheduler.get_schedule(self.summary.group_name, self.summary.name)
-            backend.details.store(schedule)
+            self.session.keep(schedule)
             groups = self.session.store.groups
             group = groups.get(schedule.group_name)
             tags = self.session.store.group_tags.get(group.arn or "", {}) if group else {}
