@@ -5,7 +5,8 @@
 Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edit-form.svg,
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
 stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
-detail-80x24.svg, copy-arn.svg and json-view.svg.
+detail-80x24.svg, copy-arn.svg, json-view.svg, failing.svg, command-completion.svg,
+console-url.svg and list-60x20.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -31,7 +32,7 @@ from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
@@ -201,6 +202,27 @@ async def make() -> list[Path]:
             made.append(await shoot(pilot, "palette.svg"))
             await pilot.press("escape")
 
+            # :failing: every schedule whose group failed in the last hour, worst first.
+            run_command(app, "failing")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, SchedulesScreen) and fully_loaded(app),
+                "the failing schedules",
+            )
+            await pilot.pause(0.3)
+            made.append(await shoot(pilot, "failing.svg"))
+
+            # `:` completes command words and names: "sch" tab "ord".
+            await pilot.press("colon")
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, CommandPrompt), "the command line"
+            )
+            await pilot.press(*"sch", "tab", *"ord")
+            await pilot.pause(0.3)
+            made.append(await shoot(pilot, "command-completion.svg"))
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, SchedulesScreen), "the list")
+
             # 80x24: the list and a detail, as on a small SSH window.
             await pilot.resize_terminal(80, 24)
             await pilot.pause(0.2)
@@ -224,6 +246,22 @@ async def make() -> list[Path]:
             )
             await wait_until(pilot, lambda: fully_loaded(app), "the JSON read")
             made.append(await shoot(pilot, "json-view.svg"))
+
+            # Y: the console URL of the schedule, copied and shown.
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail")
+            app.clear_notifications()
+            await pilot.press("Y")
+            await pilot.pause(0.3)
+            made.append(await shoot(pilot, "console-url.svg"))
+            app.clear_notifications()
+
+            # 60x20: the smallest size every screen is held to (five rows at least).
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, SchedulesScreen), "the list")
+            await pilot.resize_terminal(60, 20)
+            await pilot.pause(0.3)
+            made.append(await shoot(pilot, "list-60x20.svg"))
     demo.stop()
     return made
 
