@@ -4,6 +4,7 @@ the rate limit on a fake clock, each fault, and the audit log merged in."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Iterator
@@ -98,7 +99,8 @@ def test_pages_are_followed_and_only_this_schedule_in_this_group_is_kept(
     ), lookup("ResourceName", "x"))  # fmt: skip
     stub.add_response("lookup_events", page(
         event("CreateSchedule", T0, schedule_request("orders", "x"), event_id="c1"),
-        event("RunInstances", T0, {"instanceName": "x"}, event_id="ec2", source="ec2.amazonaws.com"),
+        event("RunInstances", T0, {"instanceName": "x"}, event_id="ec2",
+              source="ec2.amazonaws.com"),
     ), lookup("ResourceName", "x", "p2"))  # fmt: skip
 
     history = repo.schedule_history("orders", "x", now=NOW)
@@ -125,7 +127,7 @@ def test_paged_requests_are_spaced_half_a_second_on_the_clock(
     repo.schedule_history("orders", "x", now=NOW)
 
     assert len(sent) == 4
-    assert all(later - earlier >= 0.5 for earlier, later in zip(sent, sent[1:], strict=False))
+    assert all(later - earlier >= 0.5 for earlier, later in itertools.pairwise(sent))
     assert clock.slept == [0.5, 0.5, 0.5]  # exactly what was needed, the first not at all
 
 
@@ -166,7 +168,8 @@ def test_a_throttle_after_retries_keeps_the_events_before_it_and_the_audit_log(
 
     history = repo.schedule_history("orders", "x", now=NOW + timedelta(days=10))
 
-    assert history.fault is not None and "throttled" in history.fault
+    assert history.fault is not None
+    assert "throttled" in history.fault
     assert "\n" not in history.fault
     assert isinstance(history.fault_error, ThrottledError)
     assert {e.source for e in history.events} == {Source.CLOUDTRAIL, Source.AUDIT_LOG}

@@ -57,11 +57,13 @@ def test_an_event_reads_who_from_where_and_which_schedule() -> None:
 
 def test_no_group_name_is_the_default_group_and_lower_camel_case_reads_the_same() -> None:
     plain = read(event("CreateSchedule", T0, schedule_request(None, "x"), event_id="e1"))
-    assert plain is not None and plain.subject == Subject("default", "x")
+    assert plain is not None
+    assert plain.subject == Subject("default", "x")
     camel = {"name": "x", "groupName": "orders", "scheduleExpression": "rate(1 hour)",
              "target": {"arn": "a", "roleArn": "r"}}  # fmt: skip
     entry = read(event("CreateSchedule", T0, camel, event_id="e2"))
-    assert entry is not None and entry.subject == Subject("orders", "x")
+    assert entry is not None
+    assert entry.subject == Subject("orders", "x")
     assert entry.request == {"Name": "x", "GroupName": "orders", "ScheduleExpression":
                              "rate(1 hour)", "Target": {"Arn": "a", "RoleArn": "r"}}  # fmt: skip
 
@@ -69,7 +71,8 @@ def test_no_group_name_is_the_default_group_and_lower_camel_case_reads_the_same(
 def test_the_schedule_comes_from_an_arn_when_the_request_is_hidden() -> None:
     raw = event("DeleteSchedule", T0, REDACTED, event_id="e1", resource=schedule_arn("b", "x"))
     entry = read(raw)
-    assert entry is not None and entry.subject == Subject("b", "x")
+    assert entry is not None
+    assert entry.subject == Subject("b", "x")
     assert read(event("DeleteSchedule", T0, REDACTED, event_id="e2")).subject is None  # type: ignore[union-attr]
 
 
@@ -90,12 +93,15 @@ def test_a_malformed_cloudtrail_event_never_raises_and_unreadable_members_are_no
         raw = event("UpdateSchedule", T0, {}, event_id="e1", document=text)
         entry = read(raw)
         assert entry is not None  # the event's own members still place it
-        assert entry.event.at == T0 and entry.event.who == "alice"  # the Username, at least
-        assert entry.event.user_agent is None and entry.event.source_ip is None
+        assert entry.event.at == T0
+        assert entry.event.who == "alice"
+        assert entry.event.user_agent is None
+        assert entry.event.source_ip is None
     # A GroupName of the wrong type says nothing: the event is not given to the default group.
     assert read(event("UpdateSchedule", T0, {}, event_id="e", document=wrong_types)).subject is None  # type: ignore[union-attr]
     deep_entry = read(event("UpdateSchedule", T0, {}, event_id="e", document=nested))
-    assert deep_entry is not None and "(nested too deep to show)" in json.dumps(deep_entry.request)
+    assert deep_entry is not None
+    assert "(nested too deep to show)" in json.dumps(deep_entry.request)
 
 
 def _nest(depth: int) -> Any:
@@ -169,8 +175,8 @@ def test_schedules_of_the_same_name_in_two_groups_are_diffed_apart() -> None:
     events = with_changes(entries(
         event("CreateSchedule", T0, schedule_request("a", "x", "rate(1 hour)"), event_id="a1"),
         event("CreateSchedule", T0, schedule_request("b", "x", "rate(5 hours)"), event_id="b1"),
-        event("UpdateSchedule", T0 + timedelta(hours=1), schedule_request("a", "x", "rate(2 hours)"),
-              event_id="a2"),
+        event("UpdateSchedule", T0 + timedelta(hours=1),
+              schedule_request("a", "x", "rate(2 hours)"), event_id="a2"),
     ))  # fmt: skip
     a2 = next(e for e in events if e.event_id == "a2")
     assert a2.changes == {"ScheduleExpression": ("rate(1 hour)", "rate(2 hours)")}
