@@ -23,7 +23,10 @@ from schedtui.aws.session import _MUTATING_PREFIXES
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "schedtui"
 README = ROOT / "README.md"
-SERVICES = ("scheduler", "cloudwatch", "sqs", "sts")  # IAM's prefix is the client's name
+# IAM's prefix is the client's name. The last five read what happened around a schedule.
+SERVICES = (
+    "scheduler", "cloudwatch", "sqs", "sts", "cloudtrail", "logs", "lambda", "stepfunctions", "ecs",
+)  # fmt: skip
 PASS_ROLE = "iam:PassRole"  # not a call of ours: AWS checks it on Create/UpdateSchedule
 
 

@@ -23,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from schedtui.core.jsontext import loads
 from schedtui.core.paths import state_dir
 from schedtui.core.text import terminal_safe_json
 
@@ -135,6 +136,26 @@ class AuditLog:
             self.unwritten.append(message)
             if self.on_unwritten is not None:
                 self.on_unwritten(message)
+
+    def readable_entries(self) -> tuple[list[Any], list[str]]:
+        """Every line as JSON, for a history to show, and what could not be read (a line
+        that is not JSON, the file itself): never raises, a bad line costs only itself."""
+        try:
+            with self.path.open(encoding="utf-8", errors="replace") as handle:
+                lines = [line for line in handle if line.strip()]
+        except FileNotFoundError:
+            return [], []
+        except OSError as error:
+            return [], [f"audit log {self.path} could not be read: {error}"]
+        found: list[Any] = []
+        unreadable = 0
+        for line in lines:
+            try:
+                found.append(loads(line))
+            except ValueError:
+                unreadable += 1
+        problems = [f"audit log {self.path}: {unreadable} unreadable line(s) left out"]
+        return found, problems if unreadable else []
 
     def entries(self) -> list[dict[str, Any]]:
         if not self.path.exists():

@@ -82,6 +82,15 @@ def _peek(text: str) -> int:
     return value
 
 
+def _days(text: str) -> int:
+    value = _whole(text)
+    if value is None or not 1 <= value <= 90:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a number of days from 1 to 90 (CloudTrail holds 90)"
+        )
+    return value
+
+
 def _state(text: str) -> str:
     if text.upper() not in STATES:
         raise argparse.ArgumentTypeError(f"'{text}' is not ENABLED or DISABLED")
@@ -440,3 +449,31 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--yes", action="store_true", help="do not ask (needed when stdin is not a terminal)"
     )
     state.add_argument("--dry-run", action="store_true", help="print the plan, send nothing")
+    _add_history(commands)
+
+
+def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
+    history = _scripting_command(
+        commands,
+        "history",
+        "who changed a schedule or a group (CloudTrail and the audit log)",
+        "Who changed a schedule (G/NAME) or a group (--group G): CloudTrail's management "
+        "events (LookupEvents, 2 requests a second; events show about 5-15 minutes late) and "
+        "this machine's audit log, newest first, with what each change changed.",
+    )
+    history.add_argument(
+        "schedule", type=schedule_key, nargs="?", metavar="G/NAME", help="GROUP/NAME"
+    )
+    history.add_argument(
+        "--group",
+        metavar="G",
+        default=argparse.SUPPRESS,
+        help="the group's own events and its schedules' (instead of G/NAME)",
+    )
+    history.add_argument(
+        "--days",
+        type=_days,
+        default=90,
+        metavar="N",
+        help="how far back, 1-90 days (default 90, all that CloudTrail holds)",
+    )

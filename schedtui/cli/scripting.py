@@ -19,6 +19,7 @@ from schedtui.cli.cache import definitions_cache
 from schedtui.cli.context import ContextError, aws_context, read_only_why, report_notices
 from schedtui.cli.dlq import run_dlq
 from schedtui.cli.exits import USAGE, UsageError, exit_code
+from schedtui.cli.history import run_history
 from schedtui.cli.milestones import finished, milestone, watch_listing
 from schedtui.cli.output import Format
 from schedtui.cli.reads import run_get, run_groups, run_list
@@ -32,6 +33,7 @@ COMMANDS: Final[dict[str, Command]] = {
     "get": run_get,
     "dlq": run_dlq,
     "set-state": run_set_state,
+    "history": run_history,
 }
 
 
