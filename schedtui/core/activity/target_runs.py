@@ -155,6 +155,8 @@ def execution_run(
     cause of a failed run) as a Run."""
     started = _instant(execution.get("startDate"))
     stopped = _instant(execution.get("stopDate"))
+    if stopped is None and described is not None:  # a listing may leave it out (moto does)
+        stopped = _instant(described.get("stopDate"))
     status = _text(execution.get("status")) or "UNKNOWN"
     duration = _duration(started, stopped, now)
     detail = None
