@@ -214,7 +214,8 @@ def test_a_missing_log_group_is_a_note_not_a_fault(clients: AwsClients) -> None:
     report = repository(clients).runs(schedule({"Arn": FUNCTION_ARN}), Window.DAY, now=NOW)
     assert "logs" not in report.faults
     assert any("/aws/lambda/nightly-report does not exist" in note for note in report.notes)
-    assert report.durations == [] and report.failures == []
+    assert report.durations == []
+    assert report.failures == []
 
 
 @pytest.mark.usefixtures("logged")
@@ -233,8 +234,8 @@ def test_percentiles_and_a_qualified_function_with_stubber(clients: AwsClients) 
         def answer(ids: list[str], values: list[float]) -> dict[str, Any]:
             return {
                 "MetricDataResults": [
-                    {"Id": query_id, "Timestamps": [NOW] if value else [], "Values": [value] if value else [],
-                     "StatusCode": "Complete"}
+                    {"Id": query_id, "StatusCode": "Complete",
+                     "Timestamps": [NOW] if value else [], "Values": [value] if value else []}
                     for query_id, value in zip(ids, values, strict=True)
                 ]
             }  # fmt: skip
@@ -315,12 +316,17 @@ def test_step_functions_matches_the_schedules_executions_by_input(
     assert report.faults == {}
     assert [run.name for run in report.runs] == ["run-1", "run-0", "run-3"]
     by_name = {run.name: run for run in report.runs}
-    assert by_name["run-1"].failed and by_name["run-1"].detail == f"States.TaskFailed: boom {ESC}"
-    assert by_name["run-3"].status == "RUNNING" and by_name["run-3"].long_running
+    assert by_name["run-1"].failed
+    assert by_name["run-1"].detail == f"States.TaskFailed: boom {ESC}"
+    assert by_name["run-3"].status == "RUNNING"
+    assert by_name["run-3"].long_running
     assert by_name["run-3"].duration == 3 * 3600
-    assert not by_name["run-0"].long_running and by_name["run-0"].duration == 300
-    assert report.figures["runs"] == 3 and report.figures["failed"] == 1
-    assert report.figures["running"] == 1 and report.figures["long-running"] == 1
+    assert not by_name["run-0"].long_running
+    assert by_name["run-0"].duration == 300
+    assert report.figures["runs"] == 3
+    assert report.figures["failed"] == 1
+    assert report.figures["running"] == 1
+    assert report.figures["long-running"] == 1
     assert [line.source for line in report.failures] == ["run-1"]
     assert any("names this schedule's ARN" in note for note in report.notes)
     only_reads(operations)
@@ -336,7 +342,8 @@ def test_step_functions_without_input_counts_every_execution(
         execution.status = "SUCCEEDED"
     second.status = "ABORTED"  # (moto never sends a TIMED_OUT one's stopDate)
     report = repository(clients).runs(schedule({"Arn": MACHINE}), Window.HOUR, now=NOW)
-    assert len(report.runs) == 2 and report.figures["failed"] == 1
+    assert len(report.runs) == 2
+    assert report.figures["failed"] == 1
     assert any(note.startswith("all executions") for note in report.notes)
     assert [point.seconds for point in report.durations] == [600, 600]
 
@@ -384,10 +391,14 @@ def test_ecs_tasks_of_the_schedules_group(
     assert report.faults == {}
     names = {run.name: run for run in report.runs}
     assert set(names) == {done.id, crashed.id, running.id}
-    assert names[crashed.id].failed and "app=137" in (names[crashed.id].detail or "")
-    assert not names[done.id].failed and names[done.id].duration == 600
-    assert names[running.id].stopped is None and names[running.id].long_running  # 90 min > 1 h
-    assert report.figures["runs"] == 3 and report.figures["failed"] == 1
+    assert names[crashed.id].failed
+    assert "app=137" in (names[crashed.id].detail or "")
+    assert not names[done.id].failed
+    assert names[done.id].duration == 600
+    assert names[running.id].stopped is None
+    assert names[running.id].long_running
+    assert report.figures["runs"] == 3
+    assert report.figures["failed"] == 1
     assert any("about an hour" in note for note in report.notes)
     only_reads(operations)
 

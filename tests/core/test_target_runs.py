@@ -76,9 +76,12 @@ def test_a_huge_error_line_is_clipped() -> None:
 
 def test_functions_and_their_log_groups() -> None:
     plain = lambda_function("arn:aws:lambda:eu-west-1:123456789012:function:f")
-    assert plain is not None and plain.qualifier is None and plain.resource == "f"
+    assert plain is not None
+    assert plain.qualifier is None
+    assert plain.resource == "f"
     alias = lambda_function("arn:aws:lambda:eu-west-1:123456789012:function:f:live")
-    assert alias is not None and alias.resource == "f:live"
+    assert alias is not None
+    assert alias.resource == "f:live"
     assert lambda_function("arn:aws:sqs:eu-west-1:123456789012:q") is None
     assert configured_log_group({"LoggingConfig": {"LogGroup": "/shared"}}, plain) == "/shared"
     assert configured_log_group({"LoggingConfig": "odd"}, plain) == "/aws/lambda/f"
@@ -109,7 +112,8 @@ def test_executions_are_matched_by_the_schedules_input() -> None:
     assert not match.matches('{"s": "other", "t": "x", "n": 1}')
     assert not match.matches(None)
     exact = input_match(schedule("rate(1 hour)", '{"job": "export"}'))
-    assert exact.matches(' {"job": "export"}\n') and not exact.matches('{"job": "import"}')
+    assert exact.matches(' {"job": "export"}\n')
+    assert not exact.matches('{"job": "import"}')
     assert "same input" in exact.note
     assert input_match(schedule("rate(1 hour)")).pieces is None
 
