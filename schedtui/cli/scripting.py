@@ -22,6 +22,7 @@ from schedtui.cli.exits import USAGE, UsageError, exit_code
 from schedtui.cli.milestones import finished, milestone, watch_listing
 from schedtui.cli.output import Format
 from schedtui.cli.reads import run_get, run_groups, run_list
+from schedtui.cli.runs import run_runs
 from schedtui.cli.set_state import run_set_state
 from schedtui.core.text import printable
 
@@ -32,6 +33,7 @@ COMMANDS: Final[dict[str, Command]] = {
     "get": run_get,
     "dlq": run_dlq,
     "set-state": run_set_state,
+    "runs": run_runs,
 }
 
 
