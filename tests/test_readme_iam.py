@@ -23,10 +23,11 @@ from schedtui.aws.session import _MUTATING_PREFIXES
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "schedtui"
 README = ROOT / "README.md"
-# IAM's prefix is the client's name. The last five read what happened around a schedule.
 SERVICES = (
-    "scheduler", "cloudwatch", "sqs", "sts", "cloudtrail", "logs", "lambda", "stepfunctions", "ecs",
+    "scheduler", "cloudwatch", "sqs", "sts", "cloudtrail", "logs", "lambda", "stepfunctions", "ecs"
 )  # fmt: skip
+# IAM's prefix is the client's name, but for these.
+IAM_PREFIXES = {"stepfunctions": "states"}
 PASS_ROLE = "iam:PassRole"  # not a call of ours: AWS checks it on Create/UpdateSchedule
 
 
@@ -69,7 +70,7 @@ def called_actions() -> set[str]:
             candidates = [service for service in SERVICES if name in methods[service]]
             if candidates:
                 service = _service_of(ast.unparse(node.func.value), candidates)
-                found.add(f"{service}:{methods[service][name]}")
+                found.add(f"{IAM_PREFIXES.get(service, service)}:{methods[service][name]}")
     return found
 
 

@@ -107,13 +107,21 @@ class MetricsRepository:
     def _get_metric_data(
         self, chunk: list[_Query], start: datetime, end: datetime, period: int
     ) -> Iterator[tuple[str, datetime, float]]:
+        queries = [_metric_data_query(query, period) for query in chunk]
+        return self.metric_data(queries, start, end, f"GetMetricData {NAMESPACE}")
+
+    def metric_data(
+        self, queries: list[MetricDataQueryTypeDef], start: datetime, end: datetime, action: str
+    ) -> Iterator[tuple[str, datetime, float]]:
+        """``(query id, timestamp, value)`` of every datapoint GetMetricData answers for
+        ``queries`` (any namespace), following NextToken. Raises AwsError on failure,
+        including a query answered Forbidden or InternalError."""
         request: GetMetricDataInputTypeDef = {
-            "MetricDataQueries": [_metric_data_query(query, period) for query in chunk],
+            "MetricDataQueries": queries,
             "StartTime": start,
             "EndTime": end,
             "ScanBy": "TimestampAscending",
         }
-        action = f"GetMetricData {NAMESPACE}"
         while True:
             with aws_call(action):
                 page = self._clients.cloudwatch.get_metric_data(**request)

@@ -306,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_config_command(commands)
     _add_cache_command(commands)
     _add_scripting(commands)
+    _add_runs(commands)
     return parser
 
 
@@ -477,3 +478,32 @@ def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="how far back, 1-90 days (default 90, all that CloudTrail holds)",
     )
+
+
+RUNS_WINDOWS = ("1h", "24h", "7d")  # core/activity/runs.py: Window
+
+
+def _add_runs(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``schedtui runs`` (cli/runs.py): one report, so json or a table only."""
+    runs = commands.add_parser(
+        "runs",
+        help="what a schedule's target did when it fired (runs, durations, failures)",
+        description=(
+            "What the schedule's target did over a window: Lambda metrics and its log's "
+            "REPORT/ERROR lines, Step Functions executions, ECS tasks, else the group's "
+            "Scheduler metrics and the DLQ. Read calls only. Exit 3 when a part could not be "
+            "fetched (the rest is printed; stderr names the part)."
+        ),
+    )
+    runs.add_argument("schedule", type=schedule_key, metavar="G/NAME", help="GROUP/NAME")
+    runs.add_argument(
+        "--window", choices=RUNS_WINDOWS, default="24h", help="how far back (default 24h)"
+    )
+    runs.add_argument(
+        "-o",
+        "--output",
+        choices=("table", "json"),
+        default="table",
+        help="table (default: for people, local times), json (one document, UTC times)",
+    )
+    add_context_options(runs, subcommand=True)

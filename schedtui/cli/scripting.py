@@ -23,6 +23,7 @@ from schedtui.cli.history import run_history
 from schedtui.cli.milestones import finished, milestone, watch_listing
 from schedtui.cli.output import Format
 from schedtui.cli.reads import run_get, run_groups, run_list
+from schedtui.cli.runs import run_runs
 from schedtui.cli.set_state import run_set_state
 from schedtui.core.text import printable
 
@@ -34,6 +35,7 @@ COMMANDS: Final[dict[str, Command]] = {
     "dlq": run_dlq,
     "set-state": run_set_state,
     "history": run_history,
+    "runs": run_runs,
 }
 
 
