@@ -34,6 +34,7 @@ from schedtui.aws.session import AwsSettings
 from schedtui.demo.ports import listening_socket
 from schedtui.demo.seed import DEMO_REGION, SeedResult, seed_demo
 from schedtui.demo.simulator import DemoSimulator
+from schedtui.demo.targets import TargetsResult, plan_targets, write_targets
 
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
@@ -106,6 +107,7 @@ class EmbeddedDemo:
         self.settings: AwsSettings | None = None
         self.seed_result: SeedResult | None = None
         self.simulator: DemoSimulator | None = None
+        self.targets_result: TargetsResult | None = None
         self._socket = sock
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -145,6 +147,11 @@ class EmbeddedDemo:
         )
         self.simulator = simulator
         simulator.backfill()
+        plan = simulator.backfill_plan
+        if plan is not None and self.size is None:
+            # The targets' own records (Lambda, Step Functions, ECS): the default demo only.
+            now = self.now or simulator.clock()
+            self.targets_result = write_targets(plan_targets(plan, now), self.region, now)
         simulator.create_alarms()
         if self.live:
             simulator.start()
