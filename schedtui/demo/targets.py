@@ -61,6 +61,7 @@ _ECS_KEEPS: Final = 3600  # seconds ECS keeps a stopped task listed
 _STREAM_HOURS: Final = 4  # a new execution environment (log stream) this often
 _ASYNC_RETRIES: Final = ((60, 70), (180, 200))  # Lambda's two retries of an async error
 LAMBDA_NAMESPACE: Final = "AWS/Lambda"
+ECS_TARGET_PREFIX: Final = "AmazonEC2ContainerServiceV20141113."  # ECS's X-Amz-Target
 _LAMBDA_ROLE: Final = "lambda-scheduled-jobs"
 
 
@@ -431,11 +432,11 @@ def _naive(second: float) -> datetime:
 
 
 def write_targets(targets: TargetsPlan, region: str, now: datetime) -> TargetsResult:
-    """Write ``targets`` into the in-process moto backends of ``region``."""
+    """Write the Lambda and Step Functions part of ``targets`` into the in-process moto
+    backends of ``region`` (the ECS part: ``write_ecs``)."""
     started = time.perf_counter()
     log_events = _write_lambda(targets, region, now)
     _write_step_functions(targets, region)
-    _write_ecs(targets, region)
     return TargetsResult(
         functions=len(targets.functions),
         invocations=len(targets.invocations),
@@ -631,7 +632,9 @@ def _write_step_functions(targets: TargetsPlan, region: str) -> None:
         machine.executions.append(moto_execution)
 
 
-def _write_ecs(targets: TargetsPlan, region: str) -> None:
+def write_ecs(targets: TargetsPlan, region: str) -> None:
+    """Write the ECS part of ``targets`` (importing moto's ECS loads EC2's: ~1 s; the demo
+    does it on the first ECS request, see trail.TrailMiddleware.on_first)."""
     from moto.backends import get_backend
     from moto.ecs.models import Task, TaskDefinition
 
