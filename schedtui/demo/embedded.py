@@ -27,8 +27,8 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from schedtui.aws.session import AwsSettings

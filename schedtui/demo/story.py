@@ -24,7 +24,10 @@ STORY_MISSING_KEY: Final = "entity"
 OLD_INPUT: Final = '{"base":"EUR","entity":"acme-uk"}'
 NEW_INPUT: Final = '{"base":"EUR","legalEntity":"acme-uk"}'
 UPDATED_BEFORE_NOW: Final = timedelta(minutes=121)
-STORY_EDITOR: Final = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Operator_4f2a9c1e7b3d5a60/alice@example.com"
+STORY_EDITOR: Final = (
+    "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Operator_4f2a9c1e7b3d5a60/"
+    "alice@example.com"
+)
 
 # A data-pipeline compaction job that runs every 15 minutes (the generated one ran daily).
 FREQUENT_ECS_GROUP: Final = "data-pipeline"
@@ -56,7 +59,10 @@ def apply_story(request: dict[str, Any]) -> dict[str, Any] | None:
 HARMLESS_GROUP: Final = "notifications"
 HARMLESS_SCHEDULE: Final = "digest-emea"
 HARMLESS_OLD_WINDOW: Final = 15
-HARMLESS_EDITOR: Final = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_PowerUser_9d8e7f6a5b4c3d21/bob@example.com"
+HARMLESS_EDITOR: Final = (
+    "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_PowerUser_9d8e7f6a5b4c3d21/"
+    "bob@example.com"
+)
 HARMLESS_UPDATED_BEFORE_NOW: Final = timedelta(days=3, hours=4, minutes=17)
 
 # Both schedules were created within CloudTrail's 90 days, so their CreateSchedule shows.

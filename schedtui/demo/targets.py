@@ -34,6 +34,7 @@ and cannot set an execution's or task's dates.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import random
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from schedtui.demo.moto_metrics import install_exact_metric_reads
 from schedtui.demo.seed import DEMO_ACCOUNT
 from schedtui.demo.simulator import SimSchedule, SimulationPlan, target_input, tiered
 from schedtui.demo.story import (
@@ -119,7 +121,7 @@ _MACHINES: Final[dict[str, _Machine]] = {
         json.dumps({"errorMessage": "An error occurred (SlowDown) when calling the CopyObject "
                     "operation (reached max retries: 4): Please reduce your request rate.",
                     "errorType": "ClientError", "requestId": "6f1c2a9e-3b7d-4e58-9a0c-1d2e3f405162",
-                    "stackTrace": ["  File \"/var/task/ingest.py\", line 88, in copy_partition\n"]}),
+                    "stackTrace": ['  File "/var/task/ingest.py", line 88, in copy_partition']}),
     ),
     "synthetic-orders": _Machine(
         22.0, 0.04, "States.TaskFailed",
@@ -253,7 +255,7 @@ def _plan_lambda(
     function = schedule.resource
     profile = result.functions.setdefault(function, _profile(function))
     story = (schedule.group, schedule.name) == (STORY_GROUP, STORY_SCHEDULE)
-    for scheduled, invoked in plan.fires.get(schedule, ()):
+    for scheduled, _invoked in plan.fires.get(schedule, ()):
         outcome = plan.outcomes.get((schedule.arn, scheduled))
         if outcome is not None and outcome.failure.throttled:
             result.throttles += [(function, second) for second in outcome.failed]
@@ -270,8 +272,10 @@ def _plan_lambda(
         elif roll < profile.timeout_chance:
             timed_out, duration = True, profile.timeout * 1000.0
         elif roll < profile.timeout_chance + profile.error_chance:
-            error = _node_error(profile) if profile.runtime.startswith("node") else (
-                _python_error(profile.error_type, profile.error_message, "app.py", 57)
+            error = (
+                _node_error(profile)
+                if profile.runtime.startswith("node")
+                else (_python_error(profile.error_type, profile.error_message, "app.py", 57))
             )
             duration *= 0.4
         attempts = [at] + (
@@ -347,7 +351,7 @@ def _bounded_executions(executions: list[Execution]) -> list[Execution]:
 
 
 def _period(fires: list[tuple[int, int]]) -> int | None:
-    gaps = [b[0] - a[0] for a, b in zip(fires, fires[1:], strict=False)]
+    gaps = [b[0] - a[0] for a, b in itertools.pairwise(fires)]
     return min(gaps) if gaps else None
 
 
@@ -453,7 +457,6 @@ _ZIP: Final = (  # an empty zip archive, base64: moto hashes the code, nothing r
 
 
 def _write_lambda(targets: TargetsPlan, region: str, now: datetime) -> int:
-    from moto.awslambda.models import LambdaFunction
     from moto.backends import get_backend
     from moto.iam.models import iam_backends
 
@@ -485,7 +488,9 @@ def _write_lambda(targets: TargetsPlan, region: str, now: datetime) -> int:
             "FunctionName": name,
             "Runtime": profile.runtime,
             "Role": role.arn,
-            "Handler": "handler.handler" if profile.runtime.startswith("python") else "index.handler",
+            "Handler": "handler.handler"
+            if profile.runtime.startswith("python")
+            else "index.handler",
             "Code": {"ZipFile": _ZIP},
             "MemorySize": profile.memory,
             "Timeout": profile.timeout,
@@ -557,8 +562,6 @@ def _write_lambda_metrics(targets: TargetsPlan, region: str, now: datetime) -> i
     from moto.backends import get_backend
     from moto.cloudwatch.models import MetricDatum
 
-    from schedtui.demo.moto_metrics import install_exact_metric_reads
-
     cloudwatch = get_backend("cloudwatch")[DEMO_ACCOUNT][region]
     install_exact_metric_reads(cloudwatch)
     counts: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
@@ -592,7 +595,7 @@ def _with_zeros(per_minute: Counter[int], now: int, zeros: bool) -> Iterable[tup
         return tiered(per_minute, now)
     # tiered() drops zero buckets; Errors keeps them wherever there were invocations.
     marked = Counter({minute: count + 1 for minute, count in per_minute.items()})
-    shares = Counter({minute: 1 for minute in per_minute})
+    shares = Counter(dict.fromkeys(per_minute, 1))
     ones = dict(tiered(shares, now))
     return ((start, total - ones[start]) for start, total in tiered(marked, now))
 
@@ -687,4 +690,3 @@ def write_ecs(targets: TargetsPlan, region: str) -> None:
             if planned.container_reason:
                 container.reason = planned.container_reason
         backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
-

@@ -51,7 +51,9 @@ _KEYS: Final = frozenset(
      "EventSource", "AccessKeyId"}
 )  # fmt: skip
 
-TERRAFORM_ROLE: Final = "arn:aws:sts::123456789012:assumed-role/terraform-ci-deployer/gitlab-ci-4471"
+TERRAFORM_ROLE: Final = (
+    "arn:aws:sts::123456789012:assumed-role/terraform-ci-deployer/gitlab-ci-4471"
+)
 _TERRAFORM_AGENT: Final = (
     "APN/1.0 HashiCorp/1.0 Terraform/1.7.5 (+https://www.terraform.io) "
     "terraform-provider-aws/5.40.0 (+https://registry.terraform.io/providers/hashicorp/aws) "
@@ -70,10 +72,14 @@ _CLI_AGENT: Final = (
 # The hostile one: a title change, a screen clear and a fake prompt hidden in a user agent.
 _HOSTILE_AGENT: Final = "aws-cli/2.13.0 \x1b]0;pwned\x07\x1b[2J\x1b[H[bold red]root#[/] \x1b[8m"
 _READ_ONLY_USER: Final = (
-    "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6789/dave@example.com"
+    "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6789/"
+    "dave@example.com"
 )
 _GONE_GROUP, _GONE_SCHEDULE = "default", "tmp-load-test-old"
-_GONE_USER: Final = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_PowerUser_9d8e7f6a5b4c3d21/john@example.com"
+_GONE_USER: Final = (
+    "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_PowerUser_9d8e7f6a5b4c3d21/"
+    "john@example.com"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +373,10 @@ def lookup_events(
         event
         for event in events
         if low <= event.at <= high
-        and (attribute is None or event.matches(attribute["AttributeKey"], attribute["AttributeValue"]))
+        and (
+            attribute is None
+            or event.matches(attribute["AttributeKey"], attribute["AttributeValue"])
+        )
     ]
     query = _digest(json.dumps({k: v for k, v in request.items() if k != "NextToken"},
                                sort_keys=True, default=str))  # fmt: skip
@@ -416,7 +425,9 @@ class TrailMiddleware:
                 if write is not None:
                     write()
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target == LOOKUP_TARGET:
             return self._lookup(environ, start_response)
