@@ -33,6 +33,10 @@ order):
   yesterday; and in data-pipeline, four hours ago, target errors whose DLQ delivery failed
   (the role lacked sqs:SendMessage): InvocationsFailedToBeSentToDeadLetterCount.
 - The account-wide series (no dimension) is the sum of the groups, as Scheduler publishes it.
+- The plan keeps every fire and how each failing invocation went (``SimulationPlan.fires`` and
+  ``outcomes``): targets.py makes the Lambda invocations and logs, the Step Functions executions
+  and the ECS tasks from them, so a throttled attempt runs nothing and a retry that got
+  through runs once (``EmbeddedDemo`` writes them after the backfill, default demo only).
 
 Resolution, to keep the datapoints few (~10k for the default demo) and still exact for every
 window the app offers (1h/60s, 3h/300s, 24h/900s, 7d/3600s): 1-minute datapoints for the last
