@@ -13,5 +13,12 @@ when a demo backend starts, so importing this package costs nothing.
   alarms (the ``orders`` group failing), then live datapoints; ``DemoBackend(simulate=True)``
   runs it in the child.
 - ``schedtui.demo.moto_metrics``: GetMetricData for the demo's moto with CloudWatch's exact
-  dimension matching, fast enough for a week of datapoints.
+  dimension matching and percentiles, fast enough for a week of datapoints.
+- ``schedtui.demo.targets``: what the targets did when their schedules fired (Lambda functions,
+  log groups and AWS/Lambda metrics; Step Functions executions; the last hour's ECS tasks),
+  from the simulator's fires; the default demo only.
+- ``schedtui.demo.trail``: the schedules' CloudTrail history, and LookupEvents (which moto
+  lacks) answered by a WSGI middleware in front of moto.
+- ``schedtui.demo.story``: the story those tell (an update two hours ago broke
+  ``billing/fx-rates-refresh-acme-uk``), shared by the seed, the targets and the trail.
 """

@@ -27,13 +27,22 @@ from __future__ import annotations
 import logging
 import socket
 import threading
-from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
 
 from schedtui.aws.session import AwsSettings
 from schedtui.demo.ports import listening_socket
 from schedtui.demo.seed import DEMO_REGION, SeedResult, seed_demo
 from schedtui.demo.simulator import DemoSimulator
+from schedtui.demo.targets import (
+    ECS_TARGET_PREFIX,
+    TargetsResult,
+    plan_targets,
+    write_ecs,
+    write_targets,
+)
+from schedtui.demo.trail import TrailMiddleware, build_trail
 
 if TYPE_CHECKING:
     from werkzeug.serving import BaseWSGIServer
@@ -44,7 +53,7 @@ _log = logging.getLogger(__name__)
 _SHUTDOWN_POLL_SECONDS: Final = 0.02
 
 
-def _wsgi_server(sock: socket.socket) -> BaseWSGIServer:
+def _wsgi_server(sock: socket.socket, middleware: Callable[[Any], Any]) -> BaseWSGIServer:
     """moto's WSGI app on ``sock``, quiet: werkzeug logs every request (and any traceback) to
     stderr, which in the demo is the terminal the TUI draws on; both go to a logger of ours at
     DEBUG instead."""
@@ -64,7 +73,7 @@ def _wsgi_server(sock: socket.socket) -> BaseWSGIServer:
             _log.debug("%s: " + message.rstrip(), type, *args)
 
     host, port = sock.getsockname()[:2]
-    app = DomainDispatcherApplication(create_backend_app)
+    app = middleware(DomainDispatcherApplication(create_backend_app))
     # fd: werkzeug serves on a duplicate of the already listening socket.
     return _QuietServer(host, port, app, handler=_QuietRequestHandler, fd=sock.fileno())
 
@@ -106,6 +115,8 @@ class EmbeddedDemo:
         self.settings: AwsSettings | None = None
         self.seed_result: SeedResult | None = None
         self.simulator: DemoSimulator | None = None
+        self.targets_result: TargetsResult | None = None
+        self.trail: TrailMiddleware | None = None
         self._socket = sock
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
@@ -118,7 +129,7 @@ class EmbeddedDemo:
             self._socket = sock
             host, port = sock.getsockname()[:2]
             settings = AwsSettings(region=self.region, endpoint_url=f"http://{host}:{port}")
-            self._server = server = _wsgi_server(sock)  # imports moto (~0.4 s, boto3 included)
+            self._server = server = _wsgi_server(sock, self._wrap)  # imports moto (~0.4 s)
             _reset_moto()
             if self.seed:
                 self.seed_result = seed_demo(settings, self.size, self.now)
@@ -138,6 +149,13 @@ class EmbeddedDemo:
             raise
         return settings
 
+    def _wrap(self, app: Any) -> TrailMiddleware:
+        self.trail = TrailMiddleware(app, self._clock)
+        return self.trail
+
+    def _clock(self) -> datetime:
+        return self.now if self.now is not None else datetime.now(UTC)
+
     def _start_simulator(self, settings: AwsSettings) -> None:
         fixed = self.now
         simulator = (
@@ -145,6 +163,14 @@ class EmbeddedDemo:
         )
         self.simulator = simulator
         simulator.backfill()
+        plan = simulator.backfill_plan
+        if plan is not None and self.size is None and self.trail is not None:
+            # The targets' own records and the CloudTrail history: the default demo only.
+            now = simulator.clock()
+            targets = plan_targets(plan, now)
+            self.targets_result = write_targets(targets, self.region, now)
+            self.trail.on_first(ECS_TARGET_PREFIX, lambda: write_ecs(targets, self.region))
+            self.trail.trail = build_trail(self.region, now)
         simulator.create_alarms()
         if self.live:
             simulator.start()

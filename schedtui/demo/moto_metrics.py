@@ -15,12 +15,17 @@ demo's monitoring data runs into:
 builds new instances, so ``EmbeddedDemo.stop`` removes it) with a version that indexes the
 window's datapoints once per call: O(datapoints + queries x non-empty periods). Statistics
 are computed by moto's own ``Statistics`` class, so Sum/Average/Minimum/Maximum/SampleCount
-mean exactly what they mean in moto; anything else (metric math, Metrics Insights, percentiles)
-is handed to moto's original method unchanged.
+mean exactly what they mean in moto. Percentiles (``p50``, ``p99``, ``p99.9``...), which crash
+moto's own method, are computed here over the single values published in the period (the demo
+publishes Lambda's Duration one value per invocation), by the nearest-rank rule; aggregated
+datapoints (StatisticValues) carry no values to rank and are left out of them. Anything else
+(metric math, Metrics Insights) is handed to moto's original method unchanged.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime, timedelta
@@ -30,6 +35,7 @@ if TYPE_CHECKING:
     from moto.cloudwatch.models import CloudWatchBackend, MetricDatumBase
 
 _SIMPLE_STATS: Final = frozenset({"Sum", "Average", "Minimum", "Maximum", "SampleCount"})
+_PERCENTILE: Final = re.compile(r"p(\d{1,2}(?:\.\d+)?|100)")
 _MARKER: Final = "_schedtui_exact_metric_reads"
 
 _SeriesKey = tuple[str, str, frozenset[tuple[str | None, str | None]]]
@@ -59,7 +65,25 @@ def install_exact_metric_reads(backend: CloudWatchBackend) -> bool:
 
 def _simple(query: dict[str, Any]) -> bool:
     stat = query.get("MetricStat")
-    return isinstance(stat, dict) and stat.get("Stat") in _SIMPLE_STATS
+    if not isinstance(stat, dict):
+        return False
+    name = stat.get("Stat")
+    return name in _SIMPLE_STATS or (isinstance(name, str) and _percentile(name) is not None)
+
+
+def _percentile(stat: str) -> float | None:
+    """The percentile a statistic names (``p99`` -> 99.0), or None."""
+    match = _PERCENTILE.fullmatch(stat)
+    return None if match is None else float(match.group(1))
+
+
+def percentile(values: list[float], rank: float) -> float | None:
+    """The nearest-rank percentile of ``values`` (None for none)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = max(math.ceil(rank / 100 * len(ordered)) - 1, 0)
+    return ordered[min(index, len(ordered) - 1)]
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -83,7 +107,7 @@ def _exact_metric_data(
     scan_by: str,
 ) -> list[dict[str, Any]]:
     from moto.cloudwatch.exceptions import ValidationError
-    from moto.cloudwatch.models import Statistics
+    from moto.cloudwatch.models import MetricDatum, Statistics
 
     start, end = _naive_utc(start_time), _naive_utc(end_time)
     if start > end:
@@ -118,7 +142,15 @@ def _exact_metric_data(
                 buckets[(datum.timestamp - start) // period].append(datum)
         timestamps: list[datetime] = []
         values: list[Any] = []
+        rank = _percentile(stat)
         for index in sorted(buckets):
+            if rank is not None:
+                singles = [d.value for d in buckets[index] if isinstance(d, MetricDatum)]
+                value = percentile(singles, rank)
+                if value is not None:
+                    timestamps.append(start + index * period)
+                    values.append(value)
+                continue
             statistics = Statistics([stat], start + index * period)
             statistics.metric_data = buckets[index]
             timestamps.append(statistics.timestamp)

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 
 from schedtui.aws.session import AwsSettings
 from schedtui.core.schedules.arns import TargetKind, arn_template
+from schedtui.demo.story import apply_story, story_dates
 
 if TYPE_CHECKING:
     from mypy_boto3_scheduler.type_defs import TagTypeDef
@@ -891,6 +892,10 @@ def plan_demo(
     requests = (_guide_schedules(arns) + _curated(arns, now))[:wanted]
     taken = {request["Name"] for request in requests}
     requests += _generated(arns, now, wanted - len(requests), taken, rng)
+    if size is None:
+        # The story the runs and history tell (story.py): after the generator, so that the
+        # rest of the demo stays what it was.
+        requests = [apply_story(request) or request for request in requests]
     rand = rng.random
     now_ts = now.timestamp()
     recent = now_ts - 300.0  # AWS takes a StartDate at most 5 minutes before creation
@@ -911,11 +916,10 @@ def plan_demo(
             latest = min(latest, request["EndDate"].timestamp() - 30 * 86_400.0)
         created = int(latest - rand() * 900 * 86_400)
         modified = int(created + (now_ts - created) * rand() ** 3)
-        schedules.append(
-            PlannedSchedule(
-                request, datetime.fromtimestamp(created, UTC), datetime.fromtimestamp(modified, UTC)
-            )
-        )
+        dates = datetime.fromtimestamp(created, UTC), datetime.fromtimestamp(modified, UTC)
+        if size is None:
+            dates = story_dates(request["GroupName"], request["Name"], now, *dates)
+        schedules.append(PlannedSchedule(request, *dates))
         dlq = request["Target"].get("DeadLetterConfig")
         if dlq is not None:
             queues[dlq["Arn"].rsplit(":", 1)[1]] = None

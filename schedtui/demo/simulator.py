@@ -33,6 +33,10 @@ order):
   yesterday; and in data-pipeline, four hours ago, target errors whose DLQ delivery failed
   (the role lacked sqs:SendMessage): InvocationsFailedToBeSentToDeadLetterCount.
 - The account-wide series (no dimension) is the sum of the groups, as Scheduler publishes it.
+- The plan keeps every fire and how each failing invocation went (``SimulationPlan.fires`` and
+  ``outcomes``): targets.py makes the Lambda invocations and logs, the Step Functions executions
+  and the ECS tasks from them, so a throttled attempt runs nothing and a retry that got
+  through runs once (``EmbeddedDemo`` writes them after the backfill, default demo only).
 
 Resolution, to keep the datapoints few (~10k for the default demo) and still exact for every
 window the app offers (1h/60s, 3h/300s, 24h/900s, 7d/3600s): 1-minute datapoints for the last
@@ -59,7 +63,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
@@ -149,6 +153,9 @@ class SimSchedule:
     max_retries: int
     max_age: int
     window_minutes: int | None
+    # The target's EcsParameters (what targets.py needs of an ECS target); not part of the
+    # schedule's identity.
+    ecs: dict[str, Any] | None = field(default=None, hash=False, compare=False)
 
     @property
     def service(self) -> str:
@@ -188,10 +195,24 @@ class LiveRates:
 
 
 @dataclass(frozen=True, slots=True)
+class Outcome:
+    """How one failing invocation went: the attempts that failed (epoch seconds) and the
+    retry that got through (None: none did, or it is still being retried)."""
+
+    failure: _Failure
+    failed: list[int]
+    succeeded: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class SimulationPlan:
     datapoints: list[Datapoint]
     dead_letters: list[DeadLetter]
     live: LiveRates
+    # Every (scheduled, invoked) fire per schedule, and how the failing ones went, keyed by
+    # (schedule ARN, scheduled): what the targets' own data is made from (targets.py).
+    fires: Mapping[SimSchedule, list[tuple[int, int]]] = field(default_factory=dict)
+    outcomes: Mapping[tuple[str, int], Outcome] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,11 +380,11 @@ def _dead_letter(
         SCHEDULE_ARN: schedule.arn,
         TARGET_ARN: schedule.target_arn,
     }
-    body = _payload(schedule, scheduled, execution_id, retries + 1)
+    body = target_input(schedule, scheduled, execution_id, retries + 1)
     return DeadLetter(schedule.dlq_arn, at, body, attributes)
 
 
-def _payload(schedule: SimSchedule, scheduled: int, execution_id: str, attempt: int) -> str:
+def target_input(schedule: SimSchedule, scheduled: int, execution_id: str, attempt: int) -> str:
     """The target input as Scheduler sends it: context attributes filled in."""
     if schedule.input is None:
         return "{}"  # SQS refuses an empty body; targets without input carry none to show
@@ -389,6 +410,8 @@ class _Planner:
         self.rng = rng
         self.activity = _Activity()
         self.dead_letters: list[DeadLetter] = []
+        self.fires: dict[SimSchedule, list[tuple[int, int]]] = {}
+        self.outcomes: dict[tuple[str, int], Outcome] = {}
 
     def _usable_dlq(self, schedule: SimSchedule) -> bool:
         # AWS refuses FIFO DLQs; a missing queue fails the delivery.
@@ -412,13 +435,19 @@ class _Planner:
         rng, add, group = self.rng, self.activity.add, schedule.group
         deadline = scheduled + schedule.max_age
         at, retries, chance = invoked, 0, failure.chance
+        failed: list[int] = []
+        # What the target saw (targets.py): the attempts that failed, and the one that got
+        # through, if any. Recorded as the loop goes, so every way out leaves it right.
+        self.outcomes[(schedule.arn, scheduled)] = Outcome(failure, failed, None)
         while True:
             if at >= self.now:
                 return  # still being retried
             if retries:
                 add(ATTEMPTS, group, at)
             if retries and (succeed_on_retry or rng.random() >= chance):
+                self.outcomes[(schedule.arn, scheduled)] = Outcome(failure, failed, at)
                 return
+            failed.append(at)
             add(TARGET_ERRORS, group, at)
             if failure.throttled:
                 add(TARGET_THROTTLED, group, at)
@@ -462,6 +491,7 @@ class _Planner:
             fires[schedule] = pairs
             for _scheduled, invoked in pairs:
                 self.activity.add(ATTEMPTS, schedule.group, invoked)
+        self.fires = fires
         self._blips(fires)
         self._orders_burst(fires)
         self._old_dead_letters(fires)
@@ -556,7 +586,7 @@ def _between(
     ]
 
 
-def _tiered(counts: Counter[int], now: int) -> Iterable[tuple[int, int]]:
+def tiered(counts: Counter[int], now: int) -> Iterable[tuple[int, int]]:
     """(bucket start, count): 1-minute buckets for the last 3 h, 5-minute back to 24 h,
     15-minute beyond; tier edges on 15-minute boundaries."""
     fine = (now - _FINE_HOURS * 3600) // 900 * 900
@@ -589,9 +619,11 @@ def plan_simulation(
             planner.activity.with_account().items(),
             key=lambda item: (item[0][1] is not None, item[0][1] or "", item[0][0]),
         )
-        for start, count in _tiered(counts, now_second)
+        for start, count in tiered(counts, now_second)
     ]
-    return SimulationPlan(datapoints, planner.dead_letters, planner.live_rates())
+    return SimulationPlan(
+        datapoints, planner.dead_letters, planner.live_rates(), planner.fires, planner.outcomes
+    )
 
 
 # Reading the demo's state from moto (in this process)
@@ -644,6 +676,7 @@ def read_schedules(region: str) -> list[SimSchedule]:
                         if window.get("Mode") == "FLEXIBLE"
                         else None
                     ),
+                    ecs=target.get("EcsParameters"),
                 )
             )
     return found
@@ -703,7 +736,8 @@ class DemoSimulator:
         self._schedules: list[SimSchedule] | None = None
         self._queues: dict[str, bool] = {}
         self._live: LiveRates | None = None
-        self._plan: SimulationPlan | None = None  # the backfill's, for the alarm reasons
+        # The backfill's plan: for the alarm reasons, and what the targets did (targets.py).
+        self.backfill_plan: SimulationPlan | None = None
         self._rng = random.Random(_RNG_SEED + 1)
         self._failing_minute: int | None = None
         self._stop = threading.Event()
@@ -720,6 +754,10 @@ class DemoSimulator:
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def clock(self) -> datetime:
+        """The simulator's now (aware, UTC)."""
+        return self._aware_now()
 
     def _aware_now(self) -> datetime:
         now = self._now()
@@ -769,7 +807,7 @@ class DemoSimulator:
         from moto.backends import get_backend
 
         started = time.perf_counter()
-        plan = self._plan = self.plan(hours)
+        plan = self.backfill_plan = self.plan(hours)
         self._live = plan.live
         planned = time.perf_counter()
         cloudwatch = get_backend("cloudwatch")[DEMO_ACCOUNT][self.region]
@@ -847,7 +885,7 @@ class DemoSimulator:
                 {"Key": "Environment", "Value": "prod"},
             ],
         )
-        plan = self._plan or self.plan(hours=2)  # the figures the alarm reasons quote
+        plan = self.backfill_plan or self.plan(hours=2)  # the figures the alarm reasons quote
         now = int(self._aware_now().timestamp())
         events = " / ".join(NOTIFICATION_EVENTS)
         cloudwatch.put_metric_alarm(
