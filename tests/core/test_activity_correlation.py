@@ -82,6 +82,8 @@ def test_an_identity_is_shown_by_its_readable_end() -> None:
     )
     assert short_identity("arn:aws:iam::123456789012:user/bob") == "bob"
     assert short_identity("arn:aws:iam::123456789012:root") == "root"
+    assert short_identity("arn:aws:iam::123456789012:user/a/[/]") == "a/[/]"
+    assert short_identity("not an arn") == "not an arn"
     assert short_identity(None) == "unknown"
 
 

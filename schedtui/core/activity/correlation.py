@@ -89,11 +89,15 @@ def changes_in_window(
 
 def short_identity(who: str | None) -> str:
     """The readable end of an identity ARN: ``arn:aws:sts::1:assumed-role/Admin/alice`` ->
-    ``alice``, ``arn:aws:iam::1:user/bob`` -> ``bob``, ``arn:aws:iam::1:root`` -> ``root``."""
+    ``alice``, ``arn:aws:iam::1:user/bob`` -> ``bob``, ``arn:aws:iam::1:root`` -> ``root``.
+    Split at the ARN's fixed places only: the name itself may hold a ``/`` (hostile text)."""
     if not who:
         return "unknown"
-    tail = who.rsplit("/", 1)[-1] if "/" in who else who.rsplit(":", 1)[-1]
-    return tail or who
+    resource = who.split(":", 5)[-1]  # an ARN's resource (the whole text if not an ARN)
+    kind, _, rest = resource.partition("/")
+    if kind == "assumed-role":  # assumed-role/ROLE/SESSION: the session names the person
+        rest = rest.partition("/")[2] or rest
+    return rest or resource or who
 
 
 def changed_paths(event: HistoryEvent, limit: int = 3) -> str:

@@ -416,7 +416,7 @@ class DetailScreen(ScheduleActions):
                 title.append(f" · fetched {local(state.fetched, zone, '%H:%M:%S')} (r)", "dim")
             self.query_one("#runs-title", Static).update(title)
             self.query_one(RunsView).show(state, zone)
-        title = Text(f"{name} · History · last 90 days · CloudTrail and the audit log")
+        title = Text(f"{name} · History, 90 days")
         if self.history is not None and self._history_fetched and not self._history_loading:
             title.append(f" · fetched {local(self._history_fetched, zone, '%H:%M:%S')} (r)", "dim")
         self.query_one("#history-title", Static).update(title)

@@ -90,7 +90,7 @@ def history_text(
     if history.fault:
         text.append_text(fault_text("History incomplete", history.fault))
         text.append("\n")
-    if not history.events:
+    if not history.events and not history.fault:
         text.append(f"No changes in the last {history.days} days.\n", style="dim")
     for event in history.events:
         text.append_text(event_text(event, zone, with_name=with_name))
