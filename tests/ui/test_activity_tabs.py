@@ -85,7 +85,8 @@ async def test_the_runs_view_shows_figures_durations_failures_and_marks_the_chan
         await runs_shown(pilot, screen)
         shown = flat(app)
         assert "[1h]" in shown
-        assert "errors 6" in shown and "duration p99 8.5 s" in shown
+        assert "errors 6" in shown
+        assert "duration p99 8.5 s" in shown
         # the legend names the change in the operator's zone (15:31Z is 16:31 in Berlin)
         assert "▲ 16:31 alice@example.com UpdateSchedule: Target.Input" in shown
         # the failure lines, newest first, in the operator's zone
@@ -98,7 +99,8 @@ async def test_the_runs_view_shows_figures_durations_failures_and_marks_the_chan
         assert isinstance(rendered, Text)
         spark, base = rendered.split("\n")[:2]
         state = screen.runs_state
-        assert state is not None and state.report is not None
+        assert state is not None
+        assert state.report is not None
         width = chart.size.width
         assert width > 40
         marked = column_of(CHANGED_AT, state.report.start, state.report.end, width)
@@ -110,8 +112,10 @@ async def test_the_runs_view_shows_figures_durations_failures_and_marks_the_chan
             for index in range(span.start, span.end)
         }
         drawn = {index for index, char in enumerate(spark.plain) if char != " "}
-        assert failed and min(failed) > base.plain.index("▲")
-        assert drawn - failed and max(drawn - failed) < base.plain.index("▲")
+        assert failed
+        assert min(failed) > base.plain.index("▲")
+        assert drawn - failed
+        assert max(drawn - failed) < base.plain.index("▲")
 
 
 @SIZES
@@ -168,7 +172,8 @@ async def test_runs_that_raise_show_a_fault_and_the_rest_keeps_working(
         await pilot.press("o")
         await pilot.pause()
         assert screen.view == "overview"
-        assert "State" in flat(app) and "Next runs" in flat(app)
+        assert "State" in flat(app)
+        assert "Next runs" in flat(app)
 
 
 async def test_a_history_that_raises_is_a_fault_line(
@@ -215,7 +220,8 @@ async def test_aws_text_is_shown_literally_never_as_markup_or_escapes(
         shown = on_screen(app)
         assert "[/]agent␛]0;owned␇" in shown
         assert "user/mallory[bold]␛[31m[/] · [/]agent" in shown
-        assert "\x1b" not in shown and "\u202e" not in shown
+        assert "\x1b" not in shown
+        assert "\u202e" not in shown
 
 
 async def test_w_cycles_the_window_and_the_history_is_fetched_once(
@@ -250,7 +256,8 @@ async def test_r_fetches_the_view_shown_again_and_nothing_is_fetched_for_the_ove
         for beat in screen.beats():  # the heartbeat, long after: the overview's re-read only
             beat.tick(monotonic() + 3600)
         await pilot.pause()
-        assert runs.calls == [] and past.calls == []
+        assert runs.calls == []
+        assert past.calls == []
         await pilot.press("R")
         await runs_shown(pilot, screen)
         for beat in screen.beats():
@@ -275,10 +282,12 @@ async def test_esc_goes_back_to_the_overview_first_then_to_the_list(
         await pilot.press("H")
         await history_shown(pilot, screen)
         footer = {binding.description for binding in footer_bindings(app)}
-        assert "Runs" in footer and "History" not in footer
+        assert "Runs" in footer
+        assert "History" not in footer
         await pilot.press("escape")
         await pilot.pause()
-        assert screen.view == "overview" and len(app.screen_stack) == depth
+        assert screen.view == "overview"
+        assert len(app.screen_stack) == depth
         assert "History" in {binding.description for binding in footer_bindings(app)}
         await pilot.press("escape")
         await pilot.pause()
@@ -315,4 +324,5 @@ async def test_a_runs_part_that_could_not_be_fetched_is_a_line_where_it_would_be
         failures = shown.index("Failure lines, newest first")
         fault = shown.index("logs: AccessDeniedException: logs:FilterLogEvents")
         assert failures < fault
-        assert "errors 6" in shown and "▲ 16:31" in shown
+        assert "errors 6" in shown
+        assert "▲ 16:31" in shown
