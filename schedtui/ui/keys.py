@@ -109,6 +109,11 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("groups.delete", "ctrl+d", "delete_group", "Delete",
         "delete the group and its schedules (type its name to confirm; never default)",
         _screens("groups"), where="groups list", mutates=True),
+    Key("groups.history", "H", "group_history", "History",
+        "the group's history: who changed its schedules (CloudTrail, 90 days, and the audit "
+        "log)", _screens("groups"), where="groups list", footer=False),
+    Key("group_history.back", "escape", "back", "Back", "back", _screens("group_history"),
+        "esc"),
     # -- schedules and one schedule ----------------------------------------------------------
     Key("schedules.toggle", "t", "toggle", "Toggle",
         "toggle ENABLED/DISABLED (the marked rows when any are marked)", SCHEDULES,

@@ -18,6 +18,8 @@ from schedtui.core.activity.history import History
 from schedtui.core.activity.runs import FailureLine, Window
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.group_history import GroupHistoryScreen
+from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.widgets.runs_view import DurationChart
 from tests.ui.activity_fakes import (
     CHANGED_AT,
@@ -27,7 +29,7 @@ from tests.ui.activity_fakes import (
     history,
     step_functions,
 )
-from tests.ui.test_app import footer_bindings, on_screen, wait_for
+from tests.ui.test_app import footer_bindings, loaded, on_screen, table, wait_for
 
 SIZES = pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=["120x36", "80x24"])
 DEEP_LINK = "batch-jobs-group/daily-backup-schedule"
@@ -326,3 +328,33 @@ async def test_a_runs_part_that_could_not_be_fetched_is_a_line_where_it_would_be
         assert failures < fault
         assert "errors 6" in shown
         assert "▲ 16:31" in shown
+
+
+@SIZES
+async def test_h_on_the_groups_list_opens_the_groups_history_naming_each_schedule(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], size: tuple[int, int]
+) -> None:
+    app = make_app(settings, zone=ZONE)
+    past = FakeHistory()
+    app.session.backend.history = past  # type: ignore[assignment]
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        table(app).move_to("batch-jobs-group")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupHistoryScreen))
+        screen = app.screen
+        assert isinstance(screen, GroupHistoryScreen)
+        await wait_for(pilot, lambda: screen.history is not None)
+        await pilot.pause()
+        shown = flat(app)
+        assert past.calls == [("batch-jobs-group", None)]
+        assert "History, 90 days · group batch-jobs-group" in shown
+        assert (
+            "16:31:00 CET UpdateSchedule batch-jobs-group/daily-backup-schedule alice@example.com"
+            in shown
+        )
+        await pilot.press("r")
+        await wait_for(pilot, lambda: len(past.calls) == 2 and not screen.loading)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, GroupsScreen)

@@ -208,6 +208,12 @@ def _input_text(raw: str | None) -> Text:
     return Text(printable(pretty(raw) or raw, keep_newlines=True))
 
 
+def _title(view: Text, name: str) -> Text:
+    view.append(" · " + name)
+    view.no_wrap, view.overflow = True, "ellipsis"
+    return view
+
+
 class DetailScreen(ScheduleActions):
     DEFAULT_CSS = """
     DetailScreen #views { height: 1fr; }
@@ -400,26 +406,27 @@ class DetailScreen(ScheduleActions):
 
     def _draw_activity(self) -> None:
         zone = self.session.options.zone
+        # What the view is first, then the schedule's name, which is cut at 80 columns.
         name = printable(f"{self.summary.group_name}/{self.summary.name}")
         state = self.runs_state
         if state is not None:
             state.history, state.history_loading = self.history, self._history_loading
-            title = Text(f"{name} · Runs · ")
+            title = Text("Runs ")
             for window in Window:
+                chosen = window is state.window
                 title.append(
-                    f"[{window.label}]" if window is state.window else window.label,
-                    style="bold reverse" if window is state.window else "",
+                    f"[{window.label}]" if chosen else window.label, "reverse" if chosen else ""
                 )
                 title.append(" ")
             title.append("(w)", style="dim")
             if state.fetched and not state.runs_loading:
                 title.append(f" · fetched {local(state.fetched, zone, '%H:%M:%S')} (r)", "dim")
-            self.query_one("#runs-title", Static).update(title)
+            self.query_one("#runs-title", Static).update(_title(title, name))
             self.query_one(RunsView).show(state, zone)
-        title = Text(f"{name} · History, 90 days")
+        title = Text("History, 90 days")
         if self.history is not None and self._history_fetched and not self._history_loading:
             title.append(f" · fetched {local(self._history_fetched, zone, '%H:%M:%S')} (r)", "dim")
-        self.query_one("#history-title", Static).update(title)
+        self.query_one("#history-title", Static).update(_title(title, name))
         self.query_one(HistoryView).show(
             self.history, zone, with_name=False, loading=self._history_loading
         )
