@@ -109,6 +109,11 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("groups.delete", "ctrl+d", "delete_group", "Delete",
         "delete the group and its schedules (type its name to confirm; never default)",
         _screens("groups"), where="groups list", mutates=True),
+    Key("groups.history", "H", "group_history", "History",
+        "the group's history: who changed its schedules (CloudTrail, 90 days, and the audit "
+        "log)", _screens("groups"), where="groups list", footer=False),
+    Key("group_history.back", "escape", "back", "Back", "back", _screens("group_history"),
+        "esc"),
     # -- schedules and one schedule ----------------------------------------------------------
     Key("schedules.toggle", "t", "toggle", "Toggle",
         "toggle ENABLED/DISABLED (the marked rows when any are marked)", SCHEDULES,
@@ -129,12 +134,27 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("schedules.clone", "c", "clone", "Clone",
         "clone to a new name and/or group (how a schedule moves)", SCHEDULES,
         where="schedule list or detail", mutates=True,
-        not_in_footer_of=_screens("schedules")),
+        not_in_footer_of=_screens("schedules", "detail")),
     Key("schedules.new", "n", "new", "New",
         "new schedule (in this group, or the cursor row's)", _screens("schedules"),
         where="schedule list", mutates=True, footer=False),
-    Key("detail.back", "escape", "back", "Back", "back; in a list, clear the filter first",
-        _screens("detail"), "esc", "anywhere"),
+    # The detail's views of the same schedule (ui/screens/detail.py): what its target did
+    # and who changed it; esc comes back to the overview first.
+    Key("detail.runs", "R", "show_runs", "Runs",
+        "runs of the target over a window: figures, duration sparkline with the changes "
+        "marked (▲), failure lines, executions or tasks", _screens("detail"),
+        where="schedule detail"),
+    Key("detail.history", "H", "show_history", "History",
+        "who changed the schedule: CloudTrail (90 days) and this machine's audit log, with "
+        "what changed", _screens("detail"), where="schedule detail"),
+    Key("detail.window", "w", "next_runs_window", "Window", "cycle the runs window: 1h, 24h, 7d",
+        _screens("detail"), where="runs view"),
+    Key("detail.overview", "o", "show_overview", "Overview",
+        "back to the overview (esc too)", _screens("detail"), where="runs or history view",
+        footer=False),
+    Key("detail.back", "escape", "back", "Back",
+        "back (from the runs or history view: to the overview); in a list, clear the filter "
+        "first", _screens("detail"), "esc", "anywhere"),
     # -- copy and leave (ui/flows/copy.py): not in the footers, which have no room ---------
     Key("copy.arn", "y", "copy_arn", "Copy ARN",
         "copy the ARN (in the groups list, the group's; in the monitor, the DLQ's) and show it",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Protocol, cast
 
 from textual.message import Message
@@ -55,6 +55,9 @@ class AppOptions:
     aliases: Mapping[str, str] = field(default_factory=dict)  # the `:` line's own words
     demo: bool = False
     clock: Callable[[], datetime] | None = None  # a fixed clock for screenshots and tests
+    # The operator's zone for the times of the runs and history views; None: the machine's
+    # (per instant, so DST is right across a 7-day window). Fixed for screenshots and tests.
+    zone: tzinfo | None = None
     notices: tuple[str, ...] = ()  # said once the screen is up (e.g. audit log narrowed)
     # Why a profile must be read-only (say a config's `prod*`), or None; asked on each
     # switch of profile or region; OR'd with the latch: a read-only session stays read-only.

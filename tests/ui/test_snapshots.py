@@ -7,6 +7,7 @@ then look at the SVGs (tests/ui/__snapshots__/) before committing them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,12 @@ from schedtui.aws.session import AwsSettings
 from schedtui.demo.seed import seed_demo
 from schedtui.demo.simulator import DemoSimulator
 from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.table_screen import TableScreen
 from schedtui.ui.session import show_state
+from tests.ui.activity_fakes import ZONE, FakeHistory, FakeRuns
 from tests.ui.test_app import FIXED, SIZE, loaded, table, wait_for
 
 SnapCompare = Callable[..., bool]
@@ -203,3 +206,46 @@ def test_edit_form(snap_compare: SnapCompare, app: SchedtuiApp, size: tuple[int,
 
 def test_edit_review(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=steady(edit_review))
+
+
+def with_activity(app: SchedtuiApp) -> SchedtuiApp:
+    """The runs and history of tests/ui/activity_fakes.py (a Lambda failing since an update
+    29 minutes ago), shown in Europe/Berlin."""
+    app.session.backend.runs = FakeRuns()  # type: ignore[assignment]
+    app.session.backend.history = FakeHistory()  # type: ignore[assignment]
+    app.session.options = replace(app.session.options, zone=ZONE)
+    return app
+
+
+def activity_view(key: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def open_view(pilot: Pilot[None]) -> None:
+        await open_daily_backup(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, DetailScreen)
+        await pilot.press(key)
+
+        def fetched() -> bool:
+            runs = screen.runs_state
+            return (key != "R" or bool(runs and not runs.runs_loading)) and (
+                screen.history is not None and not screen._history_loading
+            )
+
+        await wait_for(pilot, fetched)
+        show_state(pilot.app)
+
+    return open_view
+
+
+@SIZES
+def test_runs_view(snap_compare: SnapCompare, app: SchedtuiApp, size: tuple[int, int]) -> None:
+    """The change marked under the sparkline, the failed columns after it, the lines."""
+    assert snap_compare(
+        with_activity(app), terminal_size=size, run_before=steady(activity_view("R"))
+    )
+
+
+@SIZES
+def test_history_view(snap_compare: SnapCompare, app: SchedtuiApp, size: tuple[int, int]) -> None:
+    assert snap_compare(
+        with_activity(app), terminal_size=size, run_before=steady(activity_view("H"))
+    )

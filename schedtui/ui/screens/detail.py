@@ -12,9 +12,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import ContentSwitcher, Static
 
 from schedtui.aws.errors import AwsError, NotFoundError
+from schedtui.core.activity.history import History
+from schedtui.core.activity.runs import RunsReport, Window
 from schedtui.core.expressions.describe import describe
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import AtExpression, parse_expression
@@ -29,8 +31,10 @@ from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
+from schedtui.ui.widgets.history_view import HistoryView, fault_message, local
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.label_table import label_table
+from schedtui.ui.widgets.runs_view import RunsState, RunsView
 
 _RUNS_SHOWN = 10
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -204,8 +208,15 @@ def _input_text(raw: str | None) -> Text:
     return Text(printable(pretty(raw) or raw, keep_newlines=True))
 
 
+def _title(view: Text, name: str) -> Text:
+    view.append(" · " + name)
+    view.no_wrap, view.overflow = True, "ellipsis"
+    return view
+
+
 class DetailScreen(ScheduleActions):
     DEFAULT_CSS = """
+    DetailScreen #views { height: 1fr; }
     DetailScreen VerticalScroll { padding: 0 1; }
     DetailScreen .section { text-style: bold; margin-top: 1; color: $accent; }
     """
@@ -221,6 +232,15 @@ class DetailScreen(ScheduleActions):
         self._loading = False
         self._tags: dict[str, str] = {}
         self._beat: Beat | None = None
+        self.view = "overview"  # or "runs", "history"
+        self.window = Window.HOUR
+        self.runs_state: RunsState | None = None
+        self.history: History | None = None
+        self._history_loading = False
+        self._history_fetched: datetime | None = None
+        self._runs_asked = self._history_asked = 0  # an answer to an older ask is dropped
+        # Never due on its own (see _switch): r and a write run it.
+        self._activity_beat = Beat(0, self._refresh_activity)
 
     def beats(self) -> list[Beat]:
         """Re-read at the refresh interval, like the lists (see ui/heartbeat.py)."""
@@ -230,29 +250,186 @@ class DetailScreen(ScheduleActions):
                 self.reload,
                 busy=lambda: self._loading or self.is_deleting or self.gone,
             )
-        return [self._beat]
+        return [self._beat, self._activity_beat]
 
     def compose(self) -> ComposeResult:
         yield self.header()
-        with VerticalScroll():
-            yield Static(
-                Text(printable(f"{self.summary.group_name}/{self.summary.name}")),
-                id="title",
-                classes="section",
-            )
-            yield Static(Text("Loading…", style="dim"), id="description")
-            yield Static(id="glance")
-            yield Static(id="findings")
-            yield Static(Text("Next runs"), classes="section")
-            yield Static(id="runs")
-            yield Static(Text("Schedule"), classes="section")
-            yield Static(id="fields")
-            yield Static(Text("Target input"), classes="section")
-            yield Static(id="input")
+        with ContentSwitcher(initial="overview", id="views"):
+            with VerticalScroll(id="overview"):
+                yield from self._overview()
+            with VerticalScroll(id="runs-view"):
+                yield Static(id="runs-title", classes="section")
+                yield RunsView()
+            with VerticalScroll(id="history-view"):
+                yield Static(id="history-title", classes="section")
+                yield HistoryView()
         yield KeyFooter()
+
+    def _overview(self) -> ComposeResult:
+        yield Static(
+            Text(printable(f"{self.summary.group_name}/{self.summary.name}")),
+            id="title",
+            classes="section",
+        )
+        yield Static(Text("Loading…", style="dim"), id="description")
+        yield Static(id="glance")
+        yield Static(id="findings")
+        yield Static(Text("Next runs"), classes="section")
+        yield Static(id="runs")
+        yield Static(Text("Schedule"), classes="section")
+        yield Static(id="fields")
+        yield Static(Text("Target input"), classes="section")
+        yield Static(id="input")
 
     def on_mount(self) -> None:
         self.load()
+
+    # -- the runs and history views ---------------------------------------------------------
+    # Fetched when a view is first shown, on r while it is shown (and after a write), and
+    # the runs when the window changes; never on the heartbeat: LookupEvents allows 2
+    # requests a second per account, shared with every other tool, and the runs cost several
+    # paid reads (metrics, logs) each. The title says when they were fetched.
+
+    def _switch(self, view: str) -> None:
+        self.view = view
+        self.query_one("#views", ContentSwitcher).current = (
+            "overview" if view == "overview" else f"{view}-view"
+        )
+        if view == "runs" and self.runs_state is None:
+            self._fetch_runs()
+        if view != "overview" and self.history is None and not self._history_loading:
+            self._fetch_history()
+        self._draw_activity()
+        self.refresh_bindings()
+        self.query_one(f"#{'overview' if view == 'overview' else view + '-view'}").focus()
+
+    def action_show_runs(self) -> None:
+        self._switch("runs")
+
+    def action_show_history(self) -> None:
+        self._switch("history")
+
+    def action_show_overview(self) -> None:
+        self._switch("overview")
+
+    def action_back(self) -> None:
+        if self.view != "overview":
+            self._switch("overview")  # esc: one logical step, like the lists' filter
+        else:
+            self.back()
+
+    def action_next_runs_window(self) -> None:
+        windows = list(Window)
+        self.window = windows[(windows.index(self.window) + 1) % len(windows)]
+        self._fetch_runs()
+        self._draw_activity()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_runs_window":
+            return self.view == "runs"
+        if action == "show_overview":
+            return self.view != "overview"
+        if action == f"show_{self.view}":
+            return False  # already shown: the footer has no room for it
+        return super().check_action(action, parameters)
+
+    def _refresh_activity(self) -> None:
+        """r (and a write) on a runs or history view: fetch it again, the history once."""
+        if self.view == "runs":
+            self._fetch_runs()
+        if self.view != "overview":
+            self._fetch_history()
+            self._draw_activity()
+
+    def _fetch_runs(self) -> None:
+        self._runs_asked += 1
+        kept = self.runs_state
+        same = kept is not None and kept.window is self.window
+        self.runs_state = RunsState(
+            self.window,
+            report=kept.report if same and kept else None,
+            history=self.history,
+            history_loading=self._history_loading,
+        )
+        self._runs(self._runs_asked, self.window, self.schedule)
+
+    @work(thread=True, group="detail-runs")
+    def _runs(self, asked: int, window: Window, schedule: Schedule | None) -> None:
+        session = self.session
+        backend = session.backend
+        outcome: RunsReport | str
+        try:
+            if schedule is None:
+                schedule = backend.scheduler.get_schedule(
+                    self.summary.group_name, self.summary.name
+                )
+            outcome = backend.runs.runs(schedule, window, now=session.now())
+        except Exception as error:  # any fault is the tab's line: the rest keeps working
+            outcome = fault_message(error)
+        self.from_worker(self._runs_arrived, asked, outcome)
+
+    def _runs_arrived(self, asked: int, outcome: RunsReport | str) -> None:
+        state = self.runs_state
+        if asked != self._runs_asked or state is None:
+            return  # a newer fetch (another window, r) is under way
+        state.runs_loading = False
+        state.fetched = self.session.now()
+        if isinstance(outcome, str):
+            state.report, state.fault = None, outcome
+        else:
+            state.report, state.fault = outcome, None
+        self._draw_activity()
+
+    def _fetch_history(self) -> None:
+        self._history_asked += 1
+        self._history_loading = True
+        self._history(self._history_asked)
+
+    @work(thread=True, group="detail-history")
+    def _history(self, asked: int) -> None:
+        session = self.session
+        try:
+            history = session.backend.history.schedule_history(
+                self.summary.group_name, self.summary.name, now=session.now()
+            )
+        except Exception as error:  # any fault is the tab's line: the rest keeps working
+            history = History(fault=fault_message(error))
+        self.from_worker(self._history_arrived, asked, history)
+
+    def _history_arrived(self, asked: int, history: History) -> None:
+        if asked != self._history_asked:
+            return
+        self._history_loading = False
+        self.history = history
+        self._history_fetched = self.session.now()
+        self._draw_activity()
+
+    def _draw_activity(self) -> None:
+        zone = self.session.options.zone
+        # What the view is first, then the schedule's name, which is cut at 80 columns.
+        name = printable(f"{self.summary.group_name}/{self.summary.name}")
+        state = self.runs_state
+        if state is not None:
+            state.history, state.history_loading = self.history, self._history_loading
+            title = Text("Runs ")
+            for window in Window:
+                chosen = window is state.window
+                title.append(
+                    f"[{window.label}]" if chosen else window.label, "reverse" if chosen else ""
+                )
+                title.append(" ")
+            title.append("(w)", style="dim")
+            if state.fetched and not state.runs_loading:
+                title.append(f" · fetched {local(state.fetched, zone, '%H:%M:%S')} (r)", "dim")
+            self.query_one("#runs-title", Static).update(_title(title, name))
+            self.query_one(RunsView).show(state, zone)
+        title = Text("History, 90 days")
+        if self.history is not None and self._history_fetched and not self._history_loading:
+            title.append(f" · fetched {local(self._history_fetched, zone, '%H:%M:%S')} (r)", "dim")
+        self.query_one("#history-title", Static).update(_title(title, name))
+        self.query_one(HistoryView).show(
+            self.history, zone, with_name=False, loading=self._history_loading
+        )
 
     def on_screen_resume(self) -> None:
         if not self.is_deleting:

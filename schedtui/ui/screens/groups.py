@@ -7,6 +7,7 @@ from schedtui.core.table import TableRow
 from schedtui.ui.flows.copy import copy_group_arn, copy_group_console_url
 from schedtui.ui.flows.deletion import delete_group
 from schedtui.ui.flows.groups import edit_group_tags, new_group
+from schedtui.ui.screens.group_history import GroupHistoryScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.screens.table_screen import TableScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
@@ -39,6 +40,10 @@ class GroupsScreen(TableScreen):
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
         self.app.push_screen(SchedulesScreen(group=event.key))
+
+    def action_group_history(self) -> None:
+        if name := self.table.cursor_key:
+            self.app.push_screen(GroupHistoryScreen(name))
 
     def action_new_group(self) -> None:
         new_group(self.host)
