@@ -6,7 +6,7 @@ Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edi
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
 stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
 detail-80x24.svg, copy-arn.svg, json-view.svg, failing.svg, command-completion.svg,
-console-url.svg and list-60x20.svg.
+console-url.svg, runs.svg, history.svg and list-60x20.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -21,14 +21,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from schedtui.aws.backend import Backend
 from schedtui.demo.server import DemoBackend
+from schedtui.demo.story import STORY_GROUP, STORY_SCHEDULE
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
@@ -256,8 +259,37 @@ async def make() -> list[Path]:
             made.append(await shoot(pilot, "console-url.svg"))
             app.clear_notifications()
 
+            # #17: the failing demo schedule's runs over 24 hours (the update marked under
+            # the sparkline) and its history (the change that broke it).
+            await pilot.resize_terminal(*SIZE)
+            app.session.options = replace(app.session.options, zone=ZoneInfo("Europe/Berlin"))
+            run_command(app, f"schedules {STORY_GROUP}/{STORY_SCHEDULE}")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, DetailScreen) and app.screen.schedule is not None,
+                "the story's detail",
+            )
+            story = app.screen
+            assert isinstance(story, DetailScreen)
+            await pilot.press("R", "w")
+            await pilot.pause(0.3)
+            await wait_until(
+                pilot,
+                lambda: (
+                    bool(story.runs_state and not story.runs_state.runs_loading)
+                    and story.history is not None
+                    and not story._history_loading
+                ),
+                "the runs",
+            )
+            made.append(await shoot(pilot, "runs.svg"))
+            await pilot.press("H")
+            await pilot.pause(0.3)
+            made.append(await shoot(pilot, "history.svg"))
+            await pilot.press("escape", "escape")  # the overview, then billing's list
+            await wait_until(pilot, lambda: isinstance(app.screen, SchedulesScreen), "the list")
+
             # 60x20: the smallest size every screen is held to (five rows at least).
-            await pilot.press("escape")
             await wait_until(pilot, lambda: isinstance(app.screen, SchedulesScreen), "the list")
             await pilot.resize_terminal(60, 20)
             await pilot.pause(0.3)

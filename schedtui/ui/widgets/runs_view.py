@@ -55,7 +55,8 @@ def seconds_text(seconds: float) -> str:
 
 
 def _time_form(window: Window) -> str:
-    return "%a %H:%M" if window is Window.WEEK else "%H:%M"
+    """The axis' ends: both ends of 24 h share their time of day, so the day is named."""
+    return {Window.HOUR: "%H:%M", Window.DAY: "%a %H:%M"}.get(window, "%m-%d %H:%M")
 
 
 @dataclass
@@ -96,7 +97,12 @@ def failures_text(report: RunsReport, zone: tzinfo | None) -> Text:
             text.append("\n")
         text.append(local(line.at, zone, "%m-%d %H:%M:%S") + "  ", style="bold red")
         text.append(cut(printable(line.source), 24) + "  ", style="dim")
-        text.append(printable(line.text))
+        # A runtime's error is one log event of many lines (the message, then its
+        # traceback): the message is the line; the rest is in `schedtui runs -o json`.
+        first, *rest = line.text.strip().splitlines() or [""]
+        text.append(printable(first))
+        if rest:
+            text.append(f"  (+{len(rest)} lines)", style="dim")
     if len(lines) > _FAILURES_SHOWN:
         text.append(f"\n+{len(lines) - _FAILURES_SHOWN} older failure lines", style="dim")
     return text
