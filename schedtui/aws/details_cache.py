@@ -23,6 +23,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 from schedtui.aws.definitions_db import DefinitionsDb, Scope
 from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
@@ -101,6 +102,8 @@ class DetailsCache:
         self._whole: OrderedDict[str, Schedule] = OrderedDict()  # least recently stored first
         self._lock = threading.Lock()
         self.persistent = persistent if persistent is not None and persistent.usable else None
+        # The session's clock: a definition stored gets its next run at once (see store).
+        self.clock: Callable[[], datetime] | None = None
         self._unsaved: list[ScheduleDigest] = []  # read since the last save
         self._prune = False  # a listing completed since the last save
         self._saved_listing = (-1, 0)  # the last listing pruned by (size, fingerprint)
@@ -130,7 +133,11 @@ class DetailsCache:
         if not schedule.arn:
             return
         digest = ScheduleDigest.of(schedule)
-        self.columns.put_definition(digest)
+        row = self.columns.put_definition(digest)
+        if self.clock is not None:
+            # Its run now, on the storing thread (a fetching one, or the detail's read): a
+            # repaint before anyone settled it would show the row's next run as "…".
+            self.columns.settle_next_runs((row,), self.clock())
         with self._lock:
             if self.persistent is not None:
                 self._unsaved.append(digest)

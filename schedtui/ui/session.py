@@ -16,7 +16,6 @@ from textual.message import Message
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import CallerIdentity, effective_profile
-from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.schedules.store import AccountStore
 from schedtui.ui.widgets.status_header import HeaderInfo, StatusHeader
 
@@ -81,6 +80,9 @@ class Session:
     def __post_init__(self) -> None:
         # One set of columns: the listing's rows and the definitions the backend fetches.
         self.store = AccountStore(columns=self.backend.details.columns)
+        # Every definition stored (fetched by the sync, read by a detail or a form, a
+        # save's answer) has its next run settled on this session's clock.
+        self.backend.details.clock = self.now
         settings = self.backend.settings
         # The profile in use wherever it came from (flag, AWS_PROFILE, default); the demo's
         # fake credentials belong to no profile.
@@ -102,16 +104,6 @@ class Session:
     def now(self) -> datetime:
         clock = self.options.clock
         return clock() if clock else datetime.now(UTC)
-
-    def keep(self, schedule: Schedule) -> None:
-        """Keep a definition read outside the sync (a detail's read, a form's load, a save's
-        answer), with its next run settled now: a listed row would otherwise show "…" as
-        its next run until the next refresh settled it."""
-        self.backend.details.store(schedule)
-        columns = self.store.columns
-        row = columns.id_of(schedule.arn) if schedule.arn else None
-        if row is not None:
-            columns.settle_next_runs((row,), self.now())
 
 
 class Host(Protocol):

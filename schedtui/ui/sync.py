@@ -267,15 +267,12 @@ class AccountSync:
             with lock:
                 ready, batch[:] = list(batch), []
                 last_flush[0] = time.monotonic()
-            if ready:  # their runs are settled already, as each arrived
+            if ready:  # their runs were settled as each was stored (DetailsCache.store)
                 post(RowsArrived(generation, len(ready), definitions=True))
 
         def arrived(summary: ScheduleSummary, outcome: object) -> None:
             row = columns.id_of(summary.arn)
             if isinstance(outcome, Schedule) and row is not None:
-                # Its run now, in this fetching thread: a repaint before the batch below
-                # would show the definition with its run still "…".
-                columns.settle_next_runs((row,), session.now())
                 with lock:
                     batch.append(row)
                     due = len(batch) >= _DETAILS_BATCH or time.monotonic() - last_flush[0] > 0.3

@@ -67,7 +67,7 @@ def _load(host: Host, seen: Schedule | ScheduleSummary, then: Callable[[Schedule
         except AwsError as error:
             host.call_from_thread(host.show_error, error)
             return
-        host.session.keep(schedule)
+        host.session.backend.details.store(schedule)
         host.call_from_thread(then, schedule)
 
     host.run_worker(work, thread=True, group="edit-load")
@@ -288,7 +288,7 @@ def _unknown(host: Host, draft: Draft, error: OutcomeUnknownError) -> None:
 
 def _saved(host: Host, draft: Draft, result: MutationResult) -> None:
     if result.schedule is not None:
-        host.session.keep(result.schedule)
+        host.session.backend.details.store(result.schedule)
     name = f"{draft.schedule.group_name}/{draft.schedule.name}"
     if draft.mode is FormMode.EDIT:
         count = len(result.changes)

@@ -450,7 +450,7 @@ class DetailScreen(ScheduleActions):
         backend = self.session.backend
         try:
             schedule = backend.scheduler.get_schedule(self.summary.group_name, self.summary.name)
-            self.session.keep(schedule)
+            backend.details.store(schedule)
             groups = self.session.store.groups
             group = groups.get(schedule.group_name)
             tags = self.session.store.group_tags.get(group.arn or "", {}) if group else {}
