@@ -19,9 +19,19 @@ from typing import Any, Final
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
 from schedtui.cli.exits import AWS_ERROR, OK, UsageError, exit_code
-from schedtui.cli.output import Column, Format, Record, View, Writer, fields, json_text, note
+from schedtui.cli.output import (
+    Column,
+    Format,
+    Record,
+    View,
+    Writer,
+    fields,
+    json_text,
+    local_time,
+    note,
+)
 from schedtui.core.activity.history import HistoryEvent
-from schedtui.core.text import printable
+from schedtui.core.text import printable, shortened
 
 # A table line stays readable: a long value (a target input, a user agent) is cut.
 _VALUE_CELLS: Final = 60
@@ -49,17 +59,8 @@ def event_record(event: HistoryEvent) -> Record:
     }
 
 
-def _cut(text: str, cells: int) -> str:
-    return text if len(text) <= cells else text[: cells - 1] + "…"
-
-
-def _local(record: Record) -> str:
-    at: datetime = record["Time"]
-    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").rstrip()
-
-
 def _value(value: Any) -> str:
-    return _cut(value if isinstance(value, str) else json_text(value), _VALUE_CELLS)
+    return shortened(value if isinstance(value, str) else json_text(value), _VALUE_CELLS)
 
 
 def _what(record: Record) -> str:
@@ -71,18 +72,18 @@ def _what(record: Record) -> str:
     ]
     if record["ChangesNote"]:
         parts.append(f"({record['ChangesNote']})")
-    return _cut("; ".join(parts), _CHANGES_CELLS) if parts else ""
+    return shortened("; ".join(parts), _CHANGES_CELLS) if parts else ""
 
 
 def _agent(record: Record) -> str | None:
     agent = record["UserAgent"]
-    return _cut(agent, _AGENT_CELLS) if agent else None
+    return shortened(agent, _AGENT_CELLS) if agent else None
 
 
 EVENTS: Final = View(
     "Events",
     table=(
-        Column("WHEN", _local),
+        Column("WHEN", lambda record: local_time(record["Time"])),
         Column("SOURCE", "Source"),
         Column("ACTION", "Action"),
         Column("SCHEDULE", "Schedule"),

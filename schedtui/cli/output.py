@@ -62,6 +62,11 @@ def json_text(value: Any, *, indent: int | None = None) -> str:
     return terminal_safe_json(text)
 
 
+def local_time(at: datetime | None) -> str:
+    """An instant on the operator's wall clock, its zone named (a table's times)."""
+    return "-" if at is None else at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z").rstrip()
+
+
 def cell(value: Any, *, table: bool = False) -> str:
     """One field as text: printable, dates in UTC, lists comma-separated, None empty."""
     if value is None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from schedtui.aws.backend import Backend
 from schedtui.cli.exits import AWS_ERROR, OK
-from schedtui.cli.output import Format, json_text, render_table
+from schedtui.cli.output import Format, json_text, local_time, render_table
 from schedtui.core.activity.runs import RunsReport, Window
 from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.text import printable
@@ -76,11 +76,6 @@ def report_document(schedule: str, report: RunsReport) -> dict[str, Any]:
         "Notes": report.notes,
         "Faults": report.faults,
     }
-
-
-def local_time(at: datetime | None) -> str:
-    """An instant on the operator's wall clock, its zone named."""
-    return "-" if at is None else at.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 def seconds_text(value: float | None) -> str:

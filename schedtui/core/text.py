@@ -87,6 +87,11 @@ _RULES: Final = {
 }
 
 
+def shortened(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters, a cut end marked with "…"."""
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
 def printable(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False) -> str:
     """Return `text` with every control character replaced by a visible placeholder.
 

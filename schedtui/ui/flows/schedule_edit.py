@@ -30,7 +30,7 @@ from schedtui.core.schedules.diff import field_diff
 from schedtui.core.schedules.document import from_document, to_document
 from schedtui.core.schedules.form import creation_values, values_of
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
-from schedtui.core.text import printable
+from schedtui.core.text import printable, shortened
 from schedtui.ui.flows.bulk import report
 from schedtui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen
 from schedtui.ui.screens.schedule_form import FormMode, ScheduleFormScreen
@@ -162,8 +162,7 @@ def _form_draft(host: Host, form: ScheduleFormScreen, schedule: Schedule) -> Dra
 
 def _shown(value: Any) -> str:
     text = "—" if value is None else str(value)
-    text = printable(text)
-    return text if len(text) <= _SHOWN_VALUE else text[: _SHOWN_VALUE - 1] + "…"
+    return shortened(printable(text), _SHOWN_VALUE)
 
 
 def review_body(plan: ChangePlan) -> Text:

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from schedtui.core.activity.correlation import short_identity
 from schedtui.core.activity.history import History, HistoryEvent, Source
-from schedtui.core.text import printable
+from schedtui.core.text import printable, shortened
 
 _VALUE_ROOM = 60  # characters of a changed value shown (the JSON view has them whole)
 _SOURCE_STYLE = {Source.CLOUDTRAIL: "cyan", Source.AUDIT_LOG: "bold magenta"}
@@ -28,16 +28,12 @@ def local(at: datetime, zone: tzinfo | None, form: str = "%Y-%m-%d %H:%M:%S %Z")
     return at.astimezone(zone).strftime(form)
 
 
-def cut(text: str, room: int = _VALUE_ROOM) -> str:
-    return text if len(text) <= room else text[: room - 1] + "…"
-
-
 def value_text(value: Any) -> str:
     """A changed value on one line: text as is, anything else as compact JSON."""
     if value is None:
         return "(none)"
     shown = value if isinstance(value, str) else json.dumps(value, default=str)
-    return cut(printable(shown))
+    return shortened(printable(shown), _VALUE_ROOM)
 
 
 def fault_message(error: BaseException) -> str:

@@ -29,8 +29,8 @@ from schedtui.core.activity.history import History
 from schedtui.core.activity.runs import RunsReport, Window
 from schedtui.core.monitoring.panel import figure
 from schedtui.core.schedules.rows import duration_text
-from schedtui.core.text import printable
-from schedtui.ui.widgets.history_view import ERROR_STYLE, cut, fault_text, local
+from schedtui.core.text import printable, shortened
+from schedtui.ui.widgets.history_view import ERROR_STYLE, fault_text, local
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 MARKER = "▲"
@@ -96,7 +96,7 @@ def failures_text(report: RunsReport, zone: tzinfo | None) -> Text:
         if text:
             text.append("\n")
         text.append(local(line.at, zone, "%m-%d %H:%M:%S") + "  ", style="bold red")
-        text.append(cut(printable(line.source), 24) + "  ", style="dim")
+        text.append(shortened(printable(line.source), 24) + "  ", style="dim")
         # A runtime's error is one log event of many lines (the message, then its
         # traceback): the message is the line; the rest is in `schedtui runs -o json`.
         first, *rest = line.text.strip().splitlines() or [""]
@@ -123,7 +123,7 @@ def runs_table(report: RunsReport, zone: tzinfo | None) -> Table:
             status,
             started,
             duration + ("…" if run.stopped is None else ""),
-            Text(cut(printable(run.name), 28)),
+            Text(shortened(printable(run.name), 28)),
             Text(printable(run.detail or "")),
         )
     return table
