@@ -27,6 +27,7 @@ from datetime import datetime
 
 from schedtui.aws.definitions_db import DefinitionsDb, Scope
 from schedtui.aws.errors import AwsError, NotFoundError, ThrottledError
+from schedtui.aws.rate_limit import AdaptiveRateLimiter
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.core.schedules.columns import ScheduleColumns
 from schedtui.core.schedules.rows import ScheduleDigest
@@ -35,46 +36,6 @@ from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 Outcome = Schedule | AwsError
 # Definitions written to the persistent store in one transaction (about a second of fetching).
 _SAVE_BATCH = 200
-
-
-class RateLimiter:
-    """A token bucket shared by the fetching threads: at most ``rate`` calls per second.
-
-    Throttling halves the rate (at most once a second, so one burst of refusals counts
-    once); each success wins a little of it back, up to the ceiling.
-    """
-
-    def __init__(self, rate: float, burst: int = 10) -> None:
-        self.ceiling = rate
-        self.rate = rate
-        self.burst = burst
-        self._tokens = float(burst)
-        self._stamp = time.monotonic()
-        self._slowed_at = 0.0
-        self._lock = threading.Lock()
-
-    def acquire(self) -> None:
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
-                self._stamp = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
-                    return
-                wait = (1 - self._tokens) / self.rate
-            time.sleep(wait)
-
-    def slow_down(self) -> None:
-        with self._lock:
-            now = time.monotonic()
-            if now - self._slowed_at >= 1.0:
-                self.rate = max(1.0, self.rate / 2)
-                self._slowed_at = now
-
-    def succeeded(self) -> None:
-        with self._lock:
-            self.rate = min(self.ceiling, self.rate + self.ceiling / 50)
 
 
 class DetailsCache:
@@ -94,7 +55,7 @@ class DetailsCache:
     ) -> None:
         self.repository = repository
         self.max_workers = max_workers
-        self.limiter = RateLimiter(max_rate)
+        self.limiter = AdaptiveRateLimiter(max_rate)
         self.max_throttle_retries = max_throttle_retries
         self.retry_delay = retry_delay
         self.keep_whole = keep_whole

@@ -47,7 +47,7 @@ from typing import Any
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.definitions_db import DefinitionsDb, cache_files
-from schedtui.aws.details_cache import RateLimiter
+from schedtui.aws.rate_limit import AdaptiveRateLimiter
 from schedtui.aws.scheduler_repo import SchedulerRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.schedules.columns import NO_TIME
@@ -116,7 +116,7 @@ async def start(
         settings, audit_path=tmp_path / "audit.jsonl", definitions=definitions
     )
     if rate is not None:
-        backend.details.limiter = RateLimiter(rate)
+        backend.details.limiter = AdaptiveRateLimiter(rate)
     gets = count_calls(backend.clients.scheduler, "GetSchedule")  # makes the client, no call
     app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True))
     figures = Figures()
