@@ -31,7 +31,7 @@ from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
-from schedtui.ui.widgets.history_view import HistoryView, fault_message, local
+from schedtui.ui.widgets.history_view import HistoryView, fault_message, fetched_at
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.label_table import label_table
 from schedtui.ui.widgets.runs_view import RunsState, RunsView
@@ -292,16 +292,15 @@ class DetailScreen(ScheduleActions):
 
     def _switch(self, view: str) -> None:
         self.view = view
-        self.query_one("#views", ContentSwitcher).current = (
-            "overview" if view == "overview" else f"{view}-view"
-        )
+        pane = "overview" if view == "overview" else f"{view}-view"
+        self.query_one("#views", ContentSwitcher).current = pane
         if view == "runs" and self.runs_state is None:
             self._fetch_runs()
         if view != "overview" and self.history is None and not self._history_loading:
             self._fetch_history()
         self._draw_activity()
         self.refresh_bindings()
-        self.query_one(f"#{'overview' if view == 'overview' else view + '-view'}").focus()
+        self.query_one(f"#{pane}").focus()
 
     def action_show_runs(self) -> None:
         self._switch("runs")
@@ -420,12 +419,12 @@ class DetailScreen(ScheduleActions):
                 title.append(" ")
             title.append("(w)", style="dim")
             if state.fetched and not state.runs_loading:
-                title.append(f" · fetched {local(state.fetched, zone, '%H:%M:%S')} (r)", "dim")
+                title.append(fetched_at(state.fetched, zone), "dim")
             self.query_one("#runs-title", Static).update(_title(title, name))
             self.query_one(RunsView).show(state, zone)
         title = Text("History, 90 days")
         if self.history is not None and self._history_fetched and not self._history_loading:
-            title.append(f" · fetched {local(self._history_fetched, zone, '%H:%M:%S')} (r)", "dim")
+            title.append(fetched_at(self._history_fetched, zone), "dim")
         self.query_one("#history-title", Static).update(_title(title, name))
         self.query_one(HistoryView).show(
             self.history, zone, with_name=False, loading=self._history_loading

@@ -15,7 +15,7 @@ from schedtui.core.activity.history import History
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
-from schedtui.ui.widgets.history_view import HistoryView, fault_message, local
+from schedtui.ui.widgets.history_view import HistoryView, fault_message, fetched_at
 from schedtui.ui.widgets.key_footer import KeyFooter
 
 
@@ -75,7 +75,7 @@ class GroupHistoryScreen(AppScreen):
         zone = self.session.options.zone
         title = Text("History, 90 days · group " + printable(self.group))
         if self._fetched and not self.loading:
-            title.append(f" · fetched {local(self._fetched, zone, '%H:%M:%S')} (r)", "dim")
+            title.append(fetched_at(self._fetched, zone), "dim")
         title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#title", Static).update(title)
         self.query_one(HistoryView).show(self.history, zone, with_name=True, loading=self.loading)

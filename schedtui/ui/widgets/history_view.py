@@ -28,6 +28,11 @@ def local(at: datetime, zone: tzinfo | None, form: str = "%Y-%m-%d %H:%M:%S %Z")
     return at.astimezone(zone).strftime(form)
 
 
+def fetched_at(at: datetime, zone: tzinfo | None) -> str:
+    """A view title's note of when it was fetched (it refreshes on r, never by itself)."""
+    return f" · fetched {local(at, zone, '%H:%M:%S')} (r)"
+
+
 def value_text(value: Any) -> str:
     """A changed value on one line: text as is, anything else as compact JSON."""
     if value is None:
