@@ -9,6 +9,7 @@ from schedtui.aws.audit import AuditLog
 from schedtui.aws.definitions_db import DefinitionsDb
 from schedtui.aws.details_cache import DetailsCache
 from schedtui.aws.dlq_repo import DlqRepository
+from schedtui.aws.doctor_repo import DoctorRepository
 from schedtui.aws.history_repo import HistoryRepository
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.mutations import Mutations
@@ -27,6 +28,7 @@ class Backend:
     dlqs: DlqRepository
     history: HistoryRepository
     runs: RunsRepository
+    doctor: DoctorRepository
 
     @property
     def settings(self) -> AwsSettings:
@@ -56,4 +58,5 @@ class Backend:
             dlqs=dlqs,
             history=HistoryRepository(clients, audit),
             runs=RunsRepository(clients, metrics, dlqs),
+            doctor=DoctorRepository(clients),
         )

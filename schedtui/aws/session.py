@@ -32,9 +32,13 @@ if TYPE_CHECKING:
     from mypy_boto3_cloudtrail import CloudTrailClient
     from mypy_boto3_cloudwatch import CloudWatchClient
     from mypy_boto3_ecs import ECSClient
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_iam import IAMClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_sns import SNSClient
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_stepfunctions import SFNClient
     from mypy_boto3_sts import STSClient
@@ -255,6 +259,28 @@ class AwsClients:
     @property
     def ecs(self) -> ECSClient:
         client: ECSClient = self._client("ecs")
+        return client
+
+    # The doctor's readers (aws/doctor_repo.py): does the role, target, queue or key exist,
+    # and what do the role's policies say. Read calls only.
+    @property
+    def iam(self) -> IAMClient:
+        client: IAMClient = self._client("iam")
+        return client
+
+    @property
+    def sns(self) -> SNSClient:
+        client: SNSClient = self._client("sns")
+        return client
+
+    @property
+    def events(self) -> EventBridgeClient:
+        client: EventBridgeClient = self._client("events")
+        return client
+
+    @property
+    def kms(self) -> KMSClient:
+        client: KMSClient = self._client("kms")
         return client
 
     @property

@@ -36,6 +36,27 @@ class FindingKind(StrEnum):
     FIFO_DLQ = "fifo-dlq"
     DEFAULT_RETRY = "default-retry"
     ESCAPED_PLACEHOLDER = "escaped-placeholder"
+    # The doctor's (core/health/doctor.py): about the resources a schedule depends on, and
+    # the schedule's own configuration beyond what the list above says.
+    ROLE_MISSING = "role-missing"
+    ROLE_TRUST_MISSING = "role-trust-missing"  # the trust policy does not let Scheduler in
+    ROLE_TRUST_UNCONDITIONED = "role-trust-unconditioned"  # no aws:SourceAccount/SourceArn
+    ROLE_PERMISSION_DENIED = "role-permission-denied"  # the target's action is not allowed
+    ROLE_PERMISSION_UNCERTAIN = "role-permission-uncertain"  # cannot tell from the policies
+    DLQ_PERMISSION_DENIED = "dlq-permission-denied"  # sqs:SendMessage on the DLQ
+    KMS_PERMISSION_DENIED = "kms-permission-denied"  # kms:Decrypt on KmsKeyArn
+    TARGET_MISSING = "target-missing"
+    DLQ_MISSING = "dlq-missing"
+    DLQ_RETENTION_SHORT = "dlq-retention-short"  # shorter than the retry policy's event age
+    KMS_KEY_MISSING = "kms-key-missing"
+    KMS_KEY_DISABLED = "kms-key-disabled"
+    EXPIRED = "expired"  # EndDate passed (cleanup)
+    COMPLETED = "completed"  # at() passed, ActionAfterCompletion NONE keeps it (cleanup)
+    DISABLED_LONG = "disabled-long"  # DISABLED and untouched for a long time
+    WINDOW_OVER_PERIOD = "window-over-period"  # flexible window larger than the period
+    FAILURES_VANISH = "failures-vanish"  # 0 retry attempts and no DLQ
+    TARGET_OTHER_REGION = "target-other-region"
+    NOT_CHECKED = "not-checked"  # a resource the doctor could not read (denied, throttled)
 
 
 @dataclass(frozen=True)
@@ -43,9 +64,15 @@ class Finding:
     kind: FindingKind
     severity: Severity
     message: str
+    fix: str = ""  # what to do about it, for people (the doctor's findings always say)
 
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+def by_severity(found: list[Finding]) -> list[Finding]:
+    """Most serious first (stable: the order of equals is kept)."""
+    return sorted(found, key=lambda finding: _ORDER[finding.severity])
 
 
 def findings(schedule: Schedule, now: datetime) -> list[Finding]:
@@ -122,4 +149,4 @@ def findings(schedule: Schedule, now: datetime) -> list[Finding]:
             "Input holds an escaped placeholder (\\u003caws.scheduler.…): AWS will not "
             "substitute it",
         )
-    return sorted(found, key=lambda finding: _ORDER[finding.severity])
+    return by_severity(found)
