@@ -37,7 +37,8 @@ class FindingKind(StrEnum):
     DEFAULT_RETRY = "default-retry"
     ESCAPED_PLACEHOLDER = "escaped-placeholder"
     # The doctor's (core/health/doctor.py): about the resources a schedule depends on, and
-    # the schedule's own configuration beyond what the list above says.
+    # the schedule's own configuration beyond what the list above says. (Expired is
+    # END_PASSED, completed is AT_PASSED: one kind per fact; the doctor adds their fix.)
     ROLE_MISSING = "role-missing"
     ROLE_TRUST_MISSING = "role-trust-missing"  # the trust policy does not let Scheduler in
     ROLE_TRUST_UNCONDITIONED = "role-trust-unconditioned"  # no aws:SourceAccount/SourceArn
@@ -50,8 +51,6 @@ class FindingKind(StrEnum):
     DLQ_RETENTION_SHORT = "dlq-retention-short"  # shorter than the retry policy's event age
     KMS_KEY_MISSING = "kms-key-missing"
     KMS_KEY_DISABLED = "kms-key-disabled"
-    EXPIRED = "expired"  # EndDate passed (cleanup)
-    COMPLETED = "completed"  # at() passed, ActionAfterCompletion NONE keeps it (cleanup)
     DISABLED_LONG = "disabled-long"  # DISABLED and untouched for a long time
     WINDOW_OVER_PERIOD = "window-over-period"  # flexible window larger than the period
     FAILURES_VANISH = "failures-vanish"  # 0 retry attempts and no DLQ
