@@ -93,6 +93,31 @@ async def test_commands_replace_the_view_and_esc_goes_back_one_step(
         await wait_for(pilot, lambda: isinstance(app.screen, GroupsScreen))
 
 
+async def test_an_answer_that_arrives_as_the_operator_leaves_is_dropped(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    # CI caught it: GetSchedule answered while `:monitor` replaced the detail; the screen,
+    # off the stack but still attached while Textual removed its widgets, took the answer,
+    # its query for #description raised NoMatches, and the app ended.
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await command(pilot, "schedules orders")
+        await wait_for(pilot, lambda: isinstance(app.screen, SchedulesScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        arrived: list[str] = []
+        removal = app.pop_screen()  # Textual removes the screen's widgets after this
+        assert detail.is_attached  # the window the answer fell into
+        detail._if_attached(arrived.append, "answer")
+        await removal
+        await pilot.pause()
+        assert arrived == []
+        assert isinstance(app.screen, SchedulesScreen)  # and the app goes on
+
+
 async def test_a_name_that_matches_nothing_says_so_and_a_unique_prefix_opens(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:

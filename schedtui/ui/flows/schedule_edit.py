@@ -137,7 +137,7 @@ def open_create(host: Host, group: str | None) -> None:
 
 def _form_draft(host: Host, form: ScheduleFormScreen, schedule: Schedule) -> Draft:
     def saved() -> None:
-        if form.is_attached:
+        if form.is_up:
             form.dismiss()
 
     def reload(current: Schedule) -> None:

@@ -55,8 +55,15 @@ class AppScreen(Screen[None]):
         to (a query for them raised NoMatches and ended the app)."""
         self.app.call_from_thread(self._if_attached, callback, *args)
 
+    @property
+    def is_up(self) -> bool:
+        """On the app's screen stack (shown, or under a dialog). Not merely attached: a
+        screen popped or replaced stays attached while Textual removes its widgets, and a
+        query in that window raised NoMatches and ended the app."""
+        return self.is_attached and self in self.app.screen_stack
+
     def _if_attached(self, callback: Callable[..., object], *args: object) -> None:
-        if self.is_attached:
+        if self.is_up:
             callback(*args)
 
     def header(self) -> StatusHeader:

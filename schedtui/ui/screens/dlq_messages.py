@@ -304,14 +304,14 @@ class DlqMessagesScreen(AppScreen):
 
     def _receive_failed(self, error: AwsError) -> None:
         self.receiving = False
-        if not self.is_attached:  # the operator went back while SQS answered
+        if not self.is_up:  # the operator went back while SQS answered
             return
         self._show_note()
         self.host.show_error(error)
 
     def _received(self, batch: list[DlqMessage]) -> None:
         self.receiving = False
-        if not self.is_attached:  # the operator went back while SQS answered
+        if not self.is_up:  # the operator went back while SQS answered
             return
         outcome: Received = self.peeked.add(batch)
         if outcome.new:

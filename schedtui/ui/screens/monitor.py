@@ -405,7 +405,7 @@ class MonitorScreen(AppScreen):
         self.app.call_from_thread(self._confirm_peek, queue_arn, facts, problem)
 
     def _confirm_peek(self, queue_arn: str, facts: QueueFacts | None, problem: str | None) -> None:
-        if not self.is_attached:  # the operator left the monitor while SQS answered
+        if not self.is_up:  # the operator left the monitor while SQS answered
             self._peeking = False
             return
         body = Text("\n\n".join(printable(line) for line in confirmation_lines(facts, problem)))
@@ -435,11 +435,11 @@ class MonitorScreen(AppScreen):
 
     def _peek_failed(self, error: AwsError) -> None:
         self._peeking = False
-        if self.is_attached:  # gone (back, or another profile or region): not the header's
+        if self.is_up:  # gone (back, or another profile or region): not the header's
             self.host.show_error(error)
 
     def _peeked(self, screen: DlqMessagesScreen) -> None:
         self._peeking = False
-        if not self.is_attached:
+        if not self.is_up:
             return
         self.app.push_screen(screen)
