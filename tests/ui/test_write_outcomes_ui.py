@@ -124,3 +124,29 @@ async def test_an_applied_write_whose_audit_line_cannot_be_written_says_both(
         assert "UpdateSchedule" in said
         assert "was not recorded" in said
     assert scheduler(settings).get_schedule(GroupName=GROUP, Name=NAME)["State"] == "DISABLED"
+
+
+async def test_an_older_read_answering_last_never_shows_over_a_newer_one(
+    proxy: LossyProxy,
+    through: AwsSettings,
+    moto_endpoint: str,
+    make_app: Callable[..., SchedtuiApp],
+) -> None:
+    # CI saw "State DISABLED" never come after a toggle: the read started as the dialog
+    # closed (before the write) could answer after the read started once it was sent.
+    app = make_app(through, schedule=f"{GROUP}/{NAME}")
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_detail(app, pilot)
+        before = proxy.count("GET", PATH)
+        proxy.spoil("GET", PATH, "apply-then-slow")  # read while ENABLED, answer 1.5 s late
+        detail.load()
+        await wait_for(pilot, lambda: proxy.count("GET", PATH) > before)
+        client = scheduler(AwsSettings(region="us-east-1", endpoint_url=moto_endpoint))
+        held = client.get_schedule(GroupName=GROUP, Name=NAME)
+        for member in ("Arn", "CreationDate", "LastModificationDate", "ResponseMetadata"):
+            held.pop(member, None)
+        client.update_schedule(**{**held, "State": "DISABLED"})
+        detail.load()  # the newer read: DISABLED, answered at once
+        await wait_for(pilot, lambda: proxy.answered[("GET", PATH)] >= before + 2)  # both
+        await pilot.pause()
+        assert "State DISABLED" in " ".join(static_text(app, "#fields").split())

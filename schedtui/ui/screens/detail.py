@@ -230,6 +230,7 @@ class DetailScreen(ScheduleActions):
         self.is_deleting = False  # a delete is under way: do not read the schedule again
         self.gone = False  # deleted on the server: nothing more to read
         self._loading = False
+        self._reads = 0  # reads asked for; only the latest one's answer is shown
         self._tags: dict[str, str] = {}
         self._beat: Beat | None = None
         self.view = "overview"  # or "runs", "history"
@@ -442,10 +443,11 @@ class DetailScreen(ScheduleActions):
             return
         self._loading = True
         self.beats()[0].ran()
-        self._read()
+        self._reads += 1
+        self._read(self._reads)
 
     @work(thread=True, exclusive=True, group="detail")
-    def _read(self) -> None:
+    def _read(self, asked: int) -> None:
         backend = self.session.backend
         try:
             schedule = backend.scheduler.get_schedule(self.summary.group_name, self.summary.name)
@@ -459,7 +461,14 @@ class DetailScreen(ScheduleActions):
         except AwsError as error:
             self.from_worker(self._failed, error)
             return
-        self.from_worker(self.show, schedule, tags)
+        self.from_worker(self._arrived, asked, schedule, tags)
+
+    def _arrived(self, asked: int, schedule: Schedule, tags: dict[str, str]) -> None:
+        # A read started before a toggle (the screen resumed as its dialog closed) can
+        # answer after the one started once the toggle was sent: the older answer is
+        # dropped, never shown over the newer.
+        if asked == self._reads:
+            self.show(schedule, tags)
 
     def _failed(self, error: AwsError) -> None:
         # (only while the screen is up: gone, back or to another profile or region, its
