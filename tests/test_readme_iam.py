@@ -24,8 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "schedtui"
 README = ROOT / "README.md"
 SERVICES = (
-    "scheduler", "cloudwatch", "sqs", "sts", "cloudtrail", "logs", "lambda", "stepfunctions", "ecs"
+    "scheduler", "cloudwatch", "sqs", "sts", "cloudtrail", "logs", "lambda", "stepfunctions", "ecs",
+    "iam", "sns", "events", "kms",
 )  # fmt: skip
+# Services whose operation names are common words (IAM's get_group, list_groups…): a call
+# is theirs only when its receiver names them (``self._clients.iam``, ``iam.get_role``).
+NAMED_ONLY = {"iam", "sns", "events", "kms"}
 # IAM's prefix is the client's name, but for these.
 IAM_PREFIXES = {"stepfunctions": "states"}
 PASS_ROLE = "iam:PassRole"  # not a call of ours: AWS checks it on Create/UpdateSchedule
@@ -67,9 +71,14 @@ def called_actions() -> set[str]:
             name = node.func.attr
             if name == "get_paginator" and node.args and isinstance(node.args[0], ast.Constant):
                 name = str(node.args[0].value)
-            candidates = [service for service in SERVICES if name in methods[service]]
+            receiver = ast.unparse(node.func.value)
+            candidates = [
+                service
+                for service in SERVICES
+                if name in methods[service] and (service not in NAMED_ONLY or service in receiver)
+            ]
             if candidates:
-                service = _service_of(ast.unparse(node.func.value), candidates)
+                service = _service_of(receiver, candidates)
                 found.add(f"{IAM_PREFIXES.get(service, service)}:{methods[service][name]}")
     return found
 
