@@ -168,24 +168,71 @@ class DetailsCache:
         results: dict[str, Outcome] = {}
         summaries = list(summaries)
         self.preload(summaries)
-        missing = self.stale(summaries)
-        if not missing:
-            self.save()
-            return results
+
+        def keep(summary: ScheduleSummary, outcome: Outcome) -> None:
+            results[summary.arn] = outcome
+
+        self._fetch_all(self.stale(summaries), on_each or keep, stop)
+        return results
+
+    def whole(
+        self,
+        summaries: Iterable[ScheduleSummary],
+        *,
+        on_each: Callable[[ScheduleSummary, Outcome], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> tuple[list[Schedule], list[AwsError]]:
+        """The whole definitions of ``summaries`` (for the doctor and the cleanup, which
+        need every field, not the digest): those kept and still the server's are not read
+        again, the others are fetched, ``max_workers`` at a time. Returns the definitions
+        in the order of ``summaries`` and what could not be read (a schedule deleted since
+        the listing is left out of both). The caller holds every one: pass a page at a time
+        at large scale."""
+        summaries = list(summaries)
+        found: dict[str, Schedule] = {}
+        failed: list[AwsError] = []
+        lock = threading.Lock()
+
+        def keep(summary: ScheduleSummary, outcome: Outcome) -> None:
+            with lock:
+                if isinstance(outcome, Schedule):
+                    found[summary.arn] = outcome
+                elif not isinstance(outcome, NotFoundError):
+                    failed.append(outcome)
+            if on_each is not None:
+                on_each(summary, outcome)
+
+        missing = []
+        for summary in summaries:
+            kept = self.cached(summary)
+            if kept is None:
+                missing.append(summary)
+            else:
+                keep(summary, kept)
+        self._fetch_all(missing, keep, stop)
+        return [found[s.arn] for s in summaries if s.arn in found], failed
+
+    def _fetch_all(
+        self,
+        missing: list[ScheduleSummary],
+        each: Callable[[ScheduleSummary, Outcome], None],
+        stop: threading.Event | None,
+    ) -> None:
+        """GetSchedule for each of ``missing`` on the pool, handing every outcome to ``each``
+        as it arrives (from a worker thread)."""
 
         def work(summary: ScheduleSummary) -> None:
             if stop is not None and stop.is_set():
                 return
             outcome = self._fetch_one(summary)
-            if on_each is None:
-                results[summary.arn] = outcome
-            else:
-                on_each(summary, outcome)
+            each(summary, outcome)
 
-        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="schedtui-details") as pool:
-            list(pool.map(work, missing))
+        if missing:
+            with ThreadPoolExecutor(
+                self.max_workers, thread_name_prefix="schedtui-details"
+            ) as pool:
+                list(pool.map(work, missing))
         self.save()
-        return results
 
     # -- the persistent store (the seam to aws/definitions_db.py) -------------------------------
 

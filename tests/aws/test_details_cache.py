@@ -177,3 +177,24 @@ class _Raw:
 
     def stream(self, **_: Any) -> Any:
         yield self._body
+
+
+def test_whole_reads_only_what_is_not_kept_and_reports_what_failed(
+    repo: SchedulerRepository, clients: AwsClients
+) -> None:
+    seed(6)
+    cache = DetailsCache(repo, keep_whole=3, max_workers=1)  # one at a time: the last 3 kept
+    listed = summaries(repo)
+    gets = count_gets(clients)
+    first, failed = cache.whole(listed)
+    assert [s.arn for s in first] == [s.arn for s in listed]  # every field, in listed order
+    assert failed == []
+    assert len(gets) == 6
+    gets.clear()
+    clients.scheduler.delete_schedule(Name=listed[0].name)
+    again, failed = cache.whole(listed)
+    # The 3 kept whole are not read again (though every digest is current, the other 3
+    # must be: a digest lacks the fields the doctor needs); the deleted one is left out.
+    assert sorted(gets) == sorted(s.name for s in listed[:3])
+    assert [s.arn for s in again] == [s.arn for s in listed[1:]]
+    assert failed == []
