@@ -27,7 +27,7 @@ _STYLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 # What the severity filter shows, cycled in this order (f), and how the title says it.
 MINIMUMS = (Severity.INFO, Severity.WARNING, Severity.ERROR)
 MINIMUM_TEXT = {
-    Severity.INFO: "all findings",
+    Severity.INFO: "all",
     Severity.WARNING: "warnings and errors",
     Severity.ERROR: "errors only",
 }

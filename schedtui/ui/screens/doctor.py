@@ -70,7 +70,7 @@ class DoctorScreen(FleetScanScreen):
 
     def title_parts(self) -> list[str]:
         counts = counts_text(severity_counts(self.diagnoses))
-        return [*super().title_parts(), counts, f"showing {MINIMUM_TEXT[self.minimum]} (f)"]
+        return [*super().title_parts(), counts, f"f: {MINIMUM_TEXT[self.minimum]}"]
 
     def line_text(self, row: TableRow | None) -> Text:
         """The cursor's finding whole, with its fix (the table cuts the message)."""
@@ -83,7 +83,6 @@ class DoctorScreen(FleetScanScreen):
         text = Text(printable(finding.message))
         text.append("\nfix: ", style="green")
         text.append(printable(finding.fix or "(the doctor says none)"))
-        text.no_wrap, text.overflow = True, "ellipsis"
         return text
 
     def notes_text(self) -> Text:
@@ -94,7 +93,6 @@ class DoctorScreen(FleetScanScreen):
         if len(notes) > _NOTES_SHOWN:
             text.append(f"· +{len(notes) - _NOTES_SHOWN} more notes\n")
         text.append(f"· {self.calls:,} AWS read calls (each role and target read once)")
-        text.no_wrap, text.overflow = True, "ellipsis"
         return text
 
     def action_next_severity(self) -> None:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from time import monotonic
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.widgets import Static
 
@@ -42,12 +43,35 @@ _PROGRESS_SECONDS = 0.2  # the progress line is redrawn at most this often from 
 Progress = Callable[[int], None]  # schedules of the page done so far
 
 
+@dataclass(frozen=True)
+class Walk:
+    """One walk's number (a page of an older one is dropped), its stop and its end, and the
+    app it reports to: held from the start, because a screen the operator left no longer
+    finds its app from a worker thread, and what it says then must be dropped, not raise."""
+
+    number: int
+    stop: threading.Event
+    ended: threading.Event  # the thread itself has returned, whatever the screen
+    app: App[None]
+
+    def tell(self, callback: Callable[..., None], *args: object) -> None:
+        """``callback(*args)`` on the UI thread, while the screen is still up."""
+        screen = getattr(callback, "__self__", None)
+        self.app.call_from_thread(_if_up, screen, callback, *args)
+
+
+def _if_up(screen: AppScreen, callback: Callable[..., None], *args: object) -> None:
+    if screen.is_up:
+        callback(*args)
+
+
 class FleetScanScreen(AppScreen):
     DEFAULT_CSS = (
         LIST_CSS.replace("TableScreen", "FleetScanScreen")
         + """
     FleetScanScreen #progress { height: 1; padding: 0 1; background: $panel; }
-    FleetScanScreen #line { height: 2; padding: 0 1; }
+    FleetScanScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
+    FleetScanScreen #line { height: auto; max-height: 4; padding: 0 1; text-wrap: wrap; }
     FleetScanScreen #notes { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
     """
     )
@@ -59,6 +83,7 @@ class FleetScanScreen(AppScreen):
         super().__init__()
         self.group = group
         self.stop = threading.Event()
+        self.ended = threading.Event()  # see Walk
         self.walks = 0  # walks started; a page of an older walk is dropped
         self.walking = False
         self.total = self.done = 0
@@ -92,21 +117,27 @@ class FleetScanScreen(AppScreen):
 
     def walk(self) -> None:
         self.stop.set()  # an earlier walk still going ends
-        self.stop = threading.Event()
+        self.stop, self.ended = threading.Event(), threading.Event()
         self.walks += 1
         summaries = self.session.store.summaries(self.group)
         self.total, self.done, self.walking = len(summaries), 0, True
         self.unread, self.fault = [], None
         self.started()
         self.redraw()
-        self._walk(self.walks, summaries, self.stop)
+        self._walk(Walk(self.walks, self.stop, self.ended, self.app), summaries)
 
     def walk_again(self) -> None:
         """r: forget what the check cached and walk again."""
         self.walk()
 
     @work(thread=True, group="fleet-scan")
-    def _walk(self, walk: int, summaries: Sequence[ScheduleSummary], stop: threading.Event) -> None:
+    def _walk(self, walk: Walk, summaries: Sequence[ScheduleSummary]) -> None:
+        try:
+            self._pages(walk, summaries)
+        finally:
+            walk.ended.set()
+
+    def _pages(self, walk: Walk, summaries: Sequence[ScheduleSummary]) -> None:
         session = self.session
         details = session.backend.details
         now = session.now()
@@ -117,24 +148,24 @@ class FleetScanScreen(AppScreen):
             nonlocal shown
             if monotonic() - shown >= _PROGRESS_SECONDS:
                 shown = monotonic()
-                self.from_worker(self._progress, walk, done + count)
+                walk.tell(self._progress, walk.number, done + count)
 
         try:
-            self.prepare(walk == 1)
+            self.prepare(walk.number == 1)
             for start in range(0, len(summaries), self.PAGE):
-                if stop.is_set():
+                if walk.stop.is_set():
                     return
                 page = summaries[start : start + self.PAGE]
-                schedules, unread = details.whole(page, stop=stop)
-                if stop.is_set():
+                schedules, unread = details.whole(page, stop=walk.stop)
+                if walk.stop.is_set():
                     return  # the page was cut short: its result would be partial
                 result = self.examine(schedules, now, progress)
                 done += len(page)
-                self.from_worker(self._page_done, walk, done, result, unread)
+                walk.tell(self._page_done, walk.number, done, result, unread)
         except Exception as error:  # a fault is the screen's line, never a crash
-            self.from_worker(self._faulted, walk, fault_message(error))
+            walk.tell(self._faulted, walk.number, fault_message(error))
             return
-        self.from_worker(self._finished, walk)
+        walk.tell(self._finished, walk.number)
 
     def _progress(self, walk: int, done: int) -> None:
         if walk == self.walks:
@@ -189,7 +220,6 @@ class FleetScanScreen(AppScreen):
             first = printable(str(self.unread[0]))
             text.append(f" · {len(self.unread):,} could not be read: {first}", "yellow")
         text.append(printable(self.session.store.listing_note()), "dim")
-        text.no_wrap, text.overflow = True, "ellipsis"
         self.query_one("#progress", Static).update(text)
 
     def on_virtual_table_cursor_moved(self, _: VirtualTable.CursorMoved) -> None:
