@@ -446,17 +446,25 @@ class DoctorRepository:
         problems: list[str] = []
         policies: list[PolicyDocument] = []
         try:
-            for policy in self._inline_names(name):
+            inline_names = self._inline_names(name)
+        except AwsError as error:
+            inline_names = []
+            problems.append(f"inline policies: {error}")
+        for policy in inline_names:  # one unreadable policy leaves the others read
+            source = f"inline {policy}"
+            try:
                 with self._request("iam", f"GetRolePolicy {name} {policy}"):
                     inline = iam.get_role_policy(RoleName=name, PolicyName=policy)
-                self._add(policies, problems, f"inline {policy}", inline["PolicyDocument"])
-        except AwsError as error:
-            problems.append(f"inline policies: {error}")
+                self._add(policies, problems, source, inline["PolicyDocument"])
+            except AwsError as error:
+                self._add(policies, problems, source, error)
         try:
-            for policy_arn in self._attached_arns(name):
-                self._add(policies, problems, policy_arn, self._managed(policy_arn))
+            attached = self._attached_arns(name)
         except AwsError as error:
+            attached = []
             problems.append(f"attached policies: {error}")
+        for policy_arn in attached:
+            self._add(policies, problems, policy_arn, self._managed(policy_arn))
         unread_trust = [] if trust is not None else ["the trust policy is not readable JSON"]
         return RoleFacts(
             arn,
@@ -471,13 +479,12 @@ class DoctorRepository:
     def _add(
         policies: list[PolicyDocument], problems: list[str], source: str, text: object
     ) -> None:
+        """The policy, or why it could not be read (an AwsError, or not JSON)."""
         document = policy_document(text)
-        if document is None:
-            problems.append(
-                f"{source}: {text}"
-                if isinstance(text, AwsError)
-                else f"{source}: not readable JSON"
-            )
+        if isinstance(text, AwsError):
+            problems.append(f"{source}: {text}")
+        elif document is None:
+            problems.append(f"{source}: not readable JSON")
         else:
             policies.append(PolicyDocument(source, document))
 
@@ -505,20 +512,19 @@ class DoctorRepository:
                 return arns
             marker = {"Marker": page["Marker"]}
 
-    def _managed(self, arn: str) -> tuple[str, object]:
+    def _managed(self, arn: str) -> object:
         """A managed policy's default version (once per policy, shared by the roles it is
-        attached to): its ARN and the document, or the AwsError that kept it unread."""
+        attached to): the document, or the AwsError that kept it unread."""
 
-        def read() -> tuple[str, object]:
+        def read() -> object:
+            iam = self._clients.iam
             try:
                 with self._request("iam", f"GetPolicy {arn}"):
-                    version = self._clients.iam.get_policy(PolicyArn=arn)["Policy"][
-                        "DefaultVersionId"
-                    ]
+                    version = iam.get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
                 with self._request("iam", f"GetPolicyVersion {arn}"):
-                    found = self._clients.iam.get_policy_version(PolicyArn=arn, VersionId=version)
-                return arn, found["PolicyVersion"].get("Document")
+                    found = iam.get_policy_version(PolicyArn=arn, VersionId=version)
+                return found["PolicyVersion"].get("Document")
             except AwsError as error:
-                return arn, error
+                return error
 
         return self._cache.get(("policy", arn), read)
