@@ -411,8 +411,12 @@ class DoctorRepository:
     def _key(self, arn: str) -> ResourceFacts:
         with self._request("kms", "DescribeKey"):
             found = self._clients.kms.describe_key(KeyId=arn)
-        state = str(found.get("KeyMetadata", {}).get("KeyState") or "")
-        return ResourceFacts(arn, Presence.EXISTS, {"KeyState": state} if state else {})
+        metadata = found.get("KeyMetadata", {})
+        state = str(metadata.get("KeyState") or "")
+        # An alias resolves to its key's ARN: the one IAM policies name for kms:Decrypt.
+        return ResourceFacts(
+            str(metadata.get("Arn") or arn), Presence.EXISTS, {"KeyState": state} if state else {}
+        )
 
     # Roles
 

@@ -15,6 +15,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ import pytest
 
 from schedtui.aws.doctor_repo import DoctorRepository, policy_document
 from schedtui.aws.session import AwsClients, AwsSettings
+from schedtui.core.health.doctor import DoctorReport
+from schedtui.core.health.findings import FindingKind
 from schedtui.core.health.resources import Presence, ScheduleFacts
 from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import ACCOUNT, REGION
@@ -30,6 +33,7 @@ from tests.aws.wire import intercept, json_error, query_error
 from tests.conftest import closed_port
 
 READS = ("Get", "List", "Describe")
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 ROLE_NAME = "scheduler-invoke"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}"
 FUNCTION = "nightly-report"
@@ -205,7 +209,7 @@ def schedule(
         "Name": name,
         "GroupName": "reports",
         "Arn": f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/reports/{name}",
-        "ScheduleExpression": "rate(1 hour)",
+        "ScheduleExpression": "cron(0 2 * * ? *)",
         "FlexibleTimeWindow": {"Mode": "OFF"},
         "Target": members,
     }
@@ -635,3 +639,211 @@ def test_requests_are_spaced_by_their_service_limiter(
     # second), then the SQS pair 0.1 s apart. Lambda and STS, alone on theirs, never wait.
     assert slept == pytest.approx([0.2, 0.2, 0.2, 0.1])
     assert now[0] == pytest.approx(0.7)
+
+
+# Findings: the facts gathered here, judged by core/health/doctor.py's rules.
+
+
+def found(doctor: DoctorRepository, *schedules: Schedule) -> set[FindingKind]:
+    report = doctor.diagnose(schedules, NOW)
+    return {finding.kind for diagnosis in report.diagnoses for finding in diagnosis.findings}
+
+
+def test_a_healthy_setup_has_no_finding(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    report = doctor.diagnose([account.healthy()], NOW)
+    assert [diagnosis.findings for diagnosis in report.diagnoses] == [()]
+    assert report.calls == len(operations)
+    only_reads(operations)
+
+
+def test_a_key_named_by_its_alias_is_judged_by_the_key_iam_sees(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    key = account.key()
+    account.client("kms").create_alias(AliasName="alias/scheduler", TargetKeyId=key)
+    alias = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/scheduler"
+    # kms:Decrypt on the key's ARN covers the alias; sqs:SendMessage is left out on purpose,
+    # so that the one finding shows the rules ran.
+    account.role(policy=allow(("lambda:InvokeFunction", FUNCTION_ARN), ("kms:Decrypt", key)))
+    account.function()
+    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=alias)) == {
+        FindingKind.DLQ_PERMISSION_DENIED
+    }
+
+
+def test_a_missing_role(account: Account, doctor: DoctorRepository) -> None:
+    account.function()
+    assert found(doctor, schedule(FUNCTION_ARN)) >= {FindingKind.ROLE_MISSING}
+
+
+@pytest.mark.parametrize(
+    ("trust", "kind"),
+    [
+        (LAMBDA_TRUST, FindingKind.ROLE_TRUST_MISSING),
+        (
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "scheduler.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+            FindingKind.ROLE_TRUST_UNCONDITIONED,
+        ),
+    ],
+    ids=["no-scheduler", "no-condition"],
+)
+def test_a_role_scheduler_may_not_or_may_too_freely_assume(
+    account: Account, doctor: DoctorRepository, trust: dict[str, Any], kind: FindingKind
+) -> None:
+    account.role(trust=trust, policy=allow(("lambda:InvokeFunction", FUNCTION_ARN)))
+    account.function()
+    assert found(doctor, schedule(FUNCTION_ARN)) == {FindingKind.NO_DLQ, kind}
+
+
+@pytest.mark.parametrize(
+    ("granted", "kind"),
+    [
+        ((("sqs:SendMessage", DLQ_ARN), ("kms:Decrypt", "*")), FindingKind.ROLE_PERMISSION_DENIED),
+        (
+            (("lambda:InvokeFunction", FUNCTION_ARN), ("kms:Decrypt", "*")),
+            FindingKind.DLQ_PERMISSION_DENIED,
+        ),
+        (
+            (("lambda:InvokeFunction", FUNCTION_ARN), ("sqs:SendMessage", DLQ_ARN)),
+            FindingKind.KMS_PERMISSION_DENIED,
+        ),
+    ],
+    ids=["target", "dlq", "kms"],
+)
+def test_a_role_without_a_permission_it_needs(
+    account: Account,
+    doctor: DoctorRepository,
+    granted: tuple[tuple[str, str], ...],
+    kind: FindingKind,
+) -> None:
+    key = account.key()
+    account.role(policy=allow(*granted))
+    account.function()
+    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=key)) == {kind}
+
+
+def test_an_ecs_role_must_pass_the_task_roles(account: Account, doctor: DoctorRepository) -> None:
+    definition = account.cluster()
+    account.role(policy=allow(("ecs:RunTask", definition), ("iam:PassRole", TASK_ROLE)))
+    report = doctor.diagnose([schedule(CLUSTER_ARN, task_definition=definition)], NOW)
+    denied = [
+        finding.message
+        for finding in report.diagnoses[0].findings
+        if finding.kind is FindingKind.ROLE_PERMISSION_DENIED
+    ]
+    assert len(denied) == 1
+    assert "iam:PassRole" in denied[0]
+    assert EXECUTION_ROLE in denied[0]
+
+
+@pytest.mark.parametrize(
+    "delete",
+    [_delete_function, _delete_machine, _delete_queue, _delete_topic, _delete_bus, _delete_cluster],
+    ids=["lambda", "states", "sqs", "sns", "events", "ecs"],
+)
+def test_a_deleted_target_is_a_finding(
+    account: Account, doctor: DoctorRepository, delete: Callable[[Account], str]
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    assert found(doctor, schedule(delete(account))) == {
+        FindingKind.NO_DLQ,
+        FindingKind.TARGET_MISSING,
+    }
+
+
+def test_a_deregistered_task_definition_is_a_finding(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    definition = account.cluster()
+    account.client("ecs").deregister_task_definition(taskDefinition=definition)
+    assert found(doctor, schedule(CLUSTER_ARN, task_definition=definition)) == {
+        FindingKind.NO_DLQ,
+        FindingKind.TARGET_MISSING,
+    }
+
+
+@pytest.mark.parametrize(
+    ("queue", "attributes", "kind"),
+    [
+        (None, {}, FindingKind.DLQ_MISSING),
+        ("dead.fifo", {"FifoQueue": "true"}, FindingKind.FIFO_DLQ),
+        ("short", {"MessageRetentionPeriod": "600"}, FindingKind.DLQ_RETENTION_SHORT),
+    ],
+    ids=["missing", "fifo", "short-retention"],
+)
+def test_a_dlq_that_cannot_keep_failed_events(
+    account: Account,
+    doctor: DoctorRepository,
+    queue: str | None,
+    attributes: dict[str, str],
+    kind: FindingKind,
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    account.function()
+    name = queue or "gone"
+    if queue is not None:
+        account.queue(queue, **attributes)
+    dlq = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=dlq)) == {kind}
+
+
+@pytest.mark.parametrize(
+    ("state", "kind"),
+    [
+        (None, FindingKind.KMS_KEY_MISSING),
+        ("Disabled", FindingKind.KMS_KEY_DISABLED),
+        ("PendingDeletion", FindingKind.KMS_KEY_DISABLED),
+    ],
+)
+def test_a_key_that_cannot_decrypt(
+    account: Account, doctor: DoctorRepository, state: str | None, kind: FindingKind
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    account.function()
+    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    key = (
+        account.key(state)
+        if state
+        else f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=key)) == {kind}
+
+
+def test_a_denied_read_is_not_checked_never_a_verdict(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    account.healthy()
+    intercept(clients.iam, "GetRole", lambda _: query_error("AccessDenied", "not authorized", 403))
+    report = doctor.diagnose([account_schedule()], NOW)
+    (finding,) = report.diagnoses[0].findings
+    assert finding.kind is FindingKind.NOT_CHECKED
+    assert ROLE in finding.message
+    assert "access denied" in finding.message
+
+
+def test_a_hundred_schedules_sharing_a_role_and_target_make_a_handful_of_calls(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.healthy()
+    fleet = [account_schedule_named(f"job-{index:03d}") for index in range(100)]
+    seen: list[tuple[int, int]] = []
+    report: DoctorReport = doctor.diagnose(fleet, NOW, progress=lambda *p: seen.append(p))
+    assert len(report.diagnoses) == 100
+    assert report.calls == len(operations) == 8  # 4 IAM, STS, Lambda, 2 SQS: once each
+    assert seen[-1] == (100, 100)
+    assert [done for done, _ in seen] == list(range(1, 101))
+    only_reads(operations)
