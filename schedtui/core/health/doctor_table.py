@@ -8,11 +8,12 @@ raw. Pure: ``ui/screens/doctor.py`` shows it.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from schedtui.core.health.doctor import Diagnosis
-from schedtui.core.health.findings import Finding, Severity
+from schedtui.core.health.findings import Finding, Severity, severity_rank
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
 
@@ -31,11 +32,6 @@ MINIMUM_TEXT = {
     Severity.WARNING: "warnings and errors",
     Severity.ERROR: "errors only",
 }
-
-
-def rank(severity: Severity) -> int:
-    """0 for the worst (Severity lists its members worst first)."""
-    return list(Severity).index(severity)
 
 
 def next_minimum(minimum: Severity) -> Severity:
@@ -61,22 +57,22 @@ def finding_rows(
     """One row per finding at or above ``minimum``: worst first, then group, name and the
     finding's own order. SEVERITY sorts by rank, not alphabetically."""
     picked: list[tuple[int, str, str, int, Finding]] = []
+    lowest = severity_rank(minimum)
     for diagnosis in diagnoses:
         for index, finding in enumerate(diagnosis.findings):
-            if rank(finding.severity) <= rank(minimum):
-                picked.append(
-                    (rank(finding.severity), diagnosis.group, diagnosis.name, index, finding)
-                )
+            order = severity_rank(finding.severity)
+            if order <= lowest:
+                picked.append((order, diagnosis.group, diagnosis.name, index, finding))
     picked.sort(key=lambda entry: entry[:4])
     rows = []
-    for severity_rank, group, name, index, finding in picked:
+    for order, group, name, index, finding in picked:
         path = printable(f"{group}/{name}")
         message = printable(finding.message)
         rows.append(
             TableRow(
                 finding_key(group, name, index),
                 (finding.severity.value.upper(), finding.kind.value, path, message),
-                sort_keys=(severity_rank, finding.kind.value, path, message),
+                sort_keys=(order, finding.kind.value, path, message),
                 style=_STYLE[finding.severity],
             )
         )
@@ -96,3 +92,24 @@ def counts_text(counts: Counter[Severity]) -> str:
             word = severity.value if severity is Severity.INFO or count == 1 else f"{severity}s"
             parts.append(f"{count:,} {word}")
     return ", ".join(parts) or "no findings"
+
+
+# How aws/doctor_repo.py counts a note over the schedules of one diagnose call.
+_COUNTED = re.compile(r"^(?P<note>.*) \((?P<count>[\d,]+) of the schedules\)$")
+
+
+def merge_notes(notes: Iterable[str]) -> list[str]:
+    """The notes of several pages as one report's: a note counted per page ("... (3 of the
+    schedules)") once, with the pages' counts added; any other note once, in order."""
+    counts: dict[str, int | None] = {}
+    for note in notes:
+        counted = _COUNTED.match(note)
+        if counted is None:
+            counts.setdefault(note, None)
+            continue
+        text, count = counted["note"], int(counted["count"].replace(",", ""))
+        counts[text] = (counts.get(text) or 0) + count
+    return [
+        note if count is None else f"{note} ({count:,} of the schedules)"
+        for note, count in counts.items()
+    ]

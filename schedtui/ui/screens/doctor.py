@@ -16,6 +16,7 @@ from schedtui.core.health.doctor_table import (
     MINIMUM_TEXT,
     counts_text,
     finding_rows,
+    merge_notes,
     next_minimum,
     schedule_of,
     severity_counts,
@@ -41,11 +42,11 @@ class DoctorScreen(FleetScanScreen):
         self.minimum = Severity.INFO
         self.diagnoses: list[Diagnosis] = []
         self.by_path: dict[tuple[str, str], Diagnosis] = {}
-        self.notes: dict[str, None] = {}  # each page's notes, once, in order
+        self.notes: list[str] = []  # every page's notes (merged when shown)
         self.calls = 0
 
     def started(self) -> None:
-        self.diagnoses, self.by_path, self.notes, self.calls = [], {}, {}, 0
+        self.diagnoses, self.by_path, self.notes, self.calls = [], {}, [], 0
 
     def prepare(self, first: bool) -> None:
         if not first:
@@ -62,7 +63,7 @@ class DoctorScreen(FleetScanScreen):
         assert isinstance(result, DoctorReport)
         self.diagnoses += result.diagnoses
         self.by_path.update({(d.group, d.name): d for d in result.diagnoses})
-        self.notes.update(dict.fromkeys(result.notes))
+        self.notes += result.notes
         self.calls += result.calls
 
     def rows(self) -> list[TableRow]:
@@ -86,7 +87,7 @@ class DoctorScreen(FleetScanScreen):
         return text
 
     def notes_text(self) -> Text:
-        notes = list(self.notes)
+        notes = merge_notes(self.notes)
         text = Text(style="dim")
         for note in notes[:_NOTES_SHOWN]:
             text.append("· " + printable(note) + "\n")
