@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from schedtui.aws.backend import Backend
 from schedtui.aws.errors import ThrottledError
 from schedtui.aws.session import AwsSettings
 from schedtui.core.health.doctor_table import schedule_of
-from schedtui.ui.app import SchedtuiApp
+from schedtui.demo.seed import seed_demo
+from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.doctor import DoctorScreen
+from schedtui.ui.session import show_state
 from tests.ui.doctor_fakes import FakeDoctor
-from tests.ui.test_app import footer_bindings, loaded, on_screen, scheduler, table, wait_for
+from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
+from tests.ui.test_snapshots import SIZES, SnapCompare, open_daily_backup, steady
 
 DAILY = "batch-jobs-group/daily-backup-schedule"
 
@@ -313,3 +318,51 @@ async def test_the_real_doctor_finds_the_missing_role_and_target_in_the_panel_an
         }
         assert (("default", "doctor-probe"), "role-missing") in errors
         assert (("default", "doctor-probe"), "target-missing") in errors
+
+
+# -- snapshots (tests/ui/__snapshots__/test_doctor_ui/: look at them after an update) -----------
+
+
+@pytest.fixture
+def snap_app(moto_endpoint: str, tmp_path: Path) -> SchedtuiApp:
+    """The snapshots' app (tests/ui/test_snapshots.py), with the fake doctor."""
+    seed_demo(moto_endpoint, now=FIXED)
+    settings = AwsSettings(region="us-east-1", endpoint_url=moto_endpoint)
+    backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
+    backend.doctor = FakeDoctor()  # type: ignore[assignment]
+    return SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
+
+
+async def doctor_panel(pilot: Pilot[None]) -> None:
+    await open_daily_backup(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DetailScreen)
+    await pilot.press("D")
+    await checked(pilot, screen)
+    assert isinstance(pilot.app, SchedtuiApp)
+    show_state(pilot.app)
+
+
+async def fleet_doctor(pilot: Pilot[None]) -> None:
+    await pilot.press("colon", *"doctor", "enter")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
+    screen = app.screen
+    assert isinstance(screen, DoctorScreen)
+    await wait_for(pilot, lambda: not screen.walking)
+    assert isinstance(app, SchedtuiApp)
+    show_state(app)
+
+
+@SIZES
+def test_doctor_panel_snapshot(
+    snap_compare: SnapCompare, snap_app: SchedtuiApp, size: tuple[int, int]
+) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=steady(doctor_panel))
+
+
+@SIZES
+def test_fleet_doctor_snapshot(
+    snap_compare: SnapCompare, snap_app: SchedtuiApp, size: tuple[int, int]
+) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=steady(fleet_doctor))
