@@ -21,6 +21,7 @@ from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.session import show_state
 from tests.ui.doctor_fakes import FakeDoctor
+from tests.ui.test_activity_tabs import detail
 from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
 from tests.ui.test_snapshots import SIZES, SnapCompare, open_daily_backup, steady
 
@@ -39,15 +40,6 @@ def flat(app: SchedtuiApp) -> str:
     return " ".join(on_screen(app).split())
 
 
-async def detail(pilot: Pilot[None]) -> DetailScreen:
-    app = pilot.app
-    await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
-    screen = app.screen
-    assert isinstance(screen, DetailScreen)
-    await wait_for(pilot, lambda: screen.schedule is not None)
-    return screen
-
-
 async def checked(pilot: Pilot[None], screen: DetailScreen) -> None:
     def answered() -> bool:
         state = screen.doctor_state
@@ -55,6 +47,14 @@ async def checked(pilot: Pilot[None], screen: DetailScreen) -> None:
 
     await wait_for(pilot, answered)
     await pilot.pause()
+
+
+async def checked_panel(pilot: Pilot[None]) -> DetailScreen:
+    """The detail opened, D pressed, the check answered."""
+    screen = await detail(pilot)
+    await pilot.press("D")
+    await checked(pilot, screen)
+    return screen
 
 
 # -- the detail's doctor panel -------------------------------------------------------------------
@@ -99,9 +99,7 @@ async def test_the_doctor_panel_says_no_findings_and_r_checks_again_from_aws(
     doctor = FakeDoctor(planted={}, own=False)
     app = start(make_app, settings, doctor, schedule=DAILY)
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await detail(pilot)
-        await pilot.press("D")
-        await checked(pilot, screen)
+        screen = await checked_panel(pilot)
         assert "no findings" in flat(app)
         assert doctor.forgets == 0
         await pilot.press("r")
@@ -117,9 +115,7 @@ async def test_a_fault_is_the_panels_message_and_the_detail_keeps_working(
     doctor = FakeDoctor(error=ThrottledError("Rate exceeded", code="ThrottlingException"))
     app = start(make_app, settings, doctor, schedule=DAILY)
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await detail(pilot)
-        await pilot.press("D")
-        await checked(pilot, screen)
+        screen = await checked_panel(pilot)
         shown = flat(app)
         assert "Doctor unavailable: ThrottledError: Rate exceeded" in shown
         assert "AWS read calls" not in shown  # nothing was checked: no figures claimed
@@ -133,9 +129,7 @@ async def test_hostile_text_from_aws_reaches_the_panel_as_visible_stand_ins(
 ) -> None:
     app = start(make_app, settings, FakeDoctor(), schedule="orders/order-status-sync")
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await detail(pilot)
-        await pilot.press("D")
-        await checked(pilot, screen)
+        await checked_panel(pilot)
         shown = on_screen(app)
         assert "target-missing" in shown
         assert "\x1b" not in shown
@@ -297,9 +291,7 @@ async def test_the_real_doctor_finds_the_missing_role_and_target_in_the_panel_an
     plant_broken_schedule(settings)
     app = make_app(settings, schedule="default/doctor-probe")
     async with app.run_test(size=(120, 36)) as pilot:
-        screen = await detail(pilot)
-        await pilot.press("D")
-        await checked(pilot, screen)
+        screen = await checked_panel(pilot)
         state = screen.doctor_state
         assert state is not None
         assert state.fault is None
@@ -325,7 +317,8 @@ async def test_the_real_doctor_finds_the_missing_role_and_target_in_the_panel_an
 
 @pytest.fixture
 def snap_app(moto_endpoint: str, tmp_path: Path) -> SchedtuiApp:
-    """The snapshots' app (tests/ui/test_snapshots.py), with the fake doctor."""
+    """The snapshots' app (tests/ui/test_snapshots.py: demo seed, fixed clock, the endpoint
+    pinned), with the fake doctor."""
     seed_demo(moto_endpoint, now=FIXED)
     settings = AwsSettings(region="us-east-1", endpoint_url=moto_endpoint)
     backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
