@@ -17,6 +17,7 @@ from schedtui.aws.session import AwsSettings
 from schedtui.core.health.doctor_table import schedule_of
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.commands import completions
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.session import show_state
@@ -189,6 +190,21 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         await pilot.press("f")
         assert table(app).row_count == everything
         assert screen.fault is None
+        # r: every schedule again, from AWS (the doctor's cache forgotten once).
+        await pilot.press("r")
+        await wait_for(pilot, lambda: not screen.walking)
+        assert doctor.forgets == 1
+        assert sum(len(names) for names in doctor.calls) == 2 * listed
+        assert table(app).row_count == everything
+
+
+def test_doctor_completes_group_names() -> None:
+    groups = ["orders", "ops-maintenance", "billing"]
+    assert completions("doc", groups, lambda group: []) == ["doctor "]
+    assert completions("doctor o", groups, lambda group: []) == [
+        "doctor ops-maintenance",
+        "doctor orders",
+    ]
 
 
 async def test_enter_opens_the_schedule_on_its_doctor_panel(
