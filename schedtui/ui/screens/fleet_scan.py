@@ -46,23 +46,23 @@ Progress = Callable[[int], None]  # schedules of the page done so far
 @dataclass(frozen=True)
 class Walk:
     """One walk's number (a page of an older one is dropped), its stop and its end, and the
-    app it reports to: held from the start, because a screen the operator left no longer
-    finds its app from a worker thread, and what it says then must be dropped, not raise."""
+    screen and app it reports to: the app held from the start, because a screen the operator
+    left no longer finds its app from a worker thread, and what the walk says then must be
+    dropped, not raise (``AppScreen.from_worker`` asks the screen for its app)."""
 
     number: int
     stop: threading.Event
     ended: threading.Event  # the thread itself has returned, whatever the screen
+    screen: AppScreen
     app: App[None]
 
     def tell(self, callback: Callable[..., None], *args: object) -> None:
         """``callback(*args)`` on the UI thread, while the screen is still up."""
-        screen = getattr(callback, "__self__", None)
-        self.app.call_from_thread(_if_up, screen, callback, *args)
+        self.app.call_from_thread(self._if_up, callback, *args)
 
-
-def _if_up(screen: AppScreen, callback: Callable[..., None], *args: object) -> None:
-    if screen.is_up:
-        callback(*args)
+    def _if_up(self, callback: Callable[..., None], *args: object) -> None:
+        if self.screen.is_up:
+            callback(*args)
 
 
 class FleetScanScreen(AppScreen):
@@ -124,7 +124,7 @@ class FleetScanScreen(AppScreen):
         self.unread, self.fault = [], None
         self.started()
         self.redraw()
-        self._walk(Walk(self.walks, self.stop, self.ended, self.app), summaries)
+        self._walk(Walk(self.walks, self.stop, self.ended, self, self.app), summaries)
 
     def walk_again(self) -> None:
         """r: forget what the check cached and walk again."""
