@@ -40,7 +40,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from datetime import datetime
@@ -230,25 +230,39 @@ class DoctorRepository:
         """The doctor over these schedules; ``progress(done, total)`` after each one (on
         the calling thread). Facts are gathered by ``max_workers`` threads: the limiters,
         not the threads, set the pace."""
+        return self.diagnose_pages([schedules], now, progress=progress, total=len(schedules))
+
+    def diagnose_pages(
+        self,
+        pages: Iterable[Sequence[Schedule]],
+        now: datetime,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        total: int | None = None,
+    ) -> DoctorReport:
+        """``diagnose`` over pages of definitions as they come (a fleet's listing): only
+        each page's definitions are held, the report keeps the findings. ``progress``'s
+        total is ``total``, else the schedules seen so far."""
         before = self.calls
         region = self._region()
-        total = len(schedules)
-        gathered: dict[int, ScheduleFacts] = {}
-        with ThreadPoolExecutor(self._max_workers, thread_name_prefix="doctor") as pool:
-            futures = {
-                pool.submit(self.facts, schedule): index for index, schedule in enumerate(schedules)
-            }
-            for done, future in enumerate(as_completed(futures), start=1):
-                gathered[futures[future]] = future.result()
-                if progress is not None:
-                    progress(done, total)
         counted: Counter[str] = Counter()
-        diagnoses = []
-        for index, schedule in enumerate(schedules):
-            facts = gathered[index]
-            counted.update(facts.notes)
-            found = doctor.diagnose(schedule, facts, now, region=region)
-            diagnoses.append(Diagnosis(schedule.group_name, schedule.name, tuple(found)))
+        diagnoses: list[Diagnosis] = []
+        done = seen = 0
+        with ThreadPoolExecutor(self._max_workers, thread_name_prefix="doctor") as pool:
+            for page in pages:
+                seen += len(page)
+                futures = {pool.submit(self.facts, each): index for index, each in enumerate(page)}
+                gathered: dict[int, ScheduleFacts] = {}
+                for future in as_completed(futures):
+                    gathered[futures[future]] = future.result()
+                    done += 1
+                    if progress is not None:
+                        progress(done, seen if total is None else total)
+                for index, schedule in enumerate(page):
+                    facts = gathered[index]
+                    counted.update(facts.notes)
+                    found = doctor.diagnose(schedule, facts, now, region=region)
+                    diagnoses.append(Diagnosis(schedule.group_name, schedule.name, tuple(found)))
         notes = [f"{note} ({count:,} of the schedules)" for note, count in sorted(counted.items())]
         return doctor.report(diagnoses, notes, calls=self.calls - before)
 
