@@ -506,29 +506,36 @@ class DoctorRepository:
         else:
             policies.append(PolicyDocument(source, document))
 
-    def _inline_names(self, role: str) -> list[str]:
-        names: list[str] = []
-        marker: dict[str, Any] = {}
+    def _iam_pages(self, action: str, list_page: Callable[..., Any]) -> Iterator[Any]:
+        """An IAM listing page by page (``Marker``), each page a request of its own."""
+        more: dict[str, Any] = {}
         while True:
-            with self._request("iam", f"ListRolePolicies {role}"):
-                page = self._clients.iam.list_role_policies(RoleName=role, **marker)
-            names += page.get("PolicyNames", [])
+            with self._request("iam", action):
+                page = list_page(**more)
+            yield page
             if not page.get("IsTruncated") or not page.get("Marker"):
-                return names
-            marker = {"Marker": page["Marker"]}
+                return
+            more = {"Marker": page["Marker"]}
+
+    def _inline_names(self, role: str) -> list[str]:
+        iam = self._clients.iam
+        pages = self._iam_pages(
+            f"ListRolePolicies {role}", lambda **more: iam.list_role_policies(RoleName=role, **more)
+        )
+        return [str(name) for page in pages for name in page.get("PolicyNames", [])]
 
     def _attached_arns(self, role: str) -> list[str]:
-        arns: list[str] = []
-        marker: dict[str, Any] = {}
-        while True:
-            with self._request("iam", f"ListAttachedRolePolicies {role}"):
-                page = self._clients.iam.list_attached_role_policies(RoleName=role, **marker)
-            arns += [
-                str(p["PolicyArn"]) for p in page.get("AttachedPolicies", []) if p.get("PolicyArn")
-            ]
-            if not page.get("IsTruncated") or not page.get("Marker"):
-                return arns
-            marker = {"Marker": page["Marker"]}
+        iam = self._clients.iam
+        pages = self._iam_pages(
+            f"ListAttachedRolePolicies {role}",
+            lambda **more: iam.list_attached_role_policies(RoleName=role, **more),
+        )
+        return [
+            str(policy["PolicyArn"])
+            for page in pages
+            for policy in page.get("AttachedPolicies", [])
+            if policy.get("PolicyArn")
+        ]
 
     def _managed(self, arn: str) -> object:
         """A managed policy's default version (once per policy, shared by the roles it is

@@ -454,6 +454,21 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_history(commands)
 
 
+def _add_schedule_or_group(parser: argparse.ArgumentParser, group_help: str) -> None:
+    """An optional G/NAME, or ``--group G`` (SUPPRESS: the main parser's --group counts)."""
+    parser.add_argument(
+        "schedule", type=schedule_key, nargs="?", metavar="G/NAME", help="GROUP/NAME"
+    )
+    parser.add_argument("--group", metavar="G", default=argparse.SUPPRESS, help=group_help)
+
+
+def _add_report_output(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``-o table|json``: a command printing one report has no record stream to offer."""
+    parser.add_argument(
+        "-o", "--output", choices=("table", "json"), default="table", help=help_text
+    )
+
+
 def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
     history = _scripting_command(
         commands,
@@ -463,15 +478,7 @@ def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
         "events (LookupEvents, 2 requests a second; events show about 5-15 minutes late) and "
         "this machine's audit log, newest first, with what each change changed.",
     )
-    history.add_argument(
-        "schedule", type=schedule_key, nargs="?", metavar="G/NAME", help="GROUP/NAME"
-    )
-    history.add_argument(
-        "--group",
-        metavar="G",
-        default=argparse.SUPPRESS,
-        help="the group's own events and its schedules' (instead of G/NAME)",
-    )
+    _add_schedule_or_group(history, "the group's own events and its schedules' (instead of G/NAME)")
     history.add_argument(
         "--days",
         type=_days,
@@ -499,22 +506,8 @@ def _add_doctor(commands: argparse._SubParsersAction[_Parser]) -> None:
             "definitions could not be read."
         ),
     )
-    doctor.add_argument(
-        "schedule", type=schedule_key, nargs="?", metavar="G/NAME", help="GROUP/NAME"
-    )
-    doctor.add_argument(
-        "--group",
-        metavar="G",
-        default=argparse.SUPPRESS,
-        help="this group's schedules (default: every schedule)",
-    )
-    doctor.add_argument(
-        "-o",
-        "--output",
-        choices=("table", "json"),
-        default="table",
-        help="table (default: for people), json (one document)",
-    )
+    _add_schedule_or_group(doctor, "this group's schedules (default: every schedule)")
+    _add_report_output(doctor, "table (default: for people), json (one document)")
     doctor.add_argument(
         "--fail-on",
         choices=FAIL_ON,
@@ -543,11 +536,7 @@ def _add_runs(commands: argparse._SubParsersAction[_Parser]) -> None:
     runs.add_argument(
         "--window", choices=RUNS_WINDOWS, default="24h", help="how far back (default 24h)"
     )
-    runs.add_argument(
-        "-o",
-        "--output",
-        choices=("table", "json"),
-        default="table",
-        help="table (default: for people, local times), json (one document, UTC times)",
+    _add_report_output(
+        runs, "table (default: for people, local times), json (one document, UTC times)"
     )
     add_context_options(runs, subcommand=True)

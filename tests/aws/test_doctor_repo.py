@@ -29,7 +29,7 @@ from schedtui.core.health.findings import FindingKind
 from schedtui.core.health.resources import Presence, ScheduleFacts
 from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import ACCOUNT, REGION
-from tests.aws.wire import intercept, json_error, query_error
+from tests.aws.wire import intercept, json_error, query_error, query_page
 from tests.conftest import closed_port
 
 READS = ("Get", "List", "Describe")
@@ -847,3 +847,44 @@ def test_a_hundred_schedules_sharing_a_role_and_target_make_a_handful_of_calls(
     assert seen[-1] == (100, 100)
     assert [done for done, _ in seen] == list(range(1, 101))
     only_reads(operations)
+
+
+def test_a_role_with_more_inline_policies_than_a_page_is_read_to_the_end(
+    account: Account, clients: AwsClients, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.healthy()
+    account.client("iam").put_role_policy(
+        RoleName=ROLE_NAME,
+        PolicyName="deny-all",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+    )  # fmt: skip
+    markers: list[str] = []
+
+    def pages(request: Any) -> Any:
+        # IAM's own paging, which moto does not do: one name a page.
+        body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        marker = dict(part.split("=", 1) for part in body.split("&")).get("Marker")
+        markers.append(marker or "")
+        names, more = (["invoke"], "page-2") if marker is None else (["deny-all"], None)
+        return query_page("ListRolePolicies", "PolicyNames", names, more)
+
+    intercept(clients.iam, "ListRolePolicies", pages)
+    role = doctor.facts(account_schedule()).role
+    assert markers == ["", "page-2"]
+    assert [policy.source for policy in role.policies] == ["inline invoke", "inline deny-all"]
+    assert role.complete
+    assert operations.count("GetRolePolicy") == 2
+
+
+def test_a_policy_it_cannot_read_makes_the_permissions_uncertain_not_denied(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    healthy = account.healthy()
+    intercept(
+        clients.iam, "GetRolePolicy", lambda _: query_error("AccessDenied", "not authorized", 403)
+    )
+    report = doctor.diagnose([healthy], NOW)
+    kinds = [finding.kind for finding in report.diagnoses[0].findings]
+    assert set(kinds) == {FindingKind.ROLE_PERMISSION_UNCERTAIN}
+    assert all(finding.severity == "info" for finding in report.diagnoses[0].findings)
