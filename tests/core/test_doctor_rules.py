@@ -397,6 +397,9 @@ def test_disabled_long_threshold(days: int, fires: bool) -> None:
         ("cron(0 9,10 * * ? *)", 60, False),
         ("cron(0/5 * * * ? *)", 6, True),
         ("cron(0 2 * * ? *)", 1440, False),  # daily: no window is longer than a day
+        ("cron(0 0,23 * * ? *)", 90, True),  # 23:00 to 00:00 the next day: one hour
+        ("cron(0 0,23 ? * MON *)", 90, False),  # ...but only when two days in a row fire
+        ("cron(0 0,23 ? * MON,TUE *)", 90, True),
         ("at(2027-01-01T00:00:00)", 30, False),
     ],
 )
