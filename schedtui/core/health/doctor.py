@@ -26,9 +26,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from itertools import islice, pairwise, takewhile
 from typing import Final
 
+from schedtui.core.expressions.cron import CronSpec
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import CronExpression, RateExpression
 from schedtui.core.expressions.runs import instants
@@ -287,18 +289,36 @@ def _gap_below(schedule: Schedule, window: timedelta, now: datetime) -> timedelt
         return period if period < window else None
     if not isinstance(parsed, CronExpression):
         return None
-    spec = parsed.spec
+    gaps = _day_gaps(parsed.spec)
+    if gaps is None:
+        return None
+    within, across = gaps
+    if within < window:
+        return within
+    if across >= window:
+        return None
+    return _runs_gap_below(parsed, schedule.schedule_expression_timezone, window, utc(now))
+
+
+@lru_cache(maxsize=1024)
+def _day_gaps(spec: CronSpec) -> tuple[timedelta, timedelta] | None:
+    """The smallest wall-clock gap between a cron's runs within a day, and from its last
+    run of a day to its first of the next (None: no time of day at all)."""
     times = sorted(hour * 60 + minute for hour in spec.hours for minute in spec.minutes)
     if not times:
         return None
     within = min((b - a for a, b in pairwise(times)), default=_DAY_MINUTES)
-    if timedelta(minutes=within) < window:
-        return timedelta(minutes=within)
-    if timedelta(minutes=times[0] + _DAY_MINUTES - times[-1]) >= window:
-        return None
-    try:  # does it fire on two days in a row: ask the engine
-        zone = load_zone(schedule.schedule_expression_timezone)
-        horizon = utc(now) + _GAP_HORIZON
+    return timedelta(minutes=within), timedelta(minutes=times[0] + _DAY_MINUTES - times[-1])
+
+
+@lru_cache(maxsize=1024)  # a fleet shares expressions, zones, windows and the doctor's now
+def _runs_gap_below(
+    parsed: CronExpression, zone_name: str | None, window: timedelta, now: datetime
+) -> timedelta | None:
+    """Does it fire on two days in a row, closer than ``window``: ask the engine."""
+    try:
+        zone = load_zone(zone_name)
+        horizon = now + _GAP_HORIZON
         runs = islice(takewhile(lambda at: at <= horizon, instants(parsed, zone, now)), _GAP_RUNS)
         return next((b - a for a, b in pairwise(runs) if b - a < window), None)
     except (ExpressionError, ZoneError, OverflowError):
