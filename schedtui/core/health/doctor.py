@@ -486,6 +486,18 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
     return found
 
 
+def _unread_or_missing(
+    what: str, known: ResourceFacts, kind: FindingKind, consequence: str, fix: str
+) -> Finding | None:
+    """NOT_CHECKED when it could not be read, ``kind`` when AWS says it does not exist."""
+    if known.presence is Presence.UNKNOWN:
+        return _not_checked(what, known)
+    if known.presence is Presence.MISSING:
+        message = f"The {what} {known.arn} does not exist: {consequence}"
+        return Finding(kind, Severity.ERROR, message, fix)
+    return None
+
+
 def _target_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
     found: list[Finding] = []
     label = schedule.target.kind.label
@@ -495,18 +507,16 @@ def _target_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
     ):
         if known is None:
             continue
-        if known.presence is Presence.UNKNOWN:
-            found.append(_not_checked(what, known))
-        elif known.presence is Presence.MISSING:
-            found.append(
-                Finding(
-                    FindingKind.TARGET_MISSING,
-                    Severity.ERROR,
-                    f"The {what} {known.arn} does not exist: every invocation fails",
-                    f"Re-create the {what}, point the schedule at one that exists, or delete "
-                    "the schedule (the cleanup view lists it).",
-                )
-            )
+        finding = _unread_or_missing(
+            what,
+            known,
+            FindingKind.TARGET_MISSING,
+            "every invocation fails",
+            f"Re-create the {what}, point the schedule at one that exists, or delete the "
+            "schedule (the cleanup view lists it).",
+        )
+        if finding is not None:
+            found.append(finding)
     return found
 
 
@@ -521,18 +531,15 @@ def _dlq_rules(schedule: Schedule, facts: ScheduleFacts, done: set[FindingKind])
     dlq = facts.dlq
     if dlq is None:
         return []
-    if dlq.presence is Presence.UNKNOWN:
-        return [_not_checked("dead-letter queue", dlq)]
-    if dlq.presence is Presence.MISSING:
-        return [
-            Finding(
-                FindingKind.DLQ_MISSING,
-                Severity.ERROR,
-                f"The dead-letter queue {dlq.arn} does not exist: failed events are lost",
-                "Create the queue (standard, not FIFO) or point DeadLetterConfig at one "
-                "that exists.",
-            )
-        ]
+    absent = _unread_or_missing(
+        "dead-letter queue",
+        dlq,
+        FindingKind.DLQ_MISSING,
+        "failed events are lost",
+        "Create the queue (standard, not FIFO) or point DeadLetterConfig at one that exists.",
+    )
+    if absent is not None:
+        return [absent]
     found: list[Finding] = []
     if dlq.attributes.get("FifoQueue", "").lower() == "true" and FindingKind.FIFO_DLQ not in done:
         found.append(
@@ -562,17 +569,15 @@ def _key_rules(facts: ScheduleFacts) -> list[Finding]:
     key = facts.key
     if key is None:
         return []
-    if key.presence is Presence.UNKNOWN:
-        return [_not_checked("KMS key", key)]
-    if key.presence is Presence.MISSING:
-        return [
-            Finding(
-                FindingKind.KMS_KEY_MISSING,
-                Severity.ERROR,
-                f"The KMS key {key.arn} does not exist: the schedule cannot be decrypted",
-                "Point KmsKeyArn at a key that exists, or remove it to use an AWS owned key.",
-            )
-        ]
+    absent = _unread_or_missing(
+        "KMS key",
+        key,
+        FindingKind.KMS_KEY_MISSING,
+        "the schedule cannot be decrypted",
+        "Point KmsKeyArn at a key that exists, or remove it to use an AWS owned key.",
+    )
+    if absent is not None:
+        return [absent]
     state = key.attributes.get("KeyState", "")
     if state and state != "Enabled":
         fix = (
