@@ -420,39 +420,44 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
         ]
     if role.presence is Presence.UNKNOWN:
         return [_not_checked("execution role", role)]
-    found: list[Finding] = []
+    trust = _trust_rule(schedule, role)
+    return ([] if trust is None else [trust]) + _permission_rules(schedule, facts)
+
+
+def _trust_rule(schedule: Schedule, role: RoleFacts) -> Finding | None:
+    name = role.arn
     trust = scheduler_trust(role)
     if trust.decision is Decision.DENIED:
-        found.append(
-            Finding(
-                FindingKind.ROLE_TRUST_MISSING,
-                Severity.ERROR,
-                f"The role {name} does not let {SCHEDULER_PRINCIPAL} assume it ({trust.why}): "
-                "every invocation fails",
-                f"Add to its trust policy: {_trust_statement(schedule)}",
-            )
+        return Finding(
+            FindingKind.ROLE_TRUST_MISSING,
+            Severity.ERROR,
+            f"The role {name} does not let {SCHEDULER_PRINCIPAL} assume it ({trust.why}): "
+            "every invocation fails",
+            f"Add to its trust policy: {_trust_statement(schedule)}",
         )
-    elif trust.decision is Decision.CANNOT_TELL:
-        found.append(
-            Finding(
-                FindingKind.ROLE_PERMISSION_UNCERTAIN,
-                Severity.INFO,
-                f"Cannot tell whether {SCHEDULER_PRINCIPAL} may assume the role {name}: "
-                f"{trust.why}",
-                f"Check its trust policy holds: {_trust_statement(schedule)}",
-            )
+    if trust.decision is Decision.CANNOT_TELL:
+        return Finding(
+            FindingKind.ROLE_PERMISSION_UNCERTAIN,
+            Severity.INFO,
+            f"Cannot tell whether {SCHEDULER_PRINCIPAL} may assume the role {name}: {trust.why}",
+            f"Check its trust policy holds: {_trust_statement(schedule)}",
         )
-    elif not trust.conditioned:
-        found.append(
-            Finding(
-                FindingKind.ROLE_TRUST_UNCONDITIONED,
-                Severity.WARNING,
-                f"The role {name} lets {SCHEDULER_PRINCIPAL} assume it without an "
-                "aws:SourceAccount or aws:SourceArn condition: any account's schedule could "
-                "use it (confused deputy)",
-                f"Replace that trust statement with: {_trust_statement(schedule)}",
-            )
+    if not trust.conditioned:
+        return Finding(
+            FindingKind.ROLE_TRUST_UNCONDITIONED,
+            Severity.WARNING,
+            f"The role {name} lets {SCHEDULER_PRINCIPAL} assume it without an "
+            "aws:SourceAccount or aws:SourceArn condition: any account's schedule could "
+            "use it (confused deputy)",
+            f"Replace that trust statement with: {_trust_statement(schedule)}",
         )
+    return None
+
+
+def _permission_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
+    """What the role's policies say about each of the schedule's needs."""
+    role, name = facts.role, facts.role.arn
+    found: list[Finding] = []
     for need in needs(schedule, facts):
         verdict = evaluate_role(role, need.action, need.resource)
         if verdict.decision is Decision.ALLOWED:
