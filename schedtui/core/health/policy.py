@@ -12,6 +12,11 @@ matches YES decides DENIED; one that matches MAYBE makes an Allow CANNOT_TELL. A
 statement (AWS refuses those, so a reader gave us something odd) is MAYBE both ways: never
 a crash, never a confident answer. Permissions boundaries and SCPs are not read: ALLOWED
 means "the role's own policies allow it".
+
+One simplification: a ``*`` in a resource matches across colons wherever it stands (IAM
+lets only a ``*`` that ends an ARN segment do that). Policies rarely put one mid-segment,
+and an exact segment-aware matcher would give up fnmatch's protection against patterns
+that backtrack for ever.
 """
 
 from __future__ import annotations
