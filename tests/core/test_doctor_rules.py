@@ -559,3 +559,21 @@ def test_report_sorts_by_worst_then_group_and_name_and_gates() -> None:
         ("z", Severity.ERROR), ("b", Severity.WARNING), ("b", Severity.WARNING),
     ]  # fmt: skip
     assert len(done.at_or_above(Severity.INFO)) == 6
+
+
+def test_a_zone_this_machine_does_not_know_is_a_finding_not_a_crash() -> None:
+    stored = Schedule.from_api(
+        {
+            "Name": "s",
+            "ScheduleExpression": "at(2020-01-01T00:00:00)",
+            "ScheduleExpressionTimezone": "Mars/Olympus",
+            "FlexibleTimeWindow": {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5},
+            "Target": {"Arn": FN, "RoleArn": ROLE},
+        }
+    )
+    found = diagnose(stored, facts(), NOW, region=REGION)
+    invalid = one_kind(FindingKind.INVALID_EXPRESSION, found)
+    assert invalid.message == (
+        "Invalid time zone: 'Mars/Olympus' is not an IANA time zone name (e.g. Europe/Madrid)"
+    )
+    assert invalid.fix

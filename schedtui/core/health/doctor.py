@@ -230,7 +230,9 @@ def _trust_statement(schedule: Schedule) -> str:
 
 # The fix of each finding ``findings.py`` states (the detail's): the doctor always says one.
 _DEFINITION_FIXES: Final[dict[FindingKind, str]] = {
-    FindingKind.INVALID_EXPRESSION: "Edit the expression into a valid at(), rate() or cron().",
+    FindingKind.INVALID_EXPRESSION: (
+        "Edit the expression into a valid at(), rate() or cron(), with an IANA time zone name."
+    ),
     FindingKind.END_PASSED: (
         "Delete it (the cleanup view lists expired schedules), or move EndDate forward if "
         "it should run again."
