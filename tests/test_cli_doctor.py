@@ -15,6 +15,7 @@ import pytest
 from schedtui.cli import doctor as doctor_command
 from schedtui.cli import main
 from tests.aws.conftest import ACCOUNT, REGION
+from tests.aws.lossy_proxy import LossyProxy
 from tests.aws.test_doctor_repo import (
     DLQ_ARN,
     FUNCTION_ARN,
@@ -227,3 +228,19 @@ def test_doctor_runs_on_the_demo() -> None:
     assert document["calls"] > 0
     worst = {s["findings"][0]["severity"] for s in document["schedules"] if s["findings"]}
     assert result.returncode == (5 if "error" in worst else 0), result.stderr
+
+
+def test_a_definition_it_cannot_read_keeps_its_fault_code(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(account, "first")
+    add(account, "second", Arn=f"{FUNCTION_ARN}-deleted")
+    with LossyProxy(moto_endpoint) as proxy:
+        proxy.spoil("GET", "/schedules/", "deny")  # one GetSchedule refused, as IAM would
+        code, out, err = run(capsys, proxy.url, "-o", "json")
+    document = json.loads(out)
+    assert len(document["schedules"]) == 1  # the other one is still judged
+    assert len(document["unread"]) == 1
+    assert "access denied" in document["unread"][0]
+    assert "could not be read and were not checked" in err
+    assert code == 4  # denied beats findings: a report with holes clears no pipeline
