@@ -22,7 +22,7 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from schedtui.aws.doctor_repo import DoctorRepository, policy_document
+from schedtui.aws.doctor_repo import DoctorRepository, _batches, policy_document
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
@@ -632,11 +632,12 @@ def test_requests_are_spaced_by_their_service_limiter(
         slept.append(seconds)
         now[0] += seconds
 
-    doctor = DoctorRepository(clients, clock=lambda: now[0], sleep=sleep, max_workers=1)
+    doctor = DoctorRepository(clients, clock=lambda: now[0], sleep=sleep)
     doctor.facts(account_schedule())
-    # One worker, so in order: GetFunction, GetCallerIdentity, then the four IAM requests
-    # (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies) 0.2 s apart (5 a
-    # second), then the SQS pair 0.1 s apart. Lambda and STS, alone on theirs, never wait.
+    # facts() reads on the calling thread, in order: GetCallerIdentity, the four IAM
+    # requests (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies) 0.2 s
+    # apart (5 a second), GetFunction, then the SQS pair 0.1 s apart. STS and Lambda, alone
+    # on their limiters, never wait.
     assert slept == pytest.approx([0.2, 0.2, 0.2, 0.1])
     assert now[0] == pytest.approx(0.7)
 
@@ -888,3 +889,9 @@ def test_a_policy_it_cannot_read_makes_the_permissions_uncertain_not_denied(
     kinds = [finding.kind for finding in report.diagnoses[0].findings]
     assert set(kinds) == {FindingKind.ROLE_PERMISSION_UNCERTAIN}
     assert all(finding.severity == "info" for finding in report.diagnoses[0].findings)
+
+
+def test_pages_are_judged_in_batches_of_at_least_the_batch_size() -> None:
+    pages = [[1, 2], [3], [4, 5, 6], [7]]
+    assert list(_batches(pages, 3)) == [[1, 2, 3], [4, 5, 6], [7]]
+    assert list(_batches([], 3)) == []
