@@ -21,18 +21,20 @@ throttled after the client's retries, endpoint down, an answer schedtui cannot r
 region) is UNKNOWN with ``why``: never an exception out of ``facts`` or ``diagnose``.
 
 Rate limits, and why 10,000 schedules stay within them: every request waits for its
-service's limiter (``rate_limit.RateLimiter``, shared by the worker threads): IAM at 5
-requests a second (its control plane is global and slow to forgive), every other service at
-10. Calls are driven by DISTINCT roles, targets, queues and keys, never by schedules: a role
-costs 3 calls plus one per inline policy (GetRole, ListRolePolicies, ListAttachedRolePolicies,
-GetRolePolicy each) and 2 per managed policy not read before (GetPolicy, GetPolicyVersion);
-a target 1 call (2 for SQS and ECS); a DLQ 2; a key 1. 10,000 schedules sharing 40 roles
-(2 inline policies each, 10 managed policies between them) and 600 targets, DLQs and keys:
-40 x 5 + 10 x 2 = 220 IAM calls, 44 s at 5/s, while the ~800 other calls spread over five
-services at 10/s each run beside them (at worst 80 s for one service holding them all).
-The definitions themselves are the details cache's GetSchedule reads, at its own rate. The
-worst case, every schedule with its own role and target, is ~50,000 IAM calls: 2 h 45 min
-at 5/s, still never throttled; ``calls`` counts what a run made, for the report.
+service's limiter (``rate_limit.RateLimiter``): IAM at 5 requests a second (its control
+plane is global and slow to forgive), every other service at 10. Calls are driven by
+DISTINCT roles, targets, queues and keys, never by schedules: a role costs 3 calls plus one
+per inline policy (GetRole, ListRolePolicies, ListAttachedRolePolicies, GetRolePolicy each)
+and 2 per managed policy not read before (GetPolicy, GetPolicyVersion); a target 1 call (2
+for SQS and ECS); a DLQ 2; a key 1. ``diagnose`` reads a batch's distinct resources first,
+each service on its own two threads, so the services wait side by side, never one behind
+another. 10,000 schedules sharing 40 roles (2 inline policies each, 10 managed policies
+between them), 300 targets, 20 DLQs and 10 keys: 40 x 5 + 10 x 2 = 220 IAM calls, 44 s at
+5/s, while the ~450 others run beside them (SQS's 240 the most: 24 s); measured 48 s
+(``tests/bench/test_bench_doctor_fleet.py``). The definitions are the details cache's
+GetSchedule reads, at its own rate. The worst case, every schedule with its own role and
+target, is ~50,000 IAM calls: 2 h 45 min at 5/s, still never throttled; ``calls`` counts
+what a run made, for the report.
 """
 
 from __future__ import annotations
@@ -83,15 +85,6 @@ WORKERS_PER_SERVICE: Final = 2
 # Schedules whose resources are read together before they are judged (a fleet's listing
 # comes in pages of 100): more shares the services' waiting, fewer reports progress sooner.
 BATCH: Final = 500
-# Kinds whose target the doctor reads; the others get a note.
-CHECKED_KINDS: Final = (
-    TargetKind.LAMBDA,
-    TargetKind.STEP_FUNCTIONS,
-    TargetKind.ECS,
-    TargetKind.SQS,
-    TargetKind.SNS,
-    TargetKind.EVENTBRIDGE,
-)
 _QUEUE_ATTRIBUTES: Final[tuple[QueueAttributeFilterType, ...]] = (
     "FifoQueue",
     "MessageRetentionPeriod",
