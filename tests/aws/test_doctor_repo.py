@@ -3,9 +3,10 @@ resource, the cache, the rate limits and the faults.
 
 The repository's clients are read-only (``AwsSettings(read_only=True)``) and every request
 on the wire is recorded: the doctor sends read operations only. Resources are made through
-moto's API by separate, writable clients. Faults moto cannot produce (access denied,
-throttling) are answered on the wire by a ``before-send`` handler, so botocore parses them
-as it would AWS's answer.
+moto's API by separate, writable clients. What moto cannot produce is answered on the wire
+by a ``before-send`` handler (``tests/aws/wire.py``), so botocore parses it as it would
+AWS's answer: access denied, throttling, and IAM's Marker paging (moto 5 answers every
+listing in one page). moto implements every API the doctor calls, so no Stubber is needed.
 """
 
 from __future__ import annotations
