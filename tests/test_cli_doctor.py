@@ -130,7 +130,7 @@ def test_a_healthy_fleet_exits_zero_even_on_info(
     add(account, "healthy")
     code, out, _ = run(capsys, moto_endpoint, "--fail-on", "info")
     assert code == 0
-    assert out.splitlines()[0].startswith("1 schedule checked; 1 without findings")
+    assert out.splitlines()[0].startswith("1 schedule checked: 1 without findings; ")
 
 
 def test_one_schedule_or_one_group(
@@ -143,6 +143,9 @@ def test_one_schedule_or_one_group(
     code, out, _ = run(capsys, moto_endpoint, "--group", "ops", "-o", "json")
     assert [s["name"] for s in json.loads(out)["schedules"]] == ["gone"]
     assert code == 5
+    # --group before the subcommand means the same
+    main(["--group", "ops", "doctor", "-o", "json", "--endpoint-url", moto_endpoint])
+    assert [s["name"] for s in json.loads(capsys.readouterr().out)["schedules"]] == ["gone"]
 
 
 def test_a_schedule_that_does_not_exist_exits_one(
@@ -181,7 +184,8 @@ def test_the_table_is_worst_first_and_shows_aws_text_inert(
     assert next(line for line in lines if line.strip().startswith("fix:"))
     assert lines.index("reports/no-dlq") > lines.index("reports/hostile")
     assert "reports/healthy" not in lines  # nothing to say about it, but it is counted
-    assert any(line.startswith("3 schedules checked") for line in lines)
+    summary = "3 schedules checked: 1 with errors, 1 with warnings (no error), 1 without findings"
+    assert any(line.startswith(summary) for line in lines)
 
 
 def test_json_keeps_hostile_text_but_escapes_it(

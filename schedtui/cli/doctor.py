@@ -144,16 +144,25 @@ def report_table(report: DoctorReport) -> list[str]:
     return lines
 
 
+_AT_WORST: Final = {
+    Severity.ERROR: "with errors",
+    Severity.WARNING: "with warnings (no error)",
+    Severity.INFO: "with notes only",
+}
+
+
 def _summary(report: DoctorReport) -> str:
+    """``12 schedules checked: 3 with errors, 1 with warnings (no error), 8 without
+    findings; 40 AWS read calls``."""
     worst = [diagnosis.worst for diagnosis in report.diagnoses]
-    counts = ", ".join(
-        f"{worst.count(severity):,} with {severity.value}s at worst"
-        for severity in Severity
+    checked = len(worst)
+    parts = [
+        f"{worst.count(severity):,} {label}"
+        for severity, label in _AT_WORST.items()
         if worst.count(severity)
+    ]
+    parts.append(f"{worst.count(None):,} without findings")
+    return (
+        f"{checked:,} schedule{'s' if checked != 1 else ''} checked: {', '.join(parts)}; "
+        f"{report.calls:,} AWS read calls"
     )
-    fine = worst.count(None)
-    checked = len(report.diagnoses)
-    parts = [f"{checked:,} schedule{'s' if checked != 1 else ''} checked"]
-    parts += [counts] if counts else []
-    parts += [f"{fine:,} without findings"]
-    return "; ".join(parts) + f" ({report.calls:,} AWS read calls)"
