@@ -19,6 +19,7 @@ from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import completions
 from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.session import show_state
 from tests.ui.doctor_fakes import FakeDoctor
@@ -279,6 +280,9 @@ async def test_a_fault_stops_the_walk_with_a_message(
         assert "stopped after 0 of" in flat(app)
         assert "Rate exceeded" in flat(app)
         assert table(app).row_count == 0
+        await pilot.press("question_mark")  # the help lists the screen's keys
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "show all findings, warnings and errors, or errors only" in flat(app)
 
 
 # -- against the real doctor (aws/doctor_repo.py over moto) -----------------------------------
