@@ -119,20 +119,22 @@ class FleetScanScreen(AppScreen):
         self.stop.set()  # an earlier walk still going ends
         self.stop, self.ended = threading.Event(), threading.Event()
         self.walks += 1
-        summaries = self.session.store.summaries(self.group)
-        self.total, self.done, self.walking = len(summaries), 0, True
+        self.total, self.done, self.walking = 0, 0, True
         self.unread, self.fault = [], None
         self.started()
         self.redraw()
-        self._walk(Walk(self.walks, self.stop, self.ended, self, self.app), summaries)
+        self._walk(Walk(self.walks, self.stop, self.ended, self, self.app))
 
     def walk_again(self) -> None:
         """r: forget what the check cached and walk again."""
         self.walk()
 
     @work(thread=True, group="fleet-scan")
-    def _walk(self, walk: Walk, summaries: Sequence[ScheduleSummary]) -> None:
+    def _walk(self, walk: Walk) -> None:
         try:
+            # In the worker: at 100,000 schedules the snapshot takes a moment.
+            summaries = self.session.store.summaries(self.group)
+            walk.tell(self._counted, walk.number, len(summaries))
             self._pages(walk, summaries)
         finally:
             walk.ended.set()
@@ -166,6 +168,11 @@ class FleetScanScreen(AppScreen):
             walk.tell(self._faulted, walk.number, fault_message(error))
             return
         walk.tell(self._finished, walk.number)
+
+    def _counted(self, walk: int, total: int) -> None:
+        if walk == self.walks:
+            self.total = total
+            self.redraw_progress()
 
     def _progress(self, walk: int, done: int) -> None:
         if walk == self.walks:
