@@ -44,6 +44,12 @@ FIGURES = {
         "diagnose, every schedule:",
         "report + at_or_above(warning):",
     ],
+    "test_bench_doctor_table.py": [
+        "fleet doctor table over",
+        "rows at or above info:",
+        "counts for the title:",
+        "notes of",
+    ],
     "test_bench_filter.py": ["filter over 2,000 rows", "'state:disabled'"],
     "test_bench_million.py": [
         "2,000 schedules, in process",
