@@ -6,7 +6,7 @@ Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edi
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
 stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
 detail-80x24.svg, copy-arn.svg, json-view.svg, failing.svg, command-completion.svg,
-console-url.svg, runs.svg, history.svg and list-60x20.svg.
+console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg and doctor-panel.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -37,6 +37,7 @@ from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
+from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
@@ -294,6 +295,29 @@ async def make() -> list[Path]:
             await pilot.resize_terminal(60, 20)
             await pilot.pause(0.3)
             made.append(await shoot(pilot, "list-60x20.svg"))
+
+            # #16: the fleet doctor over every listed schedule, then one schedule's panel.
+            await pilot.resize_terminal(*SIZE)
+            run_command(app, "doctor")
+            await wait_until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, DoctorScreen)
+                    and app.screen.walks > 0
+                    and not app.screen.walking
+                ),
+                "the fleet doctor",
+            )
+            made.append(await shoot(pilot, "doctor.svg"))
+            run_command(app, "doctor " + "/".join(SCHEDULE))
+
+            def checked() -> bool:
+                screen = app.screen
+                state = screen.doctor_state if isinstance(screen, DetailScreen) else None
+                return state is not None and state.answered and not state.loading
+
+            await wait_until(pilot, checked, "the doctor panel")
+            made.append(await shoot(pilot, "doctor-panel.svg"))
     demo.stop()
     return made
 

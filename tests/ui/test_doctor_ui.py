@@ -151,7 +151,7 @@ async def fleet(pilot: Pilot[None], command: str = "doctor") -> DoctorScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
     screen = app.screen
     assert isinstance(screen, DoctorScreen)
-    await wait_for(pilot, lambda: not screen.walking)
+    await wait_for(pilot, lambda: screen.walks > 0 and not screen.walking)
     return screen
 
 
@@ -362,7 +362,7 @@ async def fleet_doctor(pilot: Pilot[None]) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
     screen = app.screen
     assert isinstance(screen, DoctorScreen)
-    await wait_for(pilot, lambda: not screen.walking)
+    await wait_for(pilot, lambda: screen.walks > 0 and not screen.walking)
     assert isinstance(app, SchedtuiApp)
     show_state(app)
 
