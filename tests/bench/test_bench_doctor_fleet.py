@@ -24,6 +24,7 @@ import boto3
 from schedtui.aws.doctor_repo import IAM_PER_SECOND, OTHER_PER_SECOND, DoctorRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.schedules.schedule import Schedule
+from tests.aws.test_doctor_repo import SCHEDULER_TRUST as TRUST
 from tests.bench.scale import sized
 
 SCHEDULES = sized(10_000, 200)
@@ -37,17 +38,6 @@ KEYS = sized(10, 2)
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "scheduler.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
-        }
-    ],
-}
 
 
 def _allow(action: str) -> str:
