@@ -24,6 +24,7 @@ from textual.style import Style
 from schedtui.aws.contexts import ContextFailed
 from schedtui.core.commands import ALIASES, COMMANDS, expand
 from schedtui.core.text import printable
+from schedtui.ui.screens.cleanup import CleanupScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.monitor import MonitorScreen
@@ -61,6 +62,8 @@ def run_command(app: Any, text: str | None) -> None:
     elif command in ("monitor", "dlq"):
         _home(app)
         open_monitor(app, focus="dlqs" if command == "dlq" else "metrics")
+    elif command == "cleanup":
+        _open_cleanup(app, argument)
     elif command in SWITCHES:
         _switch(app, command, argument)
     else:
@@ -102,6 +105,16 @@ def _open_schedules(app: Any, argument: str) -> None:
     _home(app)
     app.push_screen(SchedulesScreen(group=group))
     app.push_screen(DetailScreen(summary))
+
+
+def _open_cleanup(app: Any, argument: str) -> None:
+    groups = host(app).session.store.groups
+    group = _resolve(argument, groups) if argument else None
+    if argument and group is None:
+        _no_such(app, "group", argument, groups)
+        return
+    _home(app)
+    app.push_screen(CleanupScreen(group))
 
 
 def _switch(app: Any, kind: str, name: str) -> None:
