@@ -96,7 +96,7 @@ def test_healthy_and_future_schedules_are_not_candidates() -> None:
         # AWS ignores EndDate for at(): a future at() with a past EndDate is not expired.
         named(
             "at-end", ScheduleExpression="at(2026-12-24T18:00:00)", EndDate=NOW - timedelta(days=1)
-        ),  # fmt: skip
+        ),
         named("broken", ScheduleExpression="garbage"),  # judged by nobody: never deleted
     ]
     assert candidates(healthy, NOW, DoctorReport(())) == []
