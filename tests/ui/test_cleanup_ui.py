@@ -23,6 +23,9 @@ from schedtui.ui.screens.dialogs import MessageScreen, TypedConfirmScreen
 from tests.aws.lossy_proxy import LossyProxy
 from tests.ui.test_app import FIXED, SIZE, loaded, scheduler, static_text, wait_for
 from tests.ui.test_delete_and_groups import audit, confirm_button, exists, type_confirmation
+from tests.ui.test_snapshots import SnapCompare, app, steady
+
+__all__ = ["app"]  # the snapshot's fixture: the demo with its clock and endpoint fixed
 
 GROUP = "orders"
 COMPLETED = "black-friday-capacity-prewarm"
@@ -237,3 +240,12 @@ async def test_a_delete_whose_answer_is_lost_is_reported_unknown_after_a_re_read
         f"DeleteSchedule {GROUP}/{EXPIRED}": ("unknown", "applied"),
     }
     assert len(json.loads((state / EXPORT).read_text())["schedules"]) == 2
+
+
+def test_snapshot_of_the_cleanup_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+    async def cleanup_marked(pilot: Pilot[None]) -> None:
+        screen = await open_cleanup(pilot)
+        await pilot.press("space")  # the first one marked, the cursor on the second
+        await wait_for(pilot, lambda: len(screen.table.marks) == 1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(cleanup_marked))

@@ -30,6 +30,7 @@ from schedtui.core.text import printable
 from schedtui.ui.flows.deletion import BeforeSend, delete_schedules
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
+from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
@@ -189,6 +190,11 @@ class CleanupScreen(AppScreen):
 
     def on_virtual_table_marks_changed(self, _: VirtualTable.MarksChanged) -> None:
         self._show_status()
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        summary = self.session.store.summary(event.key)
+        if summary is not None:
+            self.app.push_screen(DetailScreen(summary))
 
     # -- marking and deleting ----------------------------------------------------------------------
 
