@@ -307,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cache_command(commands)
     _add_scripting(commands)
     _add_runs(commands)
+    _add_doctor(commands)
     return parser
 
 
@@ -478,6 +479,49 @@ def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="how far back, 1-90 days (default 90, all that CloudTrail holds)",
     )
+
+
+FAIL_ON = ("error", "warning", "info", "never")  # cli/doctor.py
+
+
+def _add_doctor(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``schedtui doctor`` (cli/doctor.py): one report, so json or a table only."""
+    doctor = commands.add_parser(
+        "doctor",
+        help="what is wrong with schedules and their roles, targets, DLQs and keys",
+        description=(
+            "Check schedules (one, a group's, or every one) and what they depend on: the "
+            "execution role exists, Scheduler may assume it and it allows the target's "
+            "action (and sqs:SendMessage on the DLQ, kms:Decrypt on the key); the target, "
+            "DLQ and KMS key exist and are usable; and the definition itself (expired, "
+            "completed, long disabled, windows, retries). Read calls only, each role and "
+            "target read once. Exit 5 when a finding is at or above --fail-on; 3 or 4 when "
+            "definitions could not be read."
+        ),
+    )
+    doctor.add_argument(
+        "schedule", type=schedule_key, nargs="?", metavar="G/NAME", help="GROUP/NAME"
+    )
+    doctor.add_argument(
+        "--group",
+        metavar="G",
+        default=argparse.SUPPRESS,
+        help="this group's schedules (default: every schedule)",
+    )
+    doctor.add_argument(
+        "-o",
+        "--output",
+        choices=("table", "json"),
+        default="table",
+        help="table (default: for people), json (one document)",
+    )
+    doctor.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 5 when a finding is this serious or more (default error; never: exit 0)",
+    )
+    add_context_options(doctor, subcommand=True)
 
 
 RUNS_WINDOWS = ("1h", "24h", "7d")  # core/activity/runs.py: Window
