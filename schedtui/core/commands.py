@@ -13,6 +13,8 @@ COMMANDS: Final = {
     "failing": "Show the schedules whose group failed in the last hour or whose DLQ holds messages",
     "monitor": "Monitoring panel",
     "dlq": "Dead-letter queues",
+    "doctor": "Check schedules for broken roles, missing targets, risky settings (doctor GROUP "
+    "or GROUP/NAME)",
     "cleanup": "Completed, expired and target-gone schedules to delete (GROUP: one group's)",
     "profile": "Switch the AWS profile (profile NAME; alone: pick one from the AWS config)",
     "region": "Switch the region (region NAME; alone: pick one where Scheduler exists)",

@@ -27,6 +27,7 @@ from schedtui.core.text import printable
 from schedtui.ui.screens.cleanup import CleanupScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
+from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.session import host
@@ -34,7 +35,7 @@ from schedtui.ui.widgets.virtual_table import VirtualTable
 
 # The commands that switch the AWS context, and what they switch to (context_switch.py).
 SWITCHES: Final = ("profile", "region")
-_TAKES_NAME: Final = frozenset({"schedules", *SWITCHES})
+_TAKES_NAME: Final = frozenset({"schedules", "doctor", *SWITCHES})
 _MAX_COMPLETIONS: Final = 50
 _MAX_PALETTE_SCHEDULES: Final = 30
 
@@ -62,6 +63,8 @@ def run_command(app: Any, text: str | None) -> None:
     elif command in ("monitor", "dlq"):
         _home(app)
         open_monitor(app, focus="dlqs" if command == "dlq" else "metrics")
+    elif command == "doctor":
+        _open_doctor(app, argument)
     elif command == "cleanup":
         _open_cleanup(app, argument)
     elif command in SWITCHES:
@@ -83,7 +86,7 @@ def _home(app: Any) -> None:
         app.pop_screen()
 
 
-def _open_schedules(app: Any, argument: str) -> None:
+def _open_schedules(app: Any, argument: str, view: str = "overview") -> None:
     store = host(app).session.store
     group_text, slash, name = argument.partition("/")
     if not group_text:
@@ -104,7 +107,24 @@ def _open_schedules(app: Any, argument: str) -> None:
         return
     _home(app)
     app.push_screen(SchedulesScreen(group=group))
-    app.push_screen(DetailScreen(summary))
+    app.push_screen(DetailScreen(summary, view=view))
+
+
+def _open_doctor(app: Any, argument: str) -> None:
+    """`:doctor` (every listed schedule), `:doctor GROUP`, `:doctor GROUP/NAME` (the
+    schedule's detail on its doctor panel)."""
+    if "/" in argument:
+        _open_schedules(app, argument, view="doctor")
+        return
+    store = host(app).session.store
+    group = None
+    if argument:
+        group = _resolve(argument, store.groups)
+        if group is None:
+            _no_such(app, "group", argument, store.groups)
+            return
+    _home(app)
+    app.push_screen(DoctorScreen(group))
 
 
 def _open_cleanup(app: Any, argument: str) -> None:

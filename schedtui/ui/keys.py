@@ -55,8 +55,8 @@ KEYS: Final[tuple[Key, ...]] = (
         where="anywhere", footer=False),
     Key("app.command", "colon", "command_line", "Command",
         "command line: :groups, :schedules (GROUP or GROUP/NAME), :failing, :monitor, :dlq, "
-        ":cleanup (GROUP), :profile, :region (NAME, or alone to pick), :q (replaces the view; "
-        "tab completes)", APP,
+        ":doctor (GROUP or GROUP/NAME), :cleanup (GROUP), :profile, :region (NAME, or alone to "
+        "pick), :q (replaces the view; tab completes)", APP,
         ":", "anywhere"),
     Key("app.back", "q", "back", "Back",
         "back; on the first screen, quit (ctrl+q always quits)", APP, where="anywhere"),
@@ -148,14 +148,17 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("detail.history", "H", "show_history", "History",
         "who changed the schedule: CloudTrail (90 days) and this machine's audit log, with "
         "what changed", _screens("detail"), where="schedule detail"),
+    Key("detail.doctor", "D", "show_doctor", "Doctor",
+        "doctor: what is wrong with the role, target, DLQ, key and settings, with the fix "
+        "(r checks again)", _screens("detail"), where="schedule detail"),
     Key("detail.window", "w", "next_runs_window", "Window", "cycle the runs window: 1h, 24h, 7d",
         _screens("detail"), where="runs view"),
     Key("detail.overview", "o", "show_overview", "Overview",
-        "back to the overview (esc too)", _screens("detail"), where="runs or history view",
-        footer=False),
+        "back to the overview (esc too)", _screens("detail"),
+        where="runs, history or doctor view", footer=False),
     Key("detail.back", "escape", "back", "Back",
-        "back (from the runs or history view: to the overview); in a list, clear the filter "
-        "first", _screens("detail"), "esc", "anywhere"),
+        "back (from the runs, history or doctor view: to the overview); in a list, clear the "
+        "filter first", _screens("detail"), "esc", "anywhere"),
     # -- copy and leave (ui/flows/copy.py): not in the footers, which have no room ---------
     Key("copy.arn", "y", "copy_arn", "Copy ARN",
         "copy the ARN (in the groups list, the group's; in the monitor, the DLQ's) and show it",
@@ -169,6 +172,12 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("json.copy", "y", "copy_json", "Copy", "copy the whole JSON", _screens("json_view"),
         where="JSON view"),
     Key("json.back", "escape", "back", "Back", "back", _screens("json_view"), "esc"),
+    # -- the fleet doctor (:doctor [GROUP], ui/screens/doctor.py) ----------------------------
+    Key("doctor.severity", "f", "next_severity", "Severity",
+        "show all findings, warnings and errors, or errors only", _screens("doctor"),
+        where="fleet doctor"),
+    Key("doctor.back", "escape", "back", "Back", "back (stops the check)", _screens("doctor"),
+        "esc"),
     # -- cleanup (ui/screens/cleanup.py): space marks a row, as in the lists ---------------
     Key("cleanup.mark_all", "a", "mark_all", "Mark all",
         "mark every candidate; again: unmark them all", _screens("cleanup"), where="cleanup"),
@@ -176,7 +185,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "delete the marked candidates (or the one under the cursor): each is exported first "
         "(cleanup-TIME.json in the state directory), then type `delete N schedules`",
         _screens("cleanup"), where="cleanup", mutates=True),
-    Key("cleanup.back", "escape", "back", "Back", "back", _screens("cleanup"), "esc"),
+    Key("cleanup.back", "escape", "back", "Back", "back (stops the check)", _screens("cleanup"),
+        "esc"),
     # -- monitoring --------------------------------------------------------------------------
     Key("monitor.window", "w", "next_window", "Window",
         "cycle the window: 1h, 3h, 24h, 7d", _screens("monitor"), where="monitor"),

@@ -1,15 +1,18 @@
-"""`:cleanup` against moto over HTTP, seeded like the demo (at FIXED it holds exactly one
-completed schedule and one expired one, both in `orders`): the candidates, the export
-written before any delete, the typed confirmation, read-only, the audit log, lost answers."""
+"""`:cleanup` against moto over HTTP: the demo, plus a group `retired` planted here with one
+schedule of each reason and a healthy one (the doctor really reads each target): the
+candidates, the export written before any delete, the typed confirmation, read-only, the
+audit log, lost answers, and a snapshot."""
 
 from __future__ import annotations
 
 import json
 import stat
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from textual.pilot import Pilot
 
@@ -27,10 +30,40 @@ from tests.ui.test_snapshots import SnapCompare, app, steady
 
 __all__ = ["app"]  # the snapshot's fixture: the demo with its clock and endpoint fixed
 
-GROUP = "orders"
-COMPLETED = "black-friday-capacity-prewarm"
-EXPIRED = "spring-sale-price-sync"
+GROUP = "retired"
+COMPLETED = "black-friday-prewarm"
+EXPIRED = "spring-sale-sync"
+ORPHAN = "legacy-report-feed"
+HEALTHY = "nightly-export"
 EXPORT = "cleanup-20261129T160000Z.json"
+ROLE = "arn:aws:iam::123456789012:role/scheduler-retired"
+
+
+def plant(endpoint: str) -> None:
+    """The group `retired`: completed (at() passed, kept), expired (EndDate passed), target
+    gone (a queue that does not exist) and healthy, all sending to SQS."""
+    sqs = boto3.client("sqs", region_name="us-east-1", endpoint_url=endpoint)
+    sqs.create_queue(QueueName="retired-jobs")
+    alive = "arn:aws:sqs:us-east-1:123456789012:retired-jobs"
+    gone = "arn:aws:sqs:us-east-1:123456789012:legacy-report-queue"
+    client = boto3.client("scheduler", region_name="us-east-1", endpoint_url=endpoint)
+    client.create_schedule_group(Name=GROUP)
+
+    def create(name: str, expression: str, queue: str, **more: Any) -> None:
+        client.create_schedule(
+            Name=name,
+            GroupName=GROUP,
+            ScheduleExpression=expression,
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": queue, "RoleArn": ROLE, "Input": f'{{"job": "{name}"}}'},
+            **more,
+        )
+
+    create(COMPLETED, "at(2026-11-12T06:00:00)", alive, ScheduleExpressionTimezone=
+           "America/New_York", ActionAfterCompletion="NONE")  # fmt: skip
+    create(EXPIRED, "rate(15 minutes)", alive, EndDate=datetime(2026, 11, 20, tzinfo=UTC))
+    create(ORPHAN, "cron(0 6 * * ? *)", gone)
+    create(HEALTHY, "cron(0 2 * * ? *)", alive)
 
 
 @pytest.fixture
@@ -40,12 +73,19 @@ def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "state" / "schedtui"
 
 
-async def open_cleanup(pilot: Pilot[None], line: str = "cleanup") -> CleanupScreen:
+@pytest.fixture
+def planted(settings: AwsSettings) -> AwsSettings:
+    assert settings.endpoint_url is not None
+    plant(settings.endpoint_url)
+    return settings
+
+
+async def open_cleanup(pilot: Pilot[None], line: str = f"cleanup {GROUP}") -> CleanupScreen:
     app = pilot.app
     assert isinstance(app, SchedtuiApp)
     await loaded(pilot)
     run_command(app, line)
-    await wait_for(pilot, lambda: isinstance(app.screen, CleanupScreen) and not app.screen.scanning)
+    await wait_for(pilot, lambda: isinstance(app.screen, CleanupScreen) and not app.screen.walking)
     screen = app.screen
     assert isinstance(screen, CleanupScreen)
     return screen
@@ -57,6 +97,10 @@ def rows(screen: CleanupScreen) -> list[tuple[str, str]]:
     return [(row.cells[0], row.cells[1]) for row in (table.rows[i] for i in range(table.row_count))]
 
 
+def title(screen: CleanupScreen) -> str:
+    return str(screen.table.border_title)
+
+
 async def delete_marked(pilot: Pilot[None], phrase: str) -> None:
     app = pilot.app
     await pilot.press("ctrl+d")
@@ -65,59 +109,58 @@ async def delete_marked(pilot: Pilot[None], phrase: str) -> None:
     await pilot.press("enter")
 
 
-async def test_lists_completed_and_expired_and_says_what_was_not_checked(
-    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
+async def test_lists_each_reason_once_and_never_the_healthy_one(
+    planted: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
 ) -> None:
-    app = make_app(settings)
+    app = make_app(planted)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cleanup(pilot)
         assert rows(screen) == [
             ("completed", f"{GROUP}/{COMPLETED}"),
             ("expired", f"{GROUP}/{EXPIRED}"),
+            ("target gone", f"{GROUP}/{ORPHAN}"),
         ]
-        progress = static_text(app, "#progress")
-        assert f"{len(app.session.store):,} schedules read" in progress
-        assert "target checks need the doctor" in progress
-        assert "2 candidates" in static_text(app, "#status")
-        # One group: its own schedules only; a group that does not exist is said so.
-        screen = await open_cleanup(pilot, "cleanup batch-jobs-group")
-        assert rows(screen) == []
-        assert "nothing completed, expired or without its target" in static_text(app, "#status")
+        assert "checked 4 schedules (group retired)" in static_text(app, "#progress")
+        assert "3 candidates" in title(screen)
+        # The line under the table says the cursor's reason in full.
+        assert "2026-11-12 11:00Z is past" in static_text(app, "#line")
+        await pilot.press("end")
+        assert "legacy-report-queue" in static_text(app, "#line")
+        # A group that does not exist is said so, and nothing is opened.
         run_command(app, "cleanup no-such-group")
         await pilot.pause()
-        assert isinstance(app.screen, CleanupScreen)
-        assert app.screen.group == "batch-jobs-group"
+        assert app.screen is screen
 
 
 async def test_the_export_is_written_before_the_first_delete_and_holds_each_one(
-    settings: AwsSettings,
+    planted: AwsSettings,
     make_app: Callable[..., SchedtuiApp],
     state: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    client = scheduler(settings)
+    client = scheduler(planted)
+    names = (COMPLETED, EXPIRED, ORPHAN)
     present_at_export: list[bool] = []
     real_write = cleanup_screen.write_export
 
     def write_export(document: dict[str, Any], now: Any) -> Path:
-        present_at_export.extend(exists(client, GROUP, n) for n in (COMPLETED, EXPIRED))
+        present_at_export.extend(exists(client, GROUP, name) for name in names)
         return real_write(document, now)
 
     monkeypatch.setattr(cleanup_screen, "write_export", write_export)
-    app = make_app(settings)
+    app = make_app(planted)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_cleanup(pilot, "cleanup orders")
+        screen = await open_cleanup(pilot)
         await pilot.press("a")  # mark every candidate
-        assert len(screen.table.marks) == 2
-        assert "2 marked" in static_text(app, "#status")
-        await delete_marked(pilot, "delete 2 schedules")
+        assert len(screen.table.marks) == 3
+        assert "3 marked" in title(screen)
+        await delete_marked(pilot, "delete 3 schedules")
         await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
-        assert "2 of 2 deleted" in static_text(app, ".title")
+        assert "3 of 3 deleted" in static_text(app, ".title")
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, CleanupScreen) and rows(screen) == [])
-    assert present_at_export == [True, True]  # nothing was deleted when the file was written
-    assert not exists(client, GROUP, COMPLETED)
-    assert not exists(client, GROUP, EXPIRED)
+        await wait_for(pilot, lambda: app.screen is screen and rows(screen) == [])
+    assert present_at_export == [True, True, True]  # nothing was deleted when it was written
+    assert [name for name in (*names, HEALTHY) if exists(client, GROUP, name)] == [HEALTHY]
     path = state / EXPORT
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
@@ -126,24 +169,30 @@ async def test_the_export_is_written_before_the_first_delete_and_holds_each_one(
     assert {name: e["reason"] for name, e in entries.items()} == {
         COMPLETED: "completed",
         EXPIRED: "expired",
+        ORPHAN: "target gone",
     }
-    # Each request re-creates its schedule: sent back to moto as it is, it holds what was
-    # deleted (AWS would refuse the expired one's old StartDate; the file says so).
-    completed = entries[COMPLETED]["request"]
-    assert completed["ScheduleExpressionTimezone"] == "America/New_York"
-    assert completed["ActionAfterCompletion"] == "NONE"
-    client.create_schedule(**completed)
-    again = client.get_schedule(GroupName=GROUP, Name=COMPLETED)
-    assert again["Target"]["Input"] == completed["Target"]["Input"]
     assert "StartDate" in document["recreate"]
+    # Each request re-creates its schedule: sent back as it is, AWS holds what was deleted.
+    for name, entry in entries.items():
+        client.create_schedule(**entry["request"])
+        again = client.get_schedule(GroupName=GROUP, Name=name)
+        assert again["ScheduleExpression"] == entry["request"]["ScheduleExpression"]
+        assert again["Target"]["Input"] == f'{{"job": "{name}"}}'
+    assert entries[COMPLETED]["request"]["ActionAfterCompletion"] == "NONE"
+    assert entries[COMPLETED]["request"]["ScheduleExpressionTimezone"] == "America/New_York"
+    assert entries[EXPIRED]["request"]["EndDate"] == "2026-11-20T00:00:00+00:00"
     assert [(e["action"], e["outcome"]) for e in audit(app)] == [
-        (f"DeleteSchedule {GROUP}/{COMPLETED}", "applied"),
-        (f"DeleteSchedule {GROUP}/{EXPIRED}", "applied"),
+        (f"DeleteSchedule {GROUP}/{name}", "applied") for name in sorted(names, key=arn_order)
     ]
 
 
+def arn_order(name: str) -> str:
+    """The order the marked rows are sent in: by ARN (the table's marks, sorted)."""
+    return f"arn:aws:scheduler:us-east-1:123456789012:schedule/{GROUP}/{name}"
+
+
 async def test_nothing_is_deleted_when_the_export_cannot_be_written(
-    settings: AwsSettings,
+    planted: AwsSettings,
     make_app: Callable[..., SchedtuiApp],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -151,27 +200,26 @@ async def test_nothing_is_deleted_when_the_export_cannot_be_written(
     blocker = tmp_path / "a-file"
     blocker.write_text("")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))  # the directory cannot be made
-    client = scheduler(settings)
-    app = make_app(settings)
+    client = scheduler(planted)
+    app = make_app(planted)
     async with app.run_test(size=SIZE) as pilot:
-        await open_cleanup(pilot)
+        screen = await open_cleanup(pilot)
         await pilot.press("a")
-        await delete_marked(pilot, "delete 2 schedules")
+        await delete_marked(pilot, "delete 3 schedules")
         await wait_for(pilot, lambda: any("Nothing deleted" in e for e in app.session.error_log))
         [said] = [e for e in app.session.error_log if "Nothing deleted" in e]
         assert "the export could not be written" in said
-        assert isinstance(app.screen, CleanupScreen)
-        assert len(rows(app.screen)) == 2
-    assert exists(client, GROUP, COMPLETED)
-    assert exists(client, GROUP, EXPIRED)
+        assert app.screen is screen
+        assert len(rows(screen)) == 3
+    assert all(exists(client, GROUP, name) for name in (COMPLETED, EXPIRED, ORPHAN))
     assert audit(app) == []
 
 
 async def test_the_typed_confirmation_is_required(
-    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
+    planted: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
 ) -> None:
-    client = scheduler(settings)
-    app = make_app(settings)
+    client = scheduler(planted)
+    app = make_app(planted)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cleanup(pilot)
         await pilot.press("a")
@@ -179,7 +227,7 @@ async def test_the_typed_confirmation_is_required(
         await wait_for(pilot, lambda: isinstance(app.screen, TypedConfirmScreen))
         body = static_text(app, "#confirm-body")
         assert "exported as a CreateSchedule request" in " ".join(body.split())
-        for wrong in ("delete 1 schedules", COMPLETED, "delete 2 schedules "):
+        for wrong in ("delete 2 schedules", COMPLETED, "delete 3 schedules "):
             await type_confirmation(pilot, wrong)
             assert confirm_button(app).disabled
             await pilot.press("enter")
@@ -187,21 +235,20 @@ async def test_the_typed_confirmation_is_required(
             assert isinstance(app.screen, TypedConfirmScreen)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
-    assert exists(client, GROUP, COMPLETED)
-    assert exists(client, GROUP, EXPIRED)
+    assert all(exists(client, GROUP, name) for name in (COMPLETED, EXPIRED, ORPHAN))
     assert not state.exists() or not list(state.glob("cleanup-*.json"))
     assert audit(app) == []
 
 
 async def test_read_only_refuses_the_delete_with_a_message(
-    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
+    planted: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
 ) -> None:
-    read_only = AwsSettings(region="us-east-1", endpoint_url=settings.endpoint_url, read_only=True)
-    client = scheduler(settings)
+    read_only = AwsSettings(region="us-east-1", endpoint_url=planted.endpoint_url, read_only=True)
+    client = scheduler(planted)
     app = make_app(read_only)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cleanup(pilot)
-        assert len(rows(screen)) == 2  # the view itself is read-only's as well
+        assert len(rows(screen)) == 3  # looking is allowed
         await pilot.press("a", "ctrl+d")
         await pilot.pause(0.3)
         assert app.screen is screen
@@ -214,6 +261,7 @@ async def test_read_only_refuses_the_delete_with_a_message(
 @pytest.fixture
 def proxy(moto_endpoint: str) -> Iterator[LossyProxy]:
     seed_demo(moto_endpoint, now=FIXED)
+    plant(moto_endpoint)
     with LossyProxy(moto_endpoint) as running:
         yield running
 
@@ -227,22 +275,29 @@ async def test_a_delete_whose_answer_is_lost_is_reported_unknown_after_a_re_read
         await open_cleanup(pilot)
         proxy.spoil("DELETE", f"/schedules/{EXPIRED}", "apply-then-drop")
         await pilot.press("a")
-        await delete_marked(pilot, "delete 2 schedules")
+        await delete_marked(pilot, "delete 3 schedules")
         await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
         results = " ".join(static_text(app, "#message-body").split())
         assert f"✓ {GROUP}/{COMPLETED}" in results
+        assert f"✓ {GROUP}/{ORPHAN}" in results
         assert f"? {GROUP}/{EXPIRED}: DeleteSchedule {GROUP}/{EXPIRED}: outcome unknown" in results
         assert "it was applied" in results  # the re-read found it gone
+        assert f"✗ {GROUP}/{EXPIRED}" not in results
     assert proxy.count("DELETE", f"/schedules/{EXPIRED}") == 1  # sent once, never again
     outcomes = {e["action"]: (e["outcome"], e.get("verified")) for e in audit(app)}
     assert outcomes == {
         f"DeleteSchedule {GROUP}/{COMPLETED}": ("applied", None),
+        f"DeleteSchedule {GROUP}/{ORPHAN}": ("applied", None),
         f"DeleteSchedule {GROUP}/{EXPIRED}": ("unknown", "applied"),
     }
-    assert len(json.loads((state / EXPORT).read_text())["schedules"]) == 2
+    assert len(json.loads((state / EXPORT).read_text())["schedules"]) == 3
 
 
-def test_snapshot_of_the_cleanup_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
+def test_snapshot_of_the_cleanup_screen(
+    snap_compare: SnapCompare, app: SchedtuiApp, moto_endpoint: str
+) -> None:
+    plant(moto_endpoint)
+
     async def cleanup_marked(pilot: Pilot[None]) -> None:
         screen = await open_cleanup(pilot)
         await pilot.press("space")  # the first one marked, the cursor on the second

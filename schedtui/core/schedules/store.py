@@ -498,15 +498,18 @@ class AccountStore:
             if columns.alive[row]:
                 yield columns.path(row)
 
-    def summaries(self, group: str | None = None) -> list[ScheduleSummary]:
-        """The listed schedules' summaries (one group's): what a fleet view reads whole."""
-        columns = self.columns
-        rows = range(len(columns)) if group is None else columns.members_of(group)
-        return [columns.summary(row) for row in rows if columns.alive[row]]
-
     def arns_in(self, group: str) -> set[str]:
         columns = self.columns
         return {columns.arns[row] for row in columns.members_of(group) if columns.alive[row]}
+
+    def summaries(self, group: str | None = None) -> list[ScheduleSummary]:
+        """The summaries of the listed schedules (of one group), by group and name: a
+        snapshot for a walk over the fleet (the doctor), taken under the columns' lock."""
+        columns = self.columns
+        with columns.lock:
+            rows = range(len(columns)) if group is None else columns.members_of(group)
+            found = [columns.summary(row) for row in rows if columns.alive[row]]
+        return sorted(found, key=lambda summary: (summary.group_name, summary.name))
 
     def find(self, group: str, name: str) -> ScheduleSummary | None:
         columns = self.columns

@@ -1,4 +1,5 @@
-"""One schedule in full: every field, findings, the next 10 runs and the input as JSON."""
+"""One schedule in full: every field, findings, the next 10 runs and the input as JSON; and
+its other views (R runs, H history, D doctor)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import AtExpression, parse_expression
 from schedtui.core.expressions.runs import Run, next_runs, runs_end
 from schedtui.core.expressions.zones import load_zone
-from schedtui.core.health.findings import Severity, findings
+from schedtui.core.health.doctor import DoctorReport
+from schedtui.core.health.findings import findings
 from schedtui.core.jsontext import pretty
 from schedtui.core.monitoring.failures import FailureFigures
 from schedtui.core.schedules.arns import target_resource_name
@@ -31,13 +33,13 @@ from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
+from schedtui.ui.widgets.doctor_view import SEVERITY_STYLE, DoctorState, DoctorView
 from schedtui.ui.widgets.history_view import HistoryView, fault_message, fetched_at
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.label_table import label_table
 from schedtui.ui.widgets.runs_view import RunsState, RunsView
 
 _RUNS_SHOWN = 10
-_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def _fields_table(schedule: Schedule, tags: dict[str, str]) -> Table:
@@ -223,9 +225,10 @@ class DetailScreen(ScheduleActions):
     KEYS = ("detail",)
     HELP_TITLE = "Schedule"
 
-    def __init__(self, summary: ScheduleSummary) -> None:
+    def __init__(self, summary: ScheduleSummary, view: str = "overview") -> None:
         super().__init__()
         self.summary = summary
+        self._opened_on = view  # the fleet doctor opens a schedule on its doctor panel
         self.schedule: Schedule | None = None
         self.is_deleting = False  # a delete is under way: do not read the schedule again
         self.gone = False  # deleted on the server: nothing more to read
@@ -233,13 +236,15 @@ class DetailScreen(ScheduleActions):
         self._reads = 0  # reads asked for; only the latest one's answer is shown
         self._tags: dict[str, str] = {}
         self._beat: Beat | None = None
-        self.view = "overview"  # or "runs", "history"
+        self.view = "overview"  # or "runs", "history", "doctor"
         self.window = Window.HOUR
         self.runs_state: RunsState | None = None
         self.history: History | None = None
         self._history_loading = False
         self._history_fetched: datetime | None = None
-        self._runs_asked = self._history_asked = 0  # an answer to an older ask is dropped
+        self.doctor_state: DoctorState | None = None
+        # An answer to an older ask is dropped.
+        self._runs_asked = self._history_asked = self._doctor_asked = 0
         # Never due on its own (see _switch): r and a write run it.
         self._activity_beat = Beat(0, self._refresh_activity)
 
@@ -264,6 +269,9 @@ class DetailScreen(ScheduleActions):
             with VerticalScroll(id="history-view"):
                 yield Static(id="history-title", classes="section")
                 yield HistoryView()
+            with VerticalScroll(id="doctor-view"):
+                yield Static(id="doctor-title", classes="section")
+                yield DoctorView()
         yield KeyFooter()
 
     def _overview(self) -> ComposeResult:
@@ -284,6 +292,8 @@ class DetailScreen(ScheduleActions):
 
     def on_mount(self) -> None:
         self.load()
+        if self._opened_on != "overview":
+            self._switch(self._opened_on)
 
     # -- the runs and history views ---------------------------------------------------------
     # Fetched when a view is first shown, on r while it is shown (and after a write), and
@@ -297,8 +307,10 @@ class DetailScreen(ScheduleActions):
         self.query_one("#views", ContentSwitcher).current = pane
         if view == "runs" and self.runs_state is None:
             self._fetch_runs()
-        if view != "overview" and self.history is None and not self._history_loading:
+        if view in ("runs", "history") and self.history is None and not self._history_loading:
             self._fetch_history()
+        if view == "doctor" and self.doctor_state is None:
+            self._fetch_doctor()
         self._draw_activity()
         self.refresh_bindings()
         self.query_one(f"#{pane}").focus()
@@ -308,6 +320,9 @@ class DetailScreen(ScheduleActions):
 
     def action_show_history(self) -> None:
         self._switch("history")
+
+    def action_show_doctor(self) -> None:
+        self._switch("doctor")
 
     def action_show_overview(self) -> None:
         self._switch("overview")
@@ -334,12 +349,15 @@ class DetailScreen(ScheduleActions):
         return super().check_action(action, parameters)
 
     def _refresh_activity(self) -> None:
-        """r (and a write) on a runs or history view: fetch it again, the history once."""
+        """r (and a write) on a runs or history view: fetch it again, the history once; on
+        the doctor panel: check again, from AWS (the doctor's cache is forgotten)."""
         if self.view == "runs":
             self._fetch_runs()
-        if self.view != "overview":
+        if self.view in ("runs", "history"):
             self._fetch_history()
             self._draw_activity()
+        if self.view == "doctor":
+            self._fetch_doctor(forget=True)
 
     def _fetch_runs(self) -> None:
         self._runs_asked += 1
@@ -403,6 +421,61 @@ class DetailScreen(ScheduleActions):
         self.history = history
         self._history_fetched = self.session.now()
         self._draw_activity()
+
+    # -- the doctor panel: the same rules as runs and history (fetched when first shown and on
+    # r, never on the heartbeat: a check reads IAM, the target, the DLQ and the key).
+
+    def _fetch_doctor(self, *, forget: bool = False) -> None:
+        self._doctor_asked += 1
+        kept = self.doctor_state or DoctorState()
+        kept.loading = True
+        self.doctor_state = kept
+        self._draw_doctor()
+        self._doctor(self._doctor_asked, self.schedule, forget)
+
+    @work(thread=True, group="detail-doctor")
+    def _doctor(self, asked: int, schedule: Schedule | None, forget: bool) -> None:
+        session = self.session
+        doctor = session.backend.doctor
+        outcome: DoctorReport | str
+        try:
+            if schedule is None:
+                schedule = session.backend.scheduler.get_schedule(
+                    self.summary.group_name, self.summary.name
+                )
+            if forget:
+                doctor.forget()
+            outcome = doctor.diagnose([schedule], session.now())
+        except Exception as error:  # any fault is the panel's line: the rest keeps working
+            outcome = fault_message(error)
+        self.from_worker(self._doctor_arrived, asked, outcome)
+
+    def _doctor_arrived(self, asked: int, outcome: DoctorReport | str) -> None:
+        if asked != self._doctor_asked:
+            return  # r was pressed again: the newer check answers
+        state = DoctorState(loading=False, answered=True, checked=self.session.now())
+        if isinstance(outcome, str):
+            state.fault = outcome
+        else:
+            mine = [d for d in outcome.diagnoses if (d.group, d.name) == self._path()]
+            state.findings = mine[0].findings if mine else ()
+            state.notes, state.calls = outcome.notes, outcome.calls
+        self.doctor_state = state
+        self._draw_doctor()
+
+    def _path(self) -> tuple[str, str]:
+        return self.summary.group_name, self.summary.name
+
+    def _draw_doctor(self) -> None:
+        state = self.doctor_state
+        if state is None:
+            return
+        title = Text("Doctor")
+        if state.checked and not state.loading:
+            title.append(fetched_at(state.checked, self.session.options.zone), "dim")
+        name = printable(f"{self.summary.group_name}/{self.summary.name}")
+        self.query_one("#doctor-title", Static).update(_title(title, name))
+        self.query_one(DoctorView).show(state)
 
     def _draw_activity(self) -> None:
         zone = self.session.options.zone
@@ -506,7 +579,7 @@ class DetailScreen(ScheduleActions):
         self.query_one("#glance", Static).update(glance)
         found = Text()
         for finding in findings(schedule, now):
-            found.append("● ", style=_SEVERITY_STYLE[finding.severity])
+            found.append("● ", style=SEVERITY_STYLE[finding.severity])
             found.append(printable(finding.message) + "\n")
         found.rstrip()
         panel = self.query_one("#findings", Static)

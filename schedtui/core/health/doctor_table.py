@@ -1,0 +1,115 @@
+"""The fleet doctor's table as data: one row per finding, worst first, then by group and
+name (the order a fleet is triaged in), at or above a chosen severity.
+
+Every cell that came from AWS (names, messages) goes through ``printable``: the virtual
+table shows cells literally, never as markup, but the terminal still must not receive them
+raw. Pure: ``ui/screens/doctor.py`` shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from schedtui.core.health.doctor import Diagnosis
+from schedtui.core.health.findings import Finding, Severity, severity_rank
+from schedtui.core.table import Column, TableRow
+from schedtui.core.text import printable
+
+COLUMNS = (
+    Column("severity", "SEVERITY", 8),
+    Column("kind", "KIND", 12, fit=True),
+    Column("schedule", "SCHEDULE", 16, fit=True, cut="middle"),
+    Column("message", "MESSAGE", 20, flex=True),
+)
+# The virtual table's component classes ("error", "warning"): the row's colour.
+_STYLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: ""}
+# What the severity filter shows, cycled in this order (f), and how the title says it.
+MINIMUMS = (Severity.INFO, Severity.WARNING, Severity.ERROR)
+MINIMUM_TEXT = {
+    Severity.INFO: "all",
+    Severity.WARNING: "warnings and errors",
+    Severity.ERROR: "errors only",
+}
+
+
+def next_minimum(minimum: Severity) -> Severity:
+    return MINIMUMS[(MINIMUMS.index(minimum) + 1) % len(MINIMUMS)]
+
+
+def finding_key(group: str, name: str, index: int) -> str:
+    """A row's key: the schedule's path and the finding's place in its diagnosis."""
+    return f"{group}/{name}#{index}"
+
+
+def schedule_of(key: str) -> tuple[str, str]:
+    """(group, name) of a row's key. Neither holds "/" (AWS allows [0-9a-zA-Z-_.]); a name
+    that did anyway only fails to be found, never opens another schedule's detail."""
+    path = key.rpartition("#")[0]
+    group, _, name = path.partition("/")
+    return group, name
+
+
+def finding_rows(
+    diagnoses: Iterable[Diagnosis], minimum: Severity = Severity.INFO
+) -> list[TableRow]:
+    """One row per finding at or above ``minimum``: worst first, then group, name and the
+    finding's own order. SEVERITY sorts by rank, not alphabetically."""
+    picked: list[tuple[int, str, str, int, Finding]] = []
+    lowest = severity_rank(minimum)
+    for diagnosis in diagnoses:
+        for index, finding in enumerate(diagnosis.findings):
+            order = severity_rank(finding.severity)
+            if order <= lowest:
+                picked.append((order, diagnosis.group, diagnosis.name, index, finding))
+    picked.sort(key=lambda entry: entry[:4])
+    rows = []
+    for order, group, name, index, finding in picked:
+        path = printable(f"{group}/{name}")
+        message = printable(finding.message)
+        rows.append(
+            TableRow(
+                finding_key(group, name, index),
+                (finding.severity.value.upper(), finding.kind.value, path, message),
+                sort_keys=(order, finding.kind.value, path, message),
+                style=_STYLE[finding.severity],
+            )
+        )
+    return rows
+
+
+def severity_counts(diagnoses: Iterable[Diagnosis]) -> Counter[Severity]:
+    return Counter(finding.severity for diagnosis in diagnoses for finding in diagnosis.findings)
+
+
+def counts_text(counts: Counter[Severity]) -> str:
+    """ "2 errors, 5 warnings, 1 info" (only the severities found), or "no findings"."""
+    parts = []
+    for severity in Severity:
+        count = counts.get(severity, 0)
+        if count:
+            word = severity.value if severity is Severity.INFO or count == 1 else f"{severity}s"
+            parts.append(f"{count:,} {word}")
+    return ", ".join(parts) or "no findings"
+
+
+# How aws/doctor_repo.py counts a note over the schedules of one diagnose call.
+_COUNTED = re.compile(r"^(?P<note>.*) \((?P<count>[\d,]+) of the schedules\)$")
+
+
+def merge_notes(notes: Iterable[str]) -> list[str]:
+    """The notes of several pages as one report's: a note counted per page ("... (3 of the
+    schedules)") once, with the pages' counts added; any other note once, in order."""
+    counts: dict[str, int | None] = {}
+    for note in notes:
+        counted = _COUNTED.match(note)
+        if counted is None:
+            counts.setdefault(note, None)
+            continue
+        text, count = counted["note"], int(counted["count"].replace(",", ""))
+        counts[text] = (counts.get(text) or 0) + count
+    return [
+        note if count is None else f"{note} ({count:,} of the schedules)"
+        for note, count in counts.items()
+    ]

@@ -1,0 +1,112 @@
+"""The fleet doctor (`:doctor [GROUP]`): every finding of the listed schedules, worst first,
+then by group and name; `f` narrows to warnings and errors, or errors only; enter opens the
+schedule's detail on its doctor panel. The walk, its progress and its stop are
+``fleet_scan.py``'s; the rows are ``core/health/doctor_table.py``'s.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+
+from schedtui.core.health.doctor import Diagnosis, DoctorReport
+from schedtui.core.health.doctor_table import (
+    COLUMNS,
+    MINIMUM_TEXT,
+    counts_text,
+    finding_rows,
+    merge_notes,
+    next_minimum,
+    schedule_of,
+    severity_counts,
+)
+from schedtui.core.health.findings import Severity
+from schedtui.core.schedules.schedule import Schedule
+from schedtui.core.table import TableRow
+from schedtui.core.text import printable
+from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
+
+_NOTES_SHOWN = 3
+
+
+class DoctorScreen(FleetScanScreen):
+    KEYS = ("doctor", "table")
+    HELP_TITLE = "Doctor"
+    COLUMNS = COLUMNS
+    NOUN = "Doctor"
+
+    def __init__(self, group: str | None = None) -> None:
+        super().__init__(group)
+        self.minimum = Severity.INFO
+        self.diagnoses: list[Diagnosis] = []
+        self.by_path: dict[tuple[str, str], Diagnosis] = {}
+        self.notes: list[str] = []  # every page's notes (merged when shown)
+        self.calls = 0
+
+    def started(self) -> None:
+        self.diagnoses, self.by_path, self.notes, self.calls = [], {}, [], 0
+
+    def prepare(self, first: bool) -> None:
+        if not first:
+            self.session.backend.doctor.forget()  # r: a fresh look at every role and target
+
+    def examine(self, schedules: list[Schedule], now: datetime, progress: Progress) -> object:
+        if not schedules:
+            return DoctorReport(())
+        return self.session.backend.doctor.diagnose(
+            schedules, now, progress=lambda done, _total: progress(done)
+        )
+
+    def absorb(self, result: object) -> None:
+        assert isinstance(result, DoctorReport)
+        self.diagnoses += result.diagnoses
+        self.by_path.update({(d.group, d.name): d for d in result.diagnoses})
+        self.notes += result.notes
+        self.calls += result.calls
+
+    def rows(self) -> list[TableRow]:
+        return finding_rows(self.diagnoses, self.minimum)
+
+    def title_parts(self) -> list[str]:
+        counts = counts_text(severity_counts(self.diagnoses))
+        return [*super().title_parts(), counts, f"f: {MINIMUM_TEXT[self.minimum]}"]
+
+    def line_text(self, row: TableRow | None) -> Text:
+        """The cursor's finding whole, with its fix (the table cuts the message)."""
+        if row is None:
+            return Text("" if self.walking else "no findings to show", style="dim")
+        diagnosis = self.by_path.get(schedule_of(row.key))
+        if diagnosis is None:
+            return Text()
+        finding = diagnosis.findings[int(row.key.rpartition("#")[2])]
+        text = Text(printable(finding.message))
+        text.append("\nfix: ", style="green")
+        text.append(printable(finding.fix or "(the doctor says none)"))
+        return text
+
+    def notes_text(self) -> Text:
+        notes = merge_notes(self.notes)
+        text = Text(style="dim")
+        for note in notes[:_NOTES_SHOWN]:
+            text.append("· " + printable(note) + "\n")
+        if len(notes) > _NOTES_SHOWN:
+            text.append(f"· +{len(notes) - _NOTES_SHOWN} more notes\n")
+        text.append(f"· {self.calls:,} AWS read calls (each role and target read once)")
+        return text
+
+    def action_next_severity(self) -> None:
+        self.minimum = next_minimum(self.minimum)
+        self.redraw()
+
+    def open(self, key: str) -> None:
+        group, name = schedule_of(key)
+        summary = self.session.store.find(group, name)
+        if summary is None:
+            self.notify(
+                printable(f"{group}/{name} is no longer listed (deleted since the check?)"),
+                severity="warning",
+            )
+            return
+        self.app.push_screen(DetailScreen(summary, view="doctor"))

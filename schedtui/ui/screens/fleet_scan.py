@@ -1,0 +1,266 @@
+"""A screen that walks the listed schedules (all, or one group's) and tables what it finds:
+the fleet doctor (``doctor.py``), and any other check over every definition (the cleanup can
+derive from it).
+
+The walk runs in one thread worker, a page of summaries at a time: the page's whole
+definitions (``DetailsCache.whole``: kept ones are not read again), then the subclass's
+``examine`` of them; each page's result comes back to the UI thread (``absorb``), so rows
+appear as pages finish and a progress line counts them. Leaving the screen (esc, a `:`
+command) sets the walk's stop Event: no page starts after it, and the details pool starts no
+more reads; ``r`` stops it and walks again. Everything the table shows is the subclass's
+rows (``core/table.py`` rows, cells printable), so the table, the cursor's line and the
+status line are shared.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from time import monotonic
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.content import Content
+from textual.widgets import Static
+
+from schedtui.aws.errors import AwsError
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from schedtui.core.table import Column, TableRow
+from schedtui.core.text import printable
+from schedtui.ui.heartbeat import Beat
+from schedtui.ui.screens.base import AppScreen
+from schedtui.ui.screens.table_screen import LIST_CSS
+from schedtui.ui.widgets.history_view import fault_message
+from schedtui.ui.widgets.key_footer import KeyFooter
+from schedtui.ui.widgets.virtual_table import VirtualTable
+
+_PROGRESS_SECONDS = 0.2  # the progress line is redrawn at most this often from the worker
+
+Progress = Callable[[int], None]  # schedules of the page done so far
+
+
+@dataclass(frozen=True)
+class Walk:
+    """One walk's number (a page of an older one is dropped), its stop and its end, and the
+    app it reports to: held from the start, because a screen the operator left no longer
+    finds its app from a worker thread, and what it says then must be dropped, not raise."""
+
+    number: int
+    stop: threading.Event
+    ended: threading.Event  # the thread itself has returned, whatever the screen
+    app: App[None]
+
+    def tell(self, callback: Callable[..., None], *args: object) -> None:
+        """``callback(*args)`` on the UI thread, while the screen is still up."""
+        screen = getattr(callback, "__self__", None)
+        self.app.call_from_thread(_if_up, screen, callback, *args)
+
+
+def _if_up(screen: AppScreen, callback: Callable[..., None], *args: object) -> None:
+    if screen.is_up:
+        callback(*args)
+
+
+class FleetScanScreen(AppScreen):
+    DEFAULT_CSS = (
+        LIST_CSS.replace("TableScreen", "FleetScanScreen")
+        + """
+    FleetScanScreen #progress { height: 1; padding: 0 1; background: $panel; }
+    FleetScanScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
+    FleetScanScreen #line { height: auto; max-height: 4; padding: 0 1; text-wrap: wrap; }
+    FleetScanScreen #notes { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
+    """
+    )
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    NOUN: ClassVar[str] = ""  # the title's first words ("Doctor")
+    PAGE: ClassVar[int] = 100  # summaries per page: one ListSchedules page's worth
+
+    def __init__(self, group: str | None = None) -> None:
+        super().__init__()
+        self.group = group
+        self.stop = threading.Event()
+        self.ended = threading.Event()  # see Walk
+        self.walks = 0  # walks started; a page of an older walk is dropped
+        self.walking = False
+        self.total = self.done = 0
+        self.unread: list[AwsError] = []  # definitions that could not be read
+        self.fault: str | None = None  # what stopped the walk
+        self._beat = Beat(0, self.walk_again)  # never due on its own: r runs it
+
+    def compose(self) -> ComposeResult:
+        yield self.header()
+        yield Static(id="progress")
+        yield VirtualTable(self.COLUMNS, id="table")
+        yield Static(id="line")
+        yield Static(id="notes")
+        yield KeyFooter()
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#table", VirtualTable)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.walk()
+
+    def on_unmount(self) -> None:
+        self.stop.set()  # the operator left: the walk ends after the page in hand
+
+    def beats(self) -> list[Beat]:
+        return [self._beat]
+
+    # -- the walk -------------------------------------------------------------------------------
+
+    def walk(self) -> None:
+        self.stop.set()  # an earlier walk still going ends
+        self.stop, self.ended = threading.Event(), threading.Event()
+        self.walks += 1
+        summaries = self.session.store.summaries(self.group)
+        self.total, self.done, self.walking = len(summaries), 0, True
+        self.unread, self.fault = [], None
+        self.started()
+        self.redraw()
+        self._walk(Walk(self.walks, self.stop, self.ended, self.app), summaries)
+
+    def walk_again(self) -> None:
+        """r: forget what the check cached and walk again."""
+        self.walk()
+
+    @work(thread=True, group="fleet-scan")
+    def _walk(self, walk: Walk, summaries: Sequence[ScheduleSummary]) -> None:
+        try:
+            self._pages(walk, summaries)
+        finally:
+            walk.ended.set()
+
+    def _pages(self, walk: Walk, summaries: Sequence[ScheduleSummary]) -> None:
+        session = self.session
+        details = session.backend.details
+        now = session.now()
+        done = 0
+        shown = monotonic()
+
+        def progress(count: int) -> None:
+            nonlocal shown
+            if monotonic() - shown >= _PROGRESS_SECONDS:
+                shown = monotonic()
+                walk.tell(self._progress, walk.number, done + count)
+
+        try:
+            self.prepare(walk.number == 1)
+            for start in range(0, len(summaries), self.PAGE):
+                if walk.stop.is_set():
+                    return
+                page = summaries[start : start + self.PAGE]
+                schedules, unread = details.whole(page, stop=walk.stop)
+                if walk.stop.is_set():
+                    return  # the page was cut short: its result would be partial
+                result = self.examine(schedules, now, progress)
+                done += len(page)
+                walk.tell(self._page_done, walk.number, done, result, unread)
+        except Exception as error:  # a fault is the screen's line, never a crash
+            walk.tell(self._faulted, walk.number, fault_message(error))
+            return
+        walk.tell(self._finished, walk.number)
+
+    def _progress(self, walk: int, done: int) -> None:
+        if walk == self.walks:
+            self.done = done
+            self.redraw_progress()
+
+    def _page_done(self, walk: int, done: int, result: object, unread: list[AwsError]) -> None:
+        if walk != self.walks:
+            return
+        self.done = done
+        self.unread += unread
+        self.absorb(result)
+        self.redraw()
+
+    def _faulted(self, walk: int, fault: str) -> None:
+        if walk == self.walks:
+            self.walking, self.fault = False, fault
+            self.redraw()
+
+    def _finished(self, walk: int) -> None:
+        if walk == self.walks:
+            self.walking = False
+            self.redraw()
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        table = self.table
+        rows = self.rows()
+        if len(rows) == table.row_count and [r.key for r in rows] == table.row_keys():
+            table.update_rows(rows)
+        else:
+            table.set_rows(rows)
+        title = " · ".join(part for part in (self.NOUN, *self.title_parts()) if part)
+        table.border_title = Content(f" {printable(title)} ")
+        self.redraw_progress()
+        self.show_line()
+        self.query_one("#notes", Static).update(self.notes_text())
+
+    def redraw_progress(self) -> None:
+        # The group, the fault and the unread schedules' errors are AWS text: printable.
+        where = printable(f"group {self.group}" if self.group else "every listed schedule")
+        text = Text()
+        if self.walking:
+            text.append(f"checking… {self.done:,} of {self.total:,} ({where})", "bold")
+        elif self.fault is None:
+            text.append(f"checked {self.done:,} schedules ({where})")
+        else:
+            text.append(f"stopped after {self.done:,} of {self.total:,} ({where}): ", "bold red")
+            text.append(printable(self.fault), "red")
+        if self.unread:
+            first = printable(str(self.unread[0]))
+            text.append(f" · {len(self.unread):,} could not be read: {first}", "yellow")
+        text.append(printable(self.session.store.listing_note()), "dim")
+        self.query_one("#progress", Static).update(text)
+
+    def on_virtual_table_cursor_moved(self, _: VirtualTable.CursorMoved) -> None:
+        self.show_line()
+
+    def show_line(self) -> None:
+        row = self.table.cursor_row
+        self.query_one("#line", Static).update(self.line_text(row))
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        self.open(event.key)
+
+    # -- what a subclass provides ---------------------------------------------------------------
+
+    def prepare(self, first: bool) -> None:
+        """In the worker, before the first page: ``first`` is False on r (forget caches)."""
+
+    def started(self) -> None:
+        """On the UI thread as a walk starts: drop the last walk's results."""
+
+    def examine(self, schedules: list[Schedule], now: datetime, progress: Progress) -> object:
+        """In the worker: what one page of whole definitions yields (``progress(n)`` after
+        each of them)."""
+        raise NotImplementedError
+
+    def absorb(self, result: object) -> None:
+        """On the UI thread: add one page's result."""
+        raise NotImplementedError
+
+    def rows(self) -> list[TableRow]:
+        raise NotImplementedError
+
+    def title_parts(self) -> list[str]:
+        return [f"group {self.group}"] if self.group else []
+
+    def line_text(self, row: TableRow | None) -> Text:
+        """The line under the table: the cursor row in full."""
+        return Text()
+
+    def notes_text(self) -> Text:
+        return Text()
+
+    def open(self, key: str) -> None:
+        """Enter on a row."""
