@@ -33,6 +33,11 @@ FIGURES = {
         "key latency",
         "full garbage collections",
     ],
+    "test_bench_doctor_rules.py": [
+        "doctor rules over",
+        "diagnose, every schedule:",
+        "report + at_or_above(warning):",
+    ],
     "test_bench_filter.py": ["filter over 2,000 rows", "'state:disabled'"],
     "test_bench_million.py": [
         "2,000 schedules, in process",
