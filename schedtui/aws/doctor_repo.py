@@ -76,7 +76,7 @@ if TYPE_CHECKING:
 
 IAM_PER_SECOND: Final = 5.0
 OTHER_PER_SECOND: Final = 10.0
-DEFAULT_WORKERS: Final = 8
+DEFAULT_WORKERS: Final = 16
 # Kinds whose target the doctor reads; the others get a note.
 CHECKED_KINDS: Final = (
     TargetKind.LAMBDA,
