@@ -5,19 +5,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
+from schedtui.aws.backend import Backend
 from schedtui.aws.errors import ThrottledError
 from schedtui.aws.session import AwsSettings
 from schedtui.core.health.doctor_table import schedule_of
-from schedtui.ui.app import SchedtuiApp
+from schedtui.demo.seed import seed_demo
+from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.doctor import DoctorScreen
+from schedtui.ui.session import show_state
 from tests.ui.doctor_fakes import FakeDoctor
-from tests.ui.test_app import footer_bindings, loaded, on_screen, table, wait_for
+from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
+from tests.ui.test_snapshots import SIZES, SnapCompare, open_daily_backup, steady
 
 DAILY = "batch-jobs-group/daily-backup-schedule"
 
@@ -264,3 +269,100 @@ async def test_a_fault_stops_the_walk_with_a_message(
         assert "stopped after 0 of" in flat(app)
         assert "Rate exceeded" in flat(app)
         assert table(app).row_count == 0
+
+
+# -- against the real doctor (aws/doctor_repo.py over moto) -----------------------------------
+
+ACCOUNT = "123456789012"
+
+
+def plant_broken_schedule(settings: AwsSettings) -> None:
+    """A schedule whose execution role and target function do not exist."""
+    scheduler(settings).create_schedule(
+        Name="doctor-probe",
+        GroupName="default",
+        ScheduleExpression="rate(1 hour)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:no-such-function",
+            "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/no-such-role",
+            "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
+        },
+    )
+
+
+async def test_the_real_doctor_finds_the_missing_role_and_target_in_the_panel_and_the_fleet(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    plant_broken_schedule(settings)
+    app = make_app(settings, schedule="default/doctor-probe")
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await detail(pilot)
+        await pilot.press("D")
+        await checked(pilot, screen)
+        state = screen.doctor_state
+        assert state is not None
+        assert state.fault is None
+        kinds = {finding.kind.value for finding in state.findings}
+        assert {"role-missing", "target-missing"} <= kinds
+        assert state.calls > 0
+        shown = flat(app)
+        assert "role-missing" in shown
+        assert "fix:" in shown
+        fleet_screen = await fleet(pilot, "doctor default")
+        assert fleet_screen.fault is None
+        errors = {
+            (schedule_of(row.key), row.cells[1])
+            for row in (table(app).rows[i] for i in range(table(app).row_count))
+            if row.cells[0] == "ERROR"
+        }
+        assert (("default", "doctor-probe"), "role-missing") in errors
+        assert (("default", "doctor-probe"), "target-missing") in errors
+
+
+# -- snapshots (tests/ui/__snapshots__/test_doctor_ui/: look at them after an update) -----------
+
+
+@pytest.fixture
+def snap_app(moto_endpoint: str, tmp_path: Path) -> SchedtuiApp:
+    """The snapshots' app (tests/ui/test_snapshots.py), with the fake doctor."""
+    seed_demo(moto_endpoint, now=FIXED)
+    settings = AwsSettings(region="us-east-1", endpoint_url=moto_endpoint)
+    backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
+    backend.doctor = FakeDoctor()  # type: ignore[assignment]
+    return SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
+
+
+async def doctor_panel(pilot: Pilot[None]) -> None:
+    await open_daily_backup(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DetailScreen)
+    await pilot.press("D")
+    await checked(pilot, screen)
+    assert isinstance(pilot.app, SchedtuiApp)
+    show_state(pilot.app)
+
+
+async def fleet_doctor(pilot: Pilot[None]) -> None:
+    await pilot.press("colon", *"doctor", "enter")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
+    screen = app.screen
+    assert isinstance(screen, DoctorScreen)
+    await wait_for(pilot, lambda: not screen.walking)
+    assert isinstance(app, SchedtuiApp)
+    show_state(app)
+
+
+@SIZES
+def test_doctor_panel_snapshot(
+    snap_compare: SnapCompare, snap_app: SchedtuiApp, size: tuple[int, int]
+) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=steady(doctor_panel))
+
+
+@SIZES
+def test_fleet_doctor_snapshot(
+    snap_compare: SnapCompare, snap_app: SchedtuiApp, size: tuple[int, int]
+) -> None:
+    assert snap_compare(snap_app, terminal_size=size, run_before=steady(fleet_doctor))

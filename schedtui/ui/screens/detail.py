@@ -34,7 +34,7 @@ from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
 from schedtui.ui.widgets.doctor_view import SEVERITY_STYLE, DoctorState, DoctorView
-from schedtui.ui.widgets.history_view import HistoryView, fault_message, fetched_at
+from schedtui.ui.widgets.history_view import HistoryView, fault_message, fetched_at, local
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.label_table import label_table
 from schedtui.ui.widgets.runs_view import RunsState, RunsView
@@ -472,7 +472,8 @@ class DetailScreen(ScheduleActions):
             return
         title = Text("Doctor")
         if state.checked and not state.loading:
-            title.append(fetched_at(state.checked, self.session.options.zone), "dim")
+            checked = local(state.checked, self.session.options.zone, "%H:%M:%S")
+            title.append(f" · checked {checked} (r)", "dim")
         name = printable(f"{self.summary.group_name}/{self.summary.name}")
         self.query_one("#doctor-title", Static).update(_title(title, name))
         self.query_one(DoctorView).show(state)

@@ -28,7 +28,8 @@ from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
 
-_NOTES_SHOWN = 3
+# Notes under the table: few at 80x24, where the table needs the lines, more when tall.
+_NOTES_SHOWN, _NOTES_SHOWN_TALL, _TALL = 2, 6, 40
 
 
 class DoctorScreen(FleetScanScreen):
@@ -86,14 +87,18 @@ class DoctorScreen(FleetScanScreen):
         text.append(printable(finding.fix or "(the doctor says none)"))
         return text
 
+    def progress_note(self) -> str:
+        return f" · {self.calls:,} AWS read calls"
+
     def notes_text(self) -> Text:
         notes = merge_notes(self.notes)
+        room = _NOTES_SHOWN if self.size.height < _TALL else _NOTES_SHOWN_TALL
         text = Text(style="dim")
-        for note in notes[:_NOTES_SHOWN]:
+        for note in notes[:room]:
             text.append("· " + printable(note) + "\n")
-        if len(notes) > _NOTES_SHOWN:
-            text.append(f"· +{len(notes) - _NOTES_SHOWN} more notes\n")
-        text.append(f"· {self.calls:,} AWS read calls (each role and target read once)")
+        if len(notes) > room:
+            text.append(f"· +{len(notes) - room} more notes (on a taller terminal)\n")
+        text.rstrip()
         return text
 
     def action_next_severity(self) -> None:

@@ -72,7 +72,7 @@ class FleetScanScreen(AppScreen):
     FleetScanScreen #progress { height: 1; padding: 0 1; background: $panel; }
     FleetScanScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
     FleetScanScreen #line { height: auto; max-height: 4; padding: 0 1; text-wrap: wrap; }
-    FleetScanScreen #notes { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
+    FleetScanScreen #notes { height: auto; max-height: 7; padding: 0 1; color: $text-muted; }
     """
     )
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
@@ -216,6 +216,7 @@ class FleetScanScreen(AppScreen):
         else:
             text.append(f"stopped after {self.done:,} of {self.total:,} ({where}): ", "bold red")
             text.append(printable(self.fault), "red")
+        text.append(self.progress_note())
         if self.unread:
             first = printable(str(self.unread[0]))
             text.append(f" · {len(self.unread):,} could not be read: {first}", "yellow")
@@ -251,6 +252,10 @@ class FleetScanScreen(AppScreen):
 
     def rows(self) -> list[TableRow]:
         raise NotImplementedError
+
+    def progress_note(self) -> str:
+        """Said after the progress (what the walk cost, say)."""
+        return ""
 
     def title_parts(self) -> list[str]:
         return [f"group {self.group}"] if self.group else []

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual.widgets import Static
 
@@ -35,37 +37,45 @@ class DoctorState:
     answered: bool = False  # a check has answered (findings or fault)
 
 
-def finding_text(finding: Finding) -> Text:
-    text = Text()
-    text.append("● " + finding.severity.value.upper(), style=SEVERITY_STYLE[finding.severity])
-    text.append("  " + finding.kind.value, style="bold")
-    text.append("\n  " + printable(finding.message))
+def _indented(text: Text) -> Padding:
+    """A block under its finding's first line, wrapped lines kept under it."""
+    return Padding(text, (0, 0, 0, 2))
+
+
+def finding_lines(finding: Finding) -> list[RenderableType]:
+    head = Text()
+    head.append("● " + finding.severity.value.upper(), style=SEVERITY_STYLE[finding.severity])
+    head.append("  " + finding.kind.value, style="bold")
+    lines: list[RenderableType] = [head, _indented(Text(printable(finding.message)))]
     if finding.fix:
-        text.append("\n  fix: ", style="green")
-        text.append(printable(finding.fix))
-    return text
+        fix = Text("fix: ", style="green")
+        fix.append(printable(finding.fix))
+        lines.append(_indented(fix))
+    return lines
 
 
-def doctor_text(state: DoctorState) -> Text:
-    text = Text()
+def calls_text(calls: int) -> str:
+    if calls == 0:
+        return "answered from the doctor's cache: no AWS call (r reads AWS again)"
+    plural = "" if calls == 1 else "s"
+    return f"{calls:,} AWS read call{plural} (shared roles and targets are read once)"
+
+
+def doctor_lines(state: DoctorState) -> Group:
+    """The panel: its state first (checking, the fault), then each finding, then the notes."""
+    lines: list[RenderableType] = []
     if state.loading:
-        text.append("checking…" if not state.answered else "checking again…", style="dim")
-        text.append("\n")
+        lines.append(Text("checking again…" if state.answered else "checking…", style="dim"))
     if state.fault:
-        text.append_text(fault_text("Doctor unavailable", state.fault))
-        text.append("\n")
+        lines.append(fault_text("Doctor unavailable", state.fault))
     elif state.answered and not state.findings:
-        text.append("no findings: nothing the doctor checks is wrong\n", style="green")
+        lines.append(Text("no findings: nothing the doctor checks is wrong", style="green"))
     for finding in state.findings:
-        text.append_text(finding_text(finding))
-        text.append("\n")
+        lines += finding_lines(finding)
     if state.answered and not state.fault:
-        for note in state.notes:
-            text.append("· " + printable(note) + "\n", style="dim")
-        calls = f"{state.calls:,} AWS read call{'' if state.calls == 1 else 's'}"
-        text.append(f"· {calls} (shared roles and targets are read once)\n", style="dim")
-    text.rstrip()
-    return text
+        lines += [Text("· " + printable(note), style="dim") for note in state.notes]
+        lines.append(Text("· " + calls_text(state.calls), style="dim"))
+    return Group(*lines)
 
 
 class DoctorView(Static):
@@ -74,4 +84,4 @@ class DoctorView(Static):
     DEFAULT_CSS = "DoctorView { height: auto; }"
 
     def show(self, state: DoctorState) -> None:
-        self.update(doctor_text(state))
+        self.update(doctor_lines(state))
