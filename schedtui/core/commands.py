@@ -15,6 +15,7 @@ COMMANDS: Final = {
     "dlq": "Dead-letter queues",
     "doctor": "Check schedules for broken roles, missing targets, risky settings (doctor GROUP "
     "or GROUP/NAME)",
+    "cleanup": "Completed, expired and target-gone schedules to delete (GROUP: one group's)",
     "profile": "Switch the AWS profile (profile NAME; alone: pick one from the AWS config)",
     "region": "Switch the region (region NAME; alone: pick one where Scheduler exists)",
     "help": "Keys for this screen",

@@ -24,6 +24,7 @@ from textual.style import Style
 from schedtui.aws.contexts import ContextFailed
 from schedtui.core.commands import ALIASES, COMMANDS, expand
 from schedtui.core.text import printable
+from schedtui.ui.screens.cleanup import CleanupScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.doctor import DoctorScreen
@@ -64,6 +65,8 @@ def run_command(app: Any, text: str | None) -> None:
         open_monitor(app, focus="dlqs" if command == "dlq" else "metrics")
     elif command == "doctor":
         _open_doctor(app, argument)
+    elif command == "cleanup":
+        _open_cleanup(app, argument)
     elif command in SWITCHES:
         _switch(app, command, argument)
     else:
@@ -122,6 +125,16 @@ def _open_doctor(app: Any, argument: str) -> None:
             return
     _home(app)
     app.push_screen(DoctorScreen(group))
+
+
+def _open_cleanup(app: Any, argument: str) -> None:
+    groups = host(app).session.store.groups
+    group = _resolve(argument, groups) if argument else None
+    if argument and group is None:
+        _no_such(app, "group", argument, groups)
+        return
+    _home(app)
+    app.push_screen(CleanupScreen(group))
 
 
 def _switch(app: Any, kind: str, name: str) -> None:

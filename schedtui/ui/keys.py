@@ -55,8 +55,8 @@ KEYS: Final[tuple[Key, ...]] = (
         where="anywhere", footer=False),
     Key("app.command", "colon", "command_line", "Command",
         "command line: :groups, :schedules (GROUP or GROUP/NAME), :failing, :monitor, :dlq, "
-        ":doctor (GROUP or GROUP/NAME), :profile, :region (NAME, or alone to pick), :q "
-        "(replaces the view; tab completes)", APP,
+        ":doctor (GROUP or GROUP/NAME), :cleanup (GROUP), :profile, :region (NAME, or alone to "
+        "pick), :q (replaces the view; tab completes)", APP,
         ":", "anywhere"),
     Key("app.back", "q", "back", "Back",
         "back; on the first screen, quit (ctrl+q always quits)", APP, where="anywhere"),
@@ -177,6 +177,15 @@ KEYS: Final[tuple[Key, ...]] = (
         "show all findings, warnings and errors, or errors only", _screens("doctor"),
         where="fleet doctor"),
     Key("doctor.back", "escape", "back", "Back", "back (stops the check)", _screens("doctor"),
+        "esc"),
+    # -- cleanup (ui/screens/cleanup.py): space marks a row, as in the lists ---------------
+    Key("cleanup.mark_all", "a", "mark_all", "Mark all",
+        "mark every candidate; again: unmark them all", _screens("cleanup"), where="cleanup"),
+    Key("cleanup.delete", "ctrl+d", "delete", "Delete",
+        "delete the marked candidates (or the one under the cursor): each is exported first "
+        "(cleanup-TIME.json in the state directory), then type `delete N schedules`",
+        _screens("cleanup"), where="cleanup", mutates=True),
+    Key("cleanup.back", "escape", "back", "Back", "back (stops the check)", _screens("cleanup"),
         "esc"),
     # -- monitoring --------------------------------------------------------------------------
     Key("monitor.window", "w", "next_window", "Window",

@@ -20,7 +20,8 @@ from schedtui.core.schedules.validation import error_messages
 from schedtui.core.text import terminal_safe_json
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """json.dumps' ``default`` for AWS documents: datetimes as ISO-8601."""
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON")
@@ -32,7 +33,7 @@ def to_document(schedule: Schedule) -> str:
     data = schedule.to_api()
     for member in Schedule.READ_ONLY_MEMBERS:
         data.pop(member, None)
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_value)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=json_value)
     return terminal_safe_json(text) + "\n"
 
 
@@ -41,7 +42,7 @@ def response_document(response: dict[str, Any]) -> str:
     ``aws scheduler get-schedule`` prints it: dates as ISO-8601), for the read-only view.
     Characters a terminal would act on are ``\\u`` escapes: the same values, shown inert."""
     data = {key: value for key, value in response.items() if key != "ResponseMetadata"}
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=_json_value)
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=json_value)
     return terminal_safe_json(text)
 
 

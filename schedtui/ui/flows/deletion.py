@@ -5,18 +5,23 @@ it, and asks the operator to type an exact text (the schedule's or group's name;
 schedules ``delete N schedules``). Sending goes through the mutation chokepoint, which
 refuses in read-only mode, refuses a schedule that changed on the server after the dialog
 showed it, refuses a group that gained schedules, and audits every field of what it deleted.
-Calls run in thread workers.
+Calls run in thread workers. A caller may do one thing after the operator confirmed and
+before the first delete is sent (``BeforeSend``: the cleanup writes its export); if it fails,
+nothing is sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 
 from schedtui.aws.batch import apply_plans
 from schedtui.aws.errors import AwsError, NotFoundError
 from schedtui.core.changes.plan import ChangePlan
+from schedtui.core.paths import shown
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.flows.bulk import report
@@ -30,6 +35,17 @@ OnDone = Callable[[set[str]], None]
 _GROUP_SCHEDULES_SHOWN = 10
 
 
+@dataclass(frozen=True)
+class BeforeSend:
+    """Done once the operator confirmed, before the first delete is sent: ``run`` gets the
+    schedules as the dialog showed them (read fresh) and returns what to tell the operator;
+    an OSError from it sends nothing, and the operator is told why. ``says``: the dialog's
+    line about it."""
+
+    says: str
+    run: Callable[[list[Schedule]], str]
+
+
 def bulk_phrase(count: int) -> str:
     """What the operator types to delete several schedules at once."""
     return f"delete {count} schedules"
@@ -39,17 +55,26 @@ def bulk_phrase(count: int) -> str:
 
 
 def delete_schedules(
-    host: Host, seen: Sequence[Schedule | ScheduleSummary], on_done: OnDone | None = None
+    host: Host,
+    seen: Sequence[Schedule | ScheduleSummary],
+    on_done: OnDone | None = None,
+    *,
+    before_send: BeforeSend | None = None,
 ) -> None:
     done: OnDone = on_done or (lambda _: None)
     if not seen or host.refused_read_only("Delete"):
         done(set())
         return
     items = list(seen)
-    host.run_worker(lambda: _plan(host, items, done), thread=True, group="delete")
+    host.run_worker(lambda: _plan(host, items, done, before_send), thread=True, group="delete")
 
 
-def _plan(host: Host, seen: list[Schedule | ScheduleSummary], done: OnDone) -> None:
+def _plan(
+    host: Host,
+    seen: list[Schedule | ScheduleSummary],
+    done: OnDone,
+    before_send: BeforeSend | None,
+) -> None:
     """Read each schedule fresh: the dialog shows what is there now, not what was listed."""
     mutations = host.session.backend.mutations
     plans: list[tuple[Schedule | ScheduleSummary, ChangePlan]] = []
@@ -63,7 +88,7 @@ def _plan(host: Host, seen: list[Schedule | ScheduleSummary], done: OnDone) -> N
             host.call_from_thread(host.show_error, error)
             host.call_from_thread(done, set())
             return
-    host.call_from_thread(_confirm, host, plans, gone, done)
+    host.call_from_thread(_confirm, host, plans, gone, done, before_send)
 
 
 def _schedule_lines(seen: Schedule | ScheduleSummary, plan: ChangePlan) -> Text:
@@ -88,6 +113,7 @@ def _confirm(
     plans: list[tuple[Schedule | ScheduleSummary, ChangePlan]],
     gone: list[tuple[str, str]],
     done: OnDone,
+    before_send: BeforeSend | None = None,
 ) -> None:
     gone_arns = {arn for _, arn in gone if arn}
     _forget(host, gone_arns)
@@ -106,6 +132,8 @@ def _confirm(
         "A change made on the server after this dialog opened stops that schedule's delete.",
         style="dim",
     )
+    if before_send is not None:
+        body.append(f"\n{before_send.says}", style="dim")
     count = len(plans)
     if count == 1:
         plan = plans[0][1]
@@ -119,7 +147,9 @@ def _confirm(
     def answered(yes: bool | None) -> None:
         if yes:
             host.run_worker(
-                lambda: _send(host, only_plans, gone_arns, done), thread=True, group="delete"
+                lambda: _send(host, only_plans, gone_arns, done, before_send),
+                thread=True,
+                group="delete",
             )
         else:
             done(gone_arns)
@@ -127,7 +157,26 @@ def _confirm(
     host.push_screen(TypedConfirmScreen(title, body, expected, label), answered)
 
 
-def _send(host: Host, plans: list[ChangePlan], gone_arns: set[str], done: OnDone) -> None:
+def _send(
+    host: Host,
+    plans: list[ChangePlan],
+    gone_arns: set[str],
+    done: OnDone,
+    before_send: BeforeSend | None = None,
+) -> None:
+    if before_send is not None:
+        try:
+            said = before_send.run([plan.schedule for plan in plans])
+        except OSError as error:
+            where = f" {shown(Path(error.filename))}" if error.filename else ""
+            problem = AwsError(
+                f"Nothing deleted: the export could not be written{where}: "
+                f"{error.strerror or error}"
+            )
+            host.call_from_thread(host.show_error, problem)
+            host.call_from_thread(done, gone_arns)
+            return
+        host.call_from_thread(host.notify, said)
     results = apply_plans(host.session.backend.mutations, plans, consented=True)
     deleted = set(gone_arns)
     for plan, result in zip(plans, results, strict=True):
