@@ -272,7 +272,8 @@ def test_planted_targets_queues_and_keys_are_broken_as_named(demo: Demo) -> None
     deleted = _planted(demo, "target-function-deleted")["Target"]
     assert _target_error(demo, deleted) == "ResourceNotFoundException"
     elsewhere = _planted(demo, "target-in-another-region")["Target"]["Arn"]
-    assert ":eu-west-1:" in elsewhere and _target_error(demo, {"Arn": elsewhere}) is None
+    assert ":eu-west-1:" in elsewhere
+    assert _target_error(demo, {"Arn": elsewhere}) is None
 
     sqs = demo.client("sqs")
 
@@ -301,10 +302,12 @@ def test_planted_targets_queues_and_keys_are_broken_as_named(demo: Demo) -> None
 
 def test_planted_schedule_problems_are_relative_to_the_demos_now(demo: Demo) -> None:
     expired = _planted(demo, "expired-end-date-passed")
-    assert expired["State"] == "ENABLED" and expired["EndDate"] < NOW
+    assert expired["State"] == "ENABLED"
+    assert expired["EndDate"] < NOW
     completed = _planted(demo, "completed-at-kept-forever")
     at = datetime.fromisoformat(completed["ScheduleExpression"][3:-1]).replace(tzinfo=UTC)
-    assert at < NOW and completed["ActionAfterCompletion"] == "NONE"
+    assert at < NOW
+    assert completed["ActionAfterCompletion"] == "NONE"
     disabled = _planted(demo, "disabled-for-over-a-year")
     assert disabled["State"] == "DISABLED"
     assert disabled["LastModificationDate"] <= NOW - timedelta(days=365)
