@@ -41,6 +41,21 @@ def json_error(type_name: str, query_code: str, message: str, status: int = 400)
     )
 
 
+def query_error(code: str, message: str, status: int = 400) -> AWSResponse:
+    """An error as a query-protocol service (IAM, SNS, STS) answers it: XML."""
+    body = (
+        "<ErrorResponse><Error><Type>Sender</Type>"
+        f"<Code>{code}</Code><Message>{message}</Message>"
+        "</Error><RequestId>fault-injected</RequestId></ErrorResponse>"
+    )
+    return AWSResponse(
+        "https://fault.invalid/",
+        status,
+        cast(Any, {"content-type": "text/xml", "x-amzn-requestid": "fault-injected"}),
+        _Body(body.encode()),
+    )
+
+
 def request_json(request: AWSPreparedRequest) -> dict[str, Any]:
     body = request.body
     text = body.decode() if isinstance(body, bytes | bytearray) else str(body or "")

@@ -69,6 +69,11 @@ class Finding:
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
+def severity_rank(severity: Severity | None) -> int:
+    """0 for the most serious; None (no finding at all) after every severity."""
+    return len(_ORDER) if severity is None else _ORDER[severity]
+
+
 def by_severity(found: list[Finding]) -> list[Finding]:
     """Most serious first (stable: the order of equals is kept)."""
     return sorted(found, key=lambda finding: _ORDER[finding.severity])

@@ -5,15 +5,31 @@ to the role's identity policies for one action on one resource, with wildcards i
 and resources, NotAction / NotResource. What it cannot see (conditions it cannot decide,
 permissions boundaries, SCPs, resource policies, a policy it could not read) makes the
 answer CANNOT_TELL, never ALLOWED: it says which in ``why``.
+
+Each statement matches a request YES, NO or MAYBE (MAYBE: it would match under a condition
+the doctor cannot decide, a policy variable, or an unknown resource). An explicit Deny that
+matches YES decides DENIED; one that matches MAYBE makes an Allow CANNOT_TELL. A malformed
+statement (AWS refuses those, so a reader gave us something odd) is MAYBE both ways: never
+a crash, never a confident answer. Permissions boundaries and SCPs are not read: ALLOWED
+means "the role's own policies allow it".
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import IntEnum, StrEnum
+from functools import lru_cache
+from typing import Any, Final
 
-from schedtui.core.health.resources import PolicyDocument, RoleFacts
+from schedtui.core.health.resources import PolicyDocument, Presence, RoleFacts
+
+SCHEDULER_PRINCIPAL: Final = "scheduler.amazonaws.com"
+# The condition keys AWS recommends on the scheduler's trust (the confused-deputy guard).
+_SOURCE_KEYS: Final = frozenset({"aws:sourceaccount", "aws:sourcearn"})
+# The resource when the doctor cannot know it (a universal target acts on what its Input says).
+ANY_RESOURCE: Final = "*"
 
 
 class Decision(StrEnum):
@@ -26,6 +42,7 @@ class Decision(StrEnum):
 class Verdict:
     decision: Decision
     why: str  # for people: which statement of which policy decided, or what was unknowable
+    explicit: bool = False  # DENIED by a Deny statement (certain even when a read was partial)
 
 
 @dataclass(frozen=True)
@@ -35,14 +52,290 @@ class TrustVerdict:
     why: str
 
 
+class _Match(IntEnum):
+    NO = 0
+    MAYBE = 1
+    YES = 2
+
+
+class _Malformed(ValueError):
+    """A policy element of a shape AWS would refuse."""
+
+
+@dataclass(frozen=True)
+class _Statement:
+    where: str  # "statement 'Sid' of policy X", for people
+    effect: str | None  # "Allow" / "Deny"; None: malformed, could be either
+    body: Mapping[str, Any]
+    problem: str = ""  # why it is malformed
+
+
+def _strings(value: Any, element: str) -> list[str]:
+    """A policy element that may be one string or a list of them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
+        return list(value)
+    raise _Malformed(f"{element} is neither a string nor a list of strings")
+
+
+def _label(statement: Mapping[str, Any], index: int) -> str:
+    sid = statement.get("Sid")
+    return f"statement '{sid}'" if isinstance(sid, str) and sid else f"statement {index + 1}"
+
+
+def _statements(policy: PolicyDocument) -> Iterator[_Statement]:
+    """The policy's statements; a document of the wrong shape is one malformed statement."""
+    document = policy.document
+    where = f"policy {policy.source}"
+    raw = document.get("Statement") if isinstance(document, Mapping) else None
+    if isinstance(raw, Mapping):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        yield _Statement(where, None, {}, "it has no Statement list")
+        return
+    for index, statement in enumerate(raw):
+        if not isinstance(statement, Mapping):
+            yield _Statement(f"statement {index + 1} of {where}", None, {}, "not an object")
+            continue
+        label = f"{_label(statement, index)} of {where}"
+        effect = statement.get("Effect")
+        if effect not in ("Allow", "Deny"):
+            yield _Statement(label, None, statement, "its Effect is neither Allow nor Deny")
+            continue
+        yield _Statement(label, effect, statement)
+
+
+@lru_cache(maxsize=4096)
+def _pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """IAM wildcards: ``*`` any run of characters, ``?`` any one; the rest literal."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), (re.IGNORECASE if ignore_case else 0) | re.DOTALL)
+
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def _resource_matches(pattern: str, resource: str) -> _Match:
+    if resource == ANY_RESOURCE:  # unknown resource: only "*" is sure to cover it
+        return _Match.YES if pattern == "*" else _Match.MAYBE
+    if "${" in pattern:  # a policy variable (${aws:username}): its value is not known here
+        loose = _VARIABLE.sub("*", pattern)
+        return _Match.MAYBE if _pattern(loose, False).fullmatch(resource) else _Match.NO
+    return _Match.YES if _pattern(pattern, False).fullmatch(resource) else _Match.NO
+
+
+def _action_matches(pattern: str, action: str) -> bool:
+    return _pattern(pattern, True).fullmatch(action) is not None
+
+
+def _any(patterns: list[str], test: Callable[[str], _Match]) -> _Match:
+    return max((test(pattern) for pattern in patterns), default=_Match.NO)
+
+
+def _element(statement: Mapping[str, Any], name: str) -> tuple[list[str], bool]:
+    """``name`` (Action, Resource) or its Not- form: the patterns and whether negated."""
+    plain, negated = statement.get(name), statement.get(f"Not{name}")
+    if (plain is None) == (negated is None):
+        raise _Malformed(f"it needs exactly one of {name} and Not{name}")
+    if plain is not None:
+        return _strings(plain, name), False
+    return _strings(negated, f"Not{name}"), True
+
+
+def _invert(match: _Match) -> _Match:
+    return {_Match.YES: _Match.NO, _Match.NO: _Match.YES, _Match.MAYBE: _Match.MAYBE}[match]
+
+
+def _statement_match(statement: Mapping[str, Any], action: str, resource: str) -> _Match:
+    """Whether the statement applies to the request (raises _Malformed)."""
+    actions, not_action = _element(statement, "Action")
+    found = _any(
+        actions, lambda pattern: _Match.YES if _action_matches(pattern, action) else _Match.NO
+    )
+    action_match = _invert(found) if not_action else found
+    if action_match is _Match.NO:
+        return _Match.NO
+    resources, not_resource = _element(statement, "Resource")
+    found = _any(resources, lambda pattern: _resource_matches(pattern, resource))
+    resource_match = _invert(found) if not_resource else found
+    condition = statement.get("Condition")
+    if condition is not None and not isinstance(condition, Mapping):
+        raise _Malformed("its Condition is not an object")
+    # Conditions test the request's context (source IP, tags, time...), which the doctor
+    # does not have: a statement with one matches at best MAYBE.
+    condition_match = _Match.MAYBE if condition else _Match.YES
+    return min(action_match, resource_match, condition_match)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    effect: str | None
+    match: _Match
+    where: str
+    problem: str
+
+
+def _outcomes(policies: Sequence[PolicyDocument], action: str, resource: str) -> Iterator[_Outcome]:
+    for policy in policies:
+        for statement in _statements(policy):
+            if statement.effect is None:
+                yield _Outcome(None, _Match.MAYBE, statement.where, statement.problem)
+                continue
+            try:
+                match = _statement_match(statement.body, action, resource)
+            except _Malformed as error:
+                yield _Outcome(None, _Match.MAYBE, statement.where, str(error))
+                continue
+            if match is not _Match.NO:
+                yield _Outcome(statement.effect, match, statement.where, "")
+
+
+def _why_maybe(outcome: _Outcome) -> str:
+    if outcome.problem:
+        return f"{outcome.where} is malformed ({outcome.problem})"
+    return (
+        f"{outcome.where} applies only under a condition or to a resource the doctor cannot check"
+    )
+
+
 def evaluate(policies: Sequence[PolicyDocument], action: str, resource: str) -> Verdict:
-    raise NotImplementedError  # helper: doctor
+    request = f"{action} on {resource}"
+    outcomes = list(_outcomes(policies, action, resource))
+    for outcome in outcomes:
+        if outcome.effect == "Deny" and outcome.match is _Match.YES:
+            return Verdict(Decision.DENIED, f"{outcome.where} denies {request}", explicit=True)
+    doubts = [o for o in outcomes if o.match is _Match.MAYBE and o.effect != "Allow"]
+    allows = [o for o in outcomes if o.effect == "Allow"]
+    sure = next((o for o in allows if o.match is _Match.YES), None)
+    if sure is not None:
+        if doubts:
+            return Verdict(
+                Decision.CANNOT_TELL,
+                f"{sure.where} allows {request}, but {_why_maybe(doubts[0])} and may deny it",
+            )
+        return Verdict(Decision.ALLOWED, f"{sure.where} allows {request}")
+    maybe = allows + [o for o in doubts if o.effect is None]
+    if maybe:
+        return Verdict(Decision.CANNOT_TELL, f"{_why_maybe(maybe[0])}; it may allow {request}")
+    if not policies:
+        return Verdict(Decision.DENIED, f"no policy allows {request} (the role has none)")
+    names = ", ".join(policy.source for policy in policies)
+    return Verdict(Decision.DENIED, f"no statement allows {request} (policies read: {names})")
 
 
 def evaluate_role(role: RoleFacts, action: str, resource: str) -> Verdict:
-    """``evaluate`` on the role's policies; an incomplete read turns DENIED into CANNOT_TELL."""
-    raise NotImplementedError  # helper: doctor
+    """``evaluate`` on the role's policies; an incomplete read turns DENIED into CANNOT_TELL.
+
+    Only an implicit deny: a Deny statement that was read is certain whatever was not.
+    """
+    if role.presence is Presence.MISSING:
+        return Verdict(Decision.CANNOT_TELL, f"the role {role.arn} does not exist")
+    if role.presence is Presence.UNKNOWN:
+        return Verdict(
+            Decision.CANNOT_TELL,
+            f"the role {role.arn} could not be read" + (f": {role.why}" if role.why else ""),
+        )
+    verdict = evaluate(role.policies, action, resource)
+    if verdict.decision is Decision.DENIED and not verdict.explicit and not role.complete:
+        unread = f" ({role.why})" if role.why else ""
+        return Verdict(
+            Decision.CANNOT_TELL,
+            f"{verdict.why}, but some of the role's policies could not be read{unread}",
+        )
+    return verdict
+
+
+def _lets_scheduler_in(statement: Mapping[str, Any]) -> bool:
+    """Principal (or NotPrincipal) admits scheduler.amazonaws.com; raises _Malformed."""
+    principal, negated = statement.get("Principal"), statement.get("NotPrincipal")
+    if (principal is None) == (negated is None):
+        raise _Malformed("it needs exactly one of Principal and NotPrincipal")
+    given = principal if principal is not None else negated
+    if given == "*":
+        named = True
+    elif isinstance(given, Mapping):
+        named = False
+        for kind, value in given.items():
+            values = {v.lower() for v in _strings(value, f"Principal.{kind}")}
+            wanted = {"*", SCHEDULER_PRINCIPAL} if kind == "Service" else {"*"}
+            if kind in ("AWS", "Service") and values & wanted:
+                named = True
+    else:
+        raise _Malformed("its Principal is neither '*' nor an object")
+    return named if principal is not None else not named
+
+
+def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
+    condition = statement.get("Condition") or {}
+    if not isinstance(condition, Mapping):
+        raise _Malformed("its Condition is not an object")
+    keys: set[str] = set()
+    for operator, tests in condition.items():
+        if not isinstance(tests, Mapping):
+            raise _Malformed(f"its Condition {operator} is not an object")
+        keys.update(str(key).lower() for key in tests)
+    return keys
 
 
 def scheduler_trust(role: RoleFacts) -> TrustVerdict:
-    raise NotImplementedError  # helper: doctor
+    """May ``scheduler.amazonaws.com`` sts:AssumeRole the role, and is it conditioned on
+    aws:SourceAccount / aws:SourceArn (the confused-deputy guard AWS recommends)."""
+    if role.presence is not Presence.EXISTS:
+        return TrustVerdict(Decision.CANNOT_TELL, False, f"the role {role.arn} was not read")
+    if role.trust is None:
+        why = role.why or "its trust policy was not read"
+        return TrustVerdict(Decision.CANNOT_TELL, False, f"the role {role.arn}: {why}")
+    trust = PolicyDocument(f"trust policy of {role.arn}", role.trust)
+    allowed: list[tuple[str, set[str]]] = []
+    doubts: list[str] = []
+    for statement in _statements(trust):
+        if statement.effect is None:
+            doubts.append(f"{statement.where} is malformed ({statement.problem})")
+            continue
+        try:
+            actions, negated = _element(statement.body, "Action")
+            named = any(_action_matches(pattern, "sts:AssumeRole") for pattern in actions)
+            if named == negated or not _lets_scheduler_in(statement.body):
+                continue
+            keys = _condition_keys(statement.body)
+        except _Malformed as error:
+            doubts.append(f"{statement.where} is malformed ({error})")
+            continue
+        if statement.effect == "Deny":
+            if not keys:
+                why = f"{statement.where} denies {SCHEDULER_PRINCIPAL} sts:AssumeRole"
+                return TrustVerdict(Decision.DENIED, False, why)
+            doubts.append(f"{statement.where} denies it under a condition")
+            continue
+        allowed.append((statement.where, keys))
+    # A statement conditioned only on the source keys is what Scheduler satisfies when the
+    # values are right; any other key (sts:ExternalId...) is one the doctor cannot decide.
+    plain = [(where, keys) for where, keys in allowed if keys <= _SOURCE_KEYS]
+    if plain and not doubts:
+        guarded = [where for where, keys in plain if keys & _SOURCE_KEYS]
+        # Either statement admits Scheduler: an unconditioned one makes the guard moot.
+        if len(guarded) == len(plain):
+            return TrustVerdict(
+                Decision.ALLOWED,
+                True,
+                f"{guarded[0]} lets {SCHEDULER_PRINCIPAL} assume the role, "
+                "conditioned on aws:SourceAccount/aws:SourceArn",
+            )
+        where = next(w for w, keys in plain if not keys & _SOURCE_KEYS)
+        why = f"{where} lets {SCHEDULER_PRINCIPAL} assume the role without a source condition"
+        return TrustVerdict(Decision.ALLOWED, False, why)
+    conditioned = any(keys & _SOURCE_KEYS for _, keys in allowed)
+    if allowed or doubts:
+        if doubts:
+            why = doubts[0]
+        else:
+            why = (
+                f"{allowed[0][0]} admits {SCHEDULER_PRINCIPAL} only under a condition the "
+                "doctor cannot check"
+            )
+        return TrustVerdict(Decision.CANNOT_TELL, conditioned, why)
+    why = (
+        f"no statement of the trust policy of {role.arn} lets {SCHEDULER_PRINCIPAL} sts:AssumeRole"
+    )
+    return TrustVerdict(Decision.DENIED, False, why)

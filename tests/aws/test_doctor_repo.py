@@ -1,0 +1,849 @@
+"""DoctorRepository against the moto server over HTTP: the facts it gathers for each broken
+resource, the cache, the rate limits and the faults.
+
+The repository's clients are read-only (``AwsSettings(read_only=True)``) and every request
+on the wire is recorded: the doctor sends read operations only. Resources are made through
+moto's API by separate, writable clients. Faults moto cannot produce (access denied,
+throttling) are answered on the wire by a ``before-send`` handler, so botocore parses them
+as it would AWS's answer.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+import pytest
+
+from schedtui.aws.doctor_repo import DoctorRepository, policy_document
+from schedtui.aws.session import AwsClients, AwsSettings
+from schedtui.core.health.doctor import DoctorReport
+from schedtui.core.health.findings import FindingKind
+from schedtui.core.health.resources import Presence, ScheduleFacts
+from schedtui.core.schedules.schedule import Schedule
+from tests.aws.conftest import ACCOUNT, REGION
+from tests.aws.wire import intercept, json_error, query_error
+from tests.conftest import closed_port
+
+READS = ("Get", "List", "Describe")
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+ROLE_NAME = "scheduler-invoke"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}"
+FUNCTION = "nightly-report"
+FUNCTION_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{FUNCTION}"
+MACHINE_ARN = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:etl"
+CLUSTER_ARN = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/batch"
+TOPIC_ARN = f"arn:aws:sns:{REGION}:{ACCOUNT}:alerts"
+BUS_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/orders"
+QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:work"
+DLQ_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:scheduler-dlq"
+TASK_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-task"
+EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-execution"
+
+SCHEDULER_TRUST: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "scheduler.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        }
+    ],
+}
+LAMBDA_TRUST: dict[str, Any] = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+
+
+def allow(*pairs: tuple[str, str]) -> dict[str, Any]:
+    """An identity policy allowing each (action, resource)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": action, "Resource": resource}
+            for action, resource in pairs
+        ],
+    }
+
+
+Setup = Callable[[str], Any]
+
+
+class Account:
+    """Makes resources in moto through writable clients (never the repository's)."""
+
+    def __init__(self, setup: Setup) -> None:
+        self.client = setup
+
+    def role(
+        self,
+        name: str = ROLE_NAME,
+        policy: dict[str, Any] | None = None,
+        trust: dict[str, Any] = SCHEDULER_TRUST,
+        managed: tuple[str, ...] = (),
+    ) -> str:
+        iam = self.client("iam")
+        arn: str = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))[
+            "Role"
+        ]["Arn"]
+        if policy is not None:
+            iam.put_role_policy(
+                RoleName=name, PolicyName="invoke", PolicyDocument=json.dumps(policy)
+            )
+        for policy_arn in managed:
+            iam.attach_role_policy(RoleName=name, PolicyArn=policy_arn)
+        return arn
+
+    def managed_policy(self, name: str, document: dict[str, Any]) -> str:
+        arn: str = self.client("iam").create_policy(
+            PolicyName=name, PolicyDocument=json.dumps(document)
+        )["Policy"]["Arn"]
+        return arn
+
+    def function(self, name: str = FUNCTION, alias: str | None = None) -> None:
+        iam = self.client("iam")
+        iam.create_role(RoleName=f"{name}-fn", AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST))
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w") as zipped:
+            zipped.writestr("handler.py", "def handler(event, context): return 1\n")
+        functions = self.client("lambda")
+        functions.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=f"arn:aws:iam::{ACCOUNT}:role/{name}-fn",
+            Handler="handler.handler",
+            Code={"ZipFile": archive.getvalue()},
+            Publish=True,
+        )
+        if alias:
+            functions.create_alias(FunctionName=name, Name=alias, FunctionVersion="1")
+
+    def state_machine(self) -> None:
+        self.client("stepfunctions").create_state_machine(
+            name="etl",
+            definition='{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
+            roleArn=ROLE,
+        )
+
+    def cluster(self) -> str:
+        ecs = self.client("ecs")
+        ecs.create_cluster(clusterName="batch")
+        definition: str = ecs.register_task_definition(
+            family="export",
+            containerDefinitions=[{"name": "app", "image": "app:1", "memory": 128}],
+            taskRoleArn=TASK_ROLE,
+            executionRoleArn=EXECUTION_ROLE,
+        )["taskDefinition"]["taskDefinitionArn"]
+        return definition
+
+    def queue(self, name: str, **attributes: str) -> str:
+        url: str = self.client("sqs").create_queue(QueueName=name, Attributes=attributes)[
+            "QueueUrl"
+        ]
+        return url
+
+    def topic(self) -> None:
+        self.client("sns").create_topic(Name="alerts")
+
+    def bus(self) -> None:
+        self.client("events").create_event_bus(Name="orders")
+
+    def key(self, state: str = "Enabled") -> str:
+        kms = self.client("kms")
+        key = kms.create_key()["KeyMetadata"]
+        # moto's DisableKey and ScheduleKeyDeletion want the key id, not its ARN
+        if state == "Disabled":
+            kms.disable_key(KeyId=key["KeyId"])
+        elif state == "PendingDeletion":
+            kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+        arn: str = key["Arn"]
+        return arn
+
+    def healthy(self) -> Schedule:
+        """A careful Lambda schedule whose every resource exists and allows what it must."""
+        key = self.key()
+        self.role(
+            policy=allow(
+                ("lambda:InvokeFunction", FUNCTION_ARN),
+                ("sqs:SendMessage", DLQ_ARN),
+                ("kms:Decrypt", key),
+            )
+        )
+        self.function()
+        self.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+        return schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=key)
+
+
+def schedule(
+    target: str,
+    *,
+    name: str = "nightly",
+    role: str = ROLE,
+    dlq: str | None = None,
+    key: str | None = None,
+    task_definition: str | None = None,
+    event_age: int = 3600,
+) -> Schedule:
+    members: dict[str, Any] = {"Arn": target, "RoleArn": role}
+    members["RetryPolicy"] = {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": event_age}
+    if dlq:
+        members["DeadLetterConfig"] = {"Arn": dlq}
+    if task_definition:
+        members["EcsParameters"] = {"TaskDefinitionArn": task_definition}
+    document: dict[str, Any] = {
+        "Name": name,
+        "GroupName": "reports",
+        "Arn": f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/reports/{name}",
+        "ScheduleExpression": "cron(0 2 * * ? *)",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "Target": members,
+    }
+    if key:
+        document["KmsKeyArn"] = key
+    # As a read of AWS: the model's own rules (a FIFO DLQ...) do not stop what AWS holds.
+    return Schedule.from_api(document)
+
+
+@pytest.fixture
+def setup(moto_endpoint: str) -> Setup:
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
+
+    return client
+
+
+@pytest.fixture
+def account(setup: Setup) -> Account:
+    return Account(setup)
+
+
+@pytest.fixture
+def clients(moto_endpoint: str) -> AwsClients:
+    return AwsClients(
+        AwsSettings(region=REGION, endpoint_url=moto_endpoint, read_only=True, max_attempts=1)
+    )
+
+
+SERVICES = ("iam", "lambda_", "stepfunctions", "ecs", "sqs", "sns", "events", "kms", "sts")
+
+
+@pytest.fixture
+def operations(clients: AwsClients) -> list[str]:
+    """Every operation the repository's clients send, in order."""
+    sent: list[str] = []
+    for service in SERVICES:
+        client = getattr(clients, service)
+        client.meta.events.register("before-call", lambda model, **_: sent.append(model.name))
+    return sent
+
+
+def only_reads(operations: list[str]) -> None:
+    assert operations
+    assert all(name.startswith(READS) for name in operations), operations
+
+
+@pytest.fixture
+def doctor(clients: AwsClients) -> DoctorRepository:
+    return DoctorRepository(clients, sleep=lambda _: None)
+
+
+def test_a_healthy_schedule_is_all_there_with_its_policies(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    facts = doctor.facts(account.healthy())
+    assert facts.role.presence is Presence.EXISTS
+    assert facts.role.complete
+    assert facts.role.trust == SCHEDULER_TRUST
+    assert [policy.source for policy in facts.role.policies] == ["inline invoke"]
+    assert facts.role.policies[0].document["Statement"][0]["Action"] == "lambda:InvokeFunction"
+    assert facts.target is not None
+    assert facts.target.presence is Presence.EXISTS
+    assert facts.dlq is not None
+    assert facts.dlq.presence is Presence.EXISTS
+    assert facts.dlq.attributes == {"FifoQueue": "false", "MessageRetentionPeriod": "1209600"}
+    assert facts.key is not None
+    assert facts.key.attributes == {"KeyState": "Enabled"}
+    assert facts.task_definition is None
+    assert facts.notes == ()
+    only_reads(operations)
+    assert doctor.calls == len(operations)
+
+
+def test_a_role_that_does_not_exist_is_missing(account: Account, doctor: DoctorRepository) -> None:
+    account.function()
+    facts = doctor.facts(schedule(FUNCTION_ARN))
+    assert facts.role.presence is Presence.MISSING
+    assert "not found" in facts.role.why
+
+
+def test_managed_policies_are_read_and_shared_between_roles(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    shared = account.managed_policy("invoke-all", allow(("lambda:InvokeFunction", "*")))
+    account.role("first", managed=(shared,))
+    account.role("second", managed=(shared,))
+    account.function()
+    for role in ("first", "second"):
+        facts = doctor.facts(schedule(FUNCTION_ARN, role=f"arn:aws:iam::{ACCOUNT}:role/{role}"))
+        assert [policy.source for policy in facts.role.policies] == [shared], facts.role.why
+        assert facts.role.policies[0].document["Statement"][0]["Resource"] == "*"
+    assert operations.count("GetPolicy") == 1
+    assert operations.count("GetPolicyVersion") == 1
+    assert operations.count("GetRole") == 2
+
+
+def test_policy_documents_url_encoded_as_iam_sends_them_are_decoded() -> None:
+    encoded = quote(json.dumps(SCHEDULER_TRUST))
+    assert policy_document(encoded) == SCHEDULER_TRUST
+    assert policy_document(json.dumps(SCHEDULER_TRUST)) == SCHEDULER_TRUST
+    assert policy_document(SCHEDULER_TRUST) == SCHEDULER_TRUST
+    assert policy_document("%7Bnot json") is None
+    assert policy_document("[" * 100_000) is None  # nested too deep: unreadable, no crash
+    assert policy_document('["a list"]') is None
+
+
+def test_a_trust_policy_without_scheduler_is_gathered_as_it_is(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    account.role(trust=LAMBDA_TRUST, policy=allow(("lambda:InvokeFunction", FUNCTION_ARN)))
+    facts = doctor.facts(schedule(FUNCTION_ARN))
+    assert facts.role.trust == LAMBDA_TRUST
+
+
+def _delete_function(account: Account) -> str:
+    account.function()
+    account.client("lambda").delete_function(FunctionName=FUNCTION)
+    return FUNCTION_ARN
+
+
+def _delete_machine(account: Account) -> str:
+    account.state_machine()
+    account.client("stepfunctions").delete_state_machine(stateMachineArn=MACHINE_ARN)
+    return MACHINE_ARN
+
+
+def _delete_queue(account: Account) -> str:
+    account.client("sqs").delete_queue(QueueUrl=account.queue("work"))
+    return QUEUE_ARN
+
+
+def _delete_topic(account: Account) -> str:
+    account.topic()
+    account.client("sns").delete_topic(TopicArn=TOPIC_ARN)
+    return TOPIC_ARN
+
+
+def _delete_bus(account: Account) -> str:
+    account.bus()
+    account.client("events").delete_event_bus(Name="orders")
+    return BUS_ARN
+
+
+def _delete_cluster(account: Account) -> str:
+    account.cluster()
+    account.client("ecs").delete_cluster(cluster="batch")
+    return CLUSTER_ARN
+
+
+@pytest.mark.parametrize(
+    "delete",
+    [_delete_function, _delete_machine, _delete_queue, _delete_topic, _delete_bus, _delete_cluster],
+)
+def test_a_deleted_target_is_missing(
+    account: Account,
+    doctor: DoctorRepository,
+    operations: list[str],
+    delete: Callable[[Account], str],
+) -> None:
+    account.role()
+    arn = delete(account)
+    facts = doctor.facts(schedule(arn))
+    assert facts.target is not None
+    assert (facts.target.arn, facts.target.presence) == (arn, Presence.MISSING)
+    only_reads(operations)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda account: (account.function(), FUNCTION_ARN)[1],
+        lambda account: (account.state_machine(), MACHINE_ARN)[1],
+        lambda account: (account.queue("work"), QUEUE_ARN)[1],
+        lambda account: (account.topic(), TOPIC_ARN)[1],
+        lambda account: (account.bus(), BUS_ARN)[1],
+        lambda account: (account.cluster(), CLUSTER_ARN)[1],
+    ],
+    ids=["lambda", "states", "sqs", "sns", "events", "ecs"],
+)
+def test_an_existing_target_of_each_kind_exists(
+    account: Account, doctor: DoctorRepository, make: Callable[[Account], str]
+) -> None:
+    account.role()
+    facts = doctor.facts(schedule(make(account)))
+    assert facts.target is not None
+    assert facts.target.presence is Presence.EXISTS
+
+
+def test_a_lambda_alias_is_looked_up_with_its_qualifier(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    account.role()
+    account.function(alias="live")
+    live = doctor.facts(schedule(f"{FUNCTION_ARN}:live")).target
+    gone = doctor.facts(schedule(f"{FUNCTION_ARN}:canary")).target
+    assert live is not None
+    assert live.presence is Presence.EXISTS
+    assert gone is not None
+    assert gone.presence is Presence.MISSING
+
+
+def test_an_ecs_target_reads_its_task_definitions_roles(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    account.role()
+    definition = account.cluster()
+    facts = doctor.facts(schedule(CLUSTER_ARN, task_definition=definition))
+    assert facts.target is not None
+    assert facts.target.presence is Presence.EXISTS
+    assert facts.task_definition is not None
+    assert facts.task_definition.presence is Presence.EXISTS
+    assert facts.task_definition.attributes["taskRoleArn"] == TASK_ROLE
+    assert facts.task_definition.attributes["executionRoleArn"] == EXECUTION_ROLE
+
+
+def test_a_deregistered_or_unknown_task_definition_is_missing(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    account.role()
+    definition = account.cluster()
+    account.client("ecs").deregister_task_definition(taskDefinition=definition)
+    inactive = doctor.facts(schedule(CLUSTER_ARN, task_definition=definition)).task_definition
+    never = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/never:1"
+    unknown = doctor.facts(schedule(CLUSTER_ARN, task_definition=never)).task_definition
+    assert inactive is not None
+    assert inactive.presence is Presence.MISSING
+    assert "INACTIVE" in inactive.why
+    assert unknown is not None
+    assert unknown.presence is Presence.MISSING
+
+
+def test_a_fifo_or_short_retention_dlq_says_so(account: Account, doctor: DoctorRepository) -> None:
+    account.role()
+    account.function()
+    account.queue("dead.fifo", FifoQueue="true")
+    account.queue("short", MessageRetentionPeriod="60")
+    fifo = doctor.facts(schedule(FUNCTION_ARN, dlq=f"{DLQ_ARN[: -len('scheduler-dlq')]}dead.fifo"))
+    short = doctor.facts(schedule(FUNCTION_ARN, dlq=f"{DLQ_ARN[: -len('scheduler-dlq')]}short"))
+    assert fifo.dlq is not None
+    assert fifo.dlq.attributes["FifoQueue"] == "true"
+    assert short.dlq is not None
+    assert short.dlq.attributes["MessageRetentionPeriod"] == "60"
+
+
+def test_a_missing_dlq_is_missing(account: Account, doctor: DoctorRepository) -> None:
+    account.role()
+    account.function()
+    facts = doctor.facts(schedule(FUNCTION_ARN, dlq=DLQ_ARN))
+    assert facts.dlq is not None
+    assert facts.dlq.presence is Presence.MISSING
+
+
+@pytest.mark.parametrize("state", ["Disabled", "PendingDeletion"])
+def test_a_disabled_or_doomed_key_says_its_state(
+    account: Account, doctor: DoctorRepository, state: str
+) -> None:
+    account.role()
+    account.function()
+    facts = doctor.facts(schedule(FUNCTION_ARN, key=account.key(state)))
+    assert facts.key is not None
+    assert (facts.key.presence, facts.key.attributes) == (Presence.EXISTS, {"KeyState": state})
+
+
+def test_a_deleted_key_is_missing(account: Account, doctor: DoctorRepository) -> None:
+    account.role()
+    account.function()
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    facts = doctor.facts(schedule(FUNCTION_ARN, key=key))
+    assert facts.key is not None
+    assert facts.key.presence is Presence.MISSING
+
+
+def test_targets_of_kinds_it_does_not_read_get_a_note_and_no_call(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.role()
+    stream = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
+    facts = doctor.facts(schedule(stream))
+    assert facts.target is None
+    assert facts.notes == ("Kinesis targets are not checked for existence",)
+    assert not any(name.startswith("DescribeStream") for name in operations)
+
+
+def test_a_target_in_another_region_is_not_read(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.role()
+    elsewhere = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{FUNCTION}"
+    facts = doctor.facts(schedule(elsewhere))
+    assert facts.target is not None
+    assert facts.target.presence is Presence.UNKNOWN
+    assert "eu-west-1" in facts.target.why
+    assert "GetFunction" not in operations
+
+
+def test_a_role_of_another_account_is_not_looked_up_here(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.role()  # the same name in this account must not be taken for it
+    account.function()
+    other = f"arn:aws:iam::210987654321:role/{ROLE_NAME}"
+    facts = doctor.facts(schedule(FUNCTION_ARN, role=other))
+    assert facts.role.presence is Presence.UNKNOWN
+    assert "210987654321" in facts.role.why
+    assert "GetRole" not in operations
+
+
+def test_denied_reads_are_unknown_with_why(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    account.healthy()
+    intercept(clients.iam, "GetRole", lambda _: query_error("AccessDenied", "not authorized", 403))
+    intercept(
+        clients.lambda_,
+        "GetFunction",
+        lambda _: json_error("AccessDeniedException", "AccessDenied", "no", 403),
+    )
+    facts = doctor.facts(account_schedule())
+    assert facts.role.presence is Presence.UNKNOWN
+    assert "access denied" in facts.role.why
+    assert facts.target is not None
+    assert facts.target.presence is Presence.UNKNOWN
+    assert "access denied" in facts.target.why
+    assert facts.dlq is not None
+    assert facts.dlq.presence is Presence.EXISTS
+
+
+def account_schedule() -> Schedule:
+    return schedule(FUNCTION_ARN, dlq=DLQ_ARN)
+
+
+def test_a_policy_it_cannot_read_makes_the_role_incomplete(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    account.healthy()
+    intercept(
+        clients.iam, "GetRolePolicy", lambda _: query_error("AccessDenied", "not authorized", 403)
+    )
+    role = doctor.facts(account_schedule()).role
+    assert role.presence is Presence.EXISTS
+    assert not role.complete
+    assert "inline invoke" in role.why
+    assert "access denied" in role.why
+
+
+def test_throttled_after_retries_is_unknown(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    account.healthy()
+    intercept(
+        clients.sqs,
+        "GetQueueUrl",
+        lambda _: json_error("ThrottlingException", "Throttling", "slow down", 400),
+    )
+    facts = doctor.facts(account_schedule())
+    assert facts.dlq is not None
+    assert facts.dlq.presence is Presence.UNKNOWN
+    assert "throttled" in facts.dlq.why
+
+
+def test_an_endpoint_that_is_down_is_unknown_never_raised() -> None:
+    clients = AwsClients(
+        AwsSettings(
+            region=REGION,
+            endpoint_url=f"http://127.0.0.1:{closed_port()}",
+            max_attempts=1,
+            connect_timeout=1,
+        )
+    )
+    facts = DoctorRepository(clients, sleep=lambda _: None).facts(
+        schedule(FUNCTION_ARN, dlq=DLQ_ARN)
+    )
+    assert facts.role.presence is Presence.UNKNOWN
+    assert "unreachable" in facts.role.why
+    assert facts.target is not None
+    assert facts.target.presence is Presence.UNKNOWN
+    assert facts.dlq is not None
+    assert facts.dlq.presence is Presence.UNKNOWN
+
+
+def test_each_resource_is_read_once_for_a_hundred_schedules(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.healthy()
+    fleet = [account_schedule_named(f"job-{index:03d}") for index in range(100)]
+    with ThreadPoolExecutor(8) as pool:
+        gathered: list[ScheduleFacts] = list(pool.map(doctor.facts, fleet))
+    assert all(facts.role.presence is Presence.EXISTS for facts in gathered)
+    assert sorted(operations) == sorted(
+        [
+            "GetCallerIdentity",
+            "GetRole",
+            "ListRolePolicies",
+            "GetRolePolicy",
+            "ListAttachedRolePolicies",
+            "GetFunction",
+            "GetQueueUrl",
+            "GetQueueAttributes",
+        ]
+    )
+    assert doctor.calls == len(operations)
+    doctor.forget()
+    doctor.facts(fleet[0])
+    assert operations.count("GetRole") == 2  # a fresh look reads again
+
+
+def account_schedule_named(name: str) -> Schedule:
+    return schedule(FUNCTION_ARN, name=name, dlq=DLQ_ARN)
+
+
+def test_requests_are_spaced_by_their_service_limiter(
+    account: Account, clients: AwsClients
+) -> None:
+    account.healthy()
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    doctor = DoctorRepository(clients, clock=lambda: now[0], sleep=sleep, max_workers=1)
+    doctor.facts(account_schedule())
+    # One worker, so in order: GetFunction, GetCallerIdentity, then the four IAM requests
+    # (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies) 0.2 s apart (5 a
+    # second), then the SQS pair 0.1 s apart. Lambda and STS, alone on theirs, never wait.
+    assert slept == pytest.approx([0.2, 0.2, 0.2, 0.1])
+    assert now[0] == pytest.approx(0.7)
+
+
+# Findings: the facts gathered here, judged by core/health/doctor.py's rules.
+
+
+def found(doctor: DoctorRepository, *schedules: Schedule) -> set[FindingKind]:
+    report = doctor.diagnose(schedules, NOW)
+    return {finding.kind for diagnosis in report.diagnoses for finding in diagnosis.findings}
+
+
+def test_a_healthy_setup_has_no_finding(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    report = doctor.diagnose([account.healthy()], NOW)
+    assert [diagnosis.findings for diagnosis in report.diagnoses] == [()]
+    assert report.calls == len(operations)
+    only_reads(operations)
+
+
+def test_a_key_named_by_its_alias_is_judged_by_the_key_iam_sees(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    key = account.key()
+    account.client("kms").create_alias(AliasName="alias/scheduler", TargetKeyId=key)
+    alias = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/scheduler"
+    # kms:Decrypt on the key's ARN covers the alias; sqs:SendMessage is left out on purpose,
+    # so that the one finding shows the rules ran.
+    account.role(policy=allow(("lambda:InvokeFunction", FUNCTION_ARN), ("kms:Decrypt", key)))
+    account.function()
+    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=alias)) == {
+        FindingKind.DLQ_PERMISSION_DENIED
+    }
+
+
+def test_a_missing_role(account: Account, doctor: DoctorRepository) -> None:
+    account.function()
+    assert found(doctor, schedule(FUNCTION_ARN)) >= {FindingKind.ROLE_MISSING}
+
+
+@pytest.mark.parametrize(
+    ("trust", "kind"),
+    [
+        (LAMBDA_TRUST, FindingKind.ROLE_TRUST_MISSING),
+        (
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "scheduler.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            },
+            FindingKind.ROLE_TRUST_UNCONDITIONED,
+        ),
+    ],
+    ids=["no-scheduler", "no-condition"],
+)
+def test_a_role_scheduler_may_not_or_may_too_freely_assume(
+    account: Account, doctor: DoctorRepository, trust: dict[str, Any], kind: FindingKind
+) -> None:
+    account.role(trust=trust, policy=allow(("lambda:InvokeFunction", FUNCTION_ARN)))
+    account.function()
+    assert found(doctor, schedule(FUNCTION_ARN)) == {FindingKind.NO_DLQ, kind}
+
+
+@pytest.mark.parametrize(
+    ("granted", "kind"),
+    [
+        ((("sqs:SendMessage", DLQ_ARN), ("kms:Decrypt", "*")), FindingKind.ROLE_PERMISSION_DENIED),
+        (
+            (("lambda:InvokeFunction", FUNCTION_ARN), ("kms:Decrypt", "*")),
+            FindingKind.DLQ_PERMISSION_DENIED,
+        ),
+        (
+            (("lambda:InvokeFunction", FUNCTION_ARN), ("sqs:SendMessage", DLQ_ARN)),
+            FindingKind.KMS_PERMISSION_DENIED,
+        ),
+    ],
+    ids=["target", "dlq", "kms"],
+)
+def test_a_role_without_a_permission_it_needs(
+    account: Account,
+    doctor: DoctorRepository,
+    granted: tuple[tuple[str, str], ...],
+    kind: FindingKind,
+) -> None:
+    key = account.key()
+    account.role(policy=allow(*granted))
+    account.function()
+    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=key)) == {kind}
+
+
+def test_an_ecs_role_must_pass_the_task_roles(account: Account, doctor: DoctorRepository) -> None:
+    definition = account.cluster()
+    account.role(policy=allow(("ecs:RunTask", definition), ("iam:PassRole", TASK_ROLE)))
+    report = doctor.diagnose([schedule(CLUSTER_ARN, task_definition=definition)], NOW)
+    denied = [
+        finding.message
+        for finding in report.diagnoses[0].findings
+        if finding.kind is FindingKind.ROLE_PERMISSION_DENIED
+    ]
+    assert len(denied) == 1
+    assert "iam:PassRole" in denied[0]
+    assert EXECUTION_ROLE in denied[0]
+
+
+@pytest.mark.parametrize(
+    "delete",
+    [_delete_function, _delete_machine, _delete_queue, _delete_topic, _delete_bus, _delete_cluster],
+    ids=["lambda", "states", "sqs", "sns", "events", "ecs"],
+)
+def test_a_deleted_target_is_a_finding(
+    account: Account, doctor: DoctorRepository, delete: Callable[[Account], str]
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    assert found(doctor, schedule(delete(account))) == {
+        FindingKind.NO_DLQ,
+        FindingKind.TARGET_MISSING,
+    }
+
+
+def test_a_deregistered_task_definition_is_a_finding(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    definition = account.cluster()
+    account.client("ecs").deregister_task_definition(taskDefinition=definition)
+    assert found(doctor, schedule(CLUSTER_ARN, task_definition=definition)) == {
+        FindingKind.NO_DLQ,
+        FindingKind.TARGET_MISSING,
+    }
+
+
+@pytest.mark.parametrize(
+    ("queue", "attributes", "kind"),
+    [
+        (None, {}, FindingKind.DLQ_MISSING),
+        ("dead.fifo", {"FifoQueue": "true"}, FindingKind.FIFO_DLQ),
+        ("short", {"MessageRetentionPeriod": "600"}, FindingKind.DLQ_RETENTION_SHORT),
+    ],
+    ids=["missing", "fifo", "short-retention"],
+)
+def test_a_dlq_that_cannot_keep_failed_events(
+    account: Account,
+    doctor: DoctorRepository,
+    queue: str | None,
+    attributes: dict[str, str],
+    kind: FindingKind,
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    account.function()
+    name = queue or "gone"
+    if queue is not None:
+        account.queue(queue, **attributes)
+    dlq = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=dlq)) == {kind}
+
+
+@pytest.mark.parametrize(
+    ("state", "kind"),
+    [
+        (None, FindingKind.KMS_KEY_MISSING),
+        ("Disabled", FindingKind.KMS_KEY_DISABLED),
+        ("PendingDeletion", FindingKind.KMS_KEY_DISABLED),
+    ],
+)
+def test_a_key_that_cannot_decrypt(
+    account: Account, doctor: DoctorRepository, state: str | None, kind: FindingKind
+) -> None:
+    account.role(policy=allow(("*", "*")))
+    account.function()
+    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    key = (
+        account.key(state)
+        if state
+        else f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    assert found(doctor, schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=key)) == {kind}
+
+
+def test_a_denied_read_is_not_checked_never_a_verdict(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    account.healthy()
+    intercept(clients.iam, "GetRole", lambda _: query_error("AccessDenied", "not authorized", 403))
+    report = doctor.diagnose([account_schedule()], NOW)
+    (finding,) = report.diagnoses[0].findings
+    assert finding.kind is FindingKind.NOT_CHECKED
+    assert ROLE in finding.message
+    assert "access denied" in finding.message
+
+
+def test_a_hundred_schedules_sharing_a_role_and_target_make_a_handful_of_calls(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.healthy()
+    fleet = [account_schedule_named(f"job-{index:03d}") for index in range(100)]
+    seen: list[tuple[int, int]] = []
+    report: DoctorReport = doctor.diagnose(fleet, NOW, progress=lambda *p: seen.append(p))
+    assert len(report.diagnoses) == 100
+    assert report.calls == len(operations) == 8  # 4 IAM, STS, Lambda, 2 SQS: once each
+    assert seen[-1] == (100, 100)
+    assert [done for done, _ in seen] == list(range(1, 101))
+    only_reads(operations)

@@ -1,0 +1,558 @@
+"""The doctor's rules: each finding kind fires on its broken case, with a fix an operator can
+apply, and a healthy schedule whose resources are healthy yields none of them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from schedtui.core.health.doctor import (
+    DISABLED_LONG_AFTER,
+    Diagnosis,
+    Need,
+    diagnose,
+    needs,
+    report,
+)
+from schedtui.core.health.findings import Finding, FindingKind, Severity
+from schedtui.core.health.resources import (
+    PolicyDocument,
+    Presence,
+    ResourceFacts,
+    RoleFacts,
+    ScheduleFacts,
+)
+from schedtui.core.schedules.schedule import Schedule
+
+NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/scheduler-billing"
+FN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:billing"
+DLQ = f"arn:aws:sqs:{REGION}:{ACCOUNT}:billing-dlq"
+KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+# The kinds only the doctor adds (findings.py's own are the detail's).
+DOCTOR_KINDS = frozenset(list(FindingKind)[list(FindingKind).index(FindingKind.ROLE_MISSING) :]) | {
+    FindingKind.FIFO_DLQ
+}
+
+
+def schedule(**members: Any) -> Schedule:
+    target: dict[str, Any] = {
+        "Arn": FN,
+        "RoleArn": ROLE,
+        "DeadLetterConfig": {"Arn": DLQ},
+        "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
+    }
+    target.update(members.pop("target", {}))
+    return Schedule.from_api(
+        {
+            "Name": "billing",
+            "GroupName": "finance",
+            "Arn": f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/finance/billing",
+            "ScheduleExpression": "cron(0 2 * * ? *)",
+            "FlexibleTimeWindow": {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 15},
+            "KmsKeyArn": KEY,
+            "LastModificationDate": NOW - timedelta(days=400),
+            "Target": {k: v for k, v in target.items() if v is not None},
+            **members,
+        }
+    )
+
+
+def allow(action: str, resource: str) -> dict[str, str]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+GOOD_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "scheduler.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        }
+    ],
+}
+GOOD_POLICY = PolicyDocument(
+    "inline billing",
+    {
+        "Statement": [
+            allow("lambda:InvokeFunction", FN),
+            allow("sqs:SendMessage", DLQ),
+            allow("kms:Decrypt", KEY),
+        ]
+    },
+)
+
+
+def facts(**changes: Any) -> ScheduleFacts:
+    role = RoleFacts(ROLE, Presence.EXISTS, trust=GOOD_TRUST, policies=(GOOD_POLICY,))
+    healthy = ScheduleFacts(
+        role=replace(role, **changes.pop("role", {})),
+        target=ResourceFacts(FN, Presence.EXISTS),
+        dlq=ResourceFacts(
+            DLQ,
+            Presence.EXISTS,
+            {"FifoQueue": "false", "MessageRetentionPeriod": "345600"},
+        ),
+        key=ResourceFacts(KEY, Presence.EXISTS, {"KeyState": "Enabled"}),
+    )
+    return replace(healthy, **changes)
+
+
+def kinds(found: list[Finding]) -> list[FindingKind]:
+    return [finding.kind for finding in found]
+
+
+def test_a_healthy_schedule_with_healthy_resources_has_no_finding() -> None:
+    assert diagnose(schedule(), facts(), NOW, region=REGION) == []
+
+
+def one_kind(kind: FindingKind, found: list[Finding]) -> Finding:
+    matching = [finding for finding in found if finding.kind is kind]
+    assert matching, f"{kind} not in {kinds(found)}"
+    return matching[0]
+
+
+# kind -> (schedule members, facts changes, severity, words the message must hold)
+BROKEN: dict[FindingKind, tuple[dict[str, Any], dict[str, Any], Severity, str]] = {
+    FindingKind.ROLE_MISSING: (
+        {},
+        {"role": {"presence": Presence.MISSING, "trust": None, "policies": ()}},
+        Severity.ERROR,
+        f"The execution role {ROLE} does not exist",
+    ),
+    FindingKind.ROLE_TRUST_MISSING: (
+        {},
+        {
+            "role": {
+                "trust": {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "lambda.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ]
+                }
+            }
+        },
+        Severity.ERROR,
+        f"The role {ROLE} does not let scheduler.amazonaws.com assume it",
+    ),
+    FindingKind.ROLE_TRUST_UNCONDITIONED: (
+        {},
+        {
+            "role": {
+                "trust": {
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "scheduler.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ]
+                }
+            }
+        },
+        Severity.WARNING,
+        "without an aws:SourceAccount or aws:SourceArn condition",
+    ),
+    FindingKind.ROLE_PERMISSION_DENIED: (
+        {"target": {"Arn": FN + "-v2"}},
+        {"target": ResourceFacts(FN + "-v2", Presence.EXISTS)},
+        Severity.ERROR,
+        f"may not lambda:InvokeFunction on {FN}-v2",
+    ),
+    FindingKind.ROLE_PERMISSION_UNCERTAIN: (
+        {},
+        {
+            "role": {
+                "policies": (
+                    PolicyDocument(
+                        "arn:aws:iam::aws:policy/Conditional",
+                        {"Statement": [{**allow("*", "*"), "Condition": {"Bool": {"x": "y"}}}]},
+                    ),
+                )
+            }
+        },
+        Severity.INFO,
+        "Cannot tell whether the role",
+    ),
+    FindingKind.DLQ_PERMISSION_DENIED: (
+        {"target": {"DeadLetterConfig": {"Arn": DLQ + "-2"}}},
+        {"dlq": ResourceFacts(DLQ + "-2", Presence.EXISTS)},
+        Severity.ERROR,
+        f"may not sqs:SendMessage on {DLQ}-2 (to send failed events to the DLQ)",
+    ),
+    FindingKind.KMS_PERMISSION_DENIED: (
+        {"KmsKeyArn": KEY[:-1] + "c"},
+        {"key": ResourceFacts(KEY[:-1] + "c", Presence.EXISTS, {"KeyState": "Enabled"})},
+        Severity.ERROR,
+        "may not kms:Decrypt",
+    ),
+    FindingKind.TARGET_MISSING: (
+        {},
+        {"target": ResourceFacts(FN, Presence.MISSING)},
+        Severity.ERROR,
+        f"The Lambda target {FN} does not exist",
+    ),
+    FindingKind.DLQ_MISSING: (
+        {},
+        {"dlq": ResourceFacts(DLQ, Presence.MISSING)},
+        Severity.ERROR,
+        f"The dead-letter queue {DLQ} does not exist",
+    ),
+    FindingKind.DLQ_RETENTION_SHORT: (
+        {},
+        {"dlq": ResourceFacts(DLQ, Presence.EXISTS, {"MessageRetentionPeriod": "1800"})},
+        Severity.WARNING,
+        "keeps messages 30m, less than the retry policy's maximum event age of 1h",
+    ),
+    FindingKind.KMS_KEY_MISSING: (
+        {},
+        {"key": ResourceFacts(KEY, Presence.MISSING)},
+        Severity.ERROR,
+        f"The KMS key {KEY} does not exist",
+    ),
+    FindingKind.KMS_KEY_DISABLED: (
+        {},
+        {"key": ResourceFacts(KEY, Presence.EXISTS, {"KeyState": "PendingDeletion"})},
+        Severity.ERROR,
+        f"The KMS key {KEY} is PendingDeletion",
+    ),
+    FindingKind.DISABLED_LONG: (
+        {"State": "DISABLED", "LastModificationDate": NOW - timedelta(days=45)},
+        {},
+        Severity.INFO,
+        "DISABLED and unchanged for 45 days",
+    ),
+    FindingKind.WINDOW_OVER_PERIOD: (
+        {
+            "ScheduleExpression": "rate(10 minutes)",
+            "StartDate": NOW - timedelta(days=1),
+            "FlexibleTimeWindow": {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 30},
+        },
+        {},
+        Severity.WARNING,
+        "Flexible window of 30 minutes is longer than the 10m between runs",
+    ),
+    FindingKind.FAILURES_VANISH: (
+        {"target": {"DeadLetterConfig": None, "RetryPolicy": {"MaximumRetryAttempts": 0}}},
+        {"dlq": None},
+        Severity.WARNING,
+        "MaximumRetryAttempts is 0 and there is no dead-letter queue",
+    ),
+    FindingKind.TARGET_OTHER_REGION: (
+        {"target": {"Arn": FN.replace(REGION, "eu-west-1")}},
+        {"role": {"policies": (PolicyDocument("inline all", {"Statement": allow("*", "*")}),)}},
+        Severity.WARNING,
+        "is in eu-west-1, the schedule in us-east-1",
+    ),
+    FindingKind.NOT_CHECKED: (
+        {},
+        {"target": ResourceFacts(FN, Presence.UNKNOWN, why="AccessDeniedException")},
+        Severity.INFO,
+        f"Could not check the Lambda target {FN}: AccessDeniedException",
+    ),
+    FindingKind.FIFO_DLQ: (
+        {},
+        {"dlq": ResourceFacts(DLQ, Presence.EXISTS, {"FifoQueue": "true"})},
+        Severity.ERROR,
+        f"The dead-letter queue {DLQ} is FIFO",
+    ),
+}
+
+
+def test_every_doctor_kind_has_a_broken_case() -> None:
+    assert set(BROKEN) == DOCTOR_KINDS
+
+
+@pytest.mark.parametrize("kind", list(BROKEN), ids=str)
+def test_each_kind_fires_on_its_broken_case_with_a_fix(kind: FindingKind) -> None:
+    members, changes, severity, words = BROKEN[kind]
+    found = diagnose(schedule(**members), facts(**changes), NOW, region=REGION)
+    finding = one_kind(kind, found)
+    assert finding.severity is severity
+    assert words in finding.message
+    assert finding.fix
+
+
+def test_most_serious_first() -> None:
+    broken = schedule(State="DISABLED", LastModificationDate=NOW - timedelta(days=90))
+    found = diagnose(broken, facts(target=ResourceFacts(FN, Presence.MISSING)), NOW, region=REGION)
+    assert kinds(found) == [FindingKind.TARGET_MISSING, FindingKind.DISABLED_LONG]
+
+
+def test_a_denied_permission_says_the_exact_statement_to_add() -> None:
+    other = FN + "-v2"
+    found = diagnose(schedule(target={"Arn": other}), facts(target=None), NOW, region=REGION)
+    fix = one_kind(FindingKind.ROLE_PERMISSION_DENIED, found).fix
+    assert fix == (
+        f'Add to the role {ROLE}: {{"Effect": "Allow", "Action": "lambda:InvokeFunction", '
+        f'"Resource": "{other}"}}'
+    )
+
+
+def test_an_explicit_deny_is_named_in_the_fix() -> None:
+    guard = PolicyDocument(
+        "inline guard",
+        {"Statement": {"Sid": "NoKms", "Effect": "Deny", "Action": "kms:*", "Resource": "*"}},
+    )
+    role = {"policies": (GOOD_POLICY, guard)}
+    found = diagnose(schedule(), facts(role=role), NOW, region=REGION)
+    finding = one_kind(FindingKind.KMS_PERMISSION_DENIED, found)
+    assert "statement 'NoKms' of policy inline guard" in finding.fix
+    assert finding.fix.startswith("Remove or narrow the Deny")
+
+
+def test_trust_fixes_give_the_statement_with_the_source_account() -> None:
+    members, changes, _, _ = BROKEN[FindingKind.ROLE_TRUST_MISSING]
+    found = diagnose(schedule(**members), facts(**changes), NOW, region=REGION)
+    fix = one_kind(FindingKind.ROLE_TRUST_MISSING, found).fix
+    assert '"Service": "scheduler.amazonaws.com"' in fix
+    assert f'"aws:SourceAccount": "{ACCOUNT}"' in fix
+
+
+def test_a_missing_role_gives_the_whole_recipe_and_nothing_else_about_the_role() -> None:
+    members, changes, _, _ = BROKEN[FindingKind.ROLE_MISSING]
+    found = diagnose(schedule(**members), facts(**changes), NOW, region=REGION)
+    assert kinds(found) == [FindingKind.ROLE_MISSING]
+    assert f"lambda:InvokeFunction on {FN}" in found[0].fix
+    assert f"kms:Decrypt on {KEY}" in found[0].fix
+
+
+def test_a_role_that_could_not_be_read_is_one_not_checked() -> None:
+    role = {"presence": Presence.UNKNOWN, "trust": None, "policies": (), "why": "Throttling"}
+    found = diagnose(schedule(), facts(role=role), NOW, region=REGION)
+    assert kinds(found) == [FindingKind.NOT_CHECKED]
+    assert found[0].message == f"Could not check the execution role {ROLE}: Throttling"
+
+
+def test_an_incomplete_read_is_uncertain_not_denied() -> None:
+    role = {"policies": (), "complete": False, "why": "ListAttachedRolePolicies denied"}
+    found = diagnose(schedule(), facts(role=role), NOW, region=REGION)
+    assert set(kinds(found)) == {FindingKind.ROLE_PERMISSION_UNCERTAIN}
+    assert len(found) == 3  # the target, the DLQ, the key
+    assert all("ListAttachedRolePolicies denied" in f.message for f in found)
+
+
+def test_without_facts_only_the_definition_speaks() -> None:
+    broken = schedule(
+        target={"Arn": FN.replace(REGION, "eu-west-1"), "RetryPolicy": {"MaximumRetryAttempts": 0}}
+    )
+    assert kinds(diagnose(broken, None, NOW, region=REGION)) == [FindingKind.TARGET_OTHER_REGION]
+    assert diagnose(schedule(), None, NOW, region=REGION) == []
+
+
+def test_expired_and_completed_get_their_cleanup_fix() -> None:
+    expired = diagnose(schedule(EndDate=NOW - timedelta(days=1)), None, NOW, region=REGION)
+    assert "cleanup view" in one_kind(FindingKind.END_PASSED, expired).fix
+    once = "at(2026-01-01T00:00:00)"
+    kept = diagnose(schedule(ScheduleExpression=once), None, NOW, region=REGION)
+    assert (
+        "ActionAfterCompletion NONE keeps it forever" in one_kind(FindingKind.AT_PASSED, kept).fix
+    )
+    deleting = schedule(ScheduleExpression=once, ActionAfterCompletion="DELETE", State="DISABLED")
+    found = diagnose(deleting, None, NOW, region=REGION)
+    assert "it has not run" in one_kind(FindingKind.AT_PASSED, found).fix
+    # A schedule already expired is not also "disabled for long": one fact, one finding.
+    old = schedule(EndDate=NOW - timedelta(days=100), State="DISABLED")
+    assert FindingKind.DISABLED_LONG not in kinds(diagnose(old, None, NOW, region=REGION))
+
+
+def test_every_finding_of_the_definition_gets_a_fix() -> None:
+    sloppy = schedule(
+        ScheduleExpression="rate(1 hour)",
+        StartDate=None,
+        target={"DeadLetterConfig": None, "RetryPolicy": None, "Input": '"\\u003caws.scheduler."'},
+    )
+    found = diagnose(sloppy, None, NOW, region=REGION)
+    assert len(found) >= 3
+    assert all(finding.fix for finding in found)
+
+
+@pytest.mark.parametrize(
+    ("days", "fires"),
+    [(DISABLED_LONG_AFTER.days - 1, False), (DISABLED_LONG_AFTER.days + 1, True)],
+)
+def test_disabled_long_threshold(days: int, fires: bool) -> None:
+    disabled = schedule(State="DISABLED", LastModificationDate=NOW - timedelta(days=days))
+    found = kinds(diagnose(disabled, None, NOW, region=REGION))
+    assert (FindingKind.DISABLED_LONG in found) is fires
+
+
+@pytest.mark.parametrize(
+    ("expression", "window", "fires"),
+    [
+        ("rate(1 hour)", 60, False),  # equal to the period: not larger
+        ("rate(1 hour)", 61, True),
+        ("cron(0 9,10 * * ? *)", 90, True),  # the smallest gap is 60 minutes
+        ("cron(0 9,10 * * ? *)", 60, False),
+        ("cron(0/5 * * * ? *)", 6, True),
+        ("cron(0 2 * * ? *)", 1440, False),  # daily: no window is longer than a day
+        ("at(2027-01-01T00:00:00)", 30, False),
+    ],
+)
+def test_window_over_period(expression: str, window: int, fires: bool) -> None:
+    flexible = {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": window}
+    found = diagnose(
+        schedule(ScheduleExpression=expression, FlexibleTimeWindow=flexible, StartDate=NOW),
+        None,
+        NOW,
+        region=REGION,
+    )
+    assert (FindingKind.WINDOW_OVER_PERIOD in kinds(found)) is fires
+
+
+def test_retention_of_the_default_event_age_and_odd_attributes() -> None:
+    defaults = schedule(target={"RetryPolicy": None})
+    day = ResourceFacts(DLQ, Presence.EXISTS, {"MessageRetentionPeriod": "3600"})
+    found = diagnose(defaults, facts(dlq=day), NOW, region=REGION)
+    assert "maximum event age of 1d" in one_kind(FindingKind.DLQ_RETENTION_SHORT, found).message
+    odd = ResourceFacts(DLQ, Presence.EXISTS, {"MessageRetentionPeriod": "\x1b[31m", "X": "y"})
+    assert diagnose(schedule(), facts(dlq=odd), NOW, region=REGION) == []
+
+
+def test_hostile_text_is_kept_as_data() -> None:
+    # Messages are plain data (the UI sanitizes them): never cut, never crashed on.
+    hostile = FN + "-\x1b[2J\u202e" + "x" * 5000
+    found = diagnose(
+        schedule(target={"Arn": hostile}),
+        facts(target=ResourceFacts(hostile, Presence.MISSING)),
+        NOW,
+        region=REGION,
+    )
+    assert hostile in one_kind(FindingKind.TARGET_MISSING, found).message
+
+
+ECS_CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/jobs"
+TASK_DEF = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/report:3"
+TASK_ROLE = f"arn:aws:iam::{ACCOUNT}:role/report-task"
+EXEC_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
+
+
+def target_needs(arn: str, **target: Any) -> list[tuple[str, str]]:
+    plain = schedule(KmsKeyArn=None, target={"Arn": arn, "DeadLetterConfig": None, **target})
+    return [(need.action, need.resource) for need in needs(plain)]
+
+
+@pytest.mark.parametrize(
+    ("arn", "action", "resource"),
+    [
+        (FN, "lambda:InvokeFunction", FN),
+        (f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:m", "states:StartExecution", None),
+        (f"arn:aws:sqs:{REGION}:{ACCOUNT}:q", "sqs:SendMessage", None),
+        (f"arn:aws:sns:{REGION}:{ACCOUNT}:t", "sns:Publish", None),
+        (f"arn:aws:events:{REGION}:{ACCOUNT}:event-bus/b", "events:PutEvents", None),
+        (f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/s", "kinesis:PutRecord", None),
+        (f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/d", "firehose:PutRecord", None),
+        (
+            f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/p",
+            "sagemaker:StartPipelineExecution",
+            None,
+        ),
+        (f"arn:aws:codebuild:{REGION}:{ACCOUNT}:project/p", "codebuild:StartBuild", None),
+        (f"arn:aws:codepipeline:{REGION}:{ACCOUNT}:p", "codepipeline:StartPipelineExecution", None),
+        (f"arn:aws:inspector:{REGION}:{ACCOUNT}:target/t", "inspector:StartAssessmentRun", "*"),
+        ("arn:aws:scheduler:::aws-sdk:sfn:startExecution", "states:StartExecution", "*"),
+        ("arn:aws:scheduler:::aws-sdk:lambda:invoke", "lambda:InvokeFunction", "*"),
+        ("arn:aws:scheduler:::aws-sdk:dynamodb:putItem", "dynamodb:PutItem", "*"),
+        ("arn:aws:scheduler:::aws-sdk:cloudwatchlogs:putLogEvents", "logs:PutLogEvents", "*"),
+        ("arn:aws:scheduler:::aws-sdk:sqs:sendMessageBatch", "sqs:SendMessage", "*"),
+    ],
+)
+def test_the_targets_action(arn: str, action: str, resource: str | None) -> None:
+    assert target_needs(arn) == [(action, resource or arn)]
+
+
+def test_an_unknown_target_kind_needs_nothing_the_doctor_can_name() -> None:
+    assert target_needs(f"arn:aws:batch:{REGION}:{ACCOUNT}:job-queue/q") == []
+
+
+def test_ecs_needs_run_task_and_pass_role_on_the_task_definitions_roles() -> None:
+    ecs = {"EcsParameters": {"TaskDefinitionArn": TASK_DEF}}
+    plain = schedule(KmsKeyArn=None, target={"Arn": ECS_CLUSTER, **ecs})
+    assert [(n.action, n.resource) for n in needs(plain)] == [
+        ("ecs:RunTask", TASK_DEF),
+        ("sqs:SendMessage", DLQ),
+    ]
+    task = ResourceFacts(
+        TASK_DEF,
+        Presence.EXISTS,
+        {"taskRoleArn": TASK_ROLE, "executionRoleArn": EXEC_ROLE},
+    )
+    known = facts(target=ResourceFacts(ECS_CLUSTER, Presence.EXISTS), task_definition=task)
+    assert [(n.action, n.resource) for n in needs(plain, known)][:3] == [
+        ("ecs:RunTask", TASK_DEF),
+        ("iam:PassRole", TASK_ROLE),
+        ("iam:PassRole", EXEC_ROLE),
+    ]
+    # The role may run the task but not pass its execution role.
+    policy = PolicyDocument(
+        "inline ecs",
+        {
+            "Statement": [
+                allow("ecs:RunTask", "arn:aws:ecs:*:*:task-definition/report:*"),
+                allow("iam:PassRole", TASK_ROLE),
+                allow("sqs:SendMessage", DLQ),
+            ]
+        },
+    )
+    known = replace(known, role=replace(known.role, policies=(policy,)))
+    found = diagnose(plain, known, NOW, region=REGION)
+    assert kinds(found) == [FindingKind.ROLE_PERMISSION_DENIED]
+    assert f"may not iam:PassRole on {EXEC_ROLE}" in found[0].message
+    missing = replace(task, presence=Presence.MISSING)
+    found = diagnose(plain, replace(known, task_definition=missing), NOW, region=REGION)
+    assert kinds(found) == [FindingKind.TARGET_MISSING]  # no roles to pass are known now
+    assert f"The ECS task definition {TASK_DEF} does not exist" in found[0].message
+
+
+def test_dlq_and_kms_needs_and_a_key_alias() -> None:
+    assert needs(schedule())[1:] == [
+        Need("sqs:SendMessage", DLQ, "to send failed events to the DLQ",
+             FindingKind.DLQ_PERMISSION_DENIED),
+        Need("kms:Decrypt", KEY, "to decrypt the schedule's data with its KMS key",
+             FindingKind.KMS_PERMISSION_DENIED),
+    ]  # fmt: skip
+    alias = f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/billing"
+    aliased = schedule(KmsKeyArn=alias)
+    assert needs(aliased)[-1].resource == "*"  # IAM sees the key, which is not known
+    resolved = facts(key=ResourceFacts(KEY, Presence.EXISTS, {"KeyState": "Enabled"}))
+    assert needs(aliased, resolved)[-1].resource == KEY
+
+
+def diagnosis(name: str, *severities: Severity, group: str = "g") -> Diagnosis:
+    found = tuple(Finding(FindingKind.NOT_CHECKED, s, name) for s in severities)
+    return Diagnosis(group, name, found)
+
+
+def test_report_sorts_by_worst_then_group_and_name_and_gates() -> None:
+    done = report(
+        [
+            diagnosis("quiet"),
+            diagnosis("b", Severity.WARNING, Severity.INFO),
+            diagnosis("a", Severity.INFO),
+            diagnosis("z", Severity.ERROR, Severity.INFO),
+            diagnosis("b", Severity.WARNING, group="a"),
+        ],
+        notes=["3 targets of kinds the doctor does not check"],
+        calls=7,
+    )
+    assert [(d.group, d.name) for d in done.diagnoses] == [
+        ("g", "z"), ("a", "b"), ("g", "b"), ("g", "a"), ("g", "quiet"),
+    ]  # fmt: skip
+    assert done.calls == 7
+    assert done.notes == ("3 targets of kinds the doctor does not check",)
+    assert len(done.at_or_above(Severity.ERROR)) == 1
+    assert [(d.name, f.severity) for d, f in done.at_or_above(Severity.WARNING)] == [
+        ("z", Severity.ERROR), ("b", Severity.WARNING), ("b", Severity.WARNING),
+    ]  # fmt: skip
+    assert len(done.at_or_above(Severity.INFO)) == 6

@@ -1,0 +1,279 @@
+"""The doctor's IAM evaluation: allowed, denied or cannot tell, and which statement said so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from schedtui.core.health.policy import (
+    Decision,
+    evaluate,
+    evaluate_role,
+    scheduler_trust,
+)
+from schedtui.core.health.resources import PolicyDocument, Presence, RoleFacts
+
+FN = "arn:aws:lambda:us-east-1:123456789012:function:billing"
+ROLE = "arn:aws:iam::123456789012:role/scheduler"
+
+
+def policy(*statements: Any, source: str = "inline p") -> PolicyDocument:
+    return PolicyDocument(source, {"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action: Any, resource: Any = FN, **more: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
+
+
+def deny(action: Any, resource: Any = FN, **more: Any) -> dict[str, Any]:
+    return {"Effect": "Deny", "Action": action, "Resource": resource, **more}
+
+
+def decide(*policies: PolicyDocument, action: str = "lambda:InvokeFunction", res: str = FN) -> Any:
+    return evaluate(policies, action, res)
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("lambda:InvokeFunction", FN),
+        (["s3:GetObject", "lambda:InvokeFunction"], [FN]),
+        ("lambda:*", "*"),
+        ("*", "arn:aws:lambda:*:123456789012:function:*"),
+        ("LAMBDA:invokefunction", FN),  # actions ignore case
+        ("lambda:Invoke*", "arn:aws:lambda:us-east-1:123456789012:function:bill?ng"),
+    ],
+)
+def test_an_allow_that_covers_the_request(action: Any, resource: Any) -> None:
+    verdict = decide(policy(allow(action, resource, Sid="Invoke")))
+    assert verdict.decision is Decision.ALLOWED
+    assert "statement 'Invoke' of policy inline p" in verdict.why
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("lambda:GetFunction", FN),
+        ("lambda:InvokeFunction", "arn:aws:lambda:us-east-1:123456789012:function:other"),
+        ("lambda:InvokeFunction", "arn:aws:lambda:us-east-1:123456789012:function:Billing"),
+        ("lambda:Invoke?", FN),  # ? is exactly one character
+        ("sqs:*", "*"),
+    ],
+)
+def test_an_allow_that_misses_is_an_implicit_deny(action: Any, resource: Any) -> None:
+    verdict = decide(policy(allow(action, resource)))
+    assert verdict.decision is Decision.DENIED
+    assert not verdict.explicit
+    assert "no statement allows lambda:InvokeFunction on " + FN in verdict.why
+    assert "inline p" in verdict.why
+
+
+def test_no_policies_at_all() -> None:
+    assert decide().decision is Decision.DENIED
+
+
+def test_explicit_deny_wins_over_any_allow_in_any_policy() -> None:
+    verdict = decide(
+        policy(allow("*", "*"), source="arn:aws:iam::aws:policy/AdministratorAccess"),
+        policy(allow("lambda:InvokeFunction")),
+        policy({"Sid": "NoLambda", **deny("lambda:*", "*")}, source="inline guard"),
+    )
+    assert verdict.decision is Decision.DENIED
+    assert verdict.explicit
+    assert "statement 'NoLambda' of policy inline guard" in verdict.why
+
+
+def test_a_deny_on_another_resource_leaves_the_allow() -> None:
+    verdict = decide(policy(allow("lambda:*", "*"), deny("lambda:*", FN + "-prod")))
+    assert verdict.decision is Decision.ALLOWED
+    assert "statement 1 of policy inline p" in verdict.why  # no Sid: its index
+
+
+def test_not_action_and_not_resource() -> None:
+    everything_but_iam = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    assert decide(policy(everything_but_iam)).decision is Decision.ALLOWED
+    no_lambda = {"Effect": "Allow", "NotAction": ["lambda:*"], "Resource": "*"}
+    assert decide(policy(no_lambda)).decision is Decision.DENIED
+    not_this = {"Effect": "Allow", "Action": "lambda:*", "NotResource": FN}
+    assert decide(policy(not_this)).decision is Decision.DENIED
+    not_others = {"Effect": "Allow", "Action": "lambda:*", "NotResource": [FN + "-x"]}
+    assert decide(policy(not_others)).decision is Decision.ALLOWED
+    deny_others = {"Effect": "Deny", "Action": "*", "NotResource": FN}
+    assert decide(policy(allow("*", "*"), deny_others)).decision is Decision.ALLOWED
+
+
+def test_a_conditional_allow_cannot_be_told() -> None:
+    conditional = allow(
+        "lambda:InvokeFunction", Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}
+    )
+    verdict = decide(policy(conditional))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "statement 1 of policy inline p" in verdict.why
+    assert "condition" in verdict.why
+
+
+def test_a_conditional_deny_that_would_match_makes_an_allow_uncertain() -> None:
+    guard = deny("*", "*", Sid="OffHours", Condition={"DateGreaterThan": {"aws:CurrentTime": "x"}})
+    verdict = decide(policy(allow("lambda:*", "*")), policy(guard, source="inline hours"))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "statement 'OffHours' of policy inline hours" in verdict.why
+    # A conditional deny of something else changes nothing.
+    other = deny("s3:*", "*", Condition={"Bool": {"aws:SecureTransport": "false"}})
+    assert decide(policy(allow("lambda:*", "*"), other)).decision is Decision.ALLOWED
+    # Without any allow, it is denied anyway.
+    assert decide(policy(guard)).decision is Decision.DENIED
+
+
+def test_a_policy_variable_in_the_resource_cannot_be_told() -> None:
+    mine = allow("lambda:*", "arn:aws:lambda:us-east-1:123456789012:function:${aws:username}")
+    assert decide(policy(mine)).decision is Decision.CANNOT_TELL
+    elsewhere = allow("lambda:*", "arn:aws:lambda:eu-west-1:123456789012:function:${aws:username}")
+    assert decide(policy(elsewhere)).decision is Decision.DENIED
+
+
+def test_an_unknown_resource_is_covered_only_by_a_star() -> None:
+    # A universal target acts on what its Input names: the doctor asks about "*".
+    star = policy(allow("sqs:SendMessage", "*"))
+    assert evaluate([star], "sqs:SendMessage", "*").decision is Decision.ALLOWED
+    one_queue = policy(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:q"))
+    assert evaluate([one_queue], "sqs:SendMessage", "*").decision is Decision.CANNOT_TELL
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        {"Statement": "nope"},
+        {"Statement": []},
+        {"Statement": [42]},
+        {"Statement": [{"Effect": "Maybe", "Action": "*", "Resource": "*"}]},
+        {"Statement": [{"Effect": "Allow", "Action": 7, "Resource": "*"}]},
+        {"Statement": [{"Effect": "Allow", "Action": [], "Resource": "*"}]},
+        {"Statement": [{"Effect": "Allow", "Action": "*", "NotAction": "x", "Resource": "*"}]},
+        {"Statement": [{"Effect": "Allow", "Action": "*"}]},
+        {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": "x"}]},
+        ["not", "a", "mapping"],
+    ],
+)
+def test_a_malformed_document_never_crashes_and_is_never_sure(document: Any) -> None:
+    verdict = decide(PolicyDocument("inline odd", document))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "inline odd" in verdict.why
+    assert "malformed" in verdict.why
+
+
+def test_a_malformed_policy_does_not_hide_an_explicit_deny() -> None:
+    odd = PolicyDocument("inline odd", {"Statement": {"Effect": 1}})
+    verdict = decide(odd, policy(deny("lambda:*", "*")))
+    assert verdict.decision is Decision.DENIED
+
+
+def test_a_single_statement_object_is_read() -> None:
+    single = PolicyDocument("inline one", {"Statement": allow("lambda:InvokeFunction")})
+    assert decide(single).decision is Decision.ALLOWED
+
+
+def role(**members: Any) -> RoleFacts:
+    return RoleFacts(**{"arn": ROLE, "presence": Presence.EXISTS, **members})
+
+
+def test_evaluate_role_incomplete_read_makes_an_implicit_deny_uncertain() -> None:
+    partial = role(policies=(policy(allow("s3:*", "*")),), complete=False, why="AccessDenied")
+    verdict = evaluate_role(partial, "lambda:InvokeFunction", FN)
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "could not be read" in verdict.why
+    assert "AccessDenied" in verdict.why
+    # What was read still decides when it is certain.
+    allowed = role(policies=(policy(allow("lambda:*", "*")),), complete=False)
+    assert evaluate_role(allowed, "lambda:InvokeFunction", FN).decision is Decision.ALLOWED
+    denied = role(policies=(policy(deny("lambda:*", "*")),), complete=False)
+    assert evaluate_role(denied, "lambda:InvokeFunction", FN).decision is Decision.DENIED
+    whole = role(policies=(policy(allow("s3:*", "*")),))
+    assert evaluate_role(whole, "lambda:InvokeFunction", FN).decision is Decision.DENIED
+
+
+@pytest.mark.parametrize("presence", [Presence.MISSING, Presence.UNKNOWN])
+def test_evaluate_role_of_a_role_not_read(presence: Presence) -> None:
+    facts = role(presence=presence, policies=(policy(allow("*", "*")),), why="Throttling")
+    verdict = evaluate_role(facts, "lambda:InvokeFunction", FN)
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert ROLE in verdict.why
+
+
+def trust(*statements: Any) -> RoleFacts:
+    return role(trust={"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def assume(principal: Any, **more: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole", **more}
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        {"Service": "scheduler.amazonaws.com"},
+        {"Service": ["lambda.amazonaws.com", "scheduler.amazonaws.com"]},
+        "*",
+        {"AWS": "*"},
+    ],
+)
+def test_trust_that_lets_scheduler_in_without_a_condition(principal: Any) -> None:
+    verdict = scheduler_trust(trust(assume(principal, Sid="Sched")))
+    assert verdict.decision is Decision.ALLOWED
+    assert not verdict.conditioned
+    assert "statement 'Sched' of policy trust policy of " + ROLE in verdict.why
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:SourceAccount": "123456789012"}},
+        {"ArnLike": {"aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:schedule/*"}},
+        {"StringLike": {"AWS:SOURCEARN": "arn:aws:scheduler:*"}},
+        {
+            "StringEquals": {"aws:SourceAccount": "123456789012"},
+            "ArnEquals": {"aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:x"},
+        },
+    ],
+)
+def test_trust_conditioned_on_the_source(condition: dict[str, Any]) -> None:
+    service = {"Service": "scheduler.amazonaws.com"}
+    verdict = scheduler_trust(trust(assume(service, Condition=condition)))
+    assert verdict.decision is Decision.ALLOWED
+    assert verdict.conditioned
+
+
+def test_trust_for_another_service_or_action_keeps_scheduler_out() -> None:
+    lambda_only = assume({"Service": "lambda.amazonaws.com"})
+    tagging = {**assume({"Service": "scheduler.amazonaws.com"}), "Action": "sts:TagSession"}
+    verdict = scheduler_trust(trust(lambda_only, tagging))
+    assert verdict.decision is Decision.DENIED
+    assert "scheduler.amazonaws.com" in verdict.why
+
+
+def test_trust_with_a_wildcard_action_and_a_list() -> None:
+    wild = {**assume({"Service": "scheduler.amazonaws.com"}), "Action": ["sts:Assume*"]}
+    assert scheduler_trust(trust(wild)).decision is Decision.ALLOWED
+
+
+def test_trust_under_another_condition_cannot_be_told() -> None:
+    external = assume(
+        {"Service": "scheduler.amazonaws.com"},
+        Condition={"StringEquals": {"sts:ExternalId": "x", "aws:SourceAccount": "123456789012"}},
+    )
+    verdict = scheduler_trust(trust(external))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert verdict.conditioned
+
+
+def test_trust_explicit_deny_and_unread_trust() -> None:
+    service = {"Service": "scheduler.amazonaws.com"}
+    denied = scheduler_trust(trust(assume(service), {**assume(service), "Effect": "Deny"}))
+    assert denied.decision is Decision.DENIED
+    assert scheduler_trust(role(trust=None)).decision is Decision.CANNOT_TELL
+    missing = role(presence=Presence.MISSING)
+    assert scheduler_trust(missing).decision is Decision.CANNOT_TELL
+    odd = scheduler_trust(role(trust={"Statement": [{"Effect": "Allow", "Action": 3}]}))
+    assert odd.decision is Decision.CANNOT_TELL
+    assert "malformed" in odd.why
