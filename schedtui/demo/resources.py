@@ -24,41 +24,36 @@ straight into moto's in-process backends, like the seed (an API call each would 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from schedtui.core.health.doctor import needs
+from schedtui.core.health.findings import FindingKind
+from schedtui.core.health.resources import Presence, ResourceFacts, RoleFacts, ScheduleFacts
 from schedtui.core.schedules.arns import (
     TargetKind,
     parse_arn,
-    parse_universal_target,
     target_kind,
     target_resource_name,
 )
+from schedtui.core.schedules.schedule import Schedule
 from schedtui.demo import planted
 from schedtui.demo.seed import DEMO_ACCOUNT, DemoPlan
 from schedtui.demo.targets import LAMBDA_ROLE, function_profile
 
-# The action each templated target kind needs (AWS's "Set up the execution role" page).
-TARGET_ACTIONS: Final[Mapping[TargetKind, str]] = {
-    TargetKind.LAMBDA: "lambda:InvokeFunction",
-    TargetKind.SQS: "sqs:SendMessage",
-    TargetKind.SNS: "sns:Publish",
-    TargetKind.STEP_FUNCTIONS: "states:StartExecution",
-    TargetKind.ECS: "ecs:RunTask",
-    TargetKind.EVENTBRIDGE: "events:PutEvents",
-    TargetKind.KINESIS: "kinesis:PutRecord",
-    TargetKind.FIREHOSE: "firehose:PutRecord",
-    TargetKind.SAGEMAKER: "sagemaker:StartPipelineExecution",
-    TargetKind.CODEBUILD: "codebuild:StartBuild",
-    TargetKind.CODEPIPELINE: "codepipeline:StartPipelineExecution",
-    TargetKind.INSPECTOR: "inspector:StartAssessmentRun",
-}
 TASK_EXECUTION_ROLE: Final = "ecsTaskExecutionRole"
 _VERSION: Final = "2012-10-17"
-_TARGET, _DLQ, _KMS = "target", "dlq", "kms"  # what a permission is for
+# What a permission is for: the finding the doctor makes when it is missing (doctor.Need).
+_TARGET, _DLQ, _KMS = (
+    FindingKind.ROLE_PERMISSION_DENIED,
+    FindingKind.DLQ_PERMISSION_DENIED,
+    FindingKind.KMS_PERMISSION_DENIED,
+)
+_Need = tuple[str, str, FindingKind]  # action, resource, the finding when refused
 
 
 def scheduler_trust(*, conditioned: bool = True) -> dict[str, Any]:
@@ -108,47 +103,46 @@ class ResourcesResult:
     seconds: float
 
 
-def target_needs(target: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(action, resource, what for) the execution role needs for one Target."""
-    arn = target["Arn"]
-    needs: list[tuple[str, str, str]] = []
-    universal = parse_universal_target(arn)
-    if universal is not None:
-        # IAM names actions in PascalCase; the SDK's are camelCase (IAM ignores case).
-        action = universal.action[:1].upper() + universal.action[1:]
-        needs.append((f"{universal.service}:{action}", "*", _TARGET))
-    else:
-        kind = target_kind(arn)
-        action = TARGET_ACTIONS.get(kind)
-        if kind is TargetKind.ECS:
-            definition = target["EcsParameters"]["TaskDefinitionArn"]
-            family = definition.rsplit(":", 1)[0]
-            needs += [(action or "", definition, _TARGET), (action or "", f"{family}:*", _TARGET)]
-            role = f"arn:aws:iam::{DEMO_ACCOUNT}:role/{TASK_EXECUTION_ROLE}"
-            needs.append(("iam:PassRole", role, _TARGET))
-        elif kind is TargetKind.INSPECTOR:
-            needs.append((action or "", "*", _TARGET))  # no resource-level permissions
-        elif action is not None:
-            needs.append((action, arn, _TARGET))
-            if kind is TargetKind.LAMBDA:
-                needs.append((action, f"{arn}:*", _TARGET))  # versions and aliases
-    dlq = target.get("DeadLetterConfig")
-    if dlq:
-        needs.append(("sqs:SendMessage", dlq["Arn"], _DLQ))
-    return needs
+def target_needs(target: Mapping[str, Any]) -> list[_Need]:
+    """What the execution role needs for one Target (and its DLQ), as the doctor says
+    (``core/health/doctor.needs``): the demo's policies grant exactly that."""
+    # The Target alone decides these needs: any valid schedule around it will do.
+    schedule = Schedule.from_api(
+        {
+            "Name": "needs",
+            "GroupName": "default",
+            "ScheduleExpression": "rate(1 hour)",
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "Target": target,
+        }
+    )
+    facts = None
+    if "EcsParameters" in target:
+        # The task definitions the demo writes name the execution role (iam:PassRole).
+        role = f"arn:aws:iam::{DEMO_ACCOUNT}:role/{TASK_EXECUTION_ROLE}"
+        definition = ResourceFacts(
+            target["EcsParameters"]["TaskDefinitionArn"],
+            Presence.EXISTS,
+            {"executionRoleArn": role},
+        )
+        facts = ScheduleFacts(RoleFacts(target["RoleArn"], Presence.EXISTS), None, definition)
+    return [(need.action, need.resource, need.denied) for need in needs(schedule, facts)]
 
 
 def _statements(
-    needs: Iterable[tuple[str, str, str]], condition: Mapping[str, Any] | None = None
+    wanted: Iterable[_Need], condition: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
     """One Allow statement per action, its resources sorted."""
     by_action: dict[str, set[str]] = defaultdict(set)
-    for action, resource, _ in needs:
+    for action, resource, _ in wanted:
         by_action[action].add(resource)
     statements = []
     for action, resources in sorted(by_action.items()):
         statement: dict[str, Any] = {
-            "Sid": "".join(part[:1].upper() + part[1:] for part in action.split(":")),
+            # IAM takes only letters and digits in a Sid: "redshift-data:ExecuteStatement".
+            "Sid": "".join(
+                part[:1].upper() + part[1:] for part in re.split("[^A-Za-z0-9]", action)
+            ),
             "Effect": "Allow",
             "Action": action,
             "Resource": sorted(resources)[0] if len(resources) == 1 else sorted(resources),
@@ -159,7 +153,7 @@ def _statements(
     return statements
 
 
-def _role(name: str, needs: set[tuple[str, str, str]]) -> RoleSpec:
+def _role(name: str, wanted: set[_Need]) -> RoleSpec:
     """A healthy role for ``needs``, then broken as planted.py says for the planted ones."""
     trust = scheduler_trust(conditioned=name != planted.ROLE_UNCONDITIONED)
     if name == planted.ROLE_WITHOUT_TRUST:
@@ -169,7 +163,7 @@ def _role(name: str, needs: set[tuple[str, str, str]]) -> RoleSpec:
         planted.ROLE_WITHOUT_DLQ: _DLQ,
         planted.ROLE_WITHOUT_DECRYPT: _KMS,
     }.get(name)
-    kept = {need for need in needs if need[2] != drop}
+    kept = {need for need in wanted if need[2] != drop}
     # An Allow that holds only from the office network: nothing identity policies alone
     # can decide (Scheduler's calls come from no such address).
     condition = (
@@ -188,7 +182,7 @@ def _role(name: str, needs: set[tuple[str, str, str]]) -> RoleSpec:
 def plan_resources(plan: DemoPlan) -> DemoResources:
     """What must exist for the plan's schedules (planted problems applied)."""
     resources = DemoResources()
-    needs: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+    wanted: dict[str, set[_Need]] = defaultdict(set)
     seen: set[int] = set()
     for planned in plan.schedules:
         request = planned.request
@@ -196,21 +190,22 @@ def plan_resources(plan: DemoPlan) -> DemoResources:
         role = target["RoleArn"].rsplit("/", 1)[-1]
         key = request.get("KmsKeyArn")
         if key is not None:
-            needs[role].add(("kms:Decrypt", key, _KMS))
+            # doctor.needs' KMS need, without building a Schedule per schedule (100,000).
+            wanted[role].add(("kms:Decrypt", key, _KMS))
             key_id = key.split(":", 5)[-1]
             if key_id not in planted.ABSENT:
                 resources.keys[key_id.removeprefix("key/")] = key_id != planted.DISABLED_KEY
         if id(target) in seen:
             continue  # generated schedules share their Target dicts: each is read once
         seen.add(id(target))
-        needs[role].update(target_needs(target))
+        wanted[role].update(target_needs(target))
         _add_target(resources, target)
     for name in plan.queues:
         if name not in planted.ABSENT:
             resources.queues.setdefault(name, _queue_attributes(name))
     resources.roles = {
         name: _role(name, role_needs)
-        for name, role_needs in sorted(needs.items())
+        for name, role_needs in sorted(wanted.items())
         if name not in planted.ABSENT
     }
     return resources

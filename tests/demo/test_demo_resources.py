@@ -18,7 +18,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from schedtui.aws.doctor_repo import DoctorRepository
+from schedtui.aws.session import AwsClients
 from schedtui.core.expressions.runs import next_runs
+from schedtui.core.health.doctor import needs
+from schedtui.core.health.policy import Decision, evaluate_role, scheduler_trust
 from schedtui.core.schedules.arns import (
     TargetKind,
     parse_arn,
@@ -26,6 +30,7 @@ from schedtui.core.schedules.arns import (
     target_kind,
     target_resource_name,
 )
+from schedtui.core.schedules.schedule import Schedule
 from schedtui.demo import planted
 from schedtui.demo.embedded import EmbeddedDemo
 from schedtui.demo.seed import DEFAULT_DEMO_SIZE, FAKE_CREDENTIALS
@@ -116,6 +121,33 @@ def test_every_role_exists_and_trusts_scheduler_with_the_source_account(demo: De
     assert len(roles) >= 10
     for role in sorted(roles):
         assert _trusts_scheduler(_trust(demo, role)) == (True, True), role
+
+
+def test_healthy_roles_allow_everything_their_schedules_need(demo: Demo) -> None:
+    """As the doctor judges them: its fact gathering over HTTP, its needs, its evaluation."""
+    repository = DoctorRepository(AwsClients(demo.settings))
+    checked: set[str] = set()
+    for response in demo.healthy():
+        schedule = Schedule.from_api(response)
+        facts = repository.facts(schedule)
+        trust = scheduler_trust(facts.role)
+        assert (trust.decision, trust.conditioned) == (Decision.ALLOWED, True), schedule.name
+        for need in needs(schedule, facts):
+            verdict = evaluate_role(facts.role, need.action, need.resource)
+            assert verdict.decision is Decision.ALLOWED, (schedule.name, need, verdict.why)
+            checked.add(need.action)
+    # Every kind of target, universal ones, DLQs, keys and the ECS task's role were judged.
+    assert {
+        "lambda:InvokeFunction",
+        "states:StartExecution",
+        "ecs:RunTask",
+        "iam:PassRole",
+        "sns:Publish",
+        "events:PutEvents",
+        "sqs:SendMessage",
+        "kms:Decrypt",
+        "redshift-data:ExecuteStatement",
+    } <= checked
 
 
 def test_every_role_has_an_inline_and_an_attached_policy(demo: Demo) -> None:
