@@ -184,21 +184,29 @@ def plan_resources(plan: DemoPlan) -> DemoResources:
     resources = DemoResources()
     wanted: dict[str, set[_Need]] = defaultdict(set)
     seen: set[int] = set()
+    read: set[tuple[str, ...]] = set()
     for planned in plan.schedules:
         request = planned.request
         target = request["Target"]
-        role = target["RoleArn"].rsplit("/", 1)[-1]
         key = request.get("KmsKeyArn")
         if key is not None:
             # doctor.needs' KMS need, without building a Schedule per schedule (100,000).
-            wanted[role].add(("kms:Decrypt", key, _KMS))
+            wanted[target["RoleArn"].rsplit("/", 1)[-1]].add(("kms:Decrypt", key, _KMS))
             key_id = key.split(":", 5)[-1]
             if key_id not in planted.ABSENT:
                 resources.keys[key_id.removeprefix("key/")] = key_id != planted.DISABLED_KEY
         if id(target) in seen:
             continue  # generated schedules share their Target dicts: each is read once
         seen.add(id(target))
-        wanted[role].update(target_needs(target))
+        # What decides the needs and the resources: far fewer than the Targets (retry
+        # policies and inputs vary), and a Schedule model each costs ~0.5 ms.
+        ecs = target.get("EcsParameters", {}).get("TaskDefinitionArn", "")
+        dlq = target.get("DeadLetterConfig", {}).get("Arn", "")
+        resource_key = (target["Arn"], target["RoleArn"], ecs, dlq)
+        if resource_key in read:
+            continue
+        read.add(resource_key)
+        wanted[target["RoleArn"].rsplit("/", 1)[-1]].update(target_needs(target))
         _add_target(resources, target)
     for name in plan.queues:
         if name not in planted.ABSENT:
