@@ -33,6 +33,17 @@ FIGURES = {
         "key latency",
         "full garbage collections",
     ],
+    "test_bench_doctor_fleet.py": [
+        "doctor over 200 schedules in moto over HTTP",
+        "AWS read calls:",
+        "wall time with the limiters:",
+        "second run, cache warm:",
+    ],
+    "test_bench_doctor_rules.py": [
+        "doctor rules over",
+        "diagnose, every schedule:",
+        "report + at_or_above(warning):",
+    ],
     "test_bench_filter.py": ["filter over 2,000 rows", "'state:disabled'"],
     "test_bench_million.py": [
         "2,000 schedules, in process",

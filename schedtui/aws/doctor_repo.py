@@ -21,18 +21,20 @@ throttled after the client's retries, endpoint down, an answer schedtui cannot r
 region) is UNKNOWN with ``why``: never an exception out of ``facts`` or ``diagnose``.
 
 Rate limits, and why 10,000 schedules stay within them: every request waits for its
-service's limiter (``rate_limit.RateLimiter``, shared by the worker threads): IAM at 5
-requests a second (its control plane is global and slow to forgive), every other service at
-10. Calls are driven by DISTINCT roles, targets, queues and keys, never by schedules: a role
-costs 3 calls plus one per inline policy (GetRole, ListRolePolicies, ListAttachedRolePolicies,
-GetRolePolicy each) and 2 per managed policy not read before (GetPolicy, GetPolicyVersion);
-a target 1 call (2 for SQS and ECS); a DLQ 2; a key 1. 10,000 schedules sharing 40 roles
-(2 inline policies each, 10 managed policies between them) and 600 targets, DLQs and keys:
-40 x 5 + 10 x 2 = 220 IAM calls, 44 s at 5/s, while the ~800 other calls spread over five
-services at 10/s each run beside them (at worst 80 s for one service holding them all).
-The definitions themselves are the details cache's GetSchedule reads, at its own rate. The
-worst case, every schedule with its own role and target, is ~50,000 IAM calls: 2 h 45 min
-at 5/s, still never throttled; ``calls`` counts what a run made, for the report.
+service's limiter (``rate_limit.RateLimiter``): IAM at 5 requests a second (its control
+plane is global and slow to forgive), every other service at 10. Calls are driven by
+DISTINCT roles, targets, queues and keys, never by schedules: a role costs 3 calls plus one
+per inline policy (GetRole, ListRolePolicies, ListAttachedRolePolicies, GetRolePolicy each)
+and 2 per managed policy not read before (GetPolicy, GetPolicyVersion); a target 1 call (2
+for SQS and ECS); a DLQ 2; a key 1. ``diagnose`` reads a batch's distinct resources first,
+each service on its own two threads, so the services wait side by side, never one behind
+another. 10,000 schedules sharing 40 roles (2 inline policies each, 10 managed policies
+between them), 300 targets, 20 DLQs and 10 keys: 40 x 5 + 10 x 2 = 220 IAM calls, 44 s at
+5/s, while the ~450 others run beside them (SQS's 240 the most: 24 s); measured 48 s
+(``tests/bench/test_bench_doctor_fleet.py``). The definitions are the details cache's
+GetSchedule reads, at its own rate. The worst case, every schedule with its own role and
+target, is ~50,000 IAM calls: 2 h 45 min at 5/s, still never throttled; ``calls`` counts
+what a run made, for the report.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import unquote
@@ -76,16 +79,12 @@ if TYPE_CHECKING:
 
 IAM_PER_SECOND: Final = 5.0
 OTHER_PER_SECOND: Final = 10.0
-DEFAULT_WORKERS: Final = 8
-# Kinds whose target the doctor reads; the others get a note.
-CHECKED_KINDS: Final = (
-    TargetKind.LAMBDA,
-    TargetKind.STEP_FUNCTIONS,
-    TargetKind.ECS,
-    TargetKind.SQS,
-    TargetKind.SNS,
-    TargetKind.EVENTBRIDGE,
-)
+# Threads per service: its limiter, not its threads, sets the pace; two keep a request in
+# flight while the next one waits for its slot.
+WORKERS_PER_SERVICE: Final = 2
+# Schedules whose resources are read together before they are judged (a fleet's listing
+# comes in pages of 100): more shares the services' waiting, fewer reports progress sooner.
+BATCH: Final = 500
 _QUEUE_ATTRIBUTES: Final[tuple[QueueAttributeFilterType, ...]] = (
     "FifoQueue",
     "MessageRetentionPeriod",
@@ -94,6 +93,28 @@ _QUEUE_ATTRIBUTES: Final[tuple[QueueAttributeFilterType, ...]] = (
 _GONE_STATES: Final = frozenset({"INACTIVE", "DELETE_IN_PROGRESS", "DEPROVISIONING"})
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One cached read: the service whose limiter paces it, its cache key, and the read
+    itself (which never raises: a fault is facts)."""
+
+    service: str
+    key: Hashable
+    read: Callable[[], Any]
+
+
+def _batches(pages: Iterable[Sequence[T]], size: int) -> Iterator[list[T]]:
+    """The pages' items in lists of at least ``size`` (the last may be shorter)."""
+    batch: list[T] = []
+    for page in pages:
+        batch.extend(page)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class _Once:
@@ -166,12 +187,12 @@ class DoctorRepository:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        max_workers: int = DEFAULT_WORKERS,
+        workers_per_service: int = WORKERS_PER_SERVICE,
     ) -> None:
         self._clients = clients
         self._clock = clock
         self._sleep = sleep
-        self._max_workers = max(1, max_workers)
+        self._workers_per_service = max(1, workers_per_service)
         self._lock = threading.Lock()
         self._limiters: dict[str, RateLimiter] = {}
         self._calls = 0
@@ -202,21 +223,14 @@ class DoctorRepository:
 
     def facts(self, schedule: Schedule) -> ScheduleFacts:
         """What AWS holds about the schedule's resources (cached per resource)."""
-        target = schedule.target
-        notes: list[str] = []
-        target_facts = self._target(target.arn, notes)
-        task_definition = None
-        if target.kind is TargetKind.ECS and target.ecs_parameters is not None:
-            arn = target.ecs_parameters.task_definition_arn
-            task_definition = self._resource(("task-definition", arn), arn, self._task_definition)
-        queue = dlq_arn(schedule)
-        key = schedule.kms_key_arn
+        reads, notes = self._reads(schedule)
+        got: dict[str, Any] = {slot: self._cache.get(r.key, r.read) for slot, r in reads.items()}
         return ScheduleFacts(
-            role=self._role(target.role_arn),
-            target=target_facts,
-            task_definition=task_definition,
-            dlq=None if queue is None else self._resource(("sqs", queue), queue, self._queue),
-            key=None if not key else self._resource(("kms", key), key, self._key),
+            role=got["role"],
+            target=got.get("target"),
+            task_definition=got.get("task_definition"),
+            dlq=got.get("dlq"),
+            key=got.get("key"),
             notes=tuple(notes),
         )
 
@@ -228,29 +242,63 @@ class DoctorRepository:
         progress: Callable[[int, int], None] | None = None,
     ) -> DoctorReport:
         """The doctor over these schedules; ``progress(done, total)`` after each one (on
-        the calling thread). Facts are gathered by ``max_workers`` threads: the limiters,
-        not the threads, set the pace."""
+        the calling thread)."""
+        return self.diagnose_pages([schedules], now, progress=progress, total=len(schedules))
+
+    def diagnose_pages(
+        self,
+        pages: Iterable[Sequence[Schedule]],
+        now: datetime,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        total: int | None = None,
+    ) -> DoctorReport:
+        """``diagnose`` over pages of definitions as they come (a fleet's listing): only a
+        batch of definitions is held at a time, the report keeps the findings.
+        ``progress``'s total is ``total``, else the schedules seen so far.
+
+        Each batch's distinct resources are read first, each service's by its own small
+        pool, so that the slow IAM reads never hold up the others; the schedules are then
+        judged from the cache."""
         before = self.calls
         region = self._region()
-        total = len(schedules)
-        gathered: dict[int, ScheduleFacts] = {}
-        with ThreadPoolExecutor(self._max_workers, thread_name_prefix="doctor") as pool:
-            futures = {
-                pool.submit(self.facts, schedule): index for index, schedule in enumerate(schedules)
-            }
-            for done, future in enumerate(as_completed(futures), start=1):
-                gathered[futures[future]] = future.result()
-                if progress is not None:
-                    progress(done, total)
         counted: Counter[str] = Counter()
-        diagnoses = []
-        for index, schedule in enumerate(schedules):
-            facts = gathered[index]
-            counted.update(facts.notes)
-            found = doctor.diagnose(schedule, facts, now, region=region)
-            diagnoses.append(Diagnosis(schedule.group_name, schedule.name, tuple(found)))
+        diagnoses: list[Diagnosis] = []
+        done = seen = 0
+        pools: dict[str, ThreadPoolExecutor] = {}
+        try:
+            for batch in _batches(pages, BATCH):
+                seen += len(batch)
+                self._warm(batch, pools)
+                for schedule in batch:
+                    facts = self.facts(schedule)
+                    counted.update(facts.notes)
+                    found = doctor.diagnose(schedule, facts, now, region=region)
+                    diagnoses.append(Diagnosis(schedule.group_name, schedule.name, tuple(found)))
+                    done += 1
+                    if progress is not None:
+                        progress(done, seen if total is None else total)
+        finally:
+            for pool in pools.values():
+                pool.shutdown(wait=True, cancel_futures=True)
         notes = [f"{note} ({count:,} of the schedules)" for note, count in sorted(counted.items())]
         return doctor.report(diagnoses, notes, calls=self.calls - before)
+
+    def _warm(self, batch: Sequence[Schedule], pools: dict[str, ThreadPoolExecutor]) -> None:
+        """Read the batch's distinct resources into the cache, each service's on its pool."""
+        unique: dict[Hashable, _Read] = {}
+        for schedule in batch:
+            for read in self._reads(schedule)[0].values():
+                unique.setdefault(read.key, read)
+        futures = []
+        for read in unique.values():
+            if read.service not in pools:
+                pools[read.service] = ThreadPoolExecutor(
+                    self._workers_per_service, thread_name_prefix=f"doctor-{read.service}"
+                )
+            futures.append(pools[read.service].submit(self._cache.get, read.key, read.read))
+        for future in futures:
+            future.result()
 
     def forget(self) -> None:
         """Drop the cache (the operator asked for a fresh look)."""
@@ -288,9 +336,10 @@ class DoctorRepository:
         return None
 
     def _resource(
-        self, key: Hashable, arn: str, read: Callable[[str], ResourceFacts]
-    ) -> ResourceFacts:
-        """``read(arn)`` once per key; a fault is UNKNOWN (or MISSING) facts, never raised."""
+        self, service: str, arn: str, read: Callable[[str], ResourceFacts], key: str = ""
+    ) -> _Read:
+        """``read(arn)`` as one cached read; a fault is UNKNOWN (or MISSING) facts, never
+        raised."""
 
         def guarded() -> ResourceFacts:
             if (elsewhere := self._elsewhere(arn)) is not None:
@@ -302,26 +351,40 @@ class DoctorRepository:
             except Exception as error:  # an answer of a shape no service model promised
                 return ResourceFacts(arn, Presence.UNKNOWN, why=f"{type(error).__name__}: {error}")
 
-        return self._cache.get(key, guarded)
+        return _Read(service, (key or service, arn), guarded)
+
+    def _reads(self, schedule: Schedule) -> tuple[dict[str, _Read], list[str]]:
+        """The reads the schedule's facts take, by ScheduleFacts member, and its notes."""
+        target = schedule.target
+        reads = {"role": self._role(target.role_arn)}
+        notes: list[str] = []
+        kind = target_kind(target.arn)
+        readers: dict[TargetKind, tuple[str, Callable[[str], ResourceFacts]]] = {
+            TargetKind.LAMBDA: ("lambda", self._function),
+            TargetKind.STEP_FUNCTIONS: ("stepfunctions", self._state_machine),
+            TargetKind.ECS: ("ecs", self._cluster),
+            TargetKind.SQS: ("sqs", self._queue),
+            TargetKind.SNS: ("sns", self._topic),
+            TargetKind.EVENTBRIDGE: ("events", self._bus),
+        }
+        if kind in readers:
+            service, read = readers[kind]
+            reads["target"] = self._resource(service, target.arn, read)
+        else:
+            notes.append(f"{kind.label} targets are not checked for existence")
+        if kind is TargetKind.ECS and target.ecs_parameters is not None:
+            arn = target.ecs_parameters.task_definition_arn
+            reads["task_definition"] = self._resource(
+                "ecs", arn, self._task_definition, "task-definition"
+            )
+        queue = dlq_arn(schedule)
+        if queue is not None:
+            reads["dlq"] = self._resource("sqs", queue, self._queue)
+        if schedule.kms_key_arn:
+            reads["key"] = self._resource("kms", schedule.kms_key_arn, self._key)
+        return reads, notes
 
     # Targets
-
-    def _target(self, arn: str, notes: list[str]) -> ResourceFacts | None:
-        kind = target_kind(arn)
-        readers: dict[TargetKind, Callable[[str], ResourceFacts]] = {
-            TargetKind.LAMBDA: self._function,
-            TargetKind.STEP_FUNCTIONS: self._state_machine,
-            TargetKind.ECS: self._cluster,
-            TargetKind.SQS: self._queue,
-            TargetKind.SNS: self._topic,
-            TargetKind.EVENTBRIDGE: self._bus,
-        }
-        read = readers.get(kind)
-        if read is None:
-            notes.append(f"{kind.label} targets are not checked for existence")
-            return None
-        service = "sqs" if kind is TargetKind.SQS else "target"
-        return self._resource((service, arn), arn, read)
 
     def _function(self, arn: str) -> ResourceFacts:
         function = lambda_function(arn)
@@ -420,7 +483,7 @@ class DoctorRepository:
 
     # Roles
 
-    def _role(self, arn: str) -> RoleFacts:
+    def _role(self, arn: str) -> _Read:
         def guarded() -> RoleFacts:
             try:
                 return self._read_role(arn)
@@ -429,7 +492,7 @@ class DoctorRepository:
             except Exception as error:  # an answer of a shape no service model promised
                 return RoleFacts(arn, Presence.UNKNOWN, why=f"{type(error).__name__}: {error}")
 
-        return self._cache.get(("role", arn), guarded)
+        return _Read("iam", ("role", arn), guarded)
 
     def _read_role(self, arn: str) -> RoleFacts:
         if not is_role_arn(arn):
@@ -492,29 +555,36 @@ class DoctorRepository:
         else:
             policies.append(PolicyDocument(source, document))
 
-    def _inline_names(self, role: str) -> list[str]:
-        names: list[str] = []
-        marker: dict[str, Any] = {}
+    def _iam_pages(self, action: str, list_page: Callable[..., Any]) -> Iterator[Any]:
+        """An IAM listing page by page (``Marker``), each page a request of its own."""
+        more: dict[str, Any] = {}
         while True:
-            with self._request("iam", f"ListRolePolicies {role}"):
-                page = self._clients.iam.list_role_policies(RoleName=role, **marker)
-            names += page.get("PolicyNames", [])
+            with self._request("iam", action):
+                page = list_page(**more)
+            yield page
             if not page.get("IsTruncated") or not page.get("Marker"):
-                return names
-            marker = {"Marker": page["Marker"]}
+                return
+            more = {"Marker": page["Marker"]}
+
+    def _inline_names(self, role: str) -> list[str]:
+        iam = self._clients.iam
+        pages = self._iam_pages(
+            f"ListRolePolicies {role}", lambda **more: iam.list_role_policies(RoleName=role, **more)
+        )
+        return [str(name) for page in pages for name in page.get("PolicyNames", [])]
 
     def _attached_arns(self, role: str) -> list[str]:
-        arns: list[str] = []
-        marker: dict[str, Any] = {}
-        while True:
-            with self._request("iam", f"ListAttachedRolePolicies {role}"):
-                page = self._clients.iam.list_attached_role_policies(RoleName=role, **marker)
-            arns += [
-                str(p["PolicyArn"]) for p in page.get("AttachedPolicies", []) if p.get("PolicyArn")
-            ]
-            if not page.get("IsTruncated") or not page.get("Marker"):
-                return arns
-            marker = {"Marker": page["Marker"]}
+        iam = self._clients.iam
+        pages = self._iam_pages(
+            f"ListAttachedRolePolicies {role}",
+            lambda **more: iam.list_attached_role_policies(RoleName=role, **more),
+        )
+        return [
+            str(policy["PolicyArn"])
+            for page in pages
+            for policy in page.get("AttachedPolicies", [])
+            if policy.get("PolicyArn")
+        ]
 
     def _managed(self, arn: str) -> object:
         """A managed policy's default version (once per policy, shared by the roles it is

@@ -2,8 +2,8 @@
 
 A script tells apart what retrying can fix (3: AWS or the network failed, or the schedule
 moved meanwhile) from what it cannot (4: not allowed; 1: no such thing; 2: the command
-itself; 70: schedtui crashed). A command that acts on several things exits with the worst
-(highest) code of them.
+itself; 70: schedtui crashed). 5: ``schedtui doctor`` found what ``--fail-on`` fails on. A
+command that acts on several things exits with the worst (highest) code of them.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ NOT_FOUND: Final = 1
 USAGE: Final = EXIT_USAGE  # 2
 AWS_ERROR: Final = 3
 DENIED: Final = 4
+FINDINGS: Final = 5  # the doctor's findings at or above --fail-on (cli/doctor.py)
 CRASH: Final = EXIT_CRASH  # 70: schedtui itself failed; cli/__init__.py main
 
 # Not allowed, and retrying will not change that until someone acts: IAM said no, the

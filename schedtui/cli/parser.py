@@ -307,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_cache_command(commands)
     _add_scripting(commands)
     _add_runs(commands)
+    _add_doctor(commands)
     return parser
 
 
@@ -453,6 +454,21 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_history(commands)
 
 
+def _add_schedule_or_group(parser: argparse.ArgumentParser, group_help: str) -> None:
+    """An optional G/NAME, or ``--group G`` (SUPPRESS: the main parser's --group counts)."""
+    parser.add_argument(
+        "schedule", type=schedule_key, nargs="?", metavar="G/NAME", help="GROUP/NAME"
+    )
+    parser.add_argument("--group", metavar="G", default=argparse.SUPPRESS, help=group_help)
+
+
+def _add_report_output(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``-o table|json``: a command printing one report has no record stream to offer."""
+    parser.add_argument(
+        "-o", "--output", choices=("table", "json"), default="table", help=help_text
+    )
+
+
 def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
     history = _scripting_command(
         commands,
@@ -462,15 +478,7 @@ def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
         "events (LookupEvents, 2 requests a second; events show about 5-15 minutes late) and "
         "this machine's audit log, newest first, with what each change changed.",
     )
-    history.add_argument(
-        "schedule", type=schedule_key, nargs="?", metavar="G/NAME", help="GROUP/NAME"
-    )
-    history.add_argument(
-        "--group",
-        metavar="G",
-        default=argparse.SUPPRESS,
-        help="the group's own events and its schedules' (instead of G/NAME)",
-    )
+    _add_schedule_or_group(history, "the group's own events and its schedules' (instead of G/NAME)")
     history.add_argument(
         "--days",
         type=_days,
@@ -478,6 +486,35 @@ def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
         metavar="N",
         help="how far back, 1-90 days (default 90, all that CloudTrail holds)",
     )
+
+
+FAIL_ON = ("error", "warning", "info", "never")  # cli/doctor.py
+
+
+def _add_doctor(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``schedtui doctor`` (cli/doctor.py): one report, so json or a table only."""
+    doctor = commands.add_parser(
+        "doctor",
+        help="what is wrong with schedules and their roles, targets, DLQs and keys",
+        description=(
+            "Check schedules (one, a group's, or every one) and what they depend on: the "
+            "execution role exists, Scheduler may assume it and it allows the target's "
+            "action (and sqs:SendMessage on the DLQ, kms:Decrypt on the key); the target, "
+            "DLQ and KMS key exist and are usable; and the definition itself (expired, "
+            "completed, long disabled, windows, retries). Read calls only, each role and "
+            "target read once. Exit 5 when a finding is at or above --fail-on; 3 or 4 when "
+            "definitions could not be read."
+        ),
+    )
+    _add_schedule_or_group(doctor, "this group's schedules (default: every schedule)")
+    _add_report_output(doctor, "table (default: for people), json (one document)")
+    doctor.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="error",
+        help="exit 5 when a finding is this serious or more (default error; never: exit 0)",
+    )
+    add_context_options(doctor, subcommand=True)
 
 
 RUNS_WINDOWS = ("1h", "24h", "7d")  # core/activity/runs.py: Window
@@ -499,11 +536,7 @@ def _add_runs(commands: argparse._SubParsersAction[_Parser]) -> None:
     runs.add_argument(
         "--window", choices=RUNS_WINDOWS, default="24h", help="how far back (default 24h)"
     )
-    runs.add_argument(
-        "-o",
-        "--output",
-        choices=("table", "json"),
-        default="table",
-        help="table (default: for people, local times), json (one document, UTC times)",
+    _add_report_output(
+        runs, "table (default: for people, local times), json (one document, UTC times)"
     )
     add_context_options(runs, subcommand=True)

@@ -1,7 +1,8 @@
 """The scripting subcommands' common run: the AWS context (flags or the demo, as for the
 TUI), the repository layer, the output format, and one exit code.
 
-Exit codes (``cli/exits.py``): 0 ok, 1 not found, 2 usage, 3 AWS error, 4 denied. An error
+Exit codes (``cli/exits.py``): 0 ok, 1 not found, 2 usage, 3 AWS error, 4 denied, 5 the
+doctor's findings. An error
 is one line on stderr naming the call and the fix; stdout carries records only.
 """
 
@@ -18,6 +19,7 @@ from schedtui.aws.errors import AwsError
 from schedtui.cli.cache import definitions_cache
 from schedtui.cli.context import ContextError, aws_context, read_only_why, report_notices
 from schedtui.cli.dlq import run_dlq
+from schedtui.cli.doctor import run_doctor
 from schedtui.cli.exits import USAGE, UsageError, exit_code
 from schedtui.cli.history import run_history
 from schedtui.cli.milestones import finished, milestone, watch_listing
@@ -36,7 +38,10 @@ COMMANDS: Final[dict[str, Command]] = {
     "set-state": run_set_state,
     "history": run_history,
     "runs": run_runs,
+    "doctor": run_doctor,
 }
+# The commands that read every definition: they open the definitions cache file.
+_READ_DEFINITIONS: Final = ("dlq", "doctor")
 
 
 def run_scripting(args: argparse.Namespace) -> int:
@@ -45,8 +50,8 @@ def run_scripting(args: argparse.Namespace) -> int:
     try:
         with aws_context(args) as context:
             report_notices(context)  # config mistakes, a remembered profile dropped
-            # Only `dlq` reads every definition; the others never open the cache file.
-            definitions = definitions_cache(args) if name == "dlq" else None
+            # Only these read every definition; the others never open the cache file.
+            definitions = definitions_cache(args) if name in _READ_DEFINITIONS else None
             for notice in definitions.notices if definitions is not None else ():
                 print(f"schedtui {name}: {printable(notice)}", file=sys.stderr)
             backend = Backend.connect(

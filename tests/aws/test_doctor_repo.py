@@ -3,9 +3,10 @@ resource, the cache, the rate limits and the faults.
 
 The repository's clients are read-only (``AwsSettings(read_only=True)``) and every request
 on the wire is recorded: the doctor sends read operations only. Resources are made through
-moto's API by separate, writable clients. Faults moto cannot produce (access denied,
-throttling) are answered on the wire by a ``before-send`` handler, so botocore parses them
-as it would AWS's answer.
+moto's API by separate, writable clients. What moto cannot produce is answered on the wire
+by a ``before-send`` handler (``tests/aws/wire.py``), so botocore parses it as it would
+AWS's answer: access denied, throttling, and IAM's Marker paging (moto 5 answers every
+listing in one page). moto implements every API the doctor calls, so no Stubber is needed.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from urllib.parse import quote
 import boto3
 import pytest
 
-from schedtui.aws.doctor_repo import DoctorRepository, policy_document
+from schedtui.aws.doctor_repo import DoctorRepository, _batches, policy_document
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
 from schedtui.core.health.resources import Presence, ScheduleFacts
 from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import ACCOUNT, REGION
-from tests.aws.wire import intercept, json_error, query_error
+from tests.aws.wire import intercept, json_error, query_error, query_page
 from tests.conftest import closed_port
 
 READS = ("Get", "List", "Describe")
@@ -632,11 +633,12 @@ def test_requests_are_spaced_by_their_service_limiter(
         slept.append(seconds)
         now[0] += seconds
 
-    doctor = DoctorRepository(clients, clock=lambda: now[0], sleep=sleep, max_workers=1)
+    doctor = DoctorRepository(clients, clock=lambda: now[0], sleep=sleep)
     doctor.facts(account_schedule())
-    # One worker, so in order: GetFunction, GetCallerIdentity, then the four IAM requests
-    # (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies) 0.2 s apart (5 a
-    # second), then the SQS pair 0.1 s apart. Lambda and STS, alone on theirs, never wait.
+    # facts() reads on the calling thread, in order: GetCallerIdentity, the four IAM
+    # requests (GetRole, ListRolePolicies, GetRolePolicy, ListAttachedRolePolicies) 0.2 s
+    # apart (5 a second), GetFunction, then the SQS pair 0.1 s apart. STS and Lambda, alone
+    # on their limiters, never wait.
     assert slept == pytest.approx([0.2, 0.2, 0.2, 0.1])
     assert now[0] == pytest.approx(0.7)
 
@@ -847,3 +849,50 @@ def test_a_hundred_schedules_sharing_a_role_and_target_make_a_handful_of_calls(
     assert seen[-1] == (100, 100)
     assert [done for done, _ in seen] == list(range(1, 101))
     only_reads(operations)
+
+
+def test_a_role_with_more_inline_policies_than_a_page_is_read_to_the_end(
+    account: Account, clients: AwsClients, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    account.healthy()
+    account.client("iam").put_role_policy(
+        RoleName=ROLE_NAME,
+        PolicyName="deny-all",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+    )  # fmt: skip
+    markers: list[str] = []
+
+    def pages(request: Any) -> Any:
+        # IAM's own paging, which moto does not do: one name a page.
+        body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        marker = dict(part.split("=", 1) for part in body.split("&")).get("Marker")
+        markers.append(marker or "")
+        names, more = (["invoke"], "page-2") if marker is None else (["deny-all"], None)
+        return query_page("ListRolePolicies", "PolicyNames", names, more)
+
+    intercept(clients.iam, "ListRolePolicies", pages)
+    role = doctor.facts(account_schedule()).role
+    assert markers == ["", "page-2"]
+    assert [policy.source for policy in role.policies] == ["inline invoke", "inline deny-all"]
+    assert role.complete
+    assert operations.count("GetRolePolicy") == 2
+
+
+def test_a_policy_it_cannot_read_makes_the_permissions_uncertain_not_denied(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    healthy = account.healthy()
+    intercept(
+        clients.iam, "GetRolePolicy", lambda _: query_error("AccessDenied", "not authorized", 403)
+    )
+    report = doctor.diagnose([healthy], NOW)
+    kinds = [finding.kind for finding in report.diagnoses[0].findings]
+    assert set(kinds) == {FindingKind.ROLE_PERMISSION_UNCERTAIN}
+    assert all(finding.severity == "info" for finding in report.diagnoses[0].findings)
+
+
+def test_pages_are_judged_in_batches_of_at_least_the_batch_size() -> None:
+    pages = [[1, 2], [3], [4, 5, 6], [7]]
+    assert list(_batches(pages, 3)) == [[1, 2, 3], [4, 5, 6], [7]]
+    assert list(_batches([], 3)) == []

@@ -56,6 +56,24 @@ def query_error(code: str, message: str, status: int = 400) -> AWSResponse:
     )
 
 
+def query_page(operation: str, member: str, items: list[str], marker: str | None) -> AWSResponse:
+    """One page of a query-protocol listing (IAM's ``ListRolePolicies``...): ``items`` under
+    ``member``, truncated with ``marker`` when one is given."""
+    listed = "".join(f"<member>{item}</member>" for item in items)
+    more = f"<IsTruncated>true</IsTruncated><Marker>{marker}</Marker>" if marker else ""
+    body = (
+        f"<{operation}Response><{operation}Result><{member}>{listed}</{member}>{more}"
+        f"</{operation}Result><ResponseMetadata><RequestId>paged</RequestId>"
+        f"</ResponseMetadata></{operation}Response>"
+    )
+    return AWSResponse(
+        "https://fault.invalid/",
+        200,
+        cast(Any, {"content-type": "text/xml", "x-amzn-requestid": "paged"}),
+        _Body(body.encode()),
+    )
+
+
 def request_json(request: AWSPreparedRequest) -> dict[str, Any]:
     body = request.body
     text = body.decode() if isinstance(body, bytes | bytearray) else str(body or "")

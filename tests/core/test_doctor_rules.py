@@ -397,6 +397,9 @@ def test_disabled_long_threshold(days: int, fires: bool) -> None:
         ("cron(0 9,10 * * ? *)", 60, False),
         ("cron(0/5 * * * ? *)", 6, True),
         ("cron(0 2 * * ? *)", 1440, False),  # daily: no window is longer than a day
+        ("cron(0 0,23 * * ? *)", 90, True),  # 23:00 to 00:00 the next day: one hour
+        ("cron(0 0,23 ? * MON *)", 90, False),  # ...but only when two days in a row fire
+        ("cron(0 0,23 ? * MON,TUE *)", 90, True),
         ("at(2027-01-01T00:00:00)", 30, False),
     ],
 )
@@ -556,3 +559,21 @@ def test_report_sorts_by_worst_then_group_and_name_and_gates() -> None:
         ("z", Severity.ERROR), ("b", Severity.WARNING), ("b", Severity.WARNING),
     ]  # fmt: skip
     assert len(done.at_or_above(Severity.INFO)) == 6
+
+
+def test_a_zone_this_machine_does_not_know_is_a_finding_not_a_crash() -> None:
+    stored = Schedule.from_api(
+        {
+            "Name": "s",
+            "ScheduleExpression": "at(2020-01-01T00:00:00)",
+            "ScheduleExpressionTimezone": "Mars/Olympus",
+            "FlexibleTimeWindow": {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5},
+            "Target": {"Arn": FN, "RoleArn": ROLE},
+        }
+    )
+    found = diagnose(stored, facts(), NOW, region=REGION)
+    invalid = one_kind(FindingKind.INVALID_EXPRESSION, found)
+    assert invalid.message == (
+        "Invalid time zone: 'Mars/Olympus' is not an IANA time zone name (e.g. Europe/Madrid)"
+    )
+    assert invalid.fix

@@ -277,3 +277,26 @@ def test_trust_explicit_deny_and_unread_trust() -> None:
     odd = scheduler_trust(role(trust={"Statement": [{"Effect": "Allow", "Action": 3}]}))
     assert odd.decision is Decision.CANNOT_TELL
     assert "malformed" in odd.why
+
+
+def test_brackets_are_literal_and_a_hostile_pattern_ends() -> None:
+    bracket = "arn:aws:sqs:us-east-1:123456789012:q[1]"
+    queue = policy(allow("sqs:SendMessage", bracket))
+    assert evaluate([queue], "sqs:SendMessage", bracket).decision is Decision.ALLOWED
+    assert evaluate([queue], "sqs:SendMessage", bracket[:-3] + "1").decision is Decision.DENIED
+    # Backtracking regexes take for ever on this; the answer must simply come.
+    hostile = policy(allow("sqs:*", "*a" * 40 + "*b"))
+    assert decide(hostile, action="sqs:SendMessage", res="a" * 20_000).decision is Decision.DENIED
+
+
+def test_answers_remembered_per_role_follow_the_role() -> None:
+    # The doctor remembers answers per role object: another role with other policies (or
+    # a fresh read of the same role) is never answered from the first one's memory.
+    for _ in range(3):
+        allowed = role(policies=(policy(allow("lambda:*", "*")),))
+        denied = role(policies=(policy(allow("sqs:*", "*")),))
+        assert evaluate_role(allowed, "lambda:InvokeFunction", FN).decision is Decision.ALLOWED
+        assert evaluate_role(denied, "lambda:InvokeFunction", FN).decision is Decision.DENIED
+        open_trust = trust(assume("*"))
+        assert scheduler_trust(open_trust).decision is Decision.ALLOWED
+        assert scheduler_trust(trust()).decision is Decision.CANNOT_TELL  # no statement

@@ -9,8 +9,9 @@ here once:
   (30 days) before now (not for a schedule already expired or completed: that finding says
   more).
 - WINDOW_OVER_PERIOD: a FLEXIBLE window strictly longer than rate()'s period, or than the
-  smallest gap between a cron()'s runs over the next ``_GAP_HORIZON`` (32 days, at most
-  ``_GAP_RUNS`` runs): windows overlap, so runs bunch up and may land out of order.
+  smallest wall-clock gap between a cron()'s runs (within a day from its fields; across
+  midnight over the next ``_GAP_HORIZON``, 32 days, at most ``_GAP_RUNS`` runs): windows
+  overlap, so runs bunch up and may land out of order.
 - FAILURES_VANISH: MaximumRetryAttempts 0 and no DLQ (one failure is lost without trace).
 - TARGET_OTHER_REGION: the target ARN names a region and it is not the session's.
 - DLQ_RETENTION_SHORT: the queue's MessageRetentionPeriod below the retry policy's
@@ -25,9 +26,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from itertools import pairwise
+from functools import lru_cache
+from itertools import islice, pairwise, takewhile
 from typing import Final
 
+from schedtui.core.expressions.cron import CronSpec
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import CronExpression, RateExpression
 from schedtui.core.expressions.runs import instants
@@ -56,6 +59,7 @@ from schedtui.core.schedules.schedule import ActionAfterCompletion, FlexibleTime
 DISABLED_LONG_AFTER: Final = timedelta(days=30)
 _GAP_HORIZON: Final = timedelta(days=32)
 _GAP_RUNS: Final = 500
+_DAY_MINUTES: Final = 24 * 60
 
 # The IAM action each templated target calls on its ARN (the Scheduler user guide's
 # "templated targets"; Inspector Classic has no resource-level permissions, hence "*").
@@ -226,7 +230,9 @@ def _trust_statement(schedule: Schedule) -> str:
 
 # The fix of each finding ``findings.py`` states (the detail's): the doctor always says one.
 _DEFINITION_FIXES: Final[dict[FindingKind, str]] = {
-    FindingKind.INVALID_EXPRESSION: "Edit the expression into a valid at(), rate() or cron().",
+    FindingKind.INVALID_EXPRESSION: (
+        "Edit the expression into a valid at(), rate() or cron(), with an IANA time zone name."
+    ),
     FindingKind.END_PASSED: (
         "Delete it (the cleanup view lists expired schedules), or move EndDate forward if "
         "it should run again."
@@ -271,24 +277,54 @@ def _with_fix(finding: Finding, schedule: Schedule) -> Finding:
     return replace(finding, fix=_DEFINITION_FIXES.get(finding.kind, ""))
 
 
-def _smallest_gap(schedule: Schedule, now: datetime) -> timedelta | None:
-    """The shortest time between two runs: rate()'s period, or over a cron()'s next runs."""
+def _gap_below(schedule: Schedule, window: timedelta, now: datetime) -> timedelta | None:
+    """A time between two runs shorter than ``window``, or None when there is none.
+
+    rate(): its period. cron(): the wall-clock gaps within a day come from the minute and
+    hour fields (exact, no iteration); only when the gap across midnight could be the
+    short one does the engine look at the next runs (``_GAP_HORIZON``, ``_GAP_RUNS``),
+    stopping at the first short gap: 10,000 schedules stay cheap.
+    """
     parsed = schedule_facts.parsed(schedule)
     if isinstance(parsed, RateExpression):
-        return timedelta(seconds=min(parsed.seconds, 10**9))  # rate(3000000 days) fits
+        period = timedelta(seconds=min(parsed.seconds, 10**9))  # rate(3000000 days) fits
+        return period if period < window else None
     if not isinstance(parsed, CronExpression):
         return None
+    gaps = _day_gaps(parsed.spec)
+    if gaps is None:
+        return None
+    within, across = gaps
+    if within < window:
+        return within
+    if across >= window:
+        return None
+    return _runs_gap_below(parsed, schedule.schedule_expression_timezone, window, utc(now))
+
+
+@lru_cache(maxsize=1024)
+def _day_gaps(spec: CronSpec) -> tuple[timedelta, timedelta] | None:
+    """The smallest wall-clock gap between a cron's runs within a day, and from its last
+    run of a day to its first of the next (None: no time of day at all)."""
+    times = sorted(hour * 60 + minute for hour in spec.hours for minute in spec.minutes)
+    if not times:
+        return None
+    within = min((b - a for a, b in pairwise(times)), default=_DAY_MINUTES)
+    return timedelta(minutes=within), timedelta(minutes=times[0] + _DAY_MINUTES - times[-1])
+
+
+@lru_cache(maxsize=1024)  # a fleet shares expressions, zones, windows and the doctor's now
+def _runs_gap_below(
+    parsed: CronExpression, zone_name: str | None, window: timedelta, now: datetime
+) -> timedelta | None:
+    """Does it fire on two days in a row, closer than ``window``: ask the engine."""
     try:
-        zone = load_zone(schedule.schedule_expression_timezone)
-        runs: list[datetime] = []
-        horizon = utc(now) + _GAP_HORIZON
-        for instant in instants(parsed, zone, now):
-            if instant > horizon or len(runs) >= _GAP_RUNS:
-                break
-            runs.append(instant)
+        zone = load_zone(zone_name)
+        horizon = now + _GAP_HORIZON
+        runs = islice(takewhile(lambda at: at <= horizon, instants(parsed, zone, now)), _GAP_RUNS)
+        return next((b - a for a, b in pairwise(runs) if b - a < window), None)
     except (ExpressionError, ZoneError, OverflowError):
         return None
-    return min((b - a for a, b in pairwise(runs)), default=None)
 
 
 def _window_over_period(schedule: Schedule, now: datetime) -> Finding | None:
@@ -296,8 +332,8 @@ def _window_over_period(schedule: Schedule, now: datetime) -> Finding | None:
     minutes = window.maximum_window_in_minutes
     if window.mode != FlexibleTimeWindowMode.FLEXIBLE or not minutes or minutes < 1:
         return None
-    gap = _smallest_gap(schedule, now)
-    if gap is None or timedelta(minutes=minutes) <= gap:
+    gap = _gap_below(schedule, timedelta(minutes=minutes), now)
+    if gap is None:
         return None
     shown = duration_text(gap)
     return Finding(
@@ -386,39 +422,44 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
         ]
     if role.presence is Presence.UNKNOWN:
         return [_not_checked("execution role", role)]
-    found: list[Finding] = []
+    trust = _trust_rule(schedule, role)
+    return ([] if trust is None else [trust]) + _permission_rules(schedule, facts)
+
+
+def _trust_rule(schedule: Schedule, role: RoleFacts) -> Finding | None:
+    name = role.arn
     trust = scheduler_trust(role)
     if trust.decision is Decision.DENIED:
-        found.append(
-            Finding(
-                FindingKind.ROLE_TRUST_MISSING,
-                Severity.ERROR,
-                f"The role {name} does not let {SCHEDULER_PRINCIPAL} assume it ({trust.why}): "
-                "every invocation fails",
-                f"Add to its trust policy: {_trust_statement(schedule)}",
-            )
+        return Finding(
+            FindingKind.ROLE_TRUST_MISSING,
+            Severity.ERROR,
+            f"The role {name} does not let {SCHEDULER_PRINCIPAL} assume it ({trust.why}): "
+            "every invocation fails",
+            f"Add to its trust policy: {_trust_statement(schedule)}",
         )
-    elif trust.decision is Decision.CANNOT_TELL:
-        found.append(
-            Finding(
-                FindingKind.ROLE_PERMISSION_UNCERTAIN,
-                Severity.INFO,
-                f"Cannot tell whether {SCHEDULER_PRINCIPAL} may assume the role {name}: "
-                f"{trust.why}",
-                f"Check its trust policy holds: {_trust_statement(schedule)}",
-            )
+    if trust.decision is Decision.CANNOT_TELL:
+        return Finding(
+            FindingKind.ROLE_PERMISSION_UNCERTAIN,
+            Severity.INFO,
+            f"Cannot tell whether {SCHEDULER_PRINCIPAL} may assume the role {name}: {trust.why}",
+            f"Check its trust policy holds: {_trust_statement(schedule)}",
         )
-    elif not trust.conditioned:
-        found.append(
-            Finding(
-                FindingKind.ROLE_TRUST_UNCONDITIONED,
-                Severity.WARNING,
-                f"The role {name} lets {SCHEDULER_PRINCIPAL} assume it without an "
-                "aws:SourceAccount or aws:SourceArn condition: any account's schedule could "
-                "use it (confused deputy)",
-                f"Replace that trust statement with: {_trust_statement(schedule)}",
-            )
+    if not trust.conditioned:
+        return Finding(
+            FindingKind.ROLE_TRUST_UNCONDITIONED,
+            Severity.WARNING,
+            f"The role {name} lets {SCHEDULER_PRINCIPAL} assume it without an "
+            "aws:SourceAccount or aws:SourceArn condition: any account's schedule could "
+            "use it (confused deputy)",
+            f"Replace that trust statement with: {_trust_statement(schedule)}",
         )
+    return None
+
+
+def _permission_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
+    """What the role's policies say about each of the schedule's needs."""
+    role, name = facts.role, facts.role.arn
+    found: list[Finding] = []
     for need in needs(schedule, facts):
         verdict = evaluate_role(role, need.action, need.resource)
         if verdict.decision is Decision.ALLOWED:
@@ -452,6 +493,18 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
     return found
 
 
+def _unread_or_missing(
+    what: str, known: ResourceFacts, kind: FindingKind, consequence: str, fix: str
+) -> Finding | None:
+    """NOT_CHECKED when it could not be read, ``kind`` when AWS says it does not exist."""
+    if known.presence is Presence.UNKNOWN:
+        return _not_checked(what, known)
+    if known.presence is Presence.MISSING:
+        message = f"The {what} {known.arn} does not exist: {consequence}"
+        return Finding(kind, Severity.ERROR, message, fix)
+    return None
+
+
 def _target_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
     found: list[Finding] = []
     label = schedule.target.kind.label
@@ -461,18 +514,16 @@ def _target_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
     ):
         if known is None:
             continue
-        if known.presence is Presence.UNKNOWN:
-            found.append(_not_checked(what, known))
-        elif known.presence is Presence.MISSING:
-            found.append(
-                Finding(
-                    FindingKind.TARGET_MISSING,
-                    Severity.ERROR,
-                    f"The {what} {known.arn} does not exist: every invocation fails",
-                    f"Re-create the {what}, point the schedule at one that exists, or delete "
-                    "the schedule (the cleanup view lists it).",
-                )
-            )
+        finding = _unread_or_missing(
+            what,
+            known,
+            FindingKind.TARGET_MISSING,
+            "every invocation fails",
+            f"Re-create the {what}, point the schedule at one that exists, or delete the "
+            "schedule (the cleanup view lists it).",
+        )
+        if finding is not None:
+            found.append(finding)
     return found
 
 
@@ -487,18 +538,15 @@ def _dlq_rules(schedule: Schedule, facts: ScheduleFacts, done: set[FindingKind])
     dlq = facts.dlq
     if dlq is None:
         return []
-    if dlq.presence is Presence.UNKNOWN:
-        return [_not_checked("dead-letter queue", dlq)]
-    if dlq.presence is Presence.MISSING:
-        return [
-            Finding(
-                FindingKind.DLQ_MISSING,
-                Severity.ERROR,
-                f"The dead-letter queue {dlq.arn} does not exist: failed events are lost",
-                "Create the queue (standard, not FIFO) or point DeadLetterConfig at one "
-                "that exists.",
-            )
-        ]
+    absent = _unread_or_missing(
+        "dead-letter queue",
+        dlq,
+        FindingKind.DLQ_MISSING,
+        "failed events are lost",
+        "Create the queue (standard, not FIFO) or point DeadLetterConfig at one that exists.",
+    )
+    if absent is not None:
+        return [absent]
     found: list[Finding] = []
     if dlq.attributes.get("FifoQueue", "").lower() == "true" and FindingKind.FIFO_DLQ not in done:
         found.append(
@@ -528,17 +576,15 @@ def _key_rules(facts: ScheduleFacts) -> list[Finding]:
     key = facts.key
     if key is None:
         return []
-    if key.presence is Presence.UNKNOWN:
-        return [_not_checked("KMS key", key)]
-    if key.presence is Presence.MISSING:
-        return [
-            Finding(
-                FindingKind.KMS_KEY_MISSING,
-                Severity.ERROR,
-                f"The KMS key {key.arn} does not exist: the schedule cannot be decrypted",
-                "Point KmsKeyArn at a key that exists, or remove it to use an AWS owned key.",
-            )
-        ]
+    absent = _unread_or_missing(
+        "KMS key",
+        key,
+        FindingKind.KMS_KEY_MISSING,
+        "the schedule cannot be decrypted",
+        "Point KmsKeyArn at a key that exists, or remove it to use an AWS owned key.",
+    )
+    if absent is not None:
+        return [absent]
     state = key.attributes.get("KeyState", "")
     if state and state != "Enabled":
         fix = (

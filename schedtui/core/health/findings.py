@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from schedtui.core.expressions.errors import ExpressionError
+from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import parse_expression
-from schedtui.core.expressions.zones import utc_text
+from schedtui.core.expressions.zones import load_zone, utc_text
 from schedtui.core.health import facts
 from schedtui.core.schedules.schedule import Schedule
 
@@ -87,6 +87,10 @@ def findings(schedule: Schedule, now: datetime) -> list[Finding]:
         return [
             Finding(FindingKind.INVALID_EXPRESSION, Severity.ERROR, f"Invalid expression: {error}")
         ]
+    try:  # a zone AWS stored that this machine's tz database does not know
+        load_zone(schedule.schedule_expression_timezone)
+    except ZoneError as error:
+        return [Finding(FindingKind.INVALID_EXPRESSION, Severity.ERROR, f"Invalid {error}")]
     found: list[Finding] = []
 
     def add(kind: FindingKind, severity: Severity, message: str) -> None:

@@ -12,16 +12,24 @@ matches YES decides DENIED; one that matches MAYBE makes an Allow CANNOT_TELL. A
 statement (AWS refuses those, so a reader gave us something odd) is MAYBE both ways: never
 a crash, never a confident answer. Permissions boundaries and SCPs are not read: ALLOWED
 means "the role's own policies allow it".
+
+One simplification: a ``*`` in a resource matches across colons wherever it stands (IAM
+lets only a ``*`` that ends an ARN segment do that). Policies rarely put one mid-segment,
+and an exact segment-aware matcher would give up fnmatch's protection against patterns
+that backtrack for ever.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from functools import lru_cache
-from typing import Any, Final
+from functools import partial
+from threading import Lock
+from typing import Any, Final, TypeVar
 
 from schedtui.core.health.resources import PolicyDocument, Presence, RoleFacts
 
@@ -30,6 +38,7 @@ SCHEDULER_PRINCIPAL: Final = "scheduler.amazonaws.com"
 _SOURCE_KEYS: Final = frozenset({"aws:sourceaccount", "aws:sourcearn"})
 # The resource when the doctor cannot know it (a universal target acts on what its Input says).
 ANY_RESOURCE: Final = "*"
+T = TypeVar("T")
 
 
 class Decision(StrEnum):
@@ -62,14 +71,6 @@ class _Malformed(ValueError):
     """A policy element of a shape AWS would refuse."""
 
 
-@dataclass(frozen=True)
-class _Statement:
-    where: str  # "statement 'Sid' of policy X", for people
-    effect: str | None  # "Allow" / "Deny"; None: malformed, could be either
-    body: Mapping[str, Any]
-    problem: str = ""  # why it is malformed
-
-
 def _strings(value: Any, element: str) -> list[str]:
     """A policy element that may be one string or a list of them."""
     if isinstance(value, str):
@@ -84,53 +85,17 @@ def _label(statement: Mapping[str, Any], index: int) -> str:
     return f"statement '{sid}'" if isinstance(sid, str) and sid else f"statement {index + 1}"
 
 
-def _statements(policy: PolicyDocument) -> Iterator[_Statement]:
-    """The policy's statements; a document of the wrong shape is one malformed statement."""
-    document = policy.document
-    where = f"policy {policy.source}"
-    raw = document.get("Statement") if isinstance(document, Mapping) else None
-    if isinstance(raw, Mapping):
-        raw = [raw]
-    if not isinstance(raw, list) or not raw:
-        yield _Statement(where, None, {}, "it has no Statement list")
-        return
-    for index, statement in enumerate(raw):
-        if not isinstance(statement, Mapping):
-            yield _Statement(f"statement {index + 1} of {where}", None, {}, "not an object")
-            continue
-        label = f"{_label(statement, index)} of {where}"
-        effect = statement.get("Effect")
-        if effect not in ("Allow", "Deny"):
-            yield _Statement(label, None, statement, "its Effect is neither Allow nor Deny")
-            continue
-        yield _Statement(label, effect, statement)
-
-
-@lru_cache(maxsize=4096)
-def _pattern(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    """IAM wildcards: ``*`` any run of characters, ``?`` any one; the rest literal."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), (re.IGNORECASE if ignore_case else 0) | re.DOTALL)
+def _wildcards(patterns: Sequence[str], ignore_case: bool) -> re.Pattern[str] | None:
+    """One regex for IAM wildcards (``*`` any run, ``?`` any one character, the rest
+    literal). fnmatch's translation, with ``[`` made literal: its atomic groups keep a
+    hostile pattern (``*a*a*a*a*``) from backtracking for ever."""
+    if not patterns:
+        return None
+    parts = (fnmatch.translate(pattern.replace("[", "[[]")) for pattern in patterns)
+    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE if ignore_case else 0)
 
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
-
-
-def _resource_matches(pattern: str, resource: str) -> _Match:
-    if resource == ANY_RESOURCE:  # unknown resource: only "*" is sure to cover it
-        return _Match.YES if pattern == "*" else _Match.MAYBE
-    if "${" in pattern:  # a policy variable (${aws:username}): its value is not known here
-        loose = _VARIABLE.sub("*", pattern)
-        return _Match.MAYBE if _pattern(loose, False).fullmatch(resource) else _Match.NO
-    return _Match.YES if _pattern(pattern, False).fullmatch(resource) else _Match.NO
-
-
-def _action_matches(pattern: str, action: str) -> bool:
-    return _pattern(pattern, True).fullmatch(action) is not None
-
-
-def _any(patterns: list[str], test: Callable[[str], _Match]) -> _Match:
-    return max((test(pattern) for pattern in patterns), default=_Match.NO)
 
 
 def _element(statement: Mapping[str, Any], name: str) -> tuple[list[str], bool]:
@@ -143,29 +108,128 @@ def _element(statement: Mapping[str, Any], name: str) -> tuple[list[str], bool]:
     return _strings(negated, f"Not{name}"), True
 
 
-def _invert(match: _Match) -> _Match:
-    return {_Match.YES: _Match.NO, _Match.NO: _Match.YES, _Match.MAYBE: _Match.MAYBE}[match]
+def _invert(match: _Match, negated: bool) -> _Match:
+    return _Match(2 - match) if negated else match  # MAYBE stays MAYBE
 
 
-def _statement_match(statement: Mapping[str, Any], action: str, resource: str) -> _Match:
-    """Whether the statement applies to the request (raises _Malformed)."""
-    actions, not_action = _element(statement, "Action")
-    found = _any(
-        actions, lambda pattern: _Match.YES if _action_matches(pattern, action) else _Match.NO
+class _ByIdentity:
+    """Answers remembered per object (a role, a policy): the repository hands one
+    RoleFacts to every schedule of that role (10,000 schedules share a few roles). Keyed by
+    identity, since they hold dicts and have no hash; each entry keeps its object, so an
+    id cannot be reused while it is remembered. The last ``size`` objects; thread-safe."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[object, dict[Any, Any]]] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, owner: object, key: Any, compute: Callable[[], T]) -> T:
+        with self._lock:
+            entry = self._entries.get(id(owner))
+            if entry is not None and entry[0] is owner and key in entry[1]:
+                self._entries.move_to_end(id(owner))
+                answer: T = entry[1][key]
+                return answer
+        answer = compute()
+        with self._lock:
+            entry = self._entries.get(id(owner))
+            if entry is None or entry[0] is not owner:
+                entry = (owner, {})
+                self._entries[id(owner)] = entry
+                while len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
+            entry[1][key] = answer
+        return answer
+
+
+_REMEMBERED = _ByIdentity()
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One statement, compiled once (a fleet asks a role's policies thousands of times)."""
+
+    where: str  # "statement 'Sid' of policy X", for people
+    effect: str | None  # "Allow" / "Deny"; None: malformed, could be either
+    problem: str = ""  # why it is malformed
+    actions: re.Pattern[str] | None = None
+    not_action: bool = False
+    any_resource: bool = False  # a "*" among the resources
+    resources: re.Pattern[str] | None = None  # the patterns without a policy variable
+    loose: re.Pattern[str] | None = None  # those with one, the variable read as "*"
+    not_resource: bool = False
+    conditional: bool = False
+
+    def match(self, action: str, resource: str) -> _Match:
+        if self.actions is None:
+            return _Match.MAYBE  # malformed: it could say anything
+        named = _Match.YES if self.actions.fullmatch(action) else _Match.NO
+        if _invert(named, self.not_action) is _Match.NO:
+            return _Match.NO
+        if resource == ANY_RESOURCE:  # unknown resource: only "*" is sure to cover it
+            found = _Match.YES if self.any_resource else _Match.MAYBE
+        elif self.resources is not None and self.resources.fullmatch(resource):
+            found = _Match.YES
+        elif self.loose is not None and self.loose.fullmatch(resource):
+            found = _Match.MAYBE  # ${aws:username} and the like: the value is not known here
+        else:
+            found = _Match.NO
+        # Conditions test the request's context (source IP, tags, time...), which the
+        # doctor does not have: a statement with one matches at best MAYBE.
+        condition = _Match.MAYBE if self.conditional else _Match.YES
+        return min(_invert(found, self.not_resource), condition)
+
+
+def _rule(where: str, statement: Mapping[str, Any]) -> _Rule:
+    effect = statement.get("Effect")
+    if effect not in ("Allow", "Deny"):
+        return _Rule(where, None, "its Effect is neither Allow nor Deny")
+    try:
+        actions, not_action = _element(statement, "Action")
+        resources, not_resource = _element(statement, "Resource")
+        condition = statement.get("Condition")
+        if condition is not None and not isinstance(condition, Mapping):
+            raise _Malformed("its Condition is not an object")
+    except _Malformed as error:
+        return _Rule(where, None, str(error))
+    exact = [pattern for pattern in resources if "${" not in pattern]
+    loose = [_VARIABLE.sub("*", pattern) for pattern in resources if "${" in pattern]
+    return _Rule(
+        where,
+        effect,
+        actions=_wildcards(actions, ignore_case=True),
+        not_action=not_action,
+        any_resource="*" in resources,
+        resources=_wildcards(exact, ignore_case=False),
+        loose=_wildcards(loose, ignore_case=False),
+        not_resource=not_resource,
+        conditional=bool(condition),
     )
-    action_match = _invert(found) if not_action else found
-    if action_match is _Match.NO:
-        return _Match.NO
-    resources, not_resource = _element(statement, "Resource")
-    found = _any(resources, lambda pattern: _resource_matches(pattern, resource))
-    resource_match = _invert(found) if not_resource else found
-    condition = statement.get("Condition")
-    if condition is not None and not isinstance(condition, Mapping):
-        raise _Malformed("its Condition is not an object")
-    # Conditions test the request's context (source IP, tags, time...), which the doctor
-    # does not have: a statement with one matches at best MAYBE.
-    condition_match = _Match.MAYBE if condition else _Match.YES
-    return min(action_match, resource_match, condition_match)
+
+
+def _each_statement(policy: PolicyDocument) -> Iterator[tuple[str, Mapping[str, Any] | None, str]]:
+    """``(where, statement, problem)`` for each statement; a statement or a document of
+    the wrong shape comes as None with the problem (never an exception)."""
+    document = policy.document
+    where = f"policy {policy.source}"
+    raw = document.get("Statement") if isinstance(document, Mapping) else None
+    if isinstance(raw, Mapping):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        yield where, None, "it has no Statement list"
+        return
+    for index, statement in enumerate(raw):
+        if not isinstance(statement, Mapping):
+            yield f"statement {index + 1} of {where}", None, "not an object"
+        else:
+            yield f"{_label(statement, index)} of {where}", statement, ""
+
+
+def _compile(policy: PolicyDocument) -> tuple[_Rule, ...]:
+    return tuple(
+        _Rule(where, None, problem) if statement is None else _rule(where, statement)
+        for where, statement, problem in _each_statement(policy)
+    )
 
 
 @dataclass(frozen=True)
@@ -178,17 +242,10 @@ class _Outcome:
 
 def _outcomes(policies: Sequence[PolicyDocument], action: str, resource: str) -> Iterator[_Outcome]:
     for policy in policies:
-        for statement in _statements(policy):
-            if statement.effect is None:
-                yield _Outcome(None, _Match.MAYBE, statement.where, statement.problem)
-                continue
-            try:
-                match = _statement_match(statement.body, action, resource)
-            except _Malformed as error:
-                yield _Outcome(None, _Match.MAYBE, statement.where, str(error))
-                continue
+        for rule in _REMEMBERED.get(policy, "rules", partial(_compile, policy)):
+            match = rule.match(action, resource)
             if match is not _Match.NO:
-                yield _Outcome(statement.effect, match, statement.where, "")
+                yield _Outcome(rule.effect, match, rule.where, rule.problem)
 
 
 def _why_maybe(outcome: _Outcome) -> str:
@@ -229,6 +286,10 @@ def evaluate_role(role: RoleFacts, action: str, resource: str) -> Verdict:
 
     Only an implicit deny: a Deny statement that was read is certain whatever was not.
     """
+    return _REMEMBERED.get(role, (action, resource), lambda: _evaluate_role(role, action, resource))
+
+
+def _evaluate_role(role: RoleFacts, action: str, resource: str) -> Verdict:
     if role.presence is Presence.MISSING:
         return Verdict(Decision.CANNOT_TELL, f"the role {role.arn} does not exist")
     if role.presence is Presence.UNKNOWN:
@@ -281,6 +342,10 @@ def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
 def scheduler_trust(role: RoleFacts) -> TrustVerdict:
     """May ``scheduler.amazonaws.com`` sts:AssumeRole the role, and is it conditioned on
     aws:SourceAccount / aws:SourceArn (the confused-deputy guard AWS recommends)."""
+    return _REMEMBERED.get(role, "trust", lambda: _scheduler_trust(role))
+
+
+def _scheduler_trust(role: RoleFacts) -> TrustVerdict:
     if role.presence is not Presence.EXISTS:
         return TrustVerdict(Decision.CANNOT_TELL, False, f"the role {role.arn} was not read")
     if role.trust is None:
@@ -289,26 +354,30 @@ def scheduler_trust(role: RoleFacts) -> TrustVerdict:
     trust = PolicyDocument(f"trust policy of {role.arn}", role.trust)
     allowed: list[tuple[str, set[str]]] = []
     doubts: list[str] = []
-    for statement in _statements(trust):
-        if statement.effect is None:
-            doubts.append(f"{statement.where} is malformed ({statement.problem})")
+    for where, statement, problem in _each_statement(trust):
+        effect = statement.get("Effect") if statement is not None else None
+        if statement is None or effect not in ("Allow", "Deny"):
+            doubts.append(
+                f"{where} is malformed ({problem or 'its Effect is neither Allow nor Deny'})"
+            )
             continue
         try:
-            actions, negated = _element(statement.body, "Action")
-            named = any(_action_matches(pattern, "sts:AssumeRole") for pattern in actions)
-            if named == negated or not _lets_scheduler_in(statement.body):
+            actions, negated = _element(statement, "Action")
+            pattern = _wildcards(actions, ignore_case=True)
+            named = pattern is not None and pattern.fullmatch("sts:AssumeRole") is not None
+            if named == negated or not _lets_scheduler_in(statement):
                 continue
-            keys = _condition_keys(statement.body)
+            keys = _condition_keys(statement)
         except _Malformed as error:
-            doubts.append(f"{statement.where} is malformed ({error})")
+            doubts.append(f"{where} is malformed ({error})")
             continue
-        if statement.effect == "Deny":
+        if effect == "Deny":
             if not keys:
-                why = f"{statement.where} denies {SCHEDULER_PRINCIPAL} sts:AssumeRole"
+                why = f"{where} denies {SCHEDULER_PRINCIPAL} sts:AssumeRole"
                 return TrustVerdict(Decision.DENIED, False, why)
-            doubts.append(f"{statement.where} denies it under a condition")
+            doubts.append(f"{where} denies it under a condition")
             continue
-        allowed.append((statement.where, keys))
+        allowed.append((where, keys))
     # A statement conditioned only on the source keys is what Scheduler satisfies when the
     # values are right; any other key (sts:ExternalId...) is one the doctor cannot decide.
     plain = [(where, keys) for where, keys in allowed if keys <= _SOURCE_KEYS]

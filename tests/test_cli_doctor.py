@@ -1,0 +1,250 @@
+"""`schedtui doctor` against moto over HTTP: the JSON document, the table (worst first,
+hostile text inert), the exit code per --fail-on, one schedule or a group, and --demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import boto3
+import pytest
+
+from schedtui.cli import doctor as doctor_command
+from schedtui.cli import main
+from tests.aws.conftest import ACCOUNT, REGION
+from tests.aws.lossy_proxy import LossyProxy
+from tests.aws.test_doctor_repo import (
+    DLQ_ARN,
+    FUNCTION_ARN,
+    NOW,
+    ROLE,
+    Account,
+    allow,
+)
+
+ESC = "\x1b]0;pwned\x07\x1b[2J"
+
+
+@pytest.fixture
+def account(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Account:
+    monkeypatch.setattr(doctor_command, "clock", lambda: NOW)
+
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
+
+    made = Account(client)
+    made.role(policy=allow(("lambda:InvokeFunction", FUNCTION_ARN), ("sqs:SendMessage", DLQ_ARN)))
+    made.function()
+    made.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    client("scheduler").create_schedule_group(Name="reports")
+    client("scheduler").create_schedule_group(Name="ops")
+    return made
+
+
+def add(account: Account, name: str, group: str = "reports", **target: Any) -> None:
+    """A careful schedule (cron, a retry policy, a DLQ) with ``target``'s members over it."""
+    members: dict[str, Any] = {
+        "Arn": FUNCTION_ARN,
+        "RoleArn": ROLE,
+        "RetryPolicy": {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": 3600},
+        "DeadLetterConfig": {"Arn": DLQ_ARN},
+    }
+    members.update(target)
+    members = {key: value for key, value in members.items() if value is not None}
+    account.client("scheduler").create_schedule(
+        Name=name,
+        GroupName=group,
+        ScheduleExpression="cron(0 2 * * ? *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target=members,
+    )
+
+
+def run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str) -> tuple[int, str, str]:
+    code = main(["doctor", *args, "--endpoint-url", endpoint, "--region", REGION, "--read-only"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_json_lists_every_schedule_worst_first_with_fixes(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(account, "healthy")
+    add(account, "no-dlq", DeadLetterConfig=None)
+    add(account, "gone", Arn=f"{FUNCTION_ARN}-deleted")
+    code, out, err = run(capsys, moto_endpoint, "-o", "json")
+    document = json.loads(out)
+    assert set(document) == {"schedules", "notes", "calls", "unread"}
+    assert [(s["group"], s["name"]) for s in document["schedules"]] == [
+        ("reports", "gone"),
+        ("reports", "no-dlq"),
+        ("reports", "healthy"),
+    ]
+    gone, no_dlq, healthy = document["schedules"]
+    # The missing function is an error, and the role may not invoke it either.
+    assert {f["kind"] for f in gone["findings"]} == {"target-missing", "role-permission-denied"}
+    assert all(f["severity"] == "error" and f["fix"] for f in gone["findings"])
+    assert [(f["kind"], f["severity"]) for f in no_dlq["findings"]] == [("no-dlq", "warning")]
+    assert set(no_dlq["findings"][0]) == {"kind", "severity", "message", "fix"}
+    assert healthy["findings"] == []
+    assert document["calls"] > 0
+    assert document["notes"] == []
+    assert document["unread"] == []
+    assert code == 5
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("worst", "fail_on", "code"),
+    [
+        ("warning", "error", 0),
+        ("warning", "warning", 5),
+        ("warning", "info", 5),
+        ("warning", "never", 0),
+        ("error", "error", 5),
+        ("error", "never", 0),
+    ],
+)
+def test_the_exit_code_follows_fail_on(
+    account: Account,
+    moto_endpoint: str,
+    capsys: pytest.CaptureFixture[str],
+    worst: str,
+    fail_on: str,
+    code: int,
+) -> None:
+    add(account, "healthy")
+    if worst == "warning":
+        add(account, "no-dlq", DeadLetterConfig=None)
+    else:
+        add(account, "gone", Arn=f"{FUNCTION_ARN}-deleted")
+    assert run(capsys, moto_endpoint, "--fail-on", fail_on)[0] == code
+
+
+def test_a_healthy_fleet_exits_zero_even_on_info(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(account, "healthy")
+    code, out, _ = run(capsys, moto_endpoint, "--fail-on", "info")
+    assert code == 0
+    assert out.splitlines()[0].startswith("1 schedule checked: 1 without findings; ")
+
+
+def test_one_schedule_or_one_group(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(account, "healthy")
+    add(account, "gone", group="ops", Arn=f"{FUNCTION_ARN}-deleted")
+    _, out, _ = run(capsys, moto_endpoint, "reports/healthy", "-o", "json")
+    assert [s["name"] for s in json.loads(out)["schedules"]] == ["healthy"]
+    code, out, _ = run(capsys, moto_endpoint, "--group", "ops", "-o", "json")
+    assert [s["name"] for s in json.loads(out)["schedules"]] == ["gone"]
+    assert code == 5
+    # --group before the subcommand means the same
+    main(["--group", "ops", "doctor", "-o", "json", "--endpoint-url", moto_endpoint])
+    assert [s["name"] for s in json.loads(capsys.readouterr().out)["schedules"]] == ["gone"]
+
+
+def test_a_schedule_that_does_not_exist_exits_one(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, moto_endpoint, "reports/nope")
+    assert (code, out) == (1, "")
+    assert "not found" in err
+
+
+def test_a_schedule_and_a_group_together_are_refused(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, moto_endpoint, "reports/healthy", "--group", "ops")
+    assert code == 2
+    assert "not both" in err
+
+
+def test_the_table_is_worst_first_and_shows_aws_text_inert(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:x{ESC}"
+    add(account, "no-dlq", DeadLetterConfig=None)
+    add(account, "hostile", Arn=hostile)
+    add(account, "healthy")
+    code, out, _ = run(capsys, moto_endpoint)
+    assert code == 5
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    lines = out.splitlines()
+    assert lines[0] == "reports/hostile"
+    # The function's name is no name AWS allows: it could not be read, and says so, inert.
+    unread = next(line for line in lines if "not-checked" in line)
+    assert unread.lstrip().startswith("INFO")
+    assert "␛]0;pwned␇" in unread
+    assert next(line for line in lines if line.strip().startswith("fix:"))
+    assert lines.index("reports/no-dlq") > lines.index("reports/hostile")
+    assert "reports/healthy" not in lines  # nothing to say about it, but it is counted
+    summary = "3 schedules checked: 1 with errors, 1 with warnings (no error), 1 without findings"
+    assert any(line.startswith(summary) for line in lines)
+
+
+def test_json_keeps_hostile_text_but_escapes_it(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:x{ESC}"
+    add(account, "hostile", Arn=hostile)
+    _, out, _ = run(capsys, moto_endpoint, "-o", "json")
+    assert "\x1b" not in out
+    messages = [f["message"] for f in json.loads(out)["schedules"][0]["findings"]]
+    assert any(hostile in message for message in messages)  # the data, as AWS holds it
+
+
+def test_progress_goes_to_stderr(
+    account: Account,
+    moto_endpoint: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(doctor_command, "PROGRESS_EVERY", 2)
+    for index in range(4):
+        add(account, f"job-{index}")
+    code, out, err = run(capsys, moto_endpoint, "-o", "json")
+    assert code == 0
+    assert err.splitlines() == [
+        "schedtui doctor: 2 of 4 schedules checked",
+        "schedtui doctor: 4 of 4 schedules checked",
+    ]
+    assert len(json.loads(out)["schedules"]) == 4
+
+
+def test_doctor_runs_on_the_demo() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "schedtui", "doctor", "--demo", "-o", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true"},
+        stdin=subprocess.DEVNULL,
+    )
+    document = json.loads(result.stdout)
+    assert document["schedules"]
+    assert document["calls"] > 0
+    worst = {s["findings"][0]["severity"] for s in document["schedules"] if s["findings"]}
+    assert result.returncode == (5 if "error" in worst else 0), result.stderr
+
+
+def test_a_definition_it_cannot_read_keeps_its_fault_code(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add(account, "first")
+    add(account, "second", Arn=f"{FUNCTION_ARN}-deleted")
+    with LossyProxy(moto_endpoint) as proxy:
+        proxy.spoil("GET", "/schedules/", "deny")  # one GetSchedule refused, as IAM would
+        code, out, err = run(capsys, proxy.url, "-o", "json")
+    document = json.loads(out)
+    assert len(document["schedules"]) == 1  # the other one is still judged
+    assert len(document["unread"]) == 1
+    assert "access denied" in document["unread"][0]
+    assert "could not be read and were not checked" in err
+    assert code == 4  # denied beats findings: a report with holes clears no pipeline
