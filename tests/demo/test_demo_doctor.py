@@ -1,21 +1,29 @@
 """The doctor over the demo finds every planted problem (planted.py) with its kind, and no
 problem with a resource anywhere else: the demo's resources are otherwise healthy.
 
-The doctor runs as the app runs it: ``DoctorRepository`` reading the embedded demo over HTTP
-with the app's clients, the definitions read with GetSchedule.
+Twice: as the app runs it (``DoctorRepository`` reading an embedded demo over HTTP with the
+app's clients, with a fixed clock) and as a pipeline runs it (``schedtui doctor --demo -o
+json`` in a process of its own, the demo on the real clock: every planted date is relative
+to the demo's now), whose exit code follows ``--fail-on``.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from schedtui.aws.doctor_repo import DoctorRepository
 from schedtui.aws.session import AwsClients
+from schedtui.cli.exits import FINDINGS, OK
 from schedtui.core.health.doctor import DoctorReport
-from schedtui.core.health.findings import FindingKind
+from schedtui.core.health.findings import FindingKind, Severity
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.demo import planted
 from schedtui.demo.embedded import EmbeddedDemo
@@ -108,3 +116,55 @@ def test_no_resource_problem_outside_the_doctors_group(report: DoctorReport) -> 
     ]
     assert broken == []
     assert len(report.diagnoses) > 200
+
+
+# `schedtui doctor --demo`, as a pipeline runs it
+
+
+def doctor(*args: str) -> tuple[int, dict[str, Any]]:
+    """Exit code and JSON document of ``schedtui doctor --demo -o json ARGS``."""
+    result = subprocess.run(
+        [sys.executable, "-m", "schedtui", "doctor", "--demo", "-o", "json", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true"},
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.stdout, result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_schedtui_doctor_demo_lists_every_planted_problem_and_fails_on_errors() -> None:
+    code, document = doctor()
+    kinds = {
+        (entry["group"], entry["name"]): {finding["kind"] for finding in entry["findings"]}
+        for entry in document["schedules"]
+    }
+    missed = [
+        name
+        for name, kind in planted.PLANTED.items()
+        if kind.value not in kinds.get((planted.DOCTOR_GROUP, name), set())
+    ]
+    assert missed == []
+    for name in planted.COLLIDING:
+        assert kinds[(planted.DOCTOR_GROUP, name)] == set()
+    # Planted errors (a missing role, a deleted function...) fail the default --fail-on error.
+    assert code == FINDINGS
+
+
+def test_the_exit_code_follows_fail_on() -> None:
+    # A completed at() kept forever: its worst finding is a warning.
+    name = f"{planted.DOCTOR_GROUP}/completed-at-kept-forever"
+    code, document = doctor(name, "--fail-on", "error")
+    (entry,) = document["schedules"]
+    severities = {Severity(finding["severity"]) for finding in entry["findings"]}
+    assert severities == {Severity.WARNING}
+    assert code == OK
+    assert doctor(name, "--fail-on", "warning")[0] == FINDINGS
+    # A missing role is an error, and "never" never fails.
+    missing = f"{planted.DOCTOR_GROUP}/role-does-not-exist"
+    assert doctor(missing, "--fail-on", "never")[0] == OK
+    # A healthy schedule passes whatever the threshold.
+    assert doctor(f"{planted.DOCTOR_GROUP}/{planted.COLLIDING[0]}", "--fail-on", "info")[0] == OK
