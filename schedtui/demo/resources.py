@@ -43,7 +43,12 @@ from schedtui.core.schedules.arns import (
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.demo import planted
 from schedtui.demo.seed import DEMO_ACCOUNT, DemoPlan
-from schedtui.demo.targets import LAMBDA_ROLE, function_profile
+from schedtui.demo.targets import (
+    LAMBDA_ROLE,
+    function_profile,
+    write_state_machines,
+    write_task_definitions,
+)
 
 TASK_EXECUTION_ROLE: Final = "ecsTaskExecutionRole"
 _VERSION: Final = "2012-10-17"
@@ -87,7 +92,7 @@ class RoleSpec:
 class DemoResources:
     roles: dict[str, RoleSpec] = field(default_factory=dict)
     functions: set[tuple[str, str]] = field(default_factory=set)  # (region, name)
-    machines: set[str] = field(default_factory=set)  # ARNs
+    machines: dict[str, str] = field(default_factory=dict)  # ARN -> the role starting it
     queues: dict[str, dict[str, str]] = field(default_factory=dict)  # name -> attributes
     topics: set[str] = field(default_factory=set)
     buses: set[str] = field(default_factory=set)
@@ -236,7 +241,7 @@ def _add_target(resources: DemoResources, target: Mapping[str, Any]) -> None:
     if kind is TargetKind.LAMBDA:
         resources.functions.add((parsed.region, name))
     elif kind is TargetKind.STEP_FUNCTIONS:
-        resources.machines.add(arn)
+        resources.machines[arn] = target["RoleArn"]
     elif kind is TargetKind.SQS:
         resources.queues.setdefault(name, _queue_attributes(name))
     elif kind is TargetKind.SNS:
@@ -271,7 +276,7 @@ def write_resources(resources: DemoResources, region: str) -> ResourcesResult:
         events.create_event_bus(bus)
     _write_keys(get_backend("kms")[DEMO_ACCOUNT][region], resources.keys)
     _write_functions(iam, resources.functions)
-    _write_machines(get_backend("stepfunctions")[DEMO_ACCOUNT][region], resources.machines)
+    write_state_machines(get_backend("stepfunctions")[DEMO_ACCOUNT][region], resources.machines)
     return ResourcesResult(
         roles=len(resources.roles),
         functions=len(resources.functions),
@@ -359,54 +364,10 @@ def _write_functions(iam: Any, functions: Iterable[tuple[str, str]]) -> None:
         )
 
 
-def _write_machines(backend: Any, machines: Iterable[str]) -> None:
-    from moto.stepfunctions.models import StateMachine
-
-    existing = {machine.arn for machine in backend.state_machines}
-    for arn in sorted(set(machines) - existing):
-        name = arn.rsplit(":", 1)[-1]
-        definition = json.dumps(
-            {
-                "Comment": f"{name} (schedtui demo)",
-                "StartAt": "Run",
-                "States": {
-                    "Run": {
-                        "Type": "Task",
-                        "Resource": "arn:aws:states:::lambda:invoke",
-                        "End": True,
-                    }
-                },
-            }
-        )
-        role = f"arn:aws:iam::{DEMO_ACCOUNT}:role/{LAMBDA_ROLE}"
-        backend.state_machines.append(StateMachine(arn, name, definition, role, backend))
-
-
 def write_ecs_resources(clusters: Mapping[str, Iterable[str]], region: str) -> None:
     """The ECS clusters and task definitions (at the revisions the schedules name)."""
     from moto.backends import get_backend
-    from moto.ecs.models import TaskDefinition
 
     backend = get_backend("ecs")[DEMO_ACCOUNT][region]
-    execution_role = f"arn:aws:iam::{DEMO_ACCOUNT}:role/{TASK_EXECUTION_ROLE}"
-    for cluster, arns in sorted(clusters.items()):
-        if cluster not in backend.clusters:
-            backend.create_cluster(cluster)
-        for arn in sorted(arns):
-            family, revision = arn.rsplit("/", 1)[-1].split(":")
-            if int(revision) in backend.task_definitions.get(family, {}):
-                continue
-            image = f"{DEMO_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/{family}:latest"
-            definition = TaskDefinition(
-                family,
-                int(revision),
-                [{"name": family, "image": image, "essential": True, "memory": 2048}],
-                DEMO_ACCOUNT,
-                region,
-                network_mode="awsvpc",
-                requires_compatibilities=["FARGATE"],
-                cpu="1024",
-                memory="2048",
-                execution_role_arn=execution_role,
-            )
-            backend.task_definitions.setdefault(family, {})[int(revision)] = definition
+    role = f"arn:aws:iam::{DEMO_ACCOUNT}:role/{TASK_EXECUTION_ROLE}"
+    write_task_definitions(backend, clusters, region, execution_role=role)

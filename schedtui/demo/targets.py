@@ -40,7 +40,7 @@ import math
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -564,25 +564,9 @@ def _with_zeros(per_minute: Counter[int], now: int, zeros: bool) -> Iterable[tup
 def _write_step_functions(targets: TargetsPlan, region: str) -> None:
     from moto.backends import get_backend
     from moto.stepfunctions.models import Execution as MotoExecution
-    from moto.stepfunctions.models import StateMachine
 
     backend = get_backend("stepfunctions")[DEMO_ACCOUNT][region]
-    machines: dict[str, StateMachine] = {machine.arn: machine for machine in backend.state_machines}
-    for arn, role in sorted(targets.machines.items()):
-        if arn in machines:
-            continue  # resources.py wrote it
-        name = arn.rsplit(":", 1)[-1]
-        definition = json.dumps(
-            {
-                "Comment": f"{name} (schedtui demo)",
-                "StartAt": "Run",
-                "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                                   "End": True}},
-            }
-        )  # fmt: skip
-        machine = StateMachine(arn, name, definition, role.replace("scheduler-", "sfn-"), backend)
-        backend.state_machines.append(machine)
-        machines[arn] = machine
+    machines = write_state_machines(backend, targets.machines)
     for execution in targets.executions:
         machine = machines[execution.machine]
         moto_execution = MotoExecution(
@@ -598,38 +582,77 @@ def _write_step_functions(targets: TargetsPlan, region: str) -> None:
         machine.executions.append(moto_execution)
 
 
-def write_ecs(targets: TargetsPlan, region: str) -> None:
-    """Write the ECS part of ``targets`` (importing moto's ECS loads EC2's: ~1 s; the demo
-    does it on the first ECS request, see trail.TrailMiddleware.on_first). Clusters and task
-    definitions already written (resources.py) are kept."""
-    from moto.backends import get_backend
-    from moto.ecs.models import Task, TaskDefinition
+def write_state_machines(backend: Any, machines: Mapping[str, str]) -> dict[str, Any]:
+    """The state machines (ARN -> the scheduler role that starts them) in moto's Step
+    Functions ``backend``, kept when already there (resources.py writes every one the
+    schedules name); returns every machine by ARN."""
+    from moto.stepfunctions.models import StateMachine
 
-    backend = get_backend("ecs")[DEMO_ACCOUNT][region]
-    definitions: dict[str, TaskDefinition] = {}
-    for cluster, arns in sorted(targets.clusters.items()):
+    found: dict[str, Any] = {machine.arn: machine for machine in backend.state_machines}
+    for arn, role in sorted(machines.items()):
+        if arn in found:
+            continue
+        name = arn.rsplit(":", 1)[-1]
+        definition = json.dumps(
+            {
+                "Comment": f"{name} (schedtui demo)",
+                "StartAt": "Run",
+                "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                   "End": True}},
+            }
+        )  # fmt: skip
+        machine = StateMachine(arn, name, definition, role.replace("scheduler-", "sfn-"), backend)
+        backend.state_machines.append(machine)
+        found[arn] = machine
+    return found
+
+
+def write_task_definitions(
+    backend: Any,
+    clusters: Mapping[str, Iterable[str]],
+    region: str,
+    execution_role: str | None = None,
+) -> dict[str, Any]:
+    """The clusters and task definitions (cluster -> task definition ARNs, at the revisions
+    the schedules name) in moto's ECS ``backend``, kept when already there; returns every
+    task definition by ARN."""
+    from moto.ecs.models import TaskDefinition
+
+    found: dict[str, Any] = {}
+    for cluster, arns in sorted(clusters.items()):
         if cluster not in backend.clusters:
             backend.create_cluster(cluster)
         for arn in sorted(arns):
             family, revision = arn.rsplit("/", 1)[-1].split(":")
             existing = backend.task_definitions.get(family, {}).get(int(revision))
-            if existing is not None:
-                definitions[arn] = existing
-                continue
-            definition = TaskDefinition(
-                family,
-                int(revision),
-                [{"name": family, "image": f"{DEMO_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/"
-                  f"{family}:latest", "essential": True, "memory": 2048}],
-                DEMO_ACCOUNT,
-                region,
-                network_mode="awsvpc",
-                requires_compatibilities=["FARGATE"],
-                cpu="1024",
-                memory="2048",
-            )  # fmt: skip
-            backend.task_definitions.setdefault(family, {})[int(revision)] = definition
-            definitions[arn] = definition
+            if existing is None:
+                existing = TaskDefinition(
+                    family,
+                    int(revision),
+                    [{"name": family, "image": f"{DEMO_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/"
+                      f"{family}:latest", "essential": True, "memory": 2048}],
+                    DEMO_ACCOUNT,
+                    region,
+                    network_mode="awsvpc",
+                    requires_compatibilities=["FARGATE"],
+                    cpu="1024",
+                    memory="2048",
+                    execution_role_arn=execution_role,
+                )  # fmt: skip
+                backend.task_definitions.setdefault(family, {})[int(revision)] = existing
+            found[arn] = existing
+    return found
+
+
+def write_ecs(targets: TargetsPlan, region: str) -> None:
+    """Write the ECS part of ``targets`` (importing moto's ECS loads EC2's: ~1 s; the demo
+    does it on the first ECS request, see trail.TrailMiddleware.on_first). Clusters and task
+    definitions already written (resources.py) are kept."""
+    from moto.backends import get_backend
+    from moto.ecs.models import Task
+
+    backend = get_backend("ecs")[DEMO_ACCOUNT][region]
+    definitions = write_task_definitions(backend, targets.clusters, region)
     for planned in targets.tasks:
         definition = definitions[planned.task_definition]
         cluster = backend.clusters[planned.cluster]
