@@ -46,6 +46,27 @@ async def test_the_list_names_a_missing_dlq_as_such_not_as_incomplete_figures(
         status = " ".join(static_text(app, "#status").split())
         assert f"DLQ missing: {planted.DELETED_DLQ}" in status
         assert "incomplete" not in status
+        # Its row's DLQ MSGS cell says so; sorting by that column puts it with the unknown
+        # ones (no DLQ), after every count, either way.
+        shown = table(app)
+        column = [c.key for c in shown.columns].index("dlq_depth")
+
+        def cells() -> list[tuple[str, str]]:
+            store = app.session.store
+            return [
+                (store.facts(shown.rows.key(i)).name, shown.cell_text(shown.rows[i], column))
+                for i in range(shown.row_count)
+            ]
+
+        assert dict(cells())["dlq-deleted"] == "missing"
+        assert dict(cells())["no-retries-no-dlq"] == "—"
+        for reverse in (False, True):
+            shown.sort_by("dlq_depth", reverse=reverse)
+            await pilot.pause()
+            texts = [text for _, text in cells()]
+            counted = [text for text in texts if text.isdigit()]
+            assert texts[: len(counted)] == counted
+            assert sorted(texts[len(counted) :]) == ["missing", "—"]
 
 
 async def test_the_detail_says_its_dlq_is_missing(

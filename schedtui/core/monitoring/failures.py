@@ -49,6 +49,7 @@ class FailureFigures:
 
 
 NO_FIGURES: Final = FailureFigures()
+MISSING_DLQ: Final = "missing"  # what a DLQ MSGS cell says of a queue that does not exist
 
 
 def failure_figures(
