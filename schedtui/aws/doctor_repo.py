@@ -125,6 +125,7 @@ class _Once:
         self._lock = threading.Lock()
         self._values: dict[Hashable, Any] = {}
         self._pending: dict[Hashable, threading.Event] = {}
+        self._generation = 0  # a read in flight across a clear() is not kept
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         while True:
@@ -133,6 +134,7 @@ class _Once:
                     found: T = self._values[key]
                     return found
                 event = self._pending.get(key)
+                generation = self._generation
                 mine = event is None
                 if event is None:
                     event = self._pending[key] = threading.Event()
@@ -142,7 +144,8 @@ class _Once:
             try:
                 value = compute()
                 with self._lock:
-                    self._values[key] = value
+                    if generation == self._generation:
+                        self._values[key] = value
                 return value
             finally:
                 with self._lock:
@@ -152,6 +155,7 @@ class _Once:
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+            self._generation += 1
 
 
 def policy_document(value: object) -> Mapping[str, Any] | None:
