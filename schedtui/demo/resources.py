@@ -4,9 +4,10 @@ Every schedule of the plan (seed.py) points at an execution role, a target, mayb
 a KMS key; here they exist:
 
 - each role trusts ``scheduler.amazonaws.com`` with the ``aws:SourceAccount`` condition AWS
-  recommends, and allows exactly what its schedules need: an inline policy for the targets'
-  actions (and ``iam:PassRole`` on an ECS task's execution role), an attached customer
-  managed policy for delivery (``sqs:SendMessage`` on the DLQs, ``kms:Decrypt`` on the keys);
+  recommends, and allows exactly what its schedules need, as the doctor says it
+  (``core/health/doctor.needs``): an inline policy for the targets' actions (and
+  ``iam:PassRole`` on an ECS task's execution role), an attached customer managed policy
+  for delivery (``sqs:SendMessage`` on the DLQs, ``kms:Decrypt`` on the keys);
 - the Lambda functions, Step Functions state machines, SQS queues (targets and DLQs, FIFO
   where the name says so), SNS topics, EventBridge buses and KMS keys they name; ECS clusters
   and task definitions are written on the first ECS request (``write_ecs_resources``:
@@ -14,11 +15,13 @@ a KMS key; here they exist:
 
 The problems of ``planted.py`` are built here: roles with a wrong trust or missing
 permissions, a DLQ with a short retention, a disabled key; what it calls ``ABSENT`` is left
-out. Kinesis, Firehose, SageMaker, CodeBuild, CodePipeline and Inspector targets are not
-created: the doctor does not check those kinds.
+out. Kinesis, Firehose, SageMaker, CodeBuild, CodePipeline, Inspector and universal
+targets are not created: the doctor does not check those kinds.
 
 ``plan_resources`` is pure (dicts and sets from the plan); ``write_resources`` writes them
 straight into moto's in-process backends, like the seed (an API call each would cost ~10x).
+``EmbeddedDemo`` (the demo's process) writes them after the seed; ``seed_demo`` alone (the
+UI tests' fixture, ``via_api``) writes schedules and DLQs only.
 """
 
 from __future__ import annotations
