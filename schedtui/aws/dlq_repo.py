@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs.type_defs import MessageAttributeValueOutputTypeDef, MessageTypeDef
 
 DEFAULT_WORKERS: Final = 8
+OTHER_REGION: Final = "OtherRegion"  # NotFoundError's code for a queue this client cannot see
 MAX_RECEIVE_BATCH: Final = 10  # ReceiveMessage's limit
 _FACT_ATTRIBUTES: Final[tuple[QueueAttributeFilterType, ...]] = (
     "RedrivePolicy",
@@ -73,7 +74,7 @@ class DlqRepository:
         if queue.region != region:
             raise NotFoundError(
                 f"{action}: the queue is in {queue.region}, schedtui reads SQS in {region}",
-                code="OtherRegion",
+                code=OTHER_REGION,
             )
         with aws_call(action):
             url = sqs.get_queue_url(QueueName=queue.name, QueueOwnerAWSAccountId=queue.account)[
@@ -216,6 +217,12 @@ class DlqRepository:
     def _forget(self, queue_arn: str) -> None:
         with self._lock:
             self._urls.pop(queue_arn, None)
+
+
+def queue_missing(error: object) -> bool:
+    """Whether a depth's error says the queue does not exist (a fact about the queue, not a
+    figure that could not be read); a queue in another region is only out of reach."""
+    return isinstance(error, NotFoundError) and error.code != OTHER_REGION
 
 
 def _parse(queue_arn: str) -> SqsQueueArn:

@@ -87,6 +87,9 @@ def main(argv: Sequence[str]) -> int:
             "ready": {
                 "seconds": time.perf_counter() - started,
                 "seed": None if demo.seed_result is None else asdict(demo.seed_result),
+                "resources": None
+                if demo.resources_result is None
+                else asdict(demo.resources_result),
                 "backfill": None if backfill is None else asdict(backfill),
             }
         }

@@ -33,7 +33,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from schedtui.aws.session import AwsSettings
 from schedtui.demo.ports import listening_socket
-from schedtui.demo.seed import DEMO_REGION, SeedResult, seed_demo
+from schedtui.demo.resources import (
+    ResourcesResult,
+    plan_resources,
+    write_ecs_resources,
+    write_resources,
+)
+from schedtui.demo.seed import DEMO_REGION, SeedResult, plan_demo, seed_plan
 from schedtui.demo.simulator import DemoSimulator
 from schedtui.demo.targets import (
     ECS_TARGET_PREFIX,
@@ -114,6 +120,7 @@ class EmbeddedDemo:
         self.live = live
         self.settings: AwsSettings | None = None
         self.seed_result: SeedResult | None = None
+        self.resources_result: ResourcesResult | None = None
         self.simulator: DemoSimulator | None = None
         self.targets_result: TargetsResult | None = None
         self.trail: TrailMiddleware | None = None
@@ -132,7 +139,7 @@ class EmbeddedDemo:
             self._server = server = _wsgi_server(sock, self._wrap)  # imports moto (~0.4 s)
             _reset_moto()
             if self.seed:
-                self.seed_result = seed_demo(settings, self.size, self.now)
+                self._seed(settings)
             thread = threading.Thread(
                 target=server.serve_forever,
                 kwargs={"poll_interval": _SHUTDOWN_POLL_SECONDS},
@@ -148,6 +155,17 @@ class EmbeddedDemo:
             self.stop()
             raise
         return settings
+
+    def _seed(self, settings: AwsSettings) -> None:
+        """The schedules, then the roles, targets, queues and keys behind them (ECS on the
+        first ECS request: importing moto's ECS costs a second)."""
+        plan = plan_demo(self.size, self.now, region=self.region)
+        self.seed_result = seed_plan(settings, plan)
+        resources = plan_resources(plan)
+        self.resources_result = write_resources(resources, self.region)
+        if self.trail is not None:
+            clusters, region = resources.clusters, self.region
+            self.trail.on_first(ECS_TARGET_PREFIX, lambda: write_ecs_resources(clusters, region))
 
     def _wrap(self, app: Any) -> TrailMiddleware:
         self.trail = TrailMiddleware(app, self._clock)

@@ -28,13 +28,14 @@ import json
 import random
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from schedtui.aws.session import AwsSettings
 from schedtui.core.schedules.arns import TargetKind, arn_template
+from schedtui.demo import planted
 from schedtui.demo.story import apply_story, story_dates
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
 
 DEMO_ACCOUNT: Final = "123456789012"  # moto's default account, and the guide's example one
 DEMO_REGION: Final = "us-east-1"
-DEFAULT_DEMO_SIZE: Final = 212  # the module guide's 2 plus "about 200"
+# The module guide's 2 plus "about 200", plus the doctor's group (planted.py).
+DEFAULT_DEMO_SIZE: Final = 212 + len(planted.PLANTED) + len(planted.COLLIDING)
 # Fixed, so that one `now` always gives the same demo (screenshots and tests depend on it).
 _RNG_SEED: Final = 20_240_611
 # Fake credentials for the demo's clients; moto maps any unknown key to DEMO_ACCOUNT.
@@ -87,7 +89,7 @@ class PlannedSchedule:
 class DemoPlan:
     groups: tuple[DemoGroup, ...]
     schedules: list[PlannedSchedule]
-    queues: tuple[str, ...]  # every DLQ the schedules name; a ".fifo" name is a FIFO queue
+    queues: tuple[str, ...]  # every DLQ the schedules name (but planted.ABSENT); ".fifo": FIFO
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,9 @@ GROUPS: Final[tuple[DemoGroup, ...]] = (
     DemoGroup("qa-synthetics", {"Environment": "staging", "Service": "qa", "Team": "quality"},
               "scheduler-qa-synthetics", "qa-synthetics-dlq",
               ("eu-west-1", "us-east-1", "ap-northeast-1", "sa-east-1"), 6),
+    # One schedule per problem the doctor finds (planted.py); no generated ones.
+    DemoGroup(planted.DOCTOR_GROUP, {"Environment": "prod", "Service": "ledger", "Team": "sre"},
+              planted.DOCTOR_ROLE, planted.DOCTOR_DLQ, (), 0),
     # `default` always exists and has no tags; people leave odds and ends in it.
     DemoGroup("default", {}, "scheduler-default-invoke", "scheduler-dlq",
               ("tmp", "old", "v2", "test", "john", "maria"), 4),
@@ -404,8 +409,8 @@ class _Arns:
     def sqs(self, queue: str) -> str:
         return f"arn:aws:sqs:{self.prefix}:{queue}"
 
-    def kms(self) -> str:
-        return f"arn:aws:kms:{self.prefix}:{_KMS_KEY}"
+    def kms(self, key: str = _KMS_KEY) -> str:
+        return f"arn:aws:kms:{self.prefix}:{key}"
 
     def target_arn(self, kind: str, resource: str) -> str:
         if kind == "inspector":
@@ -779,6 +784,75 @@ def _curated(arns: _Arns, now: datetime) -> list[dict[str, Any]]:
     # fmt: on
 
 
+def _doctor_demo(arns: _Arns, now: datetime) -> list[dict[str, Any]]:
+    """The ``doctor-demo`` group: one schedule per planted problem (planted.py), each
+    otherwise healthy (the group's role, its standard DLQ, 3 retries over an hour, a cron
+    expression: no rate() anchored at creation), at its own minute so that only
+    ``COLLIDING`` collide; then the colliding three."""
+    p = planted
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    function = p.DOCTOR_FUNCTION
+    elsewhere = _Arns(p.OTHER_REGION).target_arn(LAMBDA, function)
+
+    def t(resource: str = function, role: str = p.DOCTOR_ROLE, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("dlq", p.DOCTOR_DLQ)
+        kwargs.setdefault("retry", (3, 3600))
+        kwargs.setdefault("input", '{"ledger":"main"}')
+        return _target(arns, LAMBDA, resource, role, **kwargs)
+
+    # fmt: off
+    cases: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {  # name -> (target, options)
+        "role-without-scheduler-trust": (t(role=p.ROLE_WITHOUT_TRUST), {}),
+        "trust-without-source-condition": (t(role=p.ROLE_UNCONDITIONED), {}),
+        "role-missing-target-permission": (t(role=p.ROLE_WITHOUT_TARGET), {}),
+        "role-permission-uncertain": (t(role=p.ROLE_CONDITIONED), {}),
+        "role-cannot-send-to-dlq": (t(role=p.ROLE_WITHOUT_DLQ), {}),
+        "role-cannot-decrypt": (t(role=p.ROLE_WITHOUT_DECRYPT), {"kms": arns.kms()}),
+        "role-does-not-exist": (t(role=p.DELETED_ROLE), {}),
+        "target-function-deleted": (t(p.DELETED_FUNCTION), {}),
+        "dlq-deleted": (t(dlq=p.DELETED_DLQ), {}),
+        "dlq-is-fifo": (t(dlq=p.FIFO_DOCTOR_DLQ), {}),
+        "dlq-retention-shorter-than-event-age": (t(dlq=p.SHORT_DLQ, retry=(3, 86400)), {}),
+        "kms-key-disabled": (t(), {"kms": arns.kms(p.DISABLED_KEY)}),
+        "kms-key-deleted": (t(), {"kms": arns.kms(p.DELETED_KEY)}),
+        "expired-end-date-passed": (t(), {"end": day - p.EXPIRED_AGO}),
+        "completed-at-kept-forever": (t(), {"expression": _at((day - p.COMPLETED_AGO)
+                                                                .replace(hour=9)),
+                                            "after": "NONE"}),
+        "disabled-for-over-a-year": (t(), {"state": "DISABLED"}),
+        "window-wider-than-period": (t(), {"expression": "cron(0/10 * * * ? *)", "window": 60}),
+        "no-retries-no-dlq": (t(dlq=None, retry=(0, 60)), {}),
+        "target-in-another-region": ({**t(), "Arn": elsewhere}, {}),
+    }
+    # fmt: on
+    if set(cases) != set(p.PLANTED):
+        raise AssertionError("planted.PLANTED and the doctor-demo schedules disagree")
+    requests = []
+    for minute, (name, (target, options)) in enumerate(cases.items()):
+        expression = options.pop("expression", f"cron({minute} 4 * * ? *)")
+        requests.append(
+            _request(name, p.DOCTOR_GROUP, expression, target,
+                     description=f"Planted for the doctor: {p.PLANTED[name].value}", **options)
+        )  # fmt: skip
+    for region in ("emea", "americas", "apac"):
+        name = f"ledger-export-{region}"
+        target = t(input=json.dumps({"ledger": region}))
+        requests.append(
+            _request(name, p.DOCTOR_GROUP, p.COLLISION_EXPRESSION, target,
+                     description=f"Exports the {region} ledger (same function, same minute)")
+        )  # fmt: skip
+    return requests
+
+
+def _planted_dates(request: dict[str, Any], now: datetime) -> tuple[datetime, datetime]:
+    """Created and modified dates of a doctor-demo schedule: long ago, the disabled one
+    untouched for ``DISABLED_FOR`` (no random draw: the rest of the demo keeps its own)."""
+    created = now - planted.DISABLED_FOR - timedelta(days=100)
+    if request["State"] == "DISABLED":
+        return created, now - planted.DISABLED_FOR
+    return created, now - timedelta(days=30)
+
+
 def _weighted(pairs: Iterable[tuple[Any, int]]) -> tuple[list[Any], list[int]]:
     values, cumulative, total = [], [], 0
     for value, weight in pairs:
@@ -879,8 +953,9 @@ def plan_demo(
     """The groups, schedules and DLQ names of a demo (nothing is sent or written).
 
     ``size=None`` is the default demo (``DEFAULT_DEMO_SIZE`` schedules). ``size=N`` gives exactly
-    N: the module guide's two first, then the curated cases, then generated ones (so a small N
-    may leave some curated cases out). Deterministic for a given ``now`` (default: the clock).
+    N: the module guide's two first, then the curated cases, the doctor's (planted.py), then
+    generated ones (so a small N may leave some curated or planted cases out). Deterministic
+    for a given ``now`` (default: the clock).
     Requests may share nested members (see ``_generated``): copy before changing one.
     """
     if size is not None and size < 0:
@@ -889,7 +964,7 @@ def plan_demo(
     arns = _Arns(region)
     rng = random.Random(_RNG_SEED)
     wanted = DEFAULT_DEMO_SIZE if size is None else size
-    requests = (_guide_schedules(arns) + _curated(arns, now))[:wanted]
+    requests = (_guide_schedules(arns) + _curated(arns, now) + _doctor_demo(arns, now))[:wanted]
     taken = {request["Name"] for request in requests}
     requests += _generated(arns, now, wanted - len(requests), taken, rng)
     if size is None:
@@ -902,6 +977,10 @@ def plan_demo(
     schedules = []
     queues: dict[str, None] = {}  # an ordered set
     for request in requests:
+        if request["GroupName"] == planted.DOCTOR_GROUP:
+            schedules.append(PlannedSchedule(request, *_planted_dates(request, now)))
+            _collect_dlq(request, queues)
+            continue
         # Created up to ~2.5 years ago, never after its own StartDate, a day before its at()
         # time, a month before its EndDate; modified some time since (mostly long ago).
         latest = recent
@@ -920,10 +999,16 @@ def plan_demo(
         if size is None:
             dates = story_dates(request["GroupName"], request["Name"], now, *dates)
         schedules.append(PlannedSchedule(request, *dates))
-        dlq = request["Target"].get("DeadLetterConfig")
-        if dlq is not None:
-            queues[dlq["Arn"].rsplit(":", 1)[1]] = None
+        _collect_dlq(request, queues)
     return DemoPlan(GROUPS, schedules, tuple(queues))
+
+
+def _collect_dlq(request: dict[str, Any], queues: dict[str, None]) -> None:
+    dlq = request["Target"].get("DeadLetterConfig")
+    if dlq is not None:
+        name = dlq["Arn"].rsplit(":", 1)[1]
+        if name not in planted.ABSENT:  # the deleted DLQ stays deleted
+            queues[name] = None
 
 
 def _aware(now: datetime | None) -> datetime:
@@ -966,8 +1051,18 @@ def seed_demo(
     reading: moto's dicts are not locked.
     """
     started = time.perf_counter()
+    _, region = _endpoint_and_region(settings_or_endpoint)
+    result = seed_plan(settings_or_endpoint, plan_demo(size, now, region=region), via_api=via_api)
+    return replace(result, seconds=time.perf_counter() - started)
+
+
+def seed_plan(
+    settings_or_endpoint: AwsSettings | str, plan: DemoPlan, *, via_api: bool = False
+) -> SeedResult:
+    """``seed_demo`` for a plan already made (the embedded demo also writes the resources
+    behind it, resources.py)."""
+    started = time.perf_counter()
     endpoint, region = _endpoint_and_region(settings_or_endpoint)
-    plan = plan_demo(size, now, region=region)
     if via_api:
         _write_via_api(plan, endpoint, region)
     else:

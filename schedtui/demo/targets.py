@@ -40,7 +40,7 @@ import math
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
@@ -64,7 +64,7 @@ _STREAM_HOURS: Final = 4  # a new execution environment (log stream) this often
 _ASYNC_RETRIES: Final = ((60, 70), (180, 200))  # Lambda's two retries of an async error
 LAMBDA_NAMESPACE: Final = "AWS/Lambda"
 ECS_TARGET_PREFIX: Final = "AmazonEC2ContainerServiceV20141113."  # ECS's X-Amz-Target
-_LAMBDA_ROLE: Final = "lambda-scheduled-jobs"
+LAMBDA_ROLE: Final = "lambda-scheduled-jobs"  # the functions' own role (resources.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ class _Function:
     error_message: str = ""
 
 
-# The functions that fail now and then; the rest succeed (see _profile).
+# The functions that fail now and then; the rest succeed (see function_profile).
 _PROFILES: Final[dict[str, _Function]] = {
     STORY_FUNCTION: _Function("python3.12", 256, 30, 420.0),
     "order-sla-monitor": _Function(
@@ -98,7 +98,7 @@ _PROFILES: Final[dict[str, _Function]] = {
 }  # fmt: skip
 
 
-def _profile(function: str) -> _Function:
+def function_profile(function: str) -> _Function:
     if function in _PROFILES:
         return _PROFILES[function]
     digest = int(hashlib.sha256(function.encode()).hexdigest()[:8], 16)
@@ -253,7 +253,7 @@ def _plan_lambda(
     result: TargetsPlan,
 ) -> None:
     function = schedule.resource
-    profile = result.functions.setdefault(function, _profile(function))
+    profile = result.functions.setdefault(function, function_profile(function))
     story = (schedule.group, schedule.name) == (STORY_GROUP, STORY_SCHEDULE)
     for scheduled, _invoked in plan.fires.get(schedule, ()):
         outcome = plan.outcomes.get((schedule.arn, scheduled))
@@ -451,52 +451,13 @@ def write_targets(targets: TargetsPlan, region: str, now: datetime) -> TargetsRe
     )
 
 
-_ZIP: Final = (  # an empty zip archive, base64: moto hashes the code, nothing runs it
-    "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="
-)
-
-
 def _write_lambda(targets: TargetsPlan, region: str, now: datetime) -> int:
+    """The functions' log groups, logs and metrics (the functions themselves, as every
+    other resource a schedule names, are resources.py's)."""
     from moto.backends import get_backend
-    from moto.iam.models import iam_backends
 
-    iam = iam_backends[DEMO_ACCOUNT]["aws"]
-    role = iam.create_role(
-        role_name=_LAMBDA_ROLE,
-        assume_role_policy_document=json.dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            }
-        ),
-        path="/service-role/",
-        permissions_boundary=None,
-        description="Execution role of the scheduled Lambda jobs",
-        tags=[],
-        max_session_duration=None,
-    )
-    functions = get_backend("lambda")[DEMO_ACCOUNT][region]
     logs = get_backend("logs")[DEMO_ACCOUNT][region]
-    for name, profile in sorted(targets.functions.items()):
-        spec = {
-            "FunctionName": name,
-            "Runtime": profile.runtime,
-            "Role": role.arn,
-            "Handler": "handler.handler"
-            if profile.runtime.startswith("python")
-            else "index.handler",
-            "Code": {"ZipFile": _ZIP},
-            "MemorySize": profile.memory,
-            "Timeout": profile.timeout,
-            "Description": f"Scheduled job {name}",
-        }
-        functions.create_function(spec)
+    for name in sorted(targets.functions):
         logs.create_log_group(f"/aws/lambda/{name}", {})
     by_function: dict[str, list[Invocation]] = defaultdict(list)
     for invocation in targets.invocations:
@@ -603,23 +564,9 @@ def _with_zeros(per_minute: Counter[int], now: int, zeros: bool) -> Iterable[tup
 def _write_step_functions(targets: TargetsPlan, region: str) -> None:
     from moto.backends import get_backend
     from moto.stepfunctions.models import Execution as MotoExecution
-    from moto.stepfunctions.models import StateMachine
 
     backend = get_backend("stepfunctions")[DEMO_ACCOUNT][region]
-    machines: dict[str, StateMachine] = {}
-    for arn, role in sorted(targets.machines.items()):
-        name = arn.rsplit(":", 1)[-1]
-        definition = json.dumps(
-            {
-                "Comment": f"{name} (schedtui demo)",
-                "StartAt": "Run",
-                "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-                                   "End": True}},
-            }
-        )  # fmt: skip
-        machine = StateMachine(arn, name, definition, role.replace("scheduler-", "sfn-"), backend)
-        backend.state_machines.append(machine)
-        machines[arn] = machine
+    machines = write_state_machines(backend, targets.machines)
     for execution in targets.executions:
         machine = machines[execution.machine]
         moto_execution = MotoExecution(
@@ -635,32 +582,77 @@ def _write_step_functions(targets: TargetsPlan, region: str) -> None:
         machine.executions.append(moto_execution)
 
 
-def write_ecs(targets: TargetsPlan, region: str) -> None:
-    """Write the ECS part of ``targets`` (importing moto's ECS loads EC2's: ~1 s; the demo
-    does it on the first ECS request, see trail.TrailMiddleware.on_first)."""
-    from moto.backends import get_backend
-    from moto.ecs.models import Task, TaskDefinition
+def write_state_machines(backend: Any, machines: Mapping[str, str]) -> dict[str, Any]:
+    """The state machines (ARN -> the scheduler role that starts them) in moto's Step
+    Functions ``backend``, kept when already there (resources.py writes every one the
+    schedules name); returns every machine by ARN."""
+    from moto.stepfunctions.models import StateMachine
 
-    backend = get_backend("ecs")[DEMO_ACCOUNT][region]
-    definitions: dict[str, TaskDefinition] = {}
-    for cluster, arns in sorted(targets.clusters.items()):
-        backend.create_cluster(cluster)
+    found: dict[str, Any] = {machine.arn: machine for machine in backend.state_machines}
+    for arn, role in sorted(machines.items()):
+        if arn in found:
+            continue
+        name = arn.rsplit(":", 1)[-1]
+        definition = json.dumps(
+            {
+                "Comment": f"{name} (schedtui demo)",
+                "StartAt": "Run",
+                "States": {"Run": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                                   "End": True}},
+            }
+        )  # fmt: skip
+        machine = StateMachine(arn, name, definition, role.replace("scheduler-", "sfn-"), backend)
+        backend.state_machines.append(machine)
+        found[arn] = machine
+    return found
+
+
+def write_task_definitions(
+    backend: Any,
+    clusters: Mapping[str, Iterable[str]],
+    region: str,
+    execution_role: str | None = None,
+) -> dict[str, Any]:
+    """The clusters and task definitions (cluster -> task definition ARNs, at the revisions
+    the schedules name) in moto's ECS ``backend``, kept when already there; returns every
+    task definition by ARN."""
+    from moto.ecs.models import TaskDefinition
+
+    found: dict[str, Any] = {}
+    for cluster, arns in sorted(clusters.items()):
+        if cluster not in backend.clusters:
+            backend.create_cluster(cluster)
         for arn in sorted(arns):
             family, revision = arn.rsplit("/", 1)[-1].split(":")
-            definition = TaskDefinition(
-                family,
-                int(revision),
-                [{"name": family, "image": f"{DEMO_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/"
-                  f"{family}:latest", "essential": True, "memory": 2048}],
-                DEMO_ACCOUNT,
-                region,
-                network_mode="awsvpc",
-                requires_compatibilities=["FARGATE"],
-                cpu="1024",
-                memory="2048",
-            )  # fmt: skip
-            backend.task_definitions.setdefault(family, {})[int(revision)] = definition
-            definitions[arn] = definition
+            existing = backend.task_definitions.get(family, {}).get(int(revision))
+            if existing is None:
+                existing = TaskDefinition(
+                    family,
+                    int(revision),
+                    [{"name": family, "image": f"{DEMO_ACCOUNT}.dkr.ecr.{region}.amazonaws.com/"
+                      f"{family}:latest", "essential": True, "memory": 2048}],
+                    DEMO_ACCOUNT,
+                    region,
+                    network_mode="awsvpc",
+                    requires_compatibilities=["FARGATE"],
+                    cpu="1024",
+                    memory="2048",
+                    execution_role_arn=execution_role,
+                )  # fmt: skip
+                backend.task_definitions.setdefault(family, {})[int(revision)] = existing
+            found[arn] = existing
+    return found
+
+
+def write_ecs(targets: TargetsPlan, region: str) -> None:
+    """Write the ECS part of ``targets`` (importing moto's ECS loads EC2's: ~1 s; the demo
+    does it on the first ECS request, see trail.TrailMiddleware.on_first). Clusters and task
+    definitions already written (resources.py) are kept."""
+    from moto.backends import get_backend
+    from moto.ecs.models import Task
+
+    backend = get_backend("ecs")[DEMO_ACCOUNT][region]
+    definitions = write_task_definitions(backend, targets.clusters, region)
     for planned in targets.tasks:
         definition = definitions[planned.task_definition]
         cluster = backend.clusters[planned.cluster]

@@ -410,19 +410,19 @@ class TrailMiddleware:
         self.app = app
         self.now = now
         self.trail: list[TrailEvent] = []
-        self._deferred: dict[str, Callable[[], None]] = {}
+        self._deferred: dict[str, list[Callable[[], None]]] = {}
         self._lock = threading.Lock()
 
     def on_first(self, target_prefix: str, write: Callable[[], None]) -> None:
         """Run ``write`` once, before the first request whose X-Amz-Target starts with
-        ``target_prefix`` reaches moto."""
-        self._deferred[target_prefix] = write
+        ``target_prefix`` reaches moto (several for one prefix: in the order given)."""
+        with self._lock:
+            self._deferred.setdefault(target_prefix, []).append(write)
 
     def _run_deferred(self, target: str) -> None:
         for prefix in [prefix for prefix in self._deferred if target.startswith(prefix)]:
             with self._lock:
-                write = self._deferred.pop(prefix, None)
-                if write is not None:
+                for write in self._deferred.pop(prefix, []):
                     write()
 
     def __call__(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from schedtui.aws.backend import Backend
+from schedtui.aws.dlq_repo import queue_missing
 from schedtui.aws.errors import AwsError
 from schedtui.core.monitoring.failures import (
     FAILURE_METRICS,
@@ -26,7 +27,8 @@ def fetch_failures(
 ) -> FailureFigures:
     """One GetMetricData call (per 500 series) for the groups' failure metrics, and the
     depth of every DLQ the loaded definitions name. Each part fails on its own: the figures
-    it could not read stay unknown and the problem is named."""
+    it could not read stay unknown and the problem is named; a DLQ that does not exist is
+    that fact, not a problem reading it."""
     problems: list[str] = []
     series: list[MetricSeries] | None = None
     try:
@@ -37,4 +39,7 @@ def fetch_failures(
         problems.append(f"failures: {printable(str(error))}")
     queues = sorted(backend.details.columns.dlq_users())
     depths = backend.dlqs.depths(queues)
-    return failure_figures(series, depths, now, problems, partial)
+    missing = [arn for arn, depth in depths.items() if queue_missing(depth)]
+    for arn in missing:
+        del depths[arn]
+    return failure_figures(series, depths, now, problems, partial, missing)

@@ -41,6 +41,7 @@ from textual import events
 from textual.strip import Strip
 
 from schedtui.aws.backend import Backend
+from schedtui.demo.seed import DEFAULT_DEMO_SIZE
 from schedtui.demo.server import DemoBackend
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
@@ -141,7 +142,8 @@ def test_bench_first_paint_in_tmux(tmp_path: Path) -> None:
         pytest.fail(TMUX_MISSING, pytrace=False)
     print(f"\nTUI in tmux 120x36, seconds from `tmux new-session` (polled every {POLL} s)")
     missing = []
-    for name, extra, paint_cap, listing_cap in (("--demo (212 schedules)", [], 60.0, 30.0),):
+    demo = f"--demo ({DEFAULT_DEMO_SIZE} schedules)"
+    for name, extra, paint_cap, listing_cap in ((demo, [], 60.0, 30.0),):
         figures = _tmux_run(
             tmp_path / str(len(missing)) / name.split()[0].strip("-"),
             extra,

@@ -15,6 +15,7 @@ from rich.style import Style
 from textual.pilot import Pilot
 
 from schedtui.aws.session import AwsSettings
+from schedtui.demo.planted import DELETED_DLQ
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
@@ -35,6 +36,8 @@ from tests.ui.test_app import FIXED, SIZE, loaded, static_text, wait_for
 
 ACCOUNT = "123456789012"
 ORDERS_DLQ = f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-scheduler-dlq"
+# The DLQ the demo deleted for the doctor (planted.py): a finding in every monitor.
+PLANTED_MISSING_DLQ = f"arn:aws:sqs:us-east-1:{ACCOUNT}:{DELETED_DLQ}"
 
 
 def client(settings: AwsSettings, service: str) -> Any:
@@ -209,10 +212,13 @@ async def test_a_missing_dlq_is_a_finding_not_a_crash(
         missing = cells(screen, "dlqs", ORDERS_DLQ)
         assert missing[1] == "?"
         assert "queue does not exist" in missing[6]
-        assert screen.query_one("#dlqs", VirtualTable).row_keys()[0] in (
+        findings = {  # the missing one, the demo's missing and its two FIFO DLQs: first
             ORDERS_DLQ,
+            PLANTED_MISSING_DLQ,
             f"arn:aws:sqs:us-east-1:{ACCOUNT}:orders-events-dlq.fifo",
-        )  # findings first
+            f"arn:aws:sqs:us-east-1:{ACCOUNT}:doctor-demo-dlq.fifo",
+        }
+        assert set(screen.query_one("#dlqs", VirtualTable).row_keys()[:4]) == findings
 
 
 async def test_alarms_with_their_sns_topics(
@@ -396,8 +402,8 @@ async def test_p_acts_on_the_focused_panel_and_the_focus_shows(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_monitor(pilot)
         dlqs = screen.query_one("#dlqs", VirtualTable)
-        # Deepest first (the rest are empty).
-        assert dlqs.row_keys()[:2] == [BILLING_DLQ, ORDERS_DLQ]
+        # Deepest first (the rest are empty), after the queue the demo deleted (a finding).
+        assert dlqs.row_keys()[:3] == [PLANTED_MISSING_DLQ, BILLING_DLQ, ORDERS_DLQ]
 
         # The focused panel looks different, and the mark follows tab.
         assert screen.focused is screen.query_one("#metrics")

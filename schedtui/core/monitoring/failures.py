@@ -33,6 +33,9 @@ class FailureFigures:
     as_of: datetime | None = None
     problems: tuple[str, ...] = ()
     partial: bool = False  # read while definitions were still loading: DLQs may be missing
+    # DLQs that do not exist (AWS said so): a fact about the queue, shown as such, never an
+    # incomplete figure (the doctor's DLQ_MISSING says what to do about it).
+    missing_dlqs: frozenset[str] = frozenset()
 
     def failing(self, group: str, dlq_arn: str | None) -> bool:
         """The row's group failed in the last hour, or its DLQ holds messages."""
@@ -46,6 +49,7 @@ class FailureFigures:
 
 
 NO_FIGURES: Final = FailureFigures()
+MISSING_DLQ: Final = "missing"  # what a DLQ MSGS cell says of a queue that does not exist
 
 
 def failure_figures(
@@ -54,9 +58,11 @@ def failure_figures(
     as_of: datetime,
     problems: Iterable[str] = (),
     partial: bool = False,
+    missing: Iterable[str] = (),
 ) -> FailureFigures:
     """Sum the failure metrics per group (the account-wide series left out) and key the DLQ
-    depths by queue ARN (a name alone is not unique: two regions, two accounts).
+    depths by queue ARN (a name alone is not unique: two regions, two accounts). ``missing``:
+    the queues that do not exist (left out of ``depths``).
 
     A sum that cannot be a count (negative, infinite, not a number: CloudWatch caps values
     but a proxy or a bad publisher may not) leaves the group's figure unknown, a problem
@@ -78,4 +84,4 @@ def failure_figures(
             queues[arn] = depth.visible
         else:
             found.append(f"{target_resource_name(arn)}: {depth}")
-    return FailureFigures(failures, queues, as_of, tuple(found), partial)
+    return FailureFigures(failures, queues, as_of, tuple(found), partial, frozenset(missing))

@@ -278,7 +278,8 @@ class _Orders:
         # A lookup column: each code's figure (None: not known, sorts last).
         codes = columns.groups if field.column.lookup == "group_failures" else columns.dlqs
         figures = [
-            found if value and (found := figure(value)) is not None else NO_TIME
+            # A figure that is no count ("missing") sorts with the unknown ones, last.
+            found if value and isinstance(found := figure(value), int | float) else NO_TIME
             for value in codes.values
         ]
         return list(map(figures.__getitem__, field.sort(columns)))

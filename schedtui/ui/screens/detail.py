@@ -148,7 +148,13 @@ def _glance_table(
         queue = target_resource_name(dlq.arn)
         depth = failures.dlq_depths.get(dlq.arn)
         held = "" if depth is None else f"  ({depth:,} message{'s' if depth != 1 else ''})"
-        table.add_row("DLQ", Text(printable(queue + held), style="yellow" if depth else ""))
+        if dlq.arn in failures.missing_dlqs:
+            table.add_row(
+                "DLQ",
+                Text(printable(queue) + "  missing: the queue does not exist", style="red"),
+            )
+        else:
+            table.add_row("DLQ", Text(printable(queue + held), style="yellow" if depth else ""))
     else:
         table.add_row("DLQ", Text("none: failed invocations are dropped", style="yellow"))
     failed = failures.group_failures.get(schedule.group_name)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from schedtui.core.monitoring.failures import FailureFigures
+from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.schedules.store import SCHEDULE_COLUMNS, StoreRows
+from schedtui.core.text import printable
 from schedtui.ui.flows.schedule_edit import open_create
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.schedule_actions import ScheduleActions, Seen
@@ -20,12 +22,16 @@ def _pending_note(pending: int, loading: bool) -> str:
 
 def _failures_note(figures: FailureFigures, asked: bool) -> str:
     """What the status line says about the failure columns' figures when they are not
-    plainly there: not fetched yet, or partly unreadable."""
+    plainly there: not fetched yet, or partly unreadable; and the DLQs that do not exist."""
     if figures.as_of is None:
         return " · failures: reading…" if asked else ""
+    note = ""
+    if figures.missing_dlqs:
+        names = sorted(printable(target_resource_name(arn)) for arn in figures.missing_dlqs)
+        note += " · DLQ missing: " + ", ".join(names)
     if figures.problems:
-        return " · failure figures incomplete: " + "; ".join(figures.problems)
-    return ""
+        note += " · failure figures incomplete: " + "; ".join(figures.problems)
+    return note
 
 
 class SchedulesScreen(TableScreen, ScheduleActions):

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from schedtui.core.monitoring.failures import FailureFigures
+from schedtui.core.monitoring.failures import MISSING_DLQ, FailureFigures
 from schedtui.core.schedules.rows import RowFilter, parse_filter
 from schedtui.core.table import Column, Rows, TableRow
 from schedtui.core.text import printable
@@ -168,7 +168,9 @@ class TableScreen(AppScreen):
             return
         figures = self.session.store.failures
         self.table.set_lookup("group_failures", figures.group_failures)
-        self.table.set_lookup("dlq_depths", figures.dlq_depths)
+        # A DLQ that does not exist says so in its cell (it sorts with the unknown ones).
+        missing = dict.fromkeys(figures.missing_dlqs, MISSING_DLQ)
+        self.table.set_lookup("dlq_depths", {**figures.dlq_depths, **missing})
         self.reload_status()
 
     def pauses_refresh(self) -> bool:
