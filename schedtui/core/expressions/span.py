@@ -42,6 +42,9 @@ _TINY = timedelta(microseconds=1)
 _MINUTE_US = 60_000_000
 _HORIZON_US = (HORIZON - _EPOCH) // _TINY
 _DAY = timedelta(days=1)
+_EPOCH_DAY_S = (
+    _EPOCH.date().toordinal() * 86_400
+)  # midnight of day d: d.toordinal() * 86,400 - this
 
 
 def micros(instant: datetime) -> int:
