@@ -13,6 +13,7 @@ COMMANDS: Final = {
     "failing": "Show the schedules whose group failed in the last hour or whose DLQ holds messages",
     "monitor": "Monitoring panel",
     "dlq": "Dead-letter queues",
+    "timeline": "Fleet timeline: runs per minute (1h/24h/7d), busiest minutes, collisions",
     "profile": "Switch the AWS profile (profile NAME; alone: pick one from the AWS config)",
     "region": "Switch the region (region NAME; alone: pick one where Scheduler exists)",
     "help": "Keys for this screen",
@@ -27,6 +28,7 @@ ALIASES: Final = {
     "m": "monitor",
     "mon": "monitor",
     "f": "failing",
+    "tl": "timeline",
     "?": "help",
 }
 BUILT_IN: Final = frozenset(COMMANDS) | frozenset(ALIASES)

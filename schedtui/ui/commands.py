@@ -28,6 +28,7 @@ from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.screens.timeline import TimelineScreen
 from schedtui.ui.session import host
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
@@ -61,6 +62,9 @@ def run_command(app: Any, text: str | None) -> None:
     elif command in ("monitor", "dlq"):
         _home(app)
         open_monitor(app, focus="dlqs" if command == "dlq" else "metrics")
+    elif command == "timeline":
+        _home(app)
+        app.push_screen(TimelineScreen())
     elif command in SWITCHES:
         _switch(app, command, argument)
     else:
