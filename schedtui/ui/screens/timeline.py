@@ -97,7 +97,7 @@ class TimelineScreen(AppScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#details", DataTable)
-        table.add_columns("when", "runs", "schedule", "target / window")
+        table.add_columns("when", "runs", "target / window", "schedule")
         table.focus()
         self.reload()
 
@@ -166,17 +166,27 @@ class TimelineScreen(AppScreen):
         zone = self.zone
 
         def row(
-            when: str, runs: str, schedule: str | None, what: str, note: str, style: str = ""
+            when: str, runs: str, schedule: str | None, what: str, note: str, label: str = ""
         ) -> None:
-            cells = (when, runs, printable(schedule or ""), printable(what))
-            table.add_row(*(Text(cell, style=style) for cell in cells))
+            cells = (when, runs, printable(what), printable(schedule or label))
+            table.add_row(*(Text(cell) for cell in cells))
             self._paths.append(schedule)
             self._notes.append(printable(note))
 
-        row(f"Busiest minutes (times {_local(found.start, zone, '%Z')})", "", None, "", "",
-            "bold")  # fmt: skip
-        if not found.busiest:
-            row("  none: no runs in this span", "", None, "", "")
+        def section(title: str, empty: str, empty_why: str) -> None:
+            table.add_row(Text(""), Text(""), Text(""), Text(title, style="bold"))
+            self._paths.append(None)
+            self._notes.append("")
+            if empty:
+                table.add_row(Text(""), Text(""), Text(""), Text(empty, style="dim"))
+                self._paths.append(None)
+                self._notes.append(empty_why)
+
+        section(
+            f"Busiest minutes (times {_local(found.start, zone, '%Z')})",
+            "" if found.busiest else "none",
+            "no ENABLED schedule runs in this span",
+        )
         for busy in found.busiest:
             more = busy.runs - len(busy.schedules)
             note = f"{busy.runs:,} runs at {_local(busy.at, zone, '%Y-%m-%d %H:%M %Z')}"
@@ -187,9 +197,11 @@ class TimelineScreen(AppScreen):
                 row(when, f"{busy.runs:,}" if first else "", path, "", note)
         total = found.collisions_total
         shown = f" ({len(found.collisions)} of {total:,})" if total > len(found.collisions) else ""
-        row(f"Collisions{shown}", "", None, "", "", "bold")
-        if not found.collisions:
-            row("  none: no two schedules run on one target in one minute", "", None, "", "")
+        section(
+            f"Collisions{shown}",
+            "" if found.collisions else "none",
+            "no two schedules run on one target in one minute",
+        )
         for collision in found.collisions:
             target = target_resource_name(collision.target_arn)
             note = (
@@ -205,10 +217,12 @@ class TimelineScreen(AppScreen):
                 row(when, times, path, target if first else "", note)
             more = len(collision.schedules) - len(named)
             if more > 0:
-                row("", "", None, f"… {more:,} more", note)
-        row("Suggestions: a flexible window", "", None, "", "", "bold")
-        if not found.suggestions:
-            row("  none: nothing collides or peaks without a window", "", None, "", "")
+                row("", "", None, "", note, label=f"… {more:,} more")
+        section(
+            "Suggestions: a flexible window",
+            "" if found.suggestions else "none",
+            "nothing collides or peaks without a window",
+        )
         for suggestion in found.suggestions:
             window = f"{suggestion.window_minutes} min window"
             row("", "", suggestion.schedule, window, suggestion.why)
