@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from schedtui.core.fleet.timeline import Span, Timeline, columns_timeline
 from schedtui.core.schedules.arns import target_resource_name
-from schedtui.core.text import printable
+from schedtui.core.text import printable, shortened
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
@@ -32,6 +32,7 @@ Source = Callable[[datetime, Span], Timeline]
 SPANS: Final = (Span.HOUR, Span.DAY, Span.WEEK)
 _NAMES_PER_COLLISION: Final = 5
 _WHEN: Final = "%a %H:%M"
+_TARGET_ROOM: Final = 24  # a target's name in the table (the note under it has the ARN)
 
 
 def _local(at: datetime, zone: tzinfo | None, form: str = _WHEN) -> str:
@@ -203,7 +204,7 @@ class TimelineScreen(AppScreen):
             "no two schedules run on one target in one minute",
         )
         for collision in found.collisions:
-            target = target_resource_name(collision.target_arn)
+            target = shortened(target_resource_name(collision.target_arn), _TARGET_ROOM)
             note = (
                 f"{len(collision.schedules)} schedules run {collision.target_arn} together in "
                 f"{collision.minutes:,} minute{'s' if collision.minutes > 1 else ''}, first at "
