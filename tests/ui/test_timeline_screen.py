@@ -28,7 +28,7 @@ from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.screens.timeline import TimelineScreen, axis
+from schedtui.ui.screens.timeline import Source, TimelineScreen, axis
 from schedtui.ui.session import show_state
 from tests.core.test_timeline import schedule
 from tests.ui.test_app import FIXED, SIZE, loaded, static_text, wait_for
@@ -48,6 +48,15 @@ async def open_timeline(pilot: Pilot[None], command: str = "tl") -> TimelineScre
     await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
     screen = app.screen
     assert isinstance(screen, TimelineScreen)
+    await wait_for(pilot, lambda: screen.computed >= 1)
+    return screen
+
+
+async def shown(pilot: Pilot[None], source: Source) -> TimelineScreen:
+    """The timeline of ``source`` pushed on the loaded app, once its first answer is in."""
+    await loaded(pilot)
+    screen = TimelineScreen(source=source)
+    pilot.app.push_screen(screen)
     await wait_for(pilot, lambda: screen.computed >= 1)
     return screen
 
@@ -128,20 +137,17 @@ async def test_hostile_names_never_reach_the_terminal_raw(
 ) -> None:
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        screen = TimelineScreen(source=hostile)
-        app.push_screen(screen)
-        await wait_for(pilot, lambda: screen.computed >= 1)
+        screen = await shown(pilot, hostile)
         table = screen.query_one("#details", DataTable)
         cells = [table.get_row_at(i) for i in range(table.row_count)]
-        shown = [str(cell) for line in cells for cell in line]
-        assert any("evil" in text for text in shown)
-        for text in shown:
+        texts = [str(cell) for line in cells for cell in line]
+        assert any("evil" in text for text in texts)
+        for text in texts:
             assert "\x1b" not in text
             assert "\x07" not in text
             assert "\u202e" not in text
         # Markup in a name is text: "[bold]" is shown as typed, never read as a style.
-        assert any("[bold]x[/]" in text for text in shown)
+        assert any("[bold]x[/]" in text for text in texts)
         assert all(isinstance(cell, Text) for line in cells for cell in line)
         suggestion = next(i for i, cells in enumerate(rows(screen)) if "window" in cells[2])
         table.move_cursor(row=suggestion)
@@ -189,10 +195,7 @@ async def test_a_fault_is_a_line_and_the_app_keeps_working(
 
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
-        screen = TimelineScreen(source=broken)
-        app.push_screen(screen)
-        await wait_for(pilot, lambda: screen.computed >= 1)
+        screen = await shown(pilot, broken)
         title = static_text(app, "#title")
         assert "could not be computed" in title
         assert "\x1b" not in title
@@ -239,9 +242,7 @@ def test_timeline_screen_snapshot(
         await loaded(pilot)
         pilot.app.session.header.endpoint = "http://127.0.0.1:4566"
         show_state(pilot.app)
-        screen = TimelineScreen(source=fixed_fleet)
-        pilot.app.push_screen(screen)
-        await wait_for(pilot, lambda: screen.computed >= 1)
+        await shown(pilot, fixed_fleet)
         await pilot.press("down", "down", "down")  # a busy minute's line: its note shows
         await pilot.pause()
 
