@@ -195,6 +195,9 @@ KEYS: Final[tuple[Key, ...]] = (
     # -- the fleet timeline (ui/screens/timeline.py) -----------------------------------------
     Key("timeline.span", "w", "next_span", "Span", "cycle the timeline's span: 1h, 24h, 7d",
         _screens("timeline"), where="fleet timeline"),
+    Key("timeline.section", "tab", "next_section", "Section",
+        "next section: busiest minutes, collisions, suggestions", _screens("timeline"),
+        where="fleet timeline"),
     Key("timeline.open", "enter", "open_schedule", "Open",
         "open the schedule of the selected line", _screens("timeline"), where="fleet timeline"),
     Key("timeline.back", "escape", "back", "Back", "back", _screens("timeline"), "esc"),

@@ -229,6 +229,27 @@ def fixed_fleet(now: datetime, span: Span) -> Timeline:
     return timeline(FLEET, now, span)
 
 
+async def test_tab_jumps_to_the_next_section_and_round(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, fixed_fleet)
+        table = screen.query_one("#details", DataTable)
+        lines = rows(screen)
+        firsts = []
+        for _ in range(3):
+            await pilot.press("tab")
+            firsts.append(lines[table.cursor_row])
+        # The first line of each section (under its title): a collision, a suggestion, and
+        # round again to the busiest minute.
+        assert firsts[0][3] == "orders/stock-poll"  # the most minutes together first
+        assert firsts[0][2] == "stock"
+        assert firsts[1][2:] == ["5 min window", "orders/stock-poll"]  # its period: 5 min
+        assert firsts[2][1] == "3"  # the busiest minute's runs
+        assert screen.is_up
+
+
 def test_timeline_screen_snapshot(
     snap_compare: SnapCompare, moto_endpoint: str, tmp_path: Path
 ) -> None:

@@ -81,6 +81,7 @@ class TimelineScreen(AppScreen):
         self._asked = 0
         self._paths: list[str | None] = []  # per table row: the schedule it opens
         self._notes: list[str] = []  # per table row: what the note line says
+        self._sections: list[int] = []  # the table rows that start a section
         self._beat = Beat(0, self.reload)  # never due on its own: r and w run it
 
     def beats(self) -> list[Beat]:
@@ -163,7 +164,7 @@ class TimelineScreen(AppScreen):
         self._show_axis()
         table = self.query_one("#details", DataTable)
         table.clear()
-        self._paths, self._notes = [], []
+        self._paths, self._notes, self._sections = [], [], []
         zone = self.zone
 
         def row(
@@ -175,6 +176,7 @@ class TimelineScreen(AppScreen):
             self._notes.append(printable(note))
 
         def section(title: str, empty: str, empty_why: str) -> None:
+            self._sections.append(len(self._paths))
             table.add_row(Text(""), Text(""), Text(""), Text(title, style="bold"))
             self._paths.append(None)
             self._notes.append("")
@@ -253,6 +255,15 @@ class TimelineScreen(AppScreen):
     def action_next_span(self) -> None:
         self.span = SPANS[(SPANS.index(self.span) + 1) % len(SPANS)]
         self.reload()
+
+    def action_next_section(self) -> None:
+        table = self.query_one("#details", DataTable)
+        later = [row for row in self._sections if row > table.cursor_row]
+        if self._sections:
+            # The section's first line under its title (the title opens nothing).
+            target = (later or self._sections)[0]
+            table.move_cursor(row=min(target + 1, table.row_count - 1), scroll=False)
+            table.scroll_to(y=target, animate=False)
 
     def action_open_schedule(self) -> None:
         row = self.query_one("#details", DataTable).cursor_row
