@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import takewhile
 from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schedtui.core.expressions.parse import parse_expression
+from schedtui.core.expressions.runs import instants
+from schedtui.core.expressions.zones import load_zone
 from schedtui.core.fleet.timeline import (
     SUGGESTED_WINDOW,
     Span,
@@ -16,6 +23,7 @@ from schedtui.core.fleet.timeline import (
 from schedtui.core.schedules.columns import ScheduleColumns
 from schedtui.core.schedules.rows import ScheduleDigest
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
+from tests.core.strategies import cron_expressions, rate_expressions, zones
 
 ROLE = "arn:aws:iam::123456789012:role/r"
 CREATED = datetime(2026, 1, 1, 0, 7, tzinfo=UTC)
@@ -267,3 +275,37 @@ def test_schedules_listed_but_not_read_are_pending() -> None:
     found = columns_timeline(columns, at(2026, 3, 2, 10), Span.DAY)
     assert found.pending == 1
     assert found.schedules == 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    expressions=st.lists(
+        st.one_of(cron_expressions(sparse=True), rate_expressions()), min_size=1, max_size=12
+    ),
+    zone=zones,
+    shifts=st.lists(st.integers(-3000, 3000), min_size=12, max_size=12),
+    span=st.sampled_from(list(Span)),
+)
+def test_runs_per_minute_are_the_sum_of_each_schedules_runs(
+    expressions: list[str], zone: str, shifts: list[int], span: Span
+) -> None:
+    # Each schedule twice (the same runs: one signature, counted twice), with its own start.
+    now = at(2026, 3, 28, 23, 17, 42)
+    fleet = []
+    for number, expression in enumerate(expressions):
+        start = now + timedelta(minutes=shifts[number])
+        for copy in range(2):
+            fleet.append(schedule(f"s{number}-{copy}", expression, zone=zone, StartDate=start))
+    expected = [0] * span.minutes
+    base = now.replace(second=0)
+    for full in fleet:
+        runs = instants(
+            parse_expression(full.schedule_expression),
+            load_zone(zone),
+            now,
+            start_date=full.start_date,
+            anchor=full.creation_date,
+        )
+        for run in takewhile(lambda instant: instant < base + span.length, runs):
+            expected[(run - base) // timedelta(minutes=1)] += 1
+    assert list(timeline(fleet, now, span).per_minute) == expected
