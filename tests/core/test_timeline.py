@@ -309,3 +309,39 @@ def test_runs_per_minute_are_the_sum_of_each_schedules_runs(
         for run in takewhile(lambda instant: instant < base + span.length, runs):
             expected[(run - base) // timedelta(minutes=1)] += 1
     assert list(timeline(fleet, now, span).per_minute) == expected
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    picks=st.lists(
+        st.tuples(
+            st.one_of(cron_expressions(sparse=True), rate_expressions()),
+            st.sampled_from(["a", "b", "c"]),
+        ),
+        min_size=2,
+        max_size=10,
+    ),
+    span=st.sampled_from([Span.HOUR, Span.DAY]),
+)
+def test_collisions_cover_exactly_the_minutes_a_target_is_run_twice(
+    picks: list[tuple[str, str]], span: Span
+) -> None:
+    now = at(2026, 3, 2, 9, 59, 30)
+    fleet = [schedule(f"s{n}", e, target=t) for n, (e, t) in enumerate(picks)]
+    found = timeline(fleet, now, span)
+    end = found.start + span.length
+    by_target: dict[str, dict[datetime, set[str]]] = {}
+    for full in fleet:
+        runs = instants(parse_expression(full.schedule_expression), load_zone("UTC"), now,
+                        anchor=full.creation_date)  # fmt: skip
+        for run in takewhile(lambda instant: instant < end, runs):
+            minute = run.replace(second=0, microsecond=0)
+            by_target.setdefault(full.target.arn, {}).setdefault(minute, set()).add(full.name)
+    for target, minutes in by_target.items():
+        crowded = {m: names for m, names in minutes.items() if len(names) > 1}
+        mine = [c for c in found.collisions if c.target_arn == target]
+        assert sum(c.minutes for c in mine) == len(crowded)
+        for collision in mine:  # the schedules named run together at the first minute named
+            names = {path.split("/", 1)[1] for path in collision.schedules}
+            assert crowded[collision.at] == names
+    assert found.collisions_total == len(found.collisions)  # no cut at this size
