@@ -97,6 +97,12 @@ FIGURES = {
         "the same start with --no-cache",
         "GetSchedule calls:",
     ],
+    "test_bench_timeline.py": [
+        "fleet timeline, ",
+        "next  1h:",
+        "next 24h:",
+        "next  7d:",
+    ],
     "test_bench_tui.py": [
         "TUI in tmux 120x36",
         "first group row",

@@ -40,7 +40,9 @@ FILE_NAME = "definitions.sqlite3"
 # SQLite's companions of the file: the write-ahead log, its index, a rollback journal.
 SIDECARS = ("-wal", "-shm", "-journal")
 APPLICATION_ID = 0x73636864  # "schd": this file is schedtui's
-SCHEMA_VERSION = 1
+# 2: each definition's flexible window (the fleet timeline's suggestions); a version-1 file
+# is rebuilt empty once, as any other version is.
+SCHEMA_VERSION = 2
 # The largest account the product is built for (1,000,000 schedules in one region) must fit
 # whole, or every start would fetch again what the bound pushed out; half as much again for
 # the other accounts and regions visited. ~350 bytes each on disk (measured): ~520 MB at most.
@@ -70,6 +72,7 @@ CREATE TABLE IF NOT EXISTS definitions (
     target TEXT NOT NULL,
     dlq TEXT,
     retry TEXT NOT NULL,
+    flex_window INTEGER NOT NULL,  -- FlexibleTimeWindow's minutes, 0: OFF
     PRIMARY KEY (account, region, arn)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS scopes (
@@ -81,7 +84,7 @@ CREATE TABLE IF NOT EXISTS scopes (
 """
 _COLUMNS = (
     "arn, modified, group_name, name, expression, zone, state, start_date, end_date, "
-    "creation_date, target, dlq, retry"
+    "creation_date, target, dlq, retry, flex_window"
 )
 
 
@@ -177,7 +180,7 @@ class DefinitionsDb:
             with _transaction(db):
                 db.executemany(
                     f"INSERT OR REPLACE INTO definitions (account, region, {_COLUMNS}) "
-                    f"VALUES ({','.join('?' * 15)})",
+                    f"VALUES ({','.join('?' * 16)})",
                     rows,
                 )
                 _used(db, scope)
@@ -414,6 +417,7 @@ def _row(scope: Scope, digest: ScheduleDigest) -> tuple[object, ...]:
         digest.target_arn,
         digest.dlq_arn,
         digest.retry,
+        digest.window,
     )
 
 
@@ -421,7 +425,7 @@ def _digest(row: tuple[object, ...]) -> ScheduleDigest:
     """A stored row as a digest; the few-valued texts as one shared object each
     (``shared_text``), as a fetched digest holds them."""
     (arn, modified, group, name, expression, zone, state, start, end, created, target, dlq,
-     retry) = row  # fmt: skip
+     retry, window) = row  # fmt: skip
     return ScheduleDigest(
         str(arn),
         shared_text(str(group)),
@@ -436,4 +440,5 @@ def _digest(row: tuple[object, ...]) -> ScheduleDigest:
         str(target),
         None if dlq is None else shared_text(str(dlq)),
         shared_text(str(retry)),
+        int(window),  # type: ignore[call-overload]
     )

@@ -16,6 +16,7 @@ COMMANDS: Final = {
     "doctor": "Check schedules for broken roles, missing targets, risky settings (doctor GROUP "
     "or GROUP/NAME)",
     "cleanup": "Completed, expired and target-gone schedules to delete (GROUP: one group's)",
+    "timeline": "Fleet timeline: runs per minute (1h/24h/7d), busiest minutes, collisions",
     "profile": "Switch the AWS profile (profile NAME; alone: pick one from the AWS config)",
     "region": "Switch the region (region NAME; alone: pick one where Scheduler exists)",
     "help": "Keys for this screen",
@@ -30,6 +31,7 @@ ALIASES: Final = {
     "m": "monitor",
     "mon": "monitor",
     "f": "failing",
+    "tl": "timeline",
     "?": "help",
 }
 BUILT_IN: Final = frozenset(COMMANDS) | frozenset(ALIASES)

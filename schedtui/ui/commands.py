@@ -30,6 +30,7 @@ from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.screens.timeline import TimelineScreen
 from schedtui.ui.session import host
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
@@ -67,6 +68,9 @@ def run_command(app: Any, text: str | None) -> None:
         _open_doctor(app, argument)
     elif command == "cleanup":
         _open_cleanup(app, argument)
+    elif command == "timeline":
+        _home(app)
+        app.push_screen(TimelineScreen())
     elif command in SWITCHES:
         _switch(app, command, argument)
     else:

@@ -55,8 +55,8 @@ KEYS: Final[tuple[Key, ...]] = (
         where="anywhere", footer=False),
     Key("app.command", "colon", "command_line", "Command",
         "command line: :groups, :schedules (GROUP or GROUP/NAME), :failing, :monitor, :dlq, "
-        ":doctor (GROUP or GROUP/NAME), :cleanup (GROUP), :profile, :region (NAME, or alone to "
-        "pick), :q (replaces the view; tab completes)", APP,
+        ":doctor (GROUP or GROUP/NAME), :cleanup (GROUP), :timeline (:tl), :profile, :region "
+        "(NAME, or alone to pick), :q (replaces the view; tab completes)", APP,
         ":", "anywhere"),
     Key("app.back", "q", "back", "Back",
         "back; on the first screen, quit (ctrl+q always quits)", APP, where="anywhere"),
@@ -210,6 +210,15 @@ KEYS: Final[tuple[Key, ...]] = (
         "move between the groups, the batch's messages and the message",
         _screens("dlq_messages"), footer=False),
     Key("dlq.back", "escape", "back", "Back", "back", _screens("dlq_messages"), "esc"),
+    # -- the fleet timeline (ui/screens/timeline.py) -----------------------------------------
+    Key("timeline.span", "w", "next_span", "Span", "cycle the timeline's span: 1h, 24h, 7d",
+        _screens("timeline"), where="fleet timeline"),
+    Key("timeline.section", "tab", "next_section", "Section",
+        "next section: busiest minutes, collisions, suggestions", _screens("timeline"),
+        where="fleet timeline"),
+    Key("timeline.open", "enter", "open_schedule", "Open",
+        "open the schedule of the selected line", _screens("timeline"), where="fleet timeline"),
+    Key("timeline.back", "escape", "back", "Back", "back", _screens("timeline"), "esc"),
     # -- forms -------------------------------------------------------------------------------
     # In the footer by importance: at 60 columns the first four still fit. Typing goes to
     # the focused field, so no plain letter is bound here (`?` types a `?`: f1 is help).

@@ -45,6 +45,7 @@ def digest(index: int, scope: Scope = HERE, *, modified: datetime = WHEN) -> Sch
         target_arn=f"arn:aws:lambda:{scope.region}:{scope.account}:function:report",
         dlq_arn=f"arn:aws:sqs:{scope.region}:{scope.account}:dlq" if index % 2 else None,
         retry="3/1h",
+        window=15 * (index % 3),  # a flexible window on some, none on others
     )
 
 

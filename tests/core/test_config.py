@@ -139,8 +139,8 @@ def test_an_alias_may_not_replace_a_built_in_word_and_must_run_a_command() -> No
         [
             "aliases.x",
             "'frobnicate now' does not start with a command (groups, schedules, failing, "
-            "monitor, dlq, doctor, cleanup, profile, region, help, q); write it as you would "
-            'after ":", such as "schedules orders"',
+            "monitor, dlq, doctor, cleanup, timeline, profile, region, help, q); write it as you "
+            'would after ":", such as "schedules orders"',
         ],
         ["aliases.a b", "'a b': an alias is one word of letters, digits, - and _"],
     ]

@@ -6,7 +6,7 @@ Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edi
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
 stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
 detail-80x24.svg, copy-arn.svg, json-view.svg, failing.svg, command-completion.svg,
-console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg and doctor-panel.svg.
+console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg, doctor-panel.svg and timeline.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -42,6 +42,7 @@ from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
 from schedtui.ui.screens.schedules import SchedulesScreen
+from schedtui.ui.screens.timeline import TimelineScreen
 from schedtui.ui.session import show_state
 from tests.store_rows import rows_of
 
@@ -318,6 +319,18 @@ async def make() -> list[Path]:
 
             await wait_until(pilot, checked, "the doctor panel")
             made.append(await shoot(pilot, "doctor-panel.svg"))
+
+            # :timeline: the demo fleet's runs per minute over the next 24 hours, the busiest
+            # minutes, the collisions on a shared target, the window suggestions.
+            await pilot.resize_terminal(*SIZE)
+            run_command(app, "timeline")
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, TimelineScreen) and app.screen.computed >= 1,
+                "the fleet timeline",
+            )
+            await pilot.press("tab")  # the collisions, under the busiest minutes
+            made.append(await shoot(pilot, "timeline.svg"))
     demo.stop()
     return made
 

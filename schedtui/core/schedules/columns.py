@@ -179,6 +179,7 @@ class ScheduleColumns:
         self.dlq = array("i")
         self.retries: Codes[str] = Codes("")
         self.retry = array("i")
+        self.window = array("i")  # FlexibleTimeWindow's minutes, 0: OFF
         self.start = array("d")
         self.end = array("d")
         self.created = array("d")
@@ -222,7 +223,7 @@ class ScheduleColumns:
         self.longest_name = max(self.longest_name, len(name))
         for column in (self.state, self.alive, self.detailed, self.settled):
             column.append(0)
-        for codes in (self.target, self.expression, self.zone, self.dlq, self.retry):
+        for codes in (self.target, self.expression, self.zone, self.dlq, self.retry, self.window):
             codes.append(0)
         for times in (
             self.modified,
@@ -381,6 +382,7 @@ class ScheduleColumns:
             self.zone[row] = self.zones.code(digest.zone)
             self.dlq[row] = self.dlqs.code(digest.dlq_arn or "")
             self.retry[row] = self.retries.code(digest.retry)
+            self.window[row] = digest.window
             self.start[row] = seconds_of(digest.start_date)
             self.end[row] = seconds_of(digest.end_date)
             self.created[row] = seconds_of(digest.creation_date)
@@ -435,6 +437,7 @@ class ScheduleColumns:
             target_arn=self.targets.values[self.target[row]],
             dlq_arn=dlq or None,
             retry=self.retries.values[self.retry[row]],
+            window=self.window[row],
         )
 
     def digests(self, group: str | None = None) -> Iterator[ScheduleDigest]:

@@ -37,6 +37,7 @@ class ScheduleDigest:
     target_arn: str
     dlq_arn: str | None
     retry: str
+    window: int = 0  # FlexibleTimeWindow's minutes; 0: OFF (the fleet timeline asks)
 
     @classmethod
     def of(cls, schedule: Schedule) -> ScheduleDigest:
@@ -55,7 +56,15 @@ class ScheduleDigest:
             target_arn=schedule.target.arn,
             dlq_arn=dlq.arn if dlq and dlq.arn else None,
             retry=_retry_text(schedule),
+            window=_window(schedule),
         )
+
+
+def _window(schedule: Schedule) -> int:
+    window = schedule.flexible_time_window
+    if window.mode != "FLEXIBLE":
+        return 0
+    return max(0, min(window.maximum_window_in_minutes or 0, 2**31 - 1))  # an int column
 
 
 def _retry_text(schedule: Schedule) -> str:

@@ -1,0 +1,270 @@
+"""The fleet timeline screen (`:timeline`, `:tl`) on the demo account over moto, with the
+app's clock fixed: opened by command, span switched, a schedule opened, hostile names made
+safe, the computation off the UI thread (a slow one never blocks a key; a stale one is
+dropped), a fault shown as a line; and its SVG snapshot at 80x24 on a fixed fleet."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Sparkline, Static
+
+from schedtui.aws.backend import Backend
+from schedtui.aws.session import AwsSettings
+from schedtui.core.fleet.timeline import (
+    BusyMinute,
+    Collision,
+    Span,
+    Suggestion,
+    Timeline,
+    timeline,
+)
+from schedtui.demo.seed import seed_demo
+from schedtui.ui.app import AppOptions, SchedtuiApp
+from schedtui.ui.commands import run_command
+from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.timeline import Source, TimelineScreen, axis
+from schedtui.ui.session import show_state
+from tests.core.test_timeline import schedule
+from tests.ui.test_app import FIXED, SIZE, loaded, static_text, wait_for
+from tests.ui.test_snapshots import SnapCompare
+
+
+def rows(screen: TimelineScreen) -> list[list[str]]:
+    table = screen.query_one("#details", DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+async def open_timeline(pilot: Pilot[None], command: str = "tl") -> TimelineScreen:
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    await loaded(pilot)
+    run_command(app, command)
+    await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
+    screen = app.screen
+    assert isinstance(screen, TimelineScreen)
+    await wait_for(pilot, lambda: screen.computed >= 1)
+    return screen
+
+
+async def shown(pilot: Pilot[None], source: Source) -> TimelineScreen:
+    """The timeline of ``source`` pushed on the loaded app, once its first answer is in."""
+    await loaded(pilot)
+    screen = TimelineScreen(source=source)
+    pilot.app.push_screen(screen)
+    await wait_for(pilot, lambda: screen.computed >= 1)
+    return screen
+
+
+async def test_timeline_opens_by_command_and_w_cycles_the_span(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_timeline(pilot, "timeline")
+        found = screen.timeline
+        assert found is not None
+        # The injected clock, not the wall's: the span starts at FIXED's minute.
+        assert found.start == FIXED
+        assert found.span is Span.DAY
+        assert len(found.per_minute) == 24 * 60
+        assert found.schedules > 0
+        assert "next 24h" in static_text(app, "#title")
+        assert f"{found.schedules:,} schedules" in static_text(app, "#title")
+        assert screen.query_one("#histogram", Sparkline).data == list(found.per_minute)
+        assert static_text(app, "#axis").startswith("Sun 16:00")
+        for label, minutes in (("7d", 7 * 24 * 60), ("1h", 60), ("24h", 24 * 60)):
+            done = screen.computed
+            await pilot.press("w")
+            await wait_for(pilot, lambda done=done: screen.computed > done)
+            assert screen.timeline is not None
+            assert len(screen.timeline.per_minute) == minutes
+            assert f"next {label} (w)" in static_text(app, "#title")
+
+
+async def test_enter_on_a_schedule_opens_its_detail(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_timeline(pilot)
+        found = screen.timeline
+        assert found is not None
+        assert found.busiest
+        busiest = found.busiest[0].schedules[0]
+        table = screen.query_one("#details", DataTable)
+        line = next(i for i, cells in enumerate(rows(screen)) if cells[3] == busiest)
+        table.move_cursor(row=line)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert f"{detail.summary.group_name}/{detail.summary.name}" == busiest
+        # A section's line opens nothing.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        table.move_cursor(row=0)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+HOSTILE = "evil\x1b]52;c;aGk=\x07\u202eroot[bold]x[/]"
+
+
+def hostile(now: datetime, span: Span) -> Timeline:
+    at = now.replace(second=0, microsecond=0) + timedelta(minutes=5)
+    arn = f"arn:aws:lambda:us-east-1:123456789012:function:{HOSTILE}"
+    return Timeline(
+        start=at - timedelta(minutes=5),
+        span=span,
+        per_minute=[0] * 5 + [2] + [0] * (span.minutes - 6),
+        busiest=(BusyMinute(at, 2, (f"g/{HOSTILE}", "g/other")),),
+        collisions=(Collision(arn, at, (f"g/{HOSTILE}", "g/other")),),
+        suggestions=(Suggestion(f"g/{HOSTILE}", 15, f"shares {arn}"),),
+        schedules=2,
+        skipped=0,
+    )
+
+
+async def test_hostile_names_never_reach_the_terminal_raw(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, hostile)
+        table = screen.query_one("#details", DataTable)
+        cells = [table.get_row_at(i) for i in range(table.row_count)]
+        texts = [str(cell) for line in cells for cell in line]
+        assert any("evil" in text for text in texts)
+        for text in texts:
+            assert "\x1b" not in text
+            assert "\x07" not in text
+            assert "\u202e" not in text
+        # Markup in a name is text: "[bold]" is shown as typed, never read as a style.
+        assert any("[bold]x[/]" in text for text in texts)
+        assert all(isinstance(cell, Text) for line in cells for cell in line)
+        suggestion = next(i for i, cells in enumerate(rows(screen)) if "window" in cells[2])
+        table.move_cursor(row=suggestion)
+        await pilot.pause()
+        note = static_text(app, "#note")
+        assert "shares" in note  # the suggestion's why, under the table
+        assert "\x1b" not in note
+        assert "\u202e" not in note
+
+
+async def test_a_slow_computation_never_blocks_a_key_and_a_stale_one_is_dropped(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    release = threading.Event()
+    asked: list[Span] = []
+
+    def slow(now: datetime, span: Span) -> Timeline:
+        asked.append(span)
+        if span is Span.DAY:  # the first one hangs until released
+            release.wait(10)
+        return timeline([schedule("one", "rate(5 minutes)")], now, span)
+
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = TimelineScreen(source=slow)
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: asked == [Span.DAY])
+        assert "computing" in str(screen.query_one("#title", Static).render())
+        await pilot.press("w")  # the UI answers while the first one still runs
+        await wait_for(pilot, lambda: screen.computed >= 1)
+        assert screen.timeline is not None
+        assert screen.timeline.span is Span.WEEK
+        release.set()  # the day's answer arrives late: it must not replace the week's
+        await pilot.pause(0.3)
+        assert screen.timeline.span is Span.WEEK
+        assert "next 7d" in static_text(app, "#title")
+
+
+async def test_a_fault_is_a_line_and_the_app_keeps_working(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    def broken(now: datetime, span: Span) -> Timeline:
+        raise RuntimeError("boom\x1b[2J")
+
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, broken)
+        title = static_text(app, "#title")
+        assert "could not be computed" in title
+        assert "\x1b" not in title
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is not screen)
+
+
+def test_the_axis_names_the_first_middle_and_last_minutes() -> None:
+    start = datetime(2026, 11, 29, 16, 0, tzinfo=FIXED.tzinfo)
+    line = axis(start, start + timedelta(days=1), FIXED.tzinfo, 40)
+    assert len(line) == 40
+    assert line.startswith("Sun 16:00")
+    assert line.endswith("Mon 16:00")
+    assert "Mon 04:00" in line
+
+
+# -- the snapshot: a fixed fleet (not the demo's, which other features grow) -----------------
+
+FLEET = [
+    schedule("nightly-export", "cron(0 2 * * ? *)", target="exporter", group="data"),
+    schedule("nightly-export-eu", "cron(0 2 * * ? *)", target="exporter", group="data"),
+    schedule("hourly-sync", "cron(0 * * * ? *)", target="sync", group="orders"),
+    schedule("stock-poll", "rate(5 minutes)", target="stock", group="orders"),
+    schedule("stock-poll-2", "rate(5 minutes)", target="stock", group="orders", window=5),
+    schedule("digest", "cron(30 8 * * ? *)", target="mailer", zone="Europe/Madrid"),
+    schedule("cleanup", "rate(1 hour)", target="janitor", group="ops"),
+]
+
+
+def fixed_fleet(now: datetime, span: Span) -> Timeline:
+    return timeline(FLEET, now, span)
+
+
+async def test_tab_jumps_to_the_next_section_and_round(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, fixed_fleet)
+        table = screen.query_one("#details", DataTable)
+        lines = rows(screen)
+        firsts = []
+        for _ in range(3):
+            await pilot.press("tab")
+            firsts.append(lines[table.cursor_row])
+        # The first line of each section (under its title): a collision, a suggestion, and
+        # round again to the busiest minute.
+        assert firsts[0][3] == "orders/stock-poll"  # the most minutes together first
+        assert firsts[0][2] == "stock"
+        assert firsts[1][2:] == ["5 min window", "orders/stock-poll"]  # its period: 5 min
+        assert firsts[2][1] == "3"  # the busiest minute's runs
+        assert screen.is_up
+
+
+def test_timeline_screen_snapshot(
+    snap_compare: SnapCompare, moto_endpoint: str, tmp_path: Path
+) -> None:
+    seed_demo(moto_endpoint, now=FIXED)
+    settings = AwsSettings(region="us-east-1", endpoint_url=moto_endpoint)
+    backend = Backend.connect(settings, audit_path=tmp_path / "audit.jsonl")
+    app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        assert isinstance(pilot.app, SchedtuiApp)
+        await loaded(pilot)
+        pilot.app.session.header.endpoint = "http://127.0.0.1:4566"
+        show_state(pilot.app)
+        await shown(pilot, fixed_fleet)
+        await pilot.press("down", "down", "down")  # a busy minute's line: its note shows
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
