@@ -234,10 +234,11 @@ def _micros(instant: datetime) -> int:
 def invocations_per_month(schedule: Schedule, now: datetime) -> float:
     """The schedule's invocations in the 30 days after ``now`` (0 when it cannot be
     evaluated: ``cost_report`` counts those apart)."""
-    return float(_count(MonthCounter(now), ScheduleDigest.of(schedule)) or 0)
+    return float(count_digest(MonthCounter(now), ScheduleDigest.of(schedule)) or 0)
 
 
-def _count(counter: MonthCounter, digest: ScheduleDigest) -> int | None:
+def count_digest(counter: MonthCounter, digest: ScheduleDigest) -> int | None:
+    """``MonthCounter.count`` of a definition as the details cache keeps it."""
     return counter.count(
         digest.expression,
         digest.zone or None,
@@ -248,10 +249,12 @@ def _count(counter: MonthCounter, digest: ScheduleDigest) -> int | None:
     )
 
 
-class _Tally:
-    """Per group: schedules, invocations, and schedules not counted."""
+class CostTally:
+    """A report built a schedule at a time (a listing's pages): per group, schedules,
+    invocations, and schedules not counted (``None``)."""
 
-    def __init__(self, groups: Iterable[str]) -> None:
+    def __init__(self, now: datetime, groups: Iterable[str] = ()) -> None:
+        self.counter = MonthCounter(now)
         self.figures: dict[str, list[int]] = {group: [0, 0, 0] for group in groups}
 
     def add(self, group: str, count: int | None) -> None:
@@ -264,12 +267,19 @@ class _Tally:
         else:
             figures[1] += count
 
-    def report(self, retries_per_group: Mapping[str, float] | None) -> CostReport:
+    def add_digest(self, digest: ScheduleDigest) -> int | None:
+        """Count one definition in; its count (None: not evaluable)."""
+        found = count_digest(self.counter, digest)
+        self.add(digest.group, found)
+        return found
+
+    def report(self, retries_per_group: Mapping[str, float] | None = None) -> CostReport:
+        """The report; ``retries_per_group`` None: the metrics were not read."""
         retries = retries_per_group or {}
         invocations = float(sum(figures[1] for figures in self.figures.values()))
         retried = float(sum(retries.get(group, 0.0) for group in self.figures))
-        usd = monthly_bill(invocations + retried)
         billed = invocations + retried
+        usd = monthly_bill(billed)
         groups = tuple(
             GroupCost(
                 group=group,
@@ -309,10 +319,9 @@ def digests_cost_report(
 ) -> CostReport:
     """``cost_report`` from the digests the details cache keeps (``groups``: listed even
     without schedules)."""
-    counter = MonthCounter(now)
-    tally = _Tally(groups)
+    tally = CostTally(now, groups)
     for digest in digests:
-        tally.add(digest.group, _count(counter, digest))
+        tally.add_digest(digest)
     return tally.report(retries_per_group)
 
 
@@ -335,8 +344,8 @@ def columns_cost_report(
             list(columns.zones.values),
         )
     group_names, expressions, zones = names
-    counter = MonthCounter(now)
-    tally = _Tally(groups)
+    tally = CostTally(now, groups)
+    counter = tally.counter
     for row in rows:
         name = group_names[group[row]]
         if state[row] == DISABLED:
@@ -355,6 +364,13 @@ def columns_cost_report(
                 ),
             )
     return tally.report(retries_per_group)
+
+
+def retry_window(now: datetime) -> tuple[datetime, datetime]:
+    """The last RETRY_WINDOW of whole UTC days before ``now`` (today, still filling, left
+    out): what ``retries_per_month`` scales from."""
+    end = datetime.combine(utc(now).date(), time(), UTC)
+    return end - RETRY_WINDOW, end
 
 
 def retries_per_month(series: Iterable[MetricSeries], window: timedelta) -> dict[str, float]:
