@@ -17,6 +17,7 @@ from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
 from schedtui.cli.cache import definitions_cache
 from schedtui.cli.context import ContextError, aws_context, read_only_why, report_notices
+from schedtui.cli.cost import run_cost
 from schedtui.cli.dlq import run_dlq
 from schedtui.cli.exits import USAGE, UsageError, exit_code
 from schedtui.cli.history import run_history
@@ -36,7 +37,10 @@ COMMANDS: Final[dict[str, Command]] = {
     "set-state": run_set_state,
     "history": run_history,
     "runs": run_runs,
+    "cost": run_cost,
 }
+# The commands that read every definition: they open the definitions cache file.
+READS_DEFINITIONS: Final = frozenset({"dlq", "cost"})
 
 
 def run_scripting(args: argparse.Namespace) -> int:
@@ -45,8 +49,8 @@ def run_scripting(args: argparse.Namespace) -> int:
     try:
         with aws_context(args) as context:
             report_notices(context)  # config mistakes, a remembered profile dropped
-            # Only `dlq` reads every definition; the others never open the cache file.
-            definitions = definitions_cache(args) if name == "dlq" else None
+            # Only these read every definition; the others never open the cache file.
+            definitions = definitions_cache(args) if name in READS_DEFINITIONS else None
             for notice in definitions.notices if definitions is not None else ():
                 print(f"schedtui {name}: {printable(notice)}", file=sys.stderr)
             backend = Backend.connect(
