@@ -16,6 +16,12 @@ FREE_INVOCATIONS_PER_MONTH: Final = 14_000_000  # per account, every month
 USD_PER_MILLION: Final = 1.00  # each million invocations after the free ones
 
 TARGETS_NOT_INCLUDED: Final = "target costs (Lambda, Step Functions...) not included"
+# What a status line has room for (the groups list at 80 columns).
+TARGETS_BRIEF: Final = "target costs not included"
+PRICE_BRIEF: Final = (
+    f"first {FREE_INVOCATIONS_PER_MONTH // 1_000_000}M free, then USD {USD_PER_MILLION:.2f}/M "
+    f"(AWS price read {PRICE_READ_ON.isoformat()})"
+)
 PRICE_NOTE: Final = (
     f"Scheduler invocations only: first {FREE_INVOCATIONS_PER_MONTH // 1_000_000} million a "
     f"month free, then USD {USD_PER_MILLION:.2f} per million ({PRICE_SOURCE}, read "
