@@ -96,7 +96,13 @@ async def make() -> list[Path]:
         app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await wait_until(pilot, lambda: fully_loaded(app), "the demo to load completely")
-            assert isinstance(app.screen, GroupsScreen)
+            groups = app.screen
+            assert isinstance(groups, GroupsScreen)
+            await wait_until(
+                pilot,
+                lambda: groups.cost is not None and not groups.cost.unknown,
+                "the groups' cost (INV/MO, USD/MO) counted",
+            )
             made.append(await shoot(pilot, "groups.svg"))
 
             # Every schedule, in the order the API lists them.
