@@ -1,12 +1,12 @@
 """``schedtui cost``: invocations a month and the Scheduler bill, per group (and schedule).
 
 The counts need every schedule's definition: the listing page by page, each page through
-the details cache (a definition in the cache file with the listed LastModificationDate is
-not fetched again; see ``cli/dlq.py: dlq_users``), counted as it arrives, so at most a page
-of definitions is held. Retries come from the groups' AWS/Scheduler metrics over the last
-week (``core/fleet/cost.py``); metrics that cannot be read are a note on stderr, and the
-report says retries were not observed. ``--output json`` is one document; ``table`` is for
-people. Both carry the price's source and date and say that target costs are not included.
+the details cache (``cli/dlq.py: listed_digests``, shared with ``dlq``), counted as it
+arrives, so at most a page of definitions is held. Retries come from the groups'
+AWS/Scheduler metrics over the last week (``core/fleet/cost.py``); metrics that cannot be
+read are a note on stderr, and the report says retries were not observed. ``--output
+json`` is one document; ``table`` is for people. Both carry the price's source and date and
+say that target costs are not included.
 
 With ``--group`` only that group is read: its bill is then computed as if it were the
 account's whole Scheduler use (the free tier applies to the account's total, which was not
@@ -16,13 +16,12 @@ read), and the output says so.
 from __future__ import annotations
 
 import argparse
-import threading
-from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
+from schedtui.cli.dlq import listed_digests
 from schedtui.cli.exits import OK, exit_code
 from schedtui.cli.output import Format, json_text, note, render_table
 from schedtui.core.fleet.cost import MONTH, CostReport, CostTally
@@ -32,7 +31,6 @@ from schedtui.core.fleet.prices import (
     PRICE_SOURCE,
     USD_PER_MILLION,
 )
-from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.text import printable
 
 GROUP_SCOPE_NOTE = (
@@ -89,28 +87,14 @@ def _count(
 ) -> list[AwsError]:
     """Count every listed schedule in, page by page; the definitions that failed."""
     failed: list[AwsError] = []
-    lock = threading.Lock()
-
-    def each(summary: ScheduleSummary, outcome: Any) -> None:
-        if isinstance(outcome, AwsError):
-            with lock:
-                failed.append(outcome)
-
-    details = backend.details
-    if details.persistent is not None:
-        with suppress(AwsError):  # whose entries the cache holds; unknown: not used
-            backend.clients.caller_identity()
-    for page in backend.scheduler.iter_schedule_pages(group=group):
-        details.fetch(page, on_each=each)
-        for summary in page:
-            digest = details.digest(summary)
-            if digest is not None:
-                found = tally.add_digest(digest)
-            else:  # unread: a DISABLED one is known to cost nothing all the same
-                found = 0 if summary.state == "DISABLED" else None
-                tally.add(summary.group_name, found)
-            if per_schedule is not None:
-                per_schedule.append((summary.group_name, summary.name, found))
+    for summary, digest in listed_digests(backend, group, failed):
+        if digest is not None:
+            found = tally.add_digest(digest)
+        else:  # unread: a DISABLED one is known to cost nothing all the same
+            found = 0 if summary.state == "DISABLED" else None
+            tally.add(summary.group_name, found)
+        if per_schedule is not None:
+            per_schedule.append((summary.group_name, summary.name, found))
     return failed
 
 

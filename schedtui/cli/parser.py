@@ -500,14 +500,19 @@ def _add_runs(commands: argparse._SubParsersAction[_Parser]) -> None:
     runs.add_argument(
         "--window", choices=RUNS_WINDOWS, default="24h", help="how far back (default 24h)"
     )
-    runs.add_argument(
+    _add_report_output(runs)
+    add_context_options(runs, subcommand=True)
+
+
+def _add_report_output(parser: argparse.ArgumentParser) -> None:
+    """``-o table|json`` of a command that prints one report (not a stream of records)."""
+    parser.add_argument(
         "-o",
         "--output",
         choices=("table", "json"),
         default="table",
         help="table (default: for people, local times), json (one document, UTC times)",
     )
-    add_context_options(runs, subcommand=True)
 
 
 def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -529,11 +534,5 @@ def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
     cost.add_argument(
         "--per-schedule", action="store_true", help="each schedule's invocations and USD too"
     )
-    cost.add_argument(
-        "-o",
-        "--output",
-        choices=("table", "json"),
-        default="table",
-        help="table (default: for people), json (one document)",
-    )
+    _add_report_output(cost)
     add_context_options(cost, subcommand=True)
