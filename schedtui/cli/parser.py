@@ -504,14 +504,14 @@ def _add_runs(commands: argparse._SubParsersAction[_Parser]) -> None:
     add_context_options(runs, subcommand=True)
 
 
-def _add_report_output(parser: argparse.ArgumentParser) -> None:
+def _add_report_output(parser: argparse.ArgumentParser, table: str = "local times") -> None:
     """``-o table|json`` of a command that prints one report (not a stream of records)."""
     parser.add_argument(
         "-o",
         "--output",
         choices=("table", "json"),
         default="table",
-        help="table (default: for people, local times), json (one document, UTC times)",
+        help=f"table (default: for people, {table}), json (one document, UTC times)",
     )
 
 
@@ -534,5 +534,5 @@ def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
     cost.add_argument(
         "--per-schedule", action="store_true", help="each schedule's invocations and USD too"
     )
-    _add_report_output(cost)
+    _add_report_output(cost, table="UTC times")
     add_context_options(cost, subcommand=True)
