@@ -144,3 +144,21 @@ def test_metrics_that_cannot_be_read_leave_retries_out(
     assert "retries not counted: GetMetricData AWS/Scheduler: not authorized" in err
     code, out, _ = run(capsys, account)
     assert out.splitlines()[1].split()[3] == "-"  # not a zero: not known
+
+
+def test_a_hostile_group_name_never_reaches_the_terminal_raw(
+    account: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # AWS allows only [0-9a-zA-Z-_.]; moto stores anything, and schedtui trusts neither.
+    hostile = "evil\x1b[2J\u202egroup"
+    boto3.client("scheduler", region_name=REGION, endpoint_url=account).create_schedule_group(
+        Name=hostile
+    )
+    code, out, _ = run(capsys, account)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "evil␛[2J\\u202egroup" in out
+    code, out, _ = run(capsys, account, "-o", "json")
+    assert "\x1b" not in out
+    assert hostile in {group["GroupName"] for group in json.loads(out)["Groups"]}
