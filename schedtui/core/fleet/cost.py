@@ -97,9 +97,6 @@ class CostReport:
         """The USD of ``invocations`` of this month's: their share of the account's bill."""
         return self.usd * invocations / self.billed if self.billed else 0.0
 
-    def group(self, name: str) -> GroupCost | None:
-        return next((cost for cost in self.groups if cost.group == name), None)
-
 
 # What an (expression, zone) pair is, read once: a cron() with its zone; a rate()'s period
 # in seconds (a 1-tuple); an at()'s UTC instant in seconds (-inf: it never runs, skipped by
