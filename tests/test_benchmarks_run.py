@@ -26,6 +26,13 @@ BENCH = ROOT / "tests" / "bench"
 # Lines each benchmark prints: its title and the labels of its figures. A benchmark added
 # without an entry here fails below, so none can be left out of the suite.
 FIGURES = {
+    "test_bench_cost.py": [
+        "cost of 300 demo schedules",
+        "invocations a month:",
+        "USD a month:",
+        "from the columns (list):",
+        "from the digests (CLI):",
+    ],
     "test_bench_demo_scale.py": [
         "schedtui --demo --demo-size 300 in tmux",
         "first page -> first rows on screen",

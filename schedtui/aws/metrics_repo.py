@@ -11,6 +11,13 @@ from typing import TYPE_CHECKING, Final
 from schedtui.aws.errors import AccessDeniedError, ServiceFailureError, aws_call
 from schedtui.aws.session import AwsClients
 from schedtui.core.expressions.zones import utc
+from schedtui.core.fleet.cost import (
+    RETRY_METRICS,
+    RETRY_PERIOD,
+    RETRY_WINDOW,
+    retries_per_month,
+    retry_window,
+)
 from schedtui.core.monitoring.metrics import (
     GROUP_DIMENSION,
     NAMESPACE,
@@ -151,6 +158,14 @@ class MetricsRepository:
             if not token:
                 return
             request["NextToken"] = token
+
+    def retries_per_month(self, groups: Sequence[str], now: datetime) -> dict[str, float]:
+        """Each group's retries observed over the last week, scaled to a month (our reading
+        of the metrics: ``core/fleet/cost.py: RETRY_METRICS``). One GetMetricData call per
+        500 series. Raises AwsError as ``fetch`` does."""
+        start, end = retry_window(now)
+        series = self.fetch(groups, start, end, RETRY_PERIOD, RETRY_METRICS, causes=False)
+        return retries_per_month(series, RETRY_WINDOW)
 
     def alarms(self) -> list[MetricAlarm]:
         """The metric alarms on AWS/Scheduler metrics (plain or metric math), by name."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import suppress
 from typing import Any, Final
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from schedtui.core.monitoring.metrics import (
 from schedtui.core.monitoring.panel import dlq_order
 from schedtui.core.monitoring.peek import at_redrive_limit, redrive_sentence
 from schedtui.core.schedules.arns import parse_sqs_queue_arn, target_resource_name
+from schedtui.core.schedules.rows import ScheduleDigest
 from schedtui.core.schedules.schedule import ScheduleSummary
 
 _QUEUE_NAME: Final = re.compile(r"[A-Za-z0-9_-]{1,80}(\.fifo)?")
@@ -131,11 +133,25 @@ def queue_arn(text: str, backend: Backend) -> str:
 
 def dlq_users(backend: Backend, group: str | None) -> tuple[dict[str, list[str]], list[AwsError]]:
     """The DLQ ARNs the schedules name, each with its schedules (GROUP/NAME, sorted), and
-    the definitions that could not be read. Page by page: at most one page of definitions
-    is held at a time. A definition in the cache file with the listed LastModificationDate
-    is not fetched: each schedule's DLQ is read from its digest, fetched or cached."""
+    the definitions that could not be read (``listed_digests``: page by page, from the
+    cache file when it holds the listed version)."""
     users: dict[str, list[str]] = {}
     failed: list[AwsError] = []
+    for summary, digest in listed_digests(backend, group, failed):
+        if digest is not None and digest.dlq_arn:
+            users.setdefault(digest.dlq_arn, []).append(f"{summary.group_name}/{summary.name}")
+    for names in users.values():
+        names.sort()
+    return users, failed
+
+
+def listed_digests(
+    backend: Backend, group: str | None, failed: list[AwsError]
+) -> Iterator[tuple[ScheduleSummary, ScheduleDigest | None]]:
+    """Every listed schedule (of ``group``) with its definition's digest (None: it could not
+    be read, and the error is appended to ``failed``). Page by page: at most one page of
+    definitions is held at a time. A definition in the cache file with the listed
+    LastModificationDate is not fetched."""
     lock = threading.Lock()
 
     def each(summary: ScheduleSummary, outcome: Any) -> None:
@@ -150,12 +166,7 @@ def dlq_users(backend: Backend, group: str | None) -> tuple[dict[str, list[str]]
     for page in backend.scheduler.iter_schedule_pages(group=group):
         details.fetch(page, on_each=each)
         for summary in page:
-            digest = details.digest(summary)
-            if digest is not None and digest.dlq_arn:
-                users.setdefault(digest.dlq_arn, []).append(f"{summary.group_name}/{summary.name}")
-    for names in users.values():
-        names.sort()
-    return users, failed
+            yield summary, details.digest(summary)
 
 
 def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:

@@ -308,6 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scripting(commands)
     _add_runs(commands)
     _add_doctor(commands)
+    _add_cost(commands)
     return parser
 
 
@@ -540,3 +541,28 @@ def _add_runs(commands: argparse._SubParsersAction[_Parser]) -> None:
         runs, "table (default: for people, local times), json (one document, UTC times)"
     )
     add_context_options(runs, subcommand=True)
+
+
+def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``schedtui cost`` (cli/cost.py): one report, so json or a table only."""
+    cost = commands.add_parser(
+        "cost",
+        help="invocations a month and the Scheduler bill, per group",
+        description=(
+            "Invocations in the next 30 days of every schedule, from its expression (zones, "
+            "start and end dates; DISABLED counts 0), plus the retries seen in the groups' "
+            "metrics last week, and the Scheduler bill at the published price (the free tier "
+            "applies once to the account). Target costs (Lambda, Step Functions...) are not "
+            "included. Reads every definition (GetSchedule, through the definitions cache)."
+        ),
+    )
+    cost.add_argument(
+        "--group", metavar="G", default=argparse.SUPPRESS, help="only this group's schedules"
+    )
+    cost.add_argument(
+        "--per-schedule", action="store_true", help="each schedule's invocations and USD too"
+    )
+    _add_report_output(
+        cost, "table (default: for people, UTC times), json (one document, UTC times)"
+    )
+    add_context_options(cost, subcommand=True)

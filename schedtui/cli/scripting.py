@@ -18,6 +18,7 @@ from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
 from schedtui.cli.cache import definitions_cache
 from schedtui.cli.context import ContextError, aws_context, read_only_why, report_notices
+from schedtui.cli.cost import run_cost
 from schedtui.cli.dlq import run_dlq
 from schedtui.cli.doctor import run_doctor
 from schedtui.cli.exits import USAGE, UsageError, exit_code
@@ -39,9 +40,10 @@ COMMANDS: Final[dict[str, Command]] = {
     "history": run_history,
     "runs": run_runs,
     "doctor": run_doctor,
+    "cost": run_cost,
 }
 # The commands that read every definition: they open the definitions cache file.
-_READ_DEFINITIONS: Final = ("dlq", "doctor")
+READS_DEFINITIONS: Final = frozenset({"dlq", "doctor", "cost"})
 
 
 def run_scripting(args: argparse.Namespace) -> int:
@@ -51,7 +53,7 @@ def run_scripting(args: argparse.Namespace) -> int:
         with aws_context(args) as context:
             report_notices(context)  # config mistakes, a remembered profile dropped
             # Only these read every definition; the others never open the cache file.
-            definitions = definitions_cache(args) if name in _READ_DEFINITIONS else None
+            definitions = definitions_cache(args) if name in READS_DEFINITIONS else None
             for notice in definitions.notices if definitions is not None else ():
                 print(f"schedtui {name}: {printable(notice)}", file=sys.stderr)
             backend = Backend.connect(

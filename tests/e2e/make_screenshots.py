@@ -6,7 +6,8 @@ Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edi
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
 stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
 detail-80x24.svg, copy-arn.svg, json-view.svg, failing.svg, command-completion.svg,
-console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg, doctor-panel.svg and timeline.svg.
+console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg, doctor-panel.svg and
+timeline.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -98,7 +99,13 @@ async def make() -> list[Path]:
         app = SchedtuiApp(backend, AppOptions(refresh_seconds=0, demo=True, clock=lambda: FIXED))
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await wait_until(pilot, lambda: fully_loaded(app), "the demo to load completely")
-            assert isinstance(app.screen, GroupsScreen)
+            groups = app.screen
+            assert isinstance(groups, GroupsScreen)
+            await wait_until(
+                pilot,
+                lambda: groups.cost is not None and not groups.cost.unknown,
+                "the groups' cost (INV/MO, USD/MO) counted",
+            )
             made.append(await shoot(pilot, "groups.svg"))
 
             # Every schedule, in the order the API lists them.

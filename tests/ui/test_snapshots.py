@@ -22,6 +22,7 @@ from schedtui.demo.simulator import DemoSimulator
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import ConfirmScreen, HelpScreen
+from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.table_screen import TableScreen
 from schedtui.ui.session import show_state
@@ -118,8 +119,15 @@ async def help_screen(pilot: Pilot[None]) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
 
 
+async def cost_counted(pilot: Pilot[None]) -> None:
+    """The groups list's INV/MO, USD/MO and cost line, once every definition is counted."""
+    screen = pilot.app.screen
+    assert isinstance(screen, GroupsScreen)
+    await wait_for(pilot, lambda: screen.cost is not None and not screen.cost.unknown)
+
+
 def test_groups_screen(snap_compare: SnapCompare, app: SchedtuiApp) -> None:
-    assert snap_compare(app, terminal_size=SIZE, run_before=steady())
+    assert snap_compare(app, terminal_size=SIZE, run_before=steady(cost_counted))
 
 
 def backfill(app: SchedtuiApp) -> None:

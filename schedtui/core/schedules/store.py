@@ -181,6 +181,10 @@ GROUP_COLUMNS: Final = (
     Column("disabled", "DISABLED", 8, align="right"),
     # TargetError + Dropped in the last hour (ui/failures.py): the cell is the group's name.
     Column("failures", "FAIL 1h", 8, align="right", lookup="group_failures"),
+    # Invocations (retries observed included) and the group's share of the Scheduler bill
+    # in the next 30 days (core/fleet/cost.py, counted off the UI thread by the groups list).
+    Column("invocations", "INV/MO", 10, align="right", lookup="group_invocations"),
+    Column("usd", "USD/MO", 8, align="right", lookup="group_usd"),
     Column("created", "CREATED", 16),
     Column("tags", "TAGS", 20, flex=True),
 )
@@ -565,6 +569,8 @@ class AccountStore:
                         str(count.enabled),
                         str(count.disabled),
                         name,
+                        name,
+                        name,
                         _stamp(created),
                         printable(tag_text),
                     ),
@@ -574,6 +580,8 @@ class AccountStore:
                         count.total,
                         count.enabled,
                         count.disabled,
+                        name,
+                        name,
                         name,
                         created or _FAR_FUTURE,
                         tag_text,

@@ -240,8 +240,15 @@ class TableScreen(AppScreen):
 
     def _show_status(self, shown: int) -> None:
         # status_text quotes AWS text (a group name): printable, and a Text, never markup.
-        self.query_one("#status", Static).update(Text(printable(self.status_text(shown))))
+        # One line each, cut at the edge (the most important words first).
+        lines = [printable(self.status_text(shown)), printable(self.status_detail())]
+        text = Text("\n".join(line for line in lines if line), no_wrap=True, overflow="ellipsis")
+        self.query_one("#status", Static).update(text)
         self.show_title()
+
+    def status_detail(self) -> str:
+        """A second status line (the groups list's cost); empty: none."""
+        return ""
 
     # -- filter ---------------------------------------------------------------------------------
 

@@ -130,12 +130,14 @@ def _last_cell_replaced(parts: list[tuple[str, bool]], glyph: str) -> list[tuple
 
 
 def lookup_text(value: object) -> str:
-    """How a `lookup` column shows its figure: counts with thousands separators, nothing
-    known as a dash."""
+    """How a `lookup` column shows its figure: counts with thousands separators, amounts
+    (floats) to two decimals, nothing known as a dash."""
     if value is None:
         return "—"
     if isinstance(value, int):
         return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
     return str(value)
 
 

@@ -1,0 +1,164 @@
+"""`schedtui cost` against moto over HTTP: the JSON document, the table, one group, each
+schedule's share, retries from the metrics, and metrics that cannot be read."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from schedtui.aws.errors import AccessDeniedError
+from schedtui.aws.metrics_repo import MetricsRepository
+from schedtui.cli import cost as cost_command
+from schedtui.cli import main
+from schedtui.core.fleet.prices import PRICE_SOURCE
+from tests.aws.conftest import REGION, ROLE
+
+# In the future of any real clock: moto refuses a StartDate in the past, whatever "now" is.
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+FUNCTION = f"arn:aws:lambda:{REGION}:123456789012:function:report"
+
+
+@pytest.fixture
+def account(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setattr(cost_command, "clock", lambda: NOW)
+
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
+
+    scheduler = client("scheduler")
+    scheduler.create_schedule_group(Name="reports")
+    scheduler.create_schedule_group(Name="quiet")
+    target = {"Arn": FUNCTION, "RoleArn": ROLE}
+    for name, expression, extra in (
+        ("daily", "cron(0 9 * * ? *)", {"ScheduleExpressionTimezone": "Europe/Madrid"}),
+        ("hourly", "rate(1 hour)", {}),  # 720 in any 30 days, whatever its anchor
+        ("later", "rate(1 hour)", {"StartDate": NOW + timedelta(days=20)}),  # 241
+        ("once", "at(2030-01-10T10:00:00)", {}),
+        ("off", "cron(* * * * ? *)", {"State": "DISABLED"}),
+    ):
+        scheduler.create_schedule(
+            Name=name,
+            GroupName="reports",
+            ScheduleExpression=expression,
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target=target,
+            **extra,
+        )
+    # 14 failed attempts last week, 7 of them the last of their invocation (sent to the DLQ):
+    # 7 retries a week, 30 a month.
+    client("cloudwatch").put_metric_data(
+        Namespace="AWS/Scheduler",
+        MetricData=[
+            {
+                "MetricName": metric,
+                "Dimensions": [{"Name": "ScheduleGroup", "Value": "reports"}],
+                "Timestamp": NOW - timedelta(days=3),
+                "Value": value,
+                "Unit": "Count",
+            }
+            for metric, value in (
+                ("TargetErrorCount", 14.0),
+                ("InvocationsSentToDeadLetterCount", 7.0),
+            )
+        ],
+    )
+    return moto_endpoint
+
+
+def run(capsys: pytest.CaptureFixture[str], endpoint: str, *args: str) -> tuple[int, str, str]:
+    code = main(["cost", *args, "--endpoint-url", endpoint, "--read-only"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_cost_as_json(account: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, account, "-o", "json")
+    assert code == 0, err
+    document = json.loads(out)
+    groups = {group["GroupName"]: group for group in document["Groups"]}
+    assert {"reports", "quiet"} <= set(groups)
+    assert groups["reports"] == {
+        "GroupName": "reports",
+        "Schedules": 5,
+        "Invocations": 30 + 720 + 241 + 1 + 0,
+        "Retries": pytest.approx(30.0),
+        "USD": 0.0,  # far under the free 14 million
+        "Unknown": 0,
+    }
+    assert groups["quiet"]["Schedules"] == 0
+    assert document["Invocations"] == 992
+    assert document["RetriesObserved"] is True
+    assert document["FreeInvocations"] == 14_000_000
+    assert document["MonthStart"] == "2030-01-01T00:00:00+00:00"
+    assert document["MonthEnd"] == "2030-01-31T00:00:00+00:00"
+    assert document["Scope"] == "account"
+    assert document["Price"]["Source"] == PRICE_SOURCE
+    assert "not included" in document["Price"]["Note"]
+    assert "Schedules" not in document  # only with --per-schedule
+
+
+def test_each_schedule_with_per_schedule(account: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, account, "--group", "reports", "--per-schedule", "-o", "json")
+    assert code == 0
+    document = json.loads(out)
+    assert document["Scope"] == {"GroupName": "reports"}
+    assert [group["GroupName"] for group in document["Groups"]] == ["reports"]
+    counts = {entry["Name"]: entry["Invocations"] for entry in document["Schedules"]}
+    assert counts == {"daily": 30, "hourly": 720, "later": 241, "once": 1, "off": 0}
+
+
+def test_cost_as_a_table(account: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, account, "--group", "reports", "--per-schedule")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["GROUP", "SCHEDULES", "INV/MO", "RETRIES/MO", "USD/MO"]
+    assert lines[1].split() == ["reports", "5", "992", "30", "0.00"]
+    assert any(line.split() == ["reports/hourly", "720", "0.00"] for line in lines)
+    assert "992 invocations + 30 retries, 14,000,000 free: USD 0.00 a month" in out
+    assert "target costs (Lambda, Step Functions...) not included" in lines[-1]
+    assert "only this group was read" in err  # its bill assumes it is the whole account
+
+
+def test_a_group_that_does_not_exist(account: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, account, "--group", "nope")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("schedtui cost: ")
+
+
+def test_metrics_that_cannot_be_read_leave_retries_out(
+    account: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(*_: object) -> dict[str, float]:
+        raise AccessDeniedError("GetMetricData AWS/Scheduler: not authorized", code="AccessDenied")
+
+    monkeypatch.setattr(MetricsRepository, "retries_per_month", denied)
+    code, out, err = run(capsys, account, "-o", "json")
+    document = json.loads(out)
+    assert code == 0  # the expressions' counts are whole; retries are "when available"
+    assert (document["RetriesObserved"], document["Retries"]) == (False, 0.0)
+    assert "retries not counted: GetMetricData AWS/Scheduler: not authorized" in err
+    code, out, _ = run(capsys, account)
+    assert out.splitlines()[1].split()[3] == "-"  # not a zero: not known
+
+
+def test_a_hostile_group_name_never_reaches_the_terminal_raw(
+    account: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # AWS allows only [0-9a-zA-Z-_.]; moto stores anything, and schedtui trusts neither.
+    hostile = "evil\x1b[2J\u202egroup"
+    boto3.client("scheduler", region_name=REGION, endpoint_url=account).create_schedule_group(
+        Name=hostile
+    )
+    code, out, _ = run(capsys, account)
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\u202e" not in out
+    assert "evil␛[2J\\u202egroup" in out
+    code, out, _ = run(capsys, account, "-o", "json")
+    assert "\x1b" not in out
+    assert hostile in {group["GroupName"] for group in json.loads(out)["Groups"]}

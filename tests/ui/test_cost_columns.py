@@ -1,0 +1,121 @@
+"""The groups list's INV/MO and USD/MO columns and its cost line: counted from the store's
+columns, equal to what the whole definitions (GetSchedule) give, retries from the metrics
+included, the note at 80x24, and metrics that cannot be read said so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import boto3
+import pytest
+from textual.pilot import Pilot
+
+from schedtui.aws.errors import AccessDeniedError
+from schedtui.aws.metrics_repo import MetricsRepository
+from schedtui.aws.session import AwsSettings
+from schedtui.core.fleet.cost import cost_report
+from schedtui.core.schedules.schedule import Schedule
+from schedtui.ui.app import SchedtuiApp
+from schedtui.ui.screens.groups import GroupsScreen
+from schedtui.ui.widgets.virtual_table import VirtualTable
+from tests.ui.test_app import FIXED, SIZE, loaded, scheduler, static_text, wait_for
+
+
+def every_schedule(settings: AwsSettings) -> list[Schedule]:
+    """The account's whole definitions, read apart from the app (its own path)."""
+    client = scheduler(settings)
+    found = []
+    for page in client.get_paginator("list_schedules").paginate():
+        for item in page["Schedules"]:
+            answer = client.get_schedule(GroupName=item["GroupName"], Name=item["Name"])
+            found.append(Schedule.from_api(dict(answer)))
+    return found
+
+
+def put_retries(settings: AwsSettings) -> None:
+    """14 target errors in billing two days ago, none of them a last attempt: 60 a month."""
+    cloudwatch = boto3.client(
+        "cloudwatch", region_name="us-east-1", endpoint_url=settings.endpoint_url
+    )
+    cloudwatch.put_metric_data(
+        Namespace="AWS/Scheduler",
+        MetricData=[
+            {
+                "MetricName": "TargetErrorCount",
+                "Dimensions": [{"Name": "ScheduleGroup", "Value": "billing"}],
+                "Timestamp": FIXED - timedelta(days=2),
+                "Value": 14.0,
+                "Unit": "Count",
+            }
+        ],
+    )
+
+
+def column_texts(table: VirtualTable, key: str) -> dict[str, str]:
+    column = [c.key for c in table.columns].index(key)
+    return {
+        str(table.rows[row].key): table.cell_text(table.rows[row], column)
+        for row in range(table.row_count)
+    }
+
+
+async def counted(pilot: Pilot[None], app: SchedtuiApp) -> GroupsScreen:
+    """The groups list once every definition is counted."""
+    screen = app.screen
+    assert isinstance(screen, GroupsScreen)
+    await wait_for(pilot, lambda: screen.cost is not None and not screen.cost.unknown)
+    return screen
+
+
+async def test_each_group_shows_its_invocations_and_share(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    put_retries(settings)
+    expected = cost_report(every_schedule(settings), FIXED, {"billing": 60.0})
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await counted(pilot, app)
+        await pilot.pause(0.1)
+        table = screen.table
+        invocations = column_texts(table, "invocations")
+        usd = column_texts(table, "usd")
+        for group in expected.groups:
+            billed = round(group.invocations + group.retries)
+            assert invocations[group.group] == f"{billed:,}", group.group
+            assert usd[group.group] == f"{group.usd:,.2f}"
+        # The demo's account is far under the free tier: every share is zero.
+        assert set(usd.values()) == {"0.00"}
+        status = static_text(app, "#status")
+        total = expected.invocations + 60
+        assert f"{total:,.0f} inv/mo incl. 60 retries: USD 0.00/mo" in status
+        assert "target costs not included" in status
+        # Sorted by INV/MO, the busiest group comes first.
+        table.sort_by("invocations", reverse=True)
+        await pilot.pause(0.1)
+        busiest = max(expected.groups, key=lambda g: g.invocations + g.retries)
+        assert table.rows.key(0) == busiest.group
+
+
+async def test_the_cost_line_fits_80_columns_and_says_unread_retries(
+    settings: AwsSettings,
+    make_app: Callable[..., SchedtuiApp],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def denied(*_: object) -> dict[str, float]:
+        raise AccessDeniedError("GetMetricData: not authorized", code="AccessDenied")
+
+    monkeypatch.setattr(MetricsRepository, "retries_per_month", denied)
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        screen = await counted(pilot, app)
+        await pilot.pause(0.1)
+        assert screen.cost is not None
+        assert not screen.cost.retries_known
+        lines = [line.strip() for line in static_text(app, "#status").splitlines()]
+        assert len(lines) == 2
+        # The account's figure and the note come first: what is cut at 80 is the price's tail.
+        assert lines[1].startswith(f"{screen.cost.invocations:,.0f} inv/mo: USD 0.00/mo")
+        assert "target costs not included (retries not read)" in lines[1]
