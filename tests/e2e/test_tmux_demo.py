@@ -455,8 +455,8 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
         # Help for the detail screen, then escape closes it.
         app.type("?")
         app.wait_for(
-            # (The runs and history keys pushed "ctrl+q always quits" below the fold.)
-            ("Help: Schedule", "toggle ENABLED/DISABLED", "who changed the schedule", "Everywhere"),
+            # (The runs, history and doctor keys pushed "Everywhere" below the fold.)
+            ("Help: Schedule", "toggle ENABLED/DISABLED", "who changed the schedule", "doctor:"),
             what="the help screen",
         )
         app.keys("Escape")

@@ -77,7 +77,8 @@ def test_hostile_text_never_reaches_the_terminal(tmp_path: Path, moto_endpoint: 
         sys.executable, "-m", "schedtui", "--endpoint-url", moto_endpoint, "--region", REGION,
         "--refresh", "0",
     ]  # fmt: skip
-    app = TmuxSession(command, env=env, cwd=tmp_path)
+    # Wide enough for the groups list's TAGS column, past INV/MO and USD/MO.
+    app = TmuxSession(command, width=170, env=env, cwd=tmp_path)
 
     def title() -> str:
         return app._tmux("display-message", "-p", "-t", "app:", "#{pane_title}").stdout.strip()
