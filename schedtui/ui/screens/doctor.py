@@ -16,7 +16,6 @@ from schedtui.core.health.doctor_table import (
     MINIMUM_TEXT,
     counts_text,
     finding_rows,
-    merge_notes,
     next_minimum,
     schedule_of,
     severity_counts,
@@ -27,9 +26,6 @@ from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
-
-# Notes under the table: few at 80x24, where the table needs the lines, more when tall.
-_NOTES_SHOWN, _NOTES_SHOWN_TALL, _TALL = 2, 6, 40
 
 
 class DoctorScreen(FleetScanScreen):
@@ -43,15 +39,10 @@ class DoctorScreen(FleetScanScreen):
         self.minimum = Severity.INFO
         self.diagnoses: list[Diagnosis] = []
         self.by_path: dict[tuple[str, str], Diagnosis] = {}
-        self.notes: list[str] = []  # every page's notes (merged when shown)
         self.calls = 0
 
     def started(self) -> None:
-        self.diagnoses, self.by_path, self.notes, self.calls = [], {}, [], 0
-
-    def prepare(self, first: bool) -> None:
-        if not first:
-            self.session.backend.doctor.forget()  # r: a fresh look at every role and target
+        self.diagnoses, self.by_path, self.calls = [], {}, 0
 
     def examine(self, schedules: list[Schedule], now: datetime, progress: Progress) -> object:
         if not schedules:
@@ -89,17 +80,6 @@ class DoctorScreen(FleetScanScreen):
 
     def progress_note(self) -> str:
         return f" · {self.calls:,} AWS read calls"
-
-    def notes_text(self) -> Text:
-        notes = merge_notes(self.notes)
-        room = _NOTES_SHOWN if self.size.height < _TALL else _NOTES_SHOWN_TALL
-        text = Text(style="dim")
-        for note in notes[:room]:
-            text.append("· " + printable(note) + "\n")
-        if len(notes) > room:
-            text.append(f"· +{len(notes) - room} more notes (on a taller terminal)\n")
-        text.rstrip()
-        return text
 
     def action_next_severity(self) -> None:
         self.minimum = next_minimum(self.minimum)
