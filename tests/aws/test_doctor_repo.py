@@ -28,6 +28,7 @@ from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
 from schedtui.core.health.resources import Presence, ScheduleFacts
 from schedtui.core.schedules.schedule import Schedule
+from schedtui.demo.resources import scheduler_trust
 from tests.aws.conftest import ACCOUNT, REGION
 from tests.aws.wire import intercept, json_error, query_error, query_page
 from tests.conftest import Seeding, closed_port
@@ -47,17 +48,8 @@ DLQ_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:scheduler-dlq"
 TASK_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-task"
 EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-execution"
 
-SCHEDULER_TRUST: dict[str, Any] = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "scheduler.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
-        }
-    ],
-}
+# The demo's: Scheduler may assume the role, from this account only.
+SCHEDULER_TRUST: dict[str, Any] = scheduler_trust()
 LAMBDA_TRUST: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
