@@ -31,6 +31,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from schedtui.aws.backend import Backend
+from schedtui.core.monitoring.metrics import QueueDepth
+from schedtui.demo import planted
 from schedtui.demo.server import DemoBackend
 from schedtui.demo.story import STORY_GROUP, STORY_SCHEDULE
 from schedtui.ui.app import AppOptions, SchedtuiApp
@@ -45,6 +47,7 @@ from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.screens.timeline import TimelineScreen
 from schedtui.ui.session import show_state
+from schedtui.ui.widgets.virtual_table import VirtualTable
 from tests.store_rows import rows_of
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
@@ -186,8 +189,16 @@ async def make() -> list[Path]:
             )
             made.append(await shoot(pilot, "monitor.svg"))
 
-            # Peek at the deepest DLQ: tab to the DLQ panel, p, confirm; grouped messages.
-            await pilot.press("tab", "p")
+            # Peek at the deepest DLQ (past the planted missing one, which has nothing to
+            # peek): tab to the DLQ panel, p, confirm; grouped messages.
+            await pilot.press("tab")
+            monitor = app.screen
+            assert isinstance(monitor, MonitorScreen)
+            assert monitor.last is not None
+            dlqs = monitor.query_one("#dlqs", VirtualTable)
+            depths = monitor.last.depths
+            dlqs.move_to(next(k for k in dlqs.row_keys() if isinstance(depths[k], QueueDepth)))
+            await pilot.press("p")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "peek?")
             await pilot.press("y")
             await wait_until(
@@ -317,7 +328,8 @@ async def make() -> list[Path]:
                 "the fleet doctor",
             )
             made.append(await shoot(pilot, "doctor.svg"))
-            run_command(app, "doctor " + "/".join(SCHEDULE))
+            # A planted problem: the role lacks lambda:InvokeFunction on its target.
+            run_command(app, f"doctor {planted.DOCTOR_GROUP}/role-missing-target-permission")
 
             def checked() -> bool:
                 screen = app.screen
@@ -329,14 +341,14 @@ async def make() -> list[Path]:
 
             # :timeline: the demo fleet's runs per minute over the next 24 hours, the busiest
             # minutes, the collisions on a shared target, the window suggestions.
-            await pilot.resize_terminal(*SIZE)
+            # Taller than the rest: the histogram, the busiest minutes and the collisions.
+            await pilot.resize_terminal(SIZE[0], 50)
             run_command(app, "timeline")
             await wait_until(
                 pilot,
                 lambda: isinstance(app.screen, TimelineScreen) and app.screen.computed >= 1,
                 "the fleet timeline",
             )
-            await pilot.press("tab")  # the collisions, under the busiest minutes
             made.append(await shoot(pilot, "timeline.svg"))
     demo.stop()
     return made

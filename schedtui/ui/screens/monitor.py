@@ -254,6 +254,8 @@ class MonitorScreen(AppScreen):
                 history.append(depth.total)
                 del history[:-30]
             problem = "" if depth is not None else str(outcome)
+            if isinstance(outcome, NotFoundError):  # the whole fact, in a narrow column
+                problem = "queue does not exist"
             row = dlq_row(arn, depth, problem, snapshot.references.get(arn, []), history)
             ranked.append((dlq_order(arn, depth, row.style == "error"), row))
         ranked.sort(key=lambda pair: pair[0])
