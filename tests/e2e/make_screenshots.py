@@ -6,8 +6,8 @@ Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edi
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
 stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
 detail-80x24.svg, copy-arn.svg, json-view.svg, failing.svg, command-completion.svg,
-console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg, doctor-panel.svg and
-timeline.svg.
+console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg, cleanup.svg,
+doctor-panel.svg and timeline.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -37,6 +37,7 @@ from schedtui.demo.server import DemoBackend
 from schedtui.demo.story import STORY_GROUP, STORY_SCHEDULE
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
+from schedtui.ui.screens.cleanup import CleanupScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
@@ -328,6 +329,18 @@ async def make() -> list[Path]:
                 "the fleet doctor",
             )
             made.append(await shoot(pilot, "doctor.svg"))
+            # :cleanup: what will never fire again, the doctor's target-gone ones included.
+            run_command(app, "cleanup")
+            await wait_until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, CleanupScreen)
+                    and app.screen.walks > 0
+                    and not app.screen.walking
+                ),
+                "the cleanup candidates",
+            )
+            made.append(await shoot(pilot, "cleanup.svg"))
             # A planted problem: the role lacks lambda:InvokeFunction on its target.
             run_command(app, f"doctor {planted.DOCTOR_GROUP}/role-missing-target-permission")
 
