@@ -283,6 +283,7 @@ async def test_a_fault_stops_the_walk_with_a_message(
         await pilot.press("question_mark")  # the help lists the screen's keys
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert "show all findings, warnings and errors, or errors only" in flat(app)
+        assert "mark / unmark" not in flat(app)  # nothing here acts on marks
 
 
 # -- against the real doctor (aws/doctor_repo.py over moto) -----------------------------------

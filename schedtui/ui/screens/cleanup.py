@@ -57,6 +57,7 @@ class CleanupScreen(FleetScanScreen):
     HELP_TITLE = "Cleanup"
     COLUMNS = COLUMNS
     NOUN = "Cleanup"
+    MARKABLE = True  # ctrl+d deletes the marked rows
     HINT = "space marks, a marks all; ctrl+d exports them, then deletes"
 
     def __init__(self, group: str | None = None) -> None:

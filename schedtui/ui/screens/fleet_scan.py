@@ -82,6 +82,7 @@ class FleetScanScreen(AppScreen):
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     NOUN: ClassVar[str] = ""  # the title's first words ("Doctor")
     PAGE: ClassVar[int] = 100  # summaries per page: one ListSchedules page's worth
+    MARKABLE: ClassVar[bool] = False  # space marks rows: only where a bulk action uses them
     HINT: ClassVar[str] = ""  # the last line of the notes: keys the table's rows take
 
     def __init__(self, group: str | None = None) -> None:
@@ -101,7 +102,7 @@ class FleetScanScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static(id="progress")
-        yield VirtualTable(self.COLUMNS, id="table")
+        yield VirtualTable(self.COLUMNS, markable=self.MARKABLE, id="table")
         yield Static(id="line")
         yield Static(id="notes")
         yield KeyFooter()
