@@ -75,7 +75,7 @@ class FleetScanScreen(AppScreen):
         + """
     FleetScanScreen #progress { height: 1; padding: 0 1; background: $panel; }
     FleetScanScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
-    FleetScanScreen #line { height: auto; max-height: 4; padding: 0 1; text-wrap: wrap; }
+    FleetScanScreen #line { height: auto; max-height: 6; padding: 0 1; text-wrap: wrap; }
     FleetScanScreen #notes { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     """
     )
