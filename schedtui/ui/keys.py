@@ -177,8 +177,12 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("doctor.severity", "f", "next_severity", "Severity",
         "show all findings, warnings and errors, or errors only", _screens("doctor"),
         where="fleet doctor"),
-    Key("doctor.back", "escape", "back", "Back", "back (stops the check)", _screens("doctor"),
-        "esc"),
+    # -- what the fleet doctor and cleanup share (ui/screens/fleet_scan.py) ------------------
+    Key("scan.filter", "slash", "open_filter", "Filter",
+        "filter the rows: every word must appear in the row (a kind, a group, a name...)",
+        _screens("scan"), "/", "fleet doctor, cleanup"),
+    Key("scan.back", "escape", "escape", "Back", "clear the filter, then back (stops the check)",
+        _screens("scan"), "esc", footer=False),  # the footer says q Back, as on the lists
     # -- cleanup (ui/screens/cleanup.py): space marks a row, as in the lists ---------------
     Key("cleanup.mark_all", "a", "mark_all", "Mark all",
         "mark every candidate; again: unmark them all", _screens("cleanup"), where="cleanup"),
@@ -186,8 +190,6 @@ KEYS: Final[tuple[Key, ...]] = (
         "delete the marked candidates (or the one under the cursor): each is exported first "
         "(cleanup-TIME.json in the state directory), then type `delete N schedules`",
         _screens("cleanup"), where="cleanup", mutates=True),
-    Key("cleanup.back", "escape", "back", "Back", "back (stops the check)", _screens("cleanup"),
-        "esc"),
     # -- monitoring --------------------------------------------------------------------------
     Key("monitor.window", "w", "next_window", "Window",
         "cycle the window: 1h, 3h, 24h, 7d", _screens("monitor"), where="monitor"),

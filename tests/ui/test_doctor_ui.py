@@ -245,6 +245,30 @@ async def test_a_second_look_says_it_answered_from_the_cache(
         assert "answered from the doctor's cache: no AWS call (r reads AWS again)" in flat(app)
 
 
+async def test_slash_filters_the_findings_and_typing_never_reaches_the_keys(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = start(make_app, settings, FakeDoctor())
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await fleet(pilot)
+        everything = table(app).row_count
+        # "m" would open the monitor and "f" cycle the severity, were they keys here.
+        await pilot.press("slash", *"order fifo-dlq")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.minimum is Severity.INFO
+        rows = [table(app).rows[i] for i in range(table(app).row_count)]
+        assert [(row.cells[1], schedule_of(row.key)) for row in rows] == [
+            ("fifo-dlq", ("orders", "order-status-sync"))
+        ]
+        assert "filter “order fifo-dlq”" in str(table(app).border_title)
+        await pilot.press("enter", "escape")  # the table keeps the filter; esc clears it
+        assert table(app).row_count == everything
+        assert app.screen is screen
+        await pilot.press("escape")  # then back
+        await wait_for(pilot, lambda: app.screen is not screen)
+
+
 def test_doctor_completes_group_names() -> None:
     groups = ["orders", "ops-maintenance", "billing"]
     assert completions("doc", groups, lambda group: []) == ["doctor "]

@@ -53,7 +53,7 @@ class _Page:
 
 
 class CleanupScreen(FleetScanScreen):
-    KEYS = ("cleanup", "table")
+    KEYS = ("cleanup", "scan", "table")
     HELP_TITLE = "Cleanup"
     COLUMNS = COLUMNS
     NOUN = "Cleanup"

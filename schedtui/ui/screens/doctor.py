@@ -30,7 +30,7 @@ from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
 
 
 class DoctorScreen(FleetScanScreen):
-    KEYS = ("doctor", "table")
+    KEYS = ("doctor", "scan", "table")
     HELP_TITLE = "Doctor"
     COLUMNS = COLUMNS
     NOUN = "Doctor"

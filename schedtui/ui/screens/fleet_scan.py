@@ -25,7 +25,7 @@ from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from schedtui.aws.errors import AwsError
 from schedtui.core.health.doctor_table import merge_notes
@@ -96,6 +96,7 @@ class FleetScanScreen(AppScreen):
         self.unread: list[AwsError] = []  # definitions that could not be read
         self.fault: str | None = None  # what stopped the walk
         self.notes: list[str] = []  # what the walk could not check, every page's (merged)
+        self.filter_words: list[str] = []  # /: every one must appear in a row shown
         self._beat = Beat(0, self.walk_again)  # never due on its own: r runs it
         self._drawn = 0.0  # when the table was last rebuilt
 
@@ -103,6 +104,7 @@ class FleetScanScreen(AppScreen):
         yield self.header()
         yield Static(id="progress")
         yield VirtualTable(self.COLUMNS, markable=self.MARKABLE, id="table")
+        yield Input(placeholder="filter: words that must all appear in the row", id="filter")
         yield Static(id="line")
         yield Static(id="notes")
         yield KeyFooter()
@@ -216,15 +218,50 @@ class FleetScanScreen(AppScreen):
         self._drawn = monotonic()
         table = self.table
         rows = self.rows()
+        if self.filter_words:
+            rows = [row for row in rows if self._matches(row)]
         if len(rows) == table.row_count and [r.key for r in rows] == table.row_keys():
             table.update_rows(rows)
         else:
             table.set_rows(rows)
-        title = " · ".join(part for part in (self.NOUN, *self.title_parts()) if part)
+        filtered = f"filter “{' '.join(self.filter_words)}”" if self.filter_words else ""
+        parts = (self.NOUN, *self.title_parts(), filtered)
+        title = " · ".join(part for part in parts if part)
         table.border_title = Content(f" {printable(title)} ")
         self.redraw_progress()
         self.show_line()
         self.query_one("#notes", Static).update(self.notes_text())
+
+    def _matches(self, row: TableRow) -> bool:
+        text = " ".join(row.cells).casefold()
+        return all(word in text for word in self.filter_words)
+
+    # -- the filter (/): the rows' own text, typed words all present ---------------------------
+
+    def action_open_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.add_class("open")
+        self.set_focus(field)  # now: a burst like "/kms" must never reach the table's keys
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self.filter_words = event.value.casefold().split()
+            self.redraw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.table.focus()
+
+    def action_escape(self) -> None:
+        field = self.query_one("#filter", Input)
+        if not field.has_class("open"):
+            self.back()
+            return
+        field.value = ""
+        field.remove_class("open")
+        self.filter_words = []
+        self.redraw()
+        self.table.focus()
 
     def redraw_progress(self) -> None:
         # The group, the fault and the unread schedules' errors are AWS text: printable.
