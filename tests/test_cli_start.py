@@ -176,7 +176,7 @@ def test_demo_without_the_demo_extra_says_how_to_install_it_and_exits_2(
     )
 
 
-def test_the_demo_keeps_its_audit_log_out_of_the_operators_and_removes_it(
+def test_the_demo_keeps_its_audit_log_and_exports_out_of_the_operators_and_removes_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = tmp_path / "state"
@@ -184,11 +184,13 @@ def test_the_demo_keeps_its_audit_log_out_of_the_operators_and_removes_it(
     args = build_parser().parse_args(["--demo", "--demo-size", "0"])
     with aws_context(args) as context:
         assert context.audit_path is not None
-        audit = Backend.connect(context.settings, audit_path=context.audit_path).mutations.audit
+        backend = Backend.connect(context.settings, audit_path=context.audit_path)
+        audit = backend.mutations.audit
         assert audit.path == context.audit_path
         assert not audit.path.is_relative_to(state)
         directory = audit.path.parent
         assert directory.is_dir()
+        assert backend.files_dir == directory  # cleanup's exports go there too
     assert not directory.exists()
     assert not state.exists()  # nothing written into the operator's state directory
 

@@ -34,6 +34,12 @@ class Backend:
     def settings(self) -> AwsSettings:
         return self.clients.settings
 
+    @property
+    def files_dir(self) -> Path:
+        """Where this session's files go (cleanup exports): beside its audit log, so the
+        demo's go to its temporary directory, never among the operator's own."""
+        return self.mutations.audit.path.parent
+
     @classmethod
     def connect(
         cls,

@@ -68,9 +68,11 @@ def plant(endpoint: str) -> None:
 
 @pytest.fixture
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The state directory the export goes to (core/paths.py reads XDG_STATE_HOME)."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    return tmp_path / "state" / "schedtui"
+    """The folder the export goes to: beside the session's audit log (make_app puts it in
+    tmp_path; the real state directory for a real session, a temporary one for the demo).
+    The state directory named by XDG_STATE_HOME must stay empty (test_*_export_*)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "elsewhere"))
+    return tmp_path
 
 
 @pytest.fixture
@@ -143,9 +145,9 @@ async def test_the_export_is_written_before_the_first_delete_and_holds_each_one(
     present_at_export: list[bool] = []
     real_write = cleanup_screen.write_export
 
-    def write_export(document: dict[str, Any], now: Any) -> Path:
+    def write_export(document: dict[str, Any], now: Any, folder: Path) -> Path:
         present_at_export.extend(exists(client, GROUP, name) for name in names)
-        return real_write(document, now)
+        return real_write(document, now, folder)
 
     monkeypatch.setattr(cleanup_screen, "write_export", write_export)
     app = make_app(planted)
@@ -164,6 +166,7 @@ async def test_the_export_is_written_before_the_first_delete_and_holds_each_one(
     path = state / EXPORT
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(state.stat().st_mode) == 0o700
+    assert not (state / "elsewhere").exists()  # beside the session's audit log only
     document = json.loads(path.read_text())
     entries = {e["request"]["Name"]: e for e in document["schedules"]}
     assert {name: e["reason"] for name, e in entries.items()} == {
@@ -199,9 +202,10 @@ async def test_nothing_is_deleted_when_the_export_cannot_be_written(
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("")
-    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))  # the directory cannot be made
     client = scheduler(planted)
     app = make_app(planted)
+    # The session's folder (its audit log's) cannot be made: a file stands in its place.
+    monkeypatch.setattr(app.session.backend.mutations.audit, "path", blocker / "audit.jsonl")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cleanup(pilot)
         await pilot.press("a")

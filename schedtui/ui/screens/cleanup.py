@@ -21,7 +21,7 @@ from rich.text import Text
 from schedtui.aws.cleanup_export import write_export
 from schedtui.core.health.cleanup import Candidate, candidates, export_document
 from schedtui.core.health.doctor import DoctorReport
-from schedtui.core.paths import shown, state_dir
+from schedtui.core.paths import shown
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
@@ -137,12 +137,13 @@ class CleanupScreen(FleetScanScreen):
             # As the dialog showed them (read again), each with the reason it was listed for.
             exported = [replace(reasons[s.key], schedule=s) for s in fresh if s.key in reasons]
             now = self.session.now()
-            path = write_export(export_document(exported, now), now)
+            path = write_export(export_document(exported, now), now, folder)
             plural = "schedule" if len(exported) == 1 else "schedules"
             return f"Exported {len(exported)} {plural} to {shown(path)} before deleting"
 
+        folder = self.session.backend.files_dir
         says = (
-            f"First, each is exported as a CreateSchedule request to {shown(state_dir())}/"
+            f"First, each is exported as a CreateSchedule request to {shown(folder)}/"
             "cleanup-<time>.json (nothing is deleted if it cannot be written)."
         )
         delete_schedules(
