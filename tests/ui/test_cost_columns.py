@@ -15,6 +15,7 @@ from schedtui.aws.errors import AccessDeniedError
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsSettings
 from schedtui.core.fleet.cost import cost_report
+from schedtui.core.fleet.prices import PRICE_BRIEF
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.groups import GroupsScreen
@@ -89,8 +90,10 @@ async def test_each_group_shows_its_invocations_and_share(
         assert set(usd.values()) == {"0.00"}
         status = static_text(app, "#status")
         total = expected.invocations + 60
-        assert f"{total:,.0f} inv/mo incl. 60 retries: USD 0.00/mo" in status
+        assert f"{total:,.0f} inv/mo (60 retries): USD 0.00/mo" in status
         assert "target costs not included" in status
+        # Whole at 120 columns, the price's date included.
+        assert status.splitlines()[1].rstrip().endswith(f"{PRICE_BRIEF}")
         # Sorted by INV/MO, the busiest group comes first.
         table.sort_by("invocations", reverse=True)
         await pilot.pause(0.1)

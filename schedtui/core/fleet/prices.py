@@ -17,10 +17,11 @@ USD_PER_MILLION: Final = 1.00  # each million invocations after the free ones
 
 TARGETS_NOT_INCLUDED: Final = "target costs (Lambda, Step Functions...) not included"
 # What a status line has room for (the groups list at 80 columns).
+# The groups list's status line: short, so it fits 120 columns whole.
 TARGETS_BRIEF: Final = "target costs not included"
 PRICE_BRIEF: Final = (
-    f"first {FREE_INVOCATIONS_PER_MONTH // 1_000_000}M free, then USD {USD_PER_MILLION:.2f}/M "
-    f"(AWS price read {PRICE_READ_ON.isoformat()})"
+    f"{FREE_INVOCATIONS_PER_MONTH // 1_000_000}M free, then USD {USD_PER_MILLION:.2f}/M "
+    f"(price of {PRICE_READ_ON.isoformat()})"
 )
 PRICE_NOTE: Final = (
     f"Scheduler invocations only: first {FREE_INVOCATIONS_PER_MONTH // 1_000_000} million a "

@@ -82,10 +82,10 @@ class GroupsScreen(TableScreen):
             return "Cost: counting…" if self.session.store.listed else ""
         so_far = "So far " if report.unknown or not self.session.store.complete else ""
         total = report.invocations + report.retries
-        retried = f" incl. {report.retries:,.0f} retries" if report.retries else ""
+        retried = f" ({report.retries:,.0f} retries)" if report.retries else ""
         unread = " (retries not read)" if self._retries_problem else ""
         return (
-            f"{so_far}{total:,.0f} inv/mo{retried}: USD {report.usd:,.2f}/mo · {TARGETS_BRIEF}"
+            f"{so_far}{total:,.0f} inv/mo{retried}: USD {report.usd:,.2f}/mo, {TARGETS_BRIEF}"
             f"{unread} · {PRICE_BRIEF}"
         )
 
