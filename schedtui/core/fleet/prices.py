@@ -11,12 +11,13 @@ from datetime import date
 from typing import Final
 
 PRICE_SOURCE: Final = "https://aws.amazon.com/eventbridge/pricing/"
-PRICE_READ_ON: Final = date(2026, 12, 4)  # when the figures below were read from the source
+# When the figures below were taken: from issue #16, which quotes the page (this machine
+# cannot reach it; check the page when changing them).
+PRICE_READ_ON: Final = date(2026, 12, 4)
 FREE_INVOCATIONS_PER_MONTH: Final = 14_000_000  # per account, every month
 USD_PER_MILLION: Final = 1.00  # each million invocations after the free ones
 
 TARGETS_NOT_INCLUDED: Final = "target costs (Lambda, Step Functions...) not included"
-# What a status line has room for (the groups list at 80 columns).
 # The groups list's status line: short, so it fits 120 columns whole.
 TARGETS_BRIEF: Final = "target costs not included"
 PRICE_BRIEF: Final = (
