@@ -8,8 +8,8 @@ definitions (``DetailsCache.whole``: kept ones are not read again), then the sub
 appear as pages finish and a progress line counts them. Leaving the screen (esc, a `:`
 command) sets the walk's stop Event: no page starts after it, and the details pool starts no
 more reads; ``r`` stops it and walks again. Everything the table shows is the subclass's
-rows (``core/table.py`` rows, cells printable), so the table, the cursor's line and the
-status line are shared.
+rows (``core/table.py`` rows, cells printable), so the table, the `/` filter (words the
+row's cells must hold), the cursor's line, the notes and the status line are shared.
 """
 
 from __future__ import annotations
