@@ -4,6 +4,7 @@ by ``tests/ui/doctor_fakes.py`` over the demo seed in moto, with the fixed clock
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,40 @@ async def test_while_checking_the_title_never_says_no_findings_and_the_fix_alway
         assert "1 error" in str(table(app).border_title)
         assert '"Resource": "the-end"}' in shown  # the fix whole, after a cut message
         assert "delivery-11" not in shown
+
+
+async def test_the_progress_says_when_it_is_reading_definitions(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first page waits on GetSchedule (not on the doctor): "checking… 0 of 234" for
+    # ten seconds read as stuck.
+    app = start(make_app, settings, FakeDoctor())
+    details = app.session.backend.details
+    gate = threading.Event()
+    real_fetch = details._fetch_one
+    fetched: list[str] = []
+
+    def slow_fetch(summary: Any) -> Any:
+        fetched.append(summary.name)
+        if len(fetched) > 20:
+            gate.wait(10)  # GetSchedule stalls with the page under way
+        time.sleep(0.05)  # the progress line is redrawn every 0.2 s at most
+        return real_fetch(summary)
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        monkeypatch.setattr(details, "cached", lambda summary: None)  # read every one again
+        monkeypatch.setattr(details, "_fetch_one", slow_fetch)
+        await pilot.press("colon", *"doctor", "enter")
+        listed = len(app.session.store)
+        await wait_for(pilot, lambda: "reading definitions… " in flat(app))
+        assert f" of {listed:,} (every listed schedule)" in flat(app)
+        gate.set()
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        await wait_for(pilot, lambda: not screen.walking)
+        assert "reading definitions" not in flat(app)
+        assert f"checked {len(app.session.store):,} schedules" in flat(app)
 
 
 async def test_a_second_look_says_it_answered_from_the_cache(

@@ -14,6 +14,7 @@ row's cells must hold), the cursor's line, the notes and the status line are sha
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,7 @@ class FleetScanScreen(AppScreen):
         self.walks = 0  # walks started; a page of an older walk is dropped
         self.walking = False
         self.total = self.done = 0
+        self.reading = False  # the walk is reading definitions (done counts those read)
         self.unread: list[AwsError] = []  # definitions that could not be read
         self.fault: str | None = None  # what stopped the walk
         self.notes: list[str] = []  # what the walk could not check, every page's (merged)
@@ -156,11 +158,21 @@ class FleetScanScreen(AppScreen):
         done = 0
         shown = monotonic()
 
-        def progress(count: int) -> None:
+        def told(count: int, reading: bool) -> None:
             nonlocal shown
             if monotonic() - shown >= _PROGRESS_SECONDS:
                 shown = monotonic()
-                walk.tell(self._progress, walk.number, done + count)
+                walk.tell(self._progress, walk.number, count, reading)
+
+        def progress(count: int) -> None:  # the page's schedules examined so far
+            told(done + count, reading=False)
+
+        # Every definition of every page, kept or fetched, counts once as it is in hand;
+        # next() is atomic, and the details pool's threads call each().
+        read = itertools.count(1)
+
+        def each(_summary: ScheduleSummary, _outcome: object) -> None:
+            told(next(read), reading=True)
 
         try:
             self.prepare(walk.number == 1)
@@ -168,7 +180,8 @@ class FleetScanScreen(AppScreen):
                 if walk.stop.is_set():
                     return
                 page = summaries[start : start + self.PAGE]
-                schedules, unread = details.whole(page, stop=walk.stop)
+                # Definitions not kept yet are read first (at GetSchedule's pace): say so.
+                schedules, unread = details.whole(page, on_each=each, stop=walk.stop)
                 if walk.stop.is_set():
                     return  # the page was cut short: its result would be partial
                 result = self.examine(schedules, now, progress)
@@ -184,15 +197,15 @@ class FleetScanScreen(AppScreen):
             self.total = total
             self.redraw_progress()
 
-    def _progress(self, walk: int, done: int) -> None:
+    def _progress(self, walk: int, done: int, reading: bool = False) -> None:
         if walk == self.walks:
-            self.done = done
+            self.done, self.reading = done, reading
             self.redraw_progress()
 
     def _page_done(self, walk: int, done: int, result: object, unread: list[AwsError]) -> None:
         if walk != self.walks:
             return
-        self.done = done
+        self.done, self.reading = done, False
         self.unread += unread
         self.absorb(result)
         # The rows are rebuilt from every page so far (~150 ms at 20,000 findings): at most
@@ -268,7 +281,8 @@ class FleetScanScreen(AppScreen):
         where = printable(f"group {self.group}" if self.group else "every listed schedule")
         text = Text()
         if self.walking:
-            text.append(f"checking… {self.done:,} of {self.total:,} ({where})", "bold")
+            doing = "reading definitions" if self.reading else "checking"
+            text.append(f"{doing}… {self.done:,} of {self.total:,} ({where})", "bold")
         elif self.fault is None:
             text.append(f"checked {self.done:,} schedules ({where})")
         else:
