@@ -163,6 +163,18 @@ def test_a_malformed_document_never_crashes_and_is_never_sure(document: Any) -> 
     assert "malformed" in verdict.why
 
 
+@pytest.mark.parametrize(
+    "look_alike",
+    ["lambda:\u0130nvokeFunction", "lambda:\u0131nvokeFunction", "\u017fqs:SendMessage"],
+)
+def test_a_unicode_look_alike_action_is_not_the_ascii_action(look_alike: str) -> None:
+    # IAM compares actions ignoring ASCII case only; Python's Unicode folding takes the
+    # dotted I, the dotless i and the long s for ASCII letters and would say ALLOWED.
+    action = "sqs:SendMessage" if "qs:" in look_alike else "lambda:InvokeFunction"
+    assert decide(policy(allow(look_alike, "*")), action=action).decision is Decision.DENIED
+    assert decide(policy(allow(action.upper(), "*")), action=action).decision is Decision.ALLOWED
+
+
 def test_a_malformed_policy_does_not_hide_an_explicit_deny() -> None:
     odd = PolicyDocument("inline odd", {"Statement": {"Effect": 1}})
     verdict = decide(odd, policy(deny("lambda:*", "*")))
@@ -277,6 +289,16 @@ def test_trust_explicit_deny_and_unread_trust() -> None:
     odd = scheduler_trust(role(trust={"Statement": [{"Effect": "Allow", "Action": 3}]}))
     assert odd.decision is Decision.CANNOT_TELL
     assert "malformed" in odd.why
+
+
+@pytest.mark.parametrize("condition", [[], ["aws:SourceAccount"], "x", 0])
+def test_a_trust_condition_that_is_not_an_object_is_never_read_as_none(condition: Any) -> None:
+    # An empty list or a string is no Condition AWS would store: the doctor cannot say
+    # the role is open to Scheduler (nor unconditioned), only that it cannot tell.
+    odd = assume({"Service": "scheduler.amazonaws.com"}, Condition=condition)
+    verdict = scheduler_trust(trust(odd))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "its Condition is not an object" in verdict.why
 
 
 def test_brackets_are_literal_and_a_hostile_pattern_ends() -> None:

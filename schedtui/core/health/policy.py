@@ -92,7 +92,10 @@ def _wildcards(patterns: Sequence[str], ignore_case: bool) -> re.Pattern[str] | 
     if not patterns:
         return None
     parts = (fnmatch.translate(pattern.replace("[", "[[]")) for pattern in patterns)
-    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE if ignore_case else 0)
+    # IAM folds only ASCII case in actions: Python's Unicode folding would read a look-alike
+    # (a long s for "s", a dotted capital I for "i") as the real action and say ALLOWED.
+    flags = re.IGNORECASE | re.ASCII if ignore_case else 0
+    return re.compile("(?:" + "|".join(parts) + ")", flags)
 
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -328,8 +331,8 @@ def _lets_scheduler_in(statement: Mapping[str, Any]) -> bool:
 
 
 def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
-    condition = statement.get("Condition") or {}
-    if not isinstance(condition, Mapping):
+    condition = statement.get("Condition", {})
+    if not isinstance(condition, Mapping):  # [] or "" too: never read as "no condition"
         raise _Malformed("its Condition is not an object")
     keys: set[str] = set()
     for operator, tests in condition.items():
