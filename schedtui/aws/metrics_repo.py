@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from schedtui.aws.errors import AccessDeniedError, ServiceFailureError, aws_call
+from schedtui.aws.errors import (
+    AccessDeniedError,
+    ServiceFailureError,
+    UnreadableAnswerError,
+    aws_call,
+)
 from schedtui.aws.session import AwsClients
 from schedtui.core.expressions.zones import utc
 from schedtui.core.fleet.cost import (
@@ -165,7 +170,10 @@ class MetricsRepository:
         500 series. Raises AwsError as ``fetch`` does."""
         start, end = retry_window(now)
         series = self.fetch(groups, start, end, RETRY_PERIOD, RETRY_METRICS, causes=False)
-        return retries_per_month(series, RETRY_WINDOW)
+        try:
+            return retries_per_month(series, RETRY_WINDOW)
+        except ValueError as error:  # NaN, inf or a negative count: no figure, a message
+            raise UnreadableAnswerError(f"GetMetricData AWS/Scheduler: {error}") from error
 
     def alarms(self) -> list[MetricAlarm]:
         """The metric alarms on AWS/Scheduler metrics (plain or metric math), by name."""
