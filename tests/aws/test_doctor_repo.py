@@ -896,3 +896,20 @@ def test_pages_are_judged_in_batches_of_at_least_the_batch_size() -> None:
     pages = [[1, 2], [3], [4, 5, 6], [7]]
     assert list(_batches(pages, 3)) == [[1, 2, 3], [4, 5, 6], [7]]
     assert list(_batches([], 3)) == []
+
+
+def test_an_allow_beside_a_policy_it_cannot_read_is_uncertain_not_allowed(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    # The managed policy allows everything; the inline one IAM would not hand over may
+    # hold a Deny: the doctor cannot say the schedule's permissions are fine.
+    healthy = account.healthy()
+    everything = account.managed_policy("allow-all", allow(("*", "*")))
+    account.client("iam").attach_role_policy(RoleName=ROLE_NAME, PolicyArn=everything)
+    intercept(
+        clients.iam, "GetRolePolicy", lambda _: query_error("AccessDenied", "not authorized", 403)
+    )
+    findings = doctor.diagnose([healthy], NOW).diagnoses[0].findings
+    assert findings
+    assert {finding.kind for finding in findings} == {FindingKind.ROLE_PERMISSION_UNCERTAIN}
+    assert all("may deny it" in finding.message for finding in findings)

@@ -196,13 +196,25 @@ def test_evaluate_role_incomplete_read_makes_an_implicit_deny_uncertain() -> Non
     assert verdict.decision is Decision.CANNOT_TELL
     assert "could not be read" in verdict.why
     assert "AccessDenied" in verdict.why
-    # What was read still decides when it is certain.
-    allowed = role(policies=(policy(allow("lambda:*", "*")),), complete=False)
-    assert evaluate_role(allowed, "lambda:InvokeFunction", FN).decision is Decision.ALLOWED
+    # A Deny that was read is certain whatever was not.
     denied = role(policies=(policy(deny("lambda:*", "*")),), complete=False)
     assert evaluate_role(denied, "lambda:InvokeFunction", FN).decision is Decision.DENIED
     whole = role(policies=(policy(allow("s3:*", "*")),))
     assert evaluate_role(whole, "lambda:InvokeFunction", FN).decision is Decision.DENIED
+
+
+def test_an_allow_beside_a_policy_that_could_not_be_read_is_never_sure() -> None:
+    # The unread policy may hold an explicit Deny (IAM answered the name of one the doctor
+    # could not fetch: denied, throttled, a name that did not survive the wire).
+    partial = role(
+        policies=(policy(allow("lambda:*", "*")),), complete=False, why="inline guard: not found"
+    )
+    verdict = evaluate_role(partial, "lambda:InvokeFunction", FN)
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "allows lambda:InvokeFunction" in verdict.why
+    assert "could not be read (inline guard: not found) and may deny it" in verdict.why
+    whole = role(policies=(policy(allow("lambda:*", "*")),))
+    assert evaluate_role(whole, "lambda:InvokeFunction", FN).decision is Decision.ALLOWED
 
 
 @pytest.mark.parametrize("presence", [Presence.MISSING, Presence.UNKNOWN])

@@ -285,9 +285,10 @@ def evaluate(policies: Sequence[PolicyDocument], action: str, resource: str) -> 
 
 
 def evaluate_role(role: RoleFacts, action: str, resource: str) -> Verdict:
-    """``evaluate`` on the role's policies; an incomplete read turns DENIED into CANNOT_TELL.
+    """``evaluate`` on the role's policies; an incomplete read turns an implicit deny and
+    an allow into CANNOT_TELL (the unread policy may allow it, or deny it).
 
-    Only an implicit deny: a Deny statement that was read is certain whatever was not.
+    Only a Deny statement that was read is certain whatever was not.
     """
     return _REMEMBERED.get(role, (action, resource), lambda: _evaluate_role(role, action, resource))
 
@@ -301,13 +302,15 @@ def _evaluate_role(role: RoleFacts, action: str, resource: str) -> Verdict:
             f"the role {role.arn} could not be read" + (f": {role.why}" if role.why else ""),
         )
     verdict = evaluate(role.policies, action, resource)
-    if verdict.decision is Decision.DENIED and not verdict.explicit and not role.complete:
-        unread = f" ({role.why})" if role.why else ""
-        return Verdict(
-            Decision.CANNOT_TELL,
-            f"{verdict.why}, but some of the role's policies could not be read{unread}",
-        )
-    return verdict
+    if verdict.explicit or role.complete or verdict.decision is Decision.CANNOT_TELL:
+        return verdict
+    unread = f" ({role.why})" if role.why else ""
+    may = "allow" if verdict.decision is Decision.DENIED else "deny"
+    return Verdict(
+        Decision.CANNOT_TELL,
+        f"{verdict.why}, but some of the role's policies could not be read{unread} and may "
+        f"{may} it",
+    )
 
 
 def _lets_scheduler_in(statement: Mapping[str, Any]) -> bool:
