@@ -376,8 +376,9 @@ class DoctorRepository:
             reads["target"] = self._resource(service, target.arn, read)
         else:
             notes.append(f"{kind.label} targets are not checked for existence")
-        if kind is TargetKind.ECS and target.ecs_parameters is not None:
-            arn = target.ecs_parameters.task_definition_arn
+        ecs = target.ecs_parameters
+        if kind is TargetKind.ECS and ecs is not None and ecs.task_definition_arn:
+            arn = ecs.task_definition_arn
             reads["task_definition"] = self._resource(
                 "ecs", arn, self._task_definition, "task-definition"
             )

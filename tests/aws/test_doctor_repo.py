@@ -204,7 +204,7 @@ def schedule(
     members["RetryPolicy"] = {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": event_age}
     if dlq:
         members["DeadLetterConfig"] = {"Arn": dlq}
-    if task_definition:
+    if task_definition is not None:
         members["EcsParameters"] = {"TaskDefinitionArn": task_definition}
     document: dict[str, Any] = {
         "Name": name,
@@ -913,3 +913,19 @@ def test_an_allow_beside_a_policy_it_cannot_read_is_uncertain_not_allowed(
     assert findings
     assert {finding.kind for finding in findings} == {FindingKind.ROLE_PERMISSION_UNCERTAIN}
     assert all("may deny it" in finding.message for finding in findings)
+
+
+def test_an_ecs_target_with_an_empty_task_definition_is_not_looked_up(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    # AWS requires a TaskDefinitionArn; a definition that holds "" was written around it.
+    # There is nothing to look up: no DescribeTaskDefinition of "", and the role's need is
+    # ecs:RunTask on a task definition the doctor cannot know ("*"), not on "".
+    account.role(policy=allow(("ecs:RunTask", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/*")))
+    account.cluster()
+    hollow = schedule(CLUSTER_ARN, task_definition="")
+    report = doctor.diagnose([hollow], NOW)
+    assert "DescribeTaskDefinition" not in operations
+    messages = [finding.message for finding in report.diagnoses[0].findings]
+    assert not [message for message in messages if "on  (" in message or "definition  " in message]
+    assert any("ecs:RunTask on *" in message for message in messages), messages

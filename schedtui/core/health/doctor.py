@@ -157,7 +157,8 @@ def _target_needs(schedule: Schedule, facts: ScheduleFacts | None) -> list[Need]
         resource = ANY_RESOURCE if kind in _ANY_RESOURCE_KINDS else target.arn
         return [Need(templated, resource, f"to invoke the {kind.label} target")]
     ecs = target.ecs_parameters
-    task_definition = ecs.task_definition_arn if ecs is not None else ANY_RESOURCE
+    # None or "" (AWS requires one; a definition written around that has none to name).
+    task_definition = (ecs.task_definition_arn if ecs is not None else "") or ANY_RESOURCE
     found = [Need(templated, task_definition, "to run the ECS task definition")]
     known = facts.task_definition if facts is not None else None
     if known is not None and known.presence is Presence.EXISTS:
