@@ -423,6 +423,14 @@ def test_retention_of_the_default_event_age_and_odd_attributes() -> None:
     assert diagnose(schedule(), facts(dlq=odd), NOW, region=REGION) == []
 
 
+@pytest.mark.parametrize("retention", ["-5", "1_000", "\u0663\u0660\u0660", " 60 ", "+3", "0x10"])
+def test_a_retention_sqs_would_never_write_is_no_finding(retention: str) -> None:
+    # SQS answers plain decimal digits; int() also takes a sign, "_" separators, padding
+    # and other scripts' digits, and the doctor would report "keeps messages -5s".
+    odd = ResourceFacts(DLQ, Presence.EXISTS, {"MessageRetentionPeriod": retention})
+    assert diagnose(schedule(), facts(dlq=odd), NOW, region=REGION) == []
+
+
 def test_hostile_text_is_kept_as_data() -> None:
     # Messages are plain data (the UI sanitizes them): never cut, never crashed on.
     hostile = FN + "-\x1b[2J\u202e" + "x" * 5000

@@ -529,10 +529,11 @@ def _target_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
 
 
 def _seconds(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
+    """A count of seconds as SQS writes it (ASCII digits only: int() would also take a
+    sign, "_", padding and other scripts' digits); None otherwise."""
+    if value is None or not (value.isascii() and value.isdigit()):
         return None
+    return int(value)
 
 
 def _dlq_rules(schedule: Schedule, facts: ScheduleFacts, done: set[FindingKind]) -> list[Finding]:
