@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 
 from schedtui.cli import doctor as doctor_command
 from schedtui.cli import main
@@ -279,3 +280,29 @@ def test_a_hostile_statement_id_and_policy_name_from_iam_are_shown_inert(
     assert not [char for char in ("\x9b", "\x85", "\r") if char in out]
     finding = json.loads(out)["schedules"][0]["findings"][0]
     assert f"statement '{CSI_SID}'" in finding["message"]  # the data as IAM holds it
+
+
+def test_a_window_stored_near_two_to_the_63_is_a_finding_not_a_crash(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # moto stores what boto3 sends with its checks off: a definition AWS's 1,440-minute
+    # limit did not guard (another tool, an older API). One schedule must not end the run.
+    unchecked = boto3.client(
+        "scheduler",
+        region_name=REGION,
+        endpoint_url=moto_endpoint,
+        config=Config(parameter_validation=False),
+    )
+    unchecked.create_schedule(
+        Name="vast-window",
+        GroupName="reports",
+        ScheduleExpression="rate(1 hour)",
+        FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 2**63 - 1},
+        Target={"Arn": FUNCTION_ARN, "RoleArn": ROLE, "DeadLetterConfig": {"Arn": DLQ_ARN}},
+    )
+    add(account, "healthy")
+    code, out, _ = run(capsys, moto_endpoint, "-o", "json")
+    assert code == 0  # a warning: --fail-on error by default
+    found = {s["name"]: [f["kind"] for f in s["findings"]] for s in json.loads(out)["schedules"]}
+    assert "window-over-period" in found["vast-window"]
+    assert found["healthy"] == []

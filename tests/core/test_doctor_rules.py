@@ -431,6 +431,18 @@ def test_a_retention_sqs_would_never_write_is_no_finding(retention: str) -> None
     assert diagnose(schedule(), facts(dlq=odd), NOW, region=REGION) == []
 
 
+@pytest.mark.parametrize("minutes", [2**63 - 1, 10**12])
+def test_a_window_of_minutes_near_two_to_the_63_is_a_finding_not_an_overflow(
+    minutes: int,
+) -> None:
+    # AWS allows 1,440; a definition stored around that (another tool, an older API) must
+    # not crash the doctor of the whole fleet with OverflowError.
+    huge = schedule(FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": minutes})
+    found = one_kind(FindingKind.WINDOW_OVER_PERIOD, diagnose(huge, facts(), NOW, region=REGION))
+    assert f"Flexible window of {minutes} minutes" in found.message
+    assert "Set MaximumWindowInMinutes to at most 1440" in found.fix
+
+
 def test_hostile_text_is_kept_as_data() -> None:
     # Messages are plain data (the UI sanitizes them): never cut, never crashed on.
     hostile = FN + "-\x1b[2J\u202e" + "x" * 5000

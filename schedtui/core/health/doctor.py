@@ -60,6 +60,7 @@ DISABLED_LONG_AFTER: Final = timedelta(days=30)
 _GAP_HORIZON: Final = timedelta(days=32)
 _GAP_RUNS: Final = 500
 _DAY_MINUTES: Final = 24 * 60
+_WINDOW_CAP_MINUTES: Final = 10**9
 
 # The IAM action each templated target calls on its ARN (the Scheduler user guide's
 # "templated targets"; Inspector Classic has no resource-level permissions, hence "*").
@@ -333,7 +334,10 @@ def _window_over_period(schedule: Schedule, now: datetime) -> Finding | None:
     minutes = window.maximum_window_in_minutes
     if window.mode != FlexibleTimeWindowMode.FLEXIBLE or not minutes or minutes < 1:
         return None
-    gap = _gap_below(schedule, timedelta(minutes=minutes), now)
+    # AWS allows 1440; a stored 2**63 would overflow timedelta. Past any gap compared
+    # (rate()'s period is capped at 10**9 seconds, a cron's gaps at _GAP_HORIZON), a
+    # longer window says nothing more.
+    gap = _gap_below(schedule, timedelta(minutes=min(minutes, _WINDOW_CAP_MINUTES)), now)
     if gap is None:
         return None
     shown = duration_text(gap)
