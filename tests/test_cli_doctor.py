@@ -282,7 +282,7 @@ def test_a_hostile_statement_id_and_policy_name_from_iam_are_shown_inert(
     assert f"statement '{CSI_SID}'" in finding["message"]  # the data as IAM holds it
 
 
-def test_a_window_stored_near_two_to_the_63_is_a_finding_not_a_crash(
+def test_numbers_stored_past_aws_limits_are_findings_not_a_crash(
     account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # moto stores what boto3 sends with its checks off: a definition AWS's 1,440-minute
@@ -300,9 +300,22 @@ def test_a_window_stored_near_two_to_the_63_is_a_finding_not_a_crash(
         FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 2**63 - 1},
         Target={"Arn": FUNCTION_ARN, "RoleArn": ROLE, "DeadLetterConfig": {"Arn": DLQ_ARN}},
     )
+    unchecked.create_schedule(
+        Name="odd-retry",
+        GroupName="reports",
+        ScheduleExpression="cron(0 2 * * ? *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": FUNCTION_ARN,
+            "RoleArn": ROLE,
+            "DeadLetterConfig": {"Arn": DLQ_ARN},
+            "RetryPolicy": {"MaximumRetryAttempts": -1, "MaximumEventAgeInSeconds": 2**63 - 1},
+        },
+    )
     add(account, "healthy")
     code, out, _ = run(capsys, moto_endpoint, "-o", "json")
-    assert code == 0  # a warning: --fail-on error by default
+    assert code == 0  # warnings: --fail-on error by default
     found = {s["name"]: [f["kind"] for f in s["findings"]] for s in json.loads(out)["schedules"]}
     assert "window-over-period" in found["vast-window"]
+    assert "dlq-retention-short" in found["odd-retry"]  # the queue keeps 14 days, not 2**63 s
     assert found["healthy"] == []

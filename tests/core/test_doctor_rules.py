@@ -443,6 +443,18 @@ def test_a_window_of_minutes_near_two_to_the_63_is_a_finding_not_an_overflow(
     assert "Set MaximumWindowInMinutes to at most 1440" in found.fix
 
 
+@pytest.mark.parametrize("value", [-1, 0, 2**63 - 1])
+def test_a_retry_policy_stored_outside_aws_ranges_is_judged_not_a_crash(value: int) -> None:
+    # AWS allows 0-185 attempts and 60-86,400 seconds; a definition stored around that
+    # must not end the doctor's run with a ValidationError.
+    odd = schedule(
+        target={"RetryPolicy": {"MaximumRetryAttempts": value, "MaximumEventAgeInSeconds": value}}
+    )
+    found = diagnose(odd, facts(), NOW, region=REGION)
+    short = [f for f in found if f.kind is FindingKind.DLQ_RETENTION_SHORT]
+    assert bool(short) == (value > 345_600)  # the healthy DLQ keeps 4 days
+
+
 def test_hostile_text_is_kept_as_data() -> None:
     # Messages are plain data (the UI sanitizes them): never cut, never crashed on.
     hostile = FN + "-\x1b[2J\u202e" + "x" * 5000
