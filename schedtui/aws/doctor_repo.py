@@ -277,7 +277,10 @@ class DoctorRepository:
                 for schedule in batch:
                     facts = self.facts(schedule)
                     counted.update(facts.notes)
-                    found = doctor.diagnose(schedule, facts, now, region=region)
+                    try:
+                        found = doctor.diagnose(schedule, facts, now, region=region)
+                    except Exception as error:  # one odd definition never ends the walk
+                        found = [doctor.unjudged(error)]
                     diagnoses.append(Diagnosis(schedule.group_name, schedule.name, tuple(found)))
                     done += 1
                     if progress is not None:

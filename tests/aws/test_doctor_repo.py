@@ -25,6 +25,7 @@ import pytest
 
 from schedtui.aws.doctor_repo import DoctorRepository, _batches, policy_document
 from schedtui.aws.session import AwsClients, AwsSettings
+from schedtui.core.health import doctor as doctor_rules
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
 from schedtui.core.health.resources import Presence, ScheduleFacts
@@ -929,3 +930,26 @@ def test_an_ecs_target_with_an_empty_task_definition_is_not_looked_up(
     messages = [finding.message for finding in report.diagnoses[0].findings]
     assert not [message for message in messages if "on  (" in message or "definition  " in message]
     assert any("ecs:RunTask on *" in message for message in messages), messages
+
+
+def test_a_definition_a_rule_fails_on_is_its_finding_and_the_others_are_judged(
+    account: Account, doctor: DoctorRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A value no rule foresaw (two were found: a window near 2**63, a RetryPolicy of -1)
+    # stands in here as a rule raising on one schedule: the walk goes on.
+    healthy = account.healthy()
+    odd = schedule(FUNCTION_ARN, name="odd\x1b[2J", dlq=DLQ_ARN)
+    judge = doctor_rules.diagnose
+
+    def failing(schedule: Schedule, *args: Any, **kwargs: Any) -> Any:
+        if schedule.name.startswith("odd"):
+            raise OverflowError("Python int too large to convert to C int")
+        return judge(schedule, *args, **kwargs)
+
+    monkeypatch.setattr(doctor_rules, "diagnose", failing)
+    report = doctor.diagnose([odd, healthy], NOW)
+    judged = {diagnosis.name: diagnosis.findings for diagnosis in report.diagnoses}
+    assert judged["nightly"] == ()
+    (finding,) = judged["odd\x1b[2J"]
+    assert finding.kind is FindingKind.NOT_CHECKED
+    assert "OverflowError: Python int too large" in finding.message

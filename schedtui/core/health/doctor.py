@@ -609,6 +609,17 @@ def _key_rules(facts: ScheduleFacts) -> list[Finding]:
     return []
 
 
+def unjudged(error: Exception) -> Finding:
+    """The finding of a definition a rule failed on (a value no rule foresaw): one
+    schedule's INFO, never the end of a fleet's check."""
+    return Finding(
+        FindingKind.NOT_CHECKED,
+        Severity.INFO,
+        f"The doctor could not judge this definition ({type(error).__name__}: {error})",
+        "Check the definition by hand (schedtui get GROUP/NAME), and report it as a schedtui bug.",
+    )
+
+
 def diagnose(
     schedule: Schedule, facts: ScheduleFacts | None, now: datetime, *, region: str
 ) -> list[Finding]:
