@@ -880,6 +880,29 @@ def test_a_role_with_more_inline_policies_than_a_page_is_read_to_the_end(
     assert operations.count("GetRolePolicy") == 2
 
 
+def test_an_iam_marker_given_twice_ends_the_listing_and_the_role_is_incomplete(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    # A hostile (or broken) endpoint answering the same Marker for ever: botocore's
+    # paginators refuse it, and so must the doctor's own paging, or it never ends.
+    account.healthy()
+    markers: list[str] = []
+
+    def again(request: Any) -> Any:
+        body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        markers.append(dict(part.split("=", 1) for part in body.split("&")).get("Marker", ""))
+        looping = len(markers) < 20  # a guard for this test only, should the doctor loop
+        return query_page(
+            "ListRolePolicies", "PolicyNames", ["invoke"], "again" if looping else None
+        )
+
+    intercept(clients.iam, "ListRolePolicies", again)
+    role = doctor.facts(account_schedule()).role
+    assert markers == ["", "again"]
+    assert not role.complete
+    assert "Marker it had already given" in role.why
+
+
 def test_a_policy_it_cannot_read_makes_the_permissions_uncertain_not_denied(
     account: Account, clients: AwsClients, doctor: DoctorRepository
 ) -> None:
