@@ -134,6 +134,7 @@ class MetricsRepository:
             "EndTime": end,
             "ScanBy": "TimestampAscending",
         }
+        seen: set[str] = set()
         while True:
             with aws_call(action):
                 page = self._clients.cloudwatch.get_metric_data(**request)
@@ -162,6 +163,12 @@ class MetricsRepository:
             token = page.get("NextToken")
             if not token:
                 return
+            if token == request.get("NextToken") or token in seen:  # it would never end
+                raise UnreadableAnswerError(
+                    f"{action}: CloudWatch answered a NextToken it had already given",
+                    code="UnreadableAnswer",
+                )
+            seen.add(token)
             request["NextToken"] = token
 
     def retries_per_month(self, groups: Sequence[str], now: datetime) -> dict[str, float]:
