@@ -11,7 +11,6 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.config import Config
 
 from schedtui.cli import doctor as doctor_command
 from schedtui.cli import main
@@ -25,6 +24,7 @@ from tests.aws.test_doctor_repo import (
     Account,
     allow,
 )
+from tests.ui.test_hostile_values import unchecked
 
 ESC = "\x1b]0;pwned\x07\x1b[2J"
 
@@ -287,20 +287,15 @@ def test_numbers_stored_past_aws_limits_are_findings_not_a_crash(
 ) -> None:
     # moto stores what boto3 sends with its checks off: a definition AWS's 1,440-minute
     # limit did not guard (another tool, an older API). One schedule must not end the run.
-    unchecked = boto3.client(
-        "scheduler",
-        region_name=REGION,
-        endpoint_url=moto_endpoint,
-        config=Config(parameter_validation=False),
-    )
-    unchecked.create_schedule(
+    client = unchecked(moto_endpoint)
+    client.create_schedule(
         Name="vast-window",
         GroupName="reports",
         ScheduleExpression="rate(1 hour)",
         FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 2**63 - 1},
         Target={"Arn": FUNCTION_ARN, "RoleArn": ROLE, "DeadLetterConfig": {"Arn": DLQ_ARN}},
     )
-    unchecked.create_schedule(
+    client.create_schedule(
         Name="odd-retry",
         GroupName="reports",
         ScheduleExpression="cron(0 2 * * ? *)",

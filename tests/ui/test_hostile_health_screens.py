@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
 
 from schedtui.aws.session import AwsSettings
 from schedtui.core.health.findings import Finding, FindingKind, Severity
@@ -25,6 +23,7 @@ from schedtui.ui.screens.cleanup import CleanupScreen
 from tests.ui.doctor_fakes import FakeDoctor, planted
 from tests.ui.test_app import loaded, on_screen, table, wait_for
 from tests.ui.test_doctor_ui import fleet, start
+from tests.ui.test_hostile_values import unchecked
 
 # A clear screen, a retitle ended by a bell, a carriage return, a C1 CSI and a bidi override.
 EVIL = "\x1b[2J\x1b]0;pwned\x07\r\x9b31m\u202egnp.exe"
@@ -76,12 +75,7 @@ async def test_the_cleanup_shows_a_hostile_schedule_and_its_gone_target_inert(
 ) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     assert settings.endpoint_url is not None
-    client = boto3.client(
-        "scheduler",
-        region_name="us-east-1",
-        endpoint_url=settings.endpoint_url,
-        config=Config(parameter_validation=False),
-    )
+    client = unchecked(settings.endpoint_url)
     client.create_schedule_group(Name="retired")
     client.create_schedule(
         Name="feed",
