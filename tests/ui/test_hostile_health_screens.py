@@ -16,11 +16,13 @@ from pathlib import Path
 import pytest
 
 from schedtui.aws.session import AwsSettings
+from schedtui.core.health.cleanup import Candidate, CleanupReason
 from schedtui.core.health.findings import Finding, FindingKind, Severity
+from schedtui.core.schedules.schedule import Schedule
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.commands import run_command
-from schedtui.ui.screens.cleanup import CleanupScreen
-from tests.ui.doctor_fakes import FakeDoctor, planted
+from schedtui.ui.screens.cleanup import CleanupScreen, candidate_row
+from tests.ui.doctor_fakes import ROLE, FakeDoctor, planted
 from tests.ui.test_app import loaded, on_screen, table, wait_for
 from tests.ui.test_doctor_ui import fleet, start
 from tests.ui.test_hostile_values import unchecked
@@ -103,3 +105,23 @@ async def test_the_cleanup_shows_a_hostile_schedule_and_its_gone_target_inert(
         assert "retired/feed" in shown
         assert "target gone" in shown
         assert "gone␛[2J" in shown
+
+
+def test_two_schedules_that_print_alike_are_two_cleanup_rows() -> None:
+    # A definition read without its Arn is keyed by its path: "a\x1b" and "a␛" print
+    # alike, and one row must not hide the other (nor be the one a delete removes).
+    def expired(name: str) -> Candidate:
+        found = Schedule.from_api(
+            {
+                "Name": name,
+                "GroupName": "retired",
+                "ScheduleExpression": "rate(1 hour)",
+                "FlexibleTimeWindow": {"Mode": "OFF"},
+                "Target": {"Arn": "arn:aws:sqs:us-east-1:123456789012:q", "RoleArn": ROLE},
+            }
+        )
+        return Candidate(found, CleanupReason.EXPIRED, "EndDate is past")
+
+    rows = [candidate_row(expired("a\x1b")), candidate_row(expired("a\u241b"))]
+    assert rows[0].cells == rows[1].cells  # the operator sees the same text...
+    assert rows[0].key != rows[1].key  # ...of two rows
