@@ -976,3 +976,25 @@ def test_a_definition_a_rule_fails_on_is_its_finding_and_the_others_are_judged(
     (finding,) = judged["odd\x1b[2J"]
     assert finding.kind is FindingKind.NOT_CHECKED
     assert "OverflowError: Python int too large" in finding.message
+
+
+def test_a_trust_copied_from_another_account_is_found_over_the_wire(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    # The trust document as IAM sends it (URL-encoded in GetRole), its aws:SourceAccount
+    # another account's: Scheduler could never assume the role for this schedule.
+    copied = json.loads(json.dumps(SCHEDULER_TRUST).replace(ACCOUNT, "999999999999"))
+    key = account.key()
+    account.role(
+        trust=copied,
+        policy=allow(
+            ("lambda:InvokeFunction", FUNCTION_ARN),
+            ("sqs:SendMessage", DLQ_ARN),
+            ("kms:Decrypt", key),
+        ),
+    )
+    account.function()
+    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
+    found = doctor.diagnose([schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=key)], NOW)
+    kinds = [finding.kind for finding in found.diagnoses[0].findings]
+    assert kinds == [FindingKind.ROLE_TRUST_MISSING]

@@ -3,6 +3,7 @@ apply, and a healthy schedule whose resources are healthy yields none of them.""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -318,6 +319,19 @@ def test_trust_fixes_give_the_statement_with_the_source_account() -> None:
     fix = one_kind(FindingKind.ROLE_TRUST_MISSING, found).fix
     assert '"Service": "scheduler.amazonaws.com"' in fix
     assert f'"aws:SourceAccount": "{ACCOUNT}"' in fix
+
+
+def test_a_trust_for_another_accounts_schedules_is_a_missing_trust() -> None:
+    # The trust statement copied from another account: Scheduler's aws:SourceAccount is
+    # this schedule's account, the condition fails, every invocation fails.
+    copied = json.loads(json.dumps(GOOD_TRUST).replace(ACCOUNT, "999999999999"))
+    found = diagnose(schedule(), facts(role={"trust": copied}), NOW, region=REGION)
+    missing = one_kind(FindingKind.ROLE_TRUST_MISSING, found)
+    assert missing.severity is Severity.ERROR
+    assert "only for aws:SourceAccount 999999999999" in missing.message
+    assert f"not the schedule's account {ACCOUNT}" in missing.message
+    assert f'"aws:SourceAccount": "{ACCOUNT}"' in missing.fix
+    assert diagnose(schedule(), facts(), NOW, region=REGION) == []  # its own account: fine
 
 
 def test_a_missing_role_gives_the_whole_recipe_and_nothing_else_about_the_role() -> None:

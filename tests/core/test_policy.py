@@ -268,6 +268,33 @@ def test_trust_conditioned_on_the_source(condition: dict[str, Any]) -> None:
     assert verdict.conditioned
 
 
+@pytest.mark.parametrize(
+    ("condition", "decision"),
+    [
+        ({"StringEquals": {"aws:SourceAccount": "999999999999"}}, Decision.DENIED),
+        (
+            {"StringEquals": {"aws:SourceAccount": ["999999999999", "123456789012"]}},
+            Decision.ALLOWED,
+        ),
+        ({"StringLike": {"AWS:SourceAccount": "12345678901?"}}, Decision.ALLOWED),
+        ({"StringLikeIfExists": {"aws:SourceAccount": "9*"}}, Decision.DENIED),
+        ({"StringNotEquals": {"aws:SourceAccount": "999999999999"}}, Decision.ALLOWED),
+    ],
+)
+def test_trust_conditioned_on_another_account_keeps_the_schedule_out(
+    condition: dict[str, Any], decision: Decision
+) -> None:
+    # A trust copied from another account: Scheduler's aws:SourceAccount is the
+    # schedule's own, the condition fails, and every invocation fails to assume the role.
+    guarded = trust(assume({"Service": "scheduler.amazonaws.com"}, Condition=condition))
+    verdict = scheduler_trust(guarded, "123456789012")
+    assert verdict.decision is decision
+    if decision is Decision.DENIED:
+        assert "not the schedule's account 123456789012" in verdict.why
+    # Without the schedule's account, the values are not checked.
+    assert scheduler_trust(guarded).decision is not Decision.DENIED
+
+
 def test_trust_for_another_service_or_action_keeps_scheduler_out() -> None:
     lambda_only = assume({"Service": "lambda.amazonaws.com"})
     tagging = {**assume({"Service": "scheduler.amazonaws.com"}), "Action": "sts:TagSession"}

@@ -211,12 +211,16 @@ def _statement(action: str, resource: str) -> str:
     return json.dumps({"Effect": "Allow", "Action": action, "Resource": resource})
 
 
-def _account(schedule: Schedule) -> str:
+def _known_account(schedule: Schedule) -> str | None:
     for arn in (schedule.arn, schedule.target.role_arn):
         parsed = parse_arn(arn or "")
         if parsed is not None and parsed.account:
             return parsed.account
-    return "<account id>"
+    return None
+
+
+def _account(schedule: Schedule) -> str:
+    return _known_account(schedule) or "<account id>"
 
 
 def _trust_statement(schedule: Schedule) -> str:
@@ -433,7 +437,7 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
 
 def _trust_rule(schedule: Schedule, role: RoleFacts) -> Finding | None:
     name = role.arn
-    trust = scheduler_trust(role)
+    trust = scheduler_trust(role, _known_account(schedule))
     if trust.decision is Decision.DENIED:
         return Finding(
             FindingKind.ROLE_TRUST_MISSING,
