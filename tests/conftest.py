@@ -11,10 +11,12 @@ import gc
 import logging
 import socket
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import boto3
 import botocore.session
 import moto.backends
 import pytest
@@ -137,3 +139,17 @@ def moto_endpoint(moto_server: str) -> str:
     request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=10).close()
     return moto_server
+
+
+Seeding = Callable[[str], Any]
+
+
+@pytest.fixture
+def seeding(moto_endpoint: str) -> Seeding:
+    """boto3 clients of the emptied server by service name, to seed it (writes allowed):
+    apart from the code under test's clients, whose settings (read-only...) the test picks."""
+
+    def client(service: str) -> Any:
+        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
+
+    return client

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import boto3
 import pytest
@@ -16,6 +15,7 @@ from schedtui.cli import cost as cost_command
 from schedtui.cli import main
 from schedtui.core.fleet.prices import PRICE_SOURCE
 from tests.aws.conftest import REGION, ROLE
+from tests.conftest import Seeding
 
 # In the future of any real clock: moto refuses a StartDate in the past, whatever "now" is.
 NOW = datetime(2030, 1, 1, tzinfo=UTC)
@@ -23,12 +23,10 @@ FUNCTION = f"arn:aws:lambda:{REGION}:123456789012:function:report"
 
 
 @pytest.fixture
-def account(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def account(moto_endpoint: str, seeding: Seeding, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(cost_command, "clock", lambda: NOW)
 
-    def client(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
-
+    client = seeding
     scheduler = client("scheduler")
     scheduler.create_schedule_group(Name="reports")
     scheduler.create_schedule_group(Name="quiet")

@@ -4,12 +4,8 @@ hostile text inert), the exit code per --fail-on, one schedule or a group, and -
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
-import boto3
 import pytest
 
 from schedtui.cli import doctor as doctor_command
@@ -24,18 +20,17 @@ from tests.aws.test_doctor_repo import (
     Account,
     allow,
 )
+from tests.conftest import Seeding
 from tests.ui.test_hostile_values import unchecked
 
 ESC = "\x1b]0;pwned\x07\x1b[2J"
 
 
 @pytest.fixture
-def account(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Account:
+def account(seeding: Seeding, monkeypatch: pytest.MonkeyPatch) -> Account:
     monkeypatch.setattr(doctor_command, "clock", lambda: NOW)
 
-    def client(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
-
+    client = seeding
     made = Account(client)
     made.role(policy=allow(("lambda:InvokeFunction", FUNCTION_ARN), ("sqs:SendMessage", DLQ_ARN)))
     made.function()
@@ -216,23 +211,6 @@ def test_progress_goes_to_stderr(
         "schedtui doctor: 4 of 4 schedules checked",
     ]
     assert len(json.loads(out)["schedules"]) == 4
-
-
-def test_doctor_runs_on_the_demo() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "schedtui", "doctor", "--demo", "-o", "json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        env={**os.environ, "AWS_EC2_METADATA_DISABLED": "true"},
-        stdin=subprocess.DEVNULL,
-    )
-    document = json.loads(result.stdout)
-    assert document["schedules"]
-    assert document["calls"] > 0
-    worst = {s["findings"][0]["severity"] for s in document["schedules"] if s["findings"]}
-    assert result.returncode == (5 if "error" in worst else 0), result.stderr
 
 
 def test_a_definition_it_cannot_read_keeps_its_fault_code(

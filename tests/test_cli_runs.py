@@ -7,15 +7,14 @@ import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
-import boto3
 import pytest
 
 from schedtui.cli import main
 from schedtui.cli import runs as runs_command
-from tests.aws.conftest import REGION, ROLE
+from tests.aws.conftest import ROLE
 from tests.aws.test_runs_repo import BAD_ID, ESC, FUNCTION_ARN, NOW, _log_lines
+from tests.conftest import Seeding
 
 
 @pytest.fixture
@@ -28,12 +27,10 @@ def local_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def account(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def account(moto_endpoint: str, seeding: Seeding, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setattr(runs_command, "clock", lambda: NOW)
 
-    def client(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
-
+    client = seeding
     scheduler = client("scheduler")
     scheduler.create_schedule_group(Name="reports")
     scheduler.create_schedule(

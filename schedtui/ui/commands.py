@@ -273,6 +273,7 @@ def help_screen(app: Any) -> HelpScreen:
     names = getattr(screen, "KEYS", ())
     # The screen's own keys first, then what all lists share, then the table's.
     shared = [name for name in ("list", "table") if name in names or "list" in names]
+    shared += ["marks"] if getattr(screen, "MARKABLE", False) else []
     names = (*(name for name in names if name not in shared), *shared)
     title = getattr(screen, "HELP_TITLE", "") or "schedtui"
     return HelpScreen(title, tuple(names), read_only=host(app).session.read_only)

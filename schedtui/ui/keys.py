@@ -74,8 +74,9 @@ KEYS: Final[tuple[Key, ...]] = (
     Key("table.sort", "s", "sort_focused", "Sort",
         "sort by the focused column; again: reverse (or click a header)", _screens("table"),
         where="lists and tables"),
+    # Only on the tables whose screen acts on marks (MARKABLE): the schedules, cleanup.
     Key("table.mark", "space", "toggle_mark", "Mark", "mark / unmark the row",
-        _screens("table"), where="lists", footer=False),
+        _screens("marks"), where="lists", footer=False),
     Key("table.select", "enter", "select_row", "Open", "open the selected group / schedule",
         _screens("table"), where="lists"),
     Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table"), "up / k",

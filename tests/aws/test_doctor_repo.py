@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-import boto3
 import pytest
 
 from schedtui.aws.doctor_repo import DoctorRepository, _batches, policy_document
@@ -30,9 +29,10 @@ from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
 from schedtui.core.health.resources import Presence, ScheduleFacts
 from schedtui.core.schedules.schedule import Schedule
+from schedtui.demo.resources import scheduler_trust
 from tests.aws.conftest import ACCOUNT, REGION
 from tests.aws.wire import intercept, json_error, query_error, query_page
-from tests.conftest import closed_port
+from tests.conftest import Seeding, closed_port
 
 READS = ("Get", "List", "Describe")
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -49,17 +49,8 @@ DLQ_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:scheduler-dlq"
 TASK_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-task"
 EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-execution"
 
-SCHEDULER_TRUST: dict[str, Any] = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "scheduler.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
-        }
-    ],
-}
+# The demo's: Scheduler may assume the role, from this account only.
+SCHEDULER_TRUST: dict[str, Any] = scheduler_trust()
 LAMBDA_TRUST: dict[str, Any] = {
     "Version": "2012-10-17",
     "Statement": [
@@ -83,14 +74,11 @@ def allow(*pairs: tuple[str, str]) -> dict[str, Any]:
     }
 
 
-Setup = Callable[[str], Any]
-
-
 class Account:
     """Makes resources in moto through writable clients (never the repository's)."""
 
-    def __init__(self, setup: Setup) -> None:
-        self.client = setup
+    def __init__(self, seeding: Seeding) -> None:
+        self.client = seeding
 
     def role(
         self,
@@ -222,16 +210,8 @@ def schedule(
 
 
 @pytest.fixture
-def setup(moto_endpoint: str) -> Setup:
-    def client(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
-
-    return client
-
-
-@pytest.fixture
-def account(setup: Setup) -> Account:
-    return Account(setup)
+def account(seeding: Seeding) -> Account:
+    return Account(seeding)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 from moto.backends import get_backend
@@ -50,16 +49,6 @@ def schedule(target: dict[str, Any], expression: str = "rate(1 hour)") -> Schedu
             "Target": {"RoleArn": ROLE, **target},
         }
     )
-
-
-@pytest.fixture
-def setup(moto_endpoint: str) -> Any:
-    """Clients that seed moto (writes allowed), apart from the repository's."""
-
-    def client(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=moto_endpoint)
-
-    return client
 
 
 @pytest.fixture
@@ -96,13 +85,13 @@ def _millis(at: datetime) -> int:
 
 
 @pytest.fixture
-def function(setup: Any) -> None:
-    iam = setup("iam")
+def function(seeding: Any) -> None:
+    iam = seeding("iam")
     iam.create_role(RoleName="fn", AssumeRolePolicyDocument="{}")
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("handler.py", "def handler(event, context): return 1\n")
-    setup("lambda").create_function(
+    seeding("lambda").create_function(
         FunctionName=FUNCTION,
         Runtime="python3.12",
         Role=f"arn:aws:iam::{ACCOUNT}:role/fn",
@@ -111,8 +100,8 @@ def function(setup: Any) -> None:
     )
 
 
-def _log_lines(setup: Any, lines: list[tuple[datetime, str]], group: str = FUNCTION) -> None:
-    logs = setup("logs")
+def _log_lines(seeding: Any, lines: list[tuple[datetime, str]], group: str = FUNCTION) -> None:
+    logs = seeding("logs")
     name = f"/aws/lambda/{group}"
     logs.create_log_group(logGroupName=name)
     logs.create_log_stream(logGroupName=name, logStreamName="2026/03/02/[$LATEST]abc")
@@ -128,10 +117,10 @@ SLOW_ID = "33333333-3333-3333-3333-333333333333"
 
 
 @pytest.fixture
-def logged(setup: Any) -> None:
+def logged(seeding: Any) -> None:
     at = NOW - timedelta(minutes=50)
     _log_lines(
-        setup,
+        seeding,
         [
             (at, f"START RequestId: {OK_ID} Version: $LATEST"),
             (at, f"REPORT RequestId: {OK_ID}\tDuration: 1200.50 ms\tBilled Duration: 1201 ms"),
@@ -148,9 +137,9 @@ def logged(setup: Any) -> None:
 
 
 @pytest.fixture
-def lambda_metrics(setup: Any) -> None:
+def lambda_metrics(seeding: Any) -> None:
     data = [("Invocations", 3.0), ("Errors", 2.0), ("Duration", 1200.5), ("Duration", 3000.0)]
-    setup("cloudwatch").put_metric_data(
+    seeding("cloudwatch").put_metric_data(
         Namespace="AWS/Lambda",
         MetricData=[
             {
@@ -193,8 +182,10 @@ def test_lambda_durations_failures_and_figures(clients: AwsClients, operations: 
 
 
 @pytest.mark.usefixtures("function", "lambda_metrics")
-def test_access_denied_on_the_logs_leaves_the_metrics(clients: AwsClients, setup: Any) -> None:
-    _log_lines(setup, [(NOW - timedelta(minutes=5), f"REPORT RequestId: {OK_ID}\tDuration: 5 ms")])
+def test_access_denied_on_the_logs_leaves_the_metrics(clients: AwsClients, seeding: Any) -> None:
+    _log_lines(
+        seeding, [(NOW - timedelta(minutes=5), f"REPORT RequestId: {OK_ID}\tDuration: 5 ms")]
+    )
     intercept(
         clients.logs,
         "FilterLogEvents",
@@ -277,8 +268,8 @@ def test_percentiles_and_a_qualified_function_with_stubber(clients: AwsClients) 
 MACHINE = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:etl"
 
 
-def _executions(setup: Any, inputs: list[str]) -> list[Any]:
-    sfn = setup("stepfunctions")
+def _executions(seeding: Any, inputs: list[str]) -> list[Any]:
+    sfn = seeding("stepfunctions")
     sfn.create_state_machine(
         name="etl", definition='{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
         roleArn=ROLE,
@@ -290,11 +281,11 @@ def _executions(setup: Any, inputs: list[str]) -> list[Any]:
 
 
 def test_step_functions_matches_the_schedules_executions_by_input(
-    clients: AwsClients, setup: Any, operations: list[str]
+    clients: AwsClients, seeding: Any, operations: list[str]
 ) -> None:
     mine = f'{{"from": "{SCHEDULE_ARN}", "at": "2026-03-02T10:00:00Z"}}'
     ours, failed, other, slow, old = _executions(
-        setup, [mine, mine.replace("10:00", "11:00"), '{"from": "someone else"}', mine, mine]
+        seeding, [mine, mine.replace("10:00", "11:00"), '{"from": "someone else"}', mine, mine]
     )
     # moto starts every execution RUNNING at the wall clock's now: the states set here.
     for execution, started, minutes, status in [
@@ -333,9 +324,9 @@ def test_step_functions_matches_the_schedules_executions_by_input(
 
 
 def test_step_functions_without_input_counts_every_execution(
-    clients: AwsClients, setup: Any
+    clients: AwsClients, seeding: Any
 ) -> None:
-    first, second = _executions(setup, ["{}", '{"x": 1}'])
+    first, second = _executions(seeding, ["{}", '{"x": 1}'])
     for execution in (first, second):
         execution.start_date = NOW - timedelta(minutes=20)
         execution.stop_date = NOW - timedelta(minutes=10)
@@ -353,8 +344,8 @@ def test_step_functions_without_input_counts_every_execution(
 CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/batch"
 
 
-def _tasks(setup: Any, groups: list[str]) -> list[Any]:
-    ecs = setup("ecs")
+def _tasks(seeding: Any, groups: list[str]) -> list[Any]:
+    ecs = seeding("ecs")
     ecs.create_cluster(clusterName="batch")
     ecs.register_task_definition(
         family="export", containerDefinitions=[{"name": "app", "image": "app:1", "memory": 128}]
@@ -370,9 +361,9 @@ def _tasks(setup: Any, groups: list[str]) -> list[Any]:
 
 
 def test_ecs_tasks_of_the_schedules_group(
-    clients: AwsClients, setup: Any, operations: list[str]
+    clients: AwsClients, seeding: Any, operations: list[str]
 ) -> None:
-    done, crashed, running, stranger = _tasks(setup, ["nightly", "nightly", "nightly", "adhoc"])
+    done, crashed, running, stranger = _tasks(seeding, ["nightly", "nightly", "nightly", "adhoc"])
     # moto runs tasks at the wall clock's now and without exit codes: set on its backend.
     for task, minutes_ago, length in [(done, 50, 10), (crashed, 30, 2), (running, 90, None),
                                       (stranger, 20, 1)]:  # fmt: skip
@@ -407,11 +398,11 @@ def test_ecs_tasks_of_the_schedules_group(
 
 
 def test_other_targets_show_the_groups_scheduler_figures_and_the_dlq(
-    clients: AwsClients, setup: Any, operations: list[str]
+    clients: AwsClients, seeding: Any, operations: list[str]
 ) -> None:
-    queue = setup("sqs").create_queue(QueueName="dlq")["QueueUrl"]
-    setup("sqs").send_message(QueueUrl=queue, MessageBody="{}")
-    setup("cloudwatch").put_metric_data(
+    queue = seeding("sqs").create_queue(QueueName="dlq")["QueueUrl"]
+    seeding("sqs").send_message(QueueUrl=queue, MessageBody="{}")
+    seeding("cloudwatch").put_metric_data(
         Namespace="AWS/Scheduler",
         MetricData=[
             {"MetricName": "TargetErrorCount", "Timestamp": NOW - timedelta(minutes=10),
@@ -431,8 +422,10 @@ def test_other_targets_show_the_groups_scheduler_figures_and_the_dlq(
     only_reads(operations)
 
 
-def test_a_throttled_metric_read_is_a_fault_beside_the_dlq(clients: AwsClients, setup: Any) -> None:
-    setup("sqs").create_queue(QueueName="dlq")
+def test_a_throttled_metric_read_is_a_fault_beside_the_dlq(
+    clients: AwsClients, seeding: Any
+) -> None:
+    seeding("sqs").create_queue(QueueName="dlq")
     intercept(
         clients.cloudwatch,
         "GetMetricData",

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from schedtui.core.fleet.cost import columns_cost_report, digests_cost_report
 from schedtui.core.schedules.columns import ScheduleColumns
 from schedtui.core.schedules.rows import ScheduleDigest
-from schedtui.core.schedules.schedule import ScheduleSummary
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.schedules.target import TargetSummary
 from schedtui.demo.seed import DEMO_ACCOUNT, DEMO_REGION, PlannedSchedule, plan_demo
 from tests.bench.scale import sized
@@ -33,23 +33,14 @@ def _arn(request: dict[str, object]) -> str:
 
 
 def _digest(planned: PlannedSchedule) -> ScheduleDigest:
-    request = planned.request
-    target = request["Target"]
-    return ScheduleDigest(
-        arn=_arn(request),
-        group=request["GroupName"],
-        name=request["Name"],
-        last_modification_date=planned.modified,
-        expression=request["ScheduleExpression"],
-        zone=request.get("ScheduleExpressionTimezone") or "",
-        state=request.get("State", "ENABLED"),
-        start_date=request.get("StartDate"),
-        end_date=request.get("EndDate"),
-        creation_date=planned.created,
-        target_arn=target["Arn"],
-        dlq_arn=(target.get("DeadLetterConfig") or {}).get("Arn"),
-        retry="",
-    )
+    """As the details cache keeps it: GetSchedule's answer for the planned request."""
+    answer = {
+        **planned.request,
+        "Arn": _arn(planned.request),
+        "CreationDate": planned.created,
+        "LastModificationDate": planned.modified,
+    }
+    return ScheduleDigest.of(Schedule.from_api(answer))
 
 
 def _summary(digest: ScheduleDigest) -> ScheduleSummary:

@@ -27,6 +27,7 @@ from schedtui.core.health.resources import (
     ScheduleFacts,
 )
 from schedtui.core.schedules.schedule import Schedule
+from schedtui.demo.resources import scheduler_trust
 
 NOW = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
 REGION = "us-east-1"
@@ -69,17 +70,8 @@ def allow(action: str, resource: str) -> dict[str, str]:
     return {"Effect": "Allow", "Action": action, "Resource": resource}
 
 
-GOOD_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "scheduler.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
-        }
-    ],
-}
+# The demo's: Scheduler may assume the role, from this account only.
+GOOD_TRUST: dict[str, Any] = scheduler_trust()
 GOOD_POLICY = PolicyDocument(
     "inline billing",
     {

@@ -82,3 +82,21 @@ def test_notes_counted_per_page_are_added_up_once() -> None:
         "targets of kinds the doctor does not check: kinesis (1,203 of the schedules)",
         "the role's policies could not all be read",
     ]
+
+
+def test_the_message_cell_names_resources_not_arns() -> None:
+    # The column is narrow: "The role arn:aws:iam::12345678901…" said nothing. The whole
+    # message, ARNs and all, is the line under the table.
+    denied = Finding(
+        FindingKind.ROLE_PERMISSION_DENIED,
+        Severity.ERROR,
+        "The role arn:aws:iam::123456789012:role/svc/runner may not lambda:InvokeFunction on "
+        "arn:aws:lambda:us-east-1:123456789012:function:ledger:prod (policies read: "
+        "arn:aws:iam::123456789012:policy/delivery, arn:aws:iam::aws:policy/ReadOnly). "
+        "Queue arn:aws:sqs:us-east-1:123456789012:dlq\x1b[2J.",
+    )
+    (row,) = finding_rows([Diagnosis("g", "n", (denied,))])
+    assert row.cells[3] == (
+        "The role runner may not lambda:InvokeFunction on ledger:prod (policies read: "
+        "delivery, ReadOnly). Queue dlq␛[2J."
+    )

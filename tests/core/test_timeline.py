@@ -234,8 +234,9 @@ def test_busiest_minutes_most_runs_first_then_earliest_with_their_schedules() ->
         (at(2026, 3, 2, 10, 7), 2),
         (at(2026, 3, 2, 10, 17), 2),
     ]
-    # Named most runs first (often: 6 in the hour, twice: 2), up to five.
-    assert found.busiest[1].schedules == ("default/often", "default/twice")
+    # Named fewest runs first (twice: 2 in the hour, often: 6), up to five: the ones that
+    # make the minute busy before the ones that run in every minute.
+    assert found.busiest[1].schedules == ("default/twice", "default/often")
     assert len(found.busiest[0].schedules) == 5
     # Twelve runs in one minute, four times the hour's average: spread them.
     spread = [s for s in found.suggestions if "busiest" in s.why]

@@ -6,8 +6,8 @@ Writes screenshots/groups.svg, schedules.svg, detail.svg, toggle-dialog.svg, edi
 edit-review.svg, help.svg, monitor.svg (the simulator's week of metrics, its live thread
 stopped so nothing moves), dlq-peek.svg, filter.svg, palette.svg, list-80x24.svg,
 detail-80x24.svg, copy-arn.svg, json-view.svg, failing.svg, command-completion.svg,
-console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg, doctor-panel.svg and
-timeline.svg.
+console-url.svg, runs.svg, history.svg, list-60x20.svg, doctor.svg, cleanup.svg,
+doctor-panel.svg and timeline.svg.
 The output is stable from run to run: the demo is seeded and the app's clock both fixed at
 ``FIXED``, every list waits until it is completely loaded (listed, every row's details
 fetched, the refresh finished), and the header shows a fixed endpoint instead of the demo's
@@ -31,10 +31,13 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from schedtui.aws.backend import Backend
+from schedtui.core.monitoring.metrics import QueueDepth
+from schedtui.demo import planted
 from schedtui.demo.server import DemoBackend
 from schedtui.demo.story import STORY_GROUP, STORY_SCHEDULE
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
+from schedtui.ui.screens.cleanup import CleanupScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
@@ -45,6 +48,7 @@ from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
 from schedtui.ui.screens.schedules import SchedulesScreen
 from schedtui.ui.screens.timeline import TimelineScreen
 from schedtui.ui.session import show_state
+from schedtui.ui.widgets.virtual_table import VirtualTable
 from tests.store_rows import rows_of
 
 FIXED = datetime(2026, 11, 29, 16, 0, tzinfo=UTC)
@@ -186,8 +190,16 @@ async def make() -> list[Path]:
             )
             made.append(await shoot(pilot, "monitor.svg"))
 
-            # Peek at the deepest DLQ: tab to the DLQ panel, p, confirm; grouped messages.
-            await pilot.press("tab", "p")
+            # Peek at the deepest DLQ (past the planted missing one, which has nothing to
+            # peek): tab to the DLQ panel, p, confirm; grouped messages.
+            await pilot.press("tab")
+            monitor = app.screen
+            assert isinstance(monitor, MonitorScreen)
+            assert monitor.last is not None
+            dlqs = monitor.query_one("#dlqs", VirtualTable)
+            depths = monitor.last.depths
+            dlqs.move_to(next(k for k in dlqs.row_keys() if isinstance(depths[k], QueueDepth)))
+            await pilot.press("p")
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "peek?")
             await pilot.press("y")
             await wait_until(
@@ -317,7 +329,20 @@ async def make() -> list[Path]:
                 "the fleet doctor",
             )
             made.append(await shoot(pilot, "doctor.svg"))
-            run_command(app, "doctor " + "/".join(SCHEDULE))
+            # :cleanup: what will never fire again, the doctor's target-gone ones included.
+            run_command(app, "cleanup")
+            await wait_until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, CleanupScreen)
+                    and app.screen.walks > 0
+                    and not app.screen.walking
+                ),
+                "the cleanup candidates",
+            )
+            made.append(await shoot(pilot, "cleanup.svg"))
+            # A planted problem: the role lacks lambda:InvokeFunction on its target.
+            run_command(app, f"doctor {planted.DOCTOR_GROUP}/role-missing-target-permission")
 
             def checked() -> bool:
                 screen = app.screen
@@ -329,14 +354,14 @@ async def make() -> list[Path]:
 
             # :timeline: the demo fleet's runs per minute over the next 24 hours, the busiest
             # minutes, the collisions on a shared target, the window suggestions.
-            await pilot.resize_terminal(*SIZE)
+            # Taller than the rest: the histogram, the busiest minutes and the collisions.
+            await pilot.resize_terminal(SIZE[0], 50)
             run_command(app, "timeline")
             await wait_until(
                 pilot,
                 lambda: isinstance(app.screen, TimelineScreen) and app.screen.computed >= 1,
                 "the fleet timeline",
             )
-            await pilot.press("tab")  # the collisions, under the busiest minutes
             made.append(await shoot(pilot, "timeline.svg"))
     demo.stop()
     return made

@@ -112,17 +112,20 @@ def test_an_operator_walks_the_demo_at_80x24(tmp_path: Path) -> None:
             lambda s: any(line.startswith("▌  DEAD-LETTER QUEUE") for line in s.splitlines()),
             what="the DLQ panel focused (marked)",
         )
-        # The demo's planted problem DLQs (a deleted one first) sort above it: step down to
-        # orders-scheduler-dlq, asking each row's peek and declining the others.
+        # The demo's planted problem DLQs sort above it. The deleted one comes first, and p
+        # on it says there is nothing to peek; then step down to orders-scheduler-dlq,
+        # asking each row's peek and declining the others.
         # (By its title: the copy's notification may still cover the dialog's buttons.)
+        app.type("p")
+        app.wait_for("nothing to peek", what="the missing queue's notice")
         for _ in range(12):
+            app.keys("Down")
             app.type("p")
             screen = app.wait_for("Peek at ", what="the peek confirmation")
             if "Peek at orders-scheduler-dlq" in screen:
                 break
             app.keys("Escape")
             app.wait_for(lambda s: "Peek at " not in s, what="the confirmation closed")
-            app.keys("Down")
         app.wait_for("Peek at orders-scheduler-dlq", what="the peek confirmation")
         app.type("y")
         app.wait_for("batch 1 of 1", timeout=15, what="the first batch")

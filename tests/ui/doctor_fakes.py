@@ -59,6 +59,7 @@ class FakeDoctor:
     calls: list[list[str]] = field(default_factory=list)
     forgets: int = 0
     notes: tuple[str, ...] = ("1 target of a kind the doctor does not check: kinesis",)
+    reads_per_schedule: int = 3  # its role, target and DLQ; 0: answered from the cache
 
     def diagnose(
         self,
@@ -83,7 +84,8 @@ class FakeDoctor:
             if progress is not None:
                 progress(done, len(schedules))
         # Three reads per schedule: its role, target and DLQ (a real run shares them).
-        return DoctorReport(tuple(diagnoses), self.notes, calls=3 * len(schedules))
+        calls = self.reads_per_schedule * len(schedules)
+        return DoctorReport(tuple(diagnoses), self.notes, calls=calls)
 
     def forget(self) -> None:
         self.forgets += 1

@@ -300,6 +300,7 @@ async def test_read_only_refuses_with_a_message(
         shown = on_screen(app)
         assert "Read-only" in shown
         assert "filter" in shown  # the keys that only read are still there
+        assert "mark / unmark the row" in shown  # the list marks (the doctor does not)
         for mutating in ("toggle ENABLED/DISABLED", "clone", "delete ("):
             assert mutating not in shown, f"read-only help offers {mutating}"
         await pilot.press("escape")

@@ -15,6 +15,7 @@ from schedtui.aws.backend import Backend
 from schedtui.aws.errors import ThrottledError
 from schedtui.aws.session import AwsSettings
 from schedtui.core.health.doctor_table import schedule_of
+from schedtui.core.health.findings import Finding, FindingKind, Severity
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import completions
@@ -22,12 +23,13 @@ from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.session import show_state
-from tests.ui.doctor_fakes import FakeDoctor
+from tests.ui.doctor_fakes import ROLE, FakeDoctor
 from tests.ui.test_activity_tabs import detail
 from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
 from tests.ui.test_snapshots import SIZES, SnapCompare, open_daily_backup, steady
 
 DAILY = "batch-jobs-group/daily-backup-schedule"
+ACCOUNT = "123456789012"
 
 
 def start(
@@ -199,6 +201,50 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         assert table(app).row_count == everything
 
 
+async def test_while_checking_the_title_never_says_no_findings_and_the_fix_always_shows(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    policies = ", ".join(f"arn:aws:iam::{ACCOUNT}:policy/delivery-{n}" for n in range(12))
+    long_one = Finding(
+        FindingKind.ROLE_PERMISSION_DENIED,
+        Severity.ERROR,
+        f"The role {ROLE} may not lambda:InvokeFunction on "
+        f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:backup-function: no statement allows "
+        f"it (policies read: {policies})",
+        f"Add to the role {ROLE}: "
+        '{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "the-end"}',
+    )
+    gate = threading.Event()
+    doctor = FakeDoctor(planted={"daily-backup-schedule": (long_one,)}, own=False, gate=gate)
+    app = start(make_app, settings, doctor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("colon", *"doctor", "enter")
+        await wait_for(pilot, lambda: bool(doctor.calls))
+        title = str(table(app).border_title)
+        assert "checking…" in title
+        assert "no findings" not in title  # a glance must not read "healthy"
+        gate.set()
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        await wait_for(pilot, lambda: not screen.walking)
+        assert table(app).move_to(f"{DAILY}#0")
+        await pilot.pause()
+        shown = flat(app)
+        assert "1 error" in str(table(app).border_title)
+        assert '"Resource": "the-end"}' in shown  # the fix whole, after a cut message
+        assert "delivery-11" not in shown
+
+
+async def test_a_second_look_says_it_answered_from_the_cache(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = start(make_app, settings, FakeDoctor(reads_per_schedule=0))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await fleet(pilot)
+        assert "answered from the doctor's cache: no AWS call (r reads AWS again)" in flat(app)
+
+
 def test_doctor_completes_group_names() -> None:
     groups = ["orders", "ops-maintenance", "billing"]
     assert completions("doc", groups, lambda group: []) == ["doctor "]
@@ -283,11 +329,10 @@ async def test_a_fault_stops_the_walk_with_a_message(
         await pilot.press("question_mark")  # the help lists the screen's keys
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert "show all findings, warnings and errors, or errors only" in flat(app)
+        assert "mark / unmark" not in flat(app)  # nothing here acts on marks
 
 
 # -- against the real doctor (aws/doctor_repo.py over moto) -----------------------------------
-
-ACCOUNT = "123456789012"
 
 
 def plant_broken_schedule(settings: AwsSettings) -> None:

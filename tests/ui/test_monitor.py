@@ -201,17 +201,18 @@ async def test_dlq_depths_findings_peek_and_jump_to_the_schedule(
         assert detail_screen.summary.name == name
 
 
-async def test_a_missing_dlq_is_a_finding_not_a_crash(
+async def test_a_missing_dlq_is_a_finding_not_a_crash_nor_a_peek(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
     sqs = client(settings, "sqs")
     sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="orders-scheduler-dlq")["QueueUrl"])
     app = make_app(settings)
+    said = notices(app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_monitor(pilot)
         missing = cells(screen, "dlqs", ORDERS_DLQ)
         assert missing[1] == "?"
-        assert "queue does not exist" in missing[6]
+        assert missing[6] == "queue does not exist"  # said first: the column is narrow
         findings = {  # the missing one, the demo's missing and its two FIFO DLQs: first
             ORDERS_DLQ,
             PLANTED_MISSING_DLQ,
@@ -219,6 +220,14 @@ async def test_a_missing_dlq_is_a_finding_not_a_crash(
             f"arn:aws:sqs:us-east-1:{ACCOUNT}:doctor-demo-dlq.fifo",
         }
         assert set(screen.query_one("#dlqs", VirtualTable).row_keys()[:4]) == findings
+
+        # p on it: no confirmation that can only end in a failed receive; it says why.
+        await pilot.press("tab")
+        screen.query_one("#dlqs", VirtualTable).move_to(ORDERS_DLQ)
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "orders-scheduler-dlq does not exist: nothing to peek" in said[-1]
 
 
 async def test_alarms_with_their_sns_topics(

@@ -49,14 +49,21 @@ def make_rows(count: int) -> list[TableRow]:
 class TableApp(App[None]):
     """A bare app hosting one focused table, recording the messages it sends."""
 
-    def __init__(self, rows: Sequence[TableRow], columns: Sequence[Column] = COLUMNS) -> None:
+    def __init__(
+        self,
+        rows: Sequence[TableRow],
+        columns: Sequence[Column] = COLUMNS,
+        *,
+        markable: bool = True,
+    ) -> None:
         super().__init__()
         self.initial_rows = rows
         self.columns = columns
+        self.markable = markable
         self.messages: list[Message] = []
 
     def compose(self) -> ComposeResult:
-        yield VirtualTable(self.columns, id="table")
+        yield VirtualTable(self.columns, markable=self.markable, id="table")
 
     def on_mount(self) -> None:
         table = self.query_one(VirtualTable)
@@ -481,6 +488,15 @@ async def test_space_toggles_marks_and_moves_down() -> None:
         await pilot.pause()
         assert app.sent(VirtualTable.MarksChanged)[-1].keys == frozenset()
         assert all(not line.startswith(MARK_GLYPH) for line in lines(table))
+
+
+async def test_space_marks_nothing_where_nothing_uses_marks() -> None:
+    # The fleet doctor's rows: a mark no action reads would only mislead.
+    app = TableApp(make_rows(10), markable=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("space", "space")
+        assert app.table.marks == set()
+        assert app.sent(VirtualTable.MarksChanged) == []
 
 
 async def test_enter_sends_row_selected() -> None:

@@ -78,7 +78,7 @@ class Span(Enum):
 class BusyMinute:
     at: datetime  # the minute's start, UTC
     runs: int
-    schedules: tuple[str, ...]  # "group/name", the first few (most runs first)
+    schedules: tuple[str, ...]  # "group/name", the first few (fewest runs in the span first)
 
 
 @dataclass(frozen=True)
@@ -442,9 +442,14 @@ def _compute(fleet: _Fleet, now: datetime, span: Span) -> Timeline:
     def named(indexes: Iterable[int]) -> list[str]:
         return [path(i) for i in indexes]
 
+    def rarest(indexes: Iterable[int]) -> list[int]:
+        """Fewest runs in the span first: what makes a minute busy is the schedules that
+        run in it and seldom otherwise, not the every-minute ones that run in all of them."""
+        return sorted(indexes, key=lambda i: (counting.runs_of(i), i))
+
     behind = counting.busiest(counts)
     busiest = [
-        BusyMinute(counting.at(minute), counts[minute], tuple(named(ordered(held)[:MAX_NAMES])))
+        BusyMinute(counting.at(minute), counts[minute], tuple(named(rarest(held)[:MAX_NAMES])))
         for minute, held in behind
     ]
     found = counting.collisions()

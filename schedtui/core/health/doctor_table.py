@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from schedtui.core.health.doctor import Diagnosis
 from schedtui.core.health.findings import Finding, Severity, severity_rank
+from schedtui.core.schedules.arns import short_arns
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
 
@@ -67,7 +68,7 @@ def finding_rows(
     rows = []
     for order, group, name, index, finding in picked:
         path = printable(f"{group}/{name}")
-        message = printable(finding.message)
+        message = printable(short_arns(finding.message))  # whole under the table
         rows.append(
             TableRow(
                 finding_key(group, name, index),

@@ -270,6 +270,23 @@ def target_resource_name(arn: str) -> str:
     return resource.rsplit("/", 1)[-1]
 
 
+# An ARN inside prose: it ends at whitespace, a comma, a parenthesis or a quote.
+_ARN_IN_TEXT = re.compile(r"arn:aws[a-z-]*:[^\s,;()\"']+")
+
+
+def short_arns(text: str) -> str:
+    """``text`` with every ARN in it as its short name (``target_resource_name``), for a
+    cell too narrow for ARNs; show the full text beside it. A full stop or colon that ends
+    a sentence stays outside the name."""
+
+    def short(match: re.Match[str]) -> str:
+        arn = match.group(0)
+        kept = arn.rstrip(".:")
+        return target_resource_name(kept) + arn[len(kept) :]
+
+    return _ARN_IN_TEXT.sub(short, text)
+
+
 # How each templated target's ARN starts (the resource follows): the kind picker writes it,
 # the demo builds its targets with it.
 ARN_TEMPLATES: Final[dict[TargetKind, str]] = {

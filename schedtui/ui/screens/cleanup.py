@@ -21,7 +21,6 @@ from rich.text import Text
 from schedtui.aws.cleanup_export import write_export
 from schedtui.core.health.cleanup import Candidate, candidates, export_document
 from schedtui.core.health.doctor import DoctorReport
-from schedtui.core.health.doctor_table import merge_notes
 from schedtui.core.paths import shown, state_dir
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.table import Column, TableRow
@@ -36,7 +35,6 @@ COLUMNS: Final = (
     Column("schedule", "SCHEDULE", 24, fit=True, cut="middle"),
     Column("detail", "DETAIL", 30, flex=True),
 )
-_NOTES_SHOWN: Final = 2
 
 
 def candidate_row(candidate: Candidate) -> TableRow:
@@ -61,20 +59,17 @@ class CleanupScreen(FleetScanScreen):
     HELP_TITLE = "Cleanup"
     COLUMNS = COLUMNS
     NOUN = "Cleanup"
+    MARKABLE = True  # ctrl+d deletes the marked rows
+    HINT = "space marks, a marks all; ctrl+d exports them, then deletes"
 
     def __init__(self, group: str | None = None) -> None:
         super().__init__(group)
         self.found: dict[str, Candidate] = {}  # row key (the ARN) -> candidate
-        self.notes: list[str] = []  # the doctor's, every page's (merged when shown)
 
     # -- the walk (fleet_scan.py): a page of whole definitions at a time ------------------------
 
     def started(self) -> None:
-        self.found, self.notes = {}, []
-
-    def prepare(self, first: bool) -> None:
-        if not first:
-            self.session.backend.doctor.forget()  # r: a fresh look at every target
+        self.found = {}
 
     def examine(self, schedules: list[Schedule], now: datetime, progress: Progress) -> object:
         notes: list[str] = []
@@ -111,16 +106,6 @@ class CleanupScreen(FleetScanScreen):
             return Text("nothing completed, expired or without its target" if idle else "")
         candidate = self.found.get(row.key)
         return Text(printable(candidate.detail)) if candidate else Text()
-
-    def notes_text(self) -> Text:
-        notes = merge_notes(self.notes)
-        text = Text(style="dim")
-        for note in notes[:_NOTES_SHOWN]:
-            text.append("· " + printable(note) + "\n")
-        if len(notes) > _NOTES_SHOWN:
-            text.append(f"· +{len(notes) - _NOTES_SHOWN} more notes\n")
-        text.append("· space marks, a marks all; ctrl+d exports them, then deletes")
-        return text
 
     def on_virtual_table_marks_changed(self, _: VirtualTable.MarksChanged) -> None:
         self.redraw()

@@ -16,20 +16,17 @@ from schedtui.core.health.doctor_table import (
     MINIMUM_TEXT,
     counts_text,
     finding_rows,
-    merge_notes,
     next_minimum,
     schedule_of,
     severity_counts,
 )
 from schedtui.core.health.findings import Severity
+from schedtui.core.schedules.arns import short_arns
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
-
-# Notes under the table: few at 80x24, where the table needs the lines, more when tall.
-_NOTES_SHOWN, _NOTES_SHOWN_TALL, _TALL = 2, 6, 40
 
 
 class DoctorScreen(FleetScanScreen):
@@ -43,15 +40,10 @@ class DoctorScreen(FleetScanScreen):
         self.minimum = Severity.INFO
         self.diagnoses: list[Diagnosis] = []
         self.by_path: dict[tuple[str, str], Diagnosis] = {}
-        self.notes: list[str] = []  # every page's notes (merged when shown)
         self.calls = 0
 
     def started(self) -> None:
-        self.diagnoses, self.by_path, self.notes, self.calls = [], {}, [], 0
-
-    def prepare(self, first: bool) -> None:
-        if not first:
-            self.session.backend.doctor.forget()  # r: a fresh look at every role and target
+        self.diagnoses, self.by_path, self.calls = [], {}, 0
 
     def examine(self, schedules: list[Schedule], now: datetime, progress: Progress) -> object:
         if not schedules:
@@ -71,35 +63,32 @@ class DoctorScreen(FleetScanScreen):
         return finding_rows(self.diagnoses, self.minimum)
 
     def title_parts(self) -> list[str]:
+        # While walking with nothing found yet, "no findings" would read as a healthy fleet.
         counts = counts_text(severity_counts(self.diagnoses))
-        return [*super().title_parts(), counts, f"f: {MINIMUM_TEXT[self.minimum]}"]
+        found = "checking…" if self.walking and not self.diagnoses else counts
+        return [*super().title_parts(), found, f"showing {MINIMUM_TEXT[self.minimum]} (f)"]
 
     def line_text(self, row: TableRow | None) -> Text:
-        """The cursor's finding whole, with its fix (the table cuts the message)."""
+        """The cursor's finding, at most two lines of it, then its fix whole: the fix must
+        never be cut (the panel, enter, has the message with its ARNs)."""
         if row is None:
             return Text("" if self.walking else "no findings to show", style="dim")
         diagnosis = self.by_path.get(schedule_of(row.key))
         if diagnosis is None:
             return Text()
         finding = diagnosis.findings[int(row.key.rpartition("#")[2])]
-        text = Text(printable(finding.message))
+        room = 2 * max(self.size.width - 2, 20)  # the line's padding
+        message = printable(short_arns(finding.message))
+        text = Text(message if len(message) <= room else message[: room - 1] + "…")
         text.append("\nfix: ", style="green")
         text.append(printable(finding.fix or "(the doctor says none)"))
         return text
 
     def progress_note(self) -> str:
-        return f" · {self.calls:,} AWS read calls"
-
-    def notes_text(self) -> Text:
-        notes = merge_notes(self.notes)
-        room = _NOTES_SHOWN if self.size.height < _TALL else _NOTES_SHOWN_TALL
-        text = Text(style="dim")
-        for note in notes[:room]:
-            text.append("· " + printable(note) + "\n")
-        if len(notes) > room:
-            text.append(f"· +{len(notes) - room} more notes (on a taller terminal)\n")
-        text.rstrip()
-        return text
+        if self.calls == 0 and self.done and not self.walking:
+            # A second look answers from the cache: say so, and how to read AWS again.
+            return " · answered from the doctor's cache: no AWS call (r reads AWS again)"
+        return f" · {self.calls:,} AWS read calls (r checks again)"
 
     def action_next_severity(self) -> None:
         self.minimum = next_minimum(self.minimum)

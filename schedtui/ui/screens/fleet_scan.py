@@ -28,6 +28,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from schedtui.aws.errors import AwsError
+from schedtui.core.health.doctor_table import merge_notes
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
@@ -38,6 +39,8 @@ from schedtui.ui.widgets.history_view import fault_message
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
+# Notes under the table: few at 80x24, where the table needs the lines, more when tall.
+_NOTES_SHOWN, _NOTES_SHOWN_TALL, _TALL = 2, 6, 40
 _PROGRESS_SECONDS = 0.2  # the progress line is redrawn at most this often from the worker
 _TABLE_SECONDS = 1.0  # the table, while walking (always at the end)
 
@@ -72,13 +75,15 @@ class FleetScanScreen(AppScreen):
         + """
     FleetScanScreen #progress { height: 1; padding: 0 1; background: $panel; }
     FleetScanScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
-    FleetScanScreen #line { height: auto; max-height: 4; padding: 0 1; text-wrap: wrap; }
-    FleetScanScreen #notes { height: auto; max-height: 7; padding: 0 1; color: $text-muted; }
+    FleetScanScreen #line { height: auto; max-height: 6; padding: 0 1; text-wrap: wrap; }
+    FleetScanScreen #notes { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
     """
     )
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     NOUN: ClassVar[str] = ""  # the title's first words ("Doctor")
     PAGE: ClassVar[int] = 100  # summaries per page: one ListSchedules page's worth
+    MARKABLE: ClassVar[bool] = False  # space marks rows: only where a bulk action uses them
+    HINT: ClassVar[str] = ""  # the last line of the notes: keys the table's rows take
 
     def __init__(self, group: str | None = None) -> None:
         super().__init__()
@@ -90,13 +95,14 @@ class FleetScanScreen(AppScreen):
         self.total = self.done = 0
         self.unread: list[AwsError] = []  # definitions that could not be read
         self.fault: str | None = None  # what stopped the walk
+        self.notes: list[str] = []  # what the walk could not check, every page's (merged)
         self._beat = Beat(0, self.walk_again)  # never due on its own: r runs it
         self._drawn = 0.0  # when the table was last rebuilt
 
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static(id="progress")
-        yield VirtualTable(self.COLUMNS, id="table")
+        yield VirtualTable(self.COLUMNS, markable=self.MARKABLE, id="table")
         yield Static(id="line")
         yield Static(id="notes")
         yield KeyFooter()
@@ -122,7 +128,7 @@ class FleetScanScreen(AppScreen):
         self.stop, self.ended = threading.Event(), threading.Event()
         self.walks += 1
         self.total, self.done, self.walking = 0, 0, True
-        self.unread, self.fault = [], None
+        self.unread, self.fault, self.notes = [], None, []
         self.started()
         self.redraw()
         self._walk(Walk(self.walks, self.stop, self.ended, self, self.app))
@@ -251,7 +257,10 @@ class FleetScanScreen(AppScreen):
     # -- what a subclass provides ---------------------------------------------------------------
 
     def prepare(self, first: bool) -> None:
-        """In the worker, before the first page: ``first`` is False on r (forget caches)."""
+        """In the worker, before the first page. Both fleet checks ask the doctor, so r
+        (``first`` False) forgets what it cached: a fresh look at every role and target."""
+        if not first:
+            self.session.backend.doctor.forget()
 
     def started(self) -> None:
         """On the UI thread as a walk starts: drop the last walk's results."""
@@ -280,7 +289,18 @@ class FleetScanScreen(AppScreen):
         return Text()
 
     def notes_text(self) -> Text:
-        return Text()
+        """The walk's notes, merged (as many as the height allows), then the ``HINT``."""
+        notes = merge_notes(self.notes)
+        room = _NOTES_SHOWN if self.size.height < _TALL else _NOTES_SHOWN_TALL
+        text = Text(style="dim")
+        for note in notes[:room]:
+            text.append("· " + printable(note) + "\n")
+        if len(notes) > room:
+            text.append(f"· +{len(notes) - room} more notes (on a taller terminal)\n")
+        if self.HINT:
+            text.append("· " + self.HINT)
+        text.rstrip()
+        return text
 
     def open(self, key: str) -> None:
         """Enter on a row."""

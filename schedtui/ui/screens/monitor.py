@@ -17,7 +17,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from schedtui.aws.errors import AwsError
+from schedtui.aws.errors import AwsError, NotFoundError
 from schedtui.core.monitoring.layout import Panel, allot, table_panel
 from schedtui.core.monitoring.metrics import MetricAlarm, QueueDepth
 from schedtui.core.monitoring.panel import (
@@ -254,6 +254,8 @@ class MonitorScreen(AppScreen):
                 history.append(depth.total)
                 del history[:-30]
             problem = "" if depth is not None else str(outcome)
+            if isinstance(outcome, NotFoundError):  # the whole fact, in a narrow column
+                problem = "queue does not exist"
             row = dlq_row(arn, depth, problem, snapshot.references.get(arn, []), history)
             ranked.append((dlq_order(arn, depth, row.style == "error"), row))
         ranked.sort(key=lambda pair: pair[0])
@@ -390,6 +392,19 @@ class MonitorScreen(AppScreen):
 
     def _ask_peek(self, queue_arn: str) -> None:
         if self._peeking:
+            return
+        depth = self.last.depths.get(queue_arn) if self.last is not None else None
+        if isinstance(depth, NotFoundError):
+            # A queue AWS says does not exist has nothing to peek: a confirmation would only
+            # lead to a failed receive. Say so, and where the fix is.
+            self.app.notify(
+                printable(
+                    f"{target_resource_name(queue_arn)} does not exist: nothing to peek. "
+                    "Failed events of the schedules that name it are dropped; D on one of "
+                    "them says how to fix it."
+                ),
+                severity="warning",
+            )
             return
         self._peeking = True
         self._read_facts(queue_arn)

@@ -39,6 +39,7 @@ class SchedulesScreen(TableScreen, ScheduleActions):
     KEYS = ("list", "schedules")
     HELP_TITLE = "Schedules"
     NOUN = "Schedules"
+    MARKABLE = True  # t and ctrl+d act on the marked rows
 
     def __init__(
         self,

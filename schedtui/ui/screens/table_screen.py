@@ -56,6 +56,7 @@ class TableScreen(AppScreen):
     DEFAULT_CSS = LIST_CSS
     COLUMNS: tuple[Column, ...] = ()  # every column the rows carry
     NOUN = ""  # what the table lists, the first word of its title
+    MARKABLE = False  # space marks rows: only where a bulk action uses them
 
     def __init__(self, filter_text: str = "", sort: tuple[str, bool] | None = None) -> None:
         super().__init__()
@@ -70,7 +71,9 @@ class TableScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         yield self.header()
-        yield VirtualTable(self.COLUMNS, shown=self.shown_columns(), id="table")
+        yield VirtualTable(
+            self.COLUMNS, shown=self.shown_columns(), markable=self.MARKABLE, id="table"
+        )
         yield Input(
             self.filter_text,
             placeholder="filter: words, state:disabled group:NAME target:lambda tz:ZONE is:failing",

@@ -198,6 +198,8 @@ class TimelineScreen(AppScreen):
                 first = index == 0
                 when = _local(busy.at, zone) if first else ""
                 row(when, f"{busy.runs:,}" if first else "", path, "", note)
+            if more > 0:
+                row("", "", None, "", note, label=f"… {more:,} more")
         total = found.collisions_total
         shown = f" ({len(found.collisions)} of {total:,})" if total > len(found.collisions) else ""
         section(

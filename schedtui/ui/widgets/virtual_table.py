@@ -213,7 +213,7 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings("table"))
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings("table"), *bindings("marks")]
 
     @dataclass
     class RowSelected(TableMessage):
@@ -242,13 +242,16 @@ class VirtualTable(ScrollView, can_focus=True):
         columns: Sequence[Column],
         *,
         shown: Sequence[str] | None = None,
+        markable: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         """``columns``: the rows' columns, cell for cell; ``shown``: the keys of those the
-        table shows, in order (None: all of them, as they come)."""
+        table shows, in order (None: all of them, as they come); ``markable``: space marks
+        rows (only where a bulk action uses the marks: a mark that does nothing misleads)."""
         super().__init__(name=name, id=id, classes=classes)
+        self.markable = markable
         if not columns:
             raise ValueError("a table needs at least one column")
         positions = {column.key: index for index, column in enumerate(columns)}
@@ -462,7 +465,7 @@ class VirtualTable(ScrollView, can_focus=True):
     def toggle_mark(self) -> None:
         """Mark or unmark the cursor row, then move down (so space space space marks a run)."""
         key = self.cursor_key
-        if key is None:
+        if key is None or not self.markable:
             return
         marks = set(self._marks)
         marks.symmetric_difference_update((key,))
@@ -509,6 +512,11 @@ class VirtualTable(ScrollView, can_focus=True):
     def action_sort_focused(self) -> None:
         """Sort by the focused column; on the column already sorted by, reverse."""
         self.sort_by(self.focus_column)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_mark":
+            return self.markable
+        return True
 
     def action_toggle_mark(self) -> None:
         self.toggle_mark()
