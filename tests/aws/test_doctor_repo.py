@@ -164,15 +164,17 @@ class Account:
         arn: str = key["Arn"]
         return arn
 
-    def healthy(self) -> Schedule:
-        """A careful Lambda schedule whose every resource exists and allows what it must."""
+    def healthy(self, trust: dict[str, Any] = SCHEDULER_TRUST) -> Schedule:
+        """A careful Lambda schedule whose every resource exists and allows what it must
+        (its role trusted as ``trust`` says)."""
         key = self.key()
         self.role(
+            trust=trust,
             policy=allow(
                 ("lambda:InvokeFunction", FUNCTION_ARN),
                 ("sqs:SendMessage", DLQ_ARN),
                 ("kms:Decrypt", key),
-            )
+            ),
         )
         self.function()
         self.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
@@ -964,17 +966,6 @@ def test_a_trust_copied_from_another_account_is_found_over_the_wire(
     # The trust document as IAM sends it (URL-encoded in GetRole), its aws:SourceAccount
     # another account's: Scheduler could never assume the role for this schedule.
     copied = json.loads(json.dumps(SCHEDULER_TRUST).replace(ACCOUNT, "999999999999"))
-    key = account.key()
-    account.role(
-        trust=copied,
-        policy=allow(
-            ("lambda:InvokeFunction", FUNCTION_ARN),
-            ("sqs:SendMessage", DLQ_ARN),
-            ("kms:Decrypt", key),
-        ),
-    )
-    account.function()
-    account.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
-    found = doctor.diagnose([schedule(FUNCTION_ARN, dlq=DLQ_ARN, key=key)], NOW)
+    found = doctor.diagnose([account.healthy(trust=copied)], NOW)
     kinds = [finding.kind for finding in found.diagnoses[0].findings]
     assert kinds == [FindingKind.ROLE_TRUST_MISSING]
