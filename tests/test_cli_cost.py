@@ -144,6 +144,38 @@ def test_metrics_that_cannot_be_read_leave_retries_out(
     assert out.splitlines()[1].split()[3] == "-"  # not a zero: not known
 
 
+def test_metrics_whose_sum_overflows_are_a_note_never_a_bill_of_inf(
+    account: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # AWS caps a datapoint near 1.2e108; moto stores 1e308, whose sum overflows a float
+    # to inf: the bill must not say "USD inf"/"nan" nor the JSON "Infinity"/"NaN".
+    boto3.client("cloudwatch", region_name=REGION, endpoint_url=account).put_metric_data(
+        Namespace="AWS/Scheduler",
+        MetricData=[
+            {
+                "MetricName": "TargetErrorCount",
+                "Dimensions": [{"Name": "ScheduleGroup", "Value": "reports"}],
+                "Timestamp": NOW - timedelta(days=2, hours=hour),
+                "Value": 1e308,
+                "Unit": "Count",
+            }
+            for hour in range(3)
+        ],
+    )
+    code, out, err = run(capsys, account, "-o", "json")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"not strict JSON: {constant}")
+
+    document = json.loads(out, parse_constant=refuse)
+    assert code == 0
+    assert (document["RetriesObserved"], document["USD"]) == (False, 0.0)
+    assert "retries not counted: GetMetricData AWS/Scheduler:" in err
+    code, out, _ = run(capsys, account)
+    assert "inf" not in out
+    assert "nan" not in out
+
+
 def test_a_hostile_group_name_never_reaches_the_terminal_raw(
     account: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

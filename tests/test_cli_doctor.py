@@ -21,6 +21,7 @@ from tests.aws.test_doctor_repo import (
     allow,
 )
 from tests.conftest import Seeding
+from tests.ui.test_hostile_values import unchecked
 
 ESC = "\x1b]0;pwned\x07\x1b[2J"
 
@@ -226,3 +227,68 @@ def test_a_definition_it_cannot_read_keeps_its_fault_code(
     assert "access denied" in document["unread"][0]
     assert "could not be read and were not checked" in err
     assert code == 4  # denied beats findings: a report with holes clears no pipeline
+
+
+# IAM keeps policy documents in [\t\n\r\x20-\xff]: a C1 CSI (U+009B) in a Sid is a real one.
+CSI_SID = "x\x9b2J\x85\r"
+# A name travels in IAM's XML, whose parser turns a CR into a LF: the name keeps the rest.
+CSI_NAME = "guard\x9b2J\x85"
+
+
+def test_a_hostile_statement_id_and_policy_name_from_iam_are_shown_inert(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A Deny whose Sid and policy name hold a CSI, a NEL and a CR: the finding quotes both.
+    deny = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": CSI_SID, "Effect": "Deny", "Action": "lambda:*", "Resource": "*"}],
+    }
+    account.client("iam").put_role_policy(
+        RoleName=ROLE.rsplit("/", 1)[-1],
+        PolicyName=CSI_NAME,
+        PolicyDocument=json.dumps(deny),
+    )
+    add(account, "guarded")
+    code, out, _ = run(capsys, moto_endpoint)
+    assert code == 5
+    assert not [char for char in ("\x9b", "\x85", "\r") if char in out]
+    denied = next(line for line in out.splitlines() if "role-permission-denied" in line)
+    assert "statement 'x\\x9b2J\\x85␍' of policy inline guard\\x9b2J\\x85 denies" in denied
+    _, out, _ = run(capsys, moto_endpoint, "-o", "json")
+    assert not [char for char in ("\x9b", "\x85", "\r") if char in out]
+    finding = json.loads(out)["schedules"][0]["findings"][0]
+    assert f"statement '{CSI_SID}'" in finding["message"]  # the data as IAM holds it
+
+
+def test_numbers_stored_past_aws_limits_are_findings_not_a_crash(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # moto stores what boto3 sends with its checks off: a definition AWS's 1,440-minute
+    # limit did not guard (another tool, an older API). One schedule must not end the run.
+    client = unchecked(moto_endpoint)
+    client.create_schedule(
+        Name="vast-window",
+        GroupName="reports",
+        ScheduleExpression="rate(1 hour)",
+        FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 2**63 - 1},
+        Target={"Arn": FUNCTION_ARN, "RoleArn": ROLE, "DeadLetterConfig": {"Arn": DLQ_ARN}},
+    )
+    client.create_schedule(
+        Name="odd-retry",
+        GroupName="reports",
+        ScheduleExpression="cron(0 2 * * ? *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={
+            "Arn": FUNCTION_ARN,
+            "RoleArn": ROLE,
+            "DeadLetterConfig": {"Arn": DLQ_ARN},
+            "RetryPolicy": {"MaximumRetryAttempts": -1, "MaximumEventAgeInSeconds": 2**63 - 1},
+        },
+    )
+    add(account, "healthy")
+    code, out, _ = run(capsys, moto_endpoint, "-o", "json")
+    assert code == 0  # warnings: --fail-on error by default
+    found = {s["name"]: [f["kind"] for f in s["findings"]] for s in json.loads(out)["schedules"]}
+    assert "window-over-period" in found["vast-window"]
+    assert "dlq-retention-short" in found["odd-retry"]  # the queue keeps 14 days, not 2**63 s
+    assert found["healthy"] == []

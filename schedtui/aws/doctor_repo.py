@@ -50,7 +50,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import unquote
 
-from schedtui.aws.errors import AwsError, NotFoundError, aws_call
+from schedtui.aws.errors import AwsError, NotFoundError, UnreadableAnswerError, aws_call
 from schedtui.aws.rate_limit import RateLimiter
 from schedtui.aws.session import AwsClients
 from schedtui.core import jsontext
@@ -277,7 +277,10 @@ class DoctorRepository:
                 for schedule in batch:
                     facts = self.facts(schedule)
                     counted.update(facts.notes)
-                    found = doctor.diagnose(schedule, facts, now, region=region)
+                    try:
+                        found = doctor.diagnose(schedule, facts, now, region=region)
+                    except Exception as error:  # one odd definition never ends the walk
+                        found = [doctor.unjudged(error)]
                     diagnoses.append(Diagnosis(schedule.group_name, schedule.name, tuple(found)))
                     done += 1
                     if progress is not None:
@@ -376,8 +379,9 @@ class DoctorRepository:
             reads["target"] = self._resource(service, target.arn, read)
         else:
             notes.append(f"{kind.label} targets are not checked for existence")
-        if kind is TargetKind.ECS and target.ecs_parameters is not None:
-            arn = target.ecs_parameters.task_definition_arn
+        ecs = target.ecs_parameters
+        if kind is TargetKind.ECS and ecs is not None and ecs.task_definition_arn:
+            arn = ecs.task_definition_arn
             reads["task_definition"] = self._resource(
                 "ecs", arn, self._task_definition, "task-definition"
             )
@@ -562,13 +566,21 @@ class DoctorRepository:
     def _iam_pages(self, action: str, list_page: Callable[..., Any]) -> Iterator[Any]:
         """An IAM listing page by page (``Marker``), each page a request of its own."""
         more: dict[str, Any] = {}
+        seen: set[str] = set()
         while True:
             with self._request("iam", action):
                 page = list_page(**more)
             yield page
             if not page.get("IsTruncated") or not page.get("Marker"):
                 return
-            more = {"Marker": page["Marker"]}
+            marker = str(page["Marker"])
+            if marker in seen:  # as ListSchedules (scheduler_repo.py): it would never end
+                raise UnreadableAnswerError(
+                    f"{action}: IAM answered a Marker it had already given; the listing stops here",
+                    code="UnreadableAnswer",
+                )
+            seen.add(marker)
+            more = {"Marker": marker}
 
     def _inline_names(self, role: str) -> list[str]:
         iam = self._clients.iam

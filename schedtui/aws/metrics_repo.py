@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Final
 
-from schedtui.aws.errors import AccessDeniedError, ServiceFailureError, aws_call
+from schedtui.aws.errors import (
+    AccessDeniedError,
+    ServiceFailureError,
+    UnreadableAnswerError,
+    aws_call,
+)
 from schedtui.aws.session import AwsClients
 from schedtui.core.expressions.zones import utc
 from schedtui.core.fleet.cost import (
@@ -129,6 +134,7 @@ class MetricsRepository:
             "EndTime": end,
             "ScanBy": "TimestampAscending",
         }
+        seen: set[str] = set()
         while True:
             with aws_call(action):
                 page = self._clients.cloudwatch.get_metric_data(**request)
@@ -157,6 +163,12 @@ class MetricsRepository:
             token = page.get("NextToken")
             if not token:
                 return
+            if token == request.get("NextToken") or token in seen:  # it would never end
+                raise UnreadableAnswerError(
+                    f"{action}: CloudWatch answered a NextToken it had already given",
+                    code="UnreadableAnswer",
+                )
+            seen.add(token)
             request["NextToken"] = token
 
     def retries_per_month(self, groups: Sequence[str], now: datetime) -> dict[str, float]:
@@ -165,7 +177,10 @@ class MetricsRepository:
         500 series. Raises AwsError as ``fetch`` does."""
         start, end = retry_window(now)
         series = self.fetch(groups, start, end, RETRY_PERIOD, RETRY_METRICS, causes=False)
-        return retries_per_month(series, RETRY_WINDOW)
+        try:
+            return retries_per_month(series, RETRY_WINDOW)
+        except ValueError as error:  # NaN, inf or a negative count: no figure, a message
+            raise UnreadableAnswerError(f"GetMetricData AWS/Scheduler: {error}") from error
 
     def alarms(self) -> list[MetricAlarm]:
         """The metric alarms on AWS/Scheduler metrics (plain or metric math), by name."""

@@ -116,8 +116,10 @@ def report_document(
 
 
 def _line(text: str) -> str:
-    """One line of a table: AWS text shown inert, its newlines too."""
-    return printable(" ".join(text.splitlines()))
+    """One line of a table: AWS text shown inert, its line feeds as spaces. Only "\n":
+    splitlines() also breaks at NEL, U+2028 and the like, which would then hide as spaces
+    where printable() shows them."""
+    return printable(" ".join(text.split("\n")))
 
 
 def report_table(report: DoctorReport) -> list[str]:

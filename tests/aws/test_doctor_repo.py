@@ -24,6 +24,7 @@ import pytest
 
 from schedtui.aws.doctor_repo import DoctorRepository, _batches, policy_document
 from schedtui.aws.session import AwsClients, AwsSettings
+from schedtui.core.health import doctor as doctor_rules
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
 from schedtui.core.health.resources import Presence, ScheduleFacts
@@ -163,15 +164,17 @@ class Account:
         arn: str = key["Arn"]
         return arn
 
-    def healthy(self) -> Schedule:
-        """A careful Lambda schedule whose every resource exists and allows what it must."""
+    def healthy(self, trust: dict[str, Any] = SCHEDULER_TRUST) -> Schedule:
+        """A careful Lambda schedule whose every resource exists and allows what it must
+        (its role trusted as ``trust`` says)."""
         key = self.key()
         self.role(
+            trust=trust,
             policy=allow(
                 ("lambda:InvokeFunction", FUNCTION_ARN),
                 ("sqs:SendMessage", DLQ_ARN),
                 ("kms:Decrypt", key),
-            )
+            ),
         )
         self.function()
         self.queue("scheduler-dlq", MessageRetentionPeriod="1209600")
@@ -192,7 +195,7 @@ def schedule(
     members["RetryPolicy"] = {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": event_age}
     if dlq:
         members["DeadLetterConfig"] = {"Arn": dlq}
-    if task_definition:
+    if task_definition is not None:
         members["EcsParameters"] = {"TaskDefinitionArn": task_definition}
     document: dict[str, Any] = {
         "Name": name,
@@ -859,6 +862,29 @@ def test_a_role_with_more_inline_policies_than_a_page_is_read_to_the_end(
     assert operations.count("GetRolePolicy") == 2
 
 
+def test_an_iam_marker_given_twice_ends_the_listing_and_the_role_is_incomplete(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    # A hostile (or broken) endpoint answering the same Marker for ever: botocore's
+    # paginators refuse it, and so must the doctor's own paging, or it never ends.
+    account.healthy()
+    markers: list[str] = []
+
+    def again(request: Any) -> Any:
+        body = request.body.decode() if isinstance(request.body, bytes) else str(request.body)
+        markers.append(dict(part.split("=", 1) for part in body.split("&")).get("Marker", ""))
+        looping = len(markers) < 20  # a guard for this test only, should the doctor loop
+        return query_page(
+            "ListRolePolicies", "PolicyNames", ["invoke"], "again" if looping else None
+        )
+
+    intercept(clients.iam, "ListRolePolicies", again)
+    role = doctor.facts(account_schedule()).role
+    assert markers == ["", "again"]
+    assert not role.complete
+    assert "Marker it had already given" in role.why
+
+
 def test_a_policy_it_cannot_read_makes_the_permissions_uncertain_not_denied(
     account: Account, clients: AwsClients, doctor: DoctorRepository
 ) -> None:
@@ -876,3 +902,70 @@ def test_pages_are_judged_in_batches_of_at_least_the_batch_size() -> None:
     pages = [[1, 2], [3], [4, 5, 6], [7]]
     assert list(_batches(pages, 3)) == [[1, 2, 3], [4, 5, 6], [7]]
     assert list(_batches([], 3)) == []
+
+
+def test_an_allow_beside_a_policy_it_cannot_read_is_uncertain_not_allowed(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    # The managed policy allows everything; the inline one IAM would not hand over may
+    # hold a Deny: the doctor cannot say the schedule's permissions are fine.
+    healthy = account.healthy()
+    everything = account.managed_policy("allow-all", allow(("*", "*")))
+    account.client("iam").attach_role_policy(RoleName=ROLE_NAME, PolicyArn=everything)
+    intercept(
+        clients.iam, "GetRolePolicy", lambda _: query_error("AccessDenied", "not authorized", 403)
+    )
+    findings = doctor.diagnose([healthy], NOW).diagnoses[0].findings
+    assert findings
+    assert {finding.kind for finding in findings} == {FindingKind.ROLE_PERMISSION_UNCERTAIN}
+    assert all("may deny it" in finding.message for finding in findings)
+
+
+def test_an_ecs_target_with_an_empty_task_definition_is_not_looked_up(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    # AWS requires a TaskDefinitionArn; a definition that holds "" was written around it.
+    # There is nothing to look up: no DescribeTaskDefinition of "", and the role's need is
+    # ecs:RunTask on a task definition the doctor cannot know ("*"), not on "".
+    account.role(policy=allow(("ecs:RunTask", f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/*")))
+    account.cluster()
+    hollow = schedule(CLUSTER_ARN, task_definition="")
+    report = doctor.diagnose([hollow], NOW)
+    assert "DescribeTaskDefinition" not in operations
+    messages = [finding.message for finding in report.diagnoses[0].findings]
+    assert not [message for message in messages if "on  (" in message or "definition  " in message]
+    assert any("ecs:RunTask on *" in message for message in messages), messages
+
+
+def test_a_definition_a_rule_fails_on_is_its_finding_and_the_others_are_judged(
+    account: Account, doctor: DoctorRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A value no rule foresaw (two were found: a window near 2**63, a RetryPolicy of -1)
+    # stands in here as a rule raising on one schedule: the walk goes on.
+    healthy = account.healthy()
+    odd = schedule(FUNCTION_ARN, name="odd\x1b[2J", dlq=DLQ_ARN)
+    judge = doctor_rules.diagnose
+
+    def failing(schedule: Schedule, *args: Any, **kwargs: Any) -> Any:
+        if schedule.name.startswith("odd"):
+            raise OverflowError("Python int too large to convert to C int")
+        return judge(schedule, *args, **kwargs)
+
+    monkeypatch.setattr(doctor_rules, "diagnose", failing)
+    report = doctor.diagnose([odd, healthy], NOW)
+    judged = {diagnosis.name: diagnosis.findings for diagnosis in report.diagnoses}
+    assert judged["nightly"] == ()
+    (finding,) = judged["odd\x1b[2J"]
+    assert finding.kind is FindingKind.NOT_CHECKED
+    assert "OverflowError: Python int too large" in finding.message
+
+
+def test_a_trust_copied_from_another_account_is_found_over_the_wire(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    # The trust document as IAM sends it (URL-encoded in GetRole), its aws:SourceAccount
+    # another account's: Scheduler could never assume the role for this schedule.
+    copied = json.loads(json.dumps(SCHEDULER_TRUST).replace(ACCOUNT, "999999999999"))
+    found = doctor.diagnose([account.healthy(trust=copied)], NOW)
+    kinds = [finding.kind for finding in found.diagnoses[0].findings]
+    assert kinds == [FindingKind.ROLE_TRUST_MISSING]

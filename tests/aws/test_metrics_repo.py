@@ -16,7 +16,12 @@ from typing import Any
 import pytest
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
-from schedtui.aws.errors import AccessDeniedError, AwsError, ThrottledError
+from schedtui.aws.errors import (
+    AccessDeniedError,
+    AwsError,
+    ThrottledError,
+    UnreadableAnswerError,
+)
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.monitoring.metrics import SCHEDULER_METRICS, MetricSeries
@@ -219,6 +224,25 @@ def test_next_token_pages_are_merged(clients: AwsClients, end: datetime) -> None
     assert [request.get("NextToken") for request in sent] == [None, "page-2"]
     assert paged == whole
     assert _by_key(paged)[("orders", ATTEMPTS)].values[:2] == (5, 4)
+
+
+def test_a_next_token_given_twice_is_an_unreadable_answer_not_an_endless_loop(
+    clients: AwsClients, end: datetime
+) -> None:
+    # A hostile (or broken) endpoint answering "again" for ever: botocore's paginators
+    # refuse a token given twice, and so must this loop, or `schedtui cost` never ends.
+    calls = 0
+
+    def _again(parsed: dict[str, Any], **_: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls < 20:  # a guard for this test only, should the loop not stop
+            parsed["NextToken"] = "again"
+
+    clients.cloudwatch.meta.events.register("after-call.cloudwatch.GetMetricData", _again)
+    with pytest.raises(UnreadableAnswerError, match="NextToken it had already given"):
+        MetricsRepository(clients).fetch(GROUPS, end - timedelta(hours=1), end, 300)
+    assert calls == 2
 
 
 @pytest.mark.usefixtures("published")

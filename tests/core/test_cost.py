@@ -5,6 +5,7 @@ once to the account, each group's share, observed retries, and the price's note.
 from __future__ import annotations
 
 import dataclasses
+import math
 from datetime import UTC, datetime, timedelta
 from itertools import takewhile
 
@@ -207,6 +208,19 @@ def test_retries_are_errors_that_did_not_end_the_invocation() -> None:
         timedelta(days=7),
     )
     assert found == {"odd": 0.0, "quiet": 0.0, "reports": pytest.approx(56 * 30 / 7)}
+
+
+@pytest.mark.parametrize(
+    "values",
+    [(math.inf,), (math.nan,), (-5.0,), (1e308, 1e308)],  # the last: a sum past float's range
+)
+def test_retries_from_a_datapoint_no_count_can_be_are_refused(values: tuple[float, ...]) -> None:
+    # CloudWatch's answer is hostile too: "USD inf" or "nan" would be a bill that says
+    # nothing, and a negative count would grow the retries of the errors it "cancels".
+    stamps = tuple(NOW + timedelta(days=day) for day in range(len(values)))
+    hostile = MetricSeries(TARGET_ERRORS, "reports", 86_400, stamps, values)
+    with pytest.raises(ValueError, match="no count can be"):
+        retries_per_month([hostile], timedelta(days=7))
 
 
 def test_unreadable_schedules_are_counted_apart() -> None:

@@ -3,6 +3,7 @@ apply, and a healthy schedule whose resources are healthy yields none of them.""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -312,6 +313,19 @@ def test_trust_fixes_give_the_statement_with_the_source_account() -> None:
     assert f'"aws:SourceAccount": "{ACCOUNT}"' in fix
 
 
+def test_a_trust_for_another_accounts_schedules_is_a_missing_trust() -> None:
+    # The trust statement copied from another account: Scheduler's aws:SourceAccount is
+    # this schedule's account, the condition fails, every invocation fails.
+    copied = json.loads(json.dumps(GOOD_TRUST).replace(ACCOUNT, "999999999999"))
+    found = diagnose(schedule(), facts(role={"trust": copied}), NOW, region=REGION)
+    missing = one_kind(FindingKind.ROLE_TRUST_MISSING, found)
+    assert missing.severity is Severity.ERROR
+    assert "only for aws:SourceAccount 999999999999" in missing.message
+    assert f"not the schedule's account {ACCOUNT}" in missing.message
+    assert f'"aws:SourceAccount": "{ACCOUNT}"' in missing.fix
+    assert diagnose(schedule(), facts(), NOW, region=REGION) == []  # its own account: fine
+
+
 def test_a_missing_role_gives_the_whole_recipe_and_nothing_else_about_the_role() -> None:
     members, changes, _, _ = BROKEN[FindingKind.ROLE_MISSING]
     found = diagnose(schedule(**members), facts(**changes), NOW, region=REGION)
@@ -413,6 +427,38 @@ def test_retention_of_the_default_event_age_and_odd_attributes() -> None:
     assert "maximum event age of 1d" in one_kind(FindingKind.DLQ_RETENTION_SHORT, found).message
     odd = ResourceFacts(DLQ, Presence.EXISTS, {"MessageRetentionPeriod": "\x1b[31m", "X": "y"})
     assert diagnose(schedule(), facts(dlq=odd), NOW, region=REGION) == []
+
+
+@pytest.mark.parametrize("retention", ["-5", "1_000", "\u0663\u0660\u0660", " 60 ", "+3", "0x10"])
+def test_a_retention_sqs_would_never_write_is_no_finding(retention: str) -> None:
+    # SQS answers plain decimal digits; int() also takes a sign, "_" separators, padding
+    # and other scripts' digits, and the doctor would report "keeps messages -5s".
+    odd = ResourceFacts(DLQ, Presence.EXISTS, {"MessageRetentionPeriod": retention})
+    assert diagnose(schedule(), facts(dlq=odd), NOW, region=REGION) == []
+
+
+@pytest.mark.parametrize("minutes", [2**63 - 1, 10**12])
+def test_a_window_of_minutes_near_two_to_the_63_is_a_finding_not_an_overflow(
+    minutes: int,
+) -> None:
+    # AWS allows 1,440; a definition stored around that (another tool, an older API) must
+    # not crash the doctor of the whole fleet with OverflowError.
+    huge = schedule(FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": minutes})
+    found = one_kind(FindingKind.WINDOW_OVER_PERIOD, diagnose(huge, facts(), NOW, region=REGION))
+    assert f"Flexible window of {minutes} minutes" in found.message
+    assert "Set MaximumWindowInMinutes to at most 1440" in found.fix
+
+
+@pytest.mark.parametrize("value", [-1, 0, 2**63 - 1])
+def test_a_retry_policy_stored_outside_aws_ranges_is_judged_not_a_crash(value: int) -> None:
+    # AWS allows 0-185 attempts and 60-86,400 seconds; a definition stored around that
+    # must not end the doctor's run with a ValidationError.
+    odd = schedule(
+        target={"RetryPolicy": {"MaximumRetryAttempts": value, "MaximumEventAgeInSeconds": value}}
+    )
+    found = diagnose(odd, facts(), NOW, region=REGION)
+    short = [f for f in found if f.kind is FindingKind.DLQ_RETENTION_SHORT]
+    assert bool(short) == (value > 345_600)  # the healthy DLQ keeps 4 days
 
 
 def test_hostile_text_is_kept_as_data() -> None:

@@ -163,6 +163,18 @@ def test_a_malformed_document_never_crashes_and_is_never_sure(document: Any) -> 
     assert "malformed" in verdict.why
 
 
+@pytest.mark.parametrize(
+    "look_alike",
+    ["lambda:\u0130nvokeFunction", "lambda:\u0131nvokeFunction", "\u017fqs:SendMessage"],
+)
+def test_a_unicode_look_alike_action_is_not_the_ascii_action(look_alike: str) -> None:
+    # IAM compares actions ignoring ASCII case only; Python's Unicode folding takes the
+    # dotted I, the dotless i and the long s for ASCII letters and would say ALLOWED.
+    action = "sqs:SendMessage" if "qs:" in look_alike else "lambda:InvokeFunction"
+    assert decide(policy(allow(look_alike, "*")), action=action).decision is Decision.DENIED
+    assert decide(policy(allow(action.upper(), "*")), action=action).decision is Decision.ALLOWED
+
+
 def test_a_malformed_policy_does_not_hide_an_explicit_deny() -> None:
     odd = PolicyDocument("inline odd", {"Statement": {"Effect": 1}})
     verdict = decide(odd, policy(deny("lambda:*", "*")))
@@ -184,13 +196,25 @@ def test_evaluate_role_incomplete_read_makes_an_implicit_deny_uncertain() -> Non
     assert verdict.decision is Decision.CANNOT_TELL
     assert "could not be read" in verdict.why
     assert "AccessDenied" in verdict.why
-    # What was read still decides when it is certain.
-    allowed = role(policies=(policy(allow("lambda:*", "*")),), complete=False)
-    assert evaluate_role(allowed, "lambda:InvokeFunction", FN).decision is Decision.ALLOWED
+    # A Deny that was read is certain whatever was not.
     denied = role(policies=(policy(deny("lambda:*", "*")),), complete=False)
     assert evaluate_role(denied, "lambda:InvokeFunction", FN).decision is Decision.DENIED
     whole = role(policies=(policy(allow("s3:*", "*")),))
     assert evaluate_role(whole, "lambda:InvokeFunction", FN).decision is Decision.DENIED
+
+
+def test_an_allow_beside_a_policy_that_could_not_be_read_is_never_sure() -> None:
+    # The unread policy may hold an explicit Deny (IAM answered the name of one the doctor
+    # could not fetch: denied, throttled, a name that did not survive the wire).
+    partial = role(
+        policies=(policy(allow("lambda:*", "*")),), complete=False, why="inline guard: not found"
+    )
+    verdict = evaluate_role(partial, "lambda:InvokeFunction", FN)
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "allows lambda:InvokeFunction" in verdict.why
+    assert "could not be read (inline guard: not found) and may deny it" in verdict.why
+    whole = role(policies=(policy(allow("lambda:*", "*")),))
+    assert evaluate_role(whole, "lambda:InvokeFunction", FN).decision is Decision.ALLOWED
 
 
 @pytest.mark.parametrize("presence", [Presence.MISSING, Presence.UNKNOWN])
@@ -244,6 +268,33 @@ def test_trust_conditioned_on_the_source(condition: dict[str, Any]) -> None:
     assert verdict.conditioned
 
 
+@pytest.mark.parametrize(
+    ("condition", "decision"),
+    [
+        ({"StringEquals": {"aws:SourceAccount": "999999999999"}}, Decision.DENIED),
+        (
+            {"StringEquals": {"aws:SourceAccount": ["999999999999", "123456789012"]}},
+            Decision.ALLOWED,
+        ),
+        ({"StringLike": {"AWS:SourceAccount": "12345678901?"}}, Decision.ALLOWED),
+        ({"StringLikeIfExists": {"aws:SourceAccount": "9*"}}, Decision.DENIED),
+        ({"StringNotEquals": {"aws:SourceAccount": "999999999999"}}, Decision.ALLOWED),
+    ],
+)
+def test_trust_conditioned_on_another_account_keeps_the_schedule_out(
+    condition: dict[str, Any], decision: Decision
+) -> None:
+    # A trust copied from another account: Scheduler's aws:SourceAccount is the
+    # schedule's own, the condition fails, and every invocation fails to assume the role.
+    guarded = trust(assume({"Service": "scheduler.amazonaws.com"}, Condition=condition))
+    verdict = scheduler_trust(guarded, "123456789012")
+    assert verdict.decision is decision
+    if decision is Decision.DENIED:
+        assert "not the schedule's account 123456789012" in verdict.why
+    # Without the schedule's account, the values are not checked.
+    assert scheduler_trust(guarded).decision is not Decision.DENIED
+
+
 def test_trust_for_another_service_or_action_keeps_scheduler_out() -> None:
     lambda_only = assume({"Service": "lambda.amazonaws.com"})
     tagging = {**assume({"Service": "scheduler.amazonaws.com"}), "Action": "sts:TagSession"}
@@ -277,6 +328,16 @@ def test_trust_explicit_deny_and_unread_trust() -> None:
     odd = scheduler_trust(role(trust={"Statement": [{"Effect": "Allow", "Action": 3}]}))
     assert odd.decision is Decision.CANNOT_TELL
     assert "malformed" in odd.why
+
+
+@pytest.mark.parametrize("condition", [[], ["aws:SourceAccount"], "x", 0])
+def test_a_trust_condition_that_is_not_an_object_is_never_read_as_none(condition: Any) -> None:
+    # An empty list or a string is no Condition AWS would store: the doctor cannot say
+    # the role is open to Scheduler (nor unconditioned), only that it cannot tell.
+    odd = assume({"Service": "scheduler.amazonaws.com"}, Condition=condition)
+    verdict = scheduler_trust(trust(odd))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "its Condition is not an object" in verdict.why
 
 
 def test_brackets_are_literal_and_a_hostile_pattern_ends() -> None:

@@ -404,18 +404,28 @@ def retry_window(now: datetime) -> tuple[datetime, datetime]:
 
 def retries_per_month(series: Iterable[MetricSeries], window: timedelta) -> dict[str, float]:
     """Each group's retries observed over ``window`` (see RETRY_METRICS), scaled to a
-    month. The account-wide series are left out: a group's figure is its own."""
+    month. The account-wide series are left out: a group's figure is its own.
+
+    Raises:
+        ValueError: a datapoint no count can be (NaN, infinite, negative) or a sum too big
+            for a float: a bill of "USD inf" or "nan" would say nothing true.
+    """
     errors: dict[str, float] = {}
     final: dict[str, float] = {}
     for one in series:
         if one.group is None:
             continue
+        if not all(math.isfinite(value) and value >= 0 for value in (*one.values, one.total)):
+            raise ValueError(f"{one.metric} of group {one.group} holds a value no count can be")
         if one.metric == TARGET_ERRORS:
             errors[one.group] = errors.get(one.group, 0.0) + one.total
         elif one.metric in RETRY_METRICS:
             final[one.group] = final.get(one.group, 0.0) + one.total
     scale = MONTH / window
-    return {
+    found = {
         group: max(0.0, errors.get(group, 0.0) - final.get(group, 0.0)) * scale
         for group in sorted({*errors, *final})
     }
+    if not all(math.isfinite(value) for value in found.values()):
+        raise ValueError("retries too many to count")
+    return found

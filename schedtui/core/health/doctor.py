@@ -60,6 +60,7 @@ DISABLED_LONG_AFTER: Final = timedelta(days=30)
 _GAP_HORIZON: Final = timedelta(days=32)
 _GAP_RUNS: Final = 500
 _DAY_MINUTES: Final = 24 * 60
+_WINDOW_CAP_MINUTES: Final = 10**9
 
 # The IAM action each templated target calls on its ARN (the Scheduler user guide's
 # "templated targets"; Inspector Classic has no resource-level permissions, hence "*").
@@ -157,7 +158,8 @@ def _target_needs(schedule: Schedule, facts: ScheduleFacts | None) -> list[Need]
         resource = ANY_RESOURCE if kind in _ANY_RESOURCE_KINDS else target.arn
         return [Need(templated, resource, f"to invoke the {kind.label} target")]
     ecs = target.ecs_parameters
-    task_definition = ecs.task_definition_arn if ecs is not None else ANY_RESOURCE
+    # None or "" (AWS requires one; a definition written around that has none to name).
+    task_definition = (ecs.task_definition_arn if ecs is not None else "") or ANY_RESOURCE
     found = [Need(templated, task_definition, "to run the ECS task definition")]
     known = facts.task_definition if facts is not None else None
     if known is not None and known.presence is Presence.EXISTS:
@@ -209,12 +211,16 @@ def _statement(action: str, resource: str) -> str:
     return json.dumps({"Effect": "Allow", "Action": action, "Resource": resource})
 
 
-def _account(schedule: Schedule) -> str:
+def _known_account(schedule: Schedule) -> str | None:
     for arn in (schedule.arn, schedule.target.role_arn):
         parsed = parse_arn(arn or "")
         if parsed is not None and parsed.account:
             return parsed.account
-    return "<account id>"
+    return None
+
+
+def _account(schedule: Schedule) -> str:
+    return _known_account(schedule) or "<account id>"
 
 
 def _trust_statement(schedule: Schedule) -> str:
@@ -332,7 +338,10 @@ def _window_over_period(schedule: Schedule, now: datetime) -> Finding | None:
     minutes = window.maximum_window_in_minutes
     if window.mode != FlexibleTimeWindowMode.FLEXIBLE or not minutes or minutes < 1:
         return None
-    gap = _gap_below(schedule, timedelta(minutes=minutes), now)
+    # AWS allows 1440; a stored 2**63 would overflow timedelta. Past any gap compared
+    # (rate()'s period is capped at 10**9 seconds, a cron's gaps at _GAP_HORIZON), a
+    # longer window says nothing more.
+    gap = _gap_below(schedule, timedelta(minutes=min(minutes, _WINDOW_CAP_MINUTES)), now)
     if gap is None:
         return None
     shown = duration_text(gap)
@@ -428,7 +437,7 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
 
 def _trust_rule(schedule: Schedule, role: RoleFacts) -> Finding | None:
     name = role.arn
-    trust = scheduler_trust(role)
+    trust = scheduler_trust(role, _known_account(schedule))
     if trust.decision is Decision.DENIED:
         return Finding(
             FindingKind.ROLE_TRUST_MISSING,
@@ -528,10 +537,11 @@ def _target_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
 
 
 def _seconds(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
+    """A count of seconds as SQS writes it (ASCII digits only: int() would also take a
+    sign, "_", padding and other scripts' digits); None otherwise."""
+    if value is None or not (value.isascii() and value.isdigit()):
         return None
+    return int(value)
 
 
 def _dlq_rules(schedule: Schedule, facts: ScheduleFacts, done: set[FindingKind]) -> list[Finding]:
@@ -601,6 +611,17 @@ def _key_rules(facts: ScheduleFacts) -> list[Finding]:
             )
         ]
     return []
+
+
+def unjudged(error: Exception) -> Finding:
+    """The finding of a definition a rule failed on (a value no rule foresaw): one
+    schedule's INFO, never the end of a fleet's check."""
+    return Finding(
+        FindingKind.NOT_CHECKED,
+        Severity.INFO,
+        f"The doctor could not judge this definition ({type(error).__name__}: {error})",
+        "Check the definition by hand (schedtui get GROUP/NAME), and report it as a schedtui bug.",
+    )
 
 
 def diagnose(

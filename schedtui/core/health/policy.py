@@ -92,7 +92,10 @@ def _wildcards(patterns: Sequence[str], ignore_case: bool) -> re.Pattern[str] | 
     if not patterns:
         return None
     parts = (fnmatch.translate(pattern.replace("[", "[[]")) for pattern in patterns)
-    return re.compile("(?:" + "|".join(parts) + ")", re.IGNORECASE if ignore_case else 0)
+    # IAM folds only ASCII case in actions: Python's Unicode folding would read a look-alike
+    # (a long s for "s", a dotted capital I for "i") as the real action and say ALLOWED.
+    flags = re.IGNORECASE | re.ASCII if ignore_case else 0
+    return re.compile("(?:" + "|".join(parts) + ")", flags)
 
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
@@ -282,9 +285,10 @@ def evaluate(policies: Sequence[PolicyDocument], action: str, resource: str) -> 
 
 
 def evaluate_role(role: RoleFacts, action: str, resource: str) -> Verdict:
-    """``evaluate`` on the role's policies; an incomplete read turns DENIED into CANNOT_TELL.
+    """``evaluate`` on the role's policies; an incomplete read turns an implicit deny and
+    an allow into CANNOT_TELL (the unread policy may allow it, or deny it).
 
-    Only an implicit deny: a Deny statement that was read is certain whatever was not.
+    Only a Deny statement that was read is certain whatever was not.
     """
     return _REMEMBERED.get(role, (action, resource), lambda: _evaluate_role(role, action, resource))
 
@@ -298,13 +302,15 @@ def _evaluate_role(role: RoleFacts, action: str, resource: str) -> Verdict:
             f"the role {role.arn} could not be read" + (f": {role.why}" if role.why else ""),
         )
     verdict = evaluate(role.policies, action, resource)
-    if verdict.decision is Decision.DENIED and not verdict.explicit and not role.complete:
-        unread = f" ({role.why})" if role.why else ""
-        return Verdict(
-            Decision.CANNOT_TELL,
-            f"{verdict.why}, but some of the role's policies could not be read{unread}",
-        )
-    return verdict
+    if verdict.explicit or role.complete or verdict.decision is Decision.CANNOT_TELL:
+        return verdict
+    unread = f" ({role.why})" if role.why else ""
+    may = "allow" if verdict.decision is Decision.DENIED else "deny"
+    return Verdict(
+        Decision.CANNOT_TELL,
+        f"{verdict.why}, but some of the role's policies could not be read{unread} and may "
+        f"{may} it",
+    )
 
 
 def _lets_scheduler_in(statement: Mapping[str, Any]) -> bool:
@@ -328,8 +334,8 @@ def _lets_scheduler_in(statement: Mapping[str, Any]) -> bool:
 
 
 def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
-    condition = statement.get("Condition") or {}
-    if not isinstance(condition, Mapping):
+    condition = statement.get("Condition", {})
+    if not isinstance(condition, Mapping):  # [] or "" too: never read as "no condition"
         raise _Malformed("its Condition is not an object")
     keys: set[str] = set()
     for operator, tests in condition.items():
@@ -339,13 +345,39 @@ def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
     return keys
 
 
-def scheduler_trust(role: RoleFacts) -> TrustVerdict:
+def scheduler_trust(role: RoleFacts, account: str | None = None) -> TrustVerdict:
     """May ``scheduler.amazonaws.com`` sts:AssumeRole the role, and is it conditioned on
-    aws:SourceAccount / aws:SourceArn (the confused-deputy guard AWS recommends)."""
-    return _REMEMBERED.get(role, "trust", lambda: _scheduler_trust(role))
+    aws:SourceAccount / aws:SourceArn (the confused-deputy guard AWS recommends).
+
+    ``account``: the schedule's (Scheduler's aws:SourceAccount): a statement whose
+    StringEquals / StringLike on aws:SourceAccount names only other accounts does not
+    admit the schedule (a trust copied from another account). None: not checked."""
+    return _REMEMBERED.get(role, ("trust", account), lambda: _scheduler_trust(role, account))
 
 
-def _scheduler_trust(role: RoleFacts) -> TrustVerdict:
+_ACCOUNT_TESTS: Final = {"stringequals": False, "stringlike": True}  # operator: wildcards
+
+
+def _other_accounts(statement: Mapping[str, Any], account: str) -> str | None:
+    """The accounts the statement's aws:SourceAccount test names when ``account`` is none
+    of them; None when it passes or cannot be told. Raises _Malformed."""
+    condition = statement.get("Condition", {})
+    for operator, tests in condition.items() if isinstance(condition, Mapping) else ():
+        wildcards = _ACCOUNT_TESTS.get(str(operator).lower().removesuffix("ifexists"))
+        if wildcards is None or not isinstance(tests, Mapping):
+            continue
+        for key, value in tests.items():
+            if str(key).lower() != "aws:sourceaccount":
+                continue
+            named = _strings(value, f"Condition {operator} {key}")
+            pattern = _wildcards(named, ignore_case=False) if wildcards else None
+            passes = pattern.fullmatch(account) if pattern else account in named
+            if not passes:
+                return ", ".join(named)
+    return None
+
+
+def _scheduler_trust(role: RoleFacts, account: str | None = None) -> TrustVerdict:
     if role.presence is not Presence.EXISTS:
         return TrustVerdict(Decision.CANNOT_TELL, False, f"the role {role.arn} was not read")
     if role.trust is None:
@@ -354,6 +386,7 @@ def _scheduler_trust(role: RoleFacts) -> TrustVerdict:
     trust = PolicyDocument(f"trust policy of {role.arn}", role.trust)
     allowed: list[tuple[str, set[str]]] = []
     doubts: list[str] = []
+    elsewhere: list[str] = []  # Allows for other accounts' schedules only
     for where, statement, problem in _each_statement(trust):
         effect = statement.get("Effect") if statement is not None else None
         if statement is None or effect not in ("Allow", "Deny"):
@@ -368,6 +401,7 @@ def _scheduler_trust(role: RoleFacts) -> TrustVerdict:
             if named == negated or not _lets_scheduler_in(statement):
                 continue
             keys = _condition_keys(statement)
+            others = _other_accounts(statement, account) if account and effect == "Allow" else None
         except _Malformed as error:
             doubts.append(f"{where} is malformed ({error})")
             continue
@@ -376,6 +410,12 @@ def _scheduler_trust(role: RoleFacts) -> TrustVerdict:
                 why = f"{where} denies {SCHEDULER_PRINCIPAL} sts:AssumeRole"
                 return TrustVerdict(Decision.DENIED, False, why)
             doubts.append(f"{where} denies it under a condition")
+            continue
+        if others is not None:
+            elsewhere.append(
+                f"{where} admits {SCHEDULER_PRINCIPAL} only for aws:SourceAccount {others}, "
+                f"not the schedule's account {account}"
+            )
             continue
         allowed.append((where, keys))
     # A statement conditioned only on the source keys is what Scheduler satisfies when the
@@ -404,6 +444,8 @@ def _scheduler_trust(role: RoleFacts) -> TrustVerdict:
                 "doctor cannot check"
             )
         return TrustVerdict(Decision.CANNOT_TELL, conditioned, why)
+    if elsewhere:
+        return TrustVerdict(Decision.DENIED, True, elsewhere[0])
     why = (
         f"no statement of the trust policy of {role.arn} lets {SCHEDULER_PRINCIPAL} sts:AssumeRole"
     )

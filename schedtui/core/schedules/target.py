@@ -174,9 +174,13 @@ class Target(ApiModel):
     def effective_retry_policy(self) -> RetryPolicy:
         """The retry policy AWS applies, with its defaults filled in (185 attempts, 24 h)."""
         policy = self.retry_policy or RetryPolicy()
-        return RetryPolicy(
-            MaximumEventAgeInSeconds=policy.effective_maximum_event_age_in_seconds,
-            MaximumRetryAttempts=policy.effective_maximum_retry_attempts,
+        # A read of what AWS holds (from_api, rules off): a value outside AWS's ranges that
+        # another tool stored must not raise here (the doctor asks every schedule).
+        return RetryPolicy.from_api(
+            {
+                "MaximumEventAgeInSeconds": policy.effective_maximum_event_age_in_seconds,
+                "MaximumRetryAttempts": policy.effective_maximum_retry_attempts,
+            }
         )
 
     @model_validator(mode="after")

@@ -41,7 +41,9 @@ def candidate_row(candidate: Candidate) -> TableRow:
     schedule = candidate.schedule
     path = printable(f"{schedule.group_name}/{schedule.name}")
     cells = (str(candidate.reason), path, printable(candidate.detail))
-    return TableRow(key=schedule.arn or path, cells=cells, sort_keys=cells)
+    # The key is never shown: the raw path, as "a\x1b" and "a␛" print alike.
+    key = schedule.arn or f"{schedule.group_name}/{schedule.name}"
+    return TableRow(key=key, cells=cells, sort_keys=cells)
 
 
 @dataclass(frozen=True)
