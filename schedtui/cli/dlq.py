@@ -169,7 +169,8 @@ def listed_digests(
             yield summary, details.digest(summary)
 
 
-def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:
+def check_dlq(args: argparse.Namespace) -> None:
+    """The arguments' own rules, checked before the demo starts or AWS is reached."""
     if args.peek and not args.queue:
         raise UsageError(
             "--peek needs --queue: a peek raises the receive count of every message it "
@@ -177,6 +178,9 @@ def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:
         )
     if args.queue and args.group:
         raise UsageError("--group picks the DLQs of a group's schedules: leave it out with --queue")
+
+
+def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     code = OK
     if args.queue:
         arns: list[str] = [queue_arn(args.queue, backend)]

@@ -49,9 +49,13 @@ def _progress(done: int, total: int) -> None:
         print(f"schedtui doctor: {done:,} of {total:,} schedules checked", file=sys.stderr)
 
 
-def run_doctor(args: argparse.Namespace, backend: Backend, output: Format) -> int:
+def check_doctor(args: argparse.Namespace) -> None:
+    """The arguments' own rules, checked before the demo starts or AWS is reached."""
     if args.schedule and args.group:
         raise UsageError("give G/NAME or --group G, not both")
+
+
+def run_doctor(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     unread: list[AwsError] = []
     unlisted: list[str] = []
     if args.schedule:
