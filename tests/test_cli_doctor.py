@@ -151,6 +151,27 @@ def test_a_schedule_that_does_not_exist_exits_one(
     assert "not found" in err
 
 
+def test_a_group_that_does_not_exist_exits_one(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A typo in a pipeline's gate must fail it, not pass "0 schedules checked"; as cost says.
+    add(account, "healthy")
+    code, out, err = run(capsys, moto_endpoint, "--group", "nosuch")
+    assert (code, out) == (1, "")
+    assert err.startswith("schedtui doctor: GetScheduleGroup nosuch: not found")
+    code, _, cost_err = main_cost(capsys, moto_endpoint, "--group", "nosuch")
+    assert code == 1
+    assert cost_err.removeprefix("schedtui cost: ") == err.removeprefix("schedtui doctor: ")
+
+
+def main_cost(
+    capsys: pytest.CaptureFixture[str], endpoint: str, *args: str
+) -> tuple[int, str, str]:
+    code = main(["cost", *args, "--endpoint-url", endpoint, "--region", REGION, "--read-only"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 def test_a_schedule_and_a_group_together_are_refused(
     account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

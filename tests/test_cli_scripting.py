@@ -398,6 +398,10 @@ def test_dlq_usage_errors_and_a_missing_queue(
     assert peek.err.startswith("schedtui dlq: --peek needs --queue")
     missing = run(capsys, moto_endpoint, "dlq", "--queue", "nosuch", "--peek", "1")
     assert missing.code == 1
+    # A group that does not exist is not "no DLQs": a check on their depth must not pass.
+    typo = run(capsys, moto_endpoint, "dlq", "--group", "nosuch")
+    assert (typo.code, typo.out) == (1, "")
+    assert typo.err.startswith("schedtui dlq: GetScheduleGroup nosuch: not found")
     assert "queue does not exist" in missing.out
     bad = run(capsys, moto_endpoint, "dlq", "--queue", "arn:aws:sqs:nope")
     assert bad.code == 2

@@ -24,6 +24,7 @@ from schedtui.aws.errors import AwsError
 from schedtui.cli.dlq import listed_digests
 from schedtui.cli.exits import OK, exit_code
 from schedtui.cli.output import Format, json_text, note, render_table
+from schedtui.cli.reads import existing_group
 from schedtui.core.fleet.cost import MONTH, CostReport, CostTally
 from schedtui.core.fleet.prices import (
     FREE_INVOCATIONS_PER_MONTH,
@@ -47,7 +48,7 @@ def clock() -> datetime:
 def run_cost(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     now = clock()
     group: str | None = getattr(args, "group", None)
-    groups = [backend.scheduler.get_group(group).name] if group else _group_names(backend)
+    groups = [existing_group(backend, group)] if group else _group_names(backend)
     tally = CostTally(now, groups)
     per_schedule: list[tuple[str, str, int | None]] = []
     failed = _count(backend, tally, group, per_schedule if args.per_schedule else None)

@@ -20,6 +20,7 @@ from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
 from schedtui.cli.exits import OK, UsageError, exit_code
 from schedtui.cli.output import Column, Format, Record, View, Writer, fields, note
+from schedtui.cli.reads import existing_group
 from schedtui.core.monitoring.metrics import (
     ERROR_CODE,
     ERROR_MESSAGE,
@@ -186,6 +187,8 @@ def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:
         arns: list[str] = [queue_arn(args.queue, backend)]
         users: dict[str, list[str]] | None = None
     else:
+        if args.group:
+            existing_group(backend, args.group)  # a typo is not found (1), not "no queues"
         users, failed = dlq_users(backend, args.group)
         arns = list(users)
         if failed:
