@@ -3,6 +3,7 @@ hostile text inert), the exit code per --fail-on, one schedule or a group, and -
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from schedtui.cli import doctor as doctor_command
 from schedtui.cli import main
+from schedtui.cli.parser import build_parser
 from tests.aws.conftest import ACCOUNT, REGION
 from tests.aws.lossy_proxy import LossyProxy
 from tests.aws.test_doctor_repo import (
@@ -247,3 +249,23 @@ def test_a_definition_it_cannot_read_keeps_its_fault_code(
     assert "access denied" in document["unread"][0]
     assert "could not be read and were not checked" in err
     assert code == 4  # denied beats findings: a report with holes clears no pipeline
+
+
+def endpoint_help(command: str) -> str:
+    """The --endpoint-url help of ``schedtui COMMAND``, as ``--help`` prints it."""
+    parser = build_parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    sub = commands.choices[command]
+    return next(str(a.help) for a in sub._actions if "--endpoint-url" in a.option_strings)
+
+
+def test_endpoint_help_names_every_service_the_doctor_calls() -> None:
+    # One URL serves every client (LocalStack, moto): the doctor's reach far past
+    # Scheduler/CloudWatch/SQS, and a user emulating AWS must know which services to run.
+    doctor = endpoint_help("doctor")
+    for service in ("Scheduler", "IAM", "Lambda", "Step Functions", "ECS", "SQS", "SNS",
+                    "EventBridge", "KMS", "STS"):  # fmt: skip
+        assert service in doctor
+    assert "CloudWatch" not in doctor  # the doctor reads no metrics
+    assert "IAM" not in endpoint_help("list")  # each command says its own
+    assert "CloudWatch" in endpoint_help("cost")  # the retries' metrics
