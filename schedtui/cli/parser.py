@@ -580,7 +580,9 @@ def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--group", metavar="G", default=argparse.SUPPRESS, help="only this group's schedules"
     )
     cost.add_argument(
-        "--per-schedule", action="store_true", help="each schedule's invocations and USD too"
+        "--per-schedule",
+        action="store_true",
+        help="each schedule's runs, share of the invocations and USD too, busiest first",
     )
     _add_report_output(
         cost, "table (default: for people, UTC times), json (one document, UTC times)"
