@@ -82,15 +82,22 @@ def test_cost_as_json(account: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert groups["reports"] == {
         "GroupName": "reports",
         "Schedules": 5,
-        "Invocations": 30 + 720 + 241 + 1 + 0,
-        "Retries": pytest.approx(30.0),
+        "Runs": 30 + 720 + 241 + 1 + 0,  # from the expressions
+        "Retries": 30,  # observed, an estimate rounded
+        "Invocations": 992 + 30,  # what is billed, the groups list's INV/MO
         "USD": 0.0,  # far under the free 14 million
         "Unknown": 0,
     }
     assert groups["quiet"]["Schedules"] == 0
-    assert document["Invocations"] == 992
+    assert (document["Runs"], document["Retries"], document["Invocations"]) == (992, 30, 1022)
     assert document["RetriesObserved"] is True
     assert document["FreeInvocations"] == 14_000_000
+    # Counts are counts: ints everywhere, never 992.0 or 30.000000000000004.
+    counts = [document[key] for key in ("Runs", "Retries", "Invocations", "FreeInvocations")]
+    counts += [
+        group[key] for group in groups.values() for key in ("Runs", "Retries", "Invocations")
+    ]
+    assert all(type(count) is int for count in counts), counts
     assert document["MonthStart"] == "2030-01-01T00:00:00+00:00"
     assert document["MonthEnd"] == "2030-01-31T00:00:00+00:00"
     assert document["Scope"] == "account"
@@ -105,18 +112,35 @@ def test_each_schedule_with_per_schedule(account: str, capsys: pytest.CaptureFix
     document = json.loads(out)
     assert document["Scope"] == {"GroupName": "reports"}
     assert [group["GroupName"] for group in document["Groups"]] == ["reports"]
-    counts = {entry["Name"]: entry["Invocations"] for entry in document["Schedules"]}
-    assert counts == {"daily": 30, "hourly": 720, "later": 241, "once": 1, "off": 0}
+    # Busiest first, each with its share of the invocations billed (1,022: retries too).
+    assert [(entry["Name"], entry["Runs"]) for entry in document["Schedules"]] == [
+        ("hourly", 720),
+        ("later", 241),
+        ("daily", 30),
+        ("once", 1),
+        ("off", 0),
+    ]
+    shares = {entry["Name"]: entry["SharePercent"] for entry in document["Schedules"]}
+    assert shares == {"hourly": 70.45, "later": 23.58, "daily": 2.94, "once": 0.1, "off": 0.0}
+    assert all(type(entry["Runs"]) is int for entry in document["Schedules"])
 
 
 def test_cost_as_a_table(account: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, account, "--group", "reports", "--per-schedule")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["GROUP", "SCHEDULES", "INV/MO", "RETRIES/MO", "USD/MO"]
-    assert lines[1].split() == ["reports", "5", "992", "30", "0.00"]
-    assert any(line.split() == ["reports/hourly", "720", "0.00"] for line in lines)
-    assert "992 invocations + 30 retries, 14,000,000 free: USD 0.00 a month" in out
+    # INV/MO means what the groups list's INV/MO means: the runs and the retries, billed.
+    assert lines[0].split() == ["GROUP", "SCHEDULES", "RUNS/MO", "RETRIES/MO", "INV/MO", "USD/MO"]
+    assert lines[1].split() == ["reports", "5", "992", "30", "1,022", "0.00"]
+    assert lines[3].split() == ["SCHEDULE", "RUNS/MO", "SHARE", "USD/MO"]
+    assert [line.split()[:3] for line in lines[4:9]] == [
+        ["reports/hourly", "720", "70.45%"],
+        ["reports/later", "241", "23.58%"],
+        ["reports/daily", "30", "2.94%"],
+        ["reports/once", "1", "0.10%"],
+        ["reports/off", "0", "0.00%"],
+    ]
+    assert "992 runs + 30 retries = 1,022 invocations, 14,000,000 free: USD 0.00 a month" in out
     assert "target costs (Lambda, Step Functions...) not included" in lines[-1]
     assert "only this group was read" in err  # its bill assumes it is the whole account
 
@@ -138,10 +162,13 @@ def test_metrics_that_cannot_be_read_leave_retries_out(
     code, out, err = run(capsys, account, "-o", "json")
     document = json.loads(out)
     assert code == 0  # the expressions' counts are whole; retries are "when available"
-    assert (document["RetriesObserved"], document["Retries"]) == (False, 0.0)
+    assert (document["RetriesObserved"], document["Retries"]) == (False, 0)
+    assert document["Invocations"] == document["Runs"] == 992
     assert "retries not counted: GetMetricData AWS/Scheduler: not authorized" in err
     code, out, _ = run(capsys, account)
-    assert out.splitlines()[1].split()[3] == "-"  # not a zero: not known
+    row = next(line.split() for line in out.splitlines() if line.startswith("reports"))
+    assert row[2:5] == ["992", "-", "992"]  # retries not a zero: not known
+    assert "992 invocations (retries not observed)" in out
 
 
 def test_metrics_whose_sum_overflows_are_a_note_never_a_bill_of_inf(

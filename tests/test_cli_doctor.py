@@ -3,6 +3,7 @@ hostile text inert), the exit code per --fail-on, one schedule or a group, and -
 
 from __future__ import annotations
 
+import argparse
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from schedtui.cli import doctor as doctor_command
 from schedtui.cli import main
+from schedtui.cli.parser import build_parser
 from tests.aws.conftest import ACCOUNT, REGION
 from tests.aws.lossy_proxy import LossyProxy
 from tests.aws.test_doctor_repo import (
@@ -152,6 +154,27 @@ def test_a_schedule_that_does_not_exist_exits_one(
     assert "not found" in err
 
 
+def test_a_group_that_does_not_exist_exits_one(
+    account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A typo in a pipeline's gate must fail it, not pass "0 schedules checked"; as cost says.
+    add(account, "healthy")
+    code, out, err = run(capsys, moto_endpoint, "--group", "nosuch")
+    assert (code, out) == (1, "")
+    assert err.startswith("schedtui doctor: GetScheduleGroup nosuch: not found")
+    code, _, cost_err = main_cost(capsys, moto_endpoint, "--group", "nosuch")
+    assert code == 1
+    assert cost_err.removeprefix("schedtui cost: ") == err.removeprefix("schedtui doctor: ")
+
+
+def main_cost(
+    capsys: pytest.CaptureFixture[str], endpoint: str, *args: str
+) -> tuple[int, str, str]:
+    code = main(["cost", *args, "--endpoint-url", endpoint, "--region", REGION, "--read-only"])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
 def test_a_schedule_and_a_group_together_are_refused(
     account: Account, moto_endpoint: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -292,3 +315,23 @@ def test_numbers_stored_past_aws_limits_are_findings_not_a_crash(
     assert "window-over-period" in found["vast-window"]
     assert "dlq-retention-short" in found["odd-retry"]  # the queue keeps 14 days, not 2**63 s
     assert found["healthy"] == []
+
+
+def endpoint_help(command: str) -> str:
+    """The --endpoint-url help of ``schedtui COMMAND``, as ``--help`` prints it."""
+    parser = build_parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    sub = commands.choices[command]
+    return next(str(a.help) for a in sub._actions if "--endpoint-url" in a.option_strings)
+
+
+def test_endpoint_help_names_every_service_the_doctor_calls() -> None:
+    # One URL serves every client (LocalStack, moto): the doctor's reach far past
+    # Scheduler/CloudWatch/SQS, and a user emulating AWS must know which services to run.
+    doctor = endpoint_help("doctor")
+    for service in ("Scheduler", "IAM", "Lambda", "Step Functions", "ECS", "SQS", "SNS",
+                    "EventBridge", "KMS", "STS"):  # fmt: skip
+        assert service in doctor
+    assert "CloudWatch" not in doctor  # the doctor reads no metrics
+    assert "IAM" not in endpoint_help("list")  # each command says its own
+    assert "CloudWatch" in endpoint_help("cost")  # the retries' metrics

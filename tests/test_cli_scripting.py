@@ -33,7 +33,7 @@ from schedtui.aws.errors import (
     UnsafeWriteError,
     Verified,
 )
-from schedtui.cli import main
+from schedtui.cli import main, scripting
 from schedtui.cli.exits import exit_code
 from tests.aws.conftest import ACCOUNT, DLQ, LAMBDA, REGION, full_schedule, seed
 from tests.aws.lossy_proxy import LossyProxy
@@ -398,6 +398,10 @@ def test_dlq_usage_errors_and_a_missing_queue(
     assert peek.err.startswith("schedtui dlq: --peek needs --queue")
     missing = run(capsys, moto_endpoint, "dlq", "--queue", "nosuch", "--peek", "1")
     assert missing.code == 1
+    # A group that does not exist is not "no DLQs": a check on their depth must not pass.
+    typo = run(capsys, moto_endpoint, "dlq", "--group", "nosuch")
+    assert (typo.code, typo.out) == (1, "")
+    assert typo.err.startswith("schedtui dlq: GetScheduleGroup nosuch: not found")
     assert "queue does not exist" in missing.out
     bad = run(capsys, moto_endpoint, "dlq", "--queue", "arn:aws:sqs:nope")
     assert bad.code == 2
@@ -450,3 +454,27 @@ def test_a_crash_exits_70_with_one_line_naming_the_crash_report(
     report = line.rpartition("the traceback, to report it: ")[2]
     assert "a bug" in Path(report).read_text(encoding="utf-8")
     assert "secret" not in line
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["doctor", "reports/nightly", "--group", "reports"], "schedtui doctor: give G/NAME"),
+        (["history"], "schedtui history: give one of G/NAME"),
+        (["dlq", "--peek", "5"], "schedtui dlq: --peek needs --queue"),
+        (["dlq", "--queue", "q", "--group", "g"], "schedtui dlq: --group picks the DLQs"),
+    ],
+)
+def test_conflicting_arguments_are_refused_before_the_demo_starts(
+    args: list[str],
+    said: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The demo takes seconds to start: a usage mistake is answered before, and nothing is
+    # started or reached.
+    started: list[object] = []
+    monkeypatch.setattr(scripting, "aws_context", lambda *a, **k: started.append(a))
+    code = main([*args, "--demo"])
+    assert (code, started) == (2, [])
+    assert capsys.readouterr().err.startswith(said)

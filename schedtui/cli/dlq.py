@@ -20,6 +20,7 @@ from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
 from schedtui.cli.exits import OK, UsageError, exit_code
 from schedtui.cli.output import Column, Format, Record, View, Writer, fields, note
+from schedtui.cli.reads import existing_group
 from schedtui.core.monitoring.metrics import (
     ERROR_CODE,
     ERROR_MESSAGE,
@@ -169,7 +170,8 @@ def listed_digests(
             yield summary, details.digest(summary)
 
 
-def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:
+def check_dlq(args: argparse.Namespace) -> None:
+    """The arguments' own rules, checked before the demo starts or AWS is reached."""
     if args.peek and not args.queue:
         raise UsageError(
             "--peek needs --queue: a peek raises the receive count of every message it "
@@ -177,11 +179,16 @@ def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:
         )
     if args.queue and args.group:
         raise UsageError("--group picks the DLQs of a group's schedules: leave it out with --queue")
+
+
+def run_dlq(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     code = OK
     if args.queue:
         arns: list[str] = [queue_arn(args.queue, backend)]
         users: dict[str, list[str]] | None = None
     else:
+        if args.group:
+            existing_group(backend, args.group)  # a typo is not found (1), not "no queues"
         users, failed = dlq_users(backend, args.group)
         arns = list(users)
         if failed:

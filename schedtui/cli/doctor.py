@@ -14,7 +14,7 @@ worst first, each finding with its fix, then a summary line; every AWS text thro
 ``printable``.
 
 Exit codes (``cli/exits.py``): a fault keeps its code (definitions that could not be read:
-3, or 4 when denied; no such schedule: 1), since a report with holes cannot clear a
+3, or 4 when denied; no such schedule or group: 1), since a report with holes cannot clear a
 pipeline; else ``FINDINGS`` (5) when a finding is at or above ``--fail-on`` (default
 error; ``never``: findings never fail), else 0.
 """
@@ -31,6 +31,7 @@ from schedtui.aws.backend import Backend
 from schedtui.aws.errors import AwsError
 from schedtui.cli.exits import FINDINGS, OK, UsageError, exit_code
 from schedtui.cli.output import Format, json_text, note
+from schedtui.cli.reads import existing_group
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import Severity
 from schedtui.core.schedules.schedule import Schedule
@@ -49,15 +50,21 @@ def _progress(done: int, total: int) -> None:
         print(f"schedtui doctor: {done:,} of {total:,} schedules checked", file=sys.stderr)
 
 
-def run_doctor(args: argparse.Namespace, backend: Backend, output: Format) -> int:
+def check_doctor(args: argparse.Namespace) -> None:
+    """The arguments' own rules, checked before the demo starts or AWS is reached."""
     if args.schedule and args.group:
         raise UsageError("give G/NAME or --group G, not both")
+
+
+def run_doctor(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     unread: list[AwsError] = []
     unlisted: list[str] = []
     if args.schedule:
         group, name = args.schedule
         pages: Any = [[backend.scheduler.get_schedule(group, name)]]  # not found: exit 1
     else:
+        if args.group:
+            existing_group(backend, args.group)  # a typo is not found (1), not a pass
         pages = _definitions(backend, args.group, unread, unlisted)
     report = backend.doctor.diagnose_pages(pages, clock(), progress=_progress)
     if output is Format.JSON:

@@ -97,10 +97,14 @@ EVENTS: Final = View(
 )
 
 
+def check_history(args: argparse.Namespace) -> None:
+    """The arguments' own rules, checked before the demo starts or AWS is reached."""
+    if (args.schedule is None) == (getattr(args, "group", None) is None):
+        raise UsageError("give one of G/NAME (a schedule) or --group G (a group)")
+
+
 def run_history(args: argparse.Namespace, backend: Backend, output: Format) -> int:
     schedule, group = args.schedule, getattr(args, "group", None)
-    if (schedule is None) == (group is None):
-        raise UsageError("history: give one of G/NAME (a schedule) or --group G (a group)")
     now = datetime.now(UTC)
     if schedule is not None:
         history = backend.history.schedule_history(*schedule, now=now, days=args.days)

@@ -139,11 +139,24 @@ def _seconds(text: str) -> float:
     return value
 
 
-def add_context_options(parser: argparse.ArgumentParser, *, subcommand: bool = False) -> None:
+# The AWS services each command calls, which --endpoint-url (one URL for every client,
+# aws/session.py) must answer for: a LocalStack user needs to know which to run.
+ALL_SERVICES = (
+    "Scheduler, CloudWatch, CloudWatch Logs, SQS, CloudTrail, Lambda, Step Functions, ECS, "
+    "IAM, SNS, EventBridge, KMS and STS"
+)
+DOCTOR_SERVICES = "Scheduler, IAM, Lambda, Step Functions, ECS, SQS, SNS, EventBridge, KMS and STS"
+RUNS_SERVICES = "Scheduler, CloudWatch, CloudWatch Logs, Lambda, Step Functions, ECS and SQS"
+
+
+def add_context_options(
+    parser: argparse.ArgumentParser, *, subcommand: bool = False, services: str = ALL_SERVICES
+) -> None:
     """The options that choose the AWS context (cli/context.py), on the main parser and on
     each subcommand that talks to AWS, so that both ``schedtui --profile p list`` and
     ``schedtui list --profile p`` work. On a subcommand they default to SUPPRESS: argparse
-    would otherwise overwrite a value given before the subcommand with the default."""
+    would otherwise overwrite a value given before the subcommand with the default.
+    ``services``: what the command calls, which the endpoint must serve."""
     default: dict[str, object] = {"default": argparse.SUPPRESS} if subcommand else {}
     flag: dict[str, object] = {"default": argparse.SUPPRESS} if subcommand else {"default": False}
     parser.add_argument(
@@ -156,7 +169,7 @@ def add_context_options(parser: argparse.ArgumentParser, *, subcommand: bool = F
         "--endpoint-url",
         metavar="URL",
         **default,
-        help="Scheduler/CloudWatch/SQS endpoint (default: AWS, or AWS_ENDPOINT_URL)",
+        help=f"one endpoint for every AWS call: {services} (default: AWS, or AWS_ENDPOINT_URL)",
     )
     # Not given (None): the config file decides (its read_only and read_only_profiles).
     unset: dict[str, object] = {"default": argparse.SUPPRESS} if subcommand else {"default": None}
@@ -364,11 +377,15 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
 
 
 def _scripting_command(
-    commands: argparse._SubParsersAction[_Parser], name: str, summary: str, description: str
+    commands: argparse._SubParsersAction[_Parser],
+    name: str,
+    summary: str,
+    description: str,
+    services: str = "Scheduler",
 ) -> argparse.ArgumentParser:
     parser = commands.add_parser(name, help=summary, description=description)
     _add_output(parser)
-    add_context_options(parser, subcommand=True)
+    add_context_options(parser, subcommand=True, services=services)
     return parser
 
 
@@ -418,6 +435,7 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--peek a look at its messages. Peeking receives with a visibility timeout of 0 and "
         "never deletes: the messages stay in the queue and visible, but their receive count "
         "goes up by one.",
+        services="Scheduler, SQS and STS",
     )
     dlq.add_argument(
         "--queue", metavar="Q", help="this queue only: its ARN, or its name in this account"
@@ -441,6 +459,7 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
         "Enable or disable schedules through the same checks as the TUI: each is read "
         "again, the whole schedule is sent back with only State changed, a schedule already "
         "in that state is left alone, and every request sent is in the audit log.",
+        services="Scheduler and STS",
     )
     state.add_argument(
         "schedules", type=schedule_key, nargs="+", metavar="G/NAME", help="GROUP/NAME ..."
@@ -478,6 +497,7 @@ def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
         "Who changed a schedule (G/NAME) or a group (--group G): CloudTrail's management "
         "events (LookupEvents, 2 requests a second; events show about 5-15 minutes late) and "
         "this machine's audit log, newest first, with what each change changed.",
+        services="CloudTrail",
     )
     _add_schedule_or_group(history, "the group's own events and its schedules' (instead of G/NAME)")
     history.add_argument(
@@ -515,7 +535,7 @@ def _add_doctor(commands: argparse._SubParsersAction[_Parser]) -> None:
         default="error",
         help="exit 5 when a finding is this serious or more (default error; never: exit 0)",
     )
-    add_context_options(doctor, subcommand=True)
+    add_context_options(doctor, subcommand=True, services=DOCTOR_SERVICES)
 
 
 RUNS_WINDOWS = ("1h", "24h", "7d")  # core/activity/runs.py: Window
@@ -540,7 +560,7 @@ def _add_runs(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_report_output(
         runs, "table (default: for people, local times), json (one document, UTC times)"
     )
-    add_context_options(runs, subcommand=True)
+    add_context_options(runs, subcommand=True, services=RUNS_SERVICES)
 
 
 def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -560,9 +580,11 @@ def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--group", metavar="G", default=argparse.SUPPRESS, help="only this group's schedules"
     )
     cost.add_argument(
-        "--per-schedule", action="store_true", help="each schedule's invocations and USD too"
+        "--per-schedule",
+        action="store_true",
+        help="each schedule's runs, share of the invocations and USD too, busiest first",
     )
     _add_report_output(
         cost, "table (default: for people, UTC times), json (one document, UTC times)"
     )
-    add_context_options(cost, subcommand=True)
+    add_context_options(cost, subcommand=True, services="Scheduler, CloudWatch and STS")

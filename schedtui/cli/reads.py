@@ -37,6 +37,13 @@ GROUP_MEMBERS = ("Name", "Arn", "State", "CreationDate", "LastModificationDate")
 SUMMARY_MEMBERS = ("Name", "GroupName", "State", "Arn", "CreationDate", "LastModificationDate")
 
 
+def existing_group(backend: Backend, name: str) -> str:
+    """The group ``--group`` names, read (GetScheduleGroup): one that does not exist is
+    NotFoundError (exit 1, the message naming it), never an empty report that passes a
+    pipeline gate (ListSchedules of an unknown group may answer nothing: moto's does)."""
+    return backend.scheduler.get_group(name).name
+
+
 def ordered(api: dict[str, Any], members: tuple[str, ...]) -> Record:
     """``api`` with ``members`` first and always present (None when absent), then the rest."""
     record: Record = {name: api.get(name) for name in members}

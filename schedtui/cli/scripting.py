@@ -19,10 +19,10 @@ from schedtui.aws.errors import AwsError
 from schedtui.cli.cache import definitions_cache
 from schedtui.cli.context import ContextError, aws_context, read_only_why, report_notices
 from schedtui.cli.cost import run_cost
-from schedtui.cli.dlq import run_dlq
-from schedtui.cli.doctor import run_doctor
+from schedtui.cli.dlq import check_dlq, run_dlq
+from schedtui.cli.doctor import check_doctor, run_doctor
 from schedtui.cli.exits import USAGE, UsageError, exit_code
-from schedtui.cli.history import run_history
+from schedtui.cli.history import check_history, run_history
 from schedtui.cli.milestones import finished, milestone, watch_listing
 from schedtui.cli.output import Format
 from schedtui.cli.reads import run_get, run_groups, run_list
@@ -42,6 +42,13 @@ COMMANDS: Final[dict[str, Command]] = {
     "doctor": run_doctor,
     "cost": run_cost,
 }
+# The rules between a command's arguments, checked before the demo starts (seconds) or AWS
+# is reached: a usage mistake is answered at once.
+CHECKS: Final[dict[str, Callable[[argparse.Namespace], None]]] = {
+    "dlq": check_dlq,
+    "history": check_history,
+    "doctor": check_doctor,
+}
 # The commands that read every definition: they open the definitions cache file.
 READS_DEFINITIONS: Final = frozenset({"dlq", "doctor", "cost"})
 
@@ -50,6 +57,8 @@ def run_scripting(args: argparse.Namespace) -> int:
     name = args.command
     milestone("start", pid=os.getpid(), command=name)  # SCHEDTUI_TIMINGS (benchmarks) only
     try:
+        if name in CHECKS:
+            CHECKS[name](args)
         with aws_context(args) as context:
             report_notices(context)  # config mistakes, a remembered profile dropped
             # Only these read every definition; the others never open the cache file.

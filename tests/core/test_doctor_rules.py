@@ -357,7 +357,7 @@ def test_without_facts_only_the_definition_speaks() -> None:
     assert diagnose(schedule(), None, NOW, region=REGION) == []
 
 
-def test_expired_and_completed_get_their_cleanup_fix() -> None:
+def test_expired_and_completed_are_warnings_with_their_cleanup_fix() -> None:
     expired = diagnose(schedule(EndDate=NOW - timedelta(days=1)), None, NOW, region=REGION)
     assert "cleanup view" in one_kind(FindingKind.END_PASSED, expired).fix
     once = "at(2026-01-01T00:00:00)"
@@ -365,6 +365,9 @@ def test_expired_and_completed_get_their_cleanup_fix() -> None:
     assert (
         "ActionAfterCompletion NONE keeps it forever" in one_kind(FindingKind.AT_PASSED, kept).fix
     )
+    # Both are done and waste, not broken: the default --fail-on error passes them.
+    assert one_kind(FindingKind.END_PASSED, expired).severity is Severity.WARNING
+    assert one_kind(FindingKind.AT_PASSED, kept).severity is Severity.WARNING
     deleting = schedule(ScheduleExpression=once, ActionAfterCompletion="DELETE", State="DISABLED")
     found = diagnose(deleting, None, NOW, region=REGION)
     assert "it has not run" in one_kind(FindingKind.AT_PASSED, found).fix

@@ -154,15 +154,20 @@ def test_schedtui_doctor_demo_lists_every_planted_problem_and_fails_on_errors() 
     assert code == FINDINGS
 
 
-def test_the_exit_code_follows_fail_on() -> None:
-    # A completed at() kept forever: its worst finding is a warning.
-    name = f"{planted.DOCTOR_GROUP}/completed-at-kept-forever"
-    code, document = doctor(name, "--fail-on", "error")
+@pytest.mark.parametrize("planted_name", ["completed-at-kept-forever", "expired-end-date-passed"])
+def test_done_schedules_warn_and_pass_the_default_gate(planted_name: str) -> None:
+    # A completed at() kept forever, an EndDate passed: waste, whose worst finding is a
+    # warning, so the default --fail-on error passes them and --fail-on warning does not.
+    name = f"{planted.DOCTOR_GROUP}/{planted_name}"
+    code, document = doctor(name)
     (entry,) = document["schedules"]
     severities = {Severity(finding["severity"]) for finding in entry["findings"]}
     assert severities == {Severity.WARNING}
     assert code == OK
     assert doctor(name, "--fail-on", "warning")[0] == FINDINGS
+
+
+def test_the_exit_code_follows_fail_on() -> None:
     # A missing role is an error, and "never" never fails.
     missing = f"{planted.DOCTOR_GROUP}/role-does-not-exist"
     assert doctor(missing, "--fail-on", "never")[0] == OK

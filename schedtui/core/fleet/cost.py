@@ -76,6 +76,12 @@ class GroupCost:
     usd: float  # the group's share of the account's bill at the published price
     unknown: int = 0  # schedules not counted: definition not read yet, or not evaluable
 
+    @property
+    def billed(self) -> int:
+        """The invocations billed: the expressions' runs and the retries (an estimate)
+        rounded, what the groups list's INV/MO and ``schedtui cost``'s say."""
+        return round(self.invocations) + round(self.retries)
+
 
 @dataclass(frozen=True)
 class CostReport:

@@ -97,10 +97,12 @@ def findings(schedule: Schedule, now: datetime) -> list[Finding]:
         found.append(Finding(kind, severity, message))
 
     enabled = schedule.enabled
+    # Expired, like completed (AT_PASSED), is a warning: its work is done and it is waste to
+    # clean up, not a schedule that fails; a pipeline gating on errors must not fail on it.
     if facts.end_passed(schedule, now) and schedule.end_date is not None:
         add(
             FindingKind.END_PASSED,
-            Severity.ERROR,
+            Severity.WARNING,
             f"EndDate {utc_text(schedule.end_date)}Z has passed: "
             + ("it still says ENABLED but never fires" if enabled else "it never fires"),
         )
