@@ -218,7 +218,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "next section: busiest minutes, collisions, suggestions", _screens("timeline"),
         where="fleet timeline"),
     Key("timeline.open", "enter", "open_schedule", "Open",
-        "open the schedule of the selected line", _screens("timeline"), where="fleet timeline"),
+        "open the schedule of the selected line (on `… N more`: list them all)",
+        _screens("timeline"), where="fleet timeline"),
     Key("timeline.back", "escape", "back", "Back", "back", _screens("timeline"), "esc"),
     # -- forms -------------------------------------------------------------------------------
     # In the footer by importance: at 60 columns the first four still fit. Typing goes to

@@ -42,7 +42,7 @@ _WHEN: Final = "%a %H:%M"
 # The table's columns: when and runs as wide as their widest ("Sun 16:00", "9,999x"), the
 # target or window narrow (the note under the table has the whole ARN), the schedule the rest.
 _WHEN_WIDTH: Final = 9
-_TARGET_WIDTH: Final = 20
+_TARGET_WIDTH: Final = 16  # "target / window" and "15 min window" fit
 _TARGET_LEAST: Final = 10  # in a narrow terminal the target gives way first, to this
 _SCHEDULE_LEAST: Final = 12
 _HEADERS: Final = ("when", "runs", "target / window", "schedule")
