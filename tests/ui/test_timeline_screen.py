@@ -37,8 +37,12 @@ from tests.ui.test_delete_and_groups import notes
 from tests.ui.test_snapshots import SnapCompare
 
 
+def table_of(screen: TimelineScreen) -> DataTable[Text]:
+    return screen.query_one("#details", DataTable)
+
+
 def rows(screen: TimelineScreen) -> list[list[str]]:
-    table = screen.query_one("#details", DataTable)
+    table = table_of(screen)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
 
@@ -108,7 +112,7 @@ async def test_enter_on_a_schedule_opens_its_detail(
         assert found is not None
         assert found.busiest
         busiest = found.busiest[0].schedules[0]
-        table = screen.query_one("#details", DataTable)
+        table = table_of(screen)
         line = next(i for i, cells in enumerate(rows(screen)) if cells[3] == busiest)
         table.move_cursor(row=line)
         await pilot.press("enter")
@@ -155,7 +159,7 @@ async def test_hostile_names_never_reach_the_terminal_raw(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await shown(pilot, hostile)
-        table = screen.query_one("#details", DataTable)
+        table = table_of(screen)
         cells = [table.get_row_at(i) for i in range(table.row_count)]
         texts = [str(cell) for line in cells for cell in line]
         assert any("evil" in text for text in texts)
@@ -252,8 +256,7 @@ async def test_tab_jumps_to_the_next_section_and_round(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await shown(pilot, fixed_fleet)
-        table = screen.query_one("#details", DataTable)
-        lines = rows(screen)
+        table, lines = table_of(screen), rows(screen)
         firsts = []
         for _ in range(3):
             await pilot.press("tab")
@@ -276,8 +279,7 @@ async def test_j_and_k_move_as_down_and_up_past_the_titles(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await shown(pilot, fixed_fleet)
-        table = screen.query_one("#details", DataTable)
-        lines = rows(screen)
+        table, lines = table_of(screen), rows(screen)
         titles = {i for i, cells in enumerate(lines) if cells[3].startswith(TITLES)}
         assert len(titles) == 3
         lines_below = [i for i in range(len(lines)) if i not in titles]
@@ -309,7 +311,7 @@ async def test_enter_on_a_line_that_opens_nothing_says_what_enter_does(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await shown(pilot, lone)
         seen = notes(app)
-        table = screen.query_one("#details", DataTable)
+        table = table_of(screen)
         none = next(i for i, cells in enumerate(rows(screen)) if cells[3] == "none")
         table.move_cursor(row=none)
         await pilot.press("enter")
@@ -332,7 +334,7 @@ async def test_enter_on_more_lists_every_schedule_behind_it(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await shown(pilot, crowd)
-        table = screen.query_one("#details", DataTable)
+        table = table_of(screen)
         lines = rows(screen)
         more = [i for i, cells in enumerate(lines) if cells[3] == "… 3 more"]
         # Five named of eight: in each busy minute (every half past) and the collision.
@@ -369,7 +371,7 @@ async def test_at_80_columns_names_are_cut_in_the_middle_and_get_the_room(
     app = make_app(settings)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await shown(pilot, twins)
-        table = screen.query_one("#details", DataTable)
+        table = table_of(screen)
         when, runs, target, name = (column.width for column in table.ordered_columns)
         assert target <= 16
         assert name >= 38  # what the when, runs and target columns leave
