@@ -154,7 +154,9 @@ class TimelineScreen(AppScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#details", TimelineLines).focus()
+        table = self.query_one("#details", TimelineLines)
+        table.add_columns(*_HEADERS)  # sized when the timeline arrives (``_show``)
+        table.focus()
         self.reload()
 
     def reload(self) -> None:
@@ -334,7 +336,7 @@ class TimelineScreen(AppScreen):
         top, bottom = (max(counts), min(counts)) if counts else (0, 0)
         width = len(f"{top:,}")
         scale = self.query_one("#scale", Static)
-        scale.update(Text(f"{top:>{width},}\n\n{bottom:>{width},} ", style=""))
+        scale.update(Text(f"{top:>{width},}\n\n{bottom:>{width},} "))
         scale.styles.width = width + 1
 
     def _show_axis(self) -> None:
