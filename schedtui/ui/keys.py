@@ -79,10 +79,11 @@ KEYS: Final[tuple[Key, ...]] = (
         _screens("marks"), where="lists", footer=False),
     Key("table.select", "enter", "select_row", "Open", "open the selected group / schedule",
         _screens("table"), where="lists"),
-    Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table"), "up / k",
-        footer=False),
-    Key("table.down", "down,j", "cursor_down", "Down", "next row", _screens("table"),
-        "down / j", footer=False),
+    # The timeline's table is a DataTable, which binds up and down but not k and j.
+    Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table", "timeline"),
+        "up / k", footer=False),
+    Key("table.down", "down,j", "cursor_down", "Down", "next row",
+        _screens("table", "timeline"), "down / j", footer=False),
     Key("table.page_up", "pageup", "cursor_page_up", "Page up", "a page up",
         _screens("table"), footer=False),
     Key("table.page_down", "pagedown", "cursor_page_down", "Page down", "a page down",
@@ -220,7 +221,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "next section: busiest minutes, collisions, suggestions", _screens("timeline"),
         where="fleet timeline"),
     Key("timeline.open", "enter", "open_schedule", "Open",
-        "open the schedule of the selected line", _screens("timeline"), where="fleet timeline"),
+        "open the schedule of the selected line (on `… N more`: list them all)",
+        _screens("timeline"), where="fleet timeline"),
     Key("timeline.back", "escape", "back", "Back", "back", _screens("timeline"), "esc"),
     # -- forms -------------------------------------------------------------------------------
     # In the footer by importance: at 60 columns the first four still fit. Typing goes to

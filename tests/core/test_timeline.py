@@ -238,6 +238,12 @@ def test_busiest_minutes_most_runs_first_then_earliest_with_their_schedules() ->
     # make the minute busy before the ones that run in every minute.
     assert found.busiest[1].schedules == ("default/twice", "default/often")
     assert len(found.busiest[0].schedules) == 5
+    # Behind the names: every schedule of the minute, in the same order (what "… 7 more"
+    # lists), each once.
+    peak = found.busiest[0]
+    assert peak.behind[:5] == peak.schedules
+    assert sorted(peak.behind) == sorted(f"default/peak-{n}" for n in range(12))
+    assert found.busiest[1].behind == ("default/twice", "default/often")
     # Twelve runs in one minute, four times the hour's average: spread them.
     spread = [s for s in found.suggestions if "busiest" in s.why]
     assert [s.schedule for s in spread] == [f"default/peak-{n}" for n in range(5)]

@@ -28,15 +28,21 @@ from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.dialogs import MessageScreen
 from schedtui.ui.screens.timeline import Source, TimelineScreen, axis
 from schedtui.ui.session import show_state
 from tests.core.test_timeline import schedule
 from tests.ui.test_app import FIXED, SIZE, loaded, static_text, wait_for
+from tests.ui.test_delete_and_groups import notes
 from tests.ui.test_snapshots import SnapCompare
 
 
+def table_of(screen: TimelineScreen) -> DataTable[Text]:
+    return screen.query_one("#details", DataTable)
+
+
 def rows(screen: TimelineScreen) -> list[list[str]]:
-    table = screen.query_one("#details", DataTable)
+    table = table_of(screen)
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
 
@@ -75,9 +81,18 @@ async def test_timeline_opens_by_command_and_w_cycles_the_span(
         assert len(found.per_minute) == 24 * 60
         assert found.schedules > 0
         assert "next 24h" in static_text(app, "#title")
-        assert f"{found.schedules:,} schedules" in static_text(app, "#title")
+        # Counted: the schedules with a run in the span, and it says so.
+        assert f"{found.schedules:,} schedules run {found.runs:,} times" in static_text(
+            app, "#title"
+        )
         assert screen.query_one("#histogram", Sparkline).data == list(found.per_minute)
-        assert static_text(app, "#axis").startswith("Sun 16:00")
+        # The histogram's scale at its left (its top and bottom, in runs per minute), and
+        # the axis under the bars, not under the scale.
+        scale = static_text(app, "#scale").splitlines()
+        assert scale[0].strip() == f"{max(found.per_minute):,}"
+        assert scale[-1].strip() == f"{min(found.per_minute):,}"
+        gutter = len(scale[0])
+        assert static_text(app, "#axis")[gutter:].startswith("Sun 16:00")
         for label, minutes in (("7d", 7 * 24 * 60), ("1h", 60), ("24h", 24 * 60)):
             done = screen.computed
             await pilot.press("w")
@@ -97,7 +112,7 @@ async def test_enter_on_a_schedule_opens_its_detail(
         assert found is not None
         assert found.busiest
         busiest = found.busiest[0].schedules[0]
-        table = screen.query_one("#details", DataTable)
+        table = table_of(screen)
         line = next(i for i, cells in enumerate(rows(screen)) if cells[3] == busiest)
         table.move_cursor(row=line)
         await pilot.press("enter")
@@ -105,13 +120,19 @@ async def test_enter_on_a_schedule_opens_its_detail(
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert f"{detail.summary.group_name}/{detail.summary.name}" == busiest
-        # A section's line opens nothing.
+        # The cursor starts on the first line that opens a schedule, not on a title: enter
+        # there opens it.
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
-        table.move_cursor(row=0)
+        await pilot.press("w")  # a new timeline: its cursor starts afresh
+        await wait_for(pilot, lambda: screen.computed >= 2)
+        first = rows(screen)[table.cursor_row][3]
+        assert first == screen.timeline.busiest[0].schedules[0]  # type: ignore[union-attr]
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is screen
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert f"{detail.summary.group_name}/{detail.summary.name}" == first
 
 
 HOSTILE = "evil\x1b]52;c;aGk=\x07\u202eroot[bold]x[/]"
@@ -138,7 +159,7 @@ async def test_hostile_names_never_reach_the_terminal_raw(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await shown(pilot, hostile)
-        table = screen.query_one("#details", DataTable)
+        table = table_of(screen)
         cells = [table.get_row_at(i) for i in range(table.row_count)]
         texts = [str(cell) for line in cells for cell in line]
         assert any("evil" in text for text in texts)
@@ -235,8 +256,7 @@ async def test_tab_jumps_to_the_next_section_and_round(
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         screen = await shown(pilot, fixed_fleet)
-        table = screen.query_one("#details", DataTable)
-        lines = rows(screen)
+        table, lines = table_of(screen), rows(screen)
         firsts = []
         for _ in range(3):
             await pilot.press("tab")
@@ -248,6 +268,123 @@ async def test_tab_jumps_to_the_next_section_and_round(
         assert firsts[1][2:] == ["5 min window", "orders/stock-poll"]  # its period: 5 min
         assert firsts[2][1] == "3"  # the busiest minute's runs
         assert screen.is_up
+
+
+TITLES = ("Busiest minutes", "Collisions", "Suggestions")
+
+
+async def test_j_and_k_move_as_down_and_up_past_the_titles(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, fixed_fleet)
+        table, lines = table_of(screen), rows(screen)
+        titles = {i for i, cells in enumerate(lines) if cells[3].startswith(TITLES)}
+        assert len(titles) == 3
+        lines_below = [i for i in range(len(lines)) if i not in titles]
+        assert table.cursor_row == lines_below[0]  # not on the first title
+
+        async def walk(key: str) -> list[int]:
+            seen = [table.cursor_row]
+            for _ in range(len(lines)):
+                await pilot.press(key)
+                seen.append(table.cursor_row)
+            return seen
+
+        # Every line in turn, never a title, then held at the end (and back, at the top).
+        down = await walk("down")
+        assert down == lines_below + [lines_below[-1]] * (len(down) - len(lines_below))
+        up = await walk("up")
+        assert up == [*reversed(lines_below)] + [lines_below[0]] * (len(up) - len(lines_below))
+        assert await walk("j") == down
+        assert await walk("k") == up
+
+
+async def test_enter_on_a_line_that_opens_nothing_says_what_enter_does(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    def lone(now: datetime, span: Span) -> Timeline:  # nothing collides: "none"
+        return timeline([schedule("one", "rate(5 minutes)")], now, span)
+
+    app = make_app(settings)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await shown(pilot, lone)
+        seen = notes(app)
+        table = table_of(screen)
+        none = next(i for i, cells in enumerate(rows(screen)) if cells[3] == "none")
+        table.move_cursor(row=none)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert seen == ["enter opens the schedule of a line that names one"]
+
+
+CROWD = [
+    schedule(f"half-past-{n}", "cron(30 * * * ? *)", target="ledger", group="ops") for n in range(8)
+]
+
+
+async def test_enter_on_more_lists_every_schedule_behind_it(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    def crowd(now: datetime, span: Span) -> Timeline:
+        return timeline([*CROWD, schedule("lone", "rate(1 hour)")], now, span)
+
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, crowd)
+        table = table_of(screen)
+        lines = rows(screen)
+        more = [i for i, cells in enumerate(lines) if cells[3] == "… 3 more"]
+        # Five named of eight: in each busy minute (every half past) and the collision.
+        assert len(more) == 11
+        everyone = sorted(f"ops/half-past-{n}" for n in range(8))
+        firsts = (more[0], more[-1])
+        for line, says in zip(firsts, ("8 runs at 2026-11-29 16:30", "run arn:"), strict=True):
+            table.move_cursor(row=line)
+            await pilot.pause()
+            assert "enter lists them all" in static_text(app, "#note")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+            assert says in str(app.screen.query_one(".title", Static).render())
+            listed = static_text(app, "#message-body").split()
+            assert sorted(listed) == everyone
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is screen)
+
+
+LONG = "orders/clickstream-heartbeat-eu-west-1-primary-consumer"
+
+
+async def test_at_80_columns_names_are_cut_in_the_middle_and_get_the_room(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    def twins(now: datetime, span: Span) -> Timeline:
+        group, _, name = LONG.partition("/")
+        fleet = [
+            schedule(twin, "cron(0 * * * ? *)", group=group, target="a-long-function-name")
+            for twin in (name, f"{name}-002")
+        ]
+        return timeline(fleet, now, span)
+
+    app = make_app(settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await shown(pilot, twins)
+        table = table_of(screen)
+        when, runs, target, name = (column.width for column in table.ordered_columns)
+        assert target <= 16
+        assert name >= 38  # what the when, runs and target columns leave
+        assert sum((when, runs, target, name)) + 2 * 4 <= 80 - 2  # fits, beside the scrollbar
+        lines = rows(screen)
+        shown_names = [cells[3] for cells in lines if "…" in cells[3]]
+        # Both ends kept: the siblings differ in their tails, the group shows.
+        assert len(shown_names) >= 2
+        assert len(set(shown_names)) == 2
+        assert {n[-4:] for n in shown_names} == {"umer", "-002"}
+        assert all(n.startswith("orders/click") and len(n) <= name for n in shown_names)
+        collided = next(cells[2] for cells in lines if cells[2])
+        assert len(collided) <= target
 
 
 def test_timeline_screen_snapshot(

@@ -79,6 +79,9 @@ class BusyMinute:
     at: datetime  # the minute's start, UTC
     runs: int
     schedules: tuple[str, ...]  # "group/name", the first few (fewest runs in the span first)
+    # Every schedule that runs in it, in the same order (``schedules`` is its first
+    # MAX_NAMES): what the screen lists on "… N more". Empty: only ``schedules`` is known.
+    behind: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -448,10 +451,20 @@ def _compute(fleet: _Fleet, now: datetime, span: Span) -> Timeline:
         return sorted(indexes, key=lambda i: (counting.runs_of(i), i))
 
     behind = counting.busiest(counts)
-    busiest = [
-        BusyMinute(counting.at(minute), counts[minute], tuple(named(rarest(held)[:MAX_NAMES])))
-        for minute, held in behind
-    ]
+    # A schedule behind several busy minutes is named once (an every-minute one is behind
+    # all of them).
+    paths: dict[int, str] = {}
+
+    def everyone(held: list[int]) -> tuple[str, ...]:
+        for index in held:
+            if index not in paths:
+                paths[index] = path(index)
+        return tuple(map(paths.__getitem__, held))
+
+    busiest = []
+    for minute, held in behind:
+        listed = everyone(rarest(held))
+        busiest.append(BusyMinute(counting.at(minute), counts[minute], listed[:MAX_NAMES], listed))
     found = counting.collisions()
     collisions = [
         Collision(target, counting.at(first), tuple(named(ordered(held))), minutes)

@@ -1,7 +1,10 @@
 """The fleet timeline (`:timeline`, `:tl`): the runs of every listed ENABLED schedule per
 minute over the next hour, day or week (w), with the busiest minutes and their schedules,
 the collisions on a shared target and the flexible windows that would spread them
-(``core/fleet/timeline.py``). Enter on a schedule's line opens its detail.
+(``core/fleet/timeline.py``). Enter on a schedule's line opens its detail; on a "… N more"
+line, the list of every schedule it stands for. The cursor never rests on a section's title
+(it opens nothing). The schedule column gets the table's room, its names cut in the middle
+(siblings differ in their tails).
 
 Computed in a worker from the store's columns (100,000 schedules in about a second), again
 on `r` and on `w`; never on the UI thread. Every name and ARN is AWS text: shown through
@@ -17,22 +20,32 @@ from typing import Final
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Sparkline, Static
 
 from schedtui.core.fleet.timeline import Span, Timeline, columns_timeline
 from schedtui.core.schedules.arns import target_resource_name
-from schedtui.core.text import printable, shortened
+from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
+from schedtui.ui.screens.dialogs import MessageScreen
 from schedtui.ui.widgets.key_footer import KeyFooter
+from schedtui.ui.widgets.virtual_table import fit
 
 # What computes a timeline: the store's columns by default; a test may give its own fleet.
 Source = Callable[[datetime, Span], Timeline]
 SPANS: Final = (Span.HOUR, Span.DAY, Span.WEEK)
 _NAMES_PER_COLLISION: Final = 5
 _WHEN: Final = "%a %H:%M"
-_TARGET_ROOM: Final = 24  # a target's name in the table (the note under it has the ARN)
+# The table's columns: when and runs as wide as their widest ("Sun 16:00", "9,999x"), the
+# target or window narrow (the note under the table has the whole ARN), the schedule the rest.
+_WHEN_WIDTH: Final = 9
+_TARGET_WIDTH: Final = 16  # "target / window" and "15 min window" fit
+_TARGET_LEAST: Final = 10  # in a narrow terminal the target gives way first, to this
+_SCHEDULE_LEAST: Final = 12
+_HEADERS: Final = ("when", "runs", "target / window", "schedule")
 
 
 def _local(at: datetime, zone: tzinfo | None, form: str = _WHEN) -> str:
@@ -53,6 +66,43 @@ def axis(start: datetime, end: datetime, zone: tzinfo | None, width: int) -> str
     return "".join(line)
 
 
+class TimelineLines(DataTable[Text]):
+    """The timeline's table, whose cursor never rests on a section's title: moving onto one
+    goes on past it the way the cursor was going (back the other way at either end)."""
+
+    titles: frozenset[int] = frozenset()  # the rows that are a section's title
+
+    def validate_cursor_coordinate(self, value: Coordinate) -> Coordinate:
+        value = super().validate_cursor_coordinate(value)
+        if value.row not in self.titles:
+            return value
+        # The cursor still holds where it was: the way it was going is the sign.
+        step = 1 if value.row >= self.cursor_coordinate.row else -1
+        for way in (step, -step):
+            row = value.row + way
+            while 0 <= row < self.row_count:
+                if row not in self.titles:
+                    return Coordinate(row, value.column)
+                row += way
+        return value
+
+
+def widths(room: int, runs: int) -> tuple[int, int, int, int]:
+    """The columns' widths in a table ``room`` cells wide (each column pads a cell on each
+    side), the runs column ``runs`` wide: the schedule's column gets what the others leave."""
+    padding = 2 * len(_HEADERS)
+    rest = room - padding - _WHEN_WIDTH - runs
+    target = max(_TARGET_LEAST, min(_TARGET_WIDTH, rest - _SCHEDULE_LEAST))
+    return _WHEN_WIDTH, runs, target, max(_SCHEDULE_LEAST, rest - target)
+
+
+def runs_width(found: Timeline) -> int:
+    """The runs column's width: its widest figure ("4,700" runs, "1,440x" minutes)."""
+    figures = [f"{busy.runs:,}" for busy in found.busiest]
+    figures += [f"{collision.minutes:,}x" for collision in found.collisions]
+    return max(map(len, ["runs", *figures]))
+
+
 class TimelineScreen(AppScreen):
     DEFAULT_CSS = """
     TimelineScreen #title {
@@ -62,9 +112,11 @@ class TimelineScreen(AppScreen):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    TimelineScreen #histogram { height: 3; margin: 0 1; }
+    TimelineScreen #chart { height: 3; margin: 0 1; }
+    TimelineScreen #scale { width: auto; height: 3; color: $text-muted; }
+    TimelineScreen #histogram { height: 3; }
     TimelineScreen #axis { height: 1; margin: 0 1; color: $text-muted; }
-    TimelineScreen #details { height: 1fr; }
+    TimelineScreen #details { height: 1fr; scrollbar-gutter: stable; }
     TimelineScreen #note { height: 2; padding: 0 1; color: $text-muted; }
     """
     KEYS = ("timeline",)
@@ -81,7 +133,10 @@ class TimelineScreen(AppScreen):
         self._asked = 0
         self._paths: list[str | None] = []  # per table row: the schedule it opens
         self._notes: list[str] = []  # per table row: what the note line says
+        # per "… N more" row: (what the list is, every schedule it stands for)
+        self._lists: dict[int, tuple[str, tuple[str, ...]]] = {}
         self._sections: list[int] = []  # the table rows that start a section
+        self._widths = widths(0, 0)
         self._beat = Beat(0, self.reload)  # never due on its own: r and w run it
 
     def beats(self) -> list[Beat]:
@@ -90,16 +145,17 @@ class TimelineScreen(AppScreen):
     def compose(self) -> ComposeResult:
         yield self.header()
         yield Static(id="title")
-        yield Sparkline([], summary_function=max, id="histogram")
+        with Horizontal(id="chart"):
+            yield Static(id="scale")  # the histogram's top and bottom, in runs per minute
+            yield Sparkline([], summary_function=max, id="histogram")
         yield Static(id="axis")
-        table: DataTable[Text] = DataTable(id="details", cursor_type="row", zebra_stripes=False)
-        yield table
+        yield TimelineLines(id="details", cursor_type="row", zebra_stripes=False)
         yield Static(id="note")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#details", DataTable)
-        table.add_columns("when", "runs", "target / window", "schedule")
+        table = self.query_one("#details", TimelineLines)
+        table.add_columns(*_HEADERS)  # sized when the timeline arrives (``_show``)
         table.focus()
         self.reload()
 
@@ -131,7 +187,7 @@ class TimelineScreen(AppScreen):
             self.fault = printable(found)
         else:
             self.fault, self.timeline = "", found
-            self._show()
+            self._show(fresh=True)
         self.computed += 1
         self._show_title()
 
@@ -150,38 +206,69 @@ class TimelineScreen(AppScreen):
             title.append(f" · {self.fault}", "bold red")
         elif found is not None and found.span is self.span:
             peak = found.busiest[0] if found.busiest else None
-            title.append(f" · {found.schedules:,} schedules, {found.runs:,} runs")
+            # Counted: the schedules with a run in the span (a weekly one is not in the hour).
+            title.append(f" · {found.schedules:,} schedules run {found.runs:,} times")
             if peak is not None:
-                title.append(f" · peak {peak.runs:,}/min at {_local(peak.at, self.zone)}")
+                shown = f" · peak {peak.runs:,}/min at {_local(peak.at, self.zone)}"
+                room = self.query_one("#title", Static).content_size.width
+                if room and len(title) + len(shown) > room:
+                    # Narrow: the peak's time gives way (the first busiest line has it).
+                    shown = f" · peak {peak.runs:,}/min"
+                title.append(shown)
             if found.pending:
                 title.append(f" · {found.pending:,} not read yet", "dim")
         self.query_one("#title", Static).update(title)
 
-    def _show(self) -> None:
+    def _show(self, fresh: bool = False) -> None:
+        """The histogram and the table; ``fresh``: a new timeline, the cursor on its first
+        line that opens a schedule (else where it was: a resize re-fits the names)."""
         found = self.timeline
         assert found is not None
         self.query_one("#histogram", Sparkline).data = list(found.per_minute)
+        self._show_scale()
         self._show_axis()
-        table = self.query_one("#details", DataTable)
-        table.clear()
-        self._paths, self._notes, self._sections = [], [], []
+        table = self.query_one("#details", TimelineLines)
+        was = table.cursor_row
+        self._widths = self._fitted()
+        target_width, schedule_width = self._widths[2:]
+        table.clear(columns=True)
+        for header, width in zip(_HEADERS, self._widths, strict=True):
+            table.add_column(header, width=width)
+        self._paths, self._notes, self._sections, self._lists = [], [], [], {}
         zone = self.zone
+
+        def add(cells: tuple[str, str, str, str], style: str = "") -> None:
+            table.add_row(*(Text(cell, style=style) for cell in cells))
 
         def row(
             when: str, runs: str, schedule: str | None, what: str, note: str, label: str = ""
         ) -> None:
-            cells = (when, runs, printable(what), printable(schedule or label))
-            table.add_row(*(Text(cell) for cell in cells))
+            name = fit(printable(schedule or label), schedule_width, cut="middle").rstrip()
+            target = fit(printable(what), target_width, cut="middle").rstrip()
+            add((when, runs, target, name))
             self._paths.append(schedule)
             self._notes.append(printable(note))
 
+        def more(note: str, shown: int, listed: str, everyone: tuple[str, ...]) -> None:
+            """The "… N more" line: enter lists ``everyone``."""
+            if len(everyone) > shown:
+                self._lists[len(self._paths)] = (listed, everyone)
+                row(
+                    "",
+                    "",
+                    None,
+                    "",
+                    f"{note}; enter lists them all",
+                    f"… {len(everyone) - shown:,} more",
+                )
+
         def section(title: str, empty: str, empty_why: str) -> None:
             self._sections.append(len(self._paths))
-            table.add_row(Text(""), Text(""), Text(""), Text(title, style="bold"))
+            add(("", "", "", fit(title, schedule_width).rstrip()), "bold")
             self._paths.append(None)
             self._notes.append("")
             if empty:
-                table.add_row(Text(""), Text(""), Text(""), Text(empty, style="dim"))
+                add(("", "", "", empty), "dim")
                 self._paths.append(None)
                 self._notes.append(empty_why)
 
@@ -191,15 +278,14 @@ class TimelineScreen(AppScreen):
             "no ENABLED schedule runs in this span",
         )
         for busy in found.busiest:
-            more = busy.runs - len(busy.schedules)
-            note = f"{busy.runs:,} runs at {_local(busy.at, zone, '%Y-%m-%d %H:%M %Z')}"
-            note += f"; {more:,} more schedules than those named" if more > 0 else ""
+            when = _local(busy.at, zone, "%Y-%m-%d %H:%M %Z")
+            note = f"{busy.runs:,} runs at {when}"
             for index, path in enumerate(busy.schedules):
                 first = index == 0
-                when = _local(busy.at, zone) if first else ""
-                row(when, f"{busy.runs:,}" if first else "", path, "", note)
-            if more > 0:
-                row("", "", None, "", note, label=f"… {more:,} more")
+                shown_at = _local(busy.at, zone) if first else ""
+                row(shown_at, f"{busy.runs:,}" if first else "", path, "", note)
+            listed = f"{busy.runs:,} runs at {when}: the schedules (fewest runs in the span first)"
+            more(note, len(busy.schedules), listed, busy.behind or busy.schedules)
         total = found.collisions_total
         shown = f" ({len(found.collisions)} of {total:,})" if total > len(found.collisions) else ""
         section(
@@ -208,7 +294,7 @@ class TimelineScreen(AppScreen):
             "no two schedules run on one target in one minute",
         )
         for collision in found.collisions:
-            target = shortened(target_resource_name(collision.target_arn), _TARGET_ROOM)
+            target = target_resource_name(collision.target_arn)
             note = (
                 f"{len(collision.schedules)} schedules run {collision.target_arn} together in "
                 f"{collision.minutes:,} minute{'s' if collision.minutes > 1 else ''}, first at "
@@ -220,9 +306,7 @@ class TimelineScreen(AppScreen):
                 when = _local(collision.at, zone) if first else ""
                 times = f"{collision.minutes:,}x" if first else ""
                 row(when, times, path, target if first else "", note)
-            more = len(collision.schedules) - len(named)
-            if more > 0:
-                row("", "", None, "", note, label=f"… {more:,} more")
+            more(note, len(named), note, collision.schedules)
         section(
             "Suggestions: a flexible window",
             "" if found.suggestions else "none",
@@ -231,35 +315,73 @@ class TimelineScreen(AppScreen):
         for suggestion in found.suggestions:
             window = f"{suggestion.window_minutes} min window"
             row("", "", suggestion.schedule, window, suggestion.why)
+        table.titles = frozenset(self._sections)
+        opens = [index for index, path in enumerate(self._paths) if path is not None]
+        start = (opens[0] if opens else 0) if fresh else was
+        table.move_cursor(row=start, scroll=False)
+        if fresh:
+            table.scroll_to(y=0, animate=False)  # the first title shows above the cursor
         self._show_note()
+
+    def _fitted(self) -> tuple[int, int, int, int]:
+        table = self.query_one("#details", TimelineLines)
+        room = table.scrollable_content_region.width or self.size.width - 2
+        return widths(room, runs_width(self.timeline) if self.timeline else 0)
+
+    def _show_scale(self) -> None:
+        """The histogram's scale at its left: its top and bottom in runs per minute (the
+        bars run from the span's fewest to its most)."""
+        found = self.timeline
+        counts = found.per_minute if found is not None else ()
+        top, bottom = (max(counts), min(counts)) if counts else (0, 0)
+        width = len(f"{top:,}")
+        scale = self.query_one("#scale", Static)
+        scale.update(Text(f"{top:>{width},}\n\n{bottom:>{width},} "))
+        scale.styles.width = width + 1
 
     def _show_axis(self) -> None:
         found = self.timeline
         if found is None:
             return
         width = self.query_one("#axis", Static).content_size.width or self.size.width - 2
+        gutter = self.query_one("#scale", Static).styles.width
+        indent = int(gutter.value) if gutter is not None else 0
         end = found.start + found.span.length
-        self.query_one("#axis", Static).update(axis(found.start, end, self.zone, width))
+        line = axis(found.start, end, self.zone, max(0, width - indent))
+        self.query_one("#axis", Static).update(" " * indent + line)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._show_axis)
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        self._show_title()
+        self._show_axis()
+        if self.timeline is not None and self._fitted() != self._widths:
+            self._show()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_note()
 
     def _show_note(self) -> None:
-        row = self.query_one("#details", DataTable).cursor_row
+        row = self.query_one("#details", TimelineLines).cursor_row
         note = self._notes[row] if 0 <= row < len(self._notes) else ""
         self.query_one("#note", Static).update(Text(note))
 
     # -- keys ----------------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        """j (the table's own binding takes down): as in every list."""
+        self.query_one("#details", TimelineLines).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#details", TimelineLines).action_cursor_up()
 
     def action_next_span(self) -> None:
         self.span = SPANS[(SPANS.index(self.span) + 1) % len(SPANS)]
         self.reload()
 
     def action_next_section(self) -> None:
-        table = self.query_one("#details", DataTable)
+        table = self.query_one("#details", TimelineLines)
         later = [row for row in self._sections if row > table.cursor_row]
         if self._sections:
             # The section's first line under its title (the title opens nothing).
@@ -268,9 +390,16 @@ class TimelineScreen(AppScreen):
             table.scroll_to(y=target, animate=False)
 
     def action_open_schedule(self) -> None:
-        row = self.query_one("#details", DataTable).cursor_row
+        row = self.query_one("#details", TimelineLines).cursor_row
         path = self._paths[row] if 0 <= row < len(self._paths) else None
+        if row in self._lists:
+            title, everyone = self._lists[row]
+            names = Text("\n".join(printable(name) for name in everyone))
+            self.app.push_screen(MessageScreen(printable(title), names))
+            return
         if path is None:
+            if 0 <= row < len(self._paths):
+                self.app.notify("enter opens the schedule of a line that names one")
             return
         group, _, name = path.partition("/")
         summary = self.session.store.find(group, name)
