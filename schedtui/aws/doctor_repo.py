@@ -334,12 +334,16 @@ class DoctorRepository:
 
         return self._cache.get(("account",), read)
 
-    def _elsewhere(self, arn: str) -> str | None:
-        """Why a resource cannot be read from here: another region than the clients'."""
+    def _elsewhere(self, arn: str) -> ResourceFacts | None:
+        """UNKNOWN facts when the resource cannot be read from here: another region than
+        the clients'."""
         parsed = parse_arn(arn)
         region = self._region()
         if parsed is not None and parsed.region and region and parsed.region != region:
-            return f"it is in {parsed.region}; the doctor reads {region}"
+            why = f"it is in {parsed.region}; the doctor reads {region}"
+            return ResourceFacts(
+                arn, Presence.UNKNOWN, why=why, elsewhere=f"Region {parsed.region}"
+            )
         return None
 
     def _resource(
@@ -350,7 +354,7 @@ class DoctorRepository:
 
         def guarded() -> ResourceFacts:
             if (elsewhere := self._elsewhere(arn)) is not None:
-                return ResourceFacts(arn, Presence.UNKNOWN, why=elsewhere)
+                return elsewhere
             try:
                 return read(arn)
             except AwsError as error:
@@ -512,6 +516,7 @@ class DoctorRepository:
                 arn,
                 Presence.UNKNOWN,
                 why=f"the role is in account {parsed.account}; the doctor reads IAM in {account}",
+                elsewhere=f"account {parsed.account}",
             )
         name = arn.rsplit("/", 1)[-1]
         iam = self._clients.iam

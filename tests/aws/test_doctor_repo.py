@@ -487,6 +487,7 @@ def test_a_target_in_another_region_is_not_read(
     assert facts.target is not None
     assert facts.target.presence is Presence.UNKNOWN
     assert "eu-west-1" in facts.target.why
+    assert facts.target.elsewhere == "Region eu-west-1"  # the fix: look there
     assert "GetFunction" not in operations
 
 
@@ -499,6 +500,7 @@ def test_a_role_of_another_account_is_not_looked_up_here(
     facts = doctor.facts(schedule(FUNCTION_ARN, role=other))
     assert facts.role.presence is Presence.UNKNOWN
     assert "210987654321" in facts.role.why
+    assert facts.role.elsewhere == "account 210987654321"
     assert "GetRole" not in operations
 
 

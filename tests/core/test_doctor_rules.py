@@ -341,6 +341,24 @@ def test_a_role_that_could_not_be_read_is_one_not_checked() -> None:
     assert found[0].message == f"Could not check the execution role {ROLE}: Throttling"
 
 
+def test_what_is_out_of_reach_is_fixed_by_looking_there_not_by_a_permission() -> None:
+    denied = diagnose(schedule(), facts(**BROKEN[FindingKind.NOT_CHECKED][1]), NOW, region=REGION)
+    assert "Grant the doctor read access" in denied[0].fix
+    target = ResourceFacts(
+        FN, Presence.UNKNOWN, why="it is in eu-west-1", elsewhere="Region eu-west-1"
+    )
+    (elsewhere,) = [
+        f
+        for f in diagnose(schedule(), facts(target=target), NOW, region=REGION)
+        if f.kind is FindingKind.NOT_CHECKED
+    ]
+    assert elsewhere.fix.startswith("Run the doctor against Region eu-west-1 (--region")
+    assert "Grant" not in elsewhere.fix
+    role = {"presence": Presence.UNKNOWN, "why": "another account", "elsewhere": "account 999"}
+    (other,) = diagnose(schedule(), facts(role=role), NOW, region=REGION)
+    assert other.fix.startswith("Run the doctor against account 999")
+
+
 def test_an_incomplete_read_is_uncertain_not_denied() -> None:
     role = {"policies": (), "complete": False, "why": "ListAttachedRolePolicies denied"}
     found = diagnose(schedule(), facts(role=role), NOW, region=REGION)

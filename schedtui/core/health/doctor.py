@@ -407,11 +407,18 @@ def _schedule_rules(
 
 def _not_checked(what: str, known: ResourceFacts | RoleFacts) -> Finding:
     why = f": {known.why}" if known.why else ""
+    if known.elsewhere:  # no permission would help: it is out of these credentials' reach
+        fix = (
+            f"Run the doctor against {known.elsewhere} (--region, or --profile for another "
+            "account), or check it by hand."
+        )
+    else:
+        fix = (
+            "Grant the doctor read access to it (see the README's IAM section), or check it "
+            "by hand."
+        )
     return Finding(
-        FindingKind.NOT_CHECKED,
-        Severity.INFO,
-        f"Could not check the {what} {known.arn}{why}",
-        "Grant the doctor read access to it (see the README's IAM section), or check it by hand.",
+        FindingKind.NOT_CHECKED, Severity.INFO, f"Could not check the {what} {known.arn}{why}", fix
     )
 
 

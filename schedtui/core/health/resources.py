@@ -36,6 +36,7 @@ class RoleFacts:
     policies: tuple[PolicyDocument, ...] = ()  # inline and attached identity policies
     complete: bool = True  # False: some policy could not be read (say "cannot tell")
     why: str = ""
+    elsewhere: str = ""  # UNKNOWN as it is out of the doctor's reach: "account 999..."
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ResourceFacts:
     presence: Presence
     attributes: Mapping[str, str] = field(default_factory=dict)
     why: str = ""
+    elsewhere: str = ""  # UNKNOWN as it is out of the doctor's reach: "Region eu-west-1"
 
 
 @dataclass(frozen=True)
