@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +26,13 @@ from schedtui.ui.screens.cleanup import CleanupScreen
 from schedtui.ui.screens.dialogs import MessageScreen, TypedConfirmScreen
 from tests.aws.lossy_proxy import LossyProxy
 from tests.ui.test_app import FIXED, SIZE, loaded, scheduler, static_text, wait_for
-from tests.ui.test_delete_and_groups import audit, confirm_button, exists, type_confirmation
+from tests.ui.test_delete_and_groups import (
+    audit,
+    confirm_button,
+    exists,
+    notes,
+    type_confirmation,
+)
 from tests.ui.test_snapshots import SnapCompare, app, steady
 
 __all__ = ["app"]  # the snapshot's fixture: the demo with its clock and endpoint fixed
@@ -308,3 +315,37 @@ def test_snapshot_of_the_cleanup_screen(
         await wait_for(pilot, lambda: len(screen.table.marks) == 1)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=steady(cleanup_marked))
+
+
+async def test_the_title_says_checking_until_found_and_a_filter_says_what_it_unmarks(
+    planted: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(planted)
+    diagnose = app.session.backend.doctor.diagnose
+    gate = threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return diagnose(*args, **kwargs)
+
+    app.session.backend.doctor.diagnose = slow  # type: ignore[method-assign]
+    said = notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        run_command(app, f"cleanup {GROUP}")
+        await wait_for(pilot, lambda: isinstance(app.screen, CleanupScreen))
+        screen = app.screen
+        assert isinstance(screen, CleanupScreen)
+        await pilot.pause(0.2)
+        assert "checking…" in title(screen)
+        assert "0 candidates" not in title(screen)  # a glance must not read "nothing to do"
+        gate.set()
+        await wait_for(pilot, lambda: not screen.walking)
+        assert "3 candidates" in title(screen)
+        await pilot.press("a")
+        await pilot.press("slash", *"expired")
+        await pilot.pause()
+        assert len(screen.table.marks) == 1
+        # Said as they go (a word typed letter by letter hides rows one after the other).
+        unmarked = [int(n.split()[0]) for n in said if "the filter hides" in n]
+        assert sum(unmarked) == 2

@@ -262,13 +262,32 @@ async def test_the_progress_says_when_it_is_reading_definitions(
         await pilot.press("colon", *"doctor", "enter")
         listed = len(app.session.store)
         await wait_for(pilot, lambda: "reading definitions… " in flat(app))
-        assert f" of {listed:,} (every listed schedule)" in flat(app)
+        assert f" of {listed:,} (every group)" in flat(app)
         gate.set()
         screen = app.screen
         assert isinstance(screen, DoctorScreen)
         await wait_for(pilot, lambda: not screen.walking)
         assert "reading definitions" not in flat(app)
         assert f"checked {len(app.session.store):,} schedules" in flat(app)
+
+
+@pytest.mark.parametrize(("size", "shown"), [((120, 36), 7), ((80, 24), 2)])
+async def test_the_notes_take_the_room_a_terminal_has(
+    settings: AwsSettings,
+    make_app: Callable[..., SchedtuiApp],
+    size: tuple[int, int],
+    shown: int,
+) -> None:
+    # The demo's walk has seven: one per kind of target the doctor does not read.
+    notes = tuple(f"{kind} targets are not checked for existence" for kind in "ABCDEFG")
+    app = start(make_app, settings, FakeDoctor(notes=notes))
+    async with app.run_test(size=size) as pilot:
+        await fleet(pilot)
+        text = flat(app)
+        assert [kind for kind in "ABCDEFG" if f"{kind} targets are" in text] == list(
+            "ABCDEFG"[:shown]
+        )
+        assert ("more notes" in text) == (shown < len(notes))
 
 
 async def test_a_second_look_says_it_answered_from_the_cache(

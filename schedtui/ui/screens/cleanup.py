@@ -96,7 +96,9 @@ class CleanupScreen(FleetScanScreen):
 
     def title_parts(self) -> list[str]:
         count, marked = len(self.found), len(self.table.marks)
-        parts = [*super().title_parts(), f"{count:,} candidate{'' if count == 1 else 's'}"]
+        found = f"{count:,} candidate{'' if count == 1 else 's'}"
+        # While walking with nothing found yet, "0 candidates" would read as "nothing to do".
+        parts = [*super().title_parts(), "checking…" if self.walking and not count else found]
         return parts + ([f"{marked:,} marked"] if marked else [])
 
     def line_text(self, row: TableRow | None) -> Text:

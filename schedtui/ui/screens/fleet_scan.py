@@ -40,8 +40,9 @@ from schedtui.ui.widgets.history_view import fault_message
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
-# Notes under the table: few at 80x24, where the table needs the lines, more when tall.
-_NOTES_SHOWN, _NOTES_SHOWN_TALL, _TALL = 2, 6, 40
+# Notes under the table: few at 80x24, where the table needs the lines; from 30 lines, as
+# many as a walk usually has (one per kind of target it cannot check, and the faults).
+_NOTES_SHOWN, _NOTES_SHOWN_TALL, _TALL = 2, 8, 30
 _PROGRESS_SECONDS = 0.2  # the progress line is redrawn at most this often from the worker
 _TABLE_SECONDS = 1.0  # the table, while walking (always at the end)
 
@@ -77,7 +78,7 @@ class FleetScanScreen(AppScreen):
     FleetScanScreen #progress { height: 1; padding: 0 1; background: $panel; }
     FleetScanScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
     FleetScanScreen #line { height: auto; max-height: 6; padding: 0 1; text-wrap: wrap; }
-    FleetScanScreen #notes { height: auto; max-height: 8; padding: 0 1; color: $text-muted; }
+    FleetScanScreen #notes { height: auto; max-height: 10; padding: 0 1; color: $text-muted; }
     """
     )
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
@@ -257,9 +258,16 @@ class FleetScanScreen(AppScreen):
         self.set_focus(field)  # now: a burst like "/kms" must never reach the table's keys
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.filter_words = event.value.casefold().split()
-            self.redraw()
+        if event.input.id != "filter":
+            return
+        self.filter_words = event.value.casefold().split()
+        marked = self.table.marks
+        self.redraw()
+        # The table keeps marks on rows it shows only (a bulk action never reaches a hidden
+        # row): say so, rather than let a mark vanish.
+        if lost := len(marked - self.table.marks):
+            plural = "row the filter hides is" if lost == 1 else "rows the filter hides are"
+            self.notify(f"{lost} marked {plural} unmarked.", severity="warning")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -278,7 +286,7 @@ class FleetScanScreen(AppScreen):
 
     def redraw_progress(self) -> None:
         # The group, the fault and the unread schedules' errors are AWS text: printable.
-        where = printable(f"group {self.group}" if self.group else "every listed schedule")
+        where = printable(f"group {self.group}" if self.group else "every group")
         text = Text()
         if self.walking:
             doing = "reading definitions" if self.reading else "checking"
