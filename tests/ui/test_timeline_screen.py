@@ -5,6 +5,7 @@ dropped), a fault shown as a line; and its SVG snapshot at 80x24 on a fixed flee
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -265,6 +266,10 @@ async def test_tab_jumps_to_the_next_section_and_round(
         # round again to the busiest minute.
         assert firsts[0][3] == "orders/stock-poll"  # the most minutes together first
         assert firsts[0][2] == "stock"
+        # Its count is minutes shared, said as such under the "count" header (not "288x"
+        # under "runs").
+        assert re.fullmatch(r"[\d,]+ min", firsts[0][1])
+        assert [str(column.label) for column in table.columns.values()][1] == "count"
         assert firsts[1][2:] == ["5 min window", "orders/stock-poll"]  # its period: 5 min
         assert firsts[2][1] == "3"  # the busiest minute's runs
         assert screen.is_up
@@ -374,7 +379,7 @@ async def test_at_80_columns_names_are_cut_in_the_middle_and_get_the_room(
         table = table_of(screen)
         when, runs, target, name = (column.width for column in table.ordered_columns)
         assert target <= 16
-        assert name >= 38  # what the when, runs and target columns leave
+        assert name >= 37  # what the when, count and target columns leave
         assert sum((when, runs, target, name)) + 2 * 4 <= 80 - 2  # fits, beside the scrollbar
         lines = rows(screen)
         shown_names = [cells[3] for cells in lines if "…" in cells[3]]

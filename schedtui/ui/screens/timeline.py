@@ -39,13 +39,14 @@ Source = Callable[[datetime, Span], Timeline]
 SPANS: Final = (Span.HOUR, Span.DAY, Span.WEEK)
 _NAMES_PER_COLLISION: Final = 5
 _WHEN: Final = "%a %H:%M"
-# The table's columns: when and runs as wide as their widest ("Sun 16:00", "9,999x"), the
+# The table's columns: when and count as wide as their widest ("Sun 16:00", "1,440 min": a
+# busy minute's runs, a collision's minutes shared), the
 # target or window narrow (the note under the table has the whole ARN), the schedule the rest.
 _WHEN_WIDTH: Final = 9
 _TARGET_WIDTH: Final = 16  # "target / window" and "15 min window" fit
 _TARGET_LEAST: Final = 10  # in a narrow terminal the target gives way first, to this
 _SCHEDULE_LEAST: Final = 12
-_HEADERS: Final = ("when", "runs", "target / window", "schedule")
+_HEADERS: Final = ("when", "count", "target / window", "schedule")
 
 
 def _local(at: datetime, zone: tzinfo | None, form: str = _WHEN) -> str:
@@ -97,10 +98,15 @@ def widths(room: int, runs: int) -> tuple[int, int, int, int]:
 
 
 def runs_width(found: Timeline) -> int:
-    """The runs column's width: its widest figure ("4,700" runs, "1,440x" minutes)."""
+    """The count column's width: its widest figure ("4,700" runs, "1,440 min" shared)."""
     figures = [f"{busy.runs:,}" for busy in found.busiest]
-    figures += [f"{collision.minutes:,}x" for collision in found.collisions]
-    return max(map(len, ["runs", *figures]))
+    figures += [_shared(collision.minutes) for collision in found.collisions]
+    return max(map(len, [_HEADERS[1], *figures]))
+
+
+def _shared(minutes: int) -> str:
+    """A collision's count: the minutes of the span its schedules share (not runs)."""
+    return f"{minutes:,} min"
 
 
 class TimelineScreen(AppScreen):
@@ -304,7 +310,7 @@ class TimelineScreen(AppScreen):
             for index, path in enumerate(named):
                 first = index == 0
                 when = _local(collision.at, zone) if first else ""
-                times = f"{collision.minutes:,}x" if first else ""
+                times = _shared(collision.minutes) if first else ""
                 row(when, times, path, target if first else "", note)
             more(note, len(named), note, collision.schedules)
         section(
