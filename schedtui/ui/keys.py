@@ -77,7 +77,8 @@ KEYS: Final[tuple[Key, ...]] = (
     # Only on the tables whose screen acts on marks (MARKABLE): the schedules, cleanup.
     Key("table.mark", "space", "toggle_mark", "Mark", "mark / unmark the row",
         _screens("marks"), where="lists", footer=False),
-    Key("table.select", "enter", "select_row", "Open", "open the selected group / schedule",
+    Key("table.select", "enter", "select_row", "Open",
+        "open the selected row's group or schedule (the doctor: on its doctor panel)",
         _screens("table"), where="lists"),
     # The timeline's table is a DataTable, which binds up and down but not k and j.
     Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table", "timeline"),
@@ -189,7 +190,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "mark every candidate; again: unmark them all", _screens("cleanup"), where="cleanup"),
     Key("cleanup.delete", "ctrl+d", "delete", "Delete",
         "delete the marked candidates (or the one under the cursor): each is exported first "
-        "(cleanup-TIME.json in the state directory), then type `delete N schedules`",
+        "(cleanup-TIME.json in the state directory), then type the name (several: `delete N "
+        "schedules`)",
         _screens("cleanup"), where="cleanup", mutates=True),
     # -- monitoring --------------------------------------------------------------------------
     Key("monitor.window", "w", "next_window", "Window",
