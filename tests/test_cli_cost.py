@@ -100,7 +100,7 @@ def test_cost_as_json(account: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert all(type(count) is int for count in counts), counts
     assert document["MonthStart"] == "2030-01-01T00:00:00+00:00"
     assert document["MonthEnd"] == "2030-01-31T00:00:00+00:00"
-    assert document["Scope"] == "account"
+    assert document["Scope"] == {"GroupName": None}  # the account: one shape either way
     assert document["Price"]["Source"] == PRICE_SOURCE
     assert "not included" in document["Price"]["Note"]
     assert "Schedules" not in document  # only with --per-schedule

@@ -131,7 +131,8 @@ def cost_document(
     document: dict[str, Any] = {
         "MonthStart": now,
         "MonthEnd": now + MONTH,
-        "Scope": {"GroupName": group} if group else "account",
+        # One type whatever the scope (jq reads .Scope.GroupName): null is the whole account.
+        "Scope": {"GroupName": group},
         "Runs": round(report.invocations),
         "Retries": retries,
         "Invocations": round(report.invocations) + retries,
