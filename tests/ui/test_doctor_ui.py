@@ -20,6 +20,7 @@ from schedtui.core.health.findings import Finding, FindingKind, Severity
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import completions
+from schedtui.ui.screens import fleet_scan
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.doctor import DoctorScreen
@@ -225,9 +226,16 @@ async def test_while_checking_the_title_never_says_no_findings_and_the_fix_alway
         title = str(table(app).border_title)
         assert "checking…" in title
         assert "no findings" not in title  # a glance must not read "healthy"
-        gate.set()
         screen = app.screen
         assert isinstance(screen, DoctorScreen)
+        # While a page waits on AWS the line still moves: the seconds so far, every second.
+        started = screen._walk_started
+        with pytest.MonkeyPatch.context() as clock:
+            clock.setattr(fleet_scan, "monotonic", lambda: started + 12.2)
+            screen._tick()
+            assert "checking… 0 of" in flat(app)
+            assert " · 12 s" in flat(app)
+        gate.set()
         await wait_for(pilot, lambda: not screen.walking)
         assert table(app).move_to(f"{DAILY}#0")
         await pilot.pause()

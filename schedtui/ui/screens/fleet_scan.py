@@ -102,6 +102,7 @@ class FleetScanScreen(AppScreen):
         self.filter_words: list[str] = []  # /: every one must appear in a row shown
         self._beat = Beat(0, self.walk_again)  # never due on its own: r runs it
         self._drawn = 0.0  # when the table was last rebuilt
+        self._walk_started = 0.0  # monotonic(), for the seconds the progress line counts
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -119,6 +120,13 @@ class FleetScanScreen(AppScreen):
     def on_mount(self) -> None:
         self.table.focus()
         self.walk()
+        # The seconds so far, while walking: IAM's 5 calls a second can hold a page for a
+        # while, and a line that never moves reads as stuck.
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.walking:
+            self.redraw_progress()
 
     def on_unmount(self) -> None:
         self.stop.set()  # the operator left: the walk ends after the page in hand
@@ -133,6 +141,7 @@ class FleetScanScreen(AppScreen):
         self.stop, self.ended = threading.Event(), threading.Event()
         self.walks += 1
         self.total, self.done, self.walking = 0, 0, True
+        self._walk_started = monotonic()
         self.unread, self.fault, self.notes = [], None, []
         self.started()
         self.redraw()
@@ -291,6 +300,7 @@ class FleetScanScreen(AppScreen):
         if self.walking:
             doing = "reading definitions" if self.reading else "checking"
             text.append(f"{doing}… {self.done:,} of {self.total:,} ({where})", "bold")
+            text.append(f" · {monotonic() - self._walk_started:.0f} s")
         elif self.fault is None:
             text.append(f"checked {self.done:,} schedules ({where})")
         else:
