@@ -42,6 +42,7 @@ from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import CommandPrompt, ConfirmScreen, HelpScreen
 from schedtui.ui.screens.dlq_messages import DlqMessagesScreen
 from schedtui.ui.screens.doctor import DoctorScreen
+from schedtui.ui.screens.fleet_scan import FleetScanScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.monitor import MonitorScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
@@ -316,31 +317,20 @@ async def make() -> list[Path]:
             await pilot.pause(0.3)
             made.append(await shoot(pilot, "list-60x20.svg"))
 
-            # #16: the fleet doctor over every listed schedule, then one schedule's panel.
+            # #16: the fleet doctor and cleanup over every schedule, then one schedule's panel.
             await pilot.resize_terminal(*SIZE)
-            run_command(app, "doctor")
-            await wait_until(
-                pilot,
-                lambda: (
-                    isinstance(app.screen, DoctorScreen)
-                    and app.screen.walks > 0
-                    and not app.screen.walking
-                ),
-                "the fleet doctor",
-            )
-            made.append(await shoot(pilot, "doctor.svg"))
-            # :cleanup: what will never fire again, the doctor's target-gone ones included.
-            run_command(app, "cleanup")
-            await wait_until(
-                pilot,
-                lambda: (
-                    isinstance(app.screen, CleanupScreen)
-                    and app.screen.walks > 0
-                    and not app.screen.walking
-                ),
-                "the cleanup candidates",
-            )
-            made.append(await shoot(pilot, "cleanup.svg"))
+            for command, screen_class, name in (
+                ("doctor", DoctorScreen, "doctor.svg"),
+                ("cleanup", CleanupScreen, "cleanup.svg"),  # what never fires again
+            ):
+                run_command(app, command)
+
+                def walked(kind: type[FleetScanScreen] = screen_class) -> bool:
+                    screen = app.screen
+                    return isinstance(screen, kind) and screen.walks > 0 and not screen.walking
+
+                await wait_until(pilot, walked, f"the {command} walk")
+                made.append(await shoot(pilot, name))
             # A planted problem: the role lacks lambda:InvokeFunction on its target.
             run_command(app, f"doctor {planted.DOCTOR_GROUP}/role-missing-target-permission")
 
