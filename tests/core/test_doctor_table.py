@@ -65,6 +65,15 @@ def test_cells_from_aws_are_printable_and_keys_find_their_schedule() -> None:
     assert schedule_of(row.key) == ("g", "n\x07ame")  # the real name, to open it
 
 
+def test_a_name_holding_slashes_or_hashes_keeps_its_own_key() -> None:
+    # AWS allows neither in a name; a hostile store might. Split on "/", group "a/b" with
+    # name "c" read as group "a", name "b/c": another schedule's detail.
+    finding = Finding(FindingKind.NO_DLQ, Severity.WARNING, "no DLQ")
+    rows = finding_rows([Diagnosis("a/b", "c#1", (finding,)), Diagnosis("a", "b/c#1", (finding,))])
+    assert [schedule_of(row.key) for row in rows] == [("a", "b/c#1"), ("a/b", "c#1")]
+    assert len({row.key for row in rows}) == 2
+
+
 def test_counts_say_only_what_was_found() -> None:
     assert counts_text(severity_counts(fleet())) == "2 errors, 3 warnings, 1 info"
     assert counts_text(Counter({Severity.ERROR: 1})) == "1 error"

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import ThrottledError
 from schedtui.aws.session import AwsSettings
-from schedtui.core.health.doctor_table import schedule_of
+from schedtui.core.health.doctor_table import finding_key, schedule_of
 from schedtui.core.health.findings import Finding, FindingKind, Severity
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
@@ -237,7 +237,7 @@ async def test_while_checking_the_title_never_says_no_findings_and_the_fix_alway
             assert " · 12 s" in flat(app)
         gate.set()
         await wait_for(pilot, lambda: not screen.walking)
-        assert table(app).move_to(f"{DAILY}#0")
+        assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
         await pilot.pause()
         shown = flat(app)
         assert "1 error" in str(table(app).border_title)
@@ -348,7 +348,7 @@ async def test_enter_opens_the_schedule_on_its_doctor_panel(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await fleet(pilot, "doctor batch-jobs-group")
         assert {schedule_of(key)[0] for key in table(app).row_keys()} == {"batch-jobs-group"}
-        key = f"{DAILY}#0"
+        key = finding_key(*DAILY.split("/"), 0)
         assert table(app).move_to(key)
         await pilot.pause()
         assert "fix: Allow lambda:InvokeFunction" in flat(app)  # the cursor's finding, whole

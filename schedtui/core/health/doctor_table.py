@@ -8,6 +8,7 @@ raw. Pure: ``ui/screens/doctor.py`` shows it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -40,16 +41,20 @@ def next_minimum(minimum: Severity) -> Severity:
 
 
 def finding_key(group: str, name: str, index: int) -> str:
-    """A row's key: the schedule's path and the finding's place in its diagnosis."""
-    return f"{group}/{name}#{index}"
+    """A row's key: the schedule's group and name and the finding's place in its diagnosis,
+    as JSON, so no character of a hostile name ("/", "#") can make it another's key."""
+    return json.dumps([group, name, index])
 
 
 def schedule_of(key: str) -> tuple[str, str]:
-    """(group, name) of a row's key. Neither holds "/" (AWS allows [0-9a-zA-Z-_.]); a name
-    that did anyway only fails to be found, never opens another schedule's detail."""
-    path = key.rpartition("#")[0]
-    group, _, name = path.partition("/")
-    return group, name
+    """(group, name) of a row's key."""
+    group, name, _ = json.loads(key)
+    return str(group), str(name)
+
+
+def finding_index(key: str) -> int:
+    """The finding's place in its schedule's diagnosis, from a row's key."""
+    return int(json.loads(key)[2])
 
 
 def finding_rows(

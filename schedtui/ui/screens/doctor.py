@@ -15,6 +15,7 @@ from schedtui.core.health.doctor_table import (
     COLUMNS,
     MINIMUM_TEXT,
     counts_text,
+    finding_index,
     finding_rows,
     next_minimum,
     schedule_of,
@@ -76,7 +77,7 @@ class DoctorScreen(FleetScanScreen):
         diagnosis = self.by_path.get(schedule_of(row.key))
         if diagnosis is None:
             return Text()
-        finding = diagnosis.findings[int(row.key.rpartition("#")[2])]
+        finding = diagnosis.findings[finding_index(row.key)]
         room = 2 * max(self.size.width - 2, 20)  # the line's padding
         message = printable(short_arns(finding.message))
         text = Text(message if len(message) <= room else message[: room - 1] + "…")
