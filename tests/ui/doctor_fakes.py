@@ -50,13 +50,14 @@ def planted() -> dict[str, tuple[Finding, ...]]:
 @dataclass
 class FakeDoctor:
     """``DoctorRepository``'s shape: the answer, a raise, a gate the calls wait on, and what
-    was asked (the names of each call, the forgets)."""
+    was asked (the names of each call, the forgets, the requests it counts)."""
 
     planted: dict[str, tuple[Finding, ...]] = field(default_factory=planted)
     own: bool = True  # add the detail's own findings (False: only what is planted)
     error: Exception | None = None
     gate: threading.Event | None = None  # set: a call waits for it
-    calls: list[list[str]] = field(default_factory=list)
+    asked: list[list[str]] = field(default_factory=list)  # the names of each call
+    calls: int = 0  # AWS requests "made" so far, as DoctorRepository.calls counts them
     forgets: int = 0
     notes: tuple[str, ...] = ("1 target of a kind the doctor does not check: kinesis",)
     reads_per_schedule: int = 3  # its role, target and DLQ; 0: answered from the cache
@@ -68,7 +69,7 @@ class FakeDoctor:
         *,
         progress: Callable[[int, int], None] | None = None,
     ) -> DoctorReport:
-        self.calls.append([schedule.name for schedule in schedules])
+        self.asked.append([schedule.name for schedule in schedules])
         if self.gate is not None:
             self.gate.wait(10)
         if self.error is not None:
@@ -85,6 +86,7 @@ class FakeDoctor:
                 progress(done, len(schedules))
         # Three reads per schedule: its role, target and DLQ (a real run shares them).
         calls = self.reads_per_schedule * len(schedules)
+        self.calls += calls
         return DoctorReport(tuple(diagnoses), self.notes, calls=calls)
 
     def forget(self) -> None:

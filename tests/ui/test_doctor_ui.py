@@ -78,7 +78,7 @@ async def test_the_doctor_panel_checks_in_a_worker_then_lists_the_findings_with_
         assert "show_doctor" in {binding.action for binding in footer_bindings(app)}
         await pilot.press("D")
         # The check waits on AWS: the screen says so and keeps answering keys.
-        await wait_for(pilot, lambda: bool(doctor.calls))
+        await wait_for(pilot, lambda: bool(doctor.asked))
         assert "checking…" in flat(app)
         gate.set()
         await checked(pilot, screen)
@@ -91,7 +91,7 @@ async def test_the_doctor_panel_checks_in_a_worker_then_lists_the_findings_with_
         assert "may not lambda:InvokeFunction on backup-function" in shown
         assert "kind the doctor does not check: kinesis" in shown  # the notes
         assert "3 AWS read calls" in shown
-        assert doctor.calls == [["daily-backup-schedule"]]
+        assert doctor.asked == [["daily-backup-schedule"]]
         # D is not offered on the panel it opens; esc goes back to the overview first.
         assert "show_doctor" not in {binding.action for binding in footer_bindings(app)}
         await pilot.press("escape")
@@ -109,7 +109,7 @@ async def test_the_doctor_panel_says_no_findings_and_r_checks_again_from_aws(
         assert "no findings" in flat(app)
         assert doctor.forgets == 0
         await pilot.press("r")
-        await wait_for(pilot, lambda: len(doctor.calls) == 2)
+        await wait_for(pilot, lambda: len(doctor.asked) == 2)
         await checked(pilot, screen)
         assert doctor.forgets == 1  # a fresh look, not the cached roles and targets
         assert "no findings" in flat(app)
@@ -171,7 +171,7 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await fleet(pilot)
         listed = len(app.session.store)
-        assert sum(len(names) for names in doctor.calls) == listed  # every listed schedule
+        assert sum(len(names) for names in doctor.asked) == listed  # every listed schedule
         rows = [table(app).rows[i] for i in range(table(app).row_count)]
         order = {"ERROR": 0, "WARNING": 1, "INFO": 2}
         keys = [(order[row.cells[0]], *schedule_of(row.key)) for row in rows]
@@ -199,7 +199,7 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         await pilot.press("r")
         await wait_for(pilot, lambda: not screen.walking)
         assert doctor.forgets == 1
-        assert sum(len(names) for names in doctor.calls) == 2 * listed
+        assert sum(len(names) for names in doctor.asked) == 2 * listed
         assert table(app).row_count == everything
 
 
@@ -222,7 +222,7 @@ async def test_while_checking_the_title_never_says_no_findings_and_the_fix_alway
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
         await pilot.press("colon", *"doctor", "enter")
-        await wait_for(pilot, lambda: bool(doctor.calls))
+        await wait_for(pilot, lambda: bool(doctor.asked))
         title = str(table(app).border_title)
         assert "checking…" in title
         assert "no findings" not in title  # a glance must not read "healthy"
@@ -233,8 +233,11 @@ async def test_while_checking_the_title_never_says_no_findings_and_the_fix_alway
         with pytest.MonkeyPatch.context() as clock:
             clock.setattr(fleet_scan, "monotonic", lambda: started + 12.2)
             screen._tick()
+            doctor.calls += 7  # the requests the doctor counts as it makes them
+            screen._tick()
             assert "checking… 0 of" in flat(app)
             assert " · 12 s" in flat(app)
+            assert "7 AWS read calls" in flat(app)  # before the page's report is in
         gate.set()
         await wait_for(pilot, lambda: not screen.walking)
         assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
@@ -391,14 +394,14 @@ async def test_leaving_the_fleet_doctor_stops_the_walk(
         await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
         screen = app.screen
         assert isinstance(screen, DoctorScreen)
-        await wait_for(pilot, lambda: len(doctor.calls) == 1)  # the first page, held
+        await wait_for(pilot, lambda: len(doctor.asked) == 1)  # the first page, held
         assert "checking… 0 of" in flat(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, DoctorScreen))
         assert screen.stop.is_set()
         gate.set()
         await wait_for(pilot, screen.ended.is_set)  # the thread itself returned
-        assert len(doctor.calls) == 1  # no page started after the operator left
+        assert len(doctor.asked) == 1  # no page started after the operator left
 
 
 async def test_a_fault_stops_the_walk_with_a_message(

@@ -41,10 +41,12 @@ class DoctorScreen(FleetScanScreen):
         self.minimum = Severity.INFO
         self.diagnoses: list[Diagnosis] = []
         self.by_path: dict[tuple[str, str], Diagnosis] = {}
-        self.calls = 0
+        self.calls = 0  # the pages' reports' (what their diagnoses cost)
+        self._calls_before = 0  # the doctor's request count as the walk started
 
     def started(self) -> None:
         self.diagnoses, self.by_path, self.calls = [], {}, 0
+        self._calls_before = self.session.backend.doctor.calls
 
     def examine(self, schedules: list[Schedule], now: datetime, progress: Progress) -> object:
         if not schedules:
@@ -89,7 +91,10 @@ class DoctorScreen(FleetScanScreen):
         if self.calls == 0 and self.done and not self.walking:
             # A second look answers from the cache: say so, and how to read AWS again.
             return " · answered from the doctor's cache: no AWS call (r reads AWS again)"
-        return f" · {self.calls:,} AWS read calls (r checks again)"
+        # While walking, the doctor's own count, request by request (a page's report comes
+        # only when its slowest read, IAM's, is in); the reports' sum once done.
+        made = self.session.backend.doctor.calls - self._calls_before if self.walking else None
+        return f" · {made if made is not None else self.calls:,} AWS read calls (r checks again)"
 
     def action_next_severity(self) -> None:
         self.minimum = next_minimum(self.minimum)
