@@ -76,9 +76,7 @@ class CleanupScreen(FleetScanScreen):
         report: DoctorReport | None = None
         if schedules:
             try:
-                report = self.session.backend.doctor.diagnose(
-                    schedules, now, progress=lambda done, _total: progress(done)
-                )
+                report = self.diagnose(schedules, now, progress)
                 notes += report.notes
             except Exception as error:  # completed and expired stand without the doctor
                 notes.append(f"targets not checked: {error}")
@@ -96,9 +94,8 @@ class CleanupScreen(FleetScanScreen):
 
     def title_parts(self) -> list[str]:
         count, marked = len(self.found), len(self.table.marks)
-        found = f"{count:,} candidate{'' if count == 1 else 's'}"
-        # While walking with nothing found yet, "0 candidates" would read as "nothing to do".
-        parts = [*super().title_parts(), "checking…" if self.walking and not count else found]
+        found = self.tally(f"{count:,} candidate{'' if count == 1 else 's'}", count > 0)
+        parts = [*super().title_parts(), found]
         return parts + ([f"{marked:,} marked"] if marked else [])
 
     def line_text(self, row: TableRow | None) -> Text:

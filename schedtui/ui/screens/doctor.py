@@ -51,9 +51,7 @@ class DoctorScreen(FleetScanScreen):
     def examine(self, schedules: list[Schedule], now: datetime, progress: Progress) -> object:
         if not schedules:
             return DoctorReport(())
-        return self.session.backend.doctor.diagnose(
-            schedules, now, progress=lambda done, _total: progress(done)
-        )
+        return self.diagnose(schedules, now, progress)
 
     def absorb(self, result: object) -> None:
         assert isinstance(result, DoctorReport)
@@ -66,9 +64,7 @@ class DoctorScreen(FleetScanScreen):
         return finding_rows(self.diagnoses, self.minimum)
 
     def title_parts(self) -> list[str]:
-        # While walking with nothing found yet, "no findings" would read as a healthy fleet.
-        counts = counts_text(severity_counts(self.diagnoses))
-        found = "checking…" if self.walking and not self.diagnoses else counts
+        found = self.tally(counts_text(severity_counts(self.diagnoses)), bool(self.diagnoses))
         return [*super().title_parts(), found, f"showing {MINIMUM_TEXT[self.minimum]} (f)"]
 
     def line_text(self, row: TableRow | None) -> Text:

@@ -29,11 +29,12 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from schedtui.aws.errors import AwsError
+from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.doctor_table import merge_notes
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
-from schedtui.ui.heartbeat import Beat
+from schedtui.ui.heartbeat import HEARTBEAT_SECONDS, Beat
 from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.table_screen import LIST_CSS
 from schedtui.ui.widgets.history_view import fault_message
@@ -101,6 +102,9 @@ class FleetScanScreen(AppScreen):
         self.notes: list[str] = []  # what the walk could not check, every page's (merged)
         self.filter_words: list[str] = []  # /: every one must appear in a row shown
         self._beat = Beat(0, self.walk_again)  # never due on its own: r runs it
+        # The seconds so far, every heartbeat while walking: IAM's 5 calls a second can hold
+        # a page for a while, and a line that never moves reads as stuck.
+        self._clock = Beat(HEARTBEAT_SECONDS, self._tick)
         self._drawn = 0.0  # when the table was last rebuilt
         self._walk_started = 0.0  # monotonic(), for the seconds the progress line counts
 
@@ -120,9 +124,6 @@ class FleetScanScreen(AppScreen):
     def on_mount(self) -> None:
         self.table.focus()
         self.walk()
-        # The seconds so far, while walking: IAM's 5 calls a second can hold a page for a
-        # while, and a line that never moves reads as stuck.
-        self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
         if self.walking:
@@ -132,7 +133,7 @@ class FleetScanScreen(AppScreen):
         self.stop.set()  # the operator left: the walk ends after the page in hand
 
     def beats(self) -> list[Beat]:
-        return [self._beat]
+        return [self._beat, self._clock]
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -352,6 +353,21 @@ class FleetScanScreen(AppScreen):
 
     def title_parts(self) -> list[str]:
         return [f"group {self.group}"] if self.group else []
+
+    # -- for the subclasses ----------------------------------------------------------------------
+
+    def diagnose(
+        self, schedules: list[Schedule], now: datetime, progress: Progress
+    ) -> DoctorReport:
+        """The doctor over a page (in the worker): both fleet checks ask it."""
+        return self.session.backend.doctor.diagnose(
+            schedules, now, progress=lambda done, _total: progress(done)
+        )
+
+    def tally(self, found: str, anything: bool) -> str:
+        """The title's count ``found``, or "checking…" while the walk has found nothing yet:
+        "no findings" or "0 candidates" would read as a healthy fleet."""
+        return "checking…" if self.walking and not anything else found
 
     def line_text(self, row: TableRow | None) -> Text:
         """The line under the table: the cursor row in full."""
