@@ -1,4 +1,4 @@
-"""The fleet timeline (`:timeline`, `:tl`): the runs of every listed ENABLED schedule per
+"""The fleet timeline (`:timeline`, `:tl`): the runs of every ENABLED schedule of the account per
 minute over the next hour, day or week (w), with the busiest minutes and their schedules,
 the collisions on a shared target and the flexible windows that would spread them
 (``core/fleet/timeline.py``). Enter on a schedule's line opens its detail; on a "… N more"
@@ -88,16 +88,16 @@ class TimelineLines(DataTable[Text]):
         return value
 
 
-def widths(room: int, runs: int) -> tuple[int, int, int, int]:
+def widths(room: int, count: int) -> tuple[int, int, int, int]:
     """The columns' widths in a table ``room`` cells wide (each column pads a cell on each
-    side), the runs column ``runs`` wide: the schedule's column gets what the others leave."""
+    side), the count column ``count`` wide: the schedule's column gets what the others leave."""
     padding = 2 * len(_HEADERS)
-    rest = room - padding - _WHEN_WIDTH - runs
+    rest = room - padding - _WHEN_WIDTH - count
     target = max(_TARGET_LEAST, min(_TARGET_WIDTH, rest - _SCHEDULE_LEAST))
-    return _WHEN_WIDTH, runs, target, max(_SCHEDULE_LEAST, rest - target)
+    return _WHEN_WIDTH, count, target, max(_SCHEDULE_LEAST, rest - target)
 
 
-def runs_width(found: Timeline) -> int:
+def count_width(found: Timeline) -> int:
     """The count column's width: its widest figure ("4,700" runs, "1,440 min" shared)."""
     figures = [f"{busy.runs:,}" for busy in found.busiest]
     figures += [_shared(collision.minutes) for collision in found.collisions]
@@ -247,11 +247,11 @@ class TimelineScreen(AppScreen):
             table.add_row(*(Text(cell, style=style) for cell in cells))
 
         def row(
-            when: str, runs: str, schedule: str | None, what: str, note: str, label: str = ""
+            when: str, count: str, schedule: str | None, what: str, note: str, label: str = ""
         ) -> None:
             name = fit(printable(schedule or label), schedule_width, cut="middle").rstrip()
             target = fit(printable(what), target_width, cut="middle").rstrip()
-            add((when, runs, target, name))
+            add((when, count, target, name))
             self._paths.append(schedule)
             self._notes.append(printable(note))
 
@@ -332,7 +332,7 @@ class TimelineScreen(AppScreen):
     def _fitted(self) -> tuple[int, int, int, int]:
         table = self.query_one("#details", TimelineLines)
         room = table.scrollable_content_region.width or self.size.width - 2
-        return widths(room, runs_width(self.timeline) if self.timeline else 0)
+        return widths(room, count_width(self.timeline) if self.timeline else 0)
 
     def _show_scale(self) -> None:
         """The histogram's scale at its left: its top and bottom in runs per minute (the
