@@ -103,8 +103,9 @@ class FleetScanScreen(AppScreen):
         self.filter_words: list[str] = []  # /: every one must appear in a row shown
         self._beat = Beat(0, self.walk_again)  # never due on its own: r runs it
         # The seconds so far, every heartbeat while walking: IAM's 5 calls a second can hold
-        # a page for a while, and a line that never moves reads as stuck.
-        self._clock = Beat(HEARTBEAT_SECONDS, self._tick)
+        # a page for a while, and a line that never moves reads as stuck. Half a beat, so a
+        # tick that comes a hair early is never skipped.
+        self._clock = Beat(HEARTBEAT_SECONDS / 2, self._tick)
         self._drawn = 0.0  # when the table was last rebuilt
         self._walk_started = 0.0  # monotonic(), for the seconds the progress line counts
 
