@@ -2,8 +2,10 @@
 
 The engine is built to be fast; the reference in ``reference_eval`` is slow and literal
 and shares no code with it. Random valid expressions, zones and awkward `after`
-instants must give identical runs. Failures print a ``@reproduce_failure`` blob and are kept
-in the Hypothesis database, so they replay.
+instants must give identical runs. The test run draws the same cases every time (the
+"schedtui" profile, tests/conftest.py), so a landing never turns on luck;
+``--hypothesis-profile=explore`` draws new ones. A case found that way becomes a named case
+below (as ``never-30W-feb`` did).
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ import contextlib
 import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from croniter import croniter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -38,11 +41,10 @@ ENGINE_TIME_LIMIT_S = 10  # one next_runs call; a hang must fail the test, not s
 HORIZON = timedelta(days=40)
 CROSS_COUNT = 20
 
-# Random every run (new cases each time); a failure prints a @reproduce_failure blob and
-# is replayed from the Hypothesis database until fixed.
+# Which cases are drawn is the profile's choice (tests/conftest.py); a failure prints a
+# @reproduce_failure blob.
 BASE = settings(
     deadline=None,
-    derandomize=False,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -555,6 +557,19 @@ def test_fall_back_hour_is_not_repeated() -> None:
             id="apia-skipped-day",
         ),
         pytest.param("cron(0 0 31 2 ? *)", "UTC", utc(2026, 1, 1), [], id="never"),
+        # Found by CI's random cross-check: every minute of every February to 2199 was
+        # offered by croniter and refused one by one (over 10 s). It never fires.
+        pytest.param(
+            "cron(* * 30W 2 ? *)", "Europe/Madrid", utc(2000, 3, 26, 1), [], id="never-30W-feb"
+        ),
+        # 29 Feb 2104 is a Friday, the weekday nearest itself; 2100 is not a leap year.
+        pytest.param(
+            "cron(* * 29W 2 ? *)",
+            "UTC",
+            utc(2097, 3, 1),
+            [utc(2104, 2, 29, 0, 0), utc(2104, 2, 29, 0, 1)],
+            id="29W-leap-only",
+        ),
     ],
 )
 def test_long_range(expression: str, zone: str, after: datetime, expected: list[datetime]) -> None:
@@ -566,3 +581,27 @@ def test_nothing_after_2199() -> None:
     """Year 2199 is the last; an every-day schedule stops on 31 Dec 2199."""
     runs = engine("cron(0 0 * * ? *)", "UTC", utc(2199, 12, 30), 5)
     assert [run.at for run in runs] == [utc(2199, 12, 31)]
+
+
+@pytest.mark.parametrize(
+    ("expression", "first"),
+    [("cron(* * 29W 2 ? *)", date(2104, 2, 29)), ("cron(* * L-28 2 ? *)", date(2104, 2, 1))],
+)
+def test_a_month_without_the_day_is_skipped_whole_not_minute_by_minute(
+    expression: str, first: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From March 2097 the next 29 Feb is in 2104: six Februaries (and 2100's) lack it.
+    The engine must step over each such month at once; asking croniter for each of its
+    40,000-odd minutes made a preview take seconds (and CI's guard fire)."""
+    asked = 0
+    real = croniter.get_next
+
+    def counting(self: croniter, *args: object, **kwargs: object) -> object:
+        nonlocal asked
+        asked += 1
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(croniter, "get_next", counting)
+    runs = engine(expression, "UTC", utc(2097, 3, 1), 1)
+    assert [run.at.date() for run in runs] == [first]
+    assert asked < 100, f"croniter was asked {asked} times"

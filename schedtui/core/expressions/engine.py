@@ -78,6 +78,12 @@ def _last_weekday(candidate: datetime) -> datetime:
     return candidate - timedelta(days=max(0, weekday - 4))
 
 
+def _month_end(candidate: datetime) -> datetime:
+    """The last second of ``candidate``'s month: croniter resumes at the next month."""
+    year, month = divmod(candidate.year * 12 + candidate.month, 12)  # the month after
+    return datetime(year, month + 1, 1) - _SECOND
+
+
 class CronEngine:
     """Wall-clock fire times of one AWS cron expression."""
 
@@ -90,6 +96,9 @@ class CronEngine:
         # nW in a month without day n: the month is skipped (cron.py); croniter would
         # move it to the month's last day.
         self._nearest = day.nearest_weekday if isinstance(day, MonthDays) else None
+        # croniter cannot tell that 30W in February never comes: it would offer every
+        # minute of every February up to 2199 for the checks below to refuse.
+        self._fires = can_ever_fire(spec)
         # max_years_between_matches=1 makes croniter give up after about a year instead of
         # fifty, so that the adapter's own year stepping stays cheap.
         self._prototype = croniter(
@@ -104,6 +113,8 @@ class CronEngine:
         """Naive wall-clock fire times strictly after the naive wall time ``after``."""
         # A private copy: croniter keeps its position in the object, and worker threads
         # share engines through the cache below.
+        if not self._fires:
+            return
         it = copy.copy(self._prototype)
         cursor = after
         while True:
@@ -127,12 +138,14 @@ class CronEngine:
                     return
                 continue
             if self._nearest and monthrange(candidate.year, candidate.month)[1] < self._nearest:
+                cursor = _month_end(candidate)  # the month is skipped: all of it, at once
                 continue
             if self._last_weekday or self._before_last:
                 if self._last_weekday:
                     candidate = _last_weekday(candidate)
                 elif candidate.day <= self._before_last:  # type: ignore[operator]
-                    continue  # a month too short for L-n: skipped
+                    cursor = _month_end(candidate)  # a month too short for L-n: skipped
+                    continue
                 else:
                     candidate -= timedelta(days=self._before_last)  # type: ignore[arg-type]
                 if candidate <= after:
