@@ -254,7 +254,7 @@ def test_trust_that_lets_scheduler_in_without_a_condition(principal: Any) -> Non
     [
         {"StringEquals": {"aws:SourceAccount": "123456789012"}},
         {"ArnLike": {"aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:schedule/*"}},
-        {"StringLike": {"AWS:SOURCEARN": "arn:aws:scheduler:*"}},
+        {"StringLike": {"AWS:SOURCEARN": "arn:aws:scheduler:*:123456789012:*"}},
         {
             "StringEquals": {"aws:SourceAccount": "123456789012"},
             "ArnEquals": {"aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:x"},
@@ -262,6 +262,8 @@ def test_trust_that_lets_scheduler_in_without_a_condition(principal: Any) -> Non
     ],
 )
 def test_trust_conditioned_on_the_source(condition: dict[str, Any]) -> None:
+    # Without the schedule's account and group ARN, the values are not checked: the
+    # statement limits who may use the role, which is all the guard asks.
     service = {"Service": "scheduler.amazonaws.com"}
     verdict = scheduler_trust(trust(assume(service, Condition=condition)))
     assert verdict.decision is Decision.ALLOWED
@@ -278,7 +280,6 @@ def test_trust_conditioned_on_the_source(condition: dict[str, Any]) -> None:
         ),
         ({"StringLike": {"AWS:SourceAccount": "12345678901?"}}, Decision.ALLOWED),
         ({"StringLikeIfExists": {"aws:SourceAccount": "9*"}}, Decision.DENIED),
-        ({"StringNotEquals": {"aws:SourceAccount": "999999999999"}}, Decision.ALLOWED),
     ],
 )
 def test_trust_conditioned_on_another_account_keeps_the_schedule_out(
@@ -361,3 +362,150 @@ def test_answers_remembered_per_role_follow_the_role() -> None:
         open_trust = trust(assume("*"))
         assert scheduler_trust(open_trust).decision is Decision.ALLOWED
         assert scheduler_trust(trust()).decision is Decision.CANNOT_TELL  # no statement
+
+
+ACCOUNT = "123456789012"
+GROUP_ARN = f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule-group/finance"
+OTHER_GROUP = f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule-group/other"
+SCHEDULER = {"Service": "scheduler.amazonaws.com"}
+
+
+def for_finance(*statements: Any) -> Any:
+    """The trust verdict for a schedule of group finance in account ACCOUNT."""
+    return scheduler_trust(trust(*statements), ACCOUNT, GROUP_ARN)
+
+
+# Each condition on the source keys, judged for the finance schedule: does the statement
+# admit it, and does it limit the role to the owner's schedules (the confused-deputy guard)?
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        # IfExists: a request without the key would pass, but Scheduler always sends it.
+        {"StringEqualsIfExists": {"aws:SourceAccount": ACCOUNT}},
+        {"ForAnyValue:StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        # ForAllValues on a single-valued key passes a request without it (AWS warns);
+        # Scheduler's has it, so it tests the one value.
+        {"ForAllValues:StringEquals": {"aws:SourceAccount": ACCOUNT}},
+        {"StringEqualsIgnoreCase": {"aws:SourceArn": GROUP_ARN.upper()}},
+        {"StringLike": {"aws:SourceArn": f"arn:aws:scheduler:*:{ACCOUNT}:schedule-group/*"}},
+        {"ArnLike": {"aws:SourceArn": f"arn:aws:scheduler:*:{ACCOUNT}:schedule-group/fin*"}},
+        {"ArnLikeIfExists": {"aws:SourceArn": [OTHER_GROUP, GROUP_ARN]}},
+        # ArnEquals takes wildcards within each segment, as ArnLike does (AWS's docs).
+        {"ArnEquals": {"aws:SourceArn": GROUP_ARN.replace("finance", "fin?nce")}},
+        {
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "ArnLike": {"aws:SourceArn": GROUP_ARN},
+        },
+    ],
+)
+def test_a_positive_source_condition_the_schedule_meets_is_the_guard(
+    condition: dict[str, Any],
+) -> None:
+    verdict = for_finance(assume(SCHEDULER, Condition=condition))
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, True)
+
+
+@pytest.mark.parametrize(
+    ("condition", "said"),
+    [
+        # Negated operators keep some accounts out and let every other one in.
+        ({"StringNotEquals": {"aws:SourceAccount": "999999999999"}}, "(StringNotEquals)"),
+        ({"StringNotEqualsIfExists": {"aws:SourceAccount": "9*"}}, "(StringNotEqualsIfExists)"),
+        ({"StringNotLike": {"aws:SourceArn": "arn:aws:scheduler:*:999999999999:*"}}, "NotLike"),
+        ({"ArnNotEquals": {"aws:SourceArn": OTHER_GROUP}}, OTHER_GROUP),
+        ({"ForAnyValue:ArnNotLikeIfExists": {"aws:SourceArn": OTHER_GROUP}}, "ArnNotLike"),
+        # Positive, but any account's schedule matches.
+        ({"StringLike": {"aws:SourceAccount": "*"}}, "aws:SourceAccount * (StringLike)"),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:scheduler:*:*:schedule-group/*"}}, "ArnLike"),
+        ({"Null": {"aws:SourceArn": "false"}}, "(Null)"),
+    ],
+)
+def test_a_source_condition_that_limits_nothing_is_no_guard(
+    condition: dict[str, Any], said: str
+) -> None:
+    verdict = for_finance(assume(SCHEDULER, Sid="Loose", Condition=condition))
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, False)
+    assert "statement 'Loose'" in verdict.why
+    assert said in verdict.why
+    assert "does not limit it to this account's schedules" in verdict.why
+
+
+@pytest.mark.parametrize(
+    ("condition", "said"),
+    [
+        ({"StringEquals": {"aws:SourceAccount": "999999999999"}}, "the schedule's account"),
+        ({"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}, "keeps out aws:SourceAccount"),
+        ({"ArnLike": {"aws:SourceArn": OTHER_GROUP}}, f"only for aws:SourceArn {OTHER_GROUP}"),
+        ({"ForAllValues:ArnLike": {"aws:SourceArn": OTHER_GROUP}}, OTHER_GROUP),
+        # Case matters in ARNs; StringEquals takes "*" literally; every segment must be there.
+        ({"ArnEquals": {"aws:SourceArn": GROUP_ARN.upper()}}, GROUP_ARN.upper()),
+        ({"StringEquals": {"aws:SourceArn": GROUP_ARN[:-7] + "*"}}, "(StringEquals)"),
+        ({"ArnLike": {"aws:SourceArn": "arn:aws:scheduler:*"}}, "(ArnLike)"),
+        ({"StringNotLike": {"aws:SourceArn": GROUP_ARN[:-4] + "*"}}, "keeps out aws:SourceArn"),
+        ({"Null": {"aws:SourceAccount": "true"}}, "Scheduler always sends it"),
+        (
+            {"ArnEquals": {"aws:SourceArn": GROUP_ARN.replace("-group/", "/") + "/billing"}},
+            "never a schedule's",
+        ),
+    ],
+)
+def test_a_source_condition_the_schedule_fails_keeps_it_out(
+    condition: dict[str, Any], said: str
+) -> None:
+    verdict = for_finance(assume(SCHEDULER, Sid="Copied", Condition=condition))
+    assert verdict.decision is Decision.DENIED
+    assert "statement 'Copied'" in verdict.why
+    assert said in verdict.why
+    on_arn = "aws:SourceArn" in json_keys(condition)
+    if on_arn and "Null" not in condition:
+        assert f"this schedule's group ARN {GROUP_ARN}" in verdict.why
+    assert verdict.other_group is on_arn
+
+
+def json_keys(condition: dict[str, Any]) -> set[str]:
+    return {key for tests in condition.values() for key in tests}
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"NumericEquals": {"aws:SourceAccount": "1"}},
+        {"StringEquals": {"aws:SourceAccount": "${aws:PrincipalAccount}"}},
+        {"ArnLike": {"aws:SourceAccount": ACCOUNT}},  # an account is no ARN
+        {"ForAnyValue:DateEquals": {"aws:SourceArn": GROUP_ARN}},
+    ],
+)
+def test_a_source_condition_the_doctor_does_not_evaluate_cannot_be_told(
+    condition: dict[str, Any],
+) -> None:
+    verdict = for_finance(assume(SCHEDULER, Condition=condition))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "is not evaluated" in verdict.why or "policy variable" in verdict.why
+
+
+def test_deny_statements_are_judged_for_the_schedule_too() -> None:
+    # "Deny unless it is my account" beside an open Allow: the Deny is the guard.
+    fence = {**assume(SCHEDULER, Sid="Fence"), "Effect": "Deny"}
+    mine = {**fence, "Condition": {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}}
+    verdict = for_finance(assume(SCHEDULER), mine)
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, True)
+    assert "statement 'Fence'" in verdict.why
+    # A fence for another account's schedules denies this one.
+    theirs = {**fence, "Condition": {"StringNotEquals": {"aws:SourceAccount": "999999999999"}}}
+    assert for_finance(assume(SCHEDULER), theirs).decision is Decision.DENIED
+    # A Deny for another group's schedules does not touch this one (nor guard it).
+    other = {**fence, "Condition": {"ArnLike": {"aws:SourceArn": OTHER_GROUP}}}
+    verdict = for_finance(assume(SCHEDULER), other)
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, False)
+    # Without the schedule's account, a conditioned Deny is a doubt, never a sure answer.
+    unknown = {**fence, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}
+    assert scheduler_trust(trust(assume(SCHEDULER), unknown)).decision is Decision.CANNOT_TELL
+
+
+def test_the_trust_verdict_is_remembered_per_group() -> None:
+    # One role, schedules of two groups: the answer for one is never the other's.
+    named = trust(assume(SCHEDULER, Condition={"ArnLike": {"aws:SourceArn": GROUP_ARN}}))
+    for _ in range(2):
+        assert scheduler_trust(named, ACCOUNT, GROUP_ARN).decision is Decision.ALLOWED
+        assert scheduler_trust(named, ACCOUNT, OTHER_GROUP).decision is Decision.DENIED

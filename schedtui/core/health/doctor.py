@@ -52,7 +52,12 @@ from schedtui.core.health.policy import (
     scheduler_trust,
 )
 from schedtui.core.health.resources import Presence, ResourceFacts, RoleFacts, ScheduleFacts
-from schedtui.core.schedules.arns import TargetKind, parse_arn, parse_universal_target
+from schedtui.core.schedules.arns import (
+    TargetKind,
+    parse_arn,
+    parse_universal_target,
+    schedule_group_arn,
+)
 from schedtui.core.schedules.rows import duration_text
 from schedtui.core.schedules.schedule import ActionAfterCompletion, FlexibleTimeWindowMode, Schedule
 
@@ -217,6 +222,16 @@ def _known_account(schedule: Schedule) -> str | None:
         if parsed is not None and parsed.account:
             return parsed.account
     return None
+
+
+def _group_arn(schedule: Schedule, region: str) -> str | None:
+    """The ARN of the schedule's group (Scheduler's aws:SourceArn when it assumes the role):
+    from the schedule's own ARN, else the session's region and the role's account."""
+    own = parse_arn(schedule.arn or "") or parse_arn(schedule.target.role_arn or "")
+    if own is None or not own.account:
+        return None
+    where = own.region if own.service == "scheduler" else region
+    return schedule_group_arn(own.partition, where, own.account, schedule.group_name)
 
 
 def _account(schedule: Schedule) -> str:
@@ -422,7 +437,7 @@ def _not_checked(what: str, known: ResourceFacts | RoleFacts) -> Finding:
     )
 
 
-def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
+def _role_rules(schedule: Schedule, facts: ScheduleFacts, region: str) -> list[Finding]:
     role = facts.role
     name = role.arn
     if role.presence is Presence.MISSING:
@@ -438,20 +453,27 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts) -> list[Finding]:
         ]
     if role.presence is Presence.UNKNOWN:
         return [_not_checked("execution role", role)]
-    trust = _trust_rule(schedule, role)
+    trust = _trust_rule(schedule, role, region)
     return ([] if trust is None else [trust]) + _permission_rules(schedule, facts)
 
 
-def _trust_rule(schedule: Schedule, role: RoleFacts) -> Finding | None:
+def _trust_rule(schedule: Schedule, role: RoleFacts, region: str) -> Finding | None:
     name = role.arn
-    trust = scheduler_trust(role, _known_account(schedule))
+    group_arn = _group_arn(schedule, region)
+    trust = scheduler_trust(role, _known_account(schedule), group_arn)
     if trust.decision is Decision.DENIED:
+        fix = f"Add to its trust policy: {_trust_statement(schedule)}"
+        if trust.other_group:  # the statement names other groups: this one may join them
+            fix = (
+                f"Add {group_arn} to that statement's aws:SourceArn values, or add to its "
+                f"trust policy: {_trust_statement(schedule)}"
+            )
         return Finding(
             FindingKind.ROLE_TRUST_MISSING,
             Severity.ERROR,
             f"The role {name} does not let {SCHEDULER_PRINCIPAL} assume it ({trust.why}): "
             "every invocation fails",
-            f"Add to its trust policy: {_trust_statement(schedule)}",
+            fix,
         )
     if trust.decision is Decision.CANNOT_TELL:
         return Finding(
@@ -465,8 +487,8 @@ def _trust_rule(schedule: Schedule, role: RoleFacts) -> Finding | None:
             FindingKind.ROLE_TRUST_UNCONDITIONED,
             Severity.WARNING,
             f"The role {name} lets {SCHEDULER_PRINCIPAL} assume it without an "
-            "aws:SourceAccount or aws:SourceArn condition: any account's schedule could "
-            "use it (confused deputy)",
+            "aws:SourceAccount or aws:SourceArn condition that limits it to this account "
+            f"({trust.why}): any account's schedule could use it (confused deputy)",
             f"Replace that trust statement with: {_trust_statement(schedule)}",
         )
     return None
@@ -642,7 +664,7 @@ def diagnose(
     found += _schedule_rules(schedule, now, region, done)
     if facts is not None:
         found += _target_rules(schedule, facts)  # first among equals: the most basic
-        found += _role_rules(schedule, facts)
+        found += _role_rules(schedule, facts, region)
         found += _dlq_rules(schedule, facts, done)
         found += _key_rules(facts)
     return by_severity(found)

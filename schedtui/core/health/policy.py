@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
+import string
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
 from functools import partial
 from threading import Lock
@@ -34,8 +35,12 @@ from typing import Any, Final, TypeVar
 from schedtui.core.health.resources import PolicyDocument, Presence, RoleFacts
 
 SCHEDULER_PRINCIPAL: Final = "scheduler.amazonaws.com"
-# The condition keys AWS recommends on the scheduler's trust (the confused-deputy guard).
-_SOURCE_KEYS: Final = frozenset({"aws:sourceaccount", "aws:sourcearn"})
+# The condition keys AWS recommends on the scheduler's trust (the confused-deputy guard):
+# Scheduler sends the schedule's account as aws:SourceAccount and its GROUP's ARN
+# (arn:aws:scheduler:REGION:ACCOUNT:schedule-group/GROUP, never the schedule's) as
+# aws:SourceArn.
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html
+_SOURCE_KEYS: Final = ("aws:sourceaccount", "aws:sourcearn")
 # The resource when the doctor cannot know it (a universal target acts on what its Input says).
 ANY_RESOURCE: Final = "*"
 T = TypeVar("T")
@@ -59,6 +64,7 @@ class TrustVerdict:
     decision: Decision  # may scheduler.amazonaws.com assume the role
     conditioned: bool  # aws:SourceAccount or aws:SourceArn limits who, as AWS recommends
     why: str
+    other_group: bool = False  # DENIED: an aws:SourceArn names other schedule groups only
 
 
 class _Match(IntEnum):
@@ -333,60 +339,183 @@ def _lets_scheduler_in(statement: Mapping[str, Any]) -> bool:
     return named if principal is not None else not named
 
 
-def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
+def scheduler_trust(
+    role: RoleFacts, account: str | None = None, group_arn: str | None = None
+) -> TrustVerdict:
+    """May ``scheduler.amazonaws.com`` sts:AssumeRole the role for one schedule, and is
+    that limited to the owner's schedules by aws:SourceAccount / aws:SourceArn (the
+    confused-deputy guard AWS recommends).
+
+    ``account`` and ``group_arn``: what Scheduler sends as aws:SourceAccount and
+    aws:SourceArn for the schedule (its account, its group's ARN). A statement whose
+    conditions on them fail does not admit the schedule (a trust copied from another
+    account, or naming another group). None: that key's tests are not checked."""
+    return _REMEMBERED.get(
+        role, ("trust", account, group_arn), lambda: _scheduler_trust(role, account, group_arn)
+    )
+
+
+# The operators on the source keys: base name (lower case) -> (negated, how values compare).
+# ArnEquals compares like ArnLike (wildcards within each of the six segments), as AWS does:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+_OPERATORS: Final[dict[str, tuple[bool, str]]] = {
+    "stringequals": (False, "exact"),
+    "stringequalsignorecase": (False, "fold"),
+    "stringlike": (False, "like"),
+    "arnequals": (False, "arn"),
+    "arnlike": (False, "arn"),
+    "stringnotequals": (True, "exact"),
+    "stringnotequalsignorecase": (True, "fold"),
+    "stringnotlike": (True, "like"),
+    "arnnotequals": (True, "arn"),
+    "arnnotlike": (True, "arn"),
+}
+_FOLD: Final = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _matches(compare: str, pattern: str, value: str) -> bool:
+    if compare == "exact":
+        return pattern == value
+    if compare == "fold":  # ASCII only, as IAM: a look-alike letter is not the letter
+        return pattern.translate(_FOLD) == value.translate(_FOLD)
+    if compare == "like":
+        return _fullmatch(pattern, value)
+    wanted, given = pattern.split(":", 5), value.split(":", 5)
+    return len(wanted) == len(given) == 6 and all(map(_fullmatch, wanted, given))
+
+
+def _fullmatch(pattern: str, value: str) -> bool:
+    compiled = _wildcards([pattern], ignore_case=False)
+    return compiled is not None and compiled.fullmatch(value) is not None
+
+
+def _pins_account(key: str, compare: str, pattern: str) -> bool:
+    """The value names the account (no wildcard in it): ``StringLike "*"`` on aws:SourceAccount,
+    or an aws:SourceArn of any account, admits every account's schedules."""
+    if compare in ("exact", "fold"):
+        return True
+    account = pattern if key == "aws:sourceaccount" else (pattern.split(":", 5) + [""] * 5)[4]
+    return bool(account) and "*" not in account and "?" not in account
+
+
+@dataclass(frozen=True)
+class _Conditions:
+    """What a trust statement's Condition says about one schedule's request."""
+
+    other: bool = False  # a test on another key (sts:ExternalId...): not decidable here
+    doubt: str = ""  # a test on a source key the doctor cannot evaluate
+    unchecked: bool = False  # a source test whose value was not given (assumed to pass)
+    fails: str = ""  # a source test this schedule's request fails, for people
+    fails_negated: bool = False  # that test is a negated one naming specific accounts
+    fails_group: bool = False  # that test is on aws:SourceArn
+    guard: bool = False  # a positive source test naming specific accounts, which passes
+    loose: str = ""  # a source test that passes but limits nothing (negated, wildcards)
+
+    @property
+    def decided(self) -> bool:
+        """Every test of the statement was judged (none on another key, none unknown)."""
+        return not (self.other or self.doubt)
+
+
+def _source_conditions(
+    statement: Mapping[str, Any], account: str | None, group_arn: str | None
+) -> _Conditions:
+    """The statement's conditions judged for a request from Scheduler with ``account`` as
+    aws:SourceAccount and ``group_arn`` as aws:SourceArn (None: not checked). Raises
+    _Malformed.
+
+    Scheduler always sends both keys, so ``IfExists`` changes nothing, and on these
+    single-valued keys ``ForAnyValue:`` / ``ForAllValues:`` test the one value like the
+    plain operator (ForAllValues would pass a request without the key: Scheduler's has it).
+    """
     condition = statement.get("Condition", {})
     if not isinstance(condition, Mapping):  # [] or "" too: never read as "no condition"
         raise _Malformed("its Condition is not an object")
-    keys: set[str] = set()
+    found = _Conditions()
+    sent = dict(zip(_SOURCE_KEYS, (account, group_arn), strict=True))
     for operator, tests in condition.items():
         if not isinstance(tests, Mapping):
             raise _Malformed(f"its Condition {operator} is not an object")
-        keys.update(str(key).lower() for key in tests)
-    return keys
-
-
-def scheduler_trust(role: RoleFacts, account: str | None = None) -> TrustVerdict:
-    """May ``scheduler.amazonaws.com`` sts:AssumeRole the role, and is it conditioned on
-    aws:SourceAccount / aws:SourceArn (the confused-deputy guard AWS recommends).
-
-    ``account``: the schedule's (Scheduler's aws:SourceAccount): a statement whose
-    StringEquals / StringLike on aws:SourceAccount names only other accounts does not
-    admit the schedule (a trust copied from another account). None: not checked."""
-    return _REMEMBERED.get(role, ("trust", account), lambda: _scheduler_trust(role, account))
-
-
-_ACCOUNT_TESTS: Final = {"stringequals": False, "stringlike": True}  # operator: wildcards
-
-
-def _other_accounts(statement: Mapping[str, Any], account: str) -> str | None:
-    """The accounts the statement's aws:SourceAccount test names when ``account`` is none
-    of them; None when it passes or cannot be told. Raises _Malformed."""
-    condition = statement.get("Condition", {})
-    for operator, tests in condition.items() if isinstance(condition, Mapping) else ():
-        wildcards = _ACCOUNT_TESTS.get(str(operator).lower().removesuffix("ifexists"))
-        if wildcards is None or not isinstance(tests, Mapping):
-            continue
+        base = str(operator).lower().removeprefix("foranyvalue:").removeprefix("forallvalues:")
         for key, value in tests.items():
-            if str(key).lower() != "aws:sourceaccount":
+            name = str(key).lower()
+            if name not in sent:
+                found = replace(found, other=True)
                 continue
             named = _strings(value, f"Condition {operator} {key}")
-            pattern = _wildcards(named, ignore_case=False) if wildcards else None
-            passes = pattern.fullmatch(account) if pattern else account in named
-            if not passes:
-                return ", ".join(named)
-    return None
+            found = _judge(found, _Test(str(operator), str(key), named, base), sent[name])
+    return found
 
 
-def _scheduler_trust(role: RoleFacts, account: str | None = None) -> TrustVerdict:
+@dataclass(frozen=True)
+class _Test:
+    operator: str  # as written
+    key: str  # as written
+    values: list[str]
+    base: str  # the operator, lower case, without ForAnyValue: / ForAllValues:
+
+    def __str__(self) -> str:
+        return f"{self.key} {', '.join(self.values)} ({self.operator})"
+
+
+def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
+    """``found`` with one more source test judged against ``actual``, the value Scheduler
+    sends (None: not known; the test is taken to pass)."""
+    key = test.key.lower()
+    if test.base == "null":  # "false": the key must be there, and Scheduler sends it
+        if "false" in (value.lower() for value in test.values):
+            return found if found.loose else replace(found, loose=f"{test}")
+        fails = f"requires {test.key} to be absent ({test.operator}), and Scheduler always sends it"
+        return found if found.fails else replace(found, fails=fails)
+    known = _OPERATORS.get(test.base.removesuffix("ifexists"))
+    if known is None or (known[1] == "arn" and key == "aws:sourceaccount"):
+        return found if found.doubt else replace(found, doubt=f"{test} is not evaluated")
+    if any("${" in value for value in test.values):
+        return found if found.doubt else replace(found, doubt=f"{test} holds a policy variable")
+    negated, compare = known
+    pins = all(_pins_account(key, compare, value) for value in test.values)
+    if actual is None:
+        found = replace(found, unchecked=True)
+    elif any(_matches(compare, value, actual) for value in test.values) == negated:
+        if found.fails:
+            return found
+        return replace(
+            found,
+            fails=_refusal(test, negated, actual),
+            fails_negated=negated and pins,
+            fails_group=key == "aws:sourcearn",
+        )
+    if not negated and pins:
+        return replace(found, guard=True)
+    return found if found.loose else replace(found, loose=f"{test}")
+
+
+def _refusal(test: _Test, negated: bool, actual: str) -> str:
+    """Why a source test keeps this schedule out, and what Scheduler sends instead."""
+    if test.key.lower() == "aws:sourceaccount":
+        sent = f"the schedule's account {actual}"
+    else:
+        sent = f"this schedule's group ARN {actual}"
+        if any(":schedule/" in value for value in test.values):
+            sent += " (Scheduler sends the group's ARN, never a schedule's)"
+    if negated:
+        return f"keeps out {test}, which matches {sent}"
+    return f"admits {SCHEDULER_PRINCIPAL} only for {test}, not {sent}"
+
+
+def _scheduler_trust(
+    role: RoleFacts, account: str | None = None, group_arn: str | None = None
+) -> TrustVerdict:
     if role.presence is not Presence.EXISTS:
         return TrustVerdict(Decision.CANNOT_TELL, False, f"the role {role.arn} was not read")
     if role.trust is None:
         why = role.why or "its trust policy was not read"
         return TrustVerdict(Decision.CANNOT_TELL, False, f"the role {role.arn}: {why}")
     trust = PolicyDocument(f"trust policy of {role.arn}", role.trust)
-    allowed: list[tuple[str, set[str]]] = []
+    allowed: list[tuple[str, _Conditions]] = []
     doubts: list[str] = []
-    elsewhere: list[str] = []  # Allows for other accounts' schedules only
+    elsewhere: list[tuple[str, _Conditions]] = []  # Allows that keep this schedule out
+    fences: list[str] = []  # Denies that keep every other account's schedules out
     for where, statement, problem in _each_statement(trust):
         effect = statement.get("Effect") if statement is not None else None
         if statement is None or effect not in ("Allow", "Deny"):
@@ -400,52 +529,67 @@ def _scheduler_trust(role: RoleFacts, account: str | None = None) -> TrustVerdic
             named = pattern is not None and pattern.fullmatch("sts:AssumeRole") is not None
             if named == negated or not _lets_scheduler_in(statement):
                 continue
-            keys = _condition_keys(statement)
-            others = _other_accounts(statement, account) if account and effect == "Allow" else None
+            conditions = _source_conditions(statement, account, group_arn)
         except _Malformed as error:
             doubts.append(f"{where} is malformed ({error})")
             continue
         if effect == "Deny":
-            if not keys:
+            if conditions.fails:  # it does not apply to this schedule
+                if conditions.fails_negated and conditions.decided:
+                    fences.append(where)  # "Deny unless it is my account": a guard
+                continue
+            if conditions.decided and not conditions.unchecked:
                 why = f"{where} denies {SCHEDULER_PRINCIPAL} sts:AssumeRole"
                 return TrustVerdict(Decision.DENIED, False, why)
             doubts.append(f"{where} denies it under a condition")
             continue
-        if others is not None:
-            elsewhere.append(
-                f"{where} admits {SCHEDULER_PRINCIPAL} only for aws:SourceAccount {others}, "
-                f"not the schedule's account {account}"
-            )
+        if conditions.fails:
+            elsewhere.append((f"{where} {conditions.fails}", conditions))
             continue
-        allowed.append((where, keys))
+        allowed.append((where, conditions))
     # A statement conditioned only on the source keys is what Scheduler satisfies when the
     # values are right; any other key (sts:ExternalId...) is one the doctor cannot decide.
-    plain = [(where, keys) for where, keys in allowed if keys <= _SOURCE_KEYS]
+    plain = [(where, c) for where, c in allowed if c.decided]
     if plain and not doubts:
-        guarded = [where for where, keys in plain if keys & _SOURCE_KEYS]
-        # Either statement admits Scheduler: an unconditioned one makes the guard moot.
-        if len(guarded) == len(plain):
-            return TrustVerdict(
-                Decision.ALLOWED,
-                True,
-                f"{guarded[0]} lets {SCHEDULER_PRINCIPAL} assume the role, "
-                "conditioned on aws:SourceAccount/aws:SourceArn",
+        # Either statement admits Scheduler: an unguarded one makes the guard moot, unless
+        # a Deny keeps every other account out.
+        loose = next(((where, c) for where, c in plain if not c.guard), None)
+        if loose is None:
+            why = (
+                f"{plain[0][0]} lets {SCHEDULER_PRINCIPAL} assume the role, "
+                "conditioned on aws:SourceAccount/aws:SourceArn"
             )
-        where = next(w for w, keys in plain if not keys & _SOURCE_KEYS)
-        why = f"{where} lets {SCHEDULER_PRINCIPAL} assume the role without a source condition"
+            return TrustVerdict(Decision.ALLOWED, True, why)
+        where, conditions = loose
+        if fences:
+            why = (
+                f"{where} lets {SCHEDULER_PRINCIPAL} assume the role, and {fences[0]} denies "
+                "it to other accounts' schedules"
+            )
+            return TrustVerdict(Decision.ALLOWED, True, why)
+        if conditions.loose:
+            limit = (
+                f": its condition on {conditions.loose} does not limit it to this account's "
+                "schedules"
+            )
+        else:
+            limit = " without a source condition"
+        why = f"{where} lets {SCHEDULER_PRINCIPAL} assume the role{limit}"
         return TrustVerdict(Decision.ALLOWED, False, why)
-    conditioned = any(keys & _SOURCE_KEYS for _, keys in allowed)
+    conditioned = bool(fences) or any(c.guard for _, c in allowed)
     if allowed or doubts:
         if doubts:
             why = doubts[0]
         else:
+            where, conditions = allowed[0]
             why = (
-                f"{allowed[0][0]} admits {SCHEDULER_PRINCIPAL} only under a condition the "
-                "doctor cannot check"
+                f"{where} admits {SCHEDULER_PRINCIPAL} only under a condition the doctor "
+                f"cannot check{f' ({conditions.doubt})' if conditions.doubt else ''}"
             )
         return TrustVerdict(Decision.CANNOT_TELL, conditioned, why)
     if elsewhere:
-        return TrustVerdict(Decision.DENIED, True, elsewhere[0])
+        why, conditions = elsewhere[0]
+        return TrustVerdict(Decision.DENIED, True, why, other_group=conditions.fails_group)
     why = (
         f"no statement of the trust policy of {role.arn} lets {SCHEDULER_PRINCIPAL} sts:AssumeRole"
     )

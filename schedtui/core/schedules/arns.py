@@ -157,6 +157,12 @@ def parse_schedule_group_arn(text: str) -> str | None:
     return None if match is None else match["name"]
 
 
+def schedule_group_arn(partition: str, region: str, account: str, group: str) -> str:
+    """The ARN of a schedule group: what Scheduler sends as aws:SourceArn when it assumes a
+    schedule's execution role."""
+    return f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{group}"
+
+
 @dataclass(frozen=True)
 class UniversalTarget:
     service: str
