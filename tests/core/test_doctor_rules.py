@@ -326,6 +326,75 @@ def test_a_trust_for_another_accounts_schedules_is_a_missing_trust() -> None:
     assert diagnose(schedule(), facts(), NOW, region=REGION) == []  # its own account: fine
 
 
+GROUP_ARN = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule-group/finance"
+OTHER_GROUP = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule-group/reports"
+
+
+def trust_with(condition: dict[str, Any]) -> dict[str, Any]:
+    statement = {**GOOD_TRUST["Statement"][0], "Sid": "Sched", "Condition": condition}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
+def test_a_trust_naming_another_groups_source_arn_is_a_missing_trust() -> None:
+    # Scheduler sends the group's ARN as aws:SourceArn: a trust scoped to the reports
+    # group does not let the finance group's schedules in.
+    scoped = trust_with({"ArnLike": {"aws:SourceArn": OTHER_GROUP}})
+    found = diagnose(schedule(), facts(role={"trust": scoped}), NOW, region=REGION)
+    missing = one_kind(FindingKind.ROLE_TRUST_MISSING, found)
+    assert "statement 'Sched'" in missing.message
+    assert f"only for aws:SourceArn {OTHER_GROUP} (ArnLike)" in missing.message
+    assert f"not this schedule's group ARN {GROUP_ARN}" in missing.message
+    assert missing.fix.startswith(f"Add {GROUP_ARN} to that statement's aws:SourceArn values")
+    assert f'"aws:SourceAccount": "{ACCOUNT}"' in missing.fix
+    # The same role for a schedule of the reports group: no finding about the trust.
+    reports = schedule(GroupName="reports", Arn=OTHER_GROUP.replace("-group/", "/") + "/b")
+    assert diagnose(reports, facts(role={"trust": scoped}), NOW, region=REGION) == []
+
+
+def test_a_schedule_without_an_arn_is_judged_in_the_sessions_region() -> None:
+    # A schedule not yet created has no ARN: its group ARN is the session's region, the
+    # role's account and its group.
+    scoped = trust_with({"ArnEquals": {"aws:SourceArn": GROUP_ARN}})
+    fresh = schedule(Arn=None)
+    assert diagnose(fresh, facts(role={"trust": scoped}), NOW, region=REGION) == []
+    found = diagnose(fresh, facts(role={"trust": scoped}), NOW, region="eu-west-1")
+    assert "schedule-group/finance" in one_kind(FindingKind.ROLE_TRUST_MISSING, found).message
+
+
+@pytest.mark.parametrize(
+    ("condition", "kind"),
+    [
+        ({"StringEquals": {"aws:SourceAccount": ACCOUNT}}, None),
+        ({"StringEqualsIfExists": {"aws:SourceAccount": ACCOUNT}}, None),
+        ({"ForAllValues:StringLike": {"aws:SourceArn": GROUP_ARN[:-3] + "*"}}, None),
+        ({"StringEqualsIgnoreCase": {"aws:SourceArn": GROUP_ARN.upper()}}, None),
+        ({"StringNotEquals": {"aws:SourceAccount": "999999999999"}}, "unconditioned"),
+        ({"ArnNotLike": {"aws:SourceArn": OTHER_GROUP}}, "unconditioned"),
+        ({"StringLike": {"aws:SourceAccount": "*"}}, "unconditioned"),
+        ({"StringNotEquals": {"aws:SourceAccount": ACCOUNT}}, "missing"),
+        ({"ArnNotLikeIfExists": {"aws:SourceArn": GROUP_ARN}}, "missing"),
+        ({"StringLike": {"aws:SourceArn": f"arn:aws:scheduler:*:{ACCOUNT}:schedule/*"}}, "missing"),
+        ({"NumericLessThan": {"aws:SourceAccount": "5"}}, "uncertain"),
+    ],
+)
+def test_each_source_operator_is_judged_for_the_schedule(
+    condition: dict[str, Any], kind: str | None
+) -> None:
+    found = diagnose(schedule(), facts(role={"trust": trust_with(condition)}), NOW, region=REGION)
+    expected = {
+        None: [],
+        "unconditioned": [FindingKind.ROLE_TRUST_UNCONDITIONED],
+        "missing": [FindingKind.ROLE_TRUST_MISSING],
+        "uncertain": [FindingKind.ROLE_PERMISSION_UNCERTAIN],
+    }[kind]
+    assert kinds(found) == expected
+    if kind == "unconditioned":
+        # It says which condition fails to guard, not "there is none".
+        operator = next(iter(condition))
+        assert f"({operator})" in found[0].message
+        assert "statement 'Sched'" in found[0].message
+
+
 def test_a_missing_role_gives_the_whole_recipe_and_nothing_else_about_the_role() -> None:
     members, changes, _, _ = BROKEN[FindingKind.ROLE_MISSING]
     found = diagnose(schedule(**members), facts(**changes), NOW, region=REGION)
