@@ -190,6 +190,7 @@ def schedule(
     key: str | None = None,
     task_definition: str | None = None,
     event_age: int = 3600,
+    group: str = "reports",
 ) -> Schedule:
     members: dict[str, Any] = {"Arn": target, "RoleArn": role}
     members["RetryPolicy"] = {"MaximumRetryAttempts": 3, "MaximumEventAgeInSeconds": event_age}
@@ -199,8 +200,8 @@ def schedule(
         members["EcsParameters"] = {"TaskDefinitionArn": task_definition}
     document: dict[str, Any] = {
         "Name": name,
-        "GroupName": "reports",
-        "Arn": f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/reports/{name}",
+        "GroupName": group,
+        "Arn": f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/{group}/{name}",
         "ScheduleExpression": "cron(0 2 * * ? *)",
         "FlexibleTimeWindow": {"Mode": "OFF"},
         "Target": members,
@@ -971,3 +972,30 @@ def test_a_trust_copied_from_another_account_is_found_over_the_wire(
     found = doctor.diagnose([account.healthy(trust=copied)], NOW)
     kinds = [finding.kind for finding in found.diagnoses[0].findings]
     assert kinds == [FindingKind.ROLE_TRUST_MISSING]
+
+
+def test_a_trust_scoped_to_another_group_is_found_over_the_wire(
+    account: Account, doctor: DoctorRepository
+) -> None:
+    # The trust as AWS recommends it, scoped to one schedule group's ARN (what Scheduler
+    # sends as aws:SourceArn): the reports group's schedules may use the role, the finance
+    # group's never can. One role read, judged per group.
+    reports = f"arn:aws:scheduler:*:{ACCOUNT}:schedule-group/reports"
+    scoped = json.loads(json.dumps(SCHEDULER_TRUST))
+    scoped["Statement"][0]["Condition"]["ArnLike"] = {"aws:SourceArn": reports}
+    healthy = account.healthy(trust=scoped)
+    finance = healthy.model_copy(
+        update={
+            "group_name": "finance",
+            "arn": f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule/finance/nightly",
+        }
+    )
+    report = doctor.diagnose([healthy, finance], NOW)
+    judged = {diagnosis.group: diagnosis.findings for diagnosis in report.diagnoses}
+    assert judged["reports"] == ()
+    (missing,) = judged["finance"]
+    assert missing.kind is FindingKind.ROLE_TRUST_MISSING
+    assert f"only for aws:SourceArn {reports} (ArnLike)" in missing.message
+    group_arn = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule-group/finance"
+    assert f"not this schedule's group ARN {group_arn}" in missing.message
+    assert missing.fix.startswith(f"Add {group_arn} to that statement's aws:SourceArn values")
