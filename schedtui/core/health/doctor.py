@@ -224,14 +224,17 @@ def _known_account(schedule: Schedule) -> str | None:
     return None
 
 
-def _group_arn(schedule: Schedule, region: str) -> str | None:
-    """The ARN of the schedule's group (Scheduler's aws:SourceArn when it assumes the role):
-    from the schedule's own ARN, else the session's region and the role's account."""
-    own = parse_arn(schedule.arn or "") or parse_arn(schedule.target.role_arn or "")
-    if own is None or not own.account:
-        return None
-    where = own.region if own.service == "scheduler" else region
-    return schedule_group_arn(own.partition, where, own.account, schedule.group_name)
+def _source(schedule: Schedule, region: str) -> tuple[str | None, str | None]:
+    """What Scheduler sends as aws:SourceAccount and aws:SourceArn (the ARN of the
+    schedule's group) when it assumes the role: from the schedule's own ARN, else the
+    role's account in the session's region. One parse: the fleet doctor asks per schedule."""
+    for arn in (schedule.arn, schedule.target.role_arn):
+        parsed = parse_arn(arn or "")
+        if parsed is not None and parsed.account:
+            where = parsed.region if parsed.service == "scheduler" else region
+            group = schedule_group_arn(parsed.partition, where, parsed.account, schedule.group_name)
+            return parsed.account, group
+    return None, None
 
 
 def _account(schedule: Schedule) -> str:
@@ -459,8 +462,8 @@ def _role_rules(schedule: Schedule, facts: ScheduleFacts, region: str) -> list[F
 
 def _trust_rule(schedule: Schedule, role: RoleFacts, region: str) -> Finding | None:
     name = role.arn
-    group_arn = _group_arn(schedule, region)
-    trust = scheduler_trust(role, _known_account(schedule), group_arn)
+    account, group_arn = _source(schedule, region)
+    trust = scheduler_trust(role, account, group_arn)
     if trust.decision is Decision.DENIED:
         fix = f"Add to its trust policy: {_trust_statement(schedule)}"
         if trust.other_group:  # the statement names other groups: this one may join them
