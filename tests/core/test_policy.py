@@ -509,3 +509,14 @@ def test_the_trust_verdict_is_remembered_per_group() -> None:
     for _ in range(2):
         assert scheduler_trust(named, ACCOUNT, GROUP_ARN).decision is Decision.ALLOWED
         assert scheduler_trust(named, ACCOUNT, OTHER_GROUP).decision is Decision.DENIED
+
+
+def test_a_hostile_source_condition_is_quoted_briefly_and_never_hangs() -> None:
+    # Thousands of values, each huge and a backtracking trap: the answer comes, and the
+    # message quotes the first few, cut short.
+    trap = "arn:aws:scheduler:*:*:" + "*a" * 2_000 + "*b"
+    condition = {"ArnLike": {"aws:SourceArn": [trap] * 5_000}}
+    verdict = for_finance(assume(SCHEDULER, Condition=condition))
+    assert verdict.decision is Decision.DENIED
+    assert "and 4997 more (ArnLike)" in verdict.why
+    assert len(verdict.why) < 1_500

@@ -28,11 +28,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum, StrEnum
-from functools import partial
+from functools import lru_cache, partial
 from threading import Lock
 from typing import Any, Final, TypeVar
 
 from schedtui.core.health.resources import PolicyDocument, Presence, RoleFacts
+from schedtui.core.text import shortened
 
 SCHEDULER_PRINCIPAL: Final = "scheduler.amazonaws.com"
 # The condition keys AWS recommends on the scheduler's trust (the confused-deputy guard):
@@ -385,8 +386,15 @@ def _matches(compare: str, pattern: str, value: str) -> bool:
 
 
 def _fullmatch(pattern: str, value: str) -> bool:
-    compiled = _wildcards([pattern], ignore_case=False)
+    compiled = _pattern(pattern)
     return compiled is not None and compiled.fullmatch(value) is not None
+
+
+@lru_cache(maxsize=1024)
+def _pattern(pattern: str) -> re.Pattern[str] | None:
+    """One condition value's wildcards, compiled once: a fleet's roles share their trust
+    values, and IAM's trust policy size limit (4,096 characters) bounds the distinct ones."""
+    return _wildcards([pattern], ignore_case=False)
 
 
 def _pins_account(key: str, compare: str, pattern: str) -> bool:
@@ -455,7 +463,14 @@ class _Test:
     base: str  # the operator, lower case, without ForAnyValue: / ForAllValues:
 
     def __str__(self) -> str:
-        return f"{self.key} {', '.join(self.values)} ({self.operator})"
+        # A hostile trust may list thousands of values: the first few say enough.
+        named = ", ".join(shortened(value, _ROOM) for value in self.values[:_NAMED])
+        more = len(self.values) - _NAMED
+        key, operator = shortened(self.key, _ROOM), shortened(self.operator, _ROOM)
+        return f"{key} {named}{f' and {more} more' if more > 0 else ''} ({operator})"
+
+
+_NAMED, _ROOM = 3, 200  # values of a condition quoted in a message, characters of each
 
 
 def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
