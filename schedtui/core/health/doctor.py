@@ -490,8 +490,8 @@ def _trust_rule(schedule: Schedule, role: RoleFacts, region: str) -> Finding | N
             FindingKind.ROLE_TRUST_UNCONDITIONED,
             Severity.WARNING,
             f"The role {name} lets {SCHEDULER_PRINCIPAL} assume it without an "
-            "aws:SourceAccount or aws:SourceArn condition that limits it to this account "
-            f"({trust.why}): any account's schedule could use it (confused deputy)",
+            "aws:SourceAccount or aws:SourceArn condition that limits it to this account: "
+            f"any account's schedule could use it (confused deputy); {trust.why}",
             f"Replace that trust statement with: {_trust_statement(schedule)}",
         )
     return None
