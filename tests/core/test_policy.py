@@ -491,6 +491,10 @@ def test_deny_statements_are_judged_for_the_schedule_too() -> None:
     verdict = for_finance(assume(SCHEDULER), mine)
     assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, True)
     assert "statement 'Fence'" in verdict.why
+    # A Deny that also asks for this schedule's own group fences nobody else out.
+    narrow = {**mine, "Condition": {**mine["Condition"], "ArnLike": {"aws:SourceArn": GROUP_ARN}}}
+    verdict = for_finance(assume(SCHEDULER), narrow)
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, False)
     # A fence for another account's schedules denies this one.
     theirs = {**fence, "Condition": {"StringNotEquals": {"aws:SourceAccount": "999999999999"}}}
     assert for_finance(assume(SCHEDULER), theirs).decision is Decision.DENIED

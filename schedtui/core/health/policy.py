@@ -420,6 +420,11 @@ class _Conditions:
     loose: str = ""  # a source test that passes but limits nothing (negated, wildcards)
 
     @property
+    def passed(self) -> bool:
+        """Some source test passes (limiting or not)."""
+        return self.guard or bool(self.loose)
+
+    @property
     def decided(self) -> bool:
         """Every test of the statement was judged (none on another key, none unknown)."""
         return not (self.other or self.doubt)
@@ -550,8 +555,9 @@ def _scheduler_trust(
             continue
         if effect == "Deny":
             if conditions.fails:  # it does not apply to this schedule
-                if conditions.fails_negated and conditions.decided:
-                    fences.append(where)  # "Deny unless it is my account": a guard
+                # "Deny unless it is my account" (nothing else asked): a guard.
+                if conditions.fails_negated and conditions.decided and not conditions.passed:
+                    fences.append(where)
                 continue
             if conditions.decided and not conditions.unchecked:
                 why = f"{where} denies {SCHEDULER_PRINCIPAL} sts:AssumeRole"
