@@ -1,8 +1,9 @@
 """Benchmark: the doctor's pure rules over a fleet of 10,000 schedules.
 
 Run on demand: `python -m pytest tests/bench/test_bench_doctor_rules.py -s`. The facts are
-shared the way the repository shares them (a few roles, a few hundred targets): what is
-measured is ``diagnose`` (policy evaluation, the flexible-window gaps of cron expressions)
+shared the way the repository shares them (a few roles, a few hundred targets; half the
+roles' trust scoped to some of the 50 groups, so the trust is judged per role and group):
+what is measured is ``diagnose`` (policy evaluation, the flexible-window gaps of cron expressions)
 and ``report``, the part that runs after the AWS reads, for every schedule.
 """
 
@@ -39,6 +40,11 @@ def _role(number: int) -> RoleFacts:
     arn = f"arn:aws:iam::{ACCOUNT}:role/r{number}"
     trust = {"Statement": {"Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"},
                            "Action": "sts:AssumeRole"}}  # fmt: skip
+    if number % 2:  # scoped to the account and the groups g1*: judged per (role, group)
+        trust["Statement"]["Condition"] = {
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "ArnLike": {"aws:SourceArn": f"arn:aws:scheduler:*:{ACCOUNT}:schedule-group/g1*"},
+        }
     statements = [
         {"Effect": "Allow", "Action": ["lambda:Invoke*", "sqs:SendMessage"],
          "Resource": f"arn:aws:*:us-east-1:{ACCOUNT}:*{n}"}

@@ -53,6 +53,7 @@ from schedtui.core.health.policy import (
 )
 from schedtui.core.health.resources import Presence, ResourceFacts, RoleFacts, ScheduleFacts
 from schedtui.core.schedules.arns import (
+    Arn,
     TargetKind,
     parse_arn,
     parse_universal_target,
@@ -216,25 +217,31 @@ def _statement(action: str, resource: str) -> str:
     return json.dumps({"Effect": "Allow", "Action": action, "Resource": resource})
 
 
-def _known_account(schedule: Schedule) -> str | None:
+def _owner(schedule: Schedule) -> Arn | None:
+    """The first ARN that names the schedule's account: its own, else its role's."""
     for arn in (schedule.arn, schedule.target.role_arn):
         parsed = parse_arn(arn or "")
         if parsed is not None and parsed.account:
-            return parsed.account
+            return parsed
     return None
+
+
+def _known_account(schedule: Schedule) -> str | None:
+    owner = _owner(schedule)
+    return None if owner is None else owner.account
 
 
 def _source(schedule: Schedule, region: str) -> tuple[str | None, str | None]:
     """What Scheduler sends as aws:SourceAccount and aws:SourceArn (the ARN of the
     schedule's group) when it assumes the role: from the schedule's own ARN, else the
-    role's account in the session's region. One parse: the fleet doctor asks per schedule."""
-    for arn in (schedule.arn, schedule.target.role_arn):
-        parsed = parse_arn(arn or "")
-        if parsed is not None and parsed.account:
-            where = parsed.region if parsed.service == "scheduler" else region
-            group = schedule_group_arn(parsed.partition, where, parsed.account, schedule.group_name)
-            return parsed.account, group
-    return None, None
+    role's account in the session's region."""
+    owner = _owner(schedule)
+    if owner is None:
+        return None, None
+    where = owner.region if owner.service == "scheduler" else region
+    return owner.account, schedule_group_arn(
+        owner.partition, where, owner.account, schedule.group_name
+    )
 
 
 def _account(schedule: Schedule) -> str:
@@ -242,12 +249,19 @@ def _account(schedule: Schedule) -> str:
 
 
 def _trust_statement(schedule: Schedule) -> str:
+    return _trust_for(_account(schedule))
+
+
+@lru_cache(maxsize=64)
+def _trust_for(account: str) -> str:
+    """The trust statement to add, for an account (one text per account: a fleet's
+    schedules share a few)."""
     return json.dumps(
         {
             "Effect": "Allow",
             "Principal": {"Service": SCHEDULER_PRINCIPAL},
             "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": _account(schedule)}},
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
         }
     )
 

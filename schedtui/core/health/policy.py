@@ -485,7 +485,7 @@ def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
     if test.base == "null":  # "false": the key must be there, and Scheduler sends it
         if "false" in (value.lower() for value in test.values):
             return found if found.loose else replace(found, loose=f"{test}")
-        fails = f"requires {test.key} to be absent ({test.operator}), and Scheduler always sends it"
+        fails = f"requires {test} to be absent, and Scheduler always sends it"
         return found if found.fails else replace(found, fails=fails)
     known = _OPERATORS.get(test.base.removesuffix("ifexists"))
     if known is None or (known[1] == "arn" and key == "aws:sourceaccount"):
