@@ -20,6 +20,7 @@ from schedtui.aws.session import AwsSettings
 from schedtui.core.fleet.timeline import (
     BusyMinute,
     Collision,
+    ScheduleKey,
     Span,
     Suggestion,
     Timeline,
@@ -114,26 +115,26 @@ async def test_enter_on_a_schedule_opens_its_detail(
         assert found.busiest
         busiest = found.busiest[0].schedules[0]
         table = table_of(screen)
-        line = next(i for i, cells in enumerate(rows(screen)) if cells[3] == busiest)
+        line = next(i for i, cells in enumerate(rows(screen)) if cells[3] == busiest.path)
         table.move_cursor(row=line)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         detail = app.screen
         assert isinstance(detail, DetailScreen)
-        assert f"{detail.summary.group_name}/{detail.summary.name}" == busiest
+        assert (detail.summary.group_name, detail.summary.name) == busiest
         # The cursor starts on the first line that opens a schedule, not on a title: enter
         # there opens it.
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("w")  # a new timeline: its cursor starts afresh
         await wait_for(pilot, lambda: screen.computed >= 2)
-        first = rows(screen)[table.cursor_row][3]
-        assert first == screen.timeline.busiest[0].schedules[0]  # type: ignore[union-attr]
+        first = screen.timeline.busiest[0].schedules[0]  # type: ignore[union-attr]
+        assert rows(screen)[table.cursor_row][3] == first.path
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
         detail = app.screen
         assert isinstance(detail, DetailScreen)
-        assert f"{detail.summary.group_name}/{detail.summary.name}" == first
+        assert (detail.summary.group_name, detail.summary.name) == first
 
 
 HOSTILE = "evil\x1b]52;c;aGk=\x07\u202eroot[bold]x[/]"
@@ -146,9 +147,9 @@ def hostile(now: datetime, span: Span) -> Timeline:
         start=at - timedelta(minutes=5),
         span=span,
         per_minute=[0] * 5 + [2] + [0] * (span.minutes - 6),
-        busiest=(BusyMinute(at, 2, (f"g/{HOSTILE}", "g/other")),),
-        collisions=(Collision(arn, at, (f"g/{HOSTILE}", "g/other")),),
-        suggestions=(Suggestion(f"g/{HOSTILE}", 15, f"shares {arn}"),),
+        busiest=(BusyMinute(at, 2, (ScheduleKey("g", HOSTILE), ScheduleKey("g", "other"))),),
+        collisions=(Collision(arn, at, (ScheduleKey("g", HOSTILE), ScheduleKey("g", "other"))),),
+        suggestions=(Suggestion(ScheduleKey("g", HOSTILE), 15, f"shares {arn}"),),
         schedules=2,
         skipped=0,
     )
