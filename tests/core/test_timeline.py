@@ -62,22 +62,23 @@ def schedule(
     return Schedule.from_api(data)
 
 
+def summary_of(full: Schedule) -> ScheduleSummary:
+    """What ListSchedules says of ``full``."""
+    return ScheduleSummary.model_construct(
+        arn=full.arn,
+        name=full.name,
+        group_name=full.group_name,
+        state=full.state,
+        last_modification_date=full.last_modification_date,
+        target=None,
+    )
+
+
 def columns_of(schedules: list[Schedule]) -> ScheduleColumns:
     """The store's columns holding ``schedules`` as listed and read."""
     columns = ScheduleColumns()
     listing = columns.begin_listing()
-    summaries = [
-        ScheduleSummary.model_construct(
-            arn=s.arn,
-            name=s.name,
-            group_name=s.group_name,
-            state=s.state,
-            last_modification_date=s.last_modification_date,
-            target=None,
-        )
-        for s in schedules
-    ]
-    columns.put_listed(summaries, listing)
+    columns.put_listed(map(summary_of, schedules), listing)
     for full in schedules:
         columns.put_definition(ScheduleDigest.of(full))
     return columns
@@ -276,30 +277,37 @@ def test_the_columns_give_what_the_definitions_give() -> None:
 
 
 # Two schedules whose "group/name" texts are one (AWS allows "/" in neither; a hostile store
-# might), and names with the characters a key's text would quote or split on.
+# might), names with the characters a key's text would quote or split on, and two names shown
+# alike (a newline is shown as its stand-in, "␊").
 TWINS = (
     ScheduleKey("a/b", "c"),
     ScheduleKey("a", "b/c"),
     ScheduleKey("q", 'say "hi" #1\nnow'),
+    ScheduleKey("q", 'say "hi" #1␊now'),
     ScheduleKey('q"#', "1"),
 )
 
 
-def test_every_schedule_is_carried_by_group_and_name_never_by_their_text() -> None:
-    now = at(2026, 3, 2, 10)
-    fleet = [
+def twins_fleet() -> list[Schedule]:
+    """TWINS, all run at 16:30 UTC on one target (each its own ARN: theirs would collide)."""
+    return [
         schedule(
             key.name,
-            "cron(30 * * * ? *)",
+            "cron(30 16 * * ? *)",
             group=key.group,
-            Arn=f"arn:aws:scheduler:eu-west-1:123456789012:schedule/hostile/{n}",
+            Arn=f"arn:aws:scheduler:eu-west-1:123456789012:schedule/hostile/twin-{n}",
         )
         for n, key in enumerate(TWINS)
     ]
+
+
+def test_every_schedule_is_carried_by_group_and_name_never_by_their_text() -> None:
+    now = at(2026, 3, 2, 10)
+    fleet = twins_fleet()
     assert ScheduleKey("a/b", "c").path == ScheduleKey("a", "b/c").path == "a/b/c"
     for found in (
-        timeline(fleet, now, Span.HOUR),
-        columns_timeline(columns_of(fleet), now, Span.HOUR),
+        timeline(fleet, now, Span.DAY),
+        columns_timeline(columns_of(fleet), now, Span.DAY),
     ):
         (busy,) = found.busiest
         assert busy.schedules == busy.behind == TWINS
