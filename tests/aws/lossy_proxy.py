@@ -114,7 +114,10 @@ class LossyProxy:
                 403,
                 "Forbidden",
                 [("x-amzn-ErrorType", "AccessDeniedException")],
-                b'{"message": "User is not authorized to perform this action"}',
+                # __type as the JSON protocols (CloudWatch Logs, Lambda) carry it; the
+                # header is what the REST-JSON ones (Scheduler) read.
+                b'{"__type": "AccessDeniedException", '
+                b'"message": "User is not authorized to perform this action"}',
             )
             return
         status, reason, headers, answer = self._forward(request, body)
