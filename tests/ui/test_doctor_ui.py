@@ -28,6 +28,7 @@ from schedtui.ui.session import show_state
 from tests.ui.doctor_fakes import ROLE, FakeDoctor
 from tests.ui.test_activity_tabs import detail
 from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
+from tests.ui.test_sizes import screen_lines
 from tests.ui.test_snapshots import SIZES, SnapCompare, open_daily_backup, steady
 
 DAILY = "batch-jobs-group/daily-backup-schedule"
@@ -201,6 +202,34 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         assert doctor.forgets == 1
         assert sum(len(names) for names in doctor.asked) == 2 * listed
         assert table(app).row_count == everything
+
+
+async def test_at_80_columns_the_message_keeps_its_room(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    doctor = FakeDoctor()
+    app = start(make_app, settings, doctor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet(pilot)
+        await pilot.pause()
+        shown = table(app)
+        top = shown.scrollable_content_region.y  # the header line, then the rows
+        lines = screen_lines(app)
+        header = lines[top]
+        # Every column on screen, none scrolled off the right edge (no angle quote).
+        assert header.split() == ["SEVERITY", "KIND", "SCHEDULE", "MESSAGE"]
+        message_at = header.index("MESSAGE")
+        assert len(header) - message_at >= 30
+        rows = [shown.rows[i] for i in range(min(shown.row_count, 8))]
+        assert any(len(row.cells[3]) > 30 for row in rows)  # messages that must be cut
+        for offset, row in enumerate(rows, 1):
+            line = lines[top + offset]
+            cell = line[message_at:].rstrip()
+            # At least 29 characters of the message, then the ellipsis if it goes on.
+            assert cell.startswith(row.cells[3][: min(29, len(row.cells[3]))]), line
+            assert len(cell) >= min(30, len(row.cells[3])), line
+            # The kind and the schedule give way but still say something.
+            assert line[header.index("KIND") : message_at].split()
 
 
 async def test_while_checking_the_title_never_says_no_findings_and_the_fix_always_shows(

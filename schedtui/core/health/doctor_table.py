@@ -23,7 +23,8 @@ COLUMNS = (
     Column("severity", "SEVERITY", 8),
     Column("kind", "KIND", 12, fit=True),
     Column("schedule", "SCHEDULE", 16, fit=True, cut="middle"),
-    Column("message", "MESSAGE", 20, flex=True),
+    # The row's point: at 80 columns it keeps 30 cells, the kind and the name give way.
+    Column("message", "MESSAGE", 30, flex=True, reserve=True),
 )
 # The virtual table's component classes ("error", "warning"): the row's colour.
 _STYLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: ""}
