@@ -232,6 +232,33 @@ async def test_at_80_columns_the_message_keeps_its_room(
             assert line[header.index("KIND") : message_at].split()
 
 
+def expected_count(rows: list[Any]) -> tuple[str, str]:
+    """The title's count worked out from the rows shown (every severity): the findings,
+    the schedules they are on, and the breakdown, as ``schedtui doctor`` words them."""
+    on = {schedule_of(row.key) for row in rows}
+    by = {level: sum(row.cells[0] == level for row in rows) for level in ("ERROR", "WARNING")}
+    info = sum(row.cells[0] == "INFO" for row in rows)
+    head = f"{len(rows)} findings on {len(on)} schedules"
+    return head, f"{head} ({by['ERROR']} errors, {by['WARNING']} warnings, {info} info)"
+
+
+async def test_the_title_counts_findings_and_schedules_in_the_cli_s_words(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = start(make_app, settings, FakeDoctor())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await fleet(pilot)
+        rows = [table(app).rows[i] for i in range(table(app).row_count)]
+        head, whole = expected_count(rows)
+        assert f"Doctor · {whole} · showing all (f)" in str(table(app).border_title)
+        # At 80 columns the breakdown gives way (f shows it); the count's words stay.
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: whole not in str(table(app).border_title))
+        title = str(table(app).border_title)
+        assert f"Doctor · {head} · showing all (f)" in title
+        assert title in screen_lines(app)[table(app).region.y]  # drawn whole on the border
+
+
 async def test_while_checking_the_title_never_says_no_findings_and_the_fix_always_shows(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
