@@ -64,10 +64,12 @@ def column_texts(table: VirtualTable, key: str) -> dict[str, str]:
 
 
 async def counted(pilot: Pilot[None], app: SchedtuiApp) -> GroupsScreen:
-    """The groups list once every definition is counted."""
+    """The groups list once listed and every definition counted, the cost line drawn."""
+    await loaded(pilot)
     screen = app.screen
     assert isinstance(screen, GroupsScreen)
     await wait_for(pilot, lambda: screen.cost is not None and not screen.cost.unknown)
+    await pilot.pause(0.1)
     return screen
 
 
@@ -78,9 +80,7 @@ async def test_each_group_shows_its_invocations_and_share(
     expected = cost_report(every_schedule(settings), FIXED, {"billing": 60.0})
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
         screen = await counted(pilot, app)
-        await pilot.pause(0.1)
         table = screen.table
         invocations = column_texts(table, "invocations")
         usd = column_texts(table, "usd")
@@ -114,9 +114,7 @@ async def test_the_cost_line_fits_80_columns_and_says_unread_retries(
     monkeypatch.setattr(MetricsRepository, "retries_per_month", denied)
     app = make_app(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
         screen = await counted(pilot, app)
-        await pilot.pause(0.1)
         assert screen.cost is not None
         assert not screen.cost.retries_known
         # Shorter words, never a cut: the figures, the exclusion, the unread retries and the
@@ -138,9 +136,7 @@ async def test_the_cost_line_keeps_its_price_at_120_and_at_80_columns(
 ) -> None:
     app = make_app(settings)
     async with app.run_test(size=(120, 36)) as pilot:
-        await loaded(pilot)
         screen = await counted(pilot, app)
-        await pilot.pause(0.1)
         assert screen.cost is not None
         figures = f"{screen.cost.billed:,.0f} inv/mo: USD 0.00/mo"
         wide = cost_line_shown(app)

@@ -17,6 +17,7 @@ from schedtui.aws.errors import ThrottledError
 from schedtui.aws.session import AwsSettings
 from schedtui.core.health.doctor_table import finding_key, schedule_of
 from schedtui.core.health.findings import Finding, FindingKind, Severity
+from schedtui.core.table import TableRow
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import completions
@@ -160,8 +161,12 @@ async def fleet(pilot: Pilot[None], command: str = "doctor") -> DoctorScreen:
     return screen
 
 
+def shown_rows(app: SchedtuiApp) -> list[TableRow]:
+    return [table(app).rows[i] for i in range(table(app).row_count)]
+
+
 def severities(app: SchedtuiApp) -> list[str]:
-    return [row.cells[0] for row in (table(app).rows[i] for i in range(table(app).row_count))]
+    return [row.cells[0] for row in shown_rows(app)]
 
 
 async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_and_name(
@@ -173,7 +178,7 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         screen = await fleet(pilot)
         listed = len(app.session.store)
         assert sum(len(names) for names in doctor.asked) == listed  # every listed schedule
-        rows = [table(app).rows[i] for i in range(table(app).row_count)]
+        rows = shown_rows(app)
         order = {"ERROR": 0, "WARNING": 1, "INFO": 2}
         keys = [(order[row.cells[0]], *schedule_of(row.key)) for row in rows]
         assert keys == sorted(keys)
@@ -207,8 +212,7 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
 async def test_at_80_columns_the_message_keeps_its_room(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
-    doctor = FakeDoctor()
-    app = start(make_app, settings, doctor)
+    app = start(make_app, settings, FakeDoctor())
     async with app.run_test(size=(80, 24)) as pilot:
         await fleet(pilot)
         await pilot.pause()
@@ -220,7 +224,7 @@ async def test_at_80_columns_the_message_keeps_its_room(
         assert header.split() == ["SEVERITY", "KIND", "SCHEDULE", "MESSAGE"]
         message_at = header.index("MESSAGE")
         assert len(header) - message_at >= 30
-        rows = [shown.rows[i] for i in range(min(shown.row_count, 8))]
+        rows = shown_rows(app)[:8]
         assert any(len(row.cells[3]) > 30 for row in rows)  # messages that must be cut
         for offset, row in enumerate(rows, 1):
             line = lines[top + offset]
@@ -232,7 +236,7 @@ async def test_at_80_columns_the_message_keeps_its_room(
             assert line[header.index("KIND") : message_at].split()
 
 
-def expected_count(rows: list[Any]) -> tuple[str, str]:
+def expected_count(rows: list[TableRow]) -> tuple[str, str]:
     """The title's count worked out from the rows shown (every severity): the findings,
     the schedules they are on, and the breakdown, as ``schedtui doctor`` words them."""
     on = {schedule_of(row.key) for row in rows}
@@ -248,7 +252,7 @@ async def test_the_title_counts_findings_and_schedules_in_the_cli_s_words(
     app = start(make_app, settings, FakeDoctor())
     async with app.run_test(size=(120, 36)) as pilot:
         await fleet(pilot)
-        rows = [table(app).rows[i] for i in range(table(app).row_count)]
+        rows = shown_rows(app)
         head, whole = expected_count(rows)
         assert f"Doctor · {whole} · showing all (f)" in str(table(app).border_title)
         # At 80 columns the breakdown gives way (f shows it); the count's words stay.
@@ -378,7 +382,7 @@ async def test_slash_filters_the_findings_and_typing_never_reaches_the_keys(
         await pilot.pause()
         assert app.screen is screen
         assert screen.minimum is Severity.INFO
-        rows = [table(app).rows[i] for i in range(table(app).row_count)]
+        rows = shown_rows(app)
         assert [(row.cells[1], schedule_of(row.key)) for row in rows] == [
             ("fifo-dlq", ("orders", "order-status-sync"))
         ]
