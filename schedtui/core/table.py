@@ -25,8 +25,8 @@ class Column:
     too long for its column loses characters: at the end, or in the middle (names keep
     their distinguishing tail).
 
-    `reserve` (a flex column's): its minimum is set aside before any `fit` column grows, and
-    they grow only into the room left, the widest giving way first. A column that is the
+    `reserve` (a flex column's): its minimum, or ``RESERVE_SHARE`` of the width if more, is
+    set aside before any `fit` column grows, and they grow only into the room left, the widest giving way first. A column that is the
     row's point (the doctor's MESSAGE) then keeps its width on an 80-column terminal, where
     long kinds and names would otherwise push it off the right edge.
 
@@ -70,6 +70,7 @@ class TableRow:
 GUTTER = 2  # the mark glyph and a space, before the first column
 GAP = 1  # cells between two columns
 FIT_SHARE = 0.45  # the most of the table's width a `fit` column takes for its content
+RESERVE_SHARE = 0.4  # what a `reserve` column sets aside on a wide terminal (its minimum below)
 NARROWEST = 3  # what `<` can narrow a column to: a letter and an ellipsis still tell a hint
 
 
@@ -96,6 +97,9 @@ def column_widths(
         if index in fixed:
             widths[index] = max(NARROWEST, fixed[index])
     if any(column.reserve for column in columns):
+        for index, column in enumerate(columns):
+            if column.reserve and index not in fixed:
+                widths[index] = max(widths[index], int(width * RESERVE_SHARE))
         _give_way(columns, widths, width, fixed)
     spare = width - GUTTER - GAP * max(0, len(columns) - 1) - sum(widths)
     flexible = [i for i, column in enumerate(columns) if column.flex and i not in fixed]

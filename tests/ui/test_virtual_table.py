@@ -173,15 +173,17 @@ def test_a_reserved_column_keeps_its_minimum_and_the_widest_fit_column_gives_way
         Column("text", "TEXT", 30, flex=True, reserve=True),
     )
     long_cells = {1: 25, 2: 35}
-    # 80 cells: 2 + 3 gaps + 8 + 30 leave 37 for kind and name; the name (widest) gives
-    # way first, then both a cell at a time (a tie: the leftmost).
-    assert column_widths(columns, 80, long_cells) == (8, 18, 19, 30)
+    # 80 cells: 2 + 3 gaps + 8 + 32 (the text's 40% share) leave 35 for kind and name; the
+    # name (widest) gives way first, then both a cell at a time (a tie: the leftmost).
+    assert column_widths(columns, 80, long_cells) == (8, 17, 18, 32)
+    # 120 cells: the text keeps 48 (40%), the name gives a cell for it.
+    assert column_widths(columns, 120, long_cells) == (8, 25, 34, 48)
     # Room enough: the fit columns grow whole and the text takes the rest.
     assert column_widths(columns, 140, long_cells) == (8, 25, 35, 67)
     # Too narrow for the minimums: nothing below them (the table scrolls sideways).
     assert column_widths(columns, 50, long_cells) == (8, 12, 16, 30)
     # A width the operator set (< and >) is kept; the other fit column gives way alone.
-    assert column_widths(columns, 80, long_cells, {2: 30}) == (8, 12, 30, 30)
+    assert column_widths(columns, 80, long_cells, {2: 30}) == (8, 12, 30, 32)
     # Without `reserve` the fit columns grow as before and push the text off the edge.
     plain = (*columns[:3], Column("text", "TEXT", 30, flex=True))
     assert column_widths(plain, 80, long_cells) == (8, 25, 35, 30)
