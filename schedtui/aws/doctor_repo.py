@@ -59,8 +59,10 @@ from schedtui.core.health import doctor
 from schedtui.core.health.doctor import Diagnosis, DoctorReport
 from schedtui.core.health.facts import dlq_arn
 from schedtui.core.health.resources import (
+    EVERY_RESOURCE,
     PolicyDocument,
     Presence,
+    Resource,
     ResourceFacts,
     RoleFacts,
     ScheduleFacts,
@@ -225,17 +227,22 @@ class DoctorRepository:
         with aws_call(action):
             yield
 
-    def facts(self, schedule: Schedule) -> ScheduleFacts:
-        """What AWS holds about the schedule's resources (cached per resource)."""
-        reads, notes = self._reads(schedule)
-        got: dict[str, Any] = {slot: self._cache.get(r.key, r.read) for slot, r in reads.items()}
+    def facts(
+        self, schedule: Schedule, reads: frozenset[Resource] = EVERY_RESOURCE
+    ) -> ScheduleFacts:
+        """What AWS holds about the schedule's resources (cached per resource); only the
+        ``reads`` kinds are read (a role left out is a placeholder, never judged)."""
+        wanted, notes = self._reads(schedule, reads)
+        got: dict[str, Any] = {slot: self._cache.get(r.key, r.read) for slot, r in wanted.items()}
+        role = schedule.target.role_arn
         return ScheduleFacts(
-            role=got["role"],
+            role=got.get("role") or RoleFacts(role, Presence.UNKNOWN, why="not read"),
             target=got.get("target"),
             task_definition=got.get("task_definition"),
             dlq=got.get("dlq"),
             key=got.get("key"),
             notes=tuple(notes),
+            read=reads,
         )
 
     def diagnose(
@@ -244,10 +251,14 @@ class DoctorRepository:
         now: datetime,
         *,
         progress: Callable[[int, int], None] | None = None,
+        reads: frozenset[Resource] = EVERY_RESOURCE,
     ) -> DoctorReport:
         """The doctor over these schedules; ``progress(done, total)`` after each one (on
-        the calling thread)."""
-        return self.diagnose_pages([schedules], now, progress=progress, total=len(schedules))
+        the calling thread). ``reads``: the resources to read and judge (the cleanup view
+        asks for the targets alone); the definitions' own findings are always there."""
+        return self.diagnose_pages(
+            [schedules], now, progress=progress, total=len(schedules), reads=reads
+        )
 
     def diagnose_pages(
         self,
@@ -256,6 +267,7 @@ class DoctorRepository:
         *,
         progress: Callable[[int, int], None] | None = None,
         total: int | None = None,
+        reads: frozenset[Resource] = EVERY_RESOURCE,
     ) -> DoctorReport:
         """``diagnose`` over pages of definitions as they come (a fleet's listing): only a
         batch of definitions is held at a time, the report keeps the findings.
@@ -273,9 +285,9 @@ class DoctorRepository:
         try:
             for batch in _batches(pages, BATCH):
                 seen += len(batch)
-                self._warm(batch, pools)
+                self._warm(batch, pools, reads)
                 for schedule in batch:
-                    facts = self.facts(schedule)
+                    facts = self.facts(schedule, reads)
                     counted.update(facts.notes)
                     try:
                         found = doctor.diagnose(schedule, facts, now, region=region)
@@ -291,11 +303,16 @@ class DoctorRepository:
         notes = [f"{note} ({count:,} of the schedules)" for note, count in sorted(counted.items())]
         return doctor.report(diagnoses, notes, calls=self.calls - before)
 
-    def _warm(self, batch: Sequence[Schedule], pools: dict[str, ThreadPoolExecutor]) -> None:
+    def _warm(
+        self,
+        batch: Sequence[Schedule],
+        pools: dict[str, ThreadPoolExecutor],
+        reads: frozenset[Resource],
+    ) -> None:
         """Read the batch's distinct resources into the cache, each service's on its pool."""
         unique: dict[Hashable, _Read] = {}
         for schedule in batch:
-            for read in self._reads(schedule)[0].values():
+            for read in self._reads(schedule, reads)[0].values():
                 unique.setdefault(read.key, read)
         futures = []
         for read in unique.values():
@@ -364,10 +381,28 @@ class DoctorRepository:
 
         return _Read(service, (key or service, arn), guarded)
 
-    def _reads(self, schedule: Schedule) -> tuple[dict[str, _Read], list[str]]:
-        """The reads the schedule's facts take, by ScheduleFacts member, and its notes."""
+    def _reads(
+        self, schedule: Schedule, wanted: frozenset[Resource]
+    ) -> tuple[dict[str, _Read], list[str]]:
+        """The ``wanted`` reads the schedule's facts take, by ScheduleFacts member, and its
+        notes."""
         target = schedule.target
-        reads = {"role": self._role(target.role_arn)}
+        reads: dict[str, _Read] = {}
+        notes: list[str] = []
+        if Resource.ROLE in wanted:
+            reads["role"] = self._role(target.role_arn)
+        if Resource.TARGET in wanted:
+            notes += self._target_reads(schedule, reads)
+        queue = dlq_arn(schedule)
+        if queue is not None and Resource.DLQ in wanted:
+            reads["dlq"] = self._resource("sqs", queue, self._queue)
+        if schedule.kms_key_arn and Resource.KEY in wanted:
+            reads["key"] = self._resource("kms", schedule.kms_key_arn, self._key)
+        return reads, notes
+
+    def _target_reads(self, schedule: Schedule, reads: dict[str, _Read]) -> list[str]:
+        """Adds the target's reads (an ECS target's task definition too); its notes."""
+        target = schedule.target
         notes: list[str] = []
         kind = target_kind(target.arn)
         readers: dict[TargetKind, tuple[str, Callable[[str], ResourceFacts]]] = {
@@ -389,12 +424,7 @@ class DoctorRepository:
             reads["task_definition"] = self._resource(
                 "ecs", arn, self._task_definition, "task-definition"
             )
-        queue = dlq_arn(schedule)
-        if queue is not None:
-            reads["dlq"] = self._resource("sqs", queue, self._queue)
-        if schedule.kms_key_arn:
-            reads["key"] = self._resource("kms", schedule.kms_key_arn, self._key)
-        return reads, notes
+        return notes
 
     # Targets
 

@@ -27,7 +27,7 @@ from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.health import doctor as doctor_rules
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
-from schedtui.core.health.resources import Presence, ScheduleFacts
+from schedtui.core.health.resources import Presence, Resource, ScheduleFacts
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.demo.resources import scheduler_trust
 from tests.aws.conftest import ACCOUNT, REGION
@@ -971,3 +971,34 @@ def test_a_trust_copied_from_another_account_is_found_over_the_wire(
     found = doctor.diagnose([account.healthy(trust=copied)], NOW)
     kinds = [finding.kind for finding in found.diagnoses[0].findings]
     assert kinds == [FindingKind.ROLE_TRUST_MISSING]
+
+
+def test_reading_the_targets_alone_sends_no_iam_call_and_still_finds_a_deleted_target(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    # The cleanup view's question: is the target gone? The role does not even exist and
+    # the DLQ and key are missing: none of them is read, and none is a finding (nor a
+    # "could not check").
+    gone = _delete_function(account)
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    orphan = schedule(gone, dlq=DLQ_ARN, key=key)
+    report = doctor.diagnose([orphan], NOW, reads=frozenset({Resource.TARGET}))
+    assert [f.kind for f in report.diagnoses[0].findings] == [FindingKind.TARGET_MISSING]
+    assert operations == ["GetFunction"]
+    assert report.calls == 1
+    assert report.notes == ()
+
+
+def test_facts_not_asked_for_are_left_out_and_the_full_doctor_reads_them_after(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    healthy = account.healthy()
+    targets = doctor.facts(healthy, frozenset({Resource.TARGET}))
+    assert (targets.dlq, targets.key, targets.read) == (None, None, {Resource.TARGET})
+    assert targets.target is not None
+    assert targets.target.presence is Presence.EXISTS
+    assert operations == ["GetFunction"]
+    # The doctor's default reads everything; the target read already is not sent again.
+    assert doctor.diagnose([healthy], NOW).diagnoses[0].findings == ()
+    assert operations.count("GetFunction") == 1
+    assert "GetRole" in operations
