@@ -13,7 +13,13 @@ name it; ``forget`` drops what was read):
   Functions DescribeStateMachine, ECS DescribeClusters (the target ARN is the cluster's) and
   DescribeTaskDefinition (its taskRoleArn and executionRoleArn, for iam:PassRole), SQS
   GetQueueUrl + GetQueueAttributes (FifoQueue, MessageRetentionPeriod), SNS
-  GetTopicAttributes, EventBridge DescribeEventBus. Other kinds are not read (a note says so).
+  GetTopicAttributes, EventBridge DescribeEventBus, Kinesis DescribeStreamSummary, Firehose
+  DescribeDeliveryStream, SageMaker DescribePipeline, CodeBuild BatchGetProjects (a project
+  it does not know is in projectsNotFound, not an error), CodePipeline GetPipeline. Firehose
+  and CodePipeline take a name, not an ARN: one of another account than the caller's is not
+  read (as a role). Inspector and universal targets are not read (a note says so).
+- ``reads`` (``core/health/resources.Resource``) picks which of role, target, DLQ and key
+  are read at all: the cleanup view asks for the targets alone (no IAM call).
 - DLQ: as an SQS target. KMS key: DescribeKey (KeyState).
 
 A resource AWS says does not exist is MISSING; one that could not be read (access denied,
@@ -73,6 +79,7 @@ from schedtui.core.schedules.arns import (
     parse_arn,
     parse_sqs_queue_arn,
     target_kind,
+    target_resource_name,
 )
 from schedtui.core.schedules.schedule import Schedule
 
@@ -184,6 +191,15 @@ def _presence(error: AwsError) -> Presence:
 
 def _gone(arn: str, state: str, what: str) -> ResourceFacts:
     return ResourceFacts(arn, Presence.MISSING, {"status": state}, why=f"{what} is {state}")
+
+
+def _by_status(arn: str, status: object, what: str) -> ResourceFacts:
+    """A resource AWS described, by its status: being deleted is as good as gone (every
+    service spells it DELETING, SageMaker Deleting)."""
+    state = str(status or "")
+    if state.upper() == "DELETING":
+        return _gone(arn, state, what)
+    return ResourceFacts(arn, Presence.EXISTS, {"status": state} if state else {})
 
 
 class DoctorRepository:
@@ -412,6 +428,11 @@ class DoctorRepository:
             TargetKind.SQS: ("sqs", self._queue),
             TargetKind.SNS: ("sns", self._topic),
             TargetKind.EVENTBRIDGE: ("events", self._bus),
+            TargetKind.KINESIS: ("kinesis", self._stream),
+            TargetKind.FIREHOSE: ("firehose", self._delivery_stream),
+            TargetKind.SAGEMAKER: ("sagemaker", self._pipeline),
+            TargetKind.CODEBUILD: ("codebuild", self._project),
+            TargetKind.CODEPIPELINE: ("codepipeline", self._code_pipeline),
         }
         if kind in readers:
             service, read = readers[kind]
@@ -442,10 +463,7 @@ class DoctorRepository:
     def _state_machine(self, arn: str) -> ResourceFacts:
         with self._request("stepfunctions", "DescribeStateMachine"):
             found = self._clients.stepfunctions.describe_state_machine(stateMachineArn=arn)
-        status = str(found.get("status") or "")
-        if status == "DELETING":
-            return _gone(arn, status, "the state machine")
-        return ResourceFacts(arn, Presence.EXISTS, {"status": status} if status else {})
+        return _by_status(arn, found.get("status"), "the state machine")
 
     def _cluster(self, arn: str) -> ResourceFacts:
         with self._request("ecs", "DescribeClusters"):
@@ -512,6 +530,57 @@ class DoctorRepository:
         with self._request("events", "DescribeEventBus"):
             self._clients.events.describe_event_bus(Name=arn)
         return ResourceFacts(arn, Presence.EXISTS)
+
+    def _stream(self, arn: str) -> ResourceFacts:
+        with self._request("kinesis", "DescribeStreamSummary"):
+            found = self._clients.kinesis.describe_stream_summary(StreamARN=arn)
+        summary = found.get("StreamDescriptionSummary") or {}
+        return _by_status(arn, summary.get("StreamStatus"), "the stream")
+
+    def _delivery_stream(self, arn: str) -> ResourceFacts:
+        if (away := self._other_account(arn)) is not None:
+            return away
+        name = target_resource_name(arn)
+        with self._request("firehose", f"DescribeDeliveryStream {name}"):
+            found = self._clients.firehose.describe_delivery_stream(DeliveryStreamName=name)
+        described = found.get("DeliveryStreamDescription") or {}
+        status = described.get("DeliveryStreamStatus")
+        return _by_status(arn, status, "the delivery stream")
+
+    def _pipeline(self, arn: str) -> ResourceFacts:
+        # By ARN, which DescribePipeline takes: SageMaker writes the name lower-cased in it.
+        # (moto looks pipelines up by name only, and answers ValidationException, not AWS's
+        # ResourceNotFound: the tests answer as AWS does, tests/aws/test_doctor_repo.py.)
+        with self._request("sagemaker", "DescribePipeline"):
+            found = self._clients.sagemaker.describe_pipeline(PipelineName=arn)
+        return _by_status(arn, found.get("PipelineStatus"), "the pipeline")
+
+    def _project(self, arn: str) -> ResourceFacts:
+        with self._request("codebuild", "BatchGetProjects"):
+            found = self._clients.codebuild.batch_get_projects(names=[arn])
+        if found.get("projects"):
+            return ResourceFacts(arn, Presence.EXISTS)
+        # A project CodeBuild does not know is listed in projectsNotFound, not an error
+        # (moto leaves that list empty: either way the project was not answered).
+        return ResourceFacts(arn, Presence.MISSING, why="BatchGetProjects: not found")
+
+    def _code_pipeline(self, arn: str) -> ResourceFacts:
+        if (away := self._other_account(arn)) is not None:
+            return away
+        name = target_resource_name(arn)
+        with self._request("codepipeline", f"GetPipeline {name}"):
+            self._clients.codepipeline.get_pipeline(name=name)
+        return ResourceFacts(arn, Presence.EXISTS)
+
+    def _other_account(self, arn: str) -> ResourceFacts | None:
+        """UNKNOWN facts for a resource of another account than the caller's, when the
+        API takes a name only (Firehose, CodePipeline): the name would be looked up here."""
+        parsed = parse_arn(arn)
+        account = self._account()
+        if parsed is None or account is None or parsed.account in ("", account):
+            return None
+        why = f"it is in account {parsed.account}; the doctor reads {account}"
+        return ResourceFacts(arn, Presence.UNKNOWN, why=why, elsewhere=f"account {parsed.account}")
 
     def _key(self, arn: str) -> ResourceFacts:
         with self._request("kms", "DescribeKey"):
