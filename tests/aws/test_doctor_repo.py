@@ -605,6 +605,24 @@ def test_targets_of_kinds_it_does_not_read_get_a_note_and_no_call(
     assert not any(name.startswith("Describe") for name in operations)
 
 
+def test_a_stream_being_deleted_is_gone(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    # moto deletes at once; AWS answers DELETING for a while, when no PutRecord succeeds.
+    account.role(policy=allow(("*", "*")))
+    account.stream()
+    summary = {"StreamName": "clicks", "StreamARN": STREAM_ARN, "StreamStatus": "DELETING"}
+    intercept(
+        clients.kinesis,
+        "DescribeStreamSummary",
+        lambda _: json_answer({"StreamDescriptionSummary": summary}),
+    )
+    target = doctor.facts(schedule(STREAM_ARN)).target
+    assert target is not None
+    assert (target.presence, target.why) == (Presence.MISSING, "the stream is DELETING")
+    assert found(doctor, schedule(STREAM_ARN)) == {FindingKind.NO_DLQ, FindingKind.TARGET_MISSING}
+
+
 @pytest.mark.parametrize(
     "arn",
     [arn.replace(ACCOUNT, "210987654321") for arn in (DELIVERY_ARN, CODE_PIPELINE_ARN)],

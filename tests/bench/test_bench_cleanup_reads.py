@@ -29,7 +29,10 @@ from tests.bench.scale import sized
 
 NOW = datetime(2026, 8, 21, 16, 42, 5, tzinfo=UTC)
 SIZE = sized(None, 60)  # None: the default demo
-SERVICES = ("iam", "sts", "lambda_", "stepfunctions", "ecs", "sqs", "sns", "events", "kms")
+SERVICES = (
+    "iam", "sts", "lambda_", "stepfunctions", "ecs", "sqs", "sns", "events", "kms", "kinesis",
+    "firehose", "sagemaker", "codebuild", "codepipeline",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
