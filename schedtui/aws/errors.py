@@ -164,10 +164,12 @@ _CODES: dict[str, tuple[type[AwsError], str]] = {
     "NotFoundException": (NotFoundError, "not found"),
     "AWS.SimpleQueueService.NonExistentQueue": (NotFoundError, "queue does not exist"),
     "QueueDoesNotExist": (NotFoundError, "queue does not exist"),
-    # The doctor's services spell "not found" their own way (IAM, SNS, Step Functions).
+    # The doctor's services spell "not found" their own way (IAM, SNS, Step Functions...).
     "NoSuchEntity": (NotFoundError, "not found"),
     "NotFound": (NotFoundError, "not found"),
     "StateMachineDoesNotExist": (NotFoundError, "not found"),
+    "ResourceNotFound": (NotFoundError, "not found"),  # SageMaker
+    "PipelineNotFoundException": (NotFoundError, "not found"),  # CodePipeline
     "ConflictException": (ConflictError, "conflict"),
     "ValidationException": (ValidationFailedError, "rejected by AWS"),
     "InvalidParameterValue": (ValidationFailedError, "rejected by AWS"),

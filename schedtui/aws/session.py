@@ -291,6 +291,28 @@ class AwsClients:
         client: KMSClient = self._client("kms")
         return client
 
+    # The other templated targets' existence reads (no boto3-stubs for them are installed:
+    # typed Any, each call's answer read defensively).
+    @property
+    def kinesis(self) -> Any:
+        return self._client("kinesis")
+
+    @property
+    def firehose(self) -> Any:
+        return self._client("firehose")
+
+    @property
+    def sagemaker(self) -> Any:
+        return self._client("sagemaker")
+
+    @property
+    def codebuild(self) -> Any:
+        return self._client("codebuild")
+
+    @property
+    def codepipeline(self) -> Any:
+        return self._client("codepipeline")
+
     @property
     def region(self) -> str:
         return str(self.scheduler.meta.region_name)
