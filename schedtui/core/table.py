@@ -26,9 +26,10 @@ class Column:
     their distinguishing tail).
 
     `reserve` (a flex column's): its minimum, or ``RESERVE_SHARE`` of the width if more, is
-    set aside before any `fit` column grows, and they grow only into the room left, the widest giving way first. A column that is the
-    row's point (the doctor's MESSAGE) then keeps its width on an 80-column terminal, where
-    long kinds and names would otherwise push it off the right edge.
+    set aside before any `fit` column grows, and they grow only into the room left, the
+    widest giving way first. A column that is the row's point (the doctor's MESSAGE) then
+    keeps its width on an 80-column terminal, where long kinds and names would otherwise
+    push it off the right edge.
 
     `lookup` names a figure the table holds apart from its rows (``VirtualTable.set_lookup``):
     the cell is the key into it (a group, a queue), and the cell shows, and sorts by, the
