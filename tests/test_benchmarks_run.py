@@ -26,6 +26,11 @@ BENCH = ROOT / "tests" / "bench"
 # Lines each benchmark prints: its title and the labels of its figures. A benchmark added
 # without an entry here fails below, so none can be left out of the suite.
 FIGURES = {
+    "test_bench_cleanup_reads.py": [
+        ":cleanup over every group of the demo",
+        "before, the whole doctor:",
+        "after, targets only:",
+    ],
     "test_bench_cost.py": [
         "cost of 300 demo schedules",
         "invocations a month:",

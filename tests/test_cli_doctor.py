@@ -128,7 +128,7 @@ def test_a_healthy_fleet_exits_zero_even_on_info(
     add(account, "healthy")
     code, out, _ = run(capsys, moto_endpoint, "--fail-on", "info")
     assert code == 0
-    assert out.splitlines()[0].startswith("1 schedule checked: 1 without findings; ")
+    assert out.splitlines()[0].startswith("1 schedule checked: no findings; ")
 
 
 def test_one_schedule_or_one_group(
@@ -203,8 +203,26 @@ def test_the_table_is_worst_first_and_shows_aws_text_inert(
     assert next(line for line in lines if line.strip().startswith("fix:"))
     assert lines.index("reports/no-dlq") > lines.index("reports/hostile")
     assert "reports/healthy" not in lines  # nothing to say about it, but it is counted
-    summary = "3 schedules checked: 1 with errors, 1 with warnings (no error), 1 without findings"
-    assert any(line.startswith(summary) for line in lines)
+    # The count in the fleet doctor's words (its title says the same): the findings listed
+    # above and the schedules they are on, counted here from the table itself.
+    labels = [line.split()[0] for line in lines if line.startswith("  ")]
+    levels = [label for label in labels if label in ("ERROR", "WARNING", "INFO")]
+    assert levels
+    on = [line for line in lines if line.startswith("reports/")]
+    breakdown = ", ".join(
+        f"{levels.count(level)} {word if levels.count(level) == 1 else plural}"
+        for level, word, plural in (
+            ("ERROR", "error", "errors"),
+            ("WARNING", "warning", "warnings"),
+            ("INFO", "info", "info"),
+        )
+        if levels.count(level)
+    )
+    summary = (
+        f"3 schedules checked: {len(levels)} finding{'s' if len(levels) > 1 else ''} "
+        f"on {len(on)} schedules ({breakdown}); "
+    )
+    assert any(line.startswith(summary) for line in lines), summary
 
 
 def test_json_keeps_hostile_text_but_escapes_it(

@@ -13,6 +13,7 @@ import pytest
 from schedtui.cli import main
 from schedtui.cli import runs as runs_command
 from tests.aws.conftest import ROLE
+from tests.aws.lossy_proxy import LossyProxy
 from tests.aws.test_runs_repo import BAD_ID, ESC, FUNCTION_ARN, NOW, _log_lines
 from tests.conftest import Seeding
 
@@ -97,6 +98,21 @@ def test_runs_of_a_schedule_that_does_not_exist(
     assert code == 1
     assert out == ""
     assert "not found" in err
+
+
+def test_runs_denied_a_part_exits_4_as_the_table_says(
+    account: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CloudWatch and CloudWatch Logs (their JSON POSTs) answer AccessDenied: the report is
+    still printed, each denied part is a line on stderr, and the code is 4 (not allowed:
+    retrying will not help), the worst of the faults (the missing function is a 3)."""
+    with LossyProxy(account) as proxy:
+        proxy.spoil("POST", "/", "deny", times=100)
+        code, out, err = run(capsys, proxy.url, "runs", "reports/nightly", "-o", "json")
+    document = json.loads(out)
+    assert "access denied" in document["Faults"]["logs"]
+    assert "schedtui runs: logs: " in err
+    assert code == 4
 
 
 def test_runs_refuses_a_window_it_does_not_offer(capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,11 +25,12 @@ SOURCE = ROOT / "schedtui"
 README = ROOT / "README.md"
 SERVICES = (
     "scheduler", "cloudwatch", "sqs", "sts", "cloudtrail", "logs", "lambda", "stepfunctions", "ecs",
-    "iam", "sns", "events", "kms",
+    "iam", "sns", "events", "kms", "kinesis", "firehose", "sagemaker", "codebuild", "codepipeline",
 )  # fmt: skip
-# Services whose operation names are common words (IAM's get_group, list_groups…): a call
+# Services whose operation names are common words (IAM's get_group, SageMaker's search…): a call
 # is theirs only when its receiver names them (``self._clients.iam``, ``iam.get_role``).
-NAMED_ONLY = {"iam", "sns", "events", "kms"}
+NAMED_ONLY = {"iam", "sns", "events", "kms", "kinesis", "firehose", "sagemaker", "codebuild",
+              "codepipeline"}  # fmt: skip
 # IAM's prefix is the client's name, but for these.
 IAM_PREFIXES = {"stepfunctions": "states"}
 PASS_ROLE = "iam:PassRole"  # not a call of ours: AWS checks it on Create/UpdateSchedule

@@ -13,7 +13,13 @@ name it; ``forget`` drops what was read):
   Functions DescribeStateMachine, ECS DescribeClusters (the target ARN is the cluster's) and
   DescribeTaskDefinition (its taskRoleArn and executionRoleArn, for iam:PassRole), SQS
   GetQueueUrl + GetQueueAttributes (FifoQueue, MessageRetentionPeriod), SNS
-  GetTopicAttributes, EventBridge DescribeEventBus. Other kinds are not read (a note says so).
+  GetTopicAttributes, EventBridge DescribeEventBus, Kinesis DescribeStreamSummary, Firehose
+  DescribeDeliveryStream, SageMaker DescribePipeline, CodeBuild BatchGetProjects (a project
+  it does not know is in projectsNotFound, not an error), CodePipeline GetPipeline. Firehose
+  and CodePipeline take a name, not an ARN: one of another account than the caller's is not
+  read (as a role). Inspector and universal targets are not read (a note says so).
+- ``reads`` (``core/health/resources.Resource``) picks which of role, target, DLQ and key
+  are read at all: the cleanup view asks for the targets alone (no IAM call).
 - DLQ: as an SQS target. KMS key: DescribeKey (KeyState).
 
 A resource AWS says does not exist is MISSING; one that could not be read (access denied,
@@ -59,8 +65,10 @@ from schedtui.core.health import doctor
 from schedtui.core.health.doctor import Diagnosis, DoctorReport
 from schedtui.core.health.facts import dlq_arn
 from schedtui.core.health.resources import (
+    EVERY_RESOURCE,
     PolicyDocument,
     Presence,
+    Resource,
     ResourceFacts,
     RoleFacts,
     ScheduleFacts,
@@ -71,6 +79,7 @@ from schedtui.core.schedules.arns import (
     parse_arn,
     parse_sqs_queue_arn,
     target_kind,
+    target_resource_name,
 )
 from schedtui.core.schedules.schedule import Schedule
 
@@ -184,6 +193,15 @@ def _gone(arn: str, state: str, what: str) -> ResourceFacts:
     return ResourceFacts(arn, Presence.MISSING, {"status": state}, why=f"{what} is {state}")
 
 
+def _by_status(arn: str, status: object, what: str) -> ResourceFacts:
+    """A resource AWS described, by its status: being deleted is as good as gone (every
+    service spells it DELETING, SageMaker Deleting)."""
+    state = str(status or "")
+    if state.upper() == "DELETING":
+        return _gone(arn, state, what)
+    return ResourceFacts(arn, Presence.EXISTS, {"status": state} if state else {})
+
+
 class DoctorRepository:
     def __init__(
         self,
@@ -225,17 +243,22 @@ class DoctorRepository:
         with aws_call(action):
             yield
 
-    def facts(self, schedule: Schedule) -> ScheduleFacts:
-        """What AWS holds about the schedule's resources (cached per resource)."""
-        reads, notes = self._reads(schedule)
-        got: dict[str, Any] = {slot: self._cache.get(r.key, r.read) for slot, r in reads.items()}
+    def facts(
+        self, schedule: Schedule, reads: frozenset[Resource] = EVERY_RESOURCE
+    ) -> ScheduleFacts:
+        """What AWS holds about the schedule's resources (cached per resource); only the
+        ``reads`` kinds are read (a role left out is a placeholder, never judged)."""
+        wanted, notes = self._reads(schedule, reads)
+        got: dict[str, Any] = {slot: self._cache.get(r.key, r.read) for slot, r in wanted.items()}
+        role = schedule.target.role_arn
         return ScheduleFacts(
-            role=got["role"],
+            role=got.get("role") or RoleFacts(role, Presence.UNKNOWN, why="not read"),
             target=got.get("target"),
             task_definition=got.get("task_definition"),
             dlq=got.get("dlq"),
             key=got.get("key"),
             notes=tuple(notes),
+            read=reads,
         )
 
     def diagnose(
@@ -244,10 +267,14 @@ class DoctorRepository:
         now: datetime,
         *,
         progress: Callable[[int, int], None] | None = None,
+        reads: frozenset[Resource] = EVERY_RESOURCE,
     ) -> DoctorReport:
         """The doctor over these schedules; ``progress(done, total)`` after each one (on
-        the calling thread)."""
-        return self.diagnose_pages([schedules], now, progress=progress, total=len(schedules))
+        the calling thread). ``reads``: the resources to read and judge (the cleanup view
+        asks for the targets alone); the definitions' own findings are always there."""
+        return self.diagnose_pages(
+            [schedules], now, progress=progress, total=len(schedules), reads=reads
+        )
 
     def diagnose_pages(
         self,
@@ -256,6 +283,7 @@ class DoctorRepository:
         *,
         progress: Callable[[int, int], None] | None = None,
         total: int | None = None,
+        reads: frozenset[Resource] = EVERY_RESOURCE,
     ) -> DoctorReport:
         """``diagnose`` over pages of definitions as they come (a fleet's listing): only a
         batch of definitions is held at a time, the report keeps the findings.
@@ -273,9 +301,9 @@ class DoctorRepository:
         try:
             for batch in _batches(pages, BATCH):
                 seen += len(batch)
-                self._warm(batch, pools)
+                self._warm(batch, pools, reads)
                 for schedule in batch:
-                    facts = self.facts(schedule)
+                    facts = self.facts(schedule, reads)
                     counted.update(facts.notes)
                     try:
                         found = doctor.diagnose(schedule, facts, now, region=region)
@@ -291,11 +319,16 @@ class DoctorRepository:
         notes = [f"{note} ({count:,} of the schedules)" for note, count in sorted(counted.items())]
         return doctor.report(diagnoses, notes, calls=self.calls - before)
 
-    def _warm(self, batch: Sequence[Schedule], pools: dict[str, ThreadPoolExecutor]) -> None:
+    def _warm(
+        self,
+        batch: Sequence[Schedule],
+        pools: dict[str, ThreadPoolExecutor],
+        reads: frozenset[Resource],
+    ) -> None:
         """Read the batch's distinct resources into the cache, each service's on its pool."""
         unique: dict[Hashable, _Read] = {}
         for schedule in batch:
-            for read in self._reads(schedule)[0].values():
+            for read in self._reads(schedule, reads)[0].values():
                 unique.setdefault(read.key, read)
         futures = []
         for read in unique.values():
@@ -364,10 +397,28 @@ class DoctorRepository:
 
         return _Read(service, (key or service, arn), guarded)
 
-    def _reads(self, schedule: Schedule) -> tuple[dict[str, _Read], list[str]]:
-        """The reads the schedule's facts take, by ScheduleFacts member, and its notes."""
+    def _reads(
+        self, schedule: Schedule, wanted: frozenset[Resource]
+    ) -> tuple[dict[str, _Read], list[str]]:
+        """The ``wanted`` reads the schedule's facts take, by ScheduleFacts member, and its
+        notes."""
         target = schedule.target
-        reads = {"role": self._role(target.role_arn)}
+        reads: dict[str, _Read] = {}
+        notes: list[str] = []
+        if Resource.ROLE in wanted:
+            reads["role"] = self._role(target.role_arn)
+        if Resource.TARGET in wanted:
+            notes += self._target_reads(schedule, reads)
+        queue = dlq_arn(schedule)
+        if queue is not None and Resource.DLQ in wanted:
+            reads["dlq"] = self._resource("sqs", queue, self._queue)
+        if schedule.kms_key_arn and Resource.KEY in wanted:
+            reads["key"] = self._resource("kms", schedule.kms_key_arn, self._key)
+        return reads, notes
+
+    def _target_reads(self, schedule: Schedule, reads: dict[str, _Read]) -> list[str]:
+        """Adds the target's reads (an ECS target's task definition too); its notes."""
+        target = schedule.target
         notes: list[str] = []
         kind = target_kind(target.arn)
         readers: dict[TargetKind, tuple[str, Callable[[str], ResourceFacts]]] = {
@@ -377,6 +428,11 @@ class DoctorRepository:
             TargetKind.SQS: ("sqs", self._queue),
             TargetKind.SNS: ("sns", self._topic),
             TargetKind.EVENTBRIDGE: ("events", self._bus),
+            TargetKind.KINESIS: ("kinesis", self._stream),
+            TargetKind.FIREHOSE: ("firehose", self._delivery_stream),
+            TargetKind.SAGEMAKER: ("sagemaker", self._pipeline),
+            TargetKind.CODEBUILD: ("codebuild", self._project),
+            TargetKind.CODEPIPELINE: ("codepipeline", self._code_pipeline),
         }
         if kind in readers:
             service, read = readers[kind]
@@ -389,12 +445,7 @@ class DoctorRepository:
             reads["task_definition"] = self._resource(
                 "ecs", arn, self._task_definition, "task-definition"
             )
-        queue = dlq_arn(schedule)
-        if queue is not None:
-            reads["dlq"] = self._resource("sqs", queue, self._queue)
-        if schedule.kms_key_arn:
-            reads["key"] = self._resource("kms", schedule.kms_key_arn, self._key)
-        return reads, notes
+        return notes
 
     # Targets
 
@@ -412,10 +463,7 @@ class DoctorRepository:
     def _state_machine(self, arn: str) -> ResourceFacts:
         with self._request("stepfunctions", "DescribeStateMachine"):
             found = self._clients.stepfunctions.describe_state_machine(stateMachineArn=arn)
-        status = str(found.get("status") or "")
-        if status == "DELETING":
-            return _gone(arn, status, "the state machine")
-        return ResourceFacts(arn, Presence.EXISTS, {"status": status} if status else {})
+        return _by_status(arn, found.get("status"), "the state machine")
 
     def _cluster(self, arn: str) -> ResourceFacts:
         with self._request("ecs", "DescribeClusters"):
@@ -482,6 +530,57 @@ class DoctorRepository:
         with self._request("events", "DescribeEventBus"):
             self._clients.events.describe_event_bus(Name=arn)
         return ResourceFacts(arn, Presence.EXISTS)
+
+    def _stream(self, arn: str) -> ResourceFacts:
+        with self._request("kinesis", "DescribeStreamSummary"):
+            found = self._clients.kinesis.describe_stream_summary(StreamARN=arn)
+        summary = found.get("StreamDescriptionSummary") or {}
+        return _by_status(arn, summary.get("StreamStatus"), "the stream")
+
+    def _delivery_stream(self, arn: str) -> ResourceFacts:
+        if (away := self._other_account(arn)) is not None:
+            return away
+        name = target_resource_name(arn)
+        with self._request("firehose", f"DescribeDeliveryStream {name}"):
+            found = self._clients.firehose.describe_delivery_stream(DeliveryStreamName=name)
+        described = found.get("DeliveryStreamDescription") or {}
+        status = described.get("DeliveryStreamStatus")
+        return _by_status(arn, status, "the delivery stream")
+
+    def _pipeline(self, arn: str) -> ResourceFacts:
+        # By ARN, which DescribePipeline takes: SageMaker writes the name lower-cased in it.
+        # (moto looks pipelines up by name only, and answers ValidationException, not AWS's
+        # ResourceNotFound: the tests answer as AWS does, tests/aws/test_doctor_repo.py.)
+        with self._request("sagemaker", "DescribePipeline"):
+            found = self._clients.sagemaker.describe_pipeline(PipelineName=arn)
+        return _by_status(arn, found.get("PipelineStatus"), "the pipeline")
+
+    def _project(self, arn: str) -> ResourceFacts:
+        with self._request("codebuild", "BatchGetProjects"):
+            found = self._clients.codebuild.batch_get_projects(names=[arn])
+        if found.get("projects"):
+            return ResourceFacts(arn, Presence.EXISTS)
+        # A project CodeBuild does not know is listed in projectsNotFound, not an error
+        # (moto leaves that list empty: either way the project was not answered).
+        return ResourceFacts(arn, Presence.MISSING, why="BatchGetProjects: not found")
+
+    def _code_pipeline(self, arn: str) -> ResourceFacts:
+        if (away := self._other_account(arn)) is not None:
+            return away
+        name = target_resource_name(arn)
+        with self._request("codepipeline", f"GetPipeline {name}"):
+            self._clients.codepipeline.get_pipeline(name=name)
+        return ResourceFacts(arn, Presence.EXISTS)
+
+    def _other_account(self, arn: str) -> ResourceFacts | None:
+        """UNKNOWN facts for a resource of another account than the caller's, when the
+        API takes a name only (Firehose, CodePipeline): the name would be looked up here."""
+        parsed = parse_arn(arn)
+        account = self._account()
+        if parsed is None or account is None or parsed.account in ("", account):
+            return None
+        why = f"it is in account {parsed.account}; the doctor reads {account}"
+        return ResourceFacts(arn, Presence.UNKNOWN, why=why, elsewhere=f"account {parsed.account}")
 
     def _key(self, arn: str) -> ResourceFacts:
         with self._request("kms", "DescribeKey"):

@@ -2,6 +2,12 @@
 
 Views show ``str(error)``: one line saying what happened and what to do. The raw AWS code
 and message stay on the error (``code``, ``aws_message``) for the log.
+
+Every message is bounded here (``MESSAGE_ROOM``), where AWS's and botocore's words become
+the app's: an endpoint may answer with a 100,000-character message, and the notification,
+the status line, the CLI's stderr and the audit log all take ``str(error)``. The start is
+kept and the cut says how much went (``core/text.py: bounded``); the views still pass it
+through ``printable``. ``aws_message`` stays whole on the error, shown nowhere.
 """
 
 from __future__ import annotations
@@ -29,12 +35,18 @@ from botocore.exceptions import (
 )
 from pydantic import ValidationError
 
+from schedtui.core.text import bounded
+
+# Characters of a message kept: AWS's own run to a few hundred (an AccessDenied naming the
+# caller, action, resource and policy is under 600); more is a dump or an attack.
+MESSAGE_ROOM = 1_000
+
 
 class AwsError(Exception):
     """Base of every error the repository layer raises."""
 
     def __init__(self, message: str, *, code: str = "", aws_message: str = "") -> None:
-        super().__init__(message)
+        super().__init__(bounded(message, MESSAGE_ROOM))
         self.code = code
         self.aws_message = aws_message
 
@@ -152,10 +164,12 @@ _CODES: dict[str, tuple[type[AwsError], str]] = {
     "NotFoundException": (NotFoundError, "not found"),
     "AWS.SimpleQueueService.NonExistentQueue": (NotFoundError, "queue does not exist"),
     "QueueDoesNotExist": (NotFoundError, "queue does not exist"),
-    # The doctor's services spell "not found" their own way (IAM, SNS, Step Functions).
+    # The doctor's services spell "not found" their own way (IAM, SNS, Step Functions...).
     "NoSuchEntity": (NotFoundError, "not found"),
     "NotFound": (NotFoundError, "not found"),
     "StateMachineDoesNotExist": (NotFoundError, "not found"),
+    "ResourceNotFound": (NotFoundError, "not found"),  # SageMaker
+    "PipelineNotFoundException": (NotFoundError, "not found"),  # CodePipeline
     "ConflictException": (ConflictError, "conflict"),
     "ValidationException": (ValidationFailedError, "rejected by AWS"),
     "InvalidParameterValue": (ValidationFailedError, "rejected by AWS"),
@@ -218,6 +232,11 @@ _HINTS: dict[type[AwsError], str] = {
 }
 
 
+# AWS's message within a translated one: room left for the action before it and the hint
+# after it within MESSAGE_ROOM.
+_AWS_ROOM = MESSAGE_ROOM - 200
+
+
 def _one_line(text: str) -> str:
     """Views show errors in a banner or a cell: one line, whatever AWS or botocore wrote."""
     return "; ".join(part.strip() for part in text.splitlines() if part.strip())
@@ -237,7 +256,10 @@ def _translate(error: Exception, action: str) -> AwsError:
     if isinstance(error, ClientError):
         info = error.response.get("Error", {})
         code = str(info.get("Code", "")) or "Unknown"
-        message = str(info.get("Message", "")) or str(error)
+        # AWS's words cut before the action and the hint are put around them, so the hint
+        # survives a huge message; one line first, so the count is of what would show.
+        whole = str(info.get("Message", "")) or str(error)
+        message = bounded(_one_line(whole), _AWS_ROOM)
         if error.operation_name in _CREDENTIAL_CALLS:
             # The credential provider's own call failed (an SSO portal's "role not found",
             # an AssumeRole refusal): never the schedule's not-found or access-denied, which
@@ -246,13 +268,13 @@ def _translate(error: Exception, action: str) -> AwsError:
                 f"{action}: could not obtain credentials ({error.operation_name}: {code}: "
                 f"{message}); run {login_fix()} or check the profile, then press r",
                 code=code,
-                aws_message=message,
+                aws_message=whole,
             )
         kind, summary = _CODES.get(code, (ServiceFailureError, f"AWS error {code}"))
         text = f"{action}: {summary}: {message}" if message else f"{action}: {summary}"
         if hint := _HINTS.get(kind):
             text += f" ({hint.format(login=login_fix())})"
-        return kind(text, code=code, aws_message=message)
+        return kind(text, code=code, aws_message=whole)
     if isinstance(error, NoCredentialsError | PartialCredentialsError | ProfileNotFound):
         return CredentialsMissingError(
             f"{action}: no usable AWS credentials ({error}); set a profile with --profile or "

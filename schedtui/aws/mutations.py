@@ -152,6 +152,9 @@ class Mutations:
             if not was_sent(raw):
                 raise typed from raw  # nothing left the machine: nothing to audit
             if not answer_lost(raw):
+                # The message as the operator saw it, bounded (aws/errors.py): the log is
+                # the record of what was sent and how AWS answered, and an answer's start is
+                # that record; a 100 kB message would make each refused write a 100 kB line.
                 audit(Outcome.REFUSED, error=str(typed))
                 raise typed from raw
             check = self._verify(verify)

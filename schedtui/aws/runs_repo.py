@@ -127,7 +127,7 @@ class RunsRepository:
                 )
             log_group = configured_log_group(dict(configuration), function)
         except NotFoundError as error:
-            report.faults["function"] = str(error)
+            _fault(report, "function", error)
         except AwsError as error:
             report.notes.append(
                 f"log group: {log_group}, the default (the function's own "
@@ -412,7 +412,14 @@ def _part(report: RunsReport, name: str) -> Iterator[None]:
     try:
         yield
     except Exception as error:  # an AWS fault or data no rule expected: the rest stands
-        report.faults.setdefault(name, str(translate(error, name)))
+        _fault(report, name, translate(error, name))
+
+
+def _fault(report: RunsReport, name: str, error: AwsError) -> None:
+    """A part's fault, its message and its typed error (the first one a part meets stands)."""
+    if name not in report.faults:
+        report.faults[name] = str(error)
+        report.causes[name] = error
 
 
 def _runs_into(report: RunsReport, runs: list[Run]) -> None:

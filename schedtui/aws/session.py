@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from schedtui import __version__
+from schedtui.aws.credentials import CredentialsLoad
 from schedtui.aws.errors import ReadOnlyError, aws_call, remember_profile
 
 if TYPE_CHECKING:
@@ -149,6 +150,7 @@ class AwsClients:
         remember_profile(None if profile == "default" else profile)
         self._lock = threading.Lock()
         self._session: Any = None
+        self._credentials: CredentialsLoad | None = None
         self._clients: dict[tuple[str, bool], Any] = {}
         self._identity: CallerIdentity | None = None
 
@@ -186,7 +188,13 @@ class AwsClients:
                     max_pool_connections=self.settings.max_pool_connections,
                     user_agent_extra=f"schedtui/{__version__}",
                 )
+                # Making a client loads the credentials: loaded first, with a time limit
+                # (aws/credentials.py), so a credential_process that hangs is a message.
+                if self._credentials is None or self._credentials.failed:
+                    profile = effective_profile(self.settings)
+                    self._credentials = CredentialsLoad(self._session, profile)
                 with aws_call(f"connect to {service}"):
+                    self._credentials.wait(f"connect to {service}")
                     client = self._session.client(
                         service, endpoint_url=self.settings.endpoint_url, config=config
                     )
@@ -282,6 +290,28 @@ class AwsClients:
     def kms(self) -> KMSClient:
         client: KMSClient = self._client("kms")
         return client
+
+    # The other templated targets' existence reads (no boto3-stubs for them are installed:
+    # typed Any, each call's answer read defensively).
+    @property
+    def kinesis(self) -> Any:
+        return self._client("kinesis")
+
+    @property
+    def firehose(self) -> Any:
+        return self._client("firehose")
+
+    @property
+    def sagemaker(self) -> Any:
+        return self._client("sagemaker")
+
+    @property
+    def codebuild(self) -> Any:
+        return self._client("codebuild")
+
+    @property
+    def codepipeline(self) -> Any:
+        return self._client("codepipeline")
 
     @property
     def region(self) -> str:

@@ -13,6 +13,10 @@ from schedtui.aws.definitions_db import DefinitionsDb, default_path, remove_file
 from schedtui.core.paths import shown
 from schedtui.core.text import printable
 
+# Said at the demo's start, where the operator learns where the data comes from: a cache
+# that is off is a start that reads every definition again (README: Definitions cache).
+DEMO_CACHE_OFF = "Demo: the definitions cache is off (its schedules are new at each start)"
+
 
 def definitions_cache(args: argparse.Namespace) -> DefinitionsDb | None:
     """The run's definitions cache: None with ``--no-cache``, and for the demo (its schedules
@@ -20,6 +24,12 @@ def definitions_cache(args: argparse.Namespace) -> DefinitionsDb | None:
     if getattr(args, "no_cache", False) or getattr(args, "demo", False):
         return None
     return DefinitionsDb()
+
+
+def cache_notices(args: argparse.Namespace) -> tuple[str, ...]:
+    """What the TUI's start says of the cache: that the demo goes without it. (``--no-cache``
+    says nothing: the operator just asked for it.)"""
+    return (DEMO_CACHE_OFF,) if getattr(args, "demo", False) else ()
 
 
 def run_cache(args: argparse.Namespace) -> int:

@@ -10,7 +10,8 @@ held. A progress line goes to stderr every ``PROGRESS_EVERY`` schedules.
 ``--output json`` is one document: ``{"schedules": [{"group", "name", "findings": [{"kind",
 "severity", "message", "fix"}]}], "notes", "calls", "unread"}``, every schedule (those
 without findings too), worst first. ``table`` is for people: the schedules with findings,
-worst first, each finding with its fix, then a summary line; every AWS text through
+worst first, each finding with its fix, then a summary line (the count in the fleet doctor's
+words: ``core/health/doctor_table.py: findings_phrase``); every AWS text through
 ``printable``.
 
 Exit codes (``cli/exits.py``): a fault keeps its code (definitions that could not be read:
@@ -33,6 +34,7 @@ from schedtui.cli.exits import FINDINGS, OK, UsageError, exit_code
 from schedtui.cli.output import Format, json_text, note
 from schedtui.cli.reads import existing_group
 from schedtui.core.health.doctor import DoctorReport
+from schedtui.core.health.doctor_table import findings_phrase
 from schedtui.core.health.findings import Severity
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.text import printable
@@ -153,25 +155,11 @@ def report_table(report: DoctorReport) -> list[str]:
     return lines
 
 
-_AT_WORST: Final = {
-    Severity.ERROR: "with errors",
-    Severity.WARNING: "with warnings (no error)",
-    Severity.INFO: "with notes only",
-}
-
-
 def _summary(report: DoctorReport) -> str:
-    """``12 schedules checked: 3 with errors, 1 with warnings (no error), 8 without
-    findings; 40 AWS read calls``."""
-    worst = [diagnosis.worst for diagnosis in report.diagnoses]
-    checked = len(worst)
-    parts = [
-        f"{worst.count(severity):,} {label}"
-        for severity, label in _AT_WORST.items()
-        if worst.count(severity)
-    ]
-    parts.append(f"{worst.count(None):,} without findings")
+    """``12 schedules checked: 8 findings on 5 schedules (2 errors, 5 warnings, 1 info); 40
+    AWS read calls``: the count in the fleet doctor's words (``findings_phrase``)."""
+    checked = len(report.diagnoses)
     return (
-        f"{checked:,} schedule{'s' if checked != 1 else ''} checked: {', '.join(parts)}; "
-        f"{report.calls:,} AWS read calls"
+        f"{checked:,} schedule{'s' if checked != 1 else ''} checked: "
+        f"{findings_phrase(report.diagnoses)}; {report.calls:,} AWS read calls"
     )

@@ -4,8 +4,10 @@ The same report as the detail view's runs tab (``aws/runs_repo.py``): figures, r
 lines, notes and faults. ``--output json`` is one document (times ISO 8601 in UTC, durations
 in seconds); ``table`` is for people (times in the operator's local zone, every AWS text
 through ``printable``). A part that could not be fetched is still a report: the rest is
-printed, each fault is a line on stderr, and the exit code is 3 (the report is partial;
-retrying may complete it). No such schedule: 1, as for ``get``.
+printed, each fault is a line on stderr, and the exit code is the worst of the faults' as
+``cli/exits.py`` maps them, never below 3 (the report is partial; retrying may complete it):
+4 when a part was denied. A part whose resource is gone (the function) is 3 too: 1 says the
+schedule itself does not exist, as for ``get``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from schedtui.aws.backend import Backend
-from schedtui.cli.exits import AWS_ERROR, OK
+from schedtui.aws.errors import AwsError
+from schedtui.cli.exits import AWS_ERROR, OK, exit_code
 from schedtui.cli.output import Format, json_text, local_time, render_table
 from schedtui.core.activity.runs import RunsReport, Window
 from schedtui.core.schedules.arns import target_resource_name
@@ -40,7 +43,15 @@ def run_runs(args: argparse.Namespace, backend: Backend, output: Format) -> int:
         print("\n".join(report_table(f"{group}/{name}", report)))
     for part, fault in report.faults.items():
         print(f"schedtui runs: {printable(part)}: {printable(fault)}", file=sys.stderr)
-    return AWS_ERROR if report.faults else OK
+    return faults_code(report)
+
+
+def faults_code(report: RunsReport) -> int:
+    """0 for a whole report; else the worst fault's code, at least 3 (a partial report)."""
+    if not report.faults:
+        return OK
+    causes = report.causes.values()
+    return max([AWS_ERROR, *(exit_code(e) for e in causes if isinstance(e, AwsError))])
 
 
 def report_document(schedule: str, report: RunsReport) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import named_profile
-from schedtui.cli.cache import definitions_cache
+from schedtui.cli.cache import cache_notices, definitions_cache
 from schedtui.cli.context import Context, ContextError, aws_context, read_only_why
 from schedtui.cli.milestones import milestone, watch_collections, watch_listing
 from schedtui.cli.parser import LIST_THEMES
@@ -89,6 +89,7 @@ def app_options(
     said = (
         *context.notices,
         *([f"Read-only: {reason} (--read-write allows changes)"] if reason else []),
+        *cache_notices(args),
     )
     return AppOptions(
         refresh_seconds=_first(args.refresh, config.refresh, _BUILT_IN.refresh_seconds),

@@ -25,6 +25,12 @@ class Column:
     too long for its column loses characters: at the end, or in the middle (names keep
     their distinguishing tail).
 
+    `reserve` (a flex column's): its minimum, or ``RESERVE_SHARE`` of the width if more, is
+    set aside before any `fit` column grows, and they grow only into the room left, the
+    widest giving way first. A column that is the row's point (the doctor's MESSAGE) then
+    keeps its width on an 80-column terminal, where long kinds and names would otherwise
+    push it off the right edge.
+
     `lookup` names a figure the table holds apart from its rows (``VirtualTable.set_lookup``):
     the cell is the key into it (a group, a queue), and the cell shows, and sorts by, the
     figure found there. Figures that change on their own clock (failures, queue depths)
@@ -40,6 +46,7 @@ class Column:
     fit: bool = False
     cut: Literal["end", "middle"] = "end"
     lookup: str | None = None
+    reserve: bool = False
 
     def __post_init__(self) -> None:
         if self.width < 1:
@@ -64,6 +71,7 @@ class TableRow:
 GUTTER = 2  # the mark glyph and a space, before the first column
 GAP = 1  # cells between two columns
 FIT_SHARE = 0.45  # the most of the table's width a `fit` column takes for its content
+RESERVE_SHARE = 0.4  # what a `reserve` column sets aside on a wide terminal (its minimum below)
 NARROWEST = 3  # what `<` can narrow a column to: a letter and an ellipsis still tell a hint
 
 
@@ -89,6 +97,11 @@ def column_widths(
             widths[index] = max(widths[index], min(longest, int(width * FIT_SHARE)))
         if index in fixed:
             widths[index] = max(NARROWEST, fixed[index])
+    if any(column.reserve for column in columns):
+        for index, column in enumerate(columns):
+            if column.reserve and index not in fixed:
+                widths[index] = max(widths[index], int(width * RESERVE_SHARE))
+        _give_way(columns, widths, width, fixed)
     spare = width - GUTTER - GAP * max(0, len(columns) - 1) - sum(widths)
     flexible = [i for i, column in enumerate(columns) if column.flex and i not in fixed]
     if spare > 0 and flexible:
@@ -96,6 +109,23 @@ def column_widths(
         for rank, index in enumerate(flexible):
             widths[index] += share + (1 if rank < extra else 0)
     return tuple(widths)
+
+
+def _give_way(
+    columns: Sequence[Column], widths: list[int], width: int, fixed: Mapping[int, int]
+) -> None:
+    """Narrow the grown `fit` columns, the widest first, a cell at a time, until every
+    column fits ``width`` or none has grown (the `reserve` columns' minimums are then
+    whole); never below a column's minimum, never one the operator sized."""
+    over = GUTTER + GAP * max(0, len(columns) - 1) + sum(widths) - width
+    grown = [i for i, column in enumerate(columns) if column.fit and i not in fixed]
+    while over > 0:
+        shrinkable = [i for i in grown if widths[i] > columns[i].width]
+        if not shrinkable:
+            return
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        over -= 1
 
 
 def minimum_width(columns: Sequence[Column]) -> int:

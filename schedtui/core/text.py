@@ -92,6 +92,14 @@ def shortened(text: str, room: int) -> str:
     return text if len(text) <= room else text[: room - 1] + "…"
 
 
+def bounded(text: str, room: int) -> str:
+    """``text`` whole up to ``room`` characters; longer, its start and how much was cut
+    ("… (97,412 more characters)"), so a reader knows the message goes on."""
+    if len(text) <= room:
+        return text
+    return f"{text[:room]}… ({len(text) - room:,} more characters)"
+
+
 def printable(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False) -> str:
     """Return `text` with every control character replaced by a visible placeholder.
 

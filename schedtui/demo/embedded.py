@@ -29,14 +29,17 @@ import socket
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from schedtui.aws.session import AwsSettings
 from schedtui.demo.ports import listening_socket
 from schedtui.demo.resources import (
+    NAMED_BACKENDS,
     ResourcesResult,
     plan_resources,
     write_ecs_resources,
+    write_named,
     write_resources,
 )
 from schedtui.demo.seed import DEMO_REGION, SeedResult, plan_demo, seed_plan
@@ -157,8 +160,9 @@ class EmbeddedDemo:
         return settings
 
     def _seed(self, settings: AwsSettings) -> None:
-        """The schedules, then the roles, targets, queues and keys behind them (ECS on the
-        first ECS request: importing moto's ECS costs a second)."""
+        """The schedules, then the roles, targets, queues and keys behind them (ECS,
+        Kinesis, Firehose, SageMaker, CodeBuild and CodePipeline on their first request:
+        importing their moto backends costs a second, which the start should not pay)."""
         plan = plan_demo(self.size, self.now, region=self.region)
         self.seed_result = seed_plan(settings, plan)
         resources = plan_resources(plan)
@@ -166,6 +170,9 @@ class EmbeddedDemo:
         if self.trail is not None:
             clusters, region = resources.clusters, self.region
             self.trail.on_first(ECS_TARGET_PREFIX, lambda: write_ecs_resources(clusters, region))
+            for kind, targets in resources.named.items():
+                prefix = NAMED_BACKENDS[kind][1]
+                self.trail.on_first(prefix, partial(write_named, kind, targets, region))
 
     def _wrap(self, app: Any) -> TrailMiddleware:
         self.trail = TrailMiddleware(app, self._clock)

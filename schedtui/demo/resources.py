@@ -9,14 +9,16 @@ a KMS key; here they exist:
   ``iam:PassRole`` on an ECS task's execution role), an attached customer managed policy
   for delivery (``sqs:SendMessage`` on the DLQs, ``kms:Decrypt`` on the keys);
 - the Lambda functions, Step Functions state machines, SQS queues (targets and DLQs, FIFO
-  where the name says so), SNS topics, EventBridge buses and KMS keys they name; ECS clusters
-  and task definitions are written on the first ECS request (``write_ecs_resources``:
-  importing moto's ECS costs a second the demo's start should not pay).
+  where the name says so), SNS topics, EventBridge buses, Kinesis streams, Firehose delivery
+  streams, SageMaker pipelines, CodeBuild projects, CodePipeline pipelines and KMS keys they
+  name; ECS clusters and task definitions are written on the first ECS request
+  (``write_ecs_resources``: importing moto's ECS costs a second the demo's start should not
+  pay).
 
 The problems of ``planted.py`` are built here: roles with a wrong trust or missing
 permissions, a DLQ with a short retention, a disabled key; what it calls ``ABSENT`` is left
-out. Kinesis, Firehose, SageMaker, CodeBuild, CodePipeline, Inspector and universal
-targets are not created: the doctor does not check those kinds.
+out. Inspector and universal targets are not created: the doctor does not check those
+kinds.
 
 ``plan_resources`` is pure (dicts and sets from the plan); ``write_resources`` writes them
 straight into moto's in-process backends, like the seed (an API call each would cost ~10x).
@@ -54,6 +56,7 @@ from schedtui.demo.targets import (
 )
 
 TASK_EXECUTION_ROLE: Final = "ecsTaskExecutionRole"
+PIPELINE_ROLE: Final = "codepipeline-demo"  # CodePipeline refuses a role that does not trust it
 _VERSION: Final = "2012-10-17"
 # What a permission is for: the finding the doctor makes when it is missing (doctor.Need).
 _TARGET, _DLQ, _KMS = (
@@ -101,6 +104,8 @@ class DemoResources:
     buses: set[str] = field(default_factory=set)
     keys: dict[str, bool] = field(default_factory=dict)  # key id -> enabled
     clusters: dict[str, set[str]] = field(default_factory=dict)  # name -> task definition ARNs
+    # Kinesis, Firehose, SageMaker, CodeBuild, CodePipeline: kind -> {target ARN: name}
+    named: dict[TargetKind, dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +259,19 @@ def _add_target(resources: DemoResources, target: Mapping[str, Any]) -> None:
     elif kind is TargetKind.ECS:
         definition = target["EcsParameters"]["TaskDefinitionArn"]
         resources.clusters.setdefault(name, set()).add(definition)
+    elif kind in _NAMED_KINDS:
+        resources.named[kind][arn] = name
+
+
+_NAMED_KINDS: Final = frozenset(
+    {
+        TargetKind.KINESIS,
+        TargetKind.FIREHOSE,
+        TargetKind.SAGEMAKER,
+        TargetKind.CODEBUILD,
+        TargetKind.CODEPIPELINE,
+    }
+)
 
 
 def write_resources(resources: DemoResources, region: str) -> ResourcesResult:
@@ -295,6 +313,7 @@ def _write_roles(iam: Any, roles: Mapping[str, RoleSpec]) -> None:
         **roles,
         TASK_EXECUTION_ROLE: RoleSpec(execution),
         LAMBDA_ROLE: RoleSpec(lambdas),
+        PIPELINE_ROLE: RoleSpec(_service_trust("codepipeline.amazonaws.com")),
     }
     existing = {role.name for role in iam.get_roles()}
     for name, spec in everything.items():
@@ -365,6 +384,124 @@ def _write_functions(iam: Any, functions: Iterable[tuple[str, str]]) -> None:
                 "Description": f"Scheduled job {name}",
             }
         )
+
+
+# Where each kind's requests go (moto's backend) and how they start (X-Amz-Target, or the
+# rpc-v2-cbor path's equivalent, trail.py): its resources are written on its first request,
+# as ECS's, for importing the five backends costs ~0.4 s the demo's start should not pay.
+NAMED_BACKENDS: Final[dict[TargetKind, tuple[str, str]]] = {
+    TargetKind.KINESIS: ("kinesis", "Kinesis_20131202."),
+    TargetKind.FIREHOSE: ("firehose", "Firehose_20150804."),
+    TargetKind.SAGEMAKER: ("sagemaker", "SageMaker."),
+    TargetKind.CODEBUILD: ("codebuild", "CodeBuild_20161006."),
+    TargetKind.CODEPIPELINE: ("codepipeline", "CodePipeline_20150709."),
+}
+
+
+def write_named(kind: TargetKind, targets: Mapping[str, str], region: str) -> None:
+    """The streams, delivery streams, pipelines or projects (``kind``) the targets name
+    (their ARN -> name), in moto's backend."""
+    from moto.backends import get_backend
+
+    backend: Any = get_backend(NAMED_BACKENDS[kind][0])[DEMO_ACCOUNT][region]
+    role = f"arn:aws:iam::{DEMO_ACCOUNT}:role/{TASK_EXECUTION_ROLE}"
+    for arn, name in sorted(targets.items()):
+        if kind is TargetKind.KINESIS and name not in backend.streams:
+            backend.create_stream(name, 1)
+        elif kind is TargetKind.FIREHOSE and name not in backend.delivery_streams:
+            backend.create_delivery_stream(**_delivery_stream(region, name, role))
+        elif kind is TargetKind.SAGEMAKER:
+            if name not in backend.pipelines:
+                backend.create_pipeline(**_pipeline(name, role))
+            # The doctor asks DescribePipeline by ARN, as AWS allows; moto looks pipelines
+            # up by name only: the demo's answers to both.
+            backend.pipelines[arn] = backend.pipelines[name]
+        elif kind is TargetKind.CODEBUILD and name not in backend.codebuild_projects:
+            backend.create_project(**_project(name, role))
+        elif kind is TargetKind.CODEPIPELINE and name not in backend.pipelines:
+            backend.create_pipeline(_code_pipeline(name), [])
+
+
+def _pipeline(name: str, role: str) -> dict[str, Any]:
+    """CreatePipeline's arguments (SageMaker), as moto's backend takes them."""
+    return {
+        "pipeline_name": name,
+        "pipeline_display_name": name,
+        "pipeline_definition": '{"Version": "2020-12-01", "Steps": []}',
+        "pipeline_definition_s3_location": None,
+        "pipeline_description": f"schedtui demo: {name}",
+        "role_arn": role,
+        "tags": [],
+        "parallelism_configuration": None,
+    }
+
+
+def _delivery_stream(region: str, name: str, role: str) -> dict[str, Any]:
+    """CreateDeliveryStream's arguments, as moto's backend takes them (a DirectPut stream
+    to S3)."""
+    unset = (
+        "kinesis_stream_source_configuration",
+        "delivery_stream_encryption_configuration_input",
+        "s3_destination_configuration",
+        "redshift_destination_configuration",
+        "elasticsearch_destination_configuration",
+        "splunk_destination_configuration",
+        "http_endpoint_destination_configuration",
+        "snowflake_destination_configuration",
+        "iceberg_destination_configuration",
+    )
+    return {
+        **dict.fromkeys(unset),
+        "region": region,
+        "delivery_stream_name": name,
+        "delivery_stream_type": "DirectPut",
+        "extended_s3_destination_configuration": {
+            "RoleARN": role,
+            "BucketARN": "arn:aws:s3:::schedtui-demo-lake",
+        },
+        "tags": [],
+    }
+
+
+def _project(name: str, role: str) -> dict[str, Any]:
+    """CreateProject's arguments, as moto's backend takes them."""
+    unset = (
+        "tags",
+        "cache",
+        "timeout",
+        "queued_timeout",
+        "source_version",
+        "logs_config",
+        "vpc_config",
+    )
+    return {
+        **dict.fromkeys(unset),
+        "project_name": name,
+        "description": f"schedtui demo: {name}",
+        "project_source": {"type": "S3", "location": f"schedtui-demo-builds/{name}.zip"},
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "environment": {
+            "type": "LINUX_CONTAINER",
+            "image": "aws/codebuild/standard:7.0",
+            "computeType": "BUILD_GENERAL1_SMALL",
+        },
+        "service_role": role,
+    }
+
+
+def _code_pipeline(name: str) -> dict[str, Any]:
+    """A two-stage pipeline (CodePipeline wants at least two), as CreatePipeline takes it."""
+    source = {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}
+    build = {**source, "category": "Build", "provider": "CodeBuild"}
+    return {
+        "name": name,
+        "roleArn": f"arn:aws:iam::{DEMO_ACCOUNT}:role/{PIPELINE_ROLE}",
+        "artifactStore": {"type": "S3", "location": "schedtui-demo-artifacts"},
+        "stages": [
+            {"name": "Source", "actions": [{"name": "source", "actionTypeId": source}]},
+            {"name": "Build", "actions": [{"name": "build", "actionTypeId": build}]},
+        ],
+    }
 
 
 def write_ecs_resources(clusters: Mapping[str, Iterable[str]], region: str) -> None:

@@ -402,6 +402,15 @@ def lookup_events(
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+def _rpc_v2_target(path: str) -> str:
+    """``/service/CodeBuild_20161006/operation/BatchGetProjects`` -> its X-Amz-Target
+    equivalent, ``CodeBuild_20161006.BatchGetProjects`` ("" for any other path)."""
+    parts = path.strip("/").split("/")
+    if len(parts) == 4 and parts[0] == "service" and parts[2] == "operation":
+        return f"{parts[1]}.{parts[3]}"
+    return ""
+
+
 class TrailMiddleware:
     """moto's WSGI app, plus LookupEvents from ``trail`` (set when it is built; until then
     the history is empty) and writes deferred to a service's first request."""
@@ -415,7 +424,9 @@ class TrailMiddleware:
 
     def on_first(self, target_prefix: str, write: Callable[[], None]) -> None:
         """Run ``write`` once, before the first request whose X-Amz-Target starts with
-        ``target_prefix`` reaches moto (several for one prefix: in the order given)."""
+        ``target_prefix`` reaches moto (several for one prefix: in the order given). A
+        request in the rpc-v2-cbor protocol (CodeBuild, CodePipeline) has no X-Amz-Target:
+        its path's ``/service/S/operation/O`` stands for ``S.O``."""
         with self._lock:
             self._deferred.setdefault(target_prefix, []).append(write)
 
@@ -432,7 +443,7 @@ class TrailMiddleware:
         if target == LOOKUP_TARGET:
             return self._lookup(environ, start_response)
         if self._deferred:
-            self._run_deferred(target)
+            self._run_deferred(target or _rpc_v2_target(environ.get("PATH_INFO", "")))
         return self.app(environ, start_response)
 
     def _lookup(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import socket
 import threading
 import time
@@ -38,10 +39,17 @@ class Rule:
 
 
 class LossyProxy:
-    def __init__(self, upstream: str, *, slow_seconds: float = 3.0) -> None:
+    def __init__(
+        self,
+        upstream: str,
+        *,
+        slow_seconds: float = 3.0,
+        deny_message: str = "User is not authorized to perform this action",
+    ) -> None:
         parts = urlsplit(upstream)
         self.upstream = (parts.hostname or "127.0.0.1", parts.port or 80)
         self.slow_seconds = slow_seconds
+        self.deny_message = deny_message  # what a denial says (a test makes it huge, hostile)
         self.rules: list[Rule] = []
         self.requests: Counter[tuple[str, str]] = Counter()  # (method, path without query)
         self.answered: Counter[tuple[str, str]] = Counter()  # answers sent in full
@@ -114,7 +122,11 @@ class LossyProxy:
                 403,
                 "Forbidden",
                 [("x-amzn-ErrorType", "AccessDeniedException")],
-                b'{"message": "User is not authorized to perform this action"}',
+                # __type as the JSON protocols (CloudWatch Logs, Lambda) carry it; the
+                # header is what the REST-JSON ones (Scheduler) read.
+                json.dumps(
+                    {"__type": "AccessDeniedException", "message": self.deny_message}
+                ).encode(),
             )
             return
         status, reason, headers, answer = self._forward(request, body)

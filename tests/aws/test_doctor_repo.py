@@ -6,7 +6,9 @@ on the wire is recorded: the doctor sends read operations only. Resources are ma
 moto's API by separate, writable clients. What moto cannot produce is answered on the wire
 by a ``before-send`` handler (``tests/aws/wire.py``), so botocore parses it as it would
 AWS's answer: access denied, throttling, and IAM's Marker paging (moto 5 answers every
-listing in one page). moto implements every API the doctor calls, so no Stubber is needed.
+listing in one page). moto implements every API the doctor calls, so no Stubber is needed;
+SageMaker's DescribePipeline is answered on the wire from moto's pipelines, as AWS answers it
+(moto takes no ARN there, and says ValidationException where AWS says ResourceNotFound).
 """
 
 from __future__ import annotations
@@ -27,14 +29,21 @@ from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.health import doctor as doctor_rules
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.findings import FindingKind
-from schedtui.core.health.resources import Presence, ScheduleFacts
+from schedtui.core.health.resources import Presence, Resource, ScheduleFacts
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.demo.resources import scheduler_trust
 from tests.aws.conftest import ACCOUNT, REGION
-from tests.aws.wire import intercept, json_error, query_error, query_page
+from tests.aws.wire import (
+    intercept,
+    json_answer,
+    json_error,
+    query_error,
+    query_page,
+    request_json,
+)
 from tests.conftest import Seeding, closed_port
 
-READS = ("Get", "List", "Describe")
+READS = ("Get", "List", "Describe", "BatchGet")
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 ROLE_NAME = "scheduler-invoke"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/{ROLE_NAME}"
@@ -48,6 +57,11 @@ QUEUE_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:work"
 DLQ_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:scheduler-dlq"
 TASK_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-task"
 EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/export-execution"
+STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
+DELIVERY_ARN = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/usage"
+PIPELINE_ARN = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:pipeline/retrain"
+PROJECT_ARN = f"arn:aws:codebuild:{REGION}:{ACCOUNT}:project/nightly-build"
+CODE_PIPELINE_ARN = f"arn:aws:codepipeline:{REGION}:{ACCOUNT}:deploy"
 
 # The demo's: Scheduler may assume the role, from this account only.
 SCHEDULER_TRUST: dict[str, Any] = scheduler_trust()
@@ -153,6 +167,55 @@ class Account:
     def bus(self) -> None:
         self.client("events").create_event_bus(Name="orders")
 
+    def stream(self) -> None:
+        self.client("kinesis").create_stream(StreamName="clicks", ShardCount=1)
+
+    def delivery_stream(self) -> None:
+        self.client("firehose").create_delivery_stream(
+            DeliveryStreamName="usage",
+            ExtendedS3DestinationConfiguration={"RoleARN": ROLE, "BucketARN": "arn:aws:s3:::lake"},
+        )
+
+    def pipeline(self) -> None:
+        self.client("sagemaker").create_pipeline(
+            PipelineName="retrain",
+            PipelineDefinition='{"Version": "2020-12-01", "Steps": []}',
+            RoleArn=ROLE,
+            ClientRequestToken="retrain-pipeline-0000000000000000000001",
+        )
+
+    def project(self) -> None:
+        self.client("codebuild").create_project(
+            name="nightly-build",
+            source={"type": "S3", "location": "builds/source.zip"},
+            artifacts={"type": "NO_ARTIFACTS"},
+            environment={
+                "type": "LINUX_CONTAINER",
+                "image": "aws/codebuild/standard:7.0",
+                "computeType": "BUILD_GENERAL1_SMALL",
+            },
+            serviceRole=ROLE,
+        )
+
+    def code_pipeline(self) -> None:
+        trust = json.loads(json.dumps(LAMBDA_TRUST).replace("lambda", "codepipeline"))
+        self.client("iam").create_role(
+            RoleName="deploy-pipeline", AssumeRolePolicyDocument=json.dumps(trust)
+        )
+        action = {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}
+        build = {**action, "category": "Build", "provider": "CodeBuild"}
+        self.client("codepipeline").create_pipeline(
+            pipeline={
+                "name": "deploy",
+                "roleArn": f"arn:aws:iam::{ACCOUNT}:role/deploy-pipeline",
+                "artifactStore": {"type": "S3", "location": "artifacts"},
+                "stages": [
+                    {"name": "Source", "actions": [{"name": "s", "actionTypeId": action}]},
+                    {"name": "Build", "actions": [{"name": "b", "actionTypeId": build}]},
+                ],
+            }
+        )
+
     def key(self, state: str = "Enabled") -> str:
         kms = self.client("kms")
         key = kms.create_key()["KeyMetadata"]
@@ -218,13 +281,28 @@ def account(seeding: Seeding) -> Account:
 
 
 @pytest.fixture
-def clients(moto_endpoint: str) -> AwsClients:
-    return AwsClients(
+def clients(moto_endpoint: str, seeding: Seeding) -> AwsClients:
+    made = AwsClients(
         AwsSettings(region=REGION, endpoint_url=moto_endpoint, read_only=True, max_attempts=1)
     )
+    intercept(made.sagemaker, "DescribePipeline", lambda request: describe_pipeline(
+        seeding("sagemaker"), request_json(request)["PipelineName"]))  # fmt: skip
+    return made
 
 
-SERVICES = ("iam", "lambda_", "stepfunctions", "ecs", "sqs", "sns", "events", "kms", "sts")
+def describe_pipeline(sagemaker: Any, arn: str) -> Any:
+    """DescribePipeline by ARN as AWS answers it, from moto's pipelines (by name there)."""
+    name = arn.rsplit("/", 1)[-1]
+    if name not in {p["PipelineName"] for p in sagemaker.list_pipelines()["PipelineSummaries"]}:
+        return json_error("ResourceNotFound", "ResourceNotFound", f"Pipeline '{arn}' not found")
+    found = sagemaker.describe_pipeline(PipelineName=name)
+    return json_answer({key: found[key] for key in ("PipelineArn", "PipelineStatus")})
+
+
+SERVICES = (
+    "iam", "lambda_", "stepfunctions", "ecs", "sqs", "sns", "events", "kms", "sts", "kinesis",
+    "firehose", "sagemaker", "codebuild", "codepipeline",
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -345,10 +423,50 @@ def _delete_cluster(account: Account) -> str:
     return CLUSTER_ARN
 
 
-@pytest.mark.parametrize(
-    "delete",
-    [_delete_function, _delete_machine, _delete_queue, _delete_topic, _delete_bus, _delete_cluster],
-)
+def _delete_stream(account: Account) -> str:
+    account.stream()
+    account.client("kinesis").delete_stream(StreamName="clicks")
+    return STREAM_ARN
+
+
+def _delete_delivery_stream(account: Account) -> str:
+    account.delivery_stream()
+    account.client("firehose").delete_delivery_stream(DeliveryStreamName="usage")
+    return DELIVERY_ARN
+
+
+def _delete_pipeline(account: Account) -> str:
+    account.pipeline()
+    account.client("sagemaker").delete_pipeline(
+        PipelineName="retrain", ClientRequestToken="retrain-pipeline-0000000000000000000002"
+    )
+    return PIPELINE_ARN
+
+
+def _delete_project(account: Account) -> str:
+    account.project()
+    account.client("codebuild").delete_project(name="nightly-build")
+    return PROJECT_ARN
+
+
+def _delete_code_pipeline(account: Account) -> str:
+    account.code_pipeline()
+    account.client("codepipeline").delete_pipeline(name="deploy")
+    return CODE_PIPELINE_ARN
+
+
+DELETES = [
+    _delete_function, _delete_machine, _delete_queue, _delete_topic, _delete_bus, _delete_cluster,
+    _delete_stream, _delete_delivery_stream, _delete_pipeline, _delete_project,
+    _delete_code_pipeline,
+]  # fmt: skip
+KINDS = [
+    "lambda", "states", "sqs", "sns", "events", "ecs", "kinesis", "firehose", "sagemaker",
+    "codebuild", "codepipeline",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("delete", DELETES, ids=KINDS)
 def test_a_deleted_target_is_missing(
     account: Account,
     doctor: DoctorRepository,
@@ -372,16 +490,25 @@ def test_a_deleted_target_is_missing(
         lambda account: (account.topic(), TOPIC_ARN)[1],
         lambda account: (account.bus(), BUS_ARN)[1],
         lambda account: (account.cluster(), CLUSTER_ARN)[1],
+        lambda account: (account.stream(), STREAM_ARN)[1],
+        lambda account: (account.delivery_stream(), DELIVERY_ARN)[1],
+        lambda account: (account.pipeline(), PIPELINE_ARN)[1],
+        lambda account: (account.project(), PROJECT_ARN)[1],
+        lambda account: (account.code_pipeline(), CODE_PIPELINE_ARN)[1],
     ],
-    ids=["lambda", "states", "sqs", "sns", "events", "ecs"],
+    ids=KINDS,
 )
 def test_an_existing_target_of_each_kind_exists(
-    account: Account, doctor: DoctorRepository, make: Callable[[Account], str]
+    account: Account,
+    doctor: DoctorRepository,
+    operations: list[str],
+    make: Callable[[Account], str],
 ) -> None:
     account.role()
     facts = doctor.facts(schedule(make(account)))
     assert facts.target is not None
-    assert facts.target.presence is Presence.EXISTS
+    assert facts.target.presence is Presence.EXISTS, facts.target.why
+    only_reads(operations)
 
 
 def test_a_lambda_alias_is_looked_up_with_its_qualifier(
@@ -472,11 +599,49 @@ def test_targets_of_kinds_it_does_not_read_get_a_note_and_no_call(
     account: Account, doctor: DoctorRepository, operations: list[str]
 ) -> None:
     account.role()
-    stream = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/clicks"
-    facts = doctor.facts(schedule(stream))
+    template = f"arn:aws:inspector:{REGION}:{ACCOUNT}:target/0-nvgVhaxX/template/0-7sbz2Kz0"
+    facts = doctor.facts(schedule(template))
     assert facts.target is None
-    assert facts.notes == ("Kinesis targets are not checked for existence",)
-    assert not any(name.startswith("DescribeStream") for name in operations)
+    assert facts.notes == ("Inspector targets are not checked for existence",)
+    assert not any(name.startswith("Describe") for name in operations)
+
+
+def test_a_stream_being_deleted_is_gone(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    # moto deletes at once; AWS answers DELETING for a while, when no PutRecord succeeds.
+    account.role(policy=allow(("*", "*")))
+    account.stream()
+    summary = {"StreamName": "clicks", "StreamARN": STREAM_ARN, "StreamStatus": "DELETING"}
+    intercept(
+        clients.kinesis,
+        "DescribeStreamSummary",
+        lambda _: json_answer({"StreamDescriptionSummary": summary}),
+    )
+    target = doctor.facts(schedule(STREAM_ARN)).target
+    assert target is not None
+    assert (target.presence, target.why) == (Presence.MISSING, "the stream is DELETING")
+    assert found(doctor, schedule(STREAM_ARN)) == {FindingKind.NO_DLQ, FindingKind.TARGET_MISSING}
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [arn.replace(ACCOUNT, "210987654321") for arn in (DELIVERY_ARN, CODE_PIPELINE_ARN)],
+    ids=["firehose", "codepipeline"],
+)
+def test_a_target_looked_up_by_name_in_another_account_is_not_read_here(
+    account: Account, doctor: DoctorRepository, operations: list[str], arn: str
+) -> None:
+    # DescribeDeliveryStream and GetPipeline take a name: this account's namesake must not
+    # be taken for the other account's.
+    account.role()
+    account.delivery_stream()
+    account.code_pipeline()
+    facts = doctor.facts(schedule(arn))
+    assert facts.target is not None
+    assert facts.target.presence is Presence.UNKNOWN
+    assert facts.target.elsewhere == "account 210987654321"
+    assert not {"DescribeDeliveryStream", "GetPipeline"} & set(operations)
 
 
 def test_a_target_in_another_region_is_not_read(
@@ -737,11 +902,7 @@ def test_an_ecs_role_must_pass_the_task_roles(account: Account, doctor: DoctorRe
     assert EXECUTION_ROLE in denied[0]
 
 
-@pytest.mark.parametrize(
-    "delete",
-    [_delete_function, _delete_machine, _delete_queue, _delete_topic, _delete_bus, _delete_cluster],
-    ids=["lambda", "states", "sqs", "sns", "events", "ecs"],
-)
+@pytest.mark.parametrize("delete", DELETES, ids=KINDS)
 def test_a_deleted_target_is_a_finding(
     account: Account, doctor: DoctorRepository, delete: Callable[[Account], str]
 ) -> None:
@@ -999,3 +1160,34 @@ def test_a_trust_scoped_to_another_group_is_found_over_the_wire(
     group_arn = f"arn:aws:scheduler:{REGION}:{ACCOUNT}:schedule-group/finance"
     assert f"not this schedule's group ARN {group_arn}" in missing.message
     assert missing.fix.startswith(f"Add {group_arn} to that statement's aws:SourceArn values")
+
+
+def test_reading_the_targets_alone_sends_no_iam_call_and_still_finds_a_deleted_target(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    # The cleanup view's question: is the target gone? The role does not even exist and
+    # the DLQ and key are missing: none of them is read, and none is a finding (nor a
+    # "could not check").
+    gone = _delete_function(account)
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    orphan = schedule(gone, dlq=DLQ_ARN, key=key)
+    report = doctor.diagnose([orphan], NOW, reads=frozenset({Resource.TARGET}))
+    assert [f.kind for f in report.diagnoses[0].findings] == [FindingKind.TARGET_MISSING]
+    assert operations == ["GetFunction"]
+    assert report.calls == 1
+    assert report.notes == ()
+
+
+def test_facts_not_asked_for_are_left_out_and_the_full_doctor_reads_them_after(
+    account: Account, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    healthy = account.healthy()
+    targets = doctor.facts(healthy, frozenset({Resource.TARGET}))
+    assert (targets.dlq, targets.key, targets.read) == (None, None, {Resource.TARGET})
+    assert targets.target is not None
+    assert targets.target.presence is Presence.EXISTS
+    assert operations == ["GetFunction"]
+    # The doctor's default reads everything; the target read already is not sent again.
+    assert doctor.diagnose([healthy], NOW).diagnoses[0].findings == ()
+    assert operations.count("GetFunction") == 1
+    assert "GetRole" in operations

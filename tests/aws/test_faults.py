@@ -479,3 +479,11 @@ def test_a_page_token_given_twice_stops_the_listing_instead_of_looping(
     assert next(pages) == []
     with pytest.raises(UnreadableAnswerError, match="page token it had already given"):
         next(pages)
+
+
+def test_an_error_built_from_aws_text_anywhere_is_bounded_too() -> None:
+    """Not only translated errors: a repository that quotes AWS itself (GetMetricData's
+    per-query messages) builds its error from text of any length."""
+    from_metrics = UnreadableAnswerError("GetMetricData: " + "z" * 50_000)
+    assert str(from_metrics) == "GetMetricData: " + "z" * 985 + "… (49,015 more characters)"
+    assert str(UnreadableAnswerError("short")) == "short"

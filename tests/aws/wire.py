@@ -41,6 +41,16 @@ def json_error(type_name: str, query_code: str, message: str, status: int = 400)
     )
 
 
+def json_answer(body: dict[str, Any]) -> AWSResponse:
+    """A successful answer of an awsJson service (what moto cannot answer as AWS would)."""
+    return AWSResponse(
+        "https://answer.invalid/",
+        200,
+        cast(Any, {"content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "answered"}),
+        _Body(json.dumps(body).encode()),
+    )
+
+
 def query_error(code: str, message: str, status: int = 400) -> AWSResponse:
     """An error as a query-protocol service (IAM, SNS, STS) answers it: XML."""
     body = (

@@ -9,6 +9,7 @@ from schedtui.core.health.doctor import Diagnosis
 from schedtui.core.health.doctor_table import (
     counts_text,
     finding_rows,
+    findings_phrase,
     merge_notes,
     next_minimum,
     schedule_of,
@@ -109,3 +110,12 @@ def test_the_message_cell_names_resources_not_arns() -> None:
         "The role runner may not lambda:InvokeFunction on ledger:prod (policies read: "
         "delivery, ReadOnly). Queue dlq␛[2J."
     )
+
+
+def test_the_count_says_findings_and_the_schedules_they_are_on() -> None:
+    assert findings_phrase(fleet()) == "6 findings on 4 schedules (2 errors, 3 warnings, 1 info)"
+    assert findings_phrase(fleet(), breakdown=False) == "6 findings on 4 schedules"
+    one = [Diagnosis("alpha", "z", (ERROR,)), Diagnosis("alpha", "clean", ())]
+    assert findings_phrase(one) == "1 finding on 1 schedule (1 error)"
+    assert findings_phrase([Diagnosis("alpha", "clean", ())]) == "no findings"
+    assert findings_phrase([]) == "no findings"

@@ -15,6 +15,7 @@ from schedtui.core.expressions.runs import instants
 from schedtui.core.expressions.zones import load_zone
 from schedtui.core.fleet.timeline import (
     SUGGESTED_WINDOW,
+    ScheduleKey,
     Span,
     Timeline,
     columns_timeline,
@@ -61,25 +62,30 @@ def schedule(
     return Schedule.from_api(data)
 
 
+def summary_of(full: Schedule) -> ScheduleSummary:
+    """What ListSchedules says of ``full``."""
+    return ScheduleSummary.model_construct(
+        arn=full.arn,
+        name=full.name,
+        group_name=full.group_name,
+        state=full.state,
+        last_modification_date=full.last_modification_date,
+        target=None,
+    )
+
+
 def columns_of(schedules: list[Schedule]) -> ScheduleColumns:
     """The store's columns holding ``schedules`` as listed and read."""
     columns = ScheduleColumns()
     listing = columns.begin_listing()
-    summaries = [
-        ScheduleSummary.model_construct(
-            arn=s.arn,
-            name=s.name,
-            group_name=s.group_name,
-            state=s.state,
-            last_modification_date=s.last_modification_date,
-            target=None,
-        )
-        for s in schedules
-    ]
-    columns.put_listed(summaries, listing)
+    columns.put_listed(map(summary_of, schedules), listing)
     for full in schedules:
         columns.put_definition(ScheduleDigest.of(full))
     return columns
+
+
+def named(*names: str, group: str = "default") -> tuple[ScheduleKey, ...]:
+    return tuple(ScheduleKey(group, name) for name in names)
 
 
 def runs_at(found: Timeline) -> dict[datetime, int]:
@@ -180,12 +186,10 @@ def test_collisions_need_the_same_target_and_the_same_minute() -> None:
     ]
     found = timeline(fleet, now, Span.HOUR)
     assert [(c.target_arn, c.at, c.schedules, c.minutes) for c in found.collisions] == [
-        (fn("a"), at(2026, 3, 2, 10, 15), ("default/a1", "default/a2"), 1)
+        (fn("a"), at(2026, 3, 2, 10, 15), named("a1", "a2"), 1)
     ]
     over_a_day = timeline(fleet, now, Span.DAY)
-    assert [(c.schedules, c.minutes) for c in over_a_day.collisions] == [
-        (("default/a1", "default/a2"), 24)
-    ]
+    assert [(c.schedules, c.minutes) for c in over_a_day.collisions] == [(named("a1", "a2"), 24)]
 
 
 def test_different_expressions_collide_only_where_their_runs_meet() -> None:
@@ -199,7 +203,7 @@ def test_different_expressions_collide_only_where_their_runs_meet() -> None:
     assert found.collisions == ()
     found = timeline(fleet, at(2026, 3, 2, 9, 59, 30), Span.HOUR)
     assert [(c.at, c.schedules, c.minutes) for c in found.collisions] == [
-        (at(2026, 3, 2, 10, 0), ("default/every-20", "default/every-30"), 1)
+        (at(2026, 3, 2, 10, 0), named("every-20", "every-30"), 1)
     ]
 
 
@@ -212,13 +216,13 @@ def test_suggestions_go_to_colliding_schedules_without_a_window() -> None:
         schedule("fast-2", "rate(5 minutes)", target="b"),
     ]
     found = timeline(fleet, now, Span.DAY)
-    by_name = {s.schedule: s for s in found.suggestions}
-    assert set(by_name) == {"default/hourly-1", "default/fast-1", "default/fast-2"}
-    assert by_name["default/hourly-1"].window_minutes == SUGGESTED_WINDOW
+    by_name = {s.schedule.name: s for s in found.suggestions}
+    assert {s.schedule for s in found.suggestions} == set(named("hourly-1", "fast-1", "fast-2"))
+    assert by_name["hourly-1"].window_minutes == SUGGESTED_WINDOW
     # Never a window longer than the schedule's own period (5 minutes here).
-    assert by_name["default/fast-1"].window_minutes == 5
-    assert fn("a") in by_name["default/hourly-1"].why
-    assert "1 other schedule " in by_name["default/hourly-1"].why
+    assert by_name["fast-1"].window_minutes == 5
+    assert fn("a") in by_name["hourly-1"].why
+    assert "1 other schedule " in by_name["hourly-1"].why
 
 
 def test_busiest_minutes_most_runs_first_then_earliest_with_their_schedules() -> None:
@@ -236,17 +240,17 @@ def test_busiest_minutes_most_runs_first_then_earliest_with_their_schedules() ->
     ]
     # Named fewest runs first (twice: 2 in the hour, often: 6), up to five: the ones that
     # make the minute busy before the ones that run in every minute.
-    assert found.busiest[1].schedules == ("default/twice", "default/often")
+    assert found.busiest[1].schedules == named("twice", "often")
     assert len(found.busiest[0].schedules) == 5
     # Behind the names: every schedule of the minute, in the same order (what "… 7 more"
     # lists), each once.
     peak = found.busiest[0]
     assert peak.behind[:5] == peak.schedules
-    assert sorted(peak.behind) == sorted(f"default/peak-{n}" for n in range(12))
-    assert found.busiest[1].behind == ("default/twice", "default/often")
+    assert sorted(peak.behind) == sorted(named(*(f"peak-{n}" for n in range(12))))
+    assert found.busiest[1].behind == named("twice", "often")
     # Twelve runs in one minute, four times the hour's average: spread them.
     spread = [s for s in found.suggestions if "busiest" in s.why]
-    assert [s.schedule for s in spread] == [f"default/peak-{n}" for n in range(5)]
+    assert [s.schedule for s in spread] == list(named(*(f"peak-{n}" for n in range(5))))
 
 
 def test_the_columns_give_what_the_definitions_give() -> None:
@@ -267,7 +271,49 @@ def test_the_columns_give_what_the_definitions_give() -> None:
         from_definitions = timeline(fleet, now, span)
         assert columns_timeline(columns, now, span) == from_definitions, span
         assert from_definitions.collisions or span is Span.HOUR  # the case this test is about
-    assert "default/windowed" not in {s.schedule for s in from_definitions.suggestions}
+    assert ScheduleKey("default", "windowed") not in {
+        s.schedule for s in from_definitions.suggestions
+    }
+
+
+# Two schedules whose "group/name" texts are one (AWS allows "/" in neither; a hostile store
+# might), names with the characters a key's text would quote or split on, and two names shown
+# alike (a newline is shown as its stand-in, "␊").
+TWINS = (
+    ScheduleKey("a/b", "c"),
+    ScheduleKey("a", "b/c"),
+    ScheduleKey("q", 'say "hi" #1\nnow'),
+    ScheduleKey("q", 'say "hi" #1␊now'),
+    ScheduleKey('q"#', "1"),
+)
+
+
+def twins_fleet() -> list[Schedule]:
+    """TWINS, all run at 16:30 UTC on one target (each its own ARN: theirs would collide)."""
+    return [
+        schedule(
+            key.name,
+            "cron(30 16 * * ? *)",
+            group=key.group,
+            Arn=f"arn:aws:scheduler:eu-west-1:123456789012:schedule/hostile/twin-{n}",
+        )
+        for n, key in enumerate(TWINS)
+    ]
+
+
+def test_every_schedule_is_carried_by_group_and_name_never_by_their_text() -> None:
+    now = at(2026, 3, 2, 10)
+    fleet = twins_fleet()
+    assert ScheduleKey("a/b", "c").path == ScheduleKey("a", "b/c").path == "a/b/c"
+    for found in (
+        timeline(fleet, now, Span.DAY),
+        columns_timeline(columns_of(fleet), now, Span.DAY),
+    ):
+        (busy,) = found.busiest
+        assert busy.schedules == busy.behind == TWINS
+        (collision,) = found.collisions
+        assert collision.schedules == TWINS
+        assert tuple(s.schedule for s in found.suggestions) == TWINS
 
 
 def test_schedules_listed_but_not_read_are_pending() -> None:
@@ -349,6 +395,6 @@ def test_collisions_cover_exactly_the_minutes_a_target_is_run_twice(
         mine = [c for c in found.collisions if c.target_arn == target]
         assert sum(c.minutes for c in mine) == len(crowded)
         for collision in mine:  # the schedules named run together at the first minute named
-            names = {path.split("/", 1)[1] for path in collision.schedules}
+            names = {key.name for key in collision.schedules}
             assert crowded[collision.at] == names
     assert found.collisions_total == len(found.collisions)  # no cut at this size

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from schedtui.core.health.doctor import Diagnosis, DoctorReport
 from schedtui.core.health.findings import Finding, FindingKind, Severity, by_severity, findings
+from schedtui.core.health.resources import EVERY_RESOURCE, Resource
 from schedtui.core.schedules.schedule import Schedule
 
 ROLE = "arn:aws:iam::123456789012:role/demo-batch-scheduler"
@@ -61,6 +62,7 @@ class FakeDoctor:
     forgets: int = 0
     notes: tuple[str, ...] = ("1 target of a kind the doctor does not check: kinesis",)
     reads_per_schedule: int = 3  # its role, target and DLQ; 0: answered from the cache
+    reads: list[frozenset[Resource]] = field(default_factory=list)  # each call's ``reads``
 
     def diagnose(
         self,
@@ -68,8 +70,10 @@ class FakeDoctor:
         now: datetime,
         *,
         progress: Callable[[int, int], None] | None = None,
+        reads: frozenset[Resource] = EVERY_RESOURCE,
     ) -> DoctorReport:
         self.asked.append([schedule.name for schedule in schedules])
+        self.reads.append(reads)
         if self.gate is not None:
             self.gate.wait(10)
         if self.error is not None:

@@ -141,6 +141,28 @@ async def test_lists_each_reason_once_and_never_the_healthy_one(
         assert app.screen is screen
 
 
+async def test_the_walk_reads_the_targets_alone_no_role_and_still_finds_the_gone_one(
+    planted: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
+) -> None:
+    # The group's role does not exist: read, it would be the doctor's ROLE_MISSING; cleanup
+    # never reads it (IAM's 5 calls a second were most of the walk), nor says it unchecked.
+    app = make_app(planted)
+    clients = app.session.backend.clients
+    sent: list[str] = []  # (the app's own header asks STS who the caller is: not counted)
+    for client in (clients.iam, clients.sqs, clients.kms):
+        client.meta.events.register(
+            "before-call", lambda model, **_: sent.append(model.service_model.service_name)
+        )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_cleanup(pilot)
+        assert ("target gone", f"{GROUP}/{ORPHAN}") in rows(screen)
+        assert "sqs" in sent  # the targets were read, over the wire
+        assert set(sent) == {"sqs"}, sent
+        shown = static_text(app, "#notes")
+        assert "role" not in shown
+        assert "check" not in shown
+
+
 async def test_the_export_is_written_before_the_first_delete_and_holds_each_one(
     planted: AwsSettings,
     make_app: Callable[..., SchedtuiApp],

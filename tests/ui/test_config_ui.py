@@ -116,3 +116,21 @@ async def test_a_theme_that_cannot_be_remembered_is_said_once(
         await pilot.pause()
         assert said == ["could not remember the theme"]
         assert app.theme == "schedtui-ansi"  # the app carries on
+
+
+def toasts(app: SchedtuiApp) -> str:
+    """The notifications on screen, their wrapped lines joined."""
+    shown = (toast.render() for toast in app.screen.query("Toast"))
+    return " ".join(" ".join(str(getattr(body, "plain", body)).split()) for body in shown)
+
+
+async def test_the_demo_says_at_start_that_the_definitions_cache_is_off(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    for argv, said in ((["--demo"], True), ([], False), (["--no-cache"], False)):
+        options = app_options(build_parser().parse_args(argv), Context(AwsSettings()))
+        app = make_app(settings, notices=options.notices)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await loaded(pilot)
+            shown = toasts(app)
+            assert ("Demo: the definitions cache is off" in shown) is said, (argv, shown)

@@ -1,6 +1,7 @@
 """The groups list's INV/MO and USD/MO columns and its cost line: counted from the store's
 columns, equal to what the whole definitions (GetSchedule) give, retries from the metrics
-included, the note at 80x24, and metrics that cannot be read said so."""
+included, the line worded for 120 and for 80 columns (never cut), and metrics that cannot be
+read said so."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from schedtui.aws.errors import AccessDeniedError
 from schedtui.aws.metrics_repo import MetricsRepository
 from schedtui.aws.session import AwsSettings
 from schedtui.core.fleet.cost import cost_report
-from schedtui.core.fleet.prices import PRICE_BRIEF
+from schedtui.core.fleet.prices import PRICE_BASIS, PRICE_BRIEF, PRICE_TERSE
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.widgets.virtual_table import VirtualTable
 from tests.ui.test_app import FIXED, SIZE, loaded, scheduler, static_text, wait_for
+from tests.ui.test_sizes import screen_lines
 
 
 def every_schedule(settings: AwsSettings) -> list[Schedule]:
@@ -62,10 +64,12 @@ def column_texts(table: VirtualTable, key: str) -> dict[str, str]:
 
 
 async def counted(pilot: Pilot[None], app: SchedtuiApp) -> GroupsScreen:
-    """The groups list once every definition is counted."""
+    """The groups list once listed and every definition counted, the cost line drawn."""
+    await loaded(pilot)
     screen = app.screen
     assert isinstance(screen, GroupsScreen)
     await wait_for(pilot, lambda: screen.cost is not None and not screen.cost.unknown)
+    await pilot.pause(0.1)
     return screen
 
 
@@ -76,9 +80,7 @@ async def test_each_group_shows_its_invocations_and_share(
     expected = cost_report(every_schedule(settings), FIXED, {"billing": 60.0})
     app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(pilot)
         screen = await counted(pilot, app)
-        await pilot.pause(0.1)
         table = screen.table
         invocations = column_texts(table, "invocations")
         usd = column_texts(table, "usd")
@@ -112,13 +114,37 @@ async def test_the_cost_line_fits_80_columns_and_says_unread_retries(
     monkeypatch.setattr(MetricsRepository, "retries_per_month", denied)
     app = make_app(settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
         screen = await counted(pilot, app)
-        await pilot.pause(0.1)
         assert screen.cost is not None
         assert not screen.cost.retries_known
-        lines = [line.strip() for line in static_text(app, "#status").splitlines()]
-        assert len(lines) == 2
-        # The account's figure and the note come first: what is cut at 80 is the price's tail.
-        assert lines[1].startswith(f"{screen.cost.invocations:,.0f} inv/mo: USD 0.00/mo")
-        assert "target costs not included (retries not read)" in lines[1]
+        # Shorter words, never a cut: the figures, the exclusion, the unread retries and the
+        # price basis all fit 78 cells (the line's padding); the price's date gave way.
+        assert cost_line_shown(app) == (
+            f"{screen.cost.invocations:,.0f} inv/mo: USD 0.00/mo excl. targets "
+            f"(retries unread) · {PRICE_BASIS}"
+        )
+
+
+def cost_line_shown(app: SchedtuiApp) -> str:
+    """The cost line as the terminal shows it: the status's second line, as composed."""
+    status = app.screen.query_one("#status")
+    return screen_lines(app)[status.region.y + 1].strip()
+
+
+async def test_the_cost_line_keeps_its_price_at_120_and_at_80_columns(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await counted(pilot, app)
+        assert screen.cost is not None
+        figures = f"{screen.cost.billed:,.0f} inv/mo: USD 0.00/mo"
+        wide = cost_line_shown(app)
+        assert wide == f"{figures}, target costs not included · {PRICE_BRIEF}"
+        # The operator's SSH window is 80 columns: shorter words, the price and its date
+        # still there, nothing cut at the edge.
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: cost_line_shown(app) != wide)
+        narrow = cost_line_shown(app)
+        assert narrow == f"{figures} excl. targets · {PRICE_TERSE}"
+        assert screen.query_one("#status").content_size.width == 78  # what it had to fit

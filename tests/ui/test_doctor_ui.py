@@ -17,6 +17,7 @@ from schedtui.aws.errors import ThrottledError
 from schedtui.aws.session import AwsSettings
 from schedtui.core.health.doctor_table import finding_key, schedule_of
 from schedtui.core.health.findings import Finding, FindingKind, Severity
+from schedtui.core.table import TableRow
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import completions
@@ -28,6 +29,7 @@ from schedtui.ui.session import show_state
 from tests.ui.doctor_fakes import ROLE, FakeDoctor
 from tests.ui.test_activity_tabs import detail
 from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
+from tests.ui.test_sizes import screen_lines
 from tests.ui.test_snapshots import SIZES, SnapCompare, open_daily_backup, steady
 
 DAILY = "batch-jobs-group/daily-backup-schedule"
@@ -159,8 +161,12 @@ async def fleet(pilot: Pilot[None], command: str = "doctor") -> DoctorScreen:
     return screen
 
 
+def shown_rows(app: SchedtuiApp) -> list[TableRow]:
+    return [table(app).rows[i] for i in range(table(app).row_count)]
+
+
 def severities(app: SchedtuiApp) -> list[str]:
-    return [row.cells[0] for row in (table(app).rows[i] for i in range(table(app).row_count))]
+    return [row.cells[0] for row in shown_rows(app)]
 
 
 async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_and_name(
@@ -172,7 +178,7 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         screen = await fleet(pilot)
         listed = len(app.session.store)
         assert sum(len(names) for names in doctor.asked) == listed  # every listed schedule
-        rows = [table(app).rows[i] for i in range(table(app).row_count)]
+        rows = shown_rows(app)
         order = {"ERROR": 0, "WARNING": 1, "INFO": 2}
         keys = [(order[row.cells[0]], *schedule_of(row.key)) for row in rows]
         assert keys == sorted(keys)
@@ -201,6 +207,60 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         assert doctor.forgets == 1
         assert sum(len(names) for names in doctor.asked) == 2 * listed
         assert table(app).row_count == everything
+
+
+async def test_at_80_columns_the_message_keeps_its_room(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = start(make_app, settings, FakeDoctor())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet(pilot)
+        await pilot.pause()
+        shown = table(app)
+        top = shown.scrollable_content_region.y  # the header line, then the rows
+        lines = screen_lines(app)
+        header = lines[top]
+        # Every column on screen, none scrolled off the right edge (no angle quote).
+        assert header.split() == ["SEVERITY", "KIND", "SCHEDULE", "MESSAGE"]
+        message_at = header.index("MESSAGE")
+        assert len(header) - message_at >= 30
+        rows = shown_rows(app)[:8]
+        assert any(len(row.cells[3]) > 30 for row in rows)  # messages that must be cut
+        for offset, row in enumerate(rows, 1):
+            line = lines[top + offset]
+            cell = line[message_at:].rstrip()
+            # At least 29 characters of the message, then the ellipsis if it goes on.
+            assert cell.startswith(row.cells[3][: min(29, len(row.cells[3]))]), line
+            assert len(cell) >= min(30, len(row.cells[3])), line
+            # The kind and the schedule give way but still say something.
+            assert line[header.index("KIND") : message_at].split()
+
+
+def expected_count(rows: list[TableRow]) -> tuple[str, str]:
+    """The title's count worked out from the rows shown (every severity): the findings,
+    the schedules they are on, and the breakdown, as ``schedtui doctor`` words them."""
+    on = {schedule_of(row.key) for row in rows}
+    by = {level: sum(row.cells[0] == level for row in rows) for level in ("ERROR", "WARNING")}
+    info = sum(row.cells[0] == "INFO" for row in rows)
+    head = f"{len(rows)} findings on {len(on)} schedules"
+    return head, f"{head} ({by['ERROR']} errors, {by['WARNING']} warnings, {info} info)"
+
+
+async def test_the_title_counts_findings_and_schedules_in_the_cli_s_words(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = start(make_app, settings, FakeDoctor())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await fleet(pilot)
+        rows = shown_rows(app)
+        head, whole = expected_count(rows)
+        assert f"Doctor · {whole} · showing all (f)" in str(table(app).border_title)
+        # At 80 columns the breakdown gives way (f shows it); the count's words stay.
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: whole not in str(table(app).border_title))
+        title = str(table(app).border_title)
+        assert f"Doctor · {head} · showing all (f)" in title
+        assert title in screen_lines(app)[table(app).region.y]  # drawn whole on the border
 
 
 async def test_while_checking_the_title_never_says_no_findings_and_the_fix_always_shows(
@@ -322,7 +382,7 @@ async def test_slash_filters_the_findings_and_typing_never_reaches_the_keys(
         await pilot.pause()
         assert app.screen is screen
         assert screen.minimum is Severity.INFO
-        rows = [table(app).rows[i] for i in range(table(app).row_count)]
+        rows = shown_rows(app)
         assert [(row.cells[1], schedule_of(row.key)) for row in rows] == [
             ("fifo-dlq", ("orders", "order-status-sync"))
         ]

@@ -9,6 +9,7 @@ sends those members back byte for byte; an edit that keeps a stand-in is refused
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -23,7 +24,8 @@ from schedtui.ui.screens.dialogs import ConfirmScreen
 from schedtui.ui.screens.group_form import GroupFormScreen
 from schedtui.ui.screens.groups import GroupsScreen
 from schedtui.ui.screens.schedule_form import ScheduleFormScreen, widget_id
-from tests.ui.test_app import SIZE, loaded, on_screen, table, wait_for
+from tests.aws.lossy_proxy import LossyProxy
+from tests.ui.test_app import SIZE, loaded, on_screen, static_text, table, wait_for
 from tests.ui.test_schedule_form import form, message, open_form, set_field
 
 GROUP = "hostile-group"
@@ -170,6 +172,33 @@ async def test_notifications_and_errors_are_printable(
         bodies = [str(getattr(body, "plain", body)) for body in (t.render() for t in toasts)]
         assert all(clean(body) for body in bodies)
         assert any("bad ␛]2;PWNED␇ news" in body for body in bodies), bodies
+
+
+async def test_a_huge_aws_message_reaches_the_notification_and_the_status_line_bounded(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    """The groups listing is denied with a 100,000-character message: the toast and the
+    header's error say its start and how much was cut, printable."""
+    huge = "\x1b[2J denied because " + "y" * 100_000
+    with LossyProxy(settings.endpoint_url or "", deny_message=huge) as proxy:
+        proxy.spoil("GET", "/schedule-groups", "deny")
+        through = AwsSettings(region="us-east-1", endpoint_url=proxy.url, max_attempts=1)
+        app = make_app(through)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await wait_for(pilot, lambda: bool(app.session.error_log))
+            await pilot.pause(0.3)
+            (toast,) = app.screen.query("Toast")
+            body = str(getattr(toast.render(), "plain", toast.render()))
+            said = " ".join(body.split())  # the toast wraps its lines
+            assert "access denied: ␛[2J denied because yyy" in said
+            assert re.search(r"yyy… \([\d,]+ more characters\)", said)
+            assert len(said) < 1_200
+            assert clean(on_screen(app))
+            (logged,) = app.session.error_log
+            assert logged.endswith(said[-40:])
+            # What the status line shows (cut to the terminal's width) is that same text.
+            assert app.session.store.last_error == logged
+            assert "access denied: ␛[2J denied" in static_text(app, "StatusHeader")
 
 
 async def test_pasted_control_characters_reach_no_input_raw(

@@ -165,6 +165,30 @@ def test_a_fit_column_grows_to_its_longest_cell_up_to_a_share_of_the_width() -> 
     assert column_widths(columns, 100, {}, {1: 1})[1] == 3  # never below three cells
 
 
+def test_a_reserved_column_keeps_its_minimum_and_the_widest_fit_column_gives_way() -> None:
+    columns = (
+        Column("level", "LEVEL", 8),
+        Column("kind", "KIND", 12, fit=True),
+        Column("name", "NAME", 16, fit=True),
+        Column("text", "TEXT", 30, flex=True, reserve=True),
+    )
+    long_cells = {1: 25, 2: 35}
+    # 80 cells: 2 + 3 gaps + 8 + 32 (the text's 40% share) leave 35 for kind and name; the
+    # name (widest) gives way first, then both a cell at a time (a tie: the leftmost).
+    assert column_widths(columns, 80, long_cells) == (8, 17, 18, 32)
+    # 120 cells: the text keeps 48 (40%), the name gives a cell for it.
+    assert column_widths(columns, 120, long_cells) == (8, 25, 34, 48)
+    # Room enough: the fit columns grow whole and the text takes the rest.
+    assert column_widths(columns, 140, long_cells) == (8, 25, 35, 67)
+    # Too narrow for the minimums: nothing below them (the table scrolls sideways).
+    assert column_widths(columns, 50, long_cells) == (8, 12, 16, 30)
+    # A width the operator set (< and >) is kept; the other fit column gives way alone.
+    assert column_widths(columns, 80, long_cells, {2: 30}) == (8, 12, 30, 32)
+    # Without `reserve` the fit columns grow as before and push the text off the edge.
+    plain = (*columns[:3], Column("text", "TEXT", 30, flex=True))
+    assert column_widths(plain, 80, long_cells) == (8, 25, 35, 30)
+
+
 @pytest.mark.parametrize(
     ("text", "width", "expected"),
     [

@@ -70,6 +70,8 @@ class RunsReport:
     "throttles", "duration p50", "duration p99", "duration max"; seconds for durations,
     None when AWS had no datapoint). ``faults``: a part that could not be fetched ->
     the message (e.g. "logs": "AccessDenied: ..."): the other parts are still shown.
+    ``causes``: the error behind each fault, for a caller that tells faults apart (the
+    CLI's exit code says "denied" apart from "failed").
     ``notes``: what the operator must know to read it right (e.g. "all executions of the
     state machine: nothing ties an execution to this schedule")."""
 
@@ -84,3 +86,4 @@ class RunsReport:
     failures: list[FailureLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     faults: dict[str, str] = field(default_factory=dict)
+    causes: dict[str, Exception] = field(default_factory=dict, repr=False, compare=False)

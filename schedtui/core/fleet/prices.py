@@ -18,12 +18,20 @@ FREE_INVOCATIONS_PER_MONTH: Final = 14_000_000  # per account, every month
 USD_PER_MILLION: Final = 1.00  # each million invocations after the free ones
 
 TARGETS_NOT_INCLUDED: Final = "target costs (Lambda, Step Functions...) not included"
-# The groups list's status line: short, so it fits 120 columns whole.
+# The groups list's status line: short, so it fits 120 columns whole (``cost_line.py``).
 TARGETS_BRIEF: Final = "target costs not included"
 PRICE_BRIEF: Final = (
     f"{FREE_INVOCATIONS_PER_MONTH // 1_000_000}M free, then USD {USD_PER_MILLION:.2f}/M "
     f"(price of {PRICE_READ_ON.isoformat()})"
 )
+# Shorter wordings for narrow terminals (``cost_line.py`` picks the longest that fits): the
+# price basis without its date is the last to go, never the price itself.
+TARGETS_TERSE: Final = "excl. targets"
+PRICE_TERSE: Final = (
+    f"{FREE_INVOCATIONS_PER_MONTH // 1_000_000}M free, USD {USD_PER_MILLION:g}/M "
+    f"({PRICE_READ_ON.isoformat()})"
+)
+PRICE_BASIS: Final = f"{FREE_INVOCATIONS_PER_MONTH // 1_000_000}M free, USD {USD_PER_MILLION:g}/M"
 PRICE_NOTE: Final = (
     f"Scheduler invocations only: first {FREE_INVOCATIONS_PER_MONTH // 1_000_000} million a "
     f"month free, then USD {USD_PER_MILLION:.2f} per million ({PRICE_SOURCE}, read "

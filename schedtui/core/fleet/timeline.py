@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from itertools import accumulate, chain, pairwise
 from operator import add
-from typing import Final
+from typing import Final, NamedTuple
 
 from schedtui.core.expressions.errors import ExpressionError, ZoneError
 from schedtui.core.expressions.parse import (
@@ -56,6 +56,19 @@ BUSY_RUNS: Final = 10
 _FEW: Final = 8
 
 
+class ScheduleKey(NamedTuple):
+    """A schedule, by its group and name: two fields, never one "group/name" text, which a
+    hostile name makes ambiguous (group "a/b" with name "c" reads as group "a" with name
+    "b/c"). ``path`` is that text, for display only."""
+
+    group: str
+    name: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.group}/{self.name}"
+
+
 class Span(Enum):
     HOUR = ("1h", timedelta(hours=1))
     DAY = ("24h", timedelta(days=1))
@@ -78,23 +91,23 @@ class Span(Enum):
 class BusyMinute:
     at: datetime  # the minute's start, UTC
     runs: int
-    schedules: tuple[str, ...]  # "group/name", the first few (fewest runs in the span first)
+    schedules: tuple[ScheduleKey, ...]  # the first few (fewest runs in the span first)
     # Every schedule that runs in it, in the same order (``schedules`` is its first
     # MAX_NAMES): what the screen lists on "… N more". Empty: only ``schedules`` is known.
-    behind: tuple[str, ...] = ()
+    behind: tuple[ScheduleKey, ...] = ()
 
 
 @dataclass(frozen=True)
 class Collision:
     target_arn: str
     at: datetime  # the first minute they collide in, UTC
-    schedules: tuple[str, ...]  # "group/name", two or more
+    schedules: tuple[ScheduleKey, ...]  # two or more
     minutes: int = 1  # how many minutes of the span these schedules collide in
 
 
 @dataclass(frozen=True)
 class Suggestion:
-    schedule: str  # "group/name"
+    schedule: ScheduleKey
     window_minutes: int  # a FlexibleTimeWindow that would spread the load
     why: str
 
@@ -123,7 +136,7 @@ class _Fleet:
     only. Instants are float seconds since 1970 (``NO_TIME``: none), as the columns hold
     them."""
 
-    path: Callable[[int], str]
+    key: Callable[[int], ScheduleKey]  # index -> the schedule
     expressions: list[str] = field(default_factory=list)
     zones: list[str] = field(default_factory=list)
     starts: list[float] = field(default_factory=list)
@@ -155,14 +168,14 @@ class _Fleet:
 
 def timeline(schedules: Sequence[Schedule], now: datetime, span: Span) -> Timeline:
     """The timeline of whole definitions (e.g. those ``DetailsCache.whole`` read)."""
-    paths: list[str] = []
-    fleet = _Fleet(paths.__getitem__)
+    keys: list[ScheduleKey] = []
+    fleet = _Fleet(keys.__getitem__)
     for schedule in schedules:
         if schedule.state != "ENABLED":
             fleet.skipped += 1
             continue
         digest = ScheduleDigest.of(schedule)
-        paths.append(f"{digest.group}/{digest.name}")
+        keys.append(ScheduleKey(digest.group, digest.name))
         fleet.add(
             digest.expression,
             digest.zone,
@@ -180,7 +193,12 @@ def columns_timeline(columns: ScheduleColumns, now: datetime, span: Span) -> Tim
     listed but not read yet are counted in ``pending``. Call it off the UI thread: it holds
     the columns' lock while it copies them (a few tenths of a second at 100,000)."""
     rows: list[int] = []
-    fleet = _Fleet(lambda index: columns.path(rows[index]))
+
+    def key(index: int) -> ScheduleKey:
+        row = rows[index]
+        return ScheduleKey(columns.groups.values[columns.group[row]], columns.names[row])
+
+    fleet = _Fleet(key)
     with columns.lock:
         expressions, zones = columns.expressions.values, columns.zones.values
         targets = columns.targets.values
@@ -436,14 +454,14 @@ def _compute(fleet: _Fleet, now: datetime, span: Span) -> Timeline:
     counting = _Counting(fleet, now, span)
     counting.sign()
     counts = counting.per_minute()
-    path, windows = fleet.path, fleet.windows
+    key, windows = fleet.key, fleet.windows
 
     def ordered(indexes: Iterable[int]) -> list[int]:
         """Most runs in the span first, then in the fleet's order."""
         return sorted(indexes, key=lambda i: (-counting.runs_of(i), i))
 
-    def named(indexes: Iterable[int]) -> list[str]:
-        return [path(i) for i in indexes]
+    def named(indexes: Iterable[int]) -> list[ScheduleKey]:
+        return [key(i) for i in indexes]
 
     def rarest(indexes: Iterable[int]) -> list[int]:
         """Fewest runs in the span first: what makes a minute busy is the schedules that
@@ -453,13 +471,13 @@ def _compute(fleet: _Fleet, now: datetime, span: Span) -> Timeline:
     behind = counting.busiest(counts)
     # A schedule behind several busy minutes is named once (an every-minute one is behind
     # all of them).
-    paths: dict[int, str] = {}
+    keys: dict[int, ScheduleKey] = {}
 
-    def everyone(held: list[int]) -> tuple[str, ...]:
+    def everyone(held: list[int]) -> tuple[ScheduleKey, ...]:
         for index in held:
-            if index not in paths:
-                paths[index] = path(index)
-        return tuple(map(paths.__getitem__, held))
+            if index not in keys:
+                keys[index] = key(index)
+        return tuple(map(keys.__getitem__, held))
 
     busiest = []
     for minute, held in behind:
@@ -477,7 +495,7 @@ def _compute(fleet: _Fleet, now: datetime, span: Span) -> Timeline:
         if windows[index] or index in suggestions:
             return
         window = min(SUGGESTED_WINDOW, counting.period(index))
-        suggestions[index] = Suggestion(path(index), window, why)
+        suggestions[index] = Suggestion(key(index), window, why)
 
     label = span.label
     for target, first, held, minutes in found:

@@ -51,7 +51,13 @@ from schedtui.core.health.policy import (
     evaluate_role,
     scheduler_trust,
 )
-from schedtui.core.health.resources import Presence, ResourceFacts, RoleFacts, ScheduleFacts
+from schedtui.core.health.resources import (
+    Presence,
+    Resource,
+    ResourceFacts,
+    RoleFacts,
+    ScheduleFacts,
+)
 from schedtui.core.schedules.arns import (
     Arn,
     TargetKind,
@@ -681,7 +687,8 @@ def diagnose(
     found += _schedule_rules(schedule, now, region, done)
     if facts is not None:
         found += _target_rules(schedule, facts)  # first among equals: the most basic
-        found += _role_rules(schedule, facts, region)
+        if Resource.ROLE in facts.read:  # a role not read is no finding (resources.py)
+            found += _role_rules(schedule, facts, region)
         found += _dlq_rules(schedule, facts, done)
         found += _key_rules(facts)
     return by_severity(found)

@@ -3,7 +3,8 @@ name (the order a fleet is triaged in), at or above a chosen severity.
 
 Every cell that came from AWS (names, messages) goes through ``printable``: the virtual
 table shows cells literally, never as markup, but the terminal still must not receive them
-raw. Pure: ``ui/screens/doctor.py`` shows it.
+raw. Pure: ``ui/screens/doctor.py`` shows it. ``findings_phrase`` is the count both the
+fleet doctor's title and ``schedtui doctor``'s summary say.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from schedtui.core.health.doctor import Diagnosis
 from schedtui.core.health.findings import Finding, Severity, severity_rank
@@ -23,7 +24,8 @@ COLUMNS = (
     Column("severity", "SEVERITY", 8),
     Column("kind", "KIND", 12, fit=True),
     Column("schedule", "SCHEDULE", 16, fit=True, cut="middle"),
-    Column("message", "MESSAGE", 20, flex=True),
+    # The row's point: at 80 columns it keeps 30 cells, the kind and the name give way.
+    Column("message", "MESSAGE", 30, flex=True, reserve=True),
 )
 # The virtual table's component classes ("error", "warning"): the row's colour.
 _STYLE = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: ""}
@@ -98,6 +100,24 @@ def counts_text(counts: Counter[Severity]) -> str:
             word = severity.value if severity is Severity.INFO or count == 1 else f"{severity}s"
             parts.append(f"{count:,} {word}")
     return ", ".join(parts) or "no findings"
+
+
+def findings_phrase(diagnoses: Sequence[Diagnosis], *, breakdown: bool = True) -> str:
+    """How every doctor counts, in the same words: the fleet doctor's title and
+    ``schedtui doctor``'s summary both say "8 findings on 5 schedules (2 errors, 5
+    warnings, 1 info)" (``breakdown``: the part in brackets), or "no findings". Findings
+    and the schedules that have them: one count alone misleads (one schedule with ten
+    findings is not ten broken schedules)."""
+    found = sum(len(diagnosis.findings) for diagnosis in diagnoses)
+    if not found:
+        return "no findings"
+    on = sum(1 for diagnosis in diagnoses if diagnosis.findings)
+    phrase = f"{_count(found, 'finding')} on {_count(on, 'schedule')}"
+    return f"{phrase} ({counts_text(severity_counts(diagnoses))})" if breakdown else phrase
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 # How aws/doctor_repo.py counts a note over the schedules of one diagnose call.

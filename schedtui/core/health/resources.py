@@ -10,7 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
+
+
+class Resource(StrEnum):
+    """What the doctor reads, to ask for part of it: the cleanup view needs only whether
+    each target still exists, not the roles (IAM, at 5 requests a second, the slow part)."""
+
+    ROLE = "role"  # the execution role: its trust and identity policies
+    TARGET = "target"  # the target (an ECS target's task definition too)
+    DLQ = "dlq"
+    KEY = "key"
+
+
+EVERY_RESOURCE: Final = frozenset(Resource)
 
 
 class Presence(StrEnum):
@@ -55,8 +68,10 @@ class ResourceFacts:
 
 @dataclass(frozen=True)
 class ScheduleFacts:
-    """Everything gathered for one schedule. None: not applicable (no DLQ, no key) or a
-    target kind the doctor does not check (then ``notes`` says so)."""
+    """Everything gathered for one schedule. None: not applicable (no DLQ, no key), not
+    read (``read`` leaves it out), or a target kind the doctor does not check (then
+    ``notes`` says so). A role left out of ``read`` is a placeholder the rules never judge:
+    what was not read is no finding, and no "could not check" either."""
 
     role: RoleFacts
     target: ResourceFacts | None = None
@@ -64,3 +79,4 @@ class ScheduleFacts:
     dlq: ResourceFacts | None = None
     key: ResourceFacts | None = None
     notes: tuple[str, ...] = ()
+    read: frozenset[Resource] = EVERY_RESOURCE  # what was asked for

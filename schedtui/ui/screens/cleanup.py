@@ -3,11 +3,11 @@ gone; ``core/health/cleanup.py`` says which), to mark and delete.
 
 The walk over the fleet (whole definitions a page at a time, progress, stop on leave, r
 again) is ``fleet_scan.py``'s, shared with the fleet doctor, whose ``diagnose`` of each page
-adds the target-gone ones. Deleting goes through the schedules' own delete flow
-(``flows/deletion.py``: a fresh read, the typed confirmation, the chokepoint, read-only
-refused, the audit log, one outcome per schedule), with the export written after the
-confirmation and before the first delete is sent (``aws/cleanup_export.py``): if it cannot be
-written, nothing is deleted.
+adds the target-gone ones, reading the targets alone (``READS``: no role, DLQ or key).
+Deleting goes through the schedules' own delete flow (``flows/deletion.py``: a fresh read,
+the typed confirmation, the chokepoint, read-only refused, the audit log, one outcome per
+schedule), with the export written after the confirmation and before the first delete is
+sent (``aws/cleanup_export.py``): if it cannot be written, nothing is deleted.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rich.text import Text
 from schedtui.aws.cleanup_export import write_export
 from schedtui.core.health.cleanup import Candidate, candidates, export_document
 from schedtui.core.health.doctor import DoctorReport
+from schedtui.core.health.resources import Resource
 from schedtui.core.paths import shown
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.table import Column, TableRow
@@ -61,6 +62,8 @@ class CleanupScreen(FleetScanScreen):
     NOUN = "Cleanup"
     MARKABLE = True  # ctrl+d deletes the marked rows
     HINT = "space marks, a marks all; ctrl+d exports them, then deletes"
+    # Only "target gone" needs AWS: the roles, DLQs and keys are never read (nor judged).
+    READS = frozenset({Resource.TARGET})
 
     def __init__(self, group: str | None = None) -> None:
         super().__init__(group)

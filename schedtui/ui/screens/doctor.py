@@ -14,12 +14,11 @@ from schedtui.core.health.doctor import Diagnosis, DoctorReport
 from schedtui.core.health.doctor_table import (
     COLUMNS,
     MINIMUM_TEXT,
-    counts_text,
     finding_index,
     finding_rows,
+    findings_phrase,
     next_minimum,
     schedule_of,
-    severity_counts,
 )
 from schedtui.core.health.findings import Severity
 from schedtui.core.schedules.arns import short_arns
@@ -28,6 +27,8 @@ from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
+
+_TITLE_EDGES = 6  # the border's corners and lines, and the spaces around the title
 
 
 class DoctorScreen(FleetScanScreen):
@@ -64,8 +65,18 @@ class DoctorScreen(FleetScanScreen):
         return finding_rows(self.diagnoses, self.minimum)
 
     def title_parts(self) -> list[str]:
-        found = self.tally(counts_text(severity_counts(self.diagnoses)), bool(self.diagnoses))
-        return [*super().title_parts(), found, f"showing {MINIMUM_TEXT[self.minimum]} (f)"]
+        """The count in ``schedtui doctor``'s words (``findings_phrase``), its breakdown by
+        severity where the title has the room (not at 80 columns: ``f`` shows it)."""
+        scope, showing = super().title_parts(), f"showing {MINIMUM_TEXT[self.minimum]} (f)"
+        anything = bool(self.diagnoses)
+        whole = [*scope, self.tally(findings_phrase(self.diagnoses), anything), showing]
+        if len(" · ".join([self.NOUN, *whole])) + _TITLE_EDGES <= self.size.width:
+            return whole
+        short = findings_phrase(self.diagnoses, breakdown=False)
+        return [*scope, self.tally(short, anything), showing]
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.redraw)  # the title's words follow the width
 
     def line_text(self, row: TableRow | None) -> Text:
         """The cursor's finding, at most two lines of it, then its fix whole: the fix must

@@ -31,6 +31,7 @@ from textual.widgets import Input, Static
 from schedtui.aws.errors import AwsError
 from schedtui.core.health.doctor import DoctorReport
 from schedtui.core.health.doctor_table import merge_notes
+from schedtui.core.health.resources import EVERY_RESOURCE, Resource
 from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.table import Column, TableRow
 from schedtui.core.text import printable
@@ -87,6 +88,8 @@ class FleetScanScreen(AppScreen):
     PAGE: ClassVar[int] = 100  # summaries per page: one ListSchedules page's worth
     MARKABLE: ClassVar[bool] = False  # space marks rows: only where a bulk action uses them
     HINT: ClassVar[str] = ""  # the last line of the notes: keys the table's rows take
+    # What the doctor reads for ``diagnose``: a check that needs less reads less.
+    READS: ClassVar[frozenset[Resource]] = EVERY_RESOURCE
 
     def __init__(self, group: str | None = None) -> None:
         super().__init__()
@@ -360,9 +363,10 @@ class FleetScanScreen(AppScreen):
     def diagnose(
         self, schedules: list[Schedule], now: datetime, progress: Progress
     ) -> DoctorReport:
-        """The doctor over a page (in the worker): both fleet checks ask it."""
+        """The doctor over a page (in the worker): both fleet checks ask it, for their
+        ``READS``."""
         return self.session.backend.doctor.diagnose(
-            schedules, now, progress=lambda done, _total: progress(done)
+            schedules, now, progress=lambda done, _total: progress(done), reads=self.READS
         )
 
     def tally(self, found: str, anything: bool) -> str:

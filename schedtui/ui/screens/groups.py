@@ -5,7 +5,8 @@ and Scheduler bill (``core/fleet/cost.py``), counted from the store's columns in
 thread (100,000 schedules without building one Schedule), again when definitions changed
 (at most every ``_COST_PAUSE`` seconds while they pour in) or the month moved on
 (``_COST_EVERY``); the retries come from the groups' metrics, read again at the monitor's
-refresh interval (as the failure columns are).
+refresh interval (as the failure columns are). The line is worded for its width
+(``core/fleet/cost_line.py``): shorter words at 80 columns, never a cut price.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from time import monotonic
 from typing import Final
 
 from textual import work
+from textual.widgets import Static
 
 from schedtui.aws.errors import AwsError
 from schedtui.core.fleet.cost import CostReport, columns_cost_report
-from schedtui.core.fleet.prices import PRICE_BRIEF, TARGETS_BRIEF
+from schedtui.core.fleet.cost_line import cost_line
 from schedtui.core.schedules.columns import ScheduleColumns
 from schedtui.core.schedules.store import GROUP_COLUMNS
 from schedtui.core.table import TableRow
@@ -80,14 +82,17 @@ class GroupsScreen(TableScreen):
         report = self.cost
         if report is None:
             return "Cost: counting…" if self.session.store.listed else ""
-        so_far = "So far " if report.unknown or not self.session.store.complete else ""
-        total = report.invocations + report.retries
-        retried = f" ({report.retries:,.0f} retries)" if report.retries else ""
-        unread = " (retries not read)" if self._retries_problem else ""
-        return (
-            f"{so_far}{total:,.0f} inv/mo{retried}: USD {report.usd:,.2f}/mo, {TARGETS_BRIEF}"
-            f"{unread} · {PRICE_BRIEF}"
+        # Worded for the line's width: at 80 columns shorter words, never a cut price.
+        room = self.query_one("#status", Static).content_size.width or self.size.width - 2
+        return cost_line(
+            report,
+            room,
+            so_far=bool(report.unknown) or not self.session.store.complete,
+            retries_unread=bool(self._retries_problem),
         )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.reload_status)  # the cost line's wording follows the width
 
     # -- cost: counted off the UI thread ---------------------------------------------------
 

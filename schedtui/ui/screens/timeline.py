@@ -24,7 +24,7 @@ from textual.containers import Horizontal
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Sparkline, Static
 
-from schedtui.core.fleet.timeline import Span, Timeline, columns_timeline
+from schedtui.core.fleet.timeline import ScheduleKey, Span, Timeline, columns_timeline
 from schedtui.core.schedules.arns import target_resource_name
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
@@ -137,10 +137,12 @@ class TimelineScreen(AppScreen):
         self.loading = False
         self.computed = 0  # timelines shown (a test waits on it)
         self._asked = 0
-        self._paths: list[str | None] = []  # per table row: the schedule it opens
+        # per table row: the schedule it opens, by group and name (its "group/name" text is
+        # ambiguous: group "a/b" name "c" reads as group "a" name "b/c")
+        self._opens: list[ScheduleKey | None] = []
         self._notes: list[str] = []  # per table row: what the note line says
         # per "… N more" row: (what the list is, every schedule it stands for)
-        self._lists: dict[int, tuple[str, tuple[str, ...]]] = {}
+        self._lists: dict[int, tuple[str, tuple[ScheduleKey, ...]]] = {}
         self._sections: list[int] = []  # the table rows that start a section
         self._widths = widths(0, 0)
         self._beat = Beat(0, self.reload)  # never due on its own: r and w run it
@@ -240,25 +242,31 @@ class TimelineScreen(AppScreen):
         table.clear(columns=True)
         for header, width in zip(_HEADERS, self._widths, strict=True):
             table.add_column(header, width=width)
-        self._paths, self._notes, self._sections, self._lists = [], [], [], {}
+        self._opens, self._notes, self._sections, self._lists = [], [], [], {}
         zone = self.zone
 
         def add(cells: tuple[str, str, str, str], style: str = "") -> None:
             table.add_row(*(Text(cell, style=style) for cell in cells))
 
         def row(
-            when: str, count: str, schedule: str | None, what: str, note: str, label: str = ""
+            when: str,
+            count: str,
+            schedule: ScheduleKey | None,
+            what: str,
+            note: str,
+            label: str = "",
         ) -> None:
-            name = fit(printable(schedule or label), schedule_width, cut="middle").rstrip()
+            text = schedule.path if schedule is not None else label
+            name = fit(printable(text), schedule_width, cut="middle").rstrip()
             target = fit(printable(what), target_width, cut="middle").rstrip()
             add((when, count, target, name))
-            self._paths.append(schedule)
+            self._opens.append(schedule)
             self._notes.append(printable(note))
 
-        def more(note: str, shown: int, listed: str, everyone: tuple[str, ...]) -> None:
+        def more(note: str, shown: int, listed: str, everyone: tuple[ScheduleKey, ...]) -> None:
             """The "… N more" line: enter lists ``everyone``."""
             if len(everyone) > shown:
-                self._lists[len(self._paths)] = (listed, everyone)
+                self._lists[len(self._opens)] = (listed, everyone)
                 row(
                     "",
                     "",
@@ -269,13 +277,13 @@ class TimelineScreen(AppScreen):
                 )
 
         def section(title: str, empty: str, empty_why: str) -> None:
-            self._sections.append(len(self._paths))
+            self._sections.append(len(self._opens))
             add(("", "", "", fit(title, schedule_width).rstrip()), "bold")
-            self._paths.append(None)
+            self._opens.append(None)
             self._notes.append("")
             if empty:
                 add(("", "", "", empty), "dim")
-                self._paths.append(None)
+                self._opens.append(None)
                 self._notes.append(empty_why)
 
         section(
@@ -286,10 +294,10 @@ class TimelineScreen(AppScreen):
         for busy in found.busiest:
             when = _local(busy.at, zone, "%Y-%m-%d %H:%M %Z")
             note = f"{busy.runs:,} runs at {when}"
-            for index, path in enumerate(busy.schedules):
+            for index, key in enumerate(busy.schedules):
                 first = index == 0
                 shown_at = _local(busy.at, zone) if first else ""
-                row(shown_at, f"{busy.runs:,}" if first else "", path, "", note)
+                row(shown_at, f"{busy.runs:,}" if first else "", key, "", note)
             listed = f"{busy.runs:,} runs at {when}: the schedules (fewest runs in the span first)"
             more(note, len(busy.schedules), listed, busy.behind or busy.schedules)
         total = found.collisions_total
@@ -307,11 +315,11 @@ class TimelineScreen(AppScreen):
                 f"{_local(collision.at, zone, '%Y-%m-%d %H:%M %Z')}"
             )
             named = collision.schedules[:_NAMES_PER_COLLISION]
-            for index, path in enumerate(named):
+            for index, key in enumerate(named):
                 first = index == 0
                 when = _local(collision.at, zone) if first else ""
                 times = _shared(collision.minutes) if first else ""
-                row(when, times, path, target if first else "", note)
+                row(when, times, key, target if first else "", note)
             more(note, len(named), note, collision.schedules)
         section(
             "Suggestions: a flexible window",
@@ -322,7 +330,7 @@ class TimelineScreen(AppScreen):
             window = f"{suggestion.window_minutes} min window"
             row("", "", suggestion.schedule, window, suggestion.why)
         table.titles = frozenset(self._sections)
-        opens = [index for index, path in enumerate(self._paths) if path is not None]
+        opens = [index for index, key in enumerate(self._opens) if key is not None]
         start = (opens[0] if opens else 0) if fresh else was
         table.move_cursor(row=start, scroll=False)
         if fresh:
@@ -397,21 +405,20 @@ class TimelineScreen(AppScreen):
 
     def action_open_schedule(self) -> None:
         row = self.query_one("#details", TimelineLines).cursor_row
-        path = self._paths[row] if 0 <= row < len(self._paths) else None
+        key = self._opens[row] if 0 <= row < len(self._opens) else None
         if row in self._lists:
             title, everyone = self._lists[row]
-            names = Text("\n".join(printable(name) for name in everyone))
+            names = Text("\n".join(printable(listed.path) for listed in everyone))
             self.app.push_screen(MessageScreen(printable(title), names))
             return
-        if path is None:
-            if 0 <= row < len(self._paths):
+        if key is None:
+            if 0 <= row < len(self._opens):
                 self.app.notify("enter opens the schedule of a line that names one")
             return
-        group, _, name = path.partition("/")
-        summary = self.session.store.find(group, name)
+        summary = self.session.store.find(key.group, key.name)
         if summary is None:
             self.app.notify(
-                printable(f"{path} is not in the schedule list (deleted?)"), severity="warning"
+                printable(f"{key.path} is not in the schedule list (deleted?)"), severity="warning"
             )
             return
         self.app.push_screen(DetailScreen(summary))
