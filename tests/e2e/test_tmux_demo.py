@@ -478,12 +478,18 @@ def test_operator_walk_through_the_demo(tmp_path: Path, now: str) -> None:
             ),
             what="the review of the raw edit",
         )
+        audited = len(audit_lines(audit()))
         app.type("y")
         app.wait_for(
             lambda s: re.search(r"Retry policy\s+4 attempts", s) is not None,
             what="the detail screen showing the edited retry policy",
         )
         step("raw edit in vi")
+        # The detail's own refresh may show the value read back from AWS a moment before the
+        # save's worker writes its audit line (seen on a loaded machine): wait for the line.
+        deadline = time.perf_counter() + 10
+        while len(audit_lines(audit())) == audited and time.perf_counter() < deadline:
+            time.sleep(0.05)
         entry = audit_lines(audit())[-1]
         assert entry["changes"] == {
             "Target.RetryPolicy.MaximumRetryAttempts": {"before": 3, "after": 4}
