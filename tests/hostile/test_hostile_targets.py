@@ -6,15 +6,7 @@ from __future__ import annotations
 
 from schedtui.aws.doctor_repo import DoctorRepository
 from schedtui.core.health.resources import Presence
-from tests.aws.test_doctor_repo import (  # noqa: F401  (fixtures)
-    PROJECT_ARN,
-    Account,
-    account,
-    clients,
-    doctor,
-    operations,
-    schedule,
-)
+from tests.aws.test_doctor_repo import PROJECT_ARN, Account, schedule
 
 OTHER = "210987654321"
 
