@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from schedtui.core.health.findings import FindingKind
 from tests.core.test_doctor_rules import (
+    ACCOUNT,
     GROUP_ARN,
     NOW,
     REGION,
     diagnose,
     facts,
+    kinds,
     one_kind,
     schedule,
     trust_with,
@@ -28,3 +30,24 @@ def test_a_trust_that_keeps_this_group_out_is_not_fixed_by_adding_it_to_the_list
     missing = one_kind(FindingKind.ROLE_TRUST_MISSING, found)
     assert "keeps out" in missing.message  # the verdict itself is right
     assert not missing.fix.startswith(f"Add {GROUP_ARN} to that statement's aws:SourceArn")
+
+
+def test_an_unguarded_sibling_the_doctor_cannot_judge_is_not_taken_as_guarded() -> None:
+    """fails today: beside the guarded statement, a second Allow admits Scheduler under
+    ``DateGreaterThan aws:CurrentTime 2000-01-01`` only, a condition every request meets, so
+    any account's schedules may assume the role (the confused deputy). The doctor cannot
+    judge that condition and sets the statement aside, then trusts the guarded one alone:
+    no finding at all. An Allow it cannot judge that has no source condition must keep the
+    guard in doubt (a trust warning or an "uncertain" finding), never silence."""
+    guarded = trust_with({"StringEquals": {"aws:SourceAccount": ACCOUNT}})
+    always = {
+        **guarded["Statement"][0],
+        "Sid": "Always",
+        "Condition": {"DateGreaterThan": {"aws:CurrentTime": "2000-01-01T00:00:00Z"}},
+    }
+    trust = {**guarded, "Statement": [*guarded["Statement"], always]}
+    found = diagnose(schedule(), facts(role={"trust": trust}), NOW, region=REGION)
+    assert kinds(found) in (
+        [FindingKind.ROLE_TRUST_UNCONDITIONED],
+        [FindingKind.ROLE_PERMISSION_UNCERTAIN],
+    )
