@@ -4,8 +4,11 @@ Each test here fails today; the docstring says why."""
 
 from __future__ import annotations
 
+import pytest
+
 from schedtui.aws.doctor_repo import DoctorRepository
 from schedtui.core.health.resources import Presence
+from tests.aws.conftest import ACCOUNT, REGION
 from tests.aws.test_doctor_repo import PROJECT_ARN, Account, schedule
 
 OTHER = "210987654321"
@@ -30,3 +33,30 @@ def test_a_codebuild_project_of_another_account_is_not_called_missing(
 
 def account_id(arn: str) -> str:
     return arn.split(":")[4]
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        f"arn:aws:firehose:{REGION}:{ACCOUNT}:usage",  # no deliverystream/ before the name
+        f"arn:aws:firehose:{REGION}:{ACCOUNT}:stream/usage",  # a Kinesis resource type
+        f"arn:aws:codepipeline:{REGION}:{ACCOUNT}:pipeline/deploy",  # the name is "deploy"?
+    ],
+    ids=["firehose-no-type", "firehose-wrong-type", "codepipeline-with-type"],
+)
+def test_a_malformed_arn_is_not_reported_to_exist_by_its_last_segment(
+    account: Account, doctor: DoctorRepository, arn: str
+) -> None:
+    """fails today: Firehose and CodePipeline are looked up by a name taken with
+    target_resource_name, a display helper that falls back to the ARN's last path segment.
+    A malformed target ARN whose tail happens to be the name of an existing stream or
+    pipeline is then reported to exist (no finding), while Scheduler's PutRecord /
+    StartPipelineExecution on that ARN fails at every invocation. A Lambda ARN that names
+    no function is UNKNOWN ("the ARN names no Lambda function"); these should be too (or
+    MISSING), never EXISTS."""
+    account.role()
+    account.delivery_stream()  # "usage"
+    account.code_pipeline()  # "deploy"
+    target = doctor.facts(schedule(arn)).target
+    assert target is not None
+    assert target.presence is not Presence.EXISTS, target
