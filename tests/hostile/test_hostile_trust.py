@@ -51,3 +51,17 @@ def test_an_unguarded_sibling_the_doctor_cannot_judge_is_not_taken_as_guarded() 
         [FindingKind.ROLE_TRUST_UNCONDITIONED],
         [FindingKind.ROLE_PERMISSION_UNCERTAIN],
     )
+
+
+def test_an_unquoted_account_number_is_the_guard_iam_accepts() -> None:
+    """fails today: IAM's policy grammar makes quotes optional for numbers and booleans
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html:
+    "Quotation marks are optional for numeric and Boolean values"), so
+    ``"aws:SourceAccount": 123456789012`` is a valid trust that IAM stores and returns and
+    that guards the role exactly as the quoted form does. The doctor calls the statement
+    malformed ("neither a string nor a list of strings") and reports it cannot tell
+    whether Scheduler may assume the role: an "uncertain" finding on a healthy role."""
+    quoted = trust_with({"StringEquals": {"aws:SourceAccount": ACCOUNT}})
+    assert diagnose(schedule(), facts(role={"trust": quoted}), NOW, region=REGION) == []
+    unquoted = trust_with({"StringEquals": {"aws:SourceAccount": int(ACCOUNT)}})
+    assert diagnose(schedule(), facts(role={"trust": unquoted}), NOW, region=REGION) == []
