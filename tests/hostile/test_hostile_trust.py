@@ -65,3 +65,21 @@ def test_an_unquoted_account_number_is_the_guard_iam_accepts() -> None:
     assert diagnose(schedule(), facts(role={"trust": quoted}), NOW, region=REGION) == []
     unquoted = trust_with({"StringEquals": {"aws:SourceAccount": int(ACCOUNT)}})
     assert diagnose(schedule(), facts(role={"trust": unquoted}), NOW, region=REGION) == []
+
+
+def test_a_trust_copied_from_another_account_is_not_fixed_by_adding_the_group() -> None:
+    """fails today: a statement copied from account 999999999999 tests both its group ARN
+    (ArnLike, listed first) and aws:SourceAccount 999999999999. Only the first failing test
+    is kept, so the verdict is flagged ``other_group`` and the fix leads with "Add <this
+    group ARN> to that statement's aws:SourceArn values": done, the statement still keeps
+    the schedule out on aws:SourceAccount (conditions are ANDed). The group-only fix fits
+    only when the aws:SourceArn values are all that keeps the schedule out."""
+    copied = trust_with(
+        {
+            "ArnLike": {"aws:SourceArn": GROUP_ARN.replace(ACCOUNT, "999999999999")},
+            "StringEquals": {"aws:SourceAccount": "999999999999"},
+        }
+    )
+    found = diagnose(schedule(), facts(role={"trust": copied}), NOW, region=REGION)
+    missing = one_kind(FindingKind.ROLE_TRUST_MISSING, found)
+    assert not missing.fix.startswith(f"Add {GROUP_ARN} to that statement's aws:SourceArn")
