@@ -10,12 +10,12 @@ from schedtui.aws.errors import MESSAGE_ROOM, AccessDeniedError, translate
 
 def test_a_huge_name_in_the_action_never_cuts_away_why_and_the_hint() -> None:
     """fails today: the doctor names its reads with a name taken from the target's ARN
-    ("DescribeDeliveryStream <name>", "GetPipeline <name>"), and an ARN is AWS's text of
-    any length (Scheduler keeps a target ARN of up to 1,600 characters). translate() bounds AWS's message so the hint survives, but then the whole
-    text (action first) is bounded again to MESSAGE_ROOM: with a 1,500-character name the
-    message is the action's start and "… (N more characters)", and "access denied", AWS's
-    words and the hint are all cut away: the operator is told neither what failed nor why.
-    The action should be the part that gives way."""
+    ("DescribeDeliveryStream <name>", "GetPipeline <name>"), and an ARN is AWS's text
+    (Scheduler keeps a target ARN of up to 1,600 characters). translate() bounds AWS's
+    message so the hint survives, but then the whole text (action first) is bounded again
+    to MESSAGE_ROOM: with a 1,500-character name the message is the action's start and
+    "… (N more characters)"; "access denied", AWS's words and the hint are all cut away,
+    so the operator is told neither what failed nor why. The action should give way."""
     denied = ClientError(
         {
             "Error": {"Code": "AccessDeniedException", "Message": "not authorized"},
