@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from schedtui.aws.doctor_repo import DoctorRepository
+from schedtui.aws.session import AwsClients
 from schedtui.core.health.resources import Presence
 from tests.aws.conftest import ACCOUNT, REGION
-from tests.aws.test_doctor_repo import PROJECT_ARN, Account, schedule
+from tests.aws.test_doctor_repo import DELIVERY_ARN, PROJECT_ARN, Account, schedule
+from tests.aws.wire import intercept, query_error
 
 OTHER = "210987654321"
 
@@ -60,3 +62,19 @@ def test_a_malformed_arn_is_not_reported_to_exist_by_its_last_segment(
     target = doctor.facts(schedule(arn)).target
     assert target is not None
     assert target.presence is not Presence.EXISTS, target
+
+
+def test_a_target_of_another_account_is_not_missing_when_the_callers_account_is_unknown(
+    account: Account, clients: AwsClients, doctor: DoctorRepository
+) -> None:
+    """fails today: Firehose is looked up by name, so a stream of another account is not
+    read here, but only when the caller's account is known (GetCallerIdentity). When that
+    call fails (throttled, endpoint trouble), the other account's stream is looked up by
+    its name in this account, where it is absent: MISSING, a TARGET_MISSING error, and
+    cleanup offers to delete a schedule whose stream exists. Not knowing whose account the
+    ARN names must leave it UNKNOWN."""
+    account.role()
+    intercept(clients.sts, "GetCallerIdentity", lambda _: query_error("Throttling", "slow"))
+    target = doctor.facts(schedule(DELIVERY_ARN.replace(ACCOUNT, OTHER))).target
+    assert target is not None
+    assert target.presence is not Presence.MISSING, target
