@@ -79,7 +79,6 @@ from schedtui.core.schedules.arns import (
     parse_arn,
     parse_sqs_queue_arn,
     target_kind,
-    target_resource_name,
 )
 from schedtui.core.schedules.schedule import Schedule
 
@@ -183,6 +182,22 @@ def policy_document(value: object) -> Mapping[str, Any] | None:
         if isinstance(parsed, Mapping):
             return parsed
     return None
+
+
+def _named(arn: str, service: str, prefix: str) -> str | None:
+    """The name in a target ARN whose resource is exactly ``<prefix><name>`` (the name
+    with no '/' or ':'); None for any other ARN. Strict, unlike ``target_resource_name``
+    (a display helper that falls back to the last segment): a malformed ARN must never be
+    looked up by a name it does not hold, as Scheduler's call on it fails every time."""
+    parsed = parse_arn(arn)
+    if parsed is None or parsed.service != service or not parsed.resource.startswith(prefix):
+        return None
+    name = parsed.resource[len(prefix) :]
+    return name if name and "/" not in name and ":" not in name else None
+
+
+def _names_no(arn: str, what: str) -> ResourceFacts:
+    return ResourceFacts(arn, Presence.UNKNOWN, why=f"the ARN names no {what}")
 
 
 def _presence(error: AwsError) -> Presence:
@@ -354,16 +369,21 @@ class DoctorRepository:
 
     def _account(self) -> str | None:
         """The caller's account (GetCallerIdentity, once); None when it cannot be known."""
+        identity = self._identity()
+        return None if isinstance(identity, AwsError) else identity
 
-        def read() -> str | None:
+    def _identity(self) -> str | AwsError:
+        """The caller's account, or why GetCallerIdentity could not tell it (once)."""
+
+        def read() -> str | AwsError:
             known = self._clients.known_identity
             if known is not None:
                 return known.account
             try:
                 with self._request("sts", "GetCallerIdentity"):
                     return self._clients.caller_identity().account
-            except AwsError:
-                return None
+            except AwsError as error:
+                return error
 
         return self._cache.get(("account",), read)
 
@@ -532,15 +552,20 @@ class DoctorRepository:
         return ResourceFacts(arn, Presence.EXISTS)
 
     def _stream(self, arn: str) -> ResourceFacts:
+        if _named(arn, "kinesis", "stream/") is None:
+            return _names_no(arn, "Kinesis stream")
+        # By ARN: Kinesis reads another account's stream when its resource policy allows.
         with self._request("kinesis", "DescribeStreamSummary"):
             found = self._clients.kinesis.describe_stream_summary(StreamARN=arn)
         summary = found.get("StreamDescriptionSummary") or {}
         return _by_status(arn, summary.get("StreamStatus"), "the stream")
 
     def _delivery_stream(self, arn: str) -> ResourceFacts:
+        name = _named(arn, "firehose", "deliverystream/")
+        if name is None:
+            return _names_no(arn, "Firehose delivery stream")
         if (away := self._other_account(arn)) is not None:
             return away
-        name = target_resource_name(arn)
         with self._request("firehose", f"DescribeDeliveryStream {name}"):
             found = self._clients.firehose.describe_delivery_stream(DeliveryStreamName=name)
         described = found.get("DeliveryStreamDescription") or {}
@@ -548,38 +573,77 @@ class DoctorRepository:
         return _by_status(arn, status, "the delivery stream")
 
     def _pipeline(self, arn: str) -> ResourceFacts:
+        if _named(arn, "sagemaker", "pipeline/") is None:
+            return _names_no(arn, "SageMaker pipeline")
         # By ARN, which DescribePipeline takes: SageMaker writes the name lower-cased in it.
         # (moto looks pipelines up by name only, and answers ValidationException, not AWS's
         # ResourceNotFound: the tests answer as AWS does, tests/aws/test_doctor_repo.py.)
-        with self._request("sagemaker", "DescribePipeline"):
-            found = self._clients.sagemaker.describe_pipeline(PipelineName=arn)
+        try:
+            with self._request("sagemaker", "DescribePipeline"):
+                found = self._clients.sagemaker.describe_pipeline(PipelineName=arn)
+        except NotFoundError as error:
+            # AWS does not document what another account's pipeline (unshared through RAM)
+            # answers: not found from here is not gone there.
+            away = self._other_account(arn, f"DescribePipeline: {error}")
+            if away is not None:
+                return away
+            raise
+        # The answer must be this ARN's pipeline, not a namesake here (moto reads names).
+        answered = str(found.get("PipelineArn") or arn)
+        if answered.lower() != arn.lower():
+            return self._not_answered(arn, "DescribePipeline", f"it answered {answered}")
         return _by_status(arn, found.get("PipelineStatus"), "the pipeline")
 
     def _project(self, arn: str) -> ResourceFacts:
+        if _named(arn, "codebuild", "project/") is None:
+            return _names_no(arn, "CodeBuild project")
         with self._request("codebuild", "BatchGetProjects"):
             found = self._clients.codebuild.batch_get_projects(names=[arn])
-        if found.get("projects"):
+        # The answer must be this ARN's project, not a namesake here (moto reads names).
+        if any(project.get("arn") == arn for project in found.get("projects") or []):
             return ResourceFacts(arn, Presence.EXISTS)
-        # A project CodeBuild does not know is listed in projectsNotFound, not an error
-        # (moto leaves that list empty: either way the project was not answered).
-        return ResourceFacts(arn, Presence.MISSING, why="BatchGetProjects: not found")
+        # A project CodeBuild does not know, or cannot show (another account's, unshared),
+        # is listed in projectsNotFound, not an error (moto leaves that list empty).
+        return self._not_answered(arn, "BatchGetProjects", "not found")
+
+    def _not_answered(self, arn: str, action: str, why: str) -> ResourceFacts:
+        """A read by ARN that did not answer the resource: MISSING in the caller's account;
+        UNKNOWN for another account's (or when the caller's is unknown): not visible from
+        here is not gone, and a wrong MISSING makes cleanup offer a delete."""
+        away = self._other_account(arn, f"{action}: {why}")
+        return away or ResourceFacts(arn, Presence.MISSING, why=f"{action}: {why}")
 
     def _code_pipeline(self, arn: str) -> ResourceFacts:
+        # CodePipeline's ARN is arn:...:codepipeline:<region>:<account>:<name>, no type.
+        name = _named(arn, "codepipeline", "")
+        if name is None:
+            return _names_no(arn, "CodePipeline pipeline")
         if (away := self._other_account(arn)) is not None:
             return away
-        name = target_resource_name(arn)
         with self._request("codepipeline", f"GetPipeline {name}"):
             self._clients.codepipeline.get_pipeline(name=name)
         return ResourceFacts(arn, Presence.EXISTS)
 
-    def _other_account(self, arn: str) -> ResourceFacts | None:
-        """UNKNOWN facts for a resource of another account than the caller's, when the
-        API takes a name only (Firehose, CodePipeline): the name would be looked up here."""
+    def _other_account(self, arn: str, answered: str = "") -> ResourceFacts | None:
+        """UNKNOWN facts for a resource that may not be in the caller's account: another
+        account's, or any account's when the caller's could not be read (GetCallerIdentity
+        failed). For an API that takes a name only (Firehose, CodePipeline) the name would
+        be looked up here; for one that did not answer an ARN (``answered`` says what it
+        said), the resource may just be out of sight. None: the caller's own account."""
         parsed = parse_arn(arn)
-        account = self._account()
-        if parsed is None or account is None or parsed.account in ("", account):
+        if parsed is None or not parsed.account:
             return None
-        why = f"it is in account {parsed.account}; the doctor reads {account}"
+        account = self._identity()
+        if parsed.account == account:
+            return None
+        said = f" ({answered})" if answered else ""
+        if isinstance(account, AwsError):
+            why = (
+                f"it names account {parsed.account}, and the caller's account could not be "
+                f"read ({account}){said}"
+            )
+            return ResourceFacts(arn, Presence.UNKNOWN, why=why)
+        why = f"it is in account {parsed.account}; the doctor reads {account}{said}"
         return ResourceFacts(arn, Presence.UNKNOWN, why=why, elsewhere=f"account {parsed.account}")
 
     def _key(self, arn: str) -> ResourceFacts:
@@ -608,14 +672,11 @@ class DoctorRepository:
     def _read_role(self, arn: str) -> RoleFacts:
         if not is_role_arn(arn):
             return RoleFacts(arn, Presence.UNKNOWN, why="not an IAM role ARN")
-        parsed = parse_arn(arn)
-        account = self._account()
-        if parsed is not None and account is not None and parsed.account != account:
+        # GetRole takes a name, looked up in the caller's account: another account's role
+        # (or any, when the caller's account is unknown) is not read.
+        if (away := self._other_account(arn)) is not None:
             return RoleFacts(
-                arn,
-                Presence.UNKNOWN,
-                why=f"the role is in account {parsed.account}; the doctor reads IAM in {account}",
-                elsewhere=f"account {parsed.account}",
+                arn, Presence.UNKNOWN, why=f"the role: {away.why}", elsewhere=away.elsewhere
             )
         name = arn.rsplit("/", 1)[-1]
         iam = self._clients.iam
