@@ -367,11 +367,6 @@ class DoctorRepository:
         except AwsError:
             return self._clients.settings.region or ""
 
-    def _account(self) -> str | None:
-        """The caller's account (GetCallerIdentity, once); None when it cannot be known."""
-        identity = self._identity()
-        return None if isinstance(identity, AwsError) else identity
-
     def _identity(self) -> str | AwsError:
         """The caller's account, or why GetCallerIdentity could not tell it (once)."""
 

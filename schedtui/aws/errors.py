@@ -232,9 +232,24 @@ _HINTS: dict[type[AwsError], str] = {
 }
 
 
-# AWS's message within a translated one: room left for the action before it and the hint
-# after it within MESSAGE_ROOM.
-_AWS_ROOM = MESSAGE_ROOM - 200
+# The action naming what was asked within a translated message: it may hold a name taken
+# from an ARN (AWS's text, up to 1,600 characters), and it gives way first, so that the
+# summary, AWS's words and the hint are never cut away.
+_ACTION_ROOM = 150
+# AWS's (or botocore's) words within a translated one: room left for the action before them
+# and the summary and hint around them within MESSAGE_ROOM.
+_AWS_ROOM = MESSAGE_ROOM - 300
+
+
+def _asked(action: str) -> str:
+    """The action, on one line and bounded: it gives way to what follows it."""
+    return bounded(_one_line(action), _ACTION_ROOM)
+
+
+def _words(text: str) -> str:
+    """AWS's or botocore's words, on one line and bounded, to go inside a message with a
+    hint after them (a 100,000-character answer or stderr never cuts the hint away)."""
+    return bounded(_one_line(text), _AWS_ROOM)
 
 
 def _one_line(text: str) -> str:
@@ -244,7 +259,7 @@ def _one_line(text: str) -> str:
 
 def translate(error: Exception, action: str) -> AwsError:
     """One typed, one-line error for anything boto3 or botocore raised during ``action``."""
-    typed = _translate(error, action)
+    typed = _translate(error, _asked(action))
     typed.args = (_one_line(str(typed)),)
     return typed
 
@@ -259,7 +274,7 @@ def _translate(error: Exception, action: str) -> AwsError:
         # AWS's words cut before the action and the hint are put around them, so the hint
         # survives a huge message; one line first, so the count is of what would show.
         whole = str(info.get("Message", "")) or str(error)
-        message = bounded(_one_line(whole), _AWS_ROOM)
+        message = _words(whole)
         if error.operation_name in _CREDENTIAL_CALLS:
             # The credential provider's own call failed (an SSO portal's "role not found",
             # an AssumeRole refusal): never the schedule's not-found or access-denied, which
@@ -277,21 +292,21 @@ def _translate(error: Exception, action: str) -> AwsError:
         return kind(text, code=code, aws_message=whole)
     if isinstance(error, NoCredentialsError | PartialCredentialsError | ProfileNotFound):
         return CredentialsMissingError(
-            f"{action}: no usable AWS credentials ({error}); set a profile with --profile or "
-            "AWS_PROFILE, or try schedtui --demo",
+            f"{action}: no usable AWS credentials ({_words(str(error))}); set a profile with "
+            "--profile or AWS_PROFILE, or try schedtui --demo",
             code=type(error).__name__,
         )
     if isinstance(error, CredentialRetrievalError):
         # A credential_process (or another source) that failed: its own words say why.
         return CredentialsMissingError(
-            f"{action}: could not obtain credentials ({str(error).strip()}); check the profile's "
-            "credential source",
+            f"{action}: could not obtain credentials ({_words(str(error))}); check the "
+            "profile's credential source",
             code=type(error).__name__,
         )
     if isinstance(error, _SSO_LOGIN):
         return CredentialsExpiredError(
             f"{action}: the AWS SSO login has expired or was never made; run "
-            f"{login_fix()} in a terminal, then press r ({error})",
+            f"{login_fix()} in a terminal, then press r ({_words(str(error))})",
             code=type(error).__name__,
         )
     if isinstance(error, NoRegionError):
@@ -301,16 +316,20 @@ def _translate(error: Exception, action: str) -> AwsError:
             code="NoRegion",
         )
     if isinstance(error, ConnectTimeoutError | ReadTimeoutError):
-        return RequestTimeoutError(f"{action}: timed out ({error})", code=type(error).__name__)
+        return RequestTimeoutError(
+            f"{action}: timed out ({_words(str(error))})", code=type(error).__name__
+        )
     if isinstance(error, EndpointConnectionError):
         return EndpointUnreachableError(
-            f"{action}: endpoint unreachable ({error})", code=type(error).__name__
+            f"{action}: endpoint unreachable ({_words(str(error))})", code=type(error).__name__
         )
     if isinstance(error, ParamValidationError):
         return ValidationFailedError(
-            f"{action}: refused before sending: {error}", code="ParamValidation"
+            f"{action}: refused before sending: {_words(str(error))}", code="ParamValidation"
         )
-    return ServiceFailureError(f"{action}: {type(error).__name__}: {error}", code="Unexpected")
+    return ServiceFailureError(
+        f"{action}: {type(error).__name__}: {_words(str(error))}", code="Unexpected"
+    )
 
 
 # Raised before a byte of the request left the machine: nothing can have been applied.
@@ -362,7 +381,8 @@ def aws_call(action: str) -> Iterator[None]:
         raise translate(error, action) from error
     except ValidationError as error:  # the answer, read into a model inside the block
         raise UnreadableAnswerError(
-            f"{action}: AWS answered with what schedtui cannot read ({validation_problems(error)})",
+            f"{_asked(action)}: AWS answered with what schedtui cannot read "
+            f"({_words(validation_problems(error))})",
             code="UnreadableAnswer",
         ) from error
     except AwsError:
@@ -373,14 +393,14 @@ def aws_call(action: str) -> Iterator[None]:
         # Python's range (ValueError, OverflowError). Where they were raised says which.
         if _raised_in(error, "botocore.credentials", "botocore.auth"):
             raise CredentialsMissingError(
-                f"{action}: could not obtain credentials ({type(error).__name__}: {error}); "
-                "check the profile's credential source",
+                f"{_asked(action)}: could not obtain credentials ({type(error).__name__}: "
+                f"{_words(str(error))}); check the profile's credential source",
                 code=type(error).__name__,
             ) from error
         if _raised_in(error, "botocore.parsers", "schedtui.aws.session"):
             raise UnreadableAnswerError(
-                f"{action}: AWS answered with what schedtui cannot read "
-                f"({type(error).__name__}: {error})",
+                f"{_asked(action)}: AWS answered with what schedtui cannot read "
+                f"({type(error).__name__}: {_words(str(error))})",
                 code="UnreadableAnswer",
             ) from error
         raise

@@ -94,10 +94,24 @@ def shortened(text: str, room: int) -> str:
 
 def bounded(text: str, room: int) -> str:
     """``text`` whole up to ``room`` characters; longer, its start and how much was cut
-    ("… (97,412 more characters)"), so a reader knows the message goes on."""
-    if len(text) <= room:
+    ("… (97,412 more characters)"), so a reader knows the message goes on.
+
+    Counted as ``printable`` shows it: a view passes the result through printable(), which
+    writes a C1 control as 4 characters and a format character as up to 10, so a cut
+    counted in raw characters would let 1,000 of them show as 10,000."""
+    cut = room
+    if _RULES[False, False].search.search(text) is not None:
+        shown = 0
+        for at, char in enumerate(text):
+            shown += len(_TABLE.get(ord(char), char))
+            if shown > room:
+                cut = at
+                break
+        else:
+            return text
+    if len(text) <= cut:
         return text
-    return f"{text[:room]}… ({len(text) - room:,} more characters)"
+    return f"{text[:cut]}… ({len(text) - cut:,} more characters)"
 
 
 def printable(text: str, *, keep_newlines: bool = False, keep_tabs: bool = False) -> str:

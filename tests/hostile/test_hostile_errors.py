@@ -3,9 +3,22 @@ but the action naming what was asked (a name taken from a target ARN)."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import pytest
 from botocore.exceptions import ClientError
 
-from schedtui.aws.errors import MESSAGE_ROOM, AccessDeniedError, translate
+from schedtui.aws.errors import (
+    MESSAGE_ROOM,
+    AccessDeniedError,
+    CredentialsMissingError,
+    translate,
+)
+from schedtui.aws.session import AwsClients, AwsSettings
+from schedtui.core.text import bounded, printable
+from tests.aws.conftest import REGION
+from tests.conftest import use_aws_config
 
 
 def test_a_huge_name_in_the_action_never_cuts_away_why_and_the_hint() -> None:
@@ -29,3 +42,55 @@ def test_a_huge_name_in_the_action_never_cuts_away_why_and_the_hint() -> None:
     assert len(text) <= MESSAGE_ROOM + 40  # still bounded
     assert "access denied: not authorized" in text
     assert text.endswith("(check the IAM policy of your role)")
+
+
+def test_a_credential_process_with_a_huge_stderr_keeps_the_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moto_endpoint: str
+) -> None:
+    # botocore puts the process's whole stderr in its CredentialRetrievalError: 100,000
+    # characters of it must not push "check the profile's credential source" out.
+    script = tmp_path / "helper.py"
+    script.write_text("import sys\nsys.stderr.write('E' * 100_000)\nsys.exit(1)\n")
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    use_aws_config(
+        tmp_path,
+        monkeypatch,
+        f"[profile helper]\nregion = {REGION}\nendpoint_url = {moto_endpoint}\n"
+        f"credential_process = {sys.executable} {script}\n",
+    )
+    with pytest.raises(CredentialsMissingError) as caught:
+        AwsClients(AwsSettings(profile="helper", region=REGION)).caller_identity()
+    text = str(caught.value)
+    assert len(text) <= MESSAGE_ROOM + 40
+    assert "could not obtain credentials" in text
+    assert "more characters" in text  # the operator is told the process said more
+    assert text.endswith("check the profile's credential source")
+
+
+@pytest.mark.parametrize("unsafe", ["\u202e", "\x9b", "\U000e0041"], ids=["bidi", "c1", "tag"])
+def test_text_of_controls_is_bounded_as_it_is_shown(unsafe: str) -> None:
+    # printable() writes each of these as 4 to 10 characters ("\\u202e"): bounding the raw
+    # text let 1,000 of them show as up to 10,000.
+    text = "name " + unsafe * 5_000
+    shown = printable(bounded(text, 100))
+    assert shown.startswith("name ")
+    assert len(shown) <= 100 + len("… (5,000 more characters)")
+    assert shown.endswith("more characters)")
+    cut = int(shown.rsplit("(", 1)[1].split()[0].replace(",", ""))
+    assert len(shown.split("…")[0]) <= 100
+    assert cut > 5_000 - 100  # the count is of the raw characters left out
+
+
+def test_an_aws_message_of_controls_keeps_the_hint_as_shown() -> None:
+    denied = ClientError(
+        {
+            "Error": {"Code": "AccessDeniedException", "Message": "\u202e" * 5_000},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        },
+        "GetRole",
+    )
+    shown = printable(str(translate(denied, "GetRole ops")))
+    assert len(shown) <= MESSAGE_ROOM + 40
+    assert shown.startswith("GetRole ops: access denied: \\u202e")
+    assert shown.endswith("(check the IAM policy of your role)")
