@@ -8,9 +8,15 @@ import pytest
 
 from schedtui.aws.doctor_repo import DoctorRepository
 from schedtui.aws.session import AwsClients
-from schedtui.core.health.resources import Presence
+from schedtui.core.health.resources import Presence, Resource
 from tests.aws.conftest import ACCOUNT, REGION
-from tests.aws.test_doctor_repo import DELIVERY_ARN, PROJECT_ARN, Account, schedule
+from tests.aws.test_doctor_repo import (
+    DELIVERY_ARN,
+    PIPELINE_ARN,
+    PROJECT_ARN,
+    Account,
+    schedule,
+)
 from tests.aws.wire import intercept, query_error
 
 OTHER = "210987654321"
@@ -78,3 +84,59 @@ def test_a_target_of_another_account_is_not_missing_when_the_callers_account_is_
     target = doctor.facts(schedule(DELIVERY_ARN.replace(ACCOUNT, OTHER))).target
     assert target is not None
     assert target.presence is not Presence.MISSING, target
+
+
+@pytest.mark.parametrize("here", [True, False], ids=["namesake-here", "none-here"])
+def test_a_sagemaker_pipeline_of_another_account_is_not_called_missing(
+    account: Account, doctor: DoctorRepository, here: bool
+) -> None:
+    # DescribePipeline takes the ARN, but AWS does not document what another account's
+    # unshared pipeline answers: a not-found there (or this account's namesake answered in
+    # its place) is out of sight, not gone, and a wrong MISSING makes cleanup offer a delete.
+    account.role()
+    if here:
+        account.pipeline()  # "retrain"
+    target = doctor.facts(schedule(PIPELINE_ARN.replace(ACCOUNT, OTHER))).target
+    assert target is not None
+    assert target.presence is Presence.UNKNOWN, target
+    assert target.elsewhere == f"account {OTHER}"
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        f"arn:aws:kinesis:{REGION}:{ACCOUNT}:clicks",  # no stream/ before the name
+        f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/x/clicks",
+        f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:retrain",
+        f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model/retrain",
+        f"arn:aws:codebuild:{REGION}:{ACCOUNT}:nightly-build",
+        f"arn:aws:codebuild:{REGION}:{ACCOUNT}:build/nightly-build",
+        f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/",
+    ],
+)
+def test_an_arn_that_names_no_resource_is_unknown_and_never_read(
+    account: Account, doctor: DoctorRepository, operations: list[str], arn: str
+) -> None:
+    # As a Lambda ARN naming no function: each tail names an existing resource, and the
+    # ARN is still one Scheduler's call fails on; nothing is looked up by a guessed name.
+    account.role()
+    account.stream()
+    account.pipeline()
+    account.project()
+    target = doctor.facts(schedule(arn), frozenset({Resource.TARGET})).target
+    assert target is not None
+    assert target.presence is Presence.UNKNOWN, target
+    assert target.why.startswith("the ARN names no "), target.why
+    assert not operations  # the target alone was asked for: no call at all
+
+
+def test_a_role_is_not_looked_up_by_name_when_the_callers_account_is_unknown(
+    account: Account, clients: AwsClients, doctor: DoctorRepository, operations: list[str]
+) -> None:
+    # GetRole takes a name: with GetCallerIdentity failing, the role's account may not be
+    # this one, and a "NoSuchEntity" here would be a wrong ROLE_MISSING.
+    intercept(clients.sts, "GetCallerIdentity", lambda _: query_error("Throttling", "slow"))
+    role = doctor.facts(schedule(DELIVERY_ARN)).role
+    assert role.presence is Presence.UNKNOWN, role
+    assert "Throttling" in role.why or "throttled" in role.why, role.why
+    assert "GetRole" not in operations
