@@ -17,7 +17,13 @@ name it; ``forget`` drops what was read):
   DescribeDeliveryStream, SageMaker DescribePipeline, CodeBuild BatchGetProjects (a project
   it does not know is in projectsNotFound, not an error), CodePipeline GetPipeline. Firehose
   and CodePipeline take a name, not an ARN: one of another account than the caller's is not
-  read (as a role). Inspector and universal targets are not read (a note says so).
+  read (as a role). CodeBuild and SageMaker take the ARN, but not answering another
+  account's resource (unshared, or gone: from here the two look alike) is UNKNOWN, not
+  MISSING. While the caller's account is unknown (GetCallerIdentity failed) every ARN
+  naming an account is another account's for these rules. The name is parsed strictly from
+  the ARN's resource (``deliverystream/NAME``, ``stream/NAME``, ``pipeline/NAME``,
+  ``project/NAME``, CodePipeline's bare ``NAME``): an ARN of another shape names nothing
+  and is UNKNOWN, never read. Inspector and universal targets are not read (a note says so).
 - ``reads`` (``core/health/resources.Resource``) picks which of role, target, DLQ and key
   are read at all: the cleanup view asks for the targets alone (no IAM call).
 - DLQ: as an SQS target. KMS key: DescribeKey (KeyState).

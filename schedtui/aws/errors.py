@@ -6,8 +6,11 @@ and message stay on the error (``code``, ``aws_message``) for the log.
 Every message is bounded here (``MESSAGE_ROOM``), where AWS's and botocore's words become
 the app's: an endpoint may answer with a 100,000-character message, and the notification,
 the status line, the CLI's stderr and the audit log all take ``str(error)``. The start is
-kept and the cut says how much went (``core/text.py: bounded``); the views still pass it
-through ``printable``. ``aws_message`` stays whole on the error, shown nowhere.
+kept and the cut says how much went (``core/text.py: bounded``, which counts characters as
+``printable`` shows them); the views still pass it through ``printable``. Within a message
+the action (which may hold a name from an ARN) gives way first, then AWS's or botocore's
+words, so the summary and the hint always show. ``aws_message`` stays whole on the error,
+shown nowhere.
 """
 
 from __future__ import annotations
