@@ -10,6 +10,7 @@ import functools
 import gc
 import logging
 import socket
+import sys
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ import pytest
 from hypothesis import settings
 from moto.server import ThreadedMotoServer
 
+from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.cli.tui import _tune_garbage_collection
 
 # No per-example deadline: a hypothesis deadline is a timed assertion, and one failed at
@@ -95,6 +97,24 @@ def use_aws_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -
     config = tmp_path / "config"
     config.write_text(text)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+
+
+def use_credential_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, endpoint: str, program: str
+) -> AwsClients:
+    """Clients of a profile "helper" whose credentials come from a credential_process
+    running the Python ``program`` (no key in the environment to fall back on)."""
+    script = tmp_path / "helper.py"
+    script.write_text(program)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    use_aws_config(
+        tmp_path,
+        monkeypatch,
+        f"[profile helper]\nregion = {REGION}\nendpoint_url = {endpoint}\n"
+        f"credential_process = {sys.executable} {script}\n",
+    )
+    return AwsClients(AwsSettings(profile="helper", region=REGION))
 
 
 @pytest.fixture(scope="session", autouse=True)

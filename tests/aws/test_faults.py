@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -43,7 +42,7 @@ from schedtui.core.schedules.schedule import Schedule
 from tests.aws.conftest import ACCOUNT, REGION, full_schedule, scheduler_backend
 from tests.aws.wire import intercept
 from tests.aws.writes import create, set_state, update
-from tests.conftest import use_aws_config
+from tests.conftest import use_aws_config, use_credential_process
 
 NAME = "nightly-report"
 KEY = ("default", NAME)
@@ -426,17 +425,9 @@ def test_a_credential_process_that_prints_garbage_is_a_credentials_error_never_a
 ) -> None:
     # botocore lets these out untyped (JSONDecodeError, AttributeError, TypeError, a date
     # parser's error, "refreshed credentials are still expired"): schedtui crashed.
-    script = tmp_path / "helper.py"
-    script.write_text(f"import sys\nsys.stdout.write({output!r})\n")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    use_aws_config(
-        tmp_path,
-        monkeypatch,
-        f"[profile helper]\nregion = {REGION}\nendpoint_url = {moto_endpoint}\n"
-        f"credential_process = {sys.executable} {script}\n",
+    clients = use_credential_process(
+        tmp_path, monkeypatch, moto_endpoint, f"import sys\nsys.stdout.write({output!r})\n"
     )
-    clients = AwsClients(AwsSettings(profile="helper", region=REGION))
     with pytest.raises(CredentialsMissingError) as caught:
         clients.caller_identity()  # the credentials are read when a client is first made
     text = str(caught.value)

@@ -3,7 +3,6 @@ but the action naming what was asked (a name taken from a target ARN)."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,8 @@ from schedtui.aws.errors import (
     CredentialsMissingError,
     translate,
 )
-from schedtui.aws.session import AwsClients, AwsSettings
 from schedtui.core.text import bounded, printable
-from tests.aws.conftest import REGION
-from tests.conftest import use_aws_config
+from tests.conftest import use_credential_process
 
 
 def test_a_huge_name_in_the_action_never_cuts_away_why_and_the_hint() -> None:
@@ -49,18 +46,14 @@ def test_a_credential_process_with_a_huge_stderr_keeps_the_hint(
 ) -> None:
     # botocore puts the process's whole stderr in its CredentialRetrievalError: 100,000
     # characters of it must not push "check the profile's credential source" out.
-    script = tmp_path / "helper.py"
-    script.write_text("import sys\nsys.stderr.write('E' * 100_000)\nsys.exit(1)\n")
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    use_aws_config(
+    clients = use_credential_process(
         tmp_path,
         monkeypatch,
-        f"[profile helper]\nregion = {REGION}\nendpoint_url = {moto_endpoint}\n"
-        f"credential_process = {sys.executable} {script}\n",
+        moto_endpoint,
+        "import sys\nsys.stderr.write('E' * 100_000)\nsys.exit(1)\n",
     )
     with pytest.raises(CredentialsMissingError) as caught:
-        AwsClients(AwsSettings(profile="helper", region=REGION)).caller_identity()
+        clients.caller_identity()
     text = str(caught.value)
     assert len(text) <= MESSAGE_ROOM + 40
     assert "could not obtain credentials" in text
