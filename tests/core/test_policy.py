@@ -460,7 +460,11 @@ def test_a_source_condition_the_schedule_fails_keeps_it_out(
     on_arn = "aws:SourceArn" in json_keys(condition)
     if on_arn and "Null" not in condition:
         assert f"this schedule's group ARN {GROUP_ARN}" in verdict.why
-    assert verdict.other_group is on_arn
+    # Adding the group to the values fixes a positive test only; a negated one must stop
+    # matching it instead.
+    negated = any("Not" in operator for operator in condition)
+    assert verdict.other_group is (on_arn and not negated)
+    assert bool(verdict.kept_out_by) is (on_arn and negated)
 
 
 def json_keys(condition: dict[str, Any]) -> set[str]:
