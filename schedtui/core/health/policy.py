@@ -664,9 +664,12 @@ def _scheduler_trust(
             )
         else:
             limit = " without a source condition"
-        if not conditions.decided:
-            limit += " (it may, under a condition on another key the doctor cannot check)"
         why = f"{where} lets {SCHEDULER_PRINCIPAL} assume the role{limit}"
+        if not conditions.decided:
+            why = (
+                f"{where} may let {SCHEDULER_PRINCIPAL} assume the role{limit} (its other "
+                "condition is on a key the doctor cannot check)"
+            )
         return TrustVerdict(Decision.ALLOWED, False, why)
     # Conditioned only if every statement that may admit Scheduler is guarded.
     conditioned = bool(fences) or (bool(allowed) and all(c.guard for _, c in allowed))
