@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -626,4 +627,15 @@ def test_a_hostile_source_condition_is_quoted_briefly_and_never_hangs() -> None:
     verdict = for_finance(assume(SCHEDULER, Condition=condition))
     assert verdict.decision is Decision.DENIED
     assert "and 4997 more (ArnLike)" in verdict.why
+    assert len(verdict.why) < 1_500
+
+
+def test_thousands_of_failing_source_tests_are_counted_not_listed() -> None:
+    # Each spelling of an operator is a test of its own (IAM folds their case): a hostile
+    # statement may fail thousands; the answer comes at once and names the first few.
+    spellings = itertools.product(*((c, c.upper()) for c in "stringequals"))
+    condition = {"".join(s): {"aws:SourceAccount": "999999999999"} for s in spellings}
+    verdict = for_finance(assume(SCHEDULER, Condition=condition))
+    assert verdict.decision is Decision.DENIED
+    assert f"and fails {len(condition) - 3} more source tests" in verdict.why
     assert len(verdict.why) < 1_500

@@ -450,8 +450,10 @@ class _Conditions:
     other: bool = False  # a test on another key (sts:ExternalId...): not decidable here
     doubt: str = ""  # a test on a source key the doctor cannot evaluate
     unchecked: bool = False  # a source test whose value was not given (assumed to pass)
-    # Every source test the request fails: the tests are ANDed, so the fix must mend each.
+    # The source tests the request fails: the tests are ANDed, so the fix must mend each.
+    # The first _KEPT; a hostile statement may hold thousands (``unlisted``: how many more).
     failures: tuple[_Failure, ...] = ()
+    unlisted: int = 0
     guard: bool = False  # a positive source test naming specific accounts, which passes
     loose: str = ""  # a source test that passes but limits nothing (negated, wildcards)
 
@@ -459,29 +461,35 @@ class _Conditions:
     def fails(self) -> str:
         """Why the statement keeps this schedule out, for people ("" when it does not)."""
         named = " and ".join(failure.why for failure in self.failures[:_NAMED])
-        more = len(self.failures) - _NAMED
+        more = len(self.failures) + self.unlisted - _NAMED
         return named + (f" and fails {more} more source tests" if more > 0 else "")
+
+    def failing(self, failure: _Failure) -> _Conditions:
+        """These conditions with one more failing test."""
+        if len(self.failures) < _KEPT:
+            return replace(self, failures=(*self.failures, failure))
+        return replace(self, unlisted=self.unlisted + 1)
+
+    def _only(self, kind: Callable[[_Failure], bool]) -> bool:
+        """Every failing test is of ``kind`` (unsure when some were not kept: False)."""
+        return bool(self.failures) and not self.unlisted and all(map(kind, self.failures))
 
     @property
     def fences(self) -> bool:
         """Only negated tests naming specific accounts keep this schedule out: another
         account's schedule passes them all ("Deny unless it is my account")."""
-        return bool(self.failures) and all(f.negated and f.pins for f in self.failures)
+        return self._only(lambda f: f.negated and f.pins)
 
     @property
     def other_group(self) -> bool:
         """Only positive aws:SourceArn tests keep this schedule out: adding its group's ARN
         to their values lets it in."""
-        return bool(self.failures) and all(
-            f.on_group and not (f.negated or f.null) for f in self.failures
-        )
+        return self._only(lambda f: f.on_group and not (f.negated or f.null))
 
     @property
     def kept_out_by(self) -> str:
         """Only negated aws:SourceArn tests keep this schedule out: the first of them."""
-        if self.failures and all(f.on_group and f.negated for f in self.failures):
-            return self.failures[0].test
-        return ""
+        return self.failures[0].test if self._only(lambda f: f.on_group and f.negated) else ""
 
     @property
     def passed(self) -> bool:
@@ -540,6 +548,7 @@ class _Test:
 
 
 _NAMED, _ROOM = 3, 200  # values of a condition quoted in a message, characters of each
+_KEPT = 16  # failing tests of a statement remembered
 
 
 def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
@@ -551,7 +560,7 @@ def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
             return found if found.loose else replace(found, loose=f"{test}")
         fails = f"requires {test} to be absent, and Scheduler always sends it"
         failure = _Failure(fails, f"{test}", key == "aws:sourcearn", False, False, null=True)
-        return replace(found, failures=(*found.failures, failure))
+        return found.failing(failure)
     known = _OPERATORS.get(test.base.removesuffix("ifexists"))
     if known is None or (known[1] == "arn" and key == "aws:sourceaccount"):
         return found if found.doubt else replace(found, doubt=f"{test} is not evaluated")
@@ -564,7 +573,7 @@ def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
     elif any(_matches(compare, value, actual) for value in test.values) == negated:
         why = _refusal(test, negated, actual)
         failure = _Failure(why, f"{test}", key == "aws:sourcearn", negated, pins)
-        return replace(found, failures=(*found.failures, failure))
+        return found.failing(failure)
     if not negated and pins:
         return replace(found, guard=True)
     return found if found.loose else replace(found, loose=f"{test}")
