@@ -676,8 +676,8 @@ def _scheduler_trust(
         why = f"{where} lets {SCHEDULER_PRINCIPAL} assume the role{limit}"
         if not conditions.decided:
             why = (
-                f"{where} may let {SCHEDULER_PRINCIPAL} assume the role{limit} (its other "
-                "condition is on a key the doctor cannot check)"
+                f"{where} may let {SCHEDULER_PRINCIPAL} assume the role{limit} (it also "
+                "tests a key the doctor cannot check)"
             )
         return TrustVerdict(Decision.ALLOWED, False, why)
     # Conditioned only if every statement that may admit Scheduler is guarded.
