@@ -351,6 +351,17 @@ def test_a_trust_naming_another_groups_source_arn_is_a_missing_trust() -> None:
     assert diagnose(reports, facts(role={"trust": scoped}), NOW, region=REGION) == []
 
 
+def test_a_trust_keeping_this_group_out_says_to_stop_matching_it() -> None:
+    # A negated test (ArnNotLike) that matches this group: adding the group's ARN to its
+    # values would keep it out all the more; the fix is to take it out of them.
+    keeps_out = trust_with({"ArnNotLike": {"aws:SourceArn": f"{GROUP_ARN[:-3]}*"}})
+    found = diagnose(schedule(), facts(role={"trust": keeps_out}), NOW, region=REGION)
+    missing = one_kind(FindingKind.ROLE_TRUST_MISSING, found)
+    assert missing.fix.startswith(f"Remove {GROUP_ARN}, or the pattern that matches it, from")
+    assert f"aws:SourceArn {GROUP_ARN[:-3]}* (ArnNotLike)" in missing.fix
+    assert f'"aws:SourceAccount": "{ACCOUNT}"' in missing.fix
+
+
 def test_a_schedule_without_an_arn_is_judged_in_the_sessions_region() -> None:
     # A schedule not yet created has no ARN: its group ARN is the session's region, the
     # role's account and its group.

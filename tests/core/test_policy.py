@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -460,7 +461,11 @@ def test_a_source_condition_the_schedule_fails_keeps_it_out(
     on_arn = "aws:SourceArn" in json_keys(condition)
     if on_arn and "Null" not in condition:
         assert f"this schedule's group ARN {GROUP_ARN}" in verdict.why
-    assert verdict.other_group is on_arn
+    # Adding the group to the values fixes a positive test only; a negated one must stop
+    # matching it instead.
+    negated = any("Not" in operator for operator in condition)
+    assert verdict.other_group is (on_arn and not negated)
+    assert bool(verdict.kept_out_by) is (on_arn and negated)
 
 
 def json_keys(condition: dict[str, Any]) -> set[str]:
@@ -482,6 +487,105 @@ def test_a_source_condition_the_doctor_does_not_evaluate_cannot_be_told(
     verdict = for_finance(assume(SCHEDULER, Condition=condition))
     assert verdict.decision is Decision.CANNOT_TELL
     assert "is not evaluated" in verdict.why or "policy variable" in verdict.why
+
+
+@pytest.mark.parametrize(
+    ("condition", "decision"),
+    [
+        # IAM's grammar: quotes are optional for numbers and booleans; compared as their text.
+        ({"StringEquals": {"aws:SourceAccount": int(ACCOUNT)}}, Decision.ALLOWED),
+        ({"StringEquals": {"aws:SourceAccount": [999999999999, int(ACCOUNT)]}}, Decision.ALLOWED),
+        ({"StringEquals": {"aws:SourceAccount": 999999999999}}, Decision.DENIED),
+        ({"Null": {"aws:SourceArn": True}}, Decision.DENIED),
+        ({"StringEquals": {"aws:SourceAccount": True}}, Decision.DENIED),  # "true", not "1"
+        # A float's text is lost in parsing (1.23456789012e11); a number too long to print;
+        # no value; an object: never a confident answer.
+        ({"StringEquals": {"aws:SourceAccount": float(ACCOUNT)}}, Decision.CANNOT_TELL),
+        ({"StringEquals": {"aws:SourceAccount": 10**5_000}}, Decision.CANNOT_TELL),
+        ({"StringEquals": {"aws:SourceAccount": []}}, Decision.CANNOT_TELL),
+        ({"StringEquals": {"aws:SourceAccount": {"n": 1}}}, Decision.CANNOT_TELL),
+    ],
+)
+def test_unquoted_numbers_and_booleans_are_judged_as_their_text(
+    condition: dict[str, Any], decision: Decision
+) -> None:
+    assert for_finance(assume(SCHEDULER, Condition=condition)).decision is decision
+
+
+def test_an_unquoted_null_false_beside_the_account_is_the_guard() -> None:
+    condition = {"Null": {"aws:SourceArn": False}, "StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    verdict = for_finance(assume(SCHEDULER, Condition=condition))
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, True)
+
+
+def test_a_sibling_the_doctor_cannot_judge_keeps_the_guard_in_doubt() -> None:
+    # IAM grants if any statement allows: beside the guarded one, a statement conditioned
+    # on the time only may let any account's schedules in.
+    guarded = assume(
+        SCHEDULER, Sid="Guarded", Condition={"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    )
+    timed = {"DateGreaterThan": {"aws:CurrentTime": "2000-01-01T00:00:00Z"}}
+    verdict = for_finance(guarded, assume(SCHEDULER, Sid="Always", Condition=timed))
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, False)
+    assert "statement 'Always'" in verdict.why
+    # The same sibling with its own guard, or fenced by a Deny, guards nothing less.
+    both = {**timed, "StringEquals": {"aws:SourceAccount": ACCOUNT}}
+    verdict = for_finance(guarded, assume(SCHEDULER, Sid="Also", Condition=both))
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, True)
+    fence = {
+        **assume(SCHEDULER, Sid="Fence"),
+        "Effect": "Deny",
+        "Condition": {"StringNotEquals": {"aws:SourceAccount": ACCOUNT}},
+    }
+    verdict = for_finance(guarded, assume(SCHEDULER, Sid="Always", Condition=timed), fence)
+    assert (verdict.decision, verdict.conditioned) == (Decision.ALLOWED, True)
+    # A sibling whose source test the doctor cannot evaluate may or may not be a guard.
+    odd = {"ArnLike": {"aws:SourceAccount": ACCOUNT}}
+    verdict = for_finance(guarded, assume(SCHEDULER, Sid="Odd", Condition=odd))
+    assert verdict.decision is Decision.CANNOT_TELL
+    assert "statement 'Odd'" in verdict.why
+    assert "is not evaluated" in verdict.why
+
+
+@pytest.mark.parametrize(
+    ("condition", "other_group", "kept_out"),
+    [
+        # Copied from another account: the account test fails as well as the group's.
+        (
+            {
+                "ArnLike": {"aws:SourceArn": GROUP_ARN.replace(ACCOUNT, "999999999999")},
+                "StringEquals": {"aws:SourceAccount": "999999999999"},
+            },
+            False,
+            False,
+        ),
+        # Two positive group tests, both naming another group: adding it to both lets it in.
+        (
+            {
+                "ArnLike": {"aws:SourceArn": OTHER_GROUP},
+                "StringLike": {"aws:SourceArn": OTHER_GROUP},
+            },
+            True,
+            False,
+        ),
+        # One names another group, one keeps this group out: neither fix alone will do.
+        (
+            {"ArnLike": {"aws:SourceArn": OTHER_GROUP}, "ArnNotLike": {"aws:SourceArn": GROUP_ARN}},
+            False,
+            False,
+        ),
+        ({"ArnNotEquals": {"aws:SourceArn": GROUP_ARN}}, False, True),
+    ],
+)
+def test_every_failing_source_test_is_named_and_shapes_the_fix(
+    condition: dict[str, Any], other_group: bool, kept_out: bool
+) -> None:
+    verdict = for_finance(assume(SCHEDULER, Condition=condition))
+    assert verdict.decision is Decision.DENIED
+    for operator in condition:
+        assert f"({operator})" in verdict.why
+    assert verdict.other_group is other_group
+    assert bool(verdict.kept_out_by) is kept_out
 
 
 def test_deny_statements_are_judged_for_the_schedule_too() -> None:
@@ -523,4 +627,15 @@ def test_a_hostile_source_condition_is_quoted_briefly_and_never_hangs() -> None:
     verdict = for_finance(assume(SCHEDULER, Condition=condition))
     assert verdict.decision is Decision.DENIED
     assert "and 4997 more (ArnLike)" in verdict.why
+    assert len(verdict.why) < 1_500
+
+
+def test_thousands_of_failing_source_tests_are_counted_not_listed() -> None:
+    # Each spelling of an operator is a test of its own (IAM folds their case): a hostile
+    # statement may fail thousands; the answer comes at once and names the first few.
+    spellings = itertools.product(*((c, c.upper()) for c in "stringequals"))
+    condition = {"".join(s): {"aws:SourceAccount": "999999999999"} for s in spellings}
+    verdict = for_finance(assume(SCHEDULER, Condition=condition))
+    assert verdict.decision is Decision.DENIED
+    assert f"and fails {len(condition) - 3} more source tests" in verdict.why
     assert len(verdict.why) < 1_500

@@ -491,6 +491,12 @@ def _trust_rule(schedule: Schedule, role: RoleFacts, region: str) -> Finding | N
                 f"Add {group_arn} to that statement's aws:SourceArn values, or add to its "
                 f"trust policy: {_trust_statement(schedule)}"
             )
+        elif trust.kept_out_by:  # a negated test keeps this group out: adding it would not do
+            fix = (
+                f"Remove {group_arn}, or the pattern that matches it, from the values of "
+                f"that statement's test {trust.kept_out_by}, or add to its trust policy: "
+                f"{_trust_statement(schedule)}"
+            )
         return Finding(
             FindingKind.ROLE_TRUST_MISSING,
             Severity.ERROR,

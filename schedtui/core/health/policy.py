@@ -65,7 +65,9 @@ class TrustVerdict:
     decision: Decision  # may scheduler.amazonaws.com assume the role
     conditioned: bool  # aws:SourceAccount or aws:SourceArn limits who, as AWS recommends
     why: str
-    other_group: bool = False  # DENIED: an aws:SourceArn names other schedule groups only
+    other_group: bool = False  # DENIED: only positive aws:SourceArn tests (naming other groups)
+    # DENIED: only negated aws:SourceArn tests keep this group out; the first, for people
+    kept_out_by: str = ""
 
 
 class _Match(IntEnum):
@@ -85,6 +87,29 @@ def _strings(value: Any, element: str) -> list[str]:
     if isinstance(value, list) and value and all(isinstance(item, str) for item in value):
         return list(value)
     raise _Malformed(f"{element} is neither a string nor a list of strings")
+
+
+def _condition_values(value: Any, element: str) -> list[str]:
+    """A condition's values: strings, or numbers and booleans unquoted (IAM's grammar makes
+    the quotes optional, and compares them as their JSON text: ``false`` is "false")."""
+    items = value if isinstance(value, list) else [value]
+    if not items:
+        raise _Malformed(f"{element} has no value")
+    return [_condition_value(item, element) for item in items]
+
+
+def _condition_value(item: Any, element: str) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, bool):  # before int: a bool is an int in Python
+        return "true" if item else "false"
+    if isinstance(item, int):
+        try:
+            return str(item)
+        except ValueError:  # more digits than Python will print: no account number anyway
+            raise _Malformed(f"{element} holds a number thousands of digits long") from None
+    # A float's JSON text is lost in parsing (1e3 and 1000.0 both read as 1000.0).
+    raise _Malformed(f"{element} is neither a string, a whole number nor a boolean")
 
 
 def _label(statement: Mapping[str, Any], index: int) -> str:
@@ -407,17 +432,64 @@ def _pins_account(key: str, compare: str, pattern: str) -> bool:
 
 
 @dataclass(frozen=True)
+class _Failure:
+    """A source test this schedule's request fails."""
+
+    why: str  # for people
+    test: str  # the test, for people
+    on_group: bool  # on aws:SourceArn
+    negated: bool  # a negated operator (StringNotEquals, ArnNotLike...); False for Null
+    pins: bool  # its values name specific accounts
+    null: bool = False  # a Null test
+
+
+@dataclass(frozen=True)
 class _Conditions:
     """What a trust statement's Condition says about one schedule's request."""
 
     other: bool = False  # a test on another key (sts:ExternalId...): not decidable here
     doubt: str = ""  # a test on a source key the doctor cannot evaluate
     unchecked: bool = False  # a source test whose value was not given (assumed to pass)
-    fails: str = ""  # a source test this schedule's request fails, for people
-    fails_negated: bool = False  # that test is a negated one naming specific accounts
-    fails_group: bool = False  # that test is on aws:SourceArn
+    # The source tests the request fails: the tests are ANDed, so the fix must mend each.
+    # The first _KEPT; a hostile statement may hold thousands (``unlisted``: how many more).
+    failures: tuple[_Failure, ...] = ()
+    unlisted: int = 0
     guard: bool = False  # a positive source test naming specific accounts, which passes
     loose: str = ""  # a source test that passes but limits nothing (negated, wildcards)
+
+    @property
+    def fails(self) -> str:
+        """Why the statement keeps this schedule out, for people ("" when it does not)."""
+        named = " and ".join(failure.why for failure in self.failures[:_NAMED])
+        more = len(self.failures) + self.unlisted - _NAMED
+        return named + (f" and fails {more} more source tests" if more > 0 else "")
+
+    def failing(self, failure: _Failure) -> _Conditions:
+        """These conditions with one more failing test."""
+        if len(self.failures) < _KEPT:
+            return replace(self, failures=(*self.failures, failure))
+        return replace(self, unlisted=self.unlisted + 1)
+
+    def _only(self, kind: Callable[[_Failure], bool]) -> bool:
+        """Every failing test is of ``kind`` (unsure when some were not kept: False)."""
+        return bool(self.failures) and not self.unlisted and all(map(kind, self.failures))
+
+    @property
+    def fences(self) -> bool:
+        """Only negated tests naming specific accounts keep this schedule out: another
+        account's schedule passes them all ("Deny unless it is my account")."""
+        return self._only(lambda f: f.negated and f.pins)
+
+    @property
+    def other_group(self) -> bool:
+        """Only positive aws:SourceArn tests keep this schedule out: adding its group's ARN
+        to their values lets it in."""
+        return self._only(lambda f: f.on_group and not (f.negated or f.null))
+
+    @property
+    def kept_out_by(self) -> str:
+        """Only negated aws:SourceArn tests keep this schedule out: the first of them."""
+        return self.failures[0].test if self._only(lambda f: f.on_group and f.negated) else ""
 
     @property
     def passed(self) -> bool:
@@ -455,7 +527,7 @@ def _source_conditions(
             if name not in sent:
                 found = replace(found, other=True)
                 continue
-            named = _strings(value, f"Condition {operator} {key}")
+            named = _condition_values(value, f"Condition {operator} {key}")
             found = _judge(found, _Test(str(operator), str(key), named, base), sent[name])
     return found
 
@@ -476,6 +548,7 @@ class _Test:
 
 
 _NAMED, _ROOM = 3, 200  # values of a condition quoted in a message, characters of each
+_KEPT = 16  # failing tests of a statement remembered
 
 
 def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
@@ -486,7 +559,8 @@ def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
         if "false" in (value.lower() for value in test.values):
             return found if found.loose else replace(found, loose=f"{test}")
         fails = f"requires {test} to be absent, and Scheduler always sends it"
-        return found if found.fails else replace(found, fails=fails)
+        failure = _Failure(fails, f"{test}", key == "aws:sourcearn", False, False, null=True)
+        return found.failing(failure)
     known = _OPERATORS.get(test.base.removesuffix("ifexists"))
     if known is None or (known[1] == "arn" and key == "aws:sourceaccount"):
         return found if found.doubt else replace(found, doubt=f"{test} is not evaluated")
@@ -497,14 +571,9 @@ def _judge(found: _Conditions, test: _Test, actual: str | None) -> _Conditions:
     if actual is None:
         found = replace(found, unchecked=True)
     elif any(_matches(compare, value, actual) for value in test.values) == negated:
-        if found.fails:
-            return found
-        return replace(
-            found,
-            fails=_refusal(test, negated, actual),
-            fails_negated=negated and pins,
-            fails_group=key == "aws:sourcearn",
-        )
+        why = _refusal(test, negated, actual)
+        failure = _Failure(why, f"{test}", key == "aws:sourcearn", negated, pins)
+        return found.failing(failure)
     if not negated and pins:
         return replace(found, guard=True)
     return found if found.loose else replace(found, loose=f"{test}")
@@ -556,7 +625,7 @@ def _scheduler_trust(
         if effect == "Deny":
             if conditions.fails:  # it does not apply to this schedule
                 # "Deny unless it is my account" (nothing else asked): a guard.
-                if conditions.fails_negated and conditions.decided and not conditions.passed:
+                if conditions.fences and conditions.decided and not conditions.passed:
                     fences.append(where)
                 continue
             if conditions.decided and not conditions.unchecked:
@@ -572,22 +641,31 @@ def _scheduler_trust(
     # values are right; any other key (sts:ExternalId...) is one the doctor cannot decide.
     plain = [(where, c) for where, c in allowed if c.decided]
     if plain and not doubts:
-        # Either statement admits Scheduler: an unguarded one makes the guard moot, unless
-        # a Deny keeps every other account out.
-        loose = next(((where, c) for where, c in plain if not c.guard), None)
-        if loose is None:
+        # IAM grants if any statement allows: an unguarded one makes the guard moot, unless
+        # a Deny keeps every other account out. That holds for a statement the doctor
+        # cannot judge too (a condition on the time): it may admit any account's schedules.
+        unguarded = [(where, c) for where, c in allowed if not c.guard]
+        unguarded.sort(key=lambda item: not item[1].decided)  # a certain one first
+        if not unguarded:
             why = (
                 f"{plain[0][0]} lets {SCHEDULER_PRINCIPAL} assume the role, "
                 "conditioned on aws:SourceAccount/aws:SourceArn"
             )
             return TrustVerdict(Decision.ALLOWED, True, why)
-        where, conditions = loose
+        where, conditions = unguarded[0]
         if fences:
             why = (
                 f"{where} lets {SCHEDULER_PRINCIPAL} assume the role, and {fences[0]} denies "
                 "it to other accounts' schedules"
             )
             return TrustVerdict(Decision.ALLOWED, True, why)
+        if conditions.doubt:  # its source test may be a guard or not
+            why = (
+                f"{plain[0][0]} lets {SCHEDULER_PRINCIPAL} assume the role, but {where} may "
+                f"admit it too and the doctor cannot tell whether that is limited to this "
+                f"account's schedules ({conditions.doubt})"
+            )
+            return TrustVerdict(Decision.CANNOT_TELL, False, why)
         if conditions.loose:
             limit = (
                 f": its condition on {conditions.loose} does not limit it to this account's "
@@ -596,8 +674,14 @@ def _scheduler_trust(
         else:
             limit = " without a source condition"
         why = f"{where} lets {SCHEDULER_PRINCIPAL} assume the role{limit}"
+        if not conditions.decided:
+            why = (
+                f"{where} may let {SCHEDULER_PRINCIPAL} assume the role{limit} (it also "
+                "tests a key the doctor cannot check)"
+            )
         return TrustVerdict(Decision.ALLOWED, False, why)
-    conditioned = bool(fences) or any(c.guard for _, c in allowed)
+    # Conditioned only if every statement that may admit Scheduler is guarded.
+    conditioned = bool(fences) or (bool(allowed) and all(c.guard for _, c in allowed))
     if allowed or doubts:
         if doubts:
             why = doubts[0]
@@ -610,7 +694,13 @@ def _scheduler_trust(
         return TrustVerdict(Decision.CANNOT_TELL, conditioned, why)
     if elsewhere:
         why, conditions = elsewhere[0]
-        return TrustVerdict(Decision.DENIED, True, why, other_group=conditions.fails_group)
+        return TrustVerdict(
+            Decision.DENIED,
+            True,
+            why,
+            other_group=conditions.other_group,
+            kept_out_by=conditions.kept_out_by,
+        )
     why = (
         f"no statement of the trust policy of {role.arn} lets {SCHEDULER_PRINCIPAL} sts:AssumeRole"
     )
