@@ -19,7 +19,7 @@ from tests.conftest import use_credential_process
 
 
 def test_a_huge_name_in_the_action_never_cuts_away_why_and_the_hint() -> None:
-    """fails today: the doctor names its reads with a name taken from the target's ARN
+    """Failed before its fix: the doctor names its reads with a name taken from the target's ARN
     ("DescribeDeliveryStream <name>", "GetPipeline <name>"), and an ARN is AWS's text
     (Scheduler keeps a target ARN of up to 1,600 characters). translate() bounds AWS's
     message so the hint survives, but then the whole text (action first) is bounded again

@@ -1,6 +1,6 @@
 """Hostile target ARNs for the doctor's new existence checks (moto over HTTP).
 
-Each test here fails today; the docstring says why."""
+Each test here failed before its fix (hostile review, 2026-12-04); its docstring says how."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ OTHER = "210987654321"
 def test_a_codebuild_project_of_another_account_is_not_called_missing(
     account: Account, doctor: DoctorRepository
 ) -> None:
-    """fails today: BatchGetProjects is asked for another account's project ARN, and an
+    """Failed before its fix: BatchGetProjects is asked for another account's project ARN, and an
     answer without it (CodeBuild lists a project it cannot see, unshared or not there, in
     projectsNotFound; moto likewise) is read as MISSING: the doctor reports TARGET_MISSING
     and cleanup offers to delete a schedule whose project may well exist in that account.
@@ -55,7 +55,7 @@ def account_id(arn: str) -> str:
 def test_a_malformed_arn_is_not_reported_to_exist_by_its_last_segment(
     account: Account, doctor: DoctorRepository, arn: str
 ) -> None:
-    """fails today: Firehose and CodePipeline are looked up by a name taken with
+    """Failed before its fix: Firehose and CodePipeline are looked up by a name taken with
     target_resource_name, a display helper that falls back to the ARN's last path segment.
     A malformed target ARN whose tail happens to be the name of an existing stream or
     pipeline is then reported to exist (no finding), while Scheduler's PutRecord /
@@ -73,7 +73,7 @@ def test_a_malformed_arn_is_not_reported_to_exist_by_its_last_segment(
 def test_a_target_of_another_account_is_not_missing_when_the_callers_account_is_unknown(
     account: Account, clients: AwsClients, doctor: DoctorRepository
 ) -> None:
-    """fails today: Firehose is looked up by name, so a stream of another account is not
+    """Failed before its fix: Firehose is looked up by name, so a stream of another account is not
     read here, but only when the caller's account is known (GetCallerIdentity). When that
     call fails (throttled, endpoint trouble), the other account's stream is looked up by
     its name in this account, where it is absent: MISSING, a TARGET_MISSING error, and

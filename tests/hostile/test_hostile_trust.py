@@ -1,6 +1,6 @@
 """Hostile trust policies for the doctor's trust-condition evaluator.
 
-Each test here fails today; the docstring says why."""
+Each test here failed before its fix (hostile review, 2026-12-04); its docstring says how."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.core.test_doctor_rules import (
 
 
 def test_a_trust_that_keeps_this_group_out_is_not_fixed_by_adding_it_to_the_list() -> None:
-    """fails today: a statement whose ArnNotLike aws:SourceArn names THIS schedule's group
+    """Failed before its fix: a statement whose ArnNotLike aws:SourceArn names THIS schedule's group
     keeps it out (a negated test), yet the verdict is flagged ``other_group`` as if the
     statement named other groups only, and the fix says "Add <this group ARN> to that
     statement's aws:SourceArn values": done, that would keep the group out all the more.
@@ -33,7 +33,7 @@ def test_a_trust_that_keeps_this_group_out_is_not_fixed_by_adding_it_to_the_list
 
 
 def test_an_unguarded_sibling_the_doctor_cannot_judge_is_not_taken_as_guarded() -> None:
-    """fails today: beside the guarded statement, a second Allow admits Scheduler under
+    """Failed before its fix: beside the guarded statement, a second Allow admits Scheduler under
     ``DateGreaterThan aws:CurrentTime 2000-01-01`` only, a condition every request meets, so
     any account's schedules may assume the role (the confused deputy). The doctor cannot
     judge that condition and sets the statement aside, then trusts the guarded one alone:
@@ -54,7 +54,7 @@ def test_an_unguarded_sibling_the_doctor_cannot_judge_is_not_taken_as_guarded() 
 
 
 def test_an_unquoted_account_number_is_the_guard_iam_accepts() -> None:
-    """fails today: IAM's policy grammar makes quotes optional for numbers and booleans
+    """Failed before its fix: IAM's policy grammar makes quotes optional for numbers and booleans
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html:
     "Quotation marks are optional for numeric and Boolean values"), so
     ``"aws:SourceAccount": 123456789012`` is a valid trust that IAM stores and returns and
@@ -68,7 +68,7 @@ def test_an_unquoted_account_number_is_the_guard_iam_accepts() -> None:
 
 
 def test_a_trust_copied_from_another_account_is_not_fixed_by_adding_the_group() -> None:
-    """fails today: a statement copied from account 999999999999 tests both its group ARN
+    """Failed before its fix: a statement copied from account 999999999999 tests both its group ARN
     (ArnLike, listed first) and aws:SourceAccount 999999999999. Only the first failing test
     is kept, so the verdict is flagged ``other_group`` and the fix leads with "Add <this
     group ARN> to that statement's aws:SourceArn values": done, the statement still keeps
