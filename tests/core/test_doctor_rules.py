@@ -155,7 +155,7 @@ BROKEN: dict[FindingKind, tuple[dict[str, Any], dict[str, Any], Severity, str]] 
             }
         },
         Severity.WARNING,
-        "without an aws:SourceAccount or aws:SourceArn condition",
+        "no aws:SourceAccount or aws:SourceArn condition limiting it",
     ),
     FindingKind.ROLE_PERMISSION_DENIED: (
         {"target": {"Arn": FN + "-v2"}},

@@ -247,7 +247,7 @@ def test_trust_that_lets_scheduler_in_without_a_condition(principal: Any) -> Non
     verdict = scheduler_trust(trust(assume(principal, Sid="Sched")))
     assert verdict.decision is Decision.ALLOWED
     assert not verdict.conditioned
-    assert "statement 'Sched' of policy trust policy of " + ROLE in verdict.why
+    assert "statement 'Sched' of the trust policy of " + ROLE in verdict.why
 
 
 @pytest.mark.parametrize(

@@ -515,9 +515,10 @@ def _trust_rule(schedule: Schedule, role: RoleFacts, region: str) -> Finding | N
         return Finding(
             FindingKind.ROLE_TRUST_UNCONDITIONED,
             Severity.WARNING,
-            f"The role {name} lets {SCHEDULER_PRINCIPAL} assume it without an "
-            "aws:SourceAccount or aws:SourceArn condition that limits it to this account: "
-            f"any account's schedule could use it (confused deputy); {trust.why}",
+            # trust.why says which statement lets it in and why that limits nothing.
+            f"The role {name} has no aws:SourceAccount or aws:SourceArn condition limiting it "
+            f"to this account, so any account's schedule could use it (confused deputy): "
+            f"{trust.why}",
             f"Replace that trust statement with: {_trust_statement(schedule)}",
         )
     return None

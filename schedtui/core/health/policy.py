@@ -242,11 +242,15 @@ def _rule(where: str, statement: Mapping[str, Any]) -> _Rule:
     )
 
 
-def _each_statement(policy: PolicyDocument) -> Iterator[tuple[str, Mapping[str, Any] | None, str]]:
+def _each_statement(
+    policy: PolicyDocument, where: str | None = None
+) -> Iterator[tuple[str, Mapping[str, Any] | None, str]]:
     """``(where, statement, problem)`` for each statement; a statement or a document of
-    the wrong shape comes as None with the problem (never an exception)."""
+    the wrong shape comes as None with the problem (never an exception). ``where`` names
+    the document for people: "policy SOURCE" unless given (a trust policy is no "policy
+    trust policy of …")."""
     document = policy.document
-    where = f"policy {policy.source}"
+    where = where or f"policy {policy.source}"
     raw = document.get("Statement") if isinstance(document, Mapping) else None
     if isinstance(raw, Mapping):
         raw = [raw]
@@ -600,12 +604,12 @@ def _scheduler_trust(
     if role.trust is None:
         why = role.why or "its trust policy was not read"
         return TrustVerdict(Decision.CANNOT_TELL, False, f"the role {role.arn}: {why}")
-    trust = PolicyDocument(f"trust policy of {role.arn}", role.trust)
+    trust = PolicyDocument(role.arn, role.trust)
     allowed: list[tuple[str, _Conditions]] = []
     doubts: list[str] = []
     elsewhere: list[tuple[str, _Conditions]] = []  # Allows that keep this schedule out
     fences: list[str] = []  # Denies that keep every other account's schedules out
-    for where, statement, problem in _each_statement(trust):
+    for where, statement, problem in _each_statement(trust, f"the trust policy of {role.arn}"):
         effect = statement.get("Effect") if statement is not None else None
         if statement is None or effect not in ("Allow", "Deny"):
             doubts.append(
