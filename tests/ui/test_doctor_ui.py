@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -306,6 +307,57 @@ async def test_while_checking_the_title_never_says_no_findings_and_the_fix_alway
         assert "1 error" in str(table(app).border_title)
         assert '"Resource": "the-end"}' in shown  # the fix whole, after a cut message
         assert "delivery-11" not in shown
+
+
+SCHEDULER = f"arn:aws:scheduler:us-east-1:{ACCOUNT}"
+TRUST_REFUSED = Finding(
+    FindingKind.ROLE_TRUST_MISSING,
+    Severity.ERROR,
+    f"The trust policy of the role {ROLE} admits scheduler.amazonaws.com only for "
+    f"aws:SourceArn {SCHEDULER}:schedule/billing/* (ArnLike), not this schedule's group ARN "
+    f"{SCHEDULER}:schedule-group/batch-jobs-group (Scheduler sends the group's ARN, never a "
+    "schedule's): every invocation fails",
+    f'Change the condition to {{"ArnLike": {{"aws:SourceArn": "{SCHEDULER}:schedule-group/'
+    'batch-jobs-group"}}',
+)
+
+
+async def test_the_line_under_the_table_shows_a_trust_message_whole_and_the_cell_no_bare_star(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    doctor = FakeDoctor(planted={"daily-backup-schedule": (TRUST_REFUSED,)}, own=False)
+    app = start(make_app, settings, doctor)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await fleet(pilot)
+        assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
+        await pilot.pause()
+        shown = " ".join(" ".join(screen_lines(app)).split())  # as the terminal shows it
+        # The line under the table: the message whole, ARNs and all, then the fix whole.
+        assert " ".join(TRUST_REFUSED.message.split()) in shown
+        assert 'schedule-group/batch-jobs-group"}}' in shown  # the fix whole
+        # The MESSAGE cell shortens ARNs, but never to a bare wildcard or a bare group name.
+        cell = shown_rows(app)[0].cells[3]
+        assert f"aws:SourceArn {SCHEDULER}:schedule/billing/* (ArnLike)" in cell
+        assert "group ARN schedule-group/batch-jobs-group " in cell
+        assert "demo-batch-scheduler" in cell
+        assert ROLE not in cell
+
+
+async def test_on_a_short_terminal_a_long_message_is_cut_but_its_fix_stays_whole(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    long_fix = replace(TRUST_REFUSED, fix=TRUST_REFUSED.fix + " " + "and more words " * 20 + "END")
+    doctor = FakeDoctor(planted={"daily-backup-schedule": (long_fix,)}, own=False)
+    app = start(make_app, settings, doctor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet(pilot)
+        assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
+        await pilot.pause()
+        shown = flat(app)
+        assert "words END" in shown  # the fix whole
+        assert "The trust policy of the role" in shown  # the message's start, then a cut
+        assert "every invocation fails" not in shown
+        assert "…" in shown
 
 
 async def test_the_progress_says_when_it_is_reading_definitions(
