@@ -198,9 +198,10 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         await pilot.press("f")
         assert set(severities(app)) == {"ERROR"}
         assert table(app).row_count == len(errors)
-        assert "errors only" in str(table(app).border_title)
+        assert f"showing errors only (f) · {len(errors)} shown" in str(table(app).border_title)
         await pilot.press("f")
         assert table(app).row_count == everything
+        assert " shown" not in str(table(app).border_title)  # nothing hidden: no count
         assert screen.fault is None
         # r: every schedule again, from AWS (the doctor's cache forgotten once).
         await pilot.press("r")
@@ -438,7 +439,7 @@ async def test_slash_filters_the_findings_and_typing_never_reaches_the_keys(
         assert [(row.cells[1], schedule_of(row.key)) for row in rows] == [
             ("fifo-dlq", ("orders", "order-status-sync"))
         ]
-        assert "filter “order fifo-dlq”" in str(table(app).border_title)
+        assert "showing all (f) · 1 shown · filter “order fifo-dlq”" in str(table(app).border_title)
         await pilot.press("enter", "escape")  # the table keeps the filter; esc clears it
         assert table(app).row_count == everything
         assert app.screen is screen

@@ -70,8 +70,13 @@ class DoctorScreen(FleetScanScreen):
 
     def title_parts(self) -> list[str]:
         """The count in ``schedtui doctor``'s words (``findings_phrase``), its breakdown by
-        severity where the title has the room (not at 80 columns: ``f`` shows it)."""
+        severity where the title has the room (not at 80 columns: ``f`` shows it), and the
+        rows shown when ``f`` or the ``/`` filter hides some."""
         scope, showing = super().title_parts(), f"showing {MINIMUM_TEXT[self.minimum]} (f)"
+        # The count is every finding's: say how many rows are left when f or / hides some.
+        shown = self.table.row_count
+        if shown < sum(len(diagnosis.findings) for diagnosis in self.diagnoses):
+            showing += f" · {shown:,} shown"
         anything = bool(self.diagnoses)
         whole = [*scope, self.tally(findings_phrase(self.diagnoses), anything), showing]
         if len(" · ".join([self.NOUN, *whole])) + _TITLE_EDGES <= self.size.width:
