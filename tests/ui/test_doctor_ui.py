@@ -440,6 +440,12 @@ async def test_slash_filters_the_findings_and_typing_never_reaches_the_keys(
             ("fifo-dlq", ("orders", "order-status-sync"))
         ]
         assert "showing all (f) · 1 shown · filter “order fifo-dlq”" in str(table(app).border_title)
+        # The breakdown gives way to the filter's words at 120 columns: all drawn on the border.
+        await pilot.press(*"-extra-words")
+        title = str(table(app).border_title)
+        assert "(f) · 0 shown · filter “order fifo-dlq-extra-words”" in title
+        assert title in screen_lines(app)[table(app).region.y]
+        await pilot.press(*["backspace"] * len("-extra-words"))
         await pilot.press("enter", "escape")  # the table keeps the filter; esc clears it
         assert table(app).row_count == everything
         assert app.screen is screen

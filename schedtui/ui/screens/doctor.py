@@ -79,7 +79,9 @@ class DoctorScreen(FleetScanScreen):
             showing += f" · {shown:,} shown"
         anything = bool(self.diagnoses)
         whole = [*scope, self.tally(findings_phrase(self.diagnoses), anything), showing]
-        if len(" · ".join([self.NOUN, *whole])) + _TITLE_EDGES <= self.size.width:
+        # fleet_scan.py adds the filter's words after these: they must fit too.
+        filtered = f" · filter “{' '.join(self.filter_words)}”" if self.filter_words else ""
+        if len(" · ".join([self.NOUN, *whole]) + filtered) + _TITLE_EDGES <= self.size.width:
             return whole
         short = findings_phrase(self.diagnoses, breakdown=False)
         return [*scope, self.tally(short, anything), showing]
