@@ -323,15 +323,22 @@ TRUST_REFUSED = Finding(
 )
 
 
+async def on_the_one_finding(pilot: Pilot[None]) -> None:
+    """The fleet doctor, its cursor on daily-backup-schedule's one (planted) finding."""
+    await fleet(pilot)
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
+    await pilot.pause()
+
+
 async def test_the_line_under_the_table_shows_a_trust_message_whole_and_the_cell_no_bare_star(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
 ) -> None:
     doctor = FakeDoctor(planted={"daily-backup-schedule": (TRUST_REFUSED,)}, own=False)
     app = start(make_app, settings, doctor)
     async with app.run_test(size=(120, 36)) as pilot:
-        await fleet(pilot)
-        assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
-        await pilot.pause()
+        await on_the_one_finding(pilot)
         shown = " ".join(" ".join(screen_lines(app)).split())  # as the terminal shows it
         # The line under the table: the message whole, ARNs and all, then the fix whole.
         assert " ".join(TRUST_REFUSED.message.split()) in shown
@@ -351,9 +358,7 @@ async def test_on_a_short_terminal_a_long_message_is_cut_but_its_fix_stays_whole
     doctor = FakeDoctor(planted={"daily-backup-schedule": (long_fix,)}, own=False)
     app = start(make_app, settings, doctor)
     async with app.run_test(size=(80, 24)) as pilot:
-        await fleet(pilot)
-        assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
-        await pilot.pause()
+        await on_the_one_finding(pilot)
         shown = flat(app)
         assert "words END" in shown  # the fix whole
         assert "The trust policy of the role" in shown  # the message's start, then a cut
