@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from schedtui.aws import doctor_repo, session
+from schedtui.aws.session import AwsClients
 from schedtui.cli import doctor as doctor_command
 from schedtui.cli import main
-from schedtui.cli.parser import build_parser
+from schedtui.cli.parser import SERVICE_LABELS, build_parser
 from tests.aws.conftest import ACCOUNT, REGION
 from tests.aws.lossy_proxy import LossyProxy
 from tests.aws.test_doctor_repo import (
@@ -343,13 +347,51 @@ def endpoint_help(command: str) -> str:
     return next(str(a.help) for a in sub._actions if "--endpoint-url" in a.option_strings)
 
 
+def doctor_clients() -> set[str]:
+    """The boto3 services aws/doctor_repo.py reads, from the ``self._clients.X`` it touches:
+    each client property of AwsClients is asked for, and the service it makes recorded."""
+    source = Path(doctor_repo.__file__).read_text()
+    made: list[str] = []
+    clients = AwsClients.__new__(AwsClients)  # no session: only which client is asked for
+    clients._client = lambda service, **_: made.append(service)  # type: ignore[method-assign]
+    not_clients = {"region", "settings", "known_identity"}
+    for name in sorted(set(re.findall(r"self\._clients\.(\w+)", source)) - not_clients):
+        if name == "caller_identity":
+            made.append("sts")  # GetCallerIdentity: the account the trust is judged for
+        else:
+            assert isinstance(getattr(AwsClients, name), property), name
+            getattr(clients, name)
+    return set(made)
+
+
 def test_endpoint_help_names_every_service_the_doctor_calls() -> None:
     # One URL serves every client (LocalStack, moto): the doctor's reach far past
     # Scheduler/CloudWatch/SQS, and a user emulating AWS must know which services to run.
+    used = doctor_clients()
+    assert {"iam", "kinesis", "firehose", "sagemaker", "codebuild", "codepipeline"} <= used
     doctor = endpoint_help("doctor")
-    for service in ("Scheduler", "IAM", "Lambda", "Step Functions", "ECS", "SQS", "SNS",
-                    "EventBridge", "KMS", "STS"):  # fmt: skip
-        assert service in doctor
+    top = " ".join(build_parser().format_help().split())  # schedtui --help
+    for client in used | {"scheduler"}:  # the schedules themselves
+        assert SERVICE_LABELS[client] in doctor, client
+        assert SERVICE_LABELS[client] in top, client
     assert "CloudWatch" not in doctor  # the doctor reads no metrics
     assert "IAM" not in endpoint_help("list")  # each command says its own
     assert "CloudWatch" in endpoint_help("cost")  # the retries' metrics
+
+
+def test_every_client_schedtui_makes_is_named_in_the_top_level_help() -> None:
+    made = set(re.findall(r'self\._client\("(\w+)"', Path(session.__file__).read_text()))
+    assert made == set(SERVICE_LABELS)  # a new client must get its label there
+    top = " ".join(build_parser().format_help().split())
+    assert all(label in top for label in SERVICE_LABELS.values())
+
+
+def test_doctor_help_says_the_trust_conditions_and_every_exit_code() -> None:
+    parser = build_parser()
+    (commands,) = (a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    text = " ".join(commands.choices["doctor"].format_help().split())
+    assert "aws:SourceAccount" in text
+    assert "aws:SourceArn" in text
+    assert "judged per schedule" in text
+    assert "1 when the schedule or group does not exist" in text  # --group nope: exit 1
+    assert "5 when one does" in text

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from schedtui import __version__
 from schedtui.core.expressions.errors import ZoneError
@@ -140,13 +141,59 @@ def _seconds(text: str) -> float:
 
 
 # The AWS services each command calls, which --endpoint-url (one URL for every client,
-# aws/session.py) must answer for: a LocalStack user needs to know which to run.
-ALL_SERVICES = (
-    "Scheduler, CloudWatch, CloudWatch Logs, SQS, CloudTrail, Lambda, Step Functions, ECS, "
-    "IAM, SNS, EventBridge, KMS and STS"
+# aws/session.py) must answer for: a LocalStack user needs to know which to run. Each is
+# named here once, by the name boto3's client takes (tests/test_cli_doctor.py holds this to
+# the clients aws/session.py makes and the doctor reads).
+SERVICE_LABELS: Final = {
+    "scheduler": "Scheduler",
+    "cloudwatch": "CloudWatch",
+    "logs": "CloudWatch Logs",
+    "sqs": "SQS",
+    "cloudtrail": "CloudTrail",
+    "lambda": "Lambda",
+    "stepfunctions": "Step Functions",
+    "ecs": "ECS",
+    "iam": "IAM",
+    "sns": "SNS",
+    "events": "EventBridge",
+    "kinesis": "Kinesis",
+    "firehose": "Firehose",
+    "sagemaker": "SageMaker",
+    "codebuild": "CodeBuild",
+    "codepipeline": "CodePipeline",
+    "kms": "KMS",
+    "sts": "STS",
+}
+# aws/doctor_repo.py's reads: the role, every kind of target it checks, the DLQ, the key.
+DOCTOR_CLIENTS: Final = (
+    "scheduler",
+    "iam",
+    "lambda",
+    "stepfunctions",
+    "ecs",
+    "sqs",
+    "sns",
+    "events",
+    "kinesis",
+    "firehose",
+    "sagemaker",
+    "codebuild",
+    "codepipeline",
+    "kms",
+    "sts",
 )
-DOCTOR_SERVICES = "Scheduler, IAM, Lambda, Step Functions, ECS, SQS, SNS, EventBridge, KMS and STS"
-RUNS_SERVICES = "Scheduler, CloudWatch, CloudWatch Logs, Lambda, Step Functions, ECS and SQS"
+RUNS_CLIENTS: Final = ("scheduler", "cloudwatch", "logs", "lambda", "stepfunctions", "ecs", "sqs")
+
+
+def services_text(clients: Iterable[str]) -> str:
+    """``clients`` (boto3 names) as the help names them: "Scheduler, IAM and STS"."""
+    labels = [SERVICE_LABELS[client] for client in clients]
+    return ", ".join(labels[:-1]) + " and " + labels[-1] if len(labels) > 1 else "".join(labels)
+
+
+ALL_SERVICES: Final = services_text(SERVICE_LABELS)
+DOCTOR_SERVICES: Final = services_text(DOCTOR_CLIENTS)
+RUNS_SERVICES: Final = services_text(RUNS_CLIENTS)
 
 
 def add_context_options(
@@ -435,7 +482,7 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--peek a look at its messages. Peeking receives with a visibility timeout of 0 and "
         "never deletes: the messages stay in the queue and visible, but their receive count "
         "goes up by one.",
-        services="Scheduler, SQS and STS",
+        services=services_text(("scheduler", "sqs", "sts")),
     )
     dlq.add_argument(
         "--queue", metavar="Q", help="this queue only: its ARN, or its name in this account"
@@ -459,7 +506,7 @@ def _add_scripting(commands: argparse._SubParsersAction[_Parser]) -> None:
         "Enable or disable schedules through the same checks as the TUI: each is read "
         "again, the whole schedule is sent back with only State changed, a schedule already "
         "in that state is left alone, and every request sent is in the audit log.",
-        services="Scheduler and STS",
+        services=services_text(("scheduler", "sts")),
     )
     state.add_argument(
         "schedules", type=schedule_key, nargs="+", metavar="G/NAME", help="GROUP/NAME ..."
@@ -497,7 +544,7 @@ def _add_history(commands: argparse._SubParsersAction[_Parser]) -> None:
         "Who changed a schedule (G/NAME) or a group (--group G): CloudTrail's management "
         "events (LookupEvents, 2 requests a second; events show about 5-15 minutes late) and "
         "this machine's audit log, newest first, with what each change changed.",
-        services="CloudTrail",
+        services=services_text(("cloudtrail",)),
     )
     _add_schedule_or_group(history, "the group's own events and its schedules' (instead of G/NAME)")
     history.add_argument(
@@ -522,9 +569,11 @@ def _add_doctor(commands: argparse._SubParsersAction[_Parser]) -> None:
             "execution role exists, Scheduler may assume it and it allows the target's "
             "action (and sqs:SendMessage on the DLQ, kms:Decrypt on the key); the target, "
             "DLQ and KMS key exist and are usable; and the definition itself (expired, "
-            "completed, long disabled, windows, retries). Read calls only, each role and "
-            "target read once. Exit 5 when a finding is at or above --fail-on; 3 or 4 when "
-            "definitions could not be read."
+            "completed, long disabled, windows, retries). The trust policy's conditions "
+            "(aws:SourceAccount, aws:SourceArn) are judged per schedule: Scheduler sends the "
+            "schedule's account and its group's ARN. Read calls only, each role and target "
+            "read once. Exit 0 when no finding reaches --fail-on, 5 when one does; 1 when the "
+            "schedule or group does not exist; 3 or 4 when definitions could not be read."
         ),
     )
     _add_schedule_or_group(doctor, "this group's schedules (default: every schedule)")
@@ -587,4 +636,6 @@ def _add_cost(commands: argparse._SubParsersAction[_Parser]) -> None:
     _add_report_output(
         cost, "table (default: for people, UTC times), json (one document, UTC times)"
     )
-    add_context_options(cost, subcommand=True, services="Scheduler, CloudWatch and STS")
+    add_context_options(
+        cost, subcommand=True, services=services_text(("scheduler", "cloudwatch", "sts"))
+    )

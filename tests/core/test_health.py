@@ -69,14 +69,13 @@ def test_future_start_date_no_dlq_default_retry_and_escaped_placeholder() -> Non
 
 
 def test_fifo_dlq_and_impossible_day() -> None:
+    queue = "arn:aws:sqs:us-east-1:123456789012:d.fifo"
     found = messages(
-        make(
-            ScheduleExpression="cron(0 0 30 2 ? *)",
-            target={"DeadLetterConfig": {"Arn": "arn:aws:sqs:us-east-1:123456789012:d.fifo"}},
-        )
+        make(ScheduleExpression="cron(0 0 30 2 ? *)", target={"DeadLetterConfig": {"Arn": queue}})
     )
     assert "The expression names a day that never comes" in found
-    assert any("FIFO" in m for m in found)
+    # The queue named, as the doctor's dlq-missing names it: which queue is FIFO.
+    assert f"The dead-letter queue {queue} is FIFO: AWS needs standard" in found
 
 
 def test_errors_come_first() -> None:

@@ -16,6 +16,7 @@ from schedtui.core.schedules.arns import (
     parse_schedule_group_arn,
     parse_sqs_queue_arn,
     parse_universal_target,
+    short_arns,
     target_kind,
     target_resource_name,
 )
@@ -193,3 +194,40 @@ def test_parse_arn_keeps_colons_in_the_resource() -> None:
     assert parsed is not None
     assert (parsed.service, parsed.resource) == ("states", "stateMachine:etl")
     assert parse_arn("arn:aws:sqs:only-three") is None
+
+
+SCHEDULER = f"arn:aws:scheduler:{REGION}:{ACCOUNT}"
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        # A target's ARN: its short name, the sentence's full stop kept outside it.
+        (f"The Lambda target {TARGET_ARNS['lambda']} does not exist.", "nightly-report does"),
+        (f"queue {TARGET_ARNS['sqs_fifo']}: FIFO", "queue jobs.fifo: FIFO"),
+        # A schedule group or a schedule: the resource with its kind, never a bare name
+        # (``orders`` alone could be a queue, a function, anything).
+        (
+            f"not this schedule's group ARN {SCHEDULER}:schedule-group/orders.",
+            "not this schedule's group ARN schedule-group/orders.",
+        ),
+        (f"only {SCHEDULER}:schedule/billing/nightly here", "only schedule/billing/nightly here"),
+        # A pattern stays whole: its last segment alone ("*") says nothing of what it matches.
+        (
+            f"only for aws:SourceArn {SCHEDULER}:schedule/billing/* (ArnLike), not this",
+            f"only for aws:SourceArn {SCHEDULER}:schedule/billing/* (ArnLike), not this",
+        ),
+        (
+            f"aws:SourceArn {SCHEDULER}:schedule-group/team-? (ArnLike)",
+            f"aws:SourceArn {SCHEDULER}:schedule-group/team-? (ArnLike)",
+        ),
+        (
+            f"the role may not act on arn:aws:lambda:*:{ACCOUNT}:function:*.",
+            f"the role may not act on arn:aws:lambda:*:{ACCOUNT}:function:*.",
+        ),
+    ],
+)
+def test_short_arns_never_leaves_a_bare_wildcard_or_an_ambiguous_name(
+    message: str, shown: str
+) -> None:
+    assert shown in short_arns(message)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -197,9 +198,10 @@ async def test_the_fleet_doctor_lists_every_finding_worst_first_then_by_group_an
         await pilot.press("f")
         assert set(severities(app)) == {"ERROR"}
         assert table(app).row_count == len(errors)
-        assert "errors only" in str(table(app).border_title)
+        assert f"showing errors only (f) · {len(errors)} shown" in str(table(app).border_title)
         await pilot.press("f")
         assert table(app).row_count == everything
+        assert " shown" not in str(table(app).border_title)  # nothing hidden: no count
         assert screen.fault is None
         # r: every schedule again, from AWS (the doctor's cache forgotten once).
         await pilot.press("r")
@@ -308,6 +310,62 @@ async def test_while_checking_the_title_never_says_no_findings_and_the_fix_alway
         assert "delivery-11" not in shown
 
 
+SCHEDULER = f"arn:aws:scheduler:us-east-1:{ACCOUNT}"
+TRUST_REFUSED = Finding(
+    FindingKind.ROLE_TRUST_MISSING,
+    Severity.ERROR,
+    f"The trust policy of the role {ROLE} admits scheduler.amazonaws.com only for "
+    f"aws:SourceArn {SCHEDULER}:schedule/billing/* (ArnLike), not this schedule's group ARN "
+    f"{SCHEDULER}:schedule-group/batch-jobs-group (Scheduler sends the group's ARN, never a "
+    "schedule's): every invocation fails",
+    f'Change the condition to {{"ArnLike": {{"aws:SourceArn": "{SCHEDULER}:schedule-group/'
+    'batch-jobs-group"}}',
+)
+
+
+async def on_the_one_finding(pilot: Pilot[None]) -> None:
+    """The fleet doctor, its cursor on daily-backup-schedule's one (planted) finding."""
+    await fleet(pilot)
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    assert table(app).move_to(finding_key(*DAILY.split("/"), 0))
+    await pilot.pause()
+
+
+async def test_the_line_under_the_table_shows_a_trust_message_whole_and_the_cell_no_bare_star(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    doctor = FakeDoctor(planted={"daily-backup-schedule": (TRUST_REFUSED,)}, own=False)
+    app = start(make_app, settings, doctor)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await on_the_one_finding(pilot)
+        shown = " ".join(" ".join(screen_lines(app)).split())  # as the terminal shows it
+        # The line under the table: the message whole, ARNs and all, then the fix whole.
+        assert " ".join(TRUST_REFUSED.message.split()) in shown
+        assert 'schedule-group/batch-jobs-group"}}' in shown  # the fix whole
+        # The MESSAGE cell shortens ARNs, but never to a bare wildcard or a bare group name.
+        cell = shown_rows(app)[0].cells[3]
+        assert f"aws:SourceArn {SCHEDULER}:schedule/billing/* (ArnLike)" in cell
+        assert "group ARN schedule-group/batch-jobs-group " in cell
+        assert "demo-batch-scheduler" in cell
+        assert ROLE not in cell
+
+
+async def test_on_a_short_terminal_a_long_message_is_cut_but_its_fix_stays_whole(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    long_fix = replace(TRUST_REFUSED, fix=TRUST_REFUSED.fix + " " + "and more words " * 20 + "END")
+    doctor = FakeDoctor(planted={"daily-backup-schedule": (long_fix,)}, own=False)
+    app = start(make_app, settings, doctor)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_the_one_finding(pilot)
+        shown = flat(app)
+        assert "words END" in shown  # the fix whole
+        assert "The trust policy of the role" in shown  # the message's start, then a cut
+        assert "every invocation fails" not in shown
+        assert "…" in shown
+
+
 async def test_the_progress_says_when_it_is_reading_definitions(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -386,7 +444,13 @@ async def test_slash_filters_the_findings_and_typing_never_reaches_the_keys(
         assert [(row.cells[1], schedule_of(row.key)) for row in rows] == [
             ("fifo-dlq", ("orders", "order-status-sync"))
         ]
-        assert "filter “order fifo-dlq”" in str(table(app).border_title)
+        assert "showing all (f) · 1 shown · filter “order fifo-dlq”" in str(table(app).border_title)
+        # The breakdown gives way to the filter's words at 120 columns: all drawn on the border.
+        await pilot.press(*"-extra-words")
+        title = str(table(app).border_title)
+        assert "(f) · 0 shown · filter “order fifo-dlq-extra-words”" in title
+        assert title in screen_lines(app)[table(app).region.y]
+        await pilot.press(*["backspace"] * len("-extra-words"))
         await pilot.press("enter", "escape")  # the table keeps the filter; esc clears it
         assert table(app).row_count == everything
         assert app.screen is screen

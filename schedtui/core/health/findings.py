@@ -141,10 +141,11 @@ def findings(schedule: Schedule, now: datetime) -> list[Finding]:
             "No dead-letter queue: failed invocations are dropped",
         )
     elif facts.dlq_is_fifo(schedule):
+        # The queue named, as dlq-missing names it: the doctor's own wording (doctor.py).
         add(
             FindingKind.FIFO_DLQ,
             Severity.ERROR,
-            "The dead-letter queue is FIFO: AWS needs standard",
+            f"The dead-letter queue {facts.dlq_arn(schedule)} is FIFO: AWS needs standard",
         )
     if facts.retry_at_defaults(schedule):
         add(

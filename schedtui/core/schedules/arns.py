@@ -280,15 +280,30 @@ def target_resource_name(arn: str) -> str:
 _ARN_IN_TEXT = re.compile(r"arn:aws[a-z-]*:[^\s,;()\"']+")
 
 
+def short_arn(arn: str) -> str:
+    """One ARN as ``short_arns`` shows it (see there for the rule)."""
+    if "*" in arn or "?" in arn:
+        return arn  # a pattern: every part of it says what it matches
+    parsed = parse_arn(arn)
+    if parsed is not None and parsed.service == "scheduler" and parse_universal_target(arn) is None:
+        return parsed.resource  # schedule-group/NAME, schedule/GROUP/NAME
+    return target_resource_name(arn)
+
+
 def short_arns(text: str) -> str:
-    """``text`` with every ARN in it as its short name (``target_resource_name``), for a
-    cell too narrow for ARNs; show the full text beside it. A full stop or colon that ends
-    a sentence stays outside the name."""
+    """``text`` with every ARN in it shortened, for a cell too narrow for ARNs; show the
+    full text beside it. The rule: a target's ARN becomes its short name
+    (``target_resource_name``: ``backup-function``, ``orders-dlq``); a Scheduler ARN keeps
+    its resource whole (``schedule-group/orders``, ``schedule/billing/nightly``), since a
+    bare ``orders`` could be any resource and a schedule's name means little without its
+    group; an ARN holding a wildcard (``*`` or ``?``) stays whole, since a pattern's last
+    segment alone (``*``) says nothing about what it matches. A full stop or colon that
+    ends a sentence stays outside the name."""
 
     def short(match: re.Match[str]) -> str:
         arn = match.group(0)
         kept = arn.rstrip(".:")
-        return target_resource_name(kept) + arn[len(kept) :]
+        return short_arn(kept) + arn[len(kept) :]
 
     return _ARN_IN_TEXT.sub(short, text)
 

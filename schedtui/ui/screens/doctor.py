@@ -21,7 +21,6 @@ from schedtui.core.health.doctor_table import (
     schedule_of,
 )
 from schedtui.core.health.findings import Severity
-from schedtui.core.schedules.arns import short_arns
 from schedtui.core.schedules.schedule import Schedule
 from schedtui.core.table import TableRow
 from schedtui.core.text import printable
@@ -29,6 +28,10 @@ from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
 
 _TITLE_EDGES = 6  # the border's corners and lines, and the spaces around the title
+# The line under the table (the cursor's finding and its fix), in lines: the rows keep most
+# of a short terminal; from _TALL lines there is room for a long trust message whole.
+_LINE_LINES, _LINE_LINES_TALL, _TALL = 6, 10, 30
+_MESSAGE_LINES_AT_LEAST = 2  # however long the fix, the message keeps this much
 
 
 class DoctorScreen(FleetScanScreen):
@@ -36,6 +39,7 @@ class DoctorScreen(FleetScanScreen):
     HELP_TITLE = "Doctor"
     COLUMNS = COLUMNS
     NOUN = "Doctor"
+    DEFAULT_CSS = f"DoctorScreen #line {{ max-height: {_LINE_LINES_TALL + 2}; }}"
 
     def __init__(self, group: str | None = None) -> None:
         super().__init__(group)
@@ -66,11 +70,18 @@ class DoctorScreen(FleetScanScreen):
 
     def title_parts(self) -> list[str]:
         """The count in ``schedtui doctor``'s words (``findings_phrase``), its breakdown by
-        severity where the title has the room (not at 80 columns: ``f`` shows it)."""
+        severity where the title has the room (not at 80 columns: ``f`` shows it), and the
+        rows shown when ``f`` or the ``/`` filter hides some."""
         scope, showing = super().title_parts(), f"showing {MINIMUM_TEXT[self.minimum]} (f)"
+        # The count is every finding's: say how many rows are left when f or / hides some.
+        shown = self.table.row_count
+        if shown < sum(len(diagnosis.findings) for diagnosis in self.diagnoses):
+            showing += f" · {shown:,} shown"
         anything = bool(self.diagnoses)
         whole = [*scope, self.tally(findings_phrase(self.diagnoses), anything), showing]
-        if len(" · ".join([self.NOUN, *whole])) + _TITLE_EDGES <= self.size.width:
+        # fleet_scan.py adds the filter's words after these: they must fit too.
+        filtered = f" · filter “{' '.join(self.filter_words)}”" if self.filter_words else ""
+        if len(" · ".join([self.NOUN, *whole]) + filtered) + _TITLE_EDGES <= self.size.width:
             return whole
         short = findings_phrase(self.diagnoses, breakdown=False)
         return [*scope, self.tally(short, anything), showing]
@@ -79,20 +90,31 @@ class DoctorScreen(FleetScanScreen):
         self.call_after_refresh(self.redraw)  # the title's words follow the width
 
     def line_text(self, row: TableRow | None) -> Text:
-        """The cursor's finding, at most two lines of it, then its fix whole: the fix must
-        never be cut (the panel, enter, has the message with its ARNs)."""
+        """The cursor's finding: its message whole (the cell shortens its ARNs), then its fix.
+        The fix is never cut; the message takes the lines left of the line's height (fewer
+        on a short terminal, where the table needs them) and only past those is it cut."""
         if row is None:
             return Text("" if self.walking else "no findings to show", style="dim")
         diagnosis = self.by_path.get(schedule_of(row.key))
         if diagnosis is None:
             return Text()
         finding = diagnosis.findings[finding_index(row.key)]
-        room = 2 * max(self.size.width - 2, 20)  # the line's padding
-        message = printable(short_arns(finding.message))
-        text = Text(message if len(message) <= room else message[: room - 1] + "…")
-        text.append("\nfix: ", style="green")
-        text.append(printable(finding.fix or "(the doctor says none)"))
+        width = max(self.size.width - 2, 20)  # the line's padding
+        fix = Text("fix: ", style="green")
+        fix.append(printable(finding.fix or "(the doctor says none)"))
+        height = _LINE_LINES_TALL if self.size.height >= _TALL else _LINE_LINES
+        room = max(_MESSAGE_LINES_AT_LEAST, height - len(self._wrapped(fix, width)))
+        message = self._wrapped(Text(printable(finding.message)), width)
+        if len(message) > room:
+            message = message[:room]
+            last = message[-1]
+            last.truncate(width - 1)
+            last.append("…")
+        text = Text("\n").join([*message, fix])
         return text
+
+    def _wrapped(self, text: Text, width: int) -> list[Text]:
+        return list(text.wrap(self.app.console, width))
 
     def progress_note(self) -> str:
         if self.calls == 0 and self.done and not self.walking:
