@@ -9,8 +9,9 @@ line, the list of every schedule it stands for. The cursor never rests on a sect
 Computed in a worker from the store's columns (100,000 schedules in about a second), again
 on `r` and on `w`, and when the store changed (the listing ended, definitions arrived, a
 refresh found new schedules: checked on the heartbeat, at most every ``_FOLLOW_SECONDS``);
-never on the UI thread. Until the listing ends the title says "listing…", not a count. Every name and ARN is AWS text: shown through
-``printable``, and as ``Text`` (a DataTable reads a plain string as markup).
+never on the UI thread. Until the listing ends the title says "listing…", not a count.
+Every name and ARN is AWS text: shown through ``printable``, and as ``Text`` (a DataTable
+reads a plain string as markup).
 """
 
 from __future__ import annotations
