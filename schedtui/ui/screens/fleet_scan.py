@@ -10,9 +10,9 @@ command) sets the walk's stop Event: no page starts after it, and the details po
 more reads; ``r`` stops it and walks again. Opened while the account is still being listed,
 the walk waits for the listing to end (the clock's tick starts it): a walk over the first
 pages, or none, would end in "no findings" for a fleet it never saw, and nothing walks again
-on its own. Everything the table shows is the subclass's
-rows (``core/table.py`` rows, cells printable), so the table, the `/` filter (words the
-row's cells must hold), the cursor's line, the notes and the status line are shared.
+on its own. Everything the table shows is the subclass's rows (``core/table.py`` rows, cells
+printable), so the table, the `/` filter (words the row's cells must hold), the cursor's
+line, the notes and the status line are shared.
 """
 
 from __future__ import annotations

@@ -192,7 +192,8 @@ class TimelineScreen(AppScreen):
     def reload(self, keep_cursor: bool = False) -> None:
         self._asked += 1
         self.loading = True
-        self._keep_cursor = keep_cursor and self.timeline is not None and bool(self._opens)
+        # Kept where the operator may be reading; an empty timeline's cursor starts afresh.
+        self._keep_cursor = keep_cursor and any(key is not None for key in self._opens)
         self._store_seen = self._store_state()
         self._show_title()
         self._compute(self._asked, self.span)
