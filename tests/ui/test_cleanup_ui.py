@@ -45,6 +45,12 @@ ORPHAN = "legacy-report-feed"
 HEALTHY = "nightly-export"
 EXPORT = "cleanup-20261129T160000Z.json"
 ROLE = "arn:aws:iam::123456789012:role/scheduler-retired"
+# (reason, group/name) of the rows `:cleanup retired` lists, top to bottom.
+CANDIDATES = [
+    ("completed", f"{GROUP}/{COMPLETED}"),
+    ("expired", f"{GROUP}/{EXPIRED}"),
+    ("target gone", f"{GROUP}/{ORPHAN}"),
+]
 
 
 def plant(endpoint: str) -> None:
@@ -125,11 +131,7 @@ async def test_lists_each_reason_once_and_never_the_healthy_one(
     app = make_app(planted)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cleanup(pilot)
-        assert rows(screen) == [
-            ("completed", f"{GROUP}/{COMPLETED}"),
-            ("expired", f"{GROUP}/{EXPIRED}"),
-            ("target gone", f"{GROUP}/{ORPHAN}"),
-        ]
+        assert rows(screen) == CANDIDATES
         assert "checked 4 schedules (group retired)" in static_text(app, "#progress")
         assert "3 candidates" in title(screen)
         # The line under the table says the cursor's reason in full.
@@ -399,10 +401,6 @@ async def test_opened_while_listing_it_waits_for_the_listing_then_lists_the_cand
             assert "checked" not in progress
         gate.set()
         await wait_for(pilot, lambda: screen.walks == 1 and not screen.walking)
-        assert rows(screen) == [
-            ("completed", f"{GROUP}/{COMPLETED}"),
-            ("expired", f"{GROUP}/{EXPIRED}"),
-            ("target gone", f"{GROUP}/{ORPHAN}"),
-        ]
+        assert rows(screen) == CANDIDATES
         assert "checked 4 schedules (group retired)" in static_text(app, "#progress")
         assert "3 candidates" in title(screen)

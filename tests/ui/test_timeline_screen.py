@@ -51,10 +51,15 @@ def rows(screen: TimelineScreen) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
 
-async def open_timeline(pilot: Pilot[None], command: str = "tl") -> TimelineScreen:
+async def open_timeline(
+    pilot: Pilot[None], command: str = "tl", early: bool = False
+) -> TimelineScreen:
+    """The timeline opened by command, once its first answer is in; ``early``: not waiting
+    for the account to be loaded first."""
     app = pilot.app
     assert isinstance(app, SchedtuiApp)
-    await loaded(pilot)
+    if not early:
+        await loaded(pilot)
     run_command(app, command)
     await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
     screen = app.screen
@@ -461,6 +466,21 @@ def filled(screen: TimelineScreen) -> bool:
     return found is not None and not found.pending and found.runs > 0 and not screen.loading
 
 
+async def released(pilot: Pilot[None], gate: threading.Event, screen: TimelineScreen) -> str:
+    """``gate`` set, the account loaded: the timeline fills in without r (computed again as
+    the listing ended and the definitions came in) and its title counts; the title."""
+    gate.set()
+    await loaded(pilot)
+    await wait_for(pilot, lambda: filled(screen))
+    found = screen.timeline
+    assert found is not None
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    title = static_text(app, "#title")
+    assert f"{found.schedules:,} schedules run {found.runs:,} times" in title
+    return title
+
+
 async def test_opened_while_listing_it_fills_in_when_the_listing_ends(
     settings: AwsSettings, make_app: Callable[..., SchedtuiApp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -469,25 +489,14 @@ async def test_opened_while_listing_it_fills_in_when_the_listing_ends(
     gate = hold_listing(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.sync.refreshing)
-        run_command(app, "tl")
-        await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
-        await wait_for(pilot, lambda: screen.computed >= 1)
+        screen = await open_timeline(pilot, early=True)
         for _ in range(3):  # heartbeats pass: still listing, never a count
             await pilot.pause(0.5)
             title = static_text(app, "#title")
             assert "listing…" in title
             assert "0 schedules run" not in title
             assert "none so far" in " ".join(" ".join(cells) for cells in rows(screen))
-        gate.set()
-        await loaded(pilot)
-        # Without r: computed again as the listing ended and the definitions came in.
-        await wait_for(pilot, lambda: filled(screen))
-        found = screen.timeline
-        assert found is not None
-        title = static_text(app, "#title")
-        assert f"{found.schedules:,} schedules run {found.runs:,} times" in title
+        title = await released(pilot, gate, screen)
         assert "listing…" not in title
         assert "none so far" not in " ".join(" ".join(cells) for cells in rows(screen))
 
@@ -501,21 +510,10 @@ async def test_opened_while_definitions_load_it_fills_in_as_they_arrive(
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.session.store.listed)
         listed = len(app.session.store)
-        run_command(app, "tl")
-        await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
-        screen = app.screen
-        assert isinstance(screen, TimelineScreen)
-        await wait_for(pilot, lambda: screen.computed >= 1)
+        screen = await open_timeline(pilot, early=True)
         for _ in range(3):
             await pilot.pause(0.5)
             title = static_text(app, "#title")
             assert f"{listed:,} not read yet" in title
             assert "0 schedules run" not in title
-        gate.set()
-        await loaded(pilot)
-        await wait_for(pilot, lambda: filled(screen))
-        found = screen.timeline
-        assert found is not None
-        title = static_text(app, "#title")
-        assert f"{found.schedules:,} schedules run {found.runs:,} times" in title
-        assert "not read yet" not in title
+        assert "not read yet" not in await released(pilot, gate, screen)
