@@ -208,6 +208,10 @@ async def test_a_slow_computation_never_blocks_a_key_and_a_stale_one_is_dropped(
         app.push_screen(screen)
         await wait_for(pilot, lambda: asked == [Span.DAY])
         assert "computing" in str(screen.query_one("#title", Static).render())
+        # Readable meanwhile (the store's changes compute it again every 2 s as definitions
+        # load): never Textual's loading spinner in place of the whole screen.
+        assert screen.computing
+        assert not screen.loading  # Textual's: True covers the screen with a LoadingIndicator
         await pilot.press("w")  # the UI answers while the first one still runs
         await wait_for(pilot, lambda: screen.computed >= 1)
         assert screen.timeline is not None
@@ -463,7 +467,7 @@ def test_timeline_screen_snapshot(
 def filled(screen: TimelineScreen) -> bool:
     """Every listed schedule's definition counted, and the answer shown."""
     found = screen.timeline
-    return found is not None and not found.pending and found.runs > 0 and not screen.loading
+    return found is not None and not found.pending and found.runs > 0 and not screen.computing
 
 
 async def released(pilot: Pilot[None], gate: threading.Event, screen: TimelineScreen) -> str:

@@ -141,7 +141,8 @@ class TimelineScreen(AppScreen):
         self.span = span
         self.timeline: Timeline | None = None
         self.fault = ""
-        self.loading = False
+        # Not ``loading``: that is Textual's, and a screen ``loading`` is blanked by a spinner.
+        self.computing = False
         self.computed = 0  # timelines shown (a test waits on it)
         self._asked = 0
         # per table row: the schedule it opens, by group and name (its "group/name" text is
@@ -153,7 +154,7 @@ class TimelineScreen(AppScreen):
         self._sections: list[int] = []  # the table rows that start a section
         self._widths = widths(0, 0)
         self._beat = Beat(0, self.reload)  # never due on its own: r and w run it
-        self._follow = Beat(_FOLLOW_SECONDS, self._follow_store, lambda: self.loading)
+        self._follow = Beat(_FOLLOW_SECONDS, self._follow_store, lambda: self.computing)
         self._store_seen: tuple[object, ...] = ()  # the store as the last compute began
         self._keep_cursor = False  # the compute in flight follows the store: cursor stays
 
@@ -191,7 +192,7 @@ class TimelineScreen(AppScreen):
 
     def reload(self, keep_cursor: bool = False) -> None:
         self._asked += 1
-        self.loading = True
+        self.computing = True
         # Kept where the operator may be reading; an empty timeline's cursor starts afresh.
         self._keep_cursor = keep_cursor and any(key is not None for key in self._opens)
         self._store_seen = self._store_state()
@@ -215,7 +216,7 @@ class TimelineScreen(AppScreen):
     def _arrived(self, asked: int, found: Timeline | str) -> None:
         if asked != self._asked:
             return  # a later span or refresh was asked since
-        self.loading = False
+        self.computing = False
         if isinstance(found, str):
             self.fault = printable(found)
         else:
@@ -233,7 +234,7 @@ class TimelineScreen(AppScreen):
     def _show_title(self) -> None:
         title = Text(f"Fleet timeline · next {self.span.label} (w)", style="bold")
         found = self.timeline
-        if self.loading:
+        if self.computing:
             title.append(" · computing…", "dim")
         if self.fault:
             title.append(f" · {self.fault}", "bold red")
