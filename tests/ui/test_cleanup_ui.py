@@ -25,6 +25,7 @@ from schedtui.ui.screens import cleanup as cleanup_screen
 from schedtui.ui.screens.cleanup import CleanupScreen
 from schedtui.ui.screens.dialogs import MessageScreen, TypedConfirmScreen
 from tests.aws.lossy_proxy import LossyProxy
+from tests.ui.held_listing import hold_listing
 from tests.ui.test_app import FIXED, SIZE, loaded, scheduler, static_text, wait_for
 from tests.ui.test_delete_and_groups import (
     audit,
@@ -44,6 +45,12 @@ ORPHAN = "legacy-report-feed"
 HEALTHY = "nightly-export"
 EXPORT = "cleanup-20261129T160000Z.json"
 ROLE = "arn:aws:iam::123456789012:role/scheduler-retired"
+# (reason, group/name) of the rows `:cleanup retired` lists, top to bottom.
+CANDIDATES = [
+    ("completed", f"{GROUP}/{COMPLETED}"),
+    ("expired", f"{GROUP}/{EXPIRED}"),
+    ("target gone", f"{GROUP}/{ORPHAN}"),
+]
 
 
 def plant(endpoint: str) -> None:
@@ -124,11 +131,7 @@ async def test_lists_each_reason_once_and_never_the_healthy_one(
     app = make_app(planted)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cleanup(pilot)
-        assert rows(screen) == [
-            ("completed", f"{GROUP}/{COMPLETED}"),
-            ("expired", f"{GROUP}/{EXPIRED}"),
-            ("target gone", f"{GROUP}/{ORPHAN}"),
-        ]
+        assert rows(screen) == CANDIDATES
         assert "checked 4 schedules (group retired)" in static_text(app, "#progress")
         assert "3 candidates" in title(screen)
         # The line under the table says the cursor's reason in full.
@@ -371,3 +374,33 @@ async def test_the_title_says_checking_until_found_and_a_filter_says_what_it_unm
         # Said as they go (a word typed letter by letter hides rows one after the other).
         unmarked = [int(n.split()[0]) for n in said if "the filter hides" in n]
         assert sum(unmarked) == 2
+
+
+async def test_opened_while_listing_it_waits_for_the_listing_then_lists_the_candidates(
+    planted: AwsSettings,
+    make_app: Callable[..., SchedtuiApp],
+    state: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Opened before the first page: the walk took no schedule, said "0 candidates" and
+    # "checked 0 schedules", and nothing walked again until r.
+    app = make_app(planted)
+    gate = hold_listing(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: GROUP in app.session.store.groups)  # listed first
+        run_command(app, f"cleanup {GROUP}")
+        await wait_for(pilot, lambda: isinstance(app.screen, CleanupScreen))
+        screen = app.screen
+        assert isinstance(screen, CleanupScreen)
+        for _ in range(3):  # heartbeats pass: still waiting, never an answer
+            await pilot.pause(0.5)
+            assert "waiting for the listing…" in title(screen)
+            assert "0 candidates" not in title(screen)
+            progress = static_text(app, "#progress")
+            assert "waiting for the listing… 0 listed so far (group retired)" in progress
+            assert "checked" not in progress
+        gate.set()
+        await wait_for(pilot, lambda: screen.walks == 1 and not screen.walking)
+        assert rows(screen) == CANDIDATES
+        assert "checked 4 schedules (group retired)" in static_text(app, "#progress")
+        assert "3 candidates" in title(screen)

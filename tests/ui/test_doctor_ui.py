@@ -28,6 +28,7 @@ from schedtui.ui.screens.dialogs import HelpScreen
 from schedtui.ui.screens.doctor import DoctorScreen
 from schedtui.ui.session import show_state
 from tests.ui.doctor_fakes import ROLE, FakeDoctor
+from tests.ui.held_listing import hold_listing
 from tests.ui.test_activity_tabs import detail
 from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
 from tests.ui.test_sizes import screen_lines
@@ -637,3 +638,38 @@ def test_fleet_doctor_snapshot(
     snap_compare: SnapCompare, snap_app: SchedtuiApp, size: tuple[int, int]
 ) -> None:
     assert snap_compare(snap_app, terminal_size=size, run_before=steady(fleet_doctor))
+
+
+async def test_opened_while_listing_it_waits_for_the_listing_then_checks_every_schedule(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opened a moment after the start: the walk took the 5 schedules listed so far (or
+    # none), said "no findings", and nothing walked again until r.
+    app = start(make_app, settings, FakeDoctor())
+    gate = hold_listing(app, monkeypatch, first=5)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: len(app.session.store) == 5)
+        await pilot.press("colon", *"doctor", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
+        screen = app.screen
+        assert isinstance(screen, DoctorScreen)
+        for _ in range(3):  # heartbeats pass: still waiting, never an answer
+            await pilot.pause(0.5)
+            title = str(table(app).border_title)
+            assert "waiting for the listing…" in title
+            assert "no findings" not in title
+            assert "waiting for the listing… 5 listed so far (every group)" in flat(app)
+            assert "checked" not in flat(app)
+        gate.set()
+        await loaded(pilot)
+        await wait_for(pilot, lambda: not screen.walking)
+        listed = len(app.session.store)
+        assert listed > 5
+        assert f"checked {listed:,} schedules (every group)" in flat(app)
+        assert {(d.group, d.name) for d in screen.diagnoses} == {
+            (s.group_name, s.name) for s in app.session.store.summaries()
+        }
+        # Without r: the planted finding of a schedule listed after the hold is there.
+        assert ("batch-jobs-group", "daily-backup-schedule") in {
+            schedule_of(row.key) for row in shown_rows(app)
+        }

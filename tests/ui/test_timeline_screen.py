@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Sparkline, Static
@@ -35,6 +36,7 @@ from schedtui.ui.screens.dialogs import MessageScreen
 from schedtui.ui.screens.timeline import Source, TimelineScreen, axis
 from schedtui.ui.session import show_state
 from tests.core.test_timeline import TWINS, schedule, summary_of, twins_fleet
+from tests.ui.held_listing import hold_definitions, hold_listing
 from tests.ui.test_app import FIXED, SIZE, loaded, static_text, wait_for
 from tests.ui.test_delete_and_groups import notes
 from tests.ui.test_snapshots import SnapCompare
@@ -49,10 +51,15 @@ def rows(screen: TimelineScreen) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
 
 
-async def open_timeline(pilot: Pilot[None], command: str = "tl") -> TimelineScreen:
+async def open_timeline(
+    pilot: Pilot[None], command: str = "tl", early: bool = False
+) -> TimelineScreen:
+    """The timeline opened by command, once its first answer is in; ``early``: not waiting
+    for the account to be loaded first."""
     app = pilot.app
     assert isinstance(app, SchedtuiApp)
-    await loaded(pilot)
+    if not early:
+        await loaded(pilot)
     run_command(app, command)
     await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
     screen = app.screen
@@ -201,6 +208,10 @@ async def test_a_slow_computation_never_blocks_a_key_and_a_stale_one_is_dropped(
         app.push_screen(screen)
         await wait_for(pilot, lambda: asked == [Span.DAY])
         assert "computing" in str(screen.query_one("#title", Static).render())
+        # Readable meanwhile (the store's changes compute it again every 2 s as definitions
+        # load): never Textual's loading spinner in place of the whole screen.
+        assert screen.computing
+        assert not screen.loading  # Textual's: True covers the screen with a LoadingIndicator
         await pilot.press("w")  # the UI answers while the first one still runs
         await wait_for(pilot, lambda: screen.computed >= 1)
         assert screen.timeline is not None
@@ -451,3 +462,62 @@ def test_timeline_screen_snapshot(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def filled(screen: TimelineScreen) -> bool:
+    """Every listed schedule's definition counted, and the answer shown."""
+    found = screen.timeline
+    return found is not None and not found.pending and found.runs > 0 and not screen.computing
+
+
+async def released(pilot: Pilot[None], gate: threading.Event, screen: TimelineScreen) -> str:
+    """``gate`` set, the account loaded: the timeline fills in without r (computed again as
+    the listing ended and the definitions came in) and its title counts; the title."""
+    gate.set()
+    await loaded(pilot)
+    await wait_for(pilot, lambda: filled(screen))
+    found = screen.timeline
+    assert found is not None
+    app = pilot.app
+    assert isinstance(app, SchedtuiApp)
+    title = static_text(app, "#title")
+    assert f"{found.schedules:,} schedules run {found.runs:,} times" in title
+    return title
+
+
+async def test_opened_while_listing_it_fills_in_when_the_listing_ends(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opened before the first page: "0 schedules run 0 times", for good (no refresh set).
+    app = make_app(settings)
+    gate = hold_listing(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.sync.refreshing)
+        screen = await open_timeline(pilot, early=True)
+        for _ in range(3):  # heartbeats pass: still listing, never a count
+            await pilot.pause(0.5)
+            title = static_text(app, "#title")
+            assert "listing…" in title
+            assert "0 schedules run" not in title
+            assert "none so far" in " ".join(" ".join(cells) for cells in rows(screen))
+        title = await released(pilot, gate, screen)
+        assert "listing…" not in title
+        assert "none so far" not in " ".join(" ".join(cells) for cells in rows(screen))
+
+
+async def test_opened_while_definitions_load_it_fills_in_as_they_arrive(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Listed, no definition read yet: "0 schedules run 0 times · 234 not read yet", for good.
+    app = make_app(settings)
+    gate = hold_definitions(app, monkeypatch)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session.store.listed)
+        listed = len(app.session.store)
+        screen = await open_timeline(pilot, early=True)
+        for _ in range(3):
+            await pilot.pause(0.5)
+            title = static_text(app, "#title")
+            assert f"{listed:,} not read yet" in title
+            assert "0 schedules run" not in title
+        assert "not read yet" not in await released(pilot, gate, screen)

@@ -272,6 +272,12 @@ class ScheduleColumns:
         code = self.groups.known(group)
         return GroupCounts() if code is None else self.counts.get(code, GroupCounts())
 
+    def counted(self) -> tuple[int, int, int]:
+        """What a count over the rows depends on: which rows exist, their state and their
+        definitions (not ``version``, which also moves with every next run settled on the
+        clock's tick)."""
+        return (len(self), self.membership, self.definitions)
+
     def _changed(self, listing: bool, membership: bool = False, definitions: bool = False) -> None:
         self.version += 1
         self.listing_version += listing

@@ -442,6 +442,12 @@ class AccountStore:
         """The rows are the whole account, as of the last listing."""
         return self.listed and self.partial is None
 
+    @property
+    def listing_ended(self) -> bool:
+        """A listing has ended: read whole at least once, or the last one stopped midway (its
+        rows are all there is until the next). Not the first pages of one under way."""
+        return self.listed or self.partial is not None
+
     def listing_note(self) -> str:
         """What the status line says about the listing when it is not complete."""
         if self.partial is not None:

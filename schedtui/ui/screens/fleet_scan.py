@@ -7,9 +7,12 @@ definitions (``DetailsCache.whole``: kept ones are not read again), then the sub
 ``examine`` of them; each page's result comes back to the UI thread (``absorb``), so rows
 appear as pages finish and a progress line counts them. Leaving the screen (esc, a `:`
 command) sets the walk's stop Event: no page starts after it, and the details pool starts no
-more reads; ``r`` stops it and walks again. Everything the table shows is the subclass's
-rows (``core/table.py`` rows, cells printable), so the table, the `/` filter (words the
-row's cells must hold), the cursor's line, the notes and the status line are shared.
+more reads; ``r`` stops it and walks again. Opened while the account is still being listed,
+the walk waits for the listing to end (the clock's tick starts it): a walk over the first
+pages, or none, would end in "no findings" for a fleet it never saw, and nothing walks again
+on its own. Everything the table shows is the subclass's rows (``core/table.py`` rows, cells
+printable), so the table, the `/` filter (words the row's cells must hold), the cursor's
+line, the notes and the status line are shared.
 """
 
 from __future__ import annotations
@@ -97,7 +100,8 @@ class FleetScanScreen(AppScreen):
         self.stop = threading.Event()
         self.ended = threading.Event()  # see Walk
         self.walks = 0  # walks started; a page of an older walk is dropped
-        self.walking = False
+        self.walking = False  # from the walk's start (waiting included) to its end
+        self.waiting = False  # for the listing to end: the clock's tick starts the walk
         self.total = self.done = 0
         self.reading = False  # the walk is reading definitions (done counts those read)
         self.unread: list[AwsError] = []  # definitions that could not be read
@@ -130,7 +134,10 @@ class FleetScanScreen(AppScreen):
         self.walk()
 
     def _tick(self) -> None:
-        if self.walking:
+        if self.waiting and self.session.store.listing_ended:
+            self._start()
+            self.redraw()  # the title's "waiting" becomes "checking"
+        elif self.walking:
             self.redraw_progress()
 
     def on_unmount(self) -> None:
@@ -146,10 +153,17 @@ class FleetScanScreen(AppScreen):
         self.stop, self.ended = threading.Event(), threading.Event()
         self.walks += 1
         self.total, self.done, self.walking = 0, 0, True
-        self._walk_started = monotonic()
         self.unread, self.fault, self.notes = [], None, []
         self.started()
+        # The summaries are taken once, as the walk starts: not before the listing ended.
+        self.waiting = not self.session.store.listing_ended
         self.redraw()
+        if not self.waiting:
+            self._start()
+
+    def _start(self) -> None:
+        self.waiting = False
+        self._walk_started = monotonic()
         self._walk(Walk(self.walks, self.stop, self.ended, self, self.app))
 
     def walk_again(self) -> None:
@@ -301,7 +315,14 @@ class FleetScanScreen(AppScreen):
     def redraw_progress(self) -> None:
         # The group, the fault and the unread schedules' errors are AWS text: printable.
         where = printable(f"group {self.group}" if self.group else "every group")
+        store = self.session.store
         text = Text()
+        if self.waiting:
+            text.append(f"waiting for the listing… {len(store):,} listed so far ({where})", "bold")
+            if store.last_error:  # the refresh failed: the next one lists again
+                text.append(printable(store.listing_note()), "dim")
+            self.query_one("#progress", Static).update(text)
+            return
         if self.walking:
             doing = "reading definitions" if self.reading else "checking"
             text.append(f"{doing}… {self.done:,} of {self.total:,} ({where})", "bold")
@@ -315,7 +336,7 @@ class FleetScanScreen(AppScreen):
         if self.unread:
             first = printable(str(self.unread[0]))
             text.append(f" · {len(self.unread):,} could not be read: {first}", "yellow")
-        text.append(printable(self.session.store.listing_note()), "dim")
+        text.append(printable(store.listing_note()), "dim")
         self.query_one("#progress", Static).update(text)
 
     def on_virtual_table_cursor_moved(self, _: VirtualTable.CursorMoved) -> None:
@@ -370,8 +391,11 @@ class FleetScanScreen(AppScreen):
         )
 
     def tally(self, found: str, anything: bool) -> str:
-        """The title's count ``found``, or "checking…" while the walk has found nothing yet:
-        "no findings" or "0 candidates" would read as a healthy fleet."""
+        """The title's count ``found``, or "checking…" while the walk has found nothing yet
+        ("waiting for the listing…" before it starts): "no findings" or "0 candidates" would
+        read as a healthy fleet."""
+        if self.waiting:
+            return "waiting for the listing…"
         return "checking…" if self.walking and not anything else found
 
     def line_text(self, row: TableRow | None) -> Text:

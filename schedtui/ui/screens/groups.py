@@ -37,9 +37,7 @@ _COST_PAUSE: Final = 2.0  # seconds between two counts while definitions arrive
 
 
 def _counted(columns: ScheduleColumns) -> tuple[int, ...]:
-    """What a count depends on: which rows exist, their state and their definitions (not
-    ``version``, which also moves with every next run settled on the clock's tick)."""
-    return (len(columns), columns.membership, columns.definitions)
+    return columns.counted()
 
 
 class GroupsScreen(TableScreen):

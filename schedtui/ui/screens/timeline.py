@@ -7,8 +7,11 @@ line, the list of every schedule it stands for. The cursor never rests on a sect
 (siblings differ in their tails).
 
 Computed in a worker from the store's columns (100,000 schedules in about a second), again
-on `r` and on `w`; never on the UI thread. Every name and ARN is AWS text: shown through
-``printable``, and as ``Text`` (a DataTable reads a plain string as markup).
+on `r` and on `w`, and when the store changed (the listing ended, definitions arrived, a
+refresh found new schedules: checked on the heartbeat, at most every ``_FOLLOW_SECONDS``);
+never on the UI thread. Until the listing ends the title says "listing…", not a count.
+Every name and ARN is AWS text: shown through ``printable``, and as ``Text`` (a DataTable
+reads a plain string as markup).
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ _TARGET_WIDTH: Final = 16  # "target / window" and "15 min window" fit
 _TARGET_LEAST: Final = 10  # in a narrow terminal the target gives way first, to this
 _SCHEDULE_LEAST: Final = 12
 _HEADERS: Final = ("when", "count", "target / window", "schedule")
+# While definitions pour in, the timeline is computed again at most this often (a few
+# tenths of a second of a core at 100,000 schedules).
+_FOLLOW_SECONDS: Final = 2.0
+_SO_FAR: Final = "not every schedule is read yet: the timeline fills in as they load"
 
 
 def _local(at: datetime, zone: tzinfo | None, form: str = _WHEN) -> str:
@@ -134,7 +141,8 @@ class TimelineScreen(AppScreen):
         self.span = span
         self.timeline: Timeline | None = None
         self.fault = ""
-        self.loading = False
+        # Not ``loading``: that is Textual's, and a screen ``loading`` is blanked by a spinner.
+        self.computing = False
         self.computed = 0  # timelines shown (a test waits on it)
         self._asked = 0
         # per table row: the schedule it opens, by group and name (its "group/name" text is
@@ -146,9 +154,24 @@ class TimelineScreen(AppScreen):
         self._sections: list[int] = []  # the table rows that start a section
         self._widths = widths(0, 0)
         self._beat = Beat(0, self.reload)  # never due on its own: r and w run it
+        self._follow = Beat(_FOLLOW_SECONDS, self._follow_store, lambda: self.computing)
+        self._store_seen: tuple[object, ...] = ()  # the store as the last compute began
+        self._keep_cursor = False  # the compute in flight follows the store: cursor stays
 
     def beats(self) -> list[Beat]:
-        return [self._beat]
+        return [self._beat, self._follow]
+
+    def _store_state(self) -> tuple[object, ...]:
+        """What the timeline depends on in the store (a source of its own: nothing)."""
+        if self._source is not None:
+            return ()
+        store = self.session.store
+        return (store.listing_ended, *store.columns.counted())
+
+    def _follow_store(self) -> None:
+        """The heartbeat: the listing ended or definitions arrived since: compute again."""
+        if self._store_state() != self._store_seen:
+            self.reload(keep_cursor=True)
 
     def compose(self) -> ComposeResult:
         yield self.header()
@@ -167,9 +190,12 @@ class TimelineScreen(AppScreen):
         table.focus()
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, keep_cursor: bool = False) -> None:
         self._asked += 1
-        self.loading = True
+        self.computing = True
+        # Kept where the operator may be reading; an empty timeline's cursor starts afresh.
+        self._keep_cursor = keep_cursor and any(key is not None for key in self._opens)
+        self._store_seen = self._store_state()
         self._show_title()
         self._compute(self._asked, self.span)
 
@@ -190,12 +216,12 @@ class TimelineScreen(AppScreen):
     def _arrived(self, asked: int, found: Timeline | str) -> None:
         if asked != self._asked:
             return  # a later span or refresh was asked since
-        self.loading = False
+        self.computing = False
         if isinstance(found, str):
             self.fault = printable(found)
         else:
             self.fault, self.timeline = "", found
-            self._show(fresh=True)
+            self._show(fresh=not self._keep_cursor)
         self.computed += 1
         self._show_title()
 
@@ -208,14 +234,18 @@ class TimelineScreen(AppScreen):
     def _show_title(self) -> None:
         title = Text(f"Fleet timeline · next {self.span.label} (w)", style="bold")
         found = self.timeline
-        if self.loading:
+        if self.computing:
             title.append(" · computing…", "dim")
         if self.fault:
             title.append(f" · {self.fault}", "bold red")
+        elif self._listing():
+            # Nothing is counted yet ("0 schedules run 0 times" would read as an idle fleet).
+            title.append(self._listing(), "dim")
         elif found is not None and found.span is self.span:
             peak = found.busiest[0] if found.busiest else None
             # Counted: the schedules with a run in the span (a weekly one is not in the hour).
-            title.append(f" · {found.schedules:,} schedules run {found.runs:,} times")
+            if found.schedules or not found.pending:
+                title.append(f" · {found.schedules:,} schedules run {found.runs:,} times")
             if peak is not None:
                 shown = f" · peak {peak.runs:,}/min at {_local(peak.at, self.zone)}"
                 room = self.query_one("#title", Static).content_size.width
@@ -226,6 +256,11 @@ class TimelineScreen(AppScreen):
             if found.pending:
                 title.append(f" · {found.pending:,} not read yet", "dim")
         self.query_one("#title", Static).update(title)
+
+    def _listing(self) -> str:
+        """What the title says while the listing has not ended ("" once it has)."""
+        store = self.session.store
+        return "" if self._source is not None or store.listing_ended else store.listing_note()
 
     def _show(self, fresh: bool = False) -> None:
         """The histogram and the table; ``fresh``: a new timeline, the cursor on its first
@@ -276,7 +311,12 @@ class TimelineScreen(AppScreen):
                     f"… {len(everyone) - shown:,} more",
                 )
 
+        # Still loading: an empty section is not an answer yet.
+        so_far = bool(self._listing() or found.pending)
+
         def section(title: str, empty: str, empty_why: str) -> None:
+            if empty and so_far:
+                empty, empty_why = "none so far", _SO_FAR
             self._sections.append(len(self._opens))
             add(("", "", "", fit(title, schedule_width).rstrip()), "bold")
             self._opens.append(None)
