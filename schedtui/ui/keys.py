@@ -44,7 +44,10 @@ def _screens(*names: str) -> frozenset[str]:
 APP = _screens("app")
 LISTS = _screens("list")  # what both lists share
 SCHEDULES = _screens("schedules", "detail")
-COPY = _screens("schedules", "detail", "groups", "monitor", "dlq_messages")
+# The fleet doctor, cleanup and the timeline list schedules too: `y` / `Y` copy the cursor row's.
+COPY = _screens(
+    "schedules", "detail", "groups", "monitor", "dlq_messages", "doctor", "cleanup", "timeline"
+)
 
 KEYS: Final[tuple[Key, ...]] = (
     # -- everywhere -------------------------------------------------------------------------
@@ -164,11 +167,12 @@ KEYS: Final[tuple[Key, ...]] = (
         "filter first", _screens("detail"), "esc", "anywhere"),
     # -- copy and leave (ui/flows/copy.py): not in the footers, which have no room ---------
     Key("copy.arn", "y", "copy_arn", "Copy ARN",
-        "copy the ARN (in the groups list, the group's; in the monitor, the DLQ's) and show it",
-        COPY, where="lists, detail, monitor", footer=False),
+        "copy the ARN of the schedule under the cursor (in the groups list, the group's; in "
+        "the monitor, the DLQ's) and show it", COPY,
+        where="lists, detail, monitor, fleet doctor, cleanup, timeline", footer=False),
     Key("copy.console", "Y", "copy_console_url", "Console URL",
         "copy the AWS console URL of the schedule (or group, or DLQ) and show it", COPY,
-        where="lists, detail, monitor", footer=False),
+        where="lists, detail, monitor, fleet doctor, cleanup, timeline", footer=False),
     Key("schedules.json", "v", "view_json", "JSON",
         "view the schedule exactly as GetSchedule returned it (read-only JSON)", SCHEDULES,
         where="schedule list or detail", footer=False),

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
+from schedtui.core.console_urls import schedule_url
 from schedtui.core.fleet.timeline import (
     BusyMinute,
     Collision,
@@ -36,6 +37,7 @@ from schedtui.ui.screens.timeline import Source, TimelineScreen, axis
 from schedtui.ui.session import show_state
 from tests.core.test_timeline import TWINS, schedule, summary_of, twins_fleet
 from tests.ui.test_app import FIXED, SIZE, loaded, static_text, wait_for
+from tests.ui.test_copy import stored_arn
 from tests.ui.test_delete_and_groups import notes
 from tests.ui.test_snapshots import SnapCompare
 
@@ -136,6 +138,28 @@ async def test_enter_on_a_schedule_opens_its_detail(
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert (detail.summary.group_name, detail.summary.name) == first
+
+
+async def test_y_and_capital_y_copy_the_schedule_of_the_line(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = notes(app)
+        screen = await open_timeline(pilot)
+        first = rows(screen)[table_of(screen).cursor_row][3]
+        group, _, name = first.partition("/")
+        arn = stored_arn(settings, group, name)
+        await pilot.press("y")
+        assert app.clipboard == arn
+        await pilot.press("Y")
+        assert app.clipboard == schedule_url(arn, group, name)
+        # A "… N more" line names no schedule: nothing is copied, and it says why.
+        more = next(i for i, cells in enumerate(rows(screen)) if cells[3].startswith("… "))
+        table_of(screen).move_cursor(row=more)
+        await pilot.press("y")
+        assert app.clipboard == schedule_url(arn, group, name)
+        assert seen[-1] == "y and Y copy the schedule of a line that names one"
 
 
 HOSTILE = "evil\x1b]52;c;aGk=\x07\u202eroot[bold]x[/]"

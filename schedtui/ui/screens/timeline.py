@@ -26,11 +26,12 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from schedtui.core.fleet.timeline import ScheduleKey, Span, Timeline, columns_timeline
 from schedtui.core.schedules.arns import target_resource_name
+from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
-from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.dialogs import MessageScreen
+from schedtui.ui.screens.schedule_actions import CopiesSchedule
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import fit
 
@@ -109,7 +110,7 @@ def _shared(minutes: int) -> str:
     return f"{minutes:,} min"
 
 
-class TimelineScreen(AppScreen):
+class TimelineScreen(CopiesSchedule):
     DEFAULT_CSS = """
     TimelineScreen #title {
         height: 1;
@@ -405,23 +406,32 @@ class TimelineScreen(AppScreen):
 
     def action_open_schedule(self) -> None:
         row = self.query_one("#details", TimelineLines).cursor_row
-        key = self._opens[row] if 0 <= row < len(self._opens) else None
         if row in self._lists:
             title, everyone = self._lists[row]
             names = Text("\n".join(printable(listed.path) for listed in everyone))
             self.app.push_screen(MessageScreen(printable(title), names))
             return
+        if summary := self._at_cursor("enter opens"):
+            self.app.push_screen(DetailScreen(summary))
+
+    def copied(self) -> ScheduleSummary | None:
+        return self._at_cursor("y and Y copy")
+
+    def _at_cursor(self, does: str) -> ScheduleSummary | None:
+        """The listed schedule of the cursor's line; None, said, when the line names none
+        (``does``: what the key does on one) or it is no longer listed."""
+        row = self.query_one("#details", TimelineLines).cursor_row
+        key = self._opens[row] if 0 <= row < len(self._opens) else None
         if key is None:
             if 0 <= row < len(self._opens):
-                self.app.notify("enter opens the schedule of a line that names one")
-            return
+                self.app.notify(f"{does} the schedule of a line that names one")
+            return None
         summary = self.session.store.find(key.group, key.name)
         if summary is None:
             self.app.notify(
                 printable(f"{key.path} is not in the schedule list (deleted?)"), severity="warning"
             )
-            return
-        self.app.push_screen(DetailScreen(summary))
+        return summary
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open_schedule()
