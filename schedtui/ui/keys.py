@@ -84,10 +84,10 @@ KEYS: Final[tuple[Key, ...]] = (
         "open the selected row's group or schedule (the doctor: on its doctor panel)",
         _screens("table"), where="lists"),
     # The timeline's table is a DataTable, which binds up and down but not k and j.
-    Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table", "timeline"),
-        "up / k", footer=False),
+    Key("table.up", "up,k", "cursor_up", "Up", "previous row",
+        _screens("table", "timeline", "pick"), "up / k", footer=False),
     Key("table.down", "down,j", "cursor_down", "Down", "next row",
-        _screens("table", "timeline"), "down / j", footer=False),
+        _screens("table", "timeline", "pick"), "down / j", footer=False),
     Key("table.page_up", "pageup", "cursor_page_up", "Page up", "a page up",
         _screens("table"), footer=False),
     Key("table.page_down", "pagedown", "cursor_page_down", "Page down", "a page down",
@@ -227,7 +227,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "next section: busiest minutes, collisions, suggestions", _screens("timeline"),
         where="fleet timeline"),
     Key("timeline.open", "enter", "open_schedule", "Open",
-        "open the schedule of the selected line (on `… N more`: list them all)",
+        "open the schedule of the selected line (on `… N more`: list them all, where enter "
+        "opens one and esc closes the list)",
         _screens("timeline"), where="fleet timeline"),
     Key("timeline.back", "escape", "back", "Back", "back", _screens("timeline"), "esc"),
     # -- forms -------------------------------------------------------------------------------
@@ -283,6 +284,7 @@ KEYS: Final[tuple[Key, ...]] = (
         "esc"),
     Key("message.close", "escape,enter,q", "close", "Close", "close", _screens("message"),
         "esc"),
+    Key("pick.close", "escape,q", "close", "Close", "close the list", _screens("pick"), "esc"),
     Key("help.close", "escape,q,question_mark", "close", "Close", "close", _screens("help"),
         "esc"),
     Key("prompt.cancel", "escape", "cancel", "Cancel", "cancel", _screens("prompt"), "esc"),

@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, OptionList, Sparkline, Static
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
@@ -32,7 +33,7 @@ from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.screens.dialogs import MessageScreen
+from schedtui.ui.screens.dialogs import PickScreen
 from schedtui.ui.screens.timeline import Source, TimelineScreen, axis
 from schedtui.ui.session import show_state
 from tests.core.test_timeline import TWINS, schedule, summary_of, twins_fleet
@@ -416,12 +417,77 @@ async def test_enter_on_more_lists_every_schedule_behind_it(
             await pilot.pause()
             assert "enter lists them all" in static_text(app, "#note")
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+            await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
             assert says in str(app.screen.query_one(".title", Static).render())
-            listed = static_text(app, "#message-body").split()
-            assert sorted(listed) == everyone
+            assert sorted(picks(app)) == everyone
             await pilot.press("escape")
             await wait_for(pilot, lambda: app.screen is screen)
+
+
+def picks(app: SchedtuiApp) -> list[str]:
+    """The lines of the "… N more" list on screen."""
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_more_list_has_a_cursor_and_enter_opens_the_schedule_over_it(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_timeline(pilot)
+        assert screen.timeline is not None
+        busy = screen.timeline.busiest[0]
+        everyone = busy.behind or busy.schedules
+        more = next(i for i, cells in enumerate(rows(screen)) if cells[3].startswith("… "))
+        table_of(screen).move_cursor(row=more)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        listing = app.screen
+        assert picks(app) == [key.path for key in everyone]
+        options = listing.query_one(OptionList)
+        assert options.highlighted == 0
+        await pilot.press("down", "j", "j", "k")  # j and k as in every list
+        assert options.highlighted == 2
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert (detail.summary.group_name, detail.summary.name) == everyone[2]
+        # Back from the detail: the list, its cursor where it was; esc closes it.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is listing)
+        assert options.highlighted == 2
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_the_more_list_shows_hostile_names_as_stand_ins(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    def crowd(now: datetime, span: Span) -> Timeline:
+        found = hostile(now, span)
+        keys = (ScheduleKey("g", HOSTILE), *(ScheduleKey("g", f"n{i}") for i in range(7)))
+        busy = BusyMinute(found.busiest[0].at, 8, keys[:5], keys)
+        return replace(found, busiest=(busy,))
+
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, crowd)
+        more = next(i for i, cells in enumerate(rows(screen)) if cells[3] == "… 3 more")
+        table_of(screen).move_cursor(row=more)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        first = picks(app)[0]
+        assert "evil" in first
+        assert "[bold]x[/]" in first  # markup is text
+        assert not {"\x1b", "\x07", "\u202e"} & set(first)
+        # A listed name that is not in the schedule list is said, nothing opens.
+        seen = notes(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        assert "is not in the schedule list" in seen[-1]
 
 
 LONG = "orders/clickstream-heartbeat-eu-west-1-primary-consumer"

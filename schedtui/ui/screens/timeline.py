@@ -2,9 +2,10 @@
 minute over the next hour, day or week (w), with the busiest minutes and their schedules,
 the collisions on a shared target and the flexible windows that would spread them
 (``core/fleet/timeline.py``). Enter on a schedule's line opens its detail; on a "… N more"
-line, the list of every schedule it stands for. The cursor never rests on a section's title
-(it opens nothing). The schedule column gets the table's room, its names cut in the middle
-(siblings differ in their tails).
+line, the list of every schedule it stands for, where enter opens one (esc from its detail
+comes back to the list). The cursor never rests on a section's title (it opens nothing).
+The schedule column gets the table's room, its names cut in the middle (siblings differ in
+their tails).
 
 Computed in a worker from the store's columns (100,000 schedules in about a second), again
 on `r` and on `w`; never on the UI thread. Every name and ARN is AWS text: shown through
@@ -30,7 +31,7 @@ from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.screens.dialogs import MessageScreen
+from schedtui.ui.screens.dialogs import PickScreen
 from schedtui.ui.screens.schedule_actions import CopiesSchedule
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import fit
@@ -408,10 +409,16 @@ class TimelineScreen(CopiesSchedule):
         row = self.query_one("#details", TimelineLines).cursor_row
         if row in self._lists:
             title, everyone = self._lists[row]
-            names = Text("\n".join(printable(listed.path) for listed in everyone))
-            self.app.push_screen(MessageScreen(printable(title), names))
+            names = [printable(listed.path) for listed in everyone]
+            pick = PickScreen(printable(title), names, lambda at: self._open(everyone[at]))
+            self.app.push_screen(pick)
             return
         if summary := self._at_cursor("enter opens"):
+            self.app.push_screen(DetailScreen(summary))
+
+    def _open(self, key: ScheduleKey) -> None:
+        """A schedule picked from a "… N more" list: its detail over the list."""
+        if summary := self._listed(key):
             self.app.push_screen(DetailScreen(summary))
 
     def copied(self) -> ScheduleSummary | None:
@@ -426,6 +433,10 @@ class TimelineScreen(CopiesSchedule):
             if 0 <= row < len(self._opens):
                 self.app.notify(f"{does} the schedule of a line that names one")
             return None
+        return self._listed(key)
+
+    def _listed(self, key: ScheduleKey) -> ScheduleSummary | None:
+        """The schedule in the list (None, said, when it is gone since)."""
         summary = self.session.store.find(key.group, key.name)
         if summary is None:
             self.app.notify(
