@@ -523,6 +523,36 @@ async def test_at_80_columns_names_are_cut_in_the_middle_and_get_the_room(
         assert len(collided) <= target
 
 
+TARGET = "orders-ledger-export-to-warehouse"  # 33 cells
+
+
+async def test_the_target_gets_its_room_where_the_names_leave_it(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    """Short names beside a long target: the schedule column keeps what its lines need (the
+    widest is a section's title), the target gets the rest: whole at 120 columns."""
+
+    def shared(now: datetime, span: Span) -> Timeline:
+        fleet = [schedule(n, "cron(0 * * * ? *)", group="ops", target=TARGET) for n in "ab"]
+        return timeline(fleet, now, span)
+
+    for size in ((80, 24), (120, 36)):
+        app = make_app(settings)
+        async with app.run_test(size=size) as pilot:
+            screen = await shown(pilot, shared)
+            when, runs, target, name = (c.width for c in table_of(screen).ordered_columns)
+            assert "Suggestions: a flexible window" in [cells[3] for cells in rows(screen)]
+            assert sum((when, runs, target, name)) + 2 * 4 >= size[0] - 4  # no room left over
+            assert sum((when, runs, target, name)) + 2 * 4 <= size[0] - 2
+            targets = [cells[2] for cells in rows(screen)]
+            if size[0] == 80:  # the names keep their widest, the target the rest
+                assert name == len("Suggestions: a flexible window")
+                assert any(cell.startswith("orders-ledg…") for cell in targets)
+            else:  # room for both: the target whole, the schedule the slack
+                assert target == len(TARGET)
+                assert TARGET in targets
+
+
 def test_timeline_screen_snapshot(
     snap_compare: SnapCompare, moto_endpoint: str, tmp_path: Path
 ) -> None:
