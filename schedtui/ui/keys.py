@@ -167,8 +167,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "filter first", _screens("detail"), "esc", "anywhere"),
     # -- copy and leave (ui/flows/copy.py): not in the footers, which have no room ---------
     Key("copy.arn", "y", "copy_arn", "Copy ARN",
-        "copy the ARN of the schedule under the cursor (in the groups list, the group's; in "
-        "the monitor, the DLQ's) and show it", COPY,
+        "copy the ARN (in the groups list, the group's; in the monitor, the DLQ's) and show it",
+        COPY,
         where="lists, detail, monitor, fleet doctor, cleanup, timeline", footer=False),
     Key("copy.console", "Y", "copy_console_url", "Console URL",
         "copy the AWS console URL of the schedule (or group, or DLQ) and show it", COPY,
