@@ -44,7 +44,10 @@ def _screens(*names: str) -> frozenset[str]:
 APP = _screens("app")
 LISTS = _screens("list")  # what both lists share
 SCHEDULES = _screens("schedules", "detail")
-COPY = _screens("schedules", "detail", "groups", "monitor", "dlq_messages")
+# The fleet doctor, cleanup and the timeline list schedules too: `y` / `Y` copy the cursor row's.
+COPY = _screens(
+    "schedules", "detail", "groups", "monitor", "dlq_messages", "doctor", "cleanup", "timeline"
+)
 
 KEYS: Final[tuple[Key, ...]] = (
     # -- everywhere -------------------------------------------------------------------------
@@ -81,10 +84,10 @@ KEYS: Final[tuple[Key, ...]] = (
         "open the selected row's group or schedule (the doctor: on its doctor panel)",
         _screens("table"), where="lists"),
     # The timeline's table is a DataTable, which binds up and down but not k and j.
-    Key("table.up", "up,k", "cursor_up", "Up", "previous row", _screens("table", "timeline"),
-        "up / k", footer=False),
+    Key("table.up", "up,k", "cursor_up", "Up", "previous row",
+        _screens("table", "timeline", "pick"), "up / k", footer=False),
     Key("table.down", "down,j", "cursor_down", "Down", "next row",
-        _screens("table", "timeline"), "down / j", footer=False),
+        _screens("table", "timeline", "pick"), "down / j", footer=False),
     Key("table.page_up", "pageup", "cursor_page_up", "Page up", "a page up",
         _screens("table"), footer=False),
     Key("table.page_down", "pagedown", "cursor_page_down", "Page down", "a page down",
@@ -165,10 +168,11 @@ KEYS: Final[tuple[Key, ...]] = (
     # -- copy and leave (ui/flows/copy.py): not in the footers, which have no room ---------
     Key("copy.arn", "y", "copy_arn", "Copy ARN",
         "copy the ARN (in the groups list, the group's; in the monitor, the DLQ's) and show it",
-        COPY, where="lists, detail, monitor", footer=False),
+        COPY,
+        where="lists, detail, monitor, fleet doctor, cleanup, timeline", footer=False),
     Key("copy.console", "Y", "copy_console_url", "Console URL",
         "copy the AWS console URL of the schedule (or group, or DLQ) and show it", COPY,
-        where="lists, detail, monitor", footer=False),
+        where="lists, detail, monitor, fleet doctor, cleanup, timeline", footer=False),
     Key("schedules.json", "v", "view_json", "JSON",
         "view the schedule exactly as GetSchedule returned it (read-only JSON)", SCHEDULES,
         where="schedule list or detail", footer=False),
@@ -223,7 +227,8 @@ KEYS: Final[tuple[Key, ...]] = (
         "next section: busiest minutes, collisions, suggestions", _screens("timeline"),
         where="fleet timeline"),
     Key("timeline.open", "enter", "open_schedule", "Open",
-        "open the schedule of the selected line (on `… N more`: list them all)",
+        "open the schedule of the selected line (on `… N more`: list them all, where enter "
+        "opens one and esc closes the list)",
         _screens("timeline"), where="fleet timeline"),
     Key("timeline.back", "escape", "back", "Back", "back", _screens("timeline"), "esc"),
     # -- forms -------------------------------------------------------------------------------
@@ -279,6 +284,7 @@ KEYS: Final[tuple[Key, ...]] = (
         "esc"),
     Key("message.close", "escape,enter,q", "close", "Close", "close", _screens("message"),
         "esc"),
+    Key("pick.close", "escape,q", "close", "Close", "close the list", _screens("pick"), "esc"),
     Key("help.close", "escape,q,question_mark", "close", "Close", "close", _screens("help"),
         "esc"),
     Key("prompt.cancel", "escape", "cancel", "Cancel", "cancel", _screens("prompt"), "esc"),

@@ -18,6 +18,7 @@ import pytest
 from textual.pilot import Pilot
 
 from schedtui.aws.session import AwsSettings
+from schedtui.core.console_urls import schedule_url
 from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import SchedtuiApp
 from schedtui.ui.commands import run_command
@@ -27,6 +28,7 @@ from schedtui.ui.screens.dialogs import MessageScreen, TypedConfirmScreen
 from tests.aws.lossy_proxy import LossyProxy
 from tests.ui.held_listing import hold_listing
 from tests.ui.test_app import FIXED, SIZE, loaded, scheduler, static_text, wait_for
+from tests.ui.test_copy import stored_arn
 from tests.ui.test_delete_and_groups import (
     audit,
     confirm_button,
@@ -142,6 +144,20 @@ async def test_lists_each_reason_once_and_never_the_healthy_one(
         run_command(app, "cleanup no-such-group")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_y_and_capital_y_copy_the_cursor_rows_schedule_arn_and_console_url(
+    planted: AwsSettings, make_app: Callable[..., SchedtuiApp], state: Path
+) -> None:
+    app = make_app(planted)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_cleanup(pilot)
+        await pilot.press("end")  # the target-gone one
+        arn = stored_arn(planted, GROUP, ORPHAN)
+        await pilot.press("y")
+        assert app.clipboard == arn
+        await pilot.press("Y")
+        assert app.clipboard == schedule_url(arn, GROUP, ORPHAN)
 
 
 async def test_the_walk_reads_the_targets_alone_no_role_and_still_finds_the_gone_one(

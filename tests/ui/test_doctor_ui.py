@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from schedtui.aws.backend import Backend
 from schedtui.aws.errors import ThrottledError
 from schedtui.aws.session import AwsSettings
+from schedtui.core.console_urls import schedule_url
 from schedtui.core.health.doctor_table import finding_key, schedule_of
 from schedtui.core.health.findings import Finding, FindingKind, Severity
 from schedtui.core.table import TableRow
@@ -31,6 +32,7 @@ from tests.ui.doctor_fakes import ROLE, FakeDoctor
 from tests.ui.held_listing import hold_listing
 from tests.ui.test_activity_tabs import detail
 from tests.ui.test_app import FIXED, footer_bindings, loaded, on_screen, scheduler, table, wait_for
+from tests.ui.test_copy import stored_arn
 from tests.ui.test_sizes import screen_lines
 from tests.ui.test_snapshots import SIZES, SnapCompare, open_daily_backup, steady
 
@@ -487,6 +489,26 @@ async def test_enter_opens_the_schedule_on_its_doctor_panel(
         assert "role-permission-denied" in flat(app)
         await pilot.press("escape", "escape")  # the panel, the overview, then the fleet
         await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_y_and_capital_y_copy_the_cursor_rows_schedule_arn_and_console_url(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = start(make_app, settings, FakeDoctor())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fleet(pilot, "doctor batch-jobs-group")
+        group, name = DAILY.split("/")
+        assert table(app).move_to(finding_key(group, name, 0))
+        await pilot.pause()
+        arn = stored_arn(settings, group, name)
+        await pilot.press("y")
+        assert app.clipboard == arn
+        await pilot.press("Y")
+        assert app.clipboard == schedule_url(arn, group, name)
+        # The help says so.
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "y copy the ARN" in flat(app)
 
 
 async def test_doctor_with_a_schedule_opens_its_panel_and_an_unknown_group_is_named(

@@ -8,16 +8,18 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Sparkline, Static
+from textual.widgets import DataTable, OptionList, Sparkline, Static
 
 from schedtui.aws.backend import Backend
 from schedtui.aws.session import AwsSettings
+from schedtui.core.console_urls import schedule_url
 from schedtui.core.fleet.timeline import (
     BusyMinute,
     Collision,
@@ -32,12 +34,13 @@ from schedtui.demo.seed import seed_demo
 from schedtui.ui.app import AppOptions, SchedtuiApp
 from schedtui.ui.commands import run_command
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.screens.dialogs import MessageScreen
+from schedtui.ui.screens.dialogs import PickScreen
 from schedtui.ui.screens.timeline import Source, TimelineScreen, axis
 from schedtui.ui.session import show_state
 from tests.core.test_timeline import TWINS, schedule, summary_of, twins_fleet
 from tests.ui.held_listing import hold_definitions, hold_listing
 from tests.ui.test_app import FIXED, SIZE, loaded, static_text, wait_for
+from tests.ui.test_copy import stored_arn
 from tests.ui.test_delete_and_groups import notes
 from tests.ui.test_snapshots import SnapCompare
 
@@ -143,6 +146,28 @@ async def test_enter_on_a_schedule_opens_its_detail(
         detail = app.screen
         assert isinstance(detail, DetailScreen)
         assert (detail.summary.group_name, detail.summary.name) == first
+
+
+async def test_y_and_capital_y_copy_the_schedule_of_the_line(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = notes(app)
+        screen = await open_timeline(pilot)
+        first = rows(screen)[table_of(screen).cursor_row][3]
+        group, _, name = first.partition("/")
+        arn = stored_arn(settings, group, name)
+        await pilot.press("y")
+        assert app.clipboard == arn
+        await pilot.press("Y")
+        assert app.clipboard == schedule_url(arn, group, name)
+        # A "… N more" line names no schedule: nothing is copied, and it says why.
+        more = next(i for i, cells in enumerate(rows(screen)) if cells[3].startswith("… "))
+        table_of(screen).move_cursor(row=more)
+        await pilot.press("y")
+        assert app.clipboard == schedule_url(arn, group, name)
+        assert seen[-1] == "y and Y copy the schedule of a line that names one"
 
 
 HOSTILE = "evil\x1b]52;c;aGk=\x07\u202eroot[bold]x[/]"
@@ -403,12 +428,77 @@ async def test_enter_on_more_lists_every_schedule_behind_it(
             await pilot.pause()
             assert "enter lists them all" in static_text(app, "#note")
             await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, MessageScreen))
+            await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
             assert says in str(app.screen.query_one(".title", Static).render())
-            listed = static_text(app, "#message-body").split()
-            assert sorted(listed) == everyone
+            assert sorted(picks(app)) == everyone
             await pilot.press("escape")
             await wait_for(pilot, lambda: app.screen is screen)
+
+
+def picks(app: SchedtuiApp) -> list[str]:
+    """The lines of the "… N more" list on screen."""
+    options = app.screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_more_list_has_a_cursor_and_enter_opens_the_schedule_over_it(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_timeline(pilot)
+        assert screen.timeline is not None
+        busy = screen.timeline.busiest[0]
+        everyone = busy.behind or busy.schedules
+        more = next(i for i, cells in enumerate(rows(screen)) if cells[3].startswith("… "))
+        table_of(screen).move_cursor(row=more)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        listing = app.screen
+        assert picks(app) == [key.path for key in everyone]
+        options = listing.query_one(OptionList)
+        assert options.highlighted == 0
+        await pilot.press("down", "j", "j", "k")  # j and k as in every list
+        assert options.highlighted == 2
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DetailScreen))
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert (detail.summary.group_name, detail.summary.name) == everyone[2]
+        # Back from the detail: the list, its cursor where it was; esc closes it.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is listing)
+        assert options.highlighted == 2
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+
+
+async def test_the_more_list_shows_hostile_names_as_stand_ins(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    def crowd(now: datetime, span: Span) -> Timeline:
+        found = hostile(now, span)
+        keys = (ScheduleKey("g", HOSTILE), *(ScheduleKey("g", f"n{i}") for i in range(7)))
+        busy = BusyMinute(found.busiest[0].at, 8, keys[:5], keys)
+        return replace(found, busiest=(busy,))
+
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await shown(pilot, crowd)
+        more = next(i for i, cells in enumerate(rows(screen)) if cells[3] == "… 3 more")
+        table_of(screen).move_cursor(row=more)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        first = picks(app)[0]
+        assert "evil" in first
+        assert "[bold]x[/]" in first  # markup is text
+        assert not {"\x1b", "\x07", "\u202e"} & set(first)
+        # A listed name that is not in the schedule list is said, nothing opens.
+        seen = notes(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        assert "is not in the schedule list" in seen[-1]
 
 
 LONG = "orders/clickstream-heartbeat-eu-west-1-primary-consumer"
@@ -442,6 +532,36 @@ async def test_at_80_columns_names_are_cut_in_the_middle_and_get_the_room(
         assert all(n.startswith("orders/click") and len(n) <= name for n in shown_names)
         collided = next(cells[2] for cells in lines if cells[2])
         assert len(collided) <= target
+
+
+TARGET = "orders-ledger-export-to-warehouse"  # 33 cells
+
+
+async def test_the_target_gets_its_room_where_the_names_leave_it(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    """Short names beside a long target: the schedule column keeps what its lines need (the
+    widest is a section's title), the target gets the rest: whole at 120 columns."""
+
+    def shared(now: datetime, span: Span) -> Timeline:
+        fleet = [schedule(n, "cron(0 * * * ? *)", group="ops", target=TARGET) for n in "ab"]
+        return timeline(fleet, now, span)
+
+    for size in ((80, 24), (120, 36)):
+        app = make_app(settings)
+        async with app.run_test(size=size) as pilot:
+            screen = await shown(pilot, shared)
+            when, runs, target, name = (c.width for c in table_of(screen).ordered_columns)
+            assert "Suggestions: a flexible window" in [cells[3] for cells in rows(screen)]
+            assert sum((when, runs, target, name)) + 2 * 4 >= size[0] - 4  # no room left over
+            assert sum((when, runs, target, name)) + 2 * 4 <= size[0] - 2
+            targets = [cells[2] for cells in rows(screen)]
+            if size[0] == 80:  # the names keep their widest, the target the rest
+                assert name == len("Suggestions: a flexible window")
+                assert any(cell.startswith("orders-ledg…") for cell in targets)
+            else:  # room for both: the target whole, the schedule the slack
+                assert target == len(TARGET)
+                assert TARGET in targets
 
 
 def test_timeline_screen_snapshot(

@@ -29,6 +29,7 @@ from schedtui.core.text import printable
 from schedtui.ui.flows.deletion import BeforeSend, delete_schedules
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
+from schedtui.ui.screens.schedule_actions import CopiesSchedule
 from schedtui.ui.widgets.virtual_table import VirtualTable
 
 COLUMNS: Final = (
@@ -55,7 +56,7 @@ class _Page:
     notes: list[str]
 
 
-class CleanupScreen(FleetScanScreen):
+class CleanupScreen(FleetScanScreen, CopiesSchedule):
     KEYS = ("cleanup", "scan", "table")
     HELP_TITLE = "Cleanup"
     COLUMNS = COLUMNS
@@ -117,6 +118,11 @@ class CleanupScreen(FleetScanScreen):
         summary = self.session.store.summary(key) if candidate else None
         if summary is not None:
             self.app.push_screen(DetailScreen(summary))
+
+    def copied(self) -> Schedule | None:
+        """The cursor row's schedule, as the walk read it (its ARN is the row's key)."""
+        key = self.table.cursor_key
+        return self.found[key].schedule if key in self.found else None
 
     # -- marking and deleting ----------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Modal dialogs: confirmation (plain and typed), results, help and the `:` command prompt."""
+"""Modal dialogs: confirmation (plain and typed), results, a list to pick from, help and the
+`:` command prompt."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from schedtui.core.text import printable
 from schedtui.ui.keys import bindings, help_rows
@@ -19,7 +21,7 @@ from schedtui.ui.widgets.label_table import label_table
 
 # Textual scopes a screen's DEFAULT_CSS to that screen, so each dialog names itself.
 DIALOG_CSS = """
-ConfirmScreen, TypedConfirmScreen, ChoiceScreen, MessageScreen, HelpScreen {
+ConfirmScreen, TypedConfirmScreen, ChoiceScreen, MessageScreen, HelpScreen, PickScreen {
     align: center middle;
 }
 .dialog {
@@ -167,6 +169,50 @@ class MessageScreen(ModalScreen[None]):
 
     def on_button_pressed(self, _: Button.Pressed) -> None:
         self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class PickScreen(ModalScreen[None]):
+    """A list with a cursor (the timeline's "… N more"): enter calls ``pick`` with the line's
+    index and the list stays, under what it opened; esc closes. ``lines`` are shown as they
+    are (the caller makes them printable)."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    PickScreen OptionList { height: auto; max-height: 50vh; }  /* the hint stays in view */
+    PickScreen .hint { color: $text-muted; margin-top: 1; }
+    """
+    )
+    BINDINGS = bindings("pick")
+
+    def __init__(self, title: str, lines: list[str], pick: Callable[[int], None]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+        self.pick = pick
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="title")
+            yield OptionList(*(Option(Text(line)) for line in self.lines), id="pick-list")
+            yield Static(Text("enter opens · esc closes"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.pick(event.option_index)
+
+    def action_cursor_down(self) -> None:
+        """j (the list's own binding takes down): as in every list."""
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
 
     def action_close(self) -> None:
         self.dismiss(None)

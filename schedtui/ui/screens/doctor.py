@@ -21,11 +21,12 @@ from schedtui.core.health.doctor_table import (
     schedule_of,
 )
 from schedtui.core.health.findings import Severity
-from schedtui.core.schedules.schedule import Schedule
+from schedtui.core.schedules.schedule import Schedule, ScheduleSummary
 from schedtui.core.table import TableRow
 from schedtui.core.text import printable
 from schedtui.ui.screens.detail import DetailScreen
 from schedtui.ui.screens.fleet_scan import FleetScanScreen, Progress
+from schedtui.ui.screens.schedule_actions import CopiesSchedule
 
 _TITLE_EDGES = 6  # the border's corners and lines, and the spaces around the title
 # The line under the table (the cursor's finding and its fix), in lines: the rows keep most
@@ -34,7 +35,7 @@ _LINE_LINES, _LINE_LINES_TALL, _TALL = 6, 10, 30
 _MESSAGE_LINES_AT_LEAST = 2  # however long the fix, the message keeps this much
 
 
-class DoctorScreen(FleetScanScreen):
+class DoctorScreen(FleetScanScreen, CopiesSchedule):
     KEYS = ("doctor", "scan", "table")
     HELP_TITLE = "Doctor"
     COLUMNS = COLUMNS
@@ -129,7 +130,10 @@ class DoctorScreen(FleetScanScreen):
         self.minimum = next_minimum(self.minimum)
         self.redraw()
 
-    def open(self, key: str) -> None:
+    def listed(self, key: str | None) -> ScheduleSummary | None:
+        """The listed schedule of a row (None, said, when it is gone since the check)."""
+        if key is None:
+            return None
         group, name = schedule_of(key)
         summary = self.session.store.find(group, name)
         if summary is None:
@@ -137,5 +141,11 @@ class DoctorScreen(FleetScanScreen):
                 printable(f"{group}/{name} is no longer listed (deleted since the check?)"),
                 severity="warning",
             )
-            return
-        self.app.push_screen(DetailScreen(summary, view="doctor"))
+        return summary
+
+    def open(self, key: str) -> None:
+        if summary := self.listed(key):
+            self.app.push_screen(DetailScreen(summary, view="doctor"))
+
+    def copied(self) -> ScheduleSummary | None:
+        return self.listed(self.table.cursor_key)

@@ -14,7 +14,24 @@ from schedtui.ui.screens.base import AppScreen
 Seen = Schedule | ScheduleSummary
 
 
-class ScheduleActions(AppScreen):
+class CopiesSchedule(AppScreen):
+    """`y` and `Y` on a screen whose rows are schedules (the lists, the detail, the fleet
+    doctor, cleanup, the timeline): the ARN and console URL of ``copied()``."""
+
+    def copied(self) -> Seen | None:
+        """The schedule the copies act on (None: nothing to copy, and said why if need be)."""
+        raise NotImplementedError
+
+    def action_copy_arn(self) -> None:
+        if found := self.copied():
+            copy_schedule_arn(self.host, found)
+
+    def action_copy_console_url(self) -> None:
+        if found := self.copied():
+            copy_schedule_console_url(self.host, found)
+
+
+class ScheduleActions(CopiesSchedule):
     def in_hand(self) -> list[Seen]:
         """What toggle and delete act on."""
         raise NotImplementedError
@@ -56,13 +73,8 @@ class ScheduleActions(AppScreen):
         if found := self.current():
             open_clone(self.host, found)
 
-    def action_copy_arn(self) -> None:
-        if found := self.current():
-            copy_schedule_arn(self.host, found)
-
-    def action_copy_console_url(self) -> None:
-        if found := self.current():
-            copy_schedule_console_url(self.host, found)
+    def copied(self) -> Seen | None:
+        return self.current()
 
     def action_view_json(self) -> None:
         if found := self.current():

@@ -2,9 +2,10 @@
 minute over the next hour, day or week (w), with the busiest minutes and their schedules,
 the collisions on a shared target and the flexible windows that would spread them
 (``core/fleet/timeline.py``). Enter on a schedule's line opens its detail; on a "… N more"
-line, the list of every schedule it stands for. The cursor never rests on a section's title
-(it opens nothing). The schedule column gets the table's room, its names cut in the middle
-(siblings differ in their tails).
+line, the list of every schedule it stands for, where enter opens one (esc from its detail
+comes back to the list). The cursor never rests on a section's title (it opens nothing).
+The target and schedule columns get the room their lines need; where both cannot,
+the target gives way first and names are cut in the middle (siblings differ in their tails).
 
 Computed in a worker from the store's columns (100,000 schedules in about a second), again
 on `r` and on `w`, and when the store changed (the listing ended, definitions arrived, a
@@ -29,11 +30,12 @@ from textual.widgets import DataTable, Sparkline, Static
 
 from schedtui.core.fleet.timeline import ScheduleKey, Span, Timeline, columns_timeline
 from schedtui.core.schedules.arns import target_resource_name
+from schedtui.core.schedules.schedule import ScheduleSummary
 from schedtui.core.text import printable
 from schedtui.ui.heartbeat import Beat
-from schedtui.ui.screens.base import AppScreen
 from schedtui.ui.screens.detail import DetailScreen
-from schedtui.ui.screens.dialogs import MessageScreen
+from schedtui.ui.screens.dialogs import PickScreen
+from schedtui.ui.screens.schedule_actions import CopiesSchedule
 from schedtui.ui.widgets.key_footer import KeyFooter
 from schedtui.ui.widgets.virtual_table import fit
 
@@ -43,12 +45,13 @@ SPANS: Final = (Span.HOUR, Span.DAY, Span.WEEK)
 _NAMES_PER_COLLISION: Final = 5
 _WHEN: Final = "%a %H:%M"
 # The table's columns: when and count as wide as their widest ("Sun 16:00", "1,440 min": a
-# busy minute's runs, a collision's minutes shared), the
-# target or window narrow (the note under the table has the whole ARN), the schedule the rest.
+# busy minute's runs, a collision's minutes shared), the target or window and the schedule
+# from what they hold; where both cannot have it, the target gives way first (the note under
+# the table has the whole ARN).
 _WHEN_WIDTH: Final = 9
-_TARGET_WIDTH: Final = 16  # "target / window" and "15 min window" fit
 _TARGET_LEAST: Final = 10  # in a narrow terminal the target gives way first, to this
 _SCHEDULE_LEAST: Final = 12
+_SUGGESTIONS: Final = "Suggestions: a flexible window"  # the widest section title
 _HEADERS: Final = ("when", "count", "target / window", "schedule")
 # While definitions pour in, the timeline is computed again at most this often (a few
 # tenths of a second of a core at 100,000 schedules).
@@ -95,13 +98,31 @@ class TimelineLines(DataTable[Text]):
         return value
 
 
-def widths(room: int, count: int) -> tuple[int, int, int, int]:
+def widths(room: int, count: int, names: int = 0, targets: int = 0) -> tuple[int, int, int, int]:
     """The columns' widths in a table ``room`` cells wide (each column pads a cell on each
-    side), the count column ``count`` wide: the schedule's column gets what the others leave."""
+    side), the count column ``count`` wide, the widest schedule line ``names`` and the widest
+    target or window ``targets``: the target as wide as its widest where the names keep
+    theirs (never under its least), the schedule's column what the others leave."""
     padding = 2 * len(_HEADERS)
     rest = room - padding - _WHEN_WIDTH - count
-    target = max(_TARGET_LEAST, min(_TARGET_WIDTH, rest - _SCHEDULE_LEAST))
+    widest = max(targets, len(_HEADERS[2]))  # the header whole where there is room
+    target = max(_TARGET_LEAST, min(widest, rest - max(names, _SCHEDULE_LEAST)))
     return _WHEN_WIDTH, count, target, max(_SCHEDULE_LEAST, rest - target)
+
+
+def content_widths(found: Timeline) -> tuple[int, int]:
+    """(the widest schedule line, the widest target or window) of the table's lines."""
+    keys = [key for busy in found.busiest for key in busy.schedules]
+    keys += [key for c in found.collisions for key in c.schedules[:_NAMES_PER_COLLISION]]
+    keys += [suggestion.schedule for suggestion in found.suggestions]
+    names = [len(printable(key.path)) for key in keys]
+    targets = [len(printable(target_resource_name(c.target_arn))) for c in found.collisions]
+    targets += [len(_window(suggestion.window_minutes)) for suggestion in found.suggestions]
+    return max([len(_SUGGESTIONS), *names]), max([0, *targets])
+
+
+def _window(minutes: int) -> str:
+    return f"{minutes} min window"
 
 
 def count_width(found: Timeline) -> int:
@@ -116,7 +137,7 @@ def _shared(minutes: int) -> str:
     return f"{minutes:,} min"
 
 
-class TimelineScreen(AppScreen):
+class TimelineScreen(CopiesSchedule):
     DEFAULT_CSS = """
     TimelineScreen #title {
         height: 1;
@@ -362,12 +383,12 @@ class TimelineScreen(AppScreen):
                 row(when, times, key, target if first else "", note)
             more(note, len(named), note, collision.schedules)
         section(
-            "Suggestions: a flexible window",
+            _SUGGESTIONS,
             "" if found.suggestions else "none",
             "nothing collides or peaks without a window",
         )
         for suggestion in found.suggestions:
-            window = f"{suggestion.window_minutes} min window"
+            window = _window(suggestion.window_minutes)
             row("", "", suggestion.schedule, window, suggestion.why)
         table.titles = frozenset(self._sections)
         opens = [index for index, key in enumerate(self._opens) if key is not None]
@@ -380,7 +401,9 @@ class TimelineScreen(AppScreen):
     def _fitted(self) -> tuple[int, int, int, int]:
         table = self.query_one("#details", TimelineLines)
         room = table.scrollable_content_region.width or self.size.width - 2
-        return widths(room, count_width(self.timeline) if self.timeline else 0)
+        if self.timeline is None:
+            return widths(room, 0)
+        return widths(room, count_width(self.timeline), *content_widths(self.timeline))
 
     def _show_scale(self) -> None:
         """The histogram's scale at its left: its top and bottom in runs per minute (the
@@ -445,23 +468,42 @@ class TimelineScreen(AppScreen):
 
     def action_open_schedule(self) -> None:
         row = self.query_one("#details", TimelineLines).cursor_row
-        key = self._opens[row] if 0 <= row < len(self._opens) else None
         if row in self._lists:
             title, everyone = self._lists[row]
-            names = Text("\n".join(printable(listed.path) for listed in everyone))
-            self.app.push_screen(MessageScreen(printable(title), names))
+            names = [printable(listed.path) for listed in everyone]
+            pick = PickScreen(printable(title), names, lambda at: self._open(everyone[at]))
+            self.app.push_screen(pick)
             return
+        if summary := self._at_cursor("enter opens"):
+            self.app.push_screen(DetailScreen(summary))
+
+    def _open(self, key: ScheduleKey) -> None:
+        """A schedule picked from a "… N more" list: its detail over the list."""
+        if summary := self._listed(key):
+            self.app.push_screen(DetailScreen(summary))
+
+    def copied(self) -> ScheduleSummary | None:
+        return self._at_cursor("y and Y copy")
+
+    def _at_cursor(self, does: str) -> ScheduleSummary | None:
+        """The listed schedule of the cursor's line; None, said, when the line names none
+        (``does``: what the key does on one) or it is no longer listed."""
+        row = self.query_one("#details", TimelineLines).cursor_row
+        key = self._opens[row] if 0 <= row < len(self._opens) else None
         if key is None:
             if 0 <= row < len(self._opens):
-                self.app.notify("enter opens the schedule of a line that names one")
-            return
+                self.app.notify(f"{does} the schedule of a line that names one")
+            return None
+        return self._listed(key)
+
+    def _listed(self, key: ScheduleKey) -> ScheduleSummary | None:
+        """The schedule in the list (None, said, when it is gone since)."""
         summary = self.session.store.find(key.group, key.name)
         if summary is None:
             self.app.notify(
                 printable(f"{key.path} is not in the schedule list (deleted?)"), severity="warning"
             )
-            return
-        self.app.push_screen(DetailScreen(summary))
+        return summary
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open_schedule()
