@@ -4,6 +4,7 @@ and zone (Europe/Berlin)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from time import monotonic
 from typing import Any
@@ -354,7 +355,30 @@ async def test_h_on_the_groups_list_opens_the_groups_history_naming_each_schedul
             in shown
         )
         await pilot.press("r")
-        await wait_for(pilot, lambda: len(past.calls) == 2 and not screen.loading)
+        await wait_for(pilot, lambda: len(past.calls) == 2 and not screen.fetching)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, GroupsScreen)
+
+
+async def test_the_groups_history_says_it_is_reading_and_never_hides_behind_a_spinner(
+    settings: AwsSettings, make_app: Callable[..., SchedtuiApp]
+) -> None:
+    """While CloudTrail is asked, the screen keeps its title and keys: it set Textual's own
+    ``loading`` before, which covers the whole screen with a spinner."""
+    app = make_app(settings, zone=ZONE)
+    past = FakeHistory(gate=threading.Event())
+    app.session.backend.history = past  # type: ignore[assignment]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded(pilot)
+        table(app).move_to("batch-jobs-group")
+        await pilot.press("H")
+        await wait_for(pilot, lambda: isinstance(app.screen, GroupHistoryScreen) and past.calls)
+        screen = app.screen
+        assert isinstance(screen, GroupHistoryScreen)
+        await pilot.pause()
+        assert not screen.loading  # Textual's: True puts a LoadingIndicator over the screen
+        assert "History, 90 days · group batch-jobs-group" in flat(app)
+        assert past.gate is not None
+        past.gate.set()
+        await wait_for(pilot, lambda: screen.history is not None)

@@ -31,7 +31,8 @@ class GroupHistoryScreen(AppScreen):
         super().__init__()
         self.group = group
         self.history: History | None = None
-        self.loading = False
+        # Not ``loading``: that is Textual's own, and True covers the screen with a spinner.
+        self.fetching = False
         self._fetched: datetime | None = None
         self._asked = 0
         # Never due on its own: r runs it (LookupEvents allows 2 requests a second).
@@ -52,7 +53,7 @@ class GroupHistoryScreen(AppScreen):
 
     def reload(self) -> None:
         self._asked += 1
-        self.loading = True
+        self.fetching = True
         self._show()
         self._fetch(self._asked)
 
@@ -67,15 +68,15 @@ class GroupHistoryScreen(AppScreen):
 
     def _arrived(self, asked: int, history: History) -> None:
         if asked == self._asked:
-            self.history, self.loading = history, False
+            self.history, self.fetching = history, False
             self._fetched = self.session.now()
             self._show()
 
     def _show(self) -> None:
         zone = self.session.options.zone
         title = Text("History, 90 days · group " + printable(self.group))
-        if self._fetched and not self.loading:
+        if self._fetched and not self.fetching:
             title.append(fetched_at(self._fetched, zone), "dim")
         title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#title", Static).update(title)
-        self.query_one(HistoryView).show(self.history, zone, with_name=True, loading=self.loading)
+        self.query_one(HistoryView).show(self.history, zone, with_name=True, loading=self.fetching)
