@@ -62,7 +62,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 from urllib.parse import unquote
 
-from schedtui.aws.errors import AwsError, NotFoundError, UnreadableAnswerError, aws_call
+from schedtui.aws.errors import AwsError, NotFoundError, aws_call, new_token
 from schedtui.aws.rate_limit import RateLimiter
 from schedtui.aws.session import AwsClients
 from schedtui.core import jsontext
@@ -739,13 +739,7 @@ class DoctorRepository:
             yield page
             if not page.get("IsTruncated") or not page.get("Marker"):
                 return
-            marker = str(page["Marker"])
-            if marker in seen:  # as ListSchedules (scheduler_repo.py): it would never end
-                raise UnreadableAnswerError(
-                    f"{action}: IAM answered a Marker it had already given; the listing stops here",
-                    code="UnreadableAnswer",
-                )
-            seen.add(marker)
+            marker = new_token(str(page["Marker"]), seen, f"{action}: IAM answered a Marker")
             more = {"Marker": marker}
 
     def _inline_names(self, role: str) -> list[str]:

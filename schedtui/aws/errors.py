@@ -115,6 +115,18 @@ class UnreadableAnswerError(AwsError):
     wrong type): shown as a failed read of that one thing, never a crashed view."""
 
 
+def new_token(token: str, seen: set[str], what: str) -> str:
+    """``token`` (a listing's next-page token), remembered in ``seen``. A token the service
+    gave before would make the listing go round for ever (botocore's paginators refuse it
+    too): UnreadableAnswerError, "<what> it had already given; the listing stops here"."""
+    if token in seen:
+        raise UnreadableAnswerError(
+            f"{what} it had already given; the listing stops here", code="UnreadableAnswer"
+        )
+    seen.add(token)
+    return token
+
+
 class ReadOnlyError(AwsError):
     """A mutation refused because schedtui runs read-only; nothing was sent."""
 

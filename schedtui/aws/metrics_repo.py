@@ -13,6 +13,7 @@ from schedtui.aws.errors import (
     ServiceFailureError,
     UnreadableAnswerError,
     aws_call,
+    new_token,
 )
 from schedtui.aws.session import AwsClients
 from schedtui.core.expressions.zones import utc
@@ -163,13 +164,9 @@ class MetricsRepository:
             token = page.get("NextToken")
             if not token:
                 return
-            if token == request.get("NextToken") or token in seen:  # it would never end
-                raise UnreadableAnswerError(
-                    f"{action}: CloudWatch answered a NextToken it had already given",
-                    code="UnreadableAnswer",
-                )
-            seen.add(token)
-            request["NextToken"] = token
+            request["NextToken"] = new_token(
+                token, seen, f"{action}: CloudWatch answered a NextToken"
+            )
 
     def retries_per_month(self, groups: Sequence[str], now: datetime) -> dict[str, float]:
         """Each group's retries observed over the last week, scaled to a month (our reading

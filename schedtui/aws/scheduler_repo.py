@@ -7,7 +7,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schedtui.aws.errors import UnreadableAnswerError, aws_call, validation_problems
+from schedtui.aws.errors import (
+    UnreadableAnswerError,
+    aws_call,
+    new_token,
+    validation_problems,
+)
 from schedtui.aws.session import AwsClients
 from schedtui.core import jsontext
 from schedtui.core.schedules.group import ScheduleGroup, tags_from_api
@@ -126,13 +131,7 @@ class SchedulerRepository:
             token = page.get("NextToken")
             if not token:
                 return
-            if token in seen:  # botocore's paginators refuse this too: it would never end
-                raise UnreadableAnswerError(
-                    "ListSchedules: AWS answered a page token it had already given; "
-                    "the listing stops here",
-                    code="UnreadableAnswer",
-                )
-            seen.add(token)
+            new_token(token, seen, "ListSchedules: AWS answered a page token")
 
     def count_schedules(self, group: str) -> int:
         return sum(len(page) for page in self.iter_schedule_pages(group=group))
