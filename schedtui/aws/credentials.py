@@ -70,5 +70,5 @@ class CredentialsLoad:
         return (
             "its credential_process"
             if config.get("credential_process")
-            else ("its credential source")
+            else "its credential source"
         )

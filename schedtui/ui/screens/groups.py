@@ -21,7 +21,6 @@ from textual.widgets import Static
 from schedtui.aws.errors import AwsError
 from schedtui.core.fleet.cost import CostReport, columns_cost_report
 from schedtui.core.fleet.cost_line import cost_line
-from schedtui.core.schedules.columns import ScheduleColumns
 from schedtui.core.schedules.store import GROUP_COLUMNS
 from schedtui.core.table import TableRow
 from schedtui.ui.flows.copy import copy_group_arn, copy_group_console_url
@@ -36,10 +35,6 @@ _COST_EVERY: Final = 60.0  # seconds: the month moves with the clock
 _COST_PAUSE: Final = 2.0  # seconds between two counts while definitions arrive
 
 
-def _counted(columns: ScheduleColumns) -> tuple[int, ...]:
-    return columns.counted()
-
-
 class GroupsScreen(TableScreen):
     DEFAULT_CSS = "GroupsScreen #status { height: 2; }"  # the cost is the second line
     COLUMNS = GROUP_COLUMNS
@@ -51,7 +46,7 @@ class GroupsScreen(TableScreen):
         super().__init__(filter_text, sort)
         self.cost: CostReport | None = None
         self._cost_busy = False
-        self._cost_version: tuple[int, ...] = ()  # what the last count saw (_counted)
+        self._cost_version: tuple[int, ...] = ()  # columns.counted() at the last count
         self._cost_started = -_COST_EVERY  # monotonic seconds
         self._retries: dict[str, float] | None = None
         self._retries_read: datetime | None = None
@@ -103,7 +98,7 @@ class GroupsScreen(TableScreen):
         if self._cost_busy or not self.table_ready or not store.listed:
             return
         elapsed = monotonic() - self._cost_started
-        if _counted(store.columns) == self._cost_version and elapsed < _COST_EVERY:
+        if store.columns.counted() == self._cost_version and elapsed < _COST_EVERY:
             return
         if elapsed < _COST_PAUSE:
             self.set_timer(_COST_PAUSE - elapsed, self.count_cost_if_stale)
@@ -114,7 +109,7 @@ class GroupsScreen(TableScreen):
         every = timedelta(seconds=self.session.options.monitor_refresh_seconds)
         read = self._retries_read
         stale = read is None or (every.total_seconds() > 0 and now - read >= every)
-        self._count_cost(sorted(store.groups), _counted(store.columns), now, stale)
+        self._count_cost(sorted(store.groups), store.columns.counted(), now, stale)
 
     @work(thread=True, group="cost")
     def _count_cost(
